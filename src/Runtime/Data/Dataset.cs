@@ -1,0 +1,108 @@
+using System;
+
+namespace Compiled.Data
+{
+    /// <summary>
+    /// Samples held in memory: <see cref="Count"/> feature vectors of <see cref="FeatureCount"/> floats stored one after
+    /// another, with either a class label or a target vector per sample.
+    /// </summary>
+    public sealed class Dataset
+    {
+        private Dataset(float[] features, int featureCount, int[]? labels, float[]? targets, int targetCount, int count)
+        {
+            Features = features;
+            FeatureCount = featureCount;
+            Labels = labels;
+            Targets = targets;
+            TargetCount = targetCount;
+            Count = count;
+        }
+
+        /// <summary>All features, <see cref="Count"/> × <see cref="FeatureCount"/> floats, sample after sample.</summary>
+        public float[] Features { get; }
+
+        /// <summary>The number of floats in one sample.</summary>
+        public int FeatureCount { get; }
+
+        /// <summary>The number of samples.</summary>
+        public int Count { get; }
+
+        /// <summary>One class label per sample, or <see langword="null"/> when the data set has target vectors.</summary>
+        public int[]? Labels { get; }
+
+        /// <summary>The target vectors, <see cref="Count"/> × <see cref="TargetCount"/> floats, or <see langword="null"/> when the data set has labels.</summary>
+        public float[]? Targets { get; }
+
+        /// <summary>The number of floats in one target vector (0 for a labelled data set).</summary>
+        public int TargetCount { get; }
+
+        /// <summary>The features of sample <paramref name="index"/>.</summary>
+        /// <param name="index">The sample, in <c>[0, Count)</c>.</param>
+        /// <returns>A span over its <see cref="FeatureCount"/> floats.</returns>
+        public ReadOnlySpan<float> GetFeatures(int index)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(index);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+            return Features.AsSpan(index * FeatureCount, FeatureCount);
+        }
+
+        /// <summary>Creates a labelled data set (for classification).</summary>
+        /// <param name="features">The features, <c>labels.Length</c> × <paramref name="featureCount"/> floats.</param>
+        /// <param name="featureCount">The number of floats in one sample; must be positive.</param>
+        /// <param name="labels">One class label per sample; none may be negative.</param>
+        /// <returns>The data set, which holds the arrays without copying them.</returns>
+        /// <exception cref="ArgumentException">The lengths do not agree, the set is empty, or a label is negative.</exception>
+        public static Dataset FromLabels(float[] features, int featureCount, int[] labels)
+        {
+            ArgumentNullException.ThrowIfNull(features);
+            ArgumentNullException.ThrowIfNull(labels);
+            int count = CheckFeatures(features, featureCount, labels.Length, "labels");
+            for (int i = 0; i < labels.Length; i++)
+            {
+                if (labels[i] < 0)
+                {
+                    throw new ArgumentException($"Label {i} is {labels[i]}; labels must be non-negative class indices.", nameof(labels));
+                }
+            }
+
+            return new Dataset(features, featureCount, labels, null, 0, count);
+        }
+
+        /// <summary>Creates a data set with a target vector per sample (for regression or multi-output losses).</summary>
+        /// <param name="features">The features, <c>count</c> × <paramref name="featureCount"/> floats.</param>
+        /// <param name="featureCount">The number of floats in one sample; must be positive.</param>
+        /// <param name="targets">The targets, <c>count</c> × <paramref name="targetCount"/> floats.</param>
+        /// <param name="targetCount">The number of floats in one target; must be positive.</param>
+        /// <returns>The data set, which holds the arrays without copying them.</returns>
+        /// <exception cref="ArgumentException">The lengths do not agree or the set is empty.</exception>
+        public static Dataset FromTargets(float[] features, int featureCount, float[] targets, int targetCount)
+        {
+            ArgumentNullException.ThrowIfNull(features);
+            ArgumentNullException.ThrowIfNull(targets);
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(targetCount);
+            if (targets.Length % targetCount != 0)
+            {
+                throw new ArgumentException($"The targets hold {targets.Length} floats, not a multiple of the target size {targetCount}.", nameof(targets));
+            }
+
+            int count = CheckFeatures(features, featureCount, targets.Length / targetCount, "targets");
+            return new Dataset(features, featureCount, null, targets, targetCount, count);
+        }
+
+        private static int CheckFeatures(float[] features, int featureCount, int count, string what)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureCount);
+            if (count == 0)
+            {
+                throw new ArgumentException("The data set is empty: it needs at least one sample.", what);
+            }
+
+            if ((long)count * featureCount != features.Length)
+            {
+                throw new ArgumentException($"The features hold {features.Length} floats but {count} samples of {featureCount} features need {(long)count * featureCount}.", nameof(features));
+            }
+
+            return count;
+        }
+    }
+}
