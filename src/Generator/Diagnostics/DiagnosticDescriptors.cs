@@ -1,0 +1,153 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+
+namespace Compiled.Generator.Diagnostics
+{
+    /// <summary>
+    /// Every diagnostic the generator reports. IDs are stable: they are listed in AnalyzerReleases.*.md and in the README.
+    /// </summary>
+    internal static class DiagnosticDescriptors
+    {
+        private const string Usage = "Compiled.Usage";
+        private const string Shape = "Compiled.Shape";
+
+        public static readonly DiagnosticDescriptor NotPartial = Error(
+            "CN0001", Usage,
+            "Network class must be partial",
+            "The network class '{0}' must be declared 'partial' so that the generator can add its forward and backward passes");
+
+        public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Error(
+            "CN0002", Usage,
+            "Containing type of a network must be partial",
+            "The network class '{0}' is nested in '{1}', which must also be declared 'partial'");
+
+        public static readonly DiagnosticDescriptor Generic = Error(
+            "CN0003", Usage,
+            "Network class cannot be generic",
+            "The network class '{0}' cannot be generic (or nested in a generic type): its sizes are fixed at compile time");
+
+        public static readonly DiagnosticDescriptor Static = Error(
+            "CN0004", Usage,
+            "Network class cannot be static",
+            "The network class '{0}' cannot be static: a network holds its parameters in instance buffers");
+
+        public static readonly DiagnosticDescriptor MissingInput = Error(
+            "CN0005", Shape,
+            "Network has no [Input]",
+            "The network '{0}' has no [Input] attribute; declare the shape of one sample, for example [Input(784)]");
+
+        public static readonly DiagnosticDescriptor MultipleInputs = Error(
+            "CN0006", Shape,
+            "Network has more than one [Input]",
+            "The network '{0}' has more than one [Input] attribute; keep exactly one");
+
+        public static readonly DiagnosticDescriptor EmptyInputShape = Error(
+            "CN0007", Shape,
+            "Input shape has no dimensions",
+            "[Input] needs at least one dimension, for example [Input(784)] or [Input(1, 28, 28)]");
+
+        public static readonly DiagnosticDescriptor NonPositiveSize = Error(
+            "CN0008", Shape,
+            "Size must be positive",
+            "{0} is {1}; it must be a positive number");
+
+        public static readonly DiagnosticDescriptor NoLayers = Error(
+            "CN0009", Shape,
+            "Network has no layers",
+            "The network '{0}' has no layer that computes anything; add at least one layer attribute such as [Dense(10)]");
+
+        public static readonly DiagnosticDescriptor DenseNeedsVector = Error(
+            "CN0010", Shape,
+            "Dense layer needs a vector input",
+            "[Dense] at layer {0} receives a {1} input; put [Flatten] before it to turn the shape into a vector of {2}");
+
+        public static readonly DiagnosticDescriptor SoftmaxNotLast = Error(
+            "CN0011", Shape,
+            "Softmax is only allowed on the last layer",
+            "Activation.Softmax at layer {0} is not on the last layer; Softmax normalises the network's output and may only be used there");
+
+        public static readonly DiagnosticDescriptor CrossEntropyNeedsSoftmax = Error(
+            "CN0012", Shape,
+            "CrossEntropy needs a Softmax output",
+            "Loss.CrossEntropy needs the last layer to use Activation.Softmax, but it uses Activation.{0}");
+
+        public static readonly DiagnosticDescriptor BinaryCrossEntropyNeedsSigmoid = Error(
+            "CN0013", Shape,
+            "BinaryCrossEntropy needs a Sigmoid output",
+            "Loss.BinaryCrossEntropy needs the last layer to use Activation.Sigmoid, but it uses Activation.{0}");
+
+        public static readonly DiagnosticDescriptor TooFewClasses = Error(
+            "CN0014", Shape,
+            "CrossEntropy needs at least two classes",
+            "Loss.CrossEntropy needs at least 2 outputs (one per class), but the network has {0}");
+
+        public static readonly DiagnosticDescriptor UnknownActivation = Error(
+            "CN0015", Usage,
+            "Unknown activation",
+            "{0} is not a defined Activation value");
+
+        public static readonly DiagnosticDescriptor UnknownLoss = Error(
+            "CN0016", Usage,
+            "Unknown loss",
+            "{0} is not a defined Loss value");
+
+        public static readonly DiagnosticDescriptor TooLarge = Error(
+            "CN0017", Shape,
+            "Network is too large",
+            "{0} of network '{1}' would be {2}, more than the supported maximum of {3}");
+
+        public static readonly DiagnosticDescriptor LayersSplitAcrossParts = Error(
+            "CN0018", Usage,
+            "Layers are declared on several partial declarations",
+            "The layers of network '{0}' are declared on more than one partial declaration, so their order is undefined; declare all layer attributes on one declaration");
+
+        public static readonly DiagnosticDescriptor SettingHasNoEffect = Warning(
+            "CN0019", Usage,
+            "Layer setting has no effect",
+            "{0} has no effect with Activation.{1}; it applies to Activation.{2} only");
+
+        public static readonly DiagnosticDescriptor SettingNotFinite = Error(
+            "CN0020", Usage,
+            "Layer setting must be finite",
+            "{0} is {1}; it must be a finite number");
+
+        public static readonly DiagnosticDescriptor ParameterlessConstructor = Error(
+            "CN0021", Usage,
+            "Network declares its own parameterless constructor",
+            "The network class '{0}' declares a parameterless constructor, but the generator provides it (it allocates the buffers and initialises the parameters); remove it, and chain other constructors to it with ': this()'");
+
+        public static readonly DiagnosticDescriptor SoftmaxSingleOutput = Warning(
+            "CN0022", Shape,
+            "Softmax over a single output is constant",
+            "Activation.Softmax over a single output always gives 1 and has a zero gradient; use Activation.Sigmoid for one output");
+
+        private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Index(
+            NotPartial, ContainingTypeNotPartial, Generic, Static, MissingInput, MultipleInputs, EmptyInputShape,
+            NonPositiveSize, NoLayers, DenseNeedsVector, SoftmaxNotLast, CrossEntropyNeedsSoftmax,
+            BinaryCrossEntropyNeedsSigmoid, TooFewClasses, UnknownActivation, UnknownLoss, TooLarge,
+            LayersSplitAcrossParts, SettingHasNoEffect, SettingNotFinite, ParameterlessConstructor, SoftmaxSingleOutput);
+
+        public static IReadOnlyCollection<DiagnosticDescriptor> All => s_byId.Values;
+
+        public static DiagnosticDescriptor ById(string id) => s_byId[id];
+
+        private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
+            new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
+
+        private static DiagnosticDescriptor Warning(string id, string category, string title, string message) =>
+            new(id, title, message, category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
+
+        private static string HelpLink(string id) => "https://github.com/compiled-nn/compiled#" + id.ToLowerInvariant();
+
+        private static Dictionary<string, DiagnosticDescriptor> Index(params DiagnosticDescriptor[] descriptors)
+        {
+            var map = new Dictionary<string, DiagnosticDescriptor>();
+            foreach (DiagnosticDescriptor descriptor in descriptors)
+            {
+                map.Add(descriptor.Id, descriptor);
+            }
+
+            return map;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using System.Collections.Generic;
+using Compiled.Generator.Shapes;
+
+namespace Compiled.Generator.Emit
+{
+    /// <summary>
+    /// Writes the code of one layer kind for its constant sizes: its kernels (private static methods, one per SIMD width)
+    /// and the calls the network's orchestration makes to them. Adding a layer kind is adding one of these.
+    /// </summary>
+    internal abstract class LayerEmitter
+    {
+        /// <summary>
+        /// True for layers that move no data (Flatten): their output is their input in memory, their input gradient is
+        /// their output gradient, and the network emitter emits no call for them.
+        /// </summary>
+        public virtual bool IsAlias => false;
+
+        /// <summary>Which training buffers (for a chunk of samples) this layer needs besides its input.</summary>
+        public abstract TrainingBuffers TrainingBuffersFor(LayerContext layer);
+
+        /// <summary>Writes this layer's private static kernels.</summary>
+        public abstract void EmitKernels(SourceWriter writer, LayerContext layer);
+
+        /// <summary>Writes the call that runs the layer on one sample: <paramref name="x"/> to <paramref name="y"/>.</summary>
+        public abstract void EmitForward(SourceWriter writer, LayerContext layer, Vec isa, string x, string y);
+
+        /// <summary>Writes the call that runs the layer on <paramref name="count"/> samples (inference).</summary>
+        public abstract void EmitForwardBatch(SourceWriter writer, LayerContext layer, Vec isa, string x, string y, string count);
+
+        /// <summary>Writes the call of the training forward pass: fills the buffers <see cref="TrainingBuffersFor"/> asked for.</summary>
+        public abstract void EmitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count);
+
+        /// <summary>
+        /// Writes the calls of the backward pass: from the gradient in <see cref="TrainingRefs.Gradient"/> (with respect to
+        /// the layer's output, or to its pre-activation when <see cref="LayerContext.FusedLoss"/>), add the parameter
+        /// gradients and, when <see cref="LayerContext.NeedsInputGradient"/>, write the input gradient to
+        /// <see cref="TrainingRefs.InputGradient"/>. The gradient buffer may be overwritten.
+        /// </summary>
+        public abstract void EmitBackward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count);
+    }
+
+    /// <summary>What a layer needs stored during the training forward pass.</summary>
+    /// <param name="Output">Its output (post-activation) for every sample of the chunk.</param>
+    /// <param name="PreActivation">Its pre-activation (or, for a fused loss, its logits).</param>
+    internal readonly record struct TrainingBuffers(bool Output, bool PreActivation);
+
+    /// <summary>Expressions (of type <c>ref float</c>) naming the training buffers a layer reads and writes.</summary>
+    internal sealed record TrainingRefs(string Input, string? Output, string? PreActivation, string Gradient, string? InputGradient);
+
+    /// <summary>A layer with what the network emitter decided about it.</summary>
+    internal sealed class LayerContext
+    {
+        public LayerContext(LayerPlan plan, NetworkPlan network, bool isLast, bool fusedLoss, bool needsInputGradient)
+        {
+            Plan = plan;
+            Network = network;
+            IsLast = isLast;
+            FusedLoss = fusedLoss;
+            NeedsInputGradient = needsInputGradient;
+        }
+
+        public LayerPlan Plan { get; }
+
+        public NetworkPlan Network { get; }
+
+        /// <summary>True for the last layer that computes something (later layers, if any, are aliases).</summary>
+        public bool IsLast { get; }
+
+        /// <summary>True when the loss gradient arrives with respect to this layer's pre-activation (CrossEntropy/Softmax, BCE/Sigmoid).</summary>
+        public bool FusedLoss { get; }
+
+        /// <summary>True when an earlier layer has parameters, so the gradient must flow to this layer's input.</summary>
+        public bool NeedsInputGradient { get; }
+
+        public int Index => Plan.Index;
+
+        /// <summary>The distinct dot-product widths this layer uses on the 512-, 256- and 128-bit paths.</summary>
+        public IEnumerable<Vec> Widths
+        {
+            get
+            {
+                var seen = new HashSet<int>();
+                foreach (int isa in new[] { 16, 8, 4 })
+                {
+                    Vec v = Vec.For(Plan.InputSize, isa);
+                    if (seen.Add(v.Lanes))
+                    {
+                        yield return v;
+                    }
+                }
+            }
+        }
+    }
+}

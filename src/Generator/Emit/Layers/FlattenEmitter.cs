@@ -1,0 +1,30 @@
+namespace Compiled.Generator.Emit.Layers
+{
+    /// <summary>[Flatten] computes nothing: the data is already stored flat, so its output aliases its input.</summary>
+    internal sealed class FlattenEmitter : LayerEmitter
+    {
+        public override bool IsAlias => true;
+
+        public override TrainingBuffers TrainingBuffersFor(LayerContext layer) => default;
+
+        public override void EmitKernels(SourceWriter writer, LayerContext layer)
+        {
+        }
+
+        public override void EmitForward(SourceWriter writer, LayerContext layer, Vec isa, string x, string y)
+        {
+        }
+
+        public override void EmitForwardBatch(SourceWriter writer, LayerContext layer, Vec isa, string x, string y, string count)
+        {
+        }
+
+        public override void EmitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count)
+        {
+        }
+
+        public override void EmitBackward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count)
+        {
+        }
+    }
+}

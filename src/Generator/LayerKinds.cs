@@ -1,0 +1,78 @@
+using System;
+using System.Collections.Generic;
+using Compiled.Generator.Emit;
+using Compiled.Generator.Emit.Layers;
+using Compiled.Generator.Model;
+using Compiled.Generator.Model.Layers;
+using Compiled.Generator.Parsing;
+using Compiled.Generator.Parsing.Layers;
+using Compiled.Generator.Shapes;
+using Compiled.Generator.Shapes.Layers;
+
+namespace Compiled.Generator
+{
+    /// <summary>
+    /// The one place that lists the layer kinds: for each, its spec type, parser, shape rule and emitter.
+    /// Adding a layer kind is adding those four files and one line here.
+    /// </summary>
+    internal static class LayerKinds
+    {
+        private static readonly LayerKind[] s_all =
+        {
+            LayerKind.Create<DenseSpec>(new DenseParser(), new DenseShapeRule(), new DenseEmitter()),
+            LayerKind.Create<FlattenSpec>(new FlattenParser(), new FlattenShapeRule(), new FlattenEmitter()),
+        };
+
+        public static ILayerParser? FindParser(string attributeMetadataName)
+        {
+            foreach (LayerKind kind in s_all)
+            {
+                if (kind.Parser.AttributeMetadataName == attributeMetadataName)
+                {
+                    return kind.Parser;
+                }
+            }
+
+            return null;
+        }
+
+        public static IShapeRule ShapeRuleFor(LayerSpec spec) => For(spec).ShapeRule;
+
+        public static LayerEmitter EmitterFor(LayerSpec spec) => For(spec).Emitter;
+
+        private static LayerKind For(LayerSpec spec)
+        {
+            foreach (LayerKind kind in s_all)
+            {
+                if (kind.SpecType == spec.GetType())
+                {
+                    return kind;
+                }
+            }
+
+            throw new InvalidOperationException($"No layer kind is registered for {spec.GetType().Name}.");
+        }
+
+        private sealed class LayerKind
+        {
+            private LayerKind(Type specType, ILayerParser parser, IShapeRule shapeRule, LayerEmitter emitter)
+            {
+                SpecType = specType;
+                Parser = parser;
+                ShapeRule = shapeRule;
+                Emitter = emitter;
+            }
+
+            public Type SpecType { get; }
+
+            public ILayerParser Parser { get; }
+
+            public IShapeRule ShapeRule { get; }
+
+            public LayerEmitter Emitter { get; }
+
+            public static LayerKind Create<TSpec>(ILayerParser parser, IShapeRule shapeRule, LayerEmitter emitter)
+                where TSpec : LayerSpec => new(typeof(TSpec), parser, shapeRule, emitter);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System.Collections.Generic;
+using Compiled.Generator.Diagnostics;
+using Compiled.Generator.Model;
+using Microsoft.CodeAnalysis;
+
+namespace Compiled.Generator.Shapes
+{
+    /// <summary>The shape rule of one layer kind: from the input shape to the output shape and the parameter tensors.</summary>
+    internal interface IShapeRule
+    {
+        /// <summary>
+        /// Infers the layer's output shape and its tensors (named <c>{index}.weight</c>, ... with offsets from
+        /// <see cref="ShapeContext.ParameterOffset"/>), or reports why it cannot.
+        /// </summary>
+        LayerShape? Infer(LayerSpec spec, Shape input, ShapeContext context);
+
+        /// <summary>The layer as it appears in the architecture signature, e.g. <c>Dense(128, ReLU)</c>.</summary>
+        string Describe(LayerSpec spec);
+    }
+
+    /// <summary>What a shape rule produces for one layer.</summary>
+    internal sealed record LayerShape(Shape Output, EquatableArray<TensorPlan> Tensors);
+
+    /// <summary>Where a shape rule is: which layer, the next free parameter offset, and a place to report issues.</summary>
+    internal sealed class ShapeContext
+    {
+        private readonly List<ShapeIssue> _issues;
+
+        public ShapeContext(List<ShapeIssue> issues)
+        {
+            _issues = issues;
+        }
+
+        public int LayerIndex { get; set; }
+
+        public int LayerCount { get; set; }
+
+        public long ParameterOffset { get; set; }
+
+        public bool IsLast => LayerIndex == LayerCount - 1;
+
+        public void Report(DiagnosticDescriptor descriptor, string? argument, params object[] messageArgs) =>
+            _issues.Add(new ShapeIssue(descriptor.Id, LayerIndex, argument, DiagnosticInfo.Create(descriptor, null, messageArgs).MessageArgs));
+    }
+}

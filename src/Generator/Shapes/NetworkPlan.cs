@@ -1,0 +1,62 @@
+using Compiled.Generator.Model;
+
+namespace Compiled.Generator.Shapes
+{
+    /// <summary>
+    /// A network after shape inference: every layer's input and output shape and where its parameters live. This is
+    /// what the emitters read; it is equatable so the emit step is skipped when nothing changed.
+    /// </summary>
+    internal sealed record NetworkPlan(
+        TypeSpec Type,
+        Loss Loss,
+        Shape InputShape,
+        EquatableArray<LayerPlan> Layers,
+        int ParameterCount,
+        string Architecture)
+    {
+        public int InputSize => (int)InputShape.Size;
+
+        public int OutputSize => (int)Layers[Layers.Count - 1].Output.Size;
+
+        public LayerPlan Last => Layers[Layers.Count - 1];
+    }
+
+    /// <summary>One layer after shape inference.</summary>
+    /// <param name="Index">The layer's index among the layer attributes; tensor names start with it.</param>
+    /// <param name="Spec">The layer as declared.</param>
+    /// <param name="Input">The shape of one sample entering the layer.</param>
+    /// <param name="Output">The shape of one sample leaving it.</param>
+    /// <param name="Tensors">Its parameter tensors, in state_dict order.</param>
+    /// <param name="Description">How the layer appears in the architecture signature.</param>
+    internal sealed record LayerPlan(int Index, LayerSpec Spec, Shape Input, Shape Output, EquatableArray<TensorPlan> Tensors, string Description)
+    {
+        public int InputSize => (int)Input.Size;
+
+        public int OutputSize => (int)Output.Size;
+
+        public bool HasParameters => Tensors.Count > 0;
+    }
+
+    /// <summary>How a tensor's initial values are drawn.</summary>
+    internal enum InitKind
+    {
+        Zeros,
+        KaimingUniform,
+        GlorotUniform,
+    }
+
+    /// <summary>One parameter tensor: its name, shape, offset in the flat buffer and initialisation.</summary>
+    /// <param name="Name">The state_dict name, e.g. <c>0.weight</c>.</param>
+    /// <param name="Shape">Its dimensions.</param>
+    /// <param name="Offset">Where it starts in <c>Parameters</c>.</param>
+    /// <param name="Init">How it is initialised.</param>
+    /// <param name="FanIn">The fan-in used by the initialiser.</param>
+    /// <param name="FanOut">The fan-out used by the initialiser.</param>
+    /// <param name="Gain">The gain used by the initialiser (sqrt(2) for ReLU, ...).</param>
+    internal sealed record TensorPlan(string Name, Shape Shape, int Offset, InitKind Init, int FanIn, int FanOut, double Gain)
+    {
+        public int Length => (int)Shape.Size;
+
+        public int End => Offset + Length;
+    }
+}

@@ -1,0 +1,118 @@
+using System.Collections.Generic;
+using System.Linq;
+using Compiled.Generator.Diagnostics;
+using Compiled.Generator.Model;
+
+namespace Compiled.Generator.Shapes
+{
+    /// <summary>The result of shape inference: a plan, or the issues that prevent one.</summary>
+    internal sealed record PlanResult(NetworkPlan? Plan, EquatableArray<ShapeIssue> Issues);
+
+    /// <summary>
+    /// The shape step: runs each layer's shape rule in order, lays out the parameters, and checks the rules that span
+    /// layers (Softmax placement, loss against the output layer, sizes).
+    /// </summary>
+    internal static class ShapeInference
+    {
+        /// <summary>The most parameters a network may have (a float array needs room for them plus padding).</summary>
+        public const long MaxParameters = int.MaxValue - 1024;
+
+        /// <summary>The most floats one sample may have at any point of the network.</summary>
+        public const long MaxActivation = 1L << 28;
+
+        public static PlanResult Infer(NetworkSpec? spec)
+        {
+            if (spec is null)
+            {
+                return new PlanResult(null, EquatableArray<ShapeIssue>.Empty);
+            }
+
+            var issues = new List<ShapeIssue>();
+            var context = new ShapeContext(issues) { LayerCount = spec.Layers.Count };
+            var input = new Shape(spec.InputShape);
+            string name = spec.Type.Name;
+            if (input.Size > MaxActivation)
+            {
+                issues.Add(Issue(DiagnosticDescriptors.TooLarge, ShapeIssue.InputTarget, null, "The input size", name, input.Size, MaxActivation));
+                return Fail(issues);
+            }
+
+            var layers = new List<LayerPlan>();
+            Shape current = input;
+            for (int i = 0; i < spec.Layers.Count; i++)
+            {
+                LayerSpec layer = spec.Layers[i];
+                IShapeRule rule = LayerKinds.ShapeRuleFor(layer);
+                context.LayerIndex = i;
+                int before = issues.Count;
+                LayerShape? shape = rule.Infer(layer, current, context);
+                long layerParameters = shape?.Tensors.Sum(t => t.Shape.Size) ?? 0;
+                if (shape is null)
+                {
+                    if (issues.Count == before)
+                    {
+                        issues.Add(Issue(DiagnosticDescriptors.TooLarge, i, null, "The parameter count", name, "more than " + MaxParameters.ToString(System.Globalization.CultureInfo.InvariantCulture), MaxParameters));
+                    }
+
+                    return Fail(issues);
+                }
+
+                if (context.ParameterOffset + layerParameters > MaxParameters)
+                {
+                    issues.Add(Issue(DiagnosticDescriptors.TooLarge, i, null, "The parameter count", name, context.ParameterOffset + layerParameters, MaxParameters));
+                    return Fail(issues);
+                }
+
+                if (shape.Output.Size > MaxActivation)
+                {
+                    issues.Add(Issue(DiagnosticDescriptors.TooLarge, i, null, $"The output size of layer {i}", name, shape.Output.Size, MaxActivation));
+                    return Fail(issues);
+                }
+
+                layers.Add(new LayerPlan(i, layer, current, shape.Output, shape.Tensors, rule.Describe(layer)));
+                context.ParameterOffset += layerParameters;
+                current = shape.Output;
+            }
+
+            if (layers.All(l => l.Spec.IsReshape))
+            {
+                issues.Add(Issue(DiagnosticDescriptors.NoLayers, ShapeIssue.ClassTarget, null, name));
+                return Fail(issues);
+            }
+
+            CheckLoss(spec, layers.Last(l => !l.Spec.IsReshape), issues);
+            if (issues.Count > 0)
+            {
+                return Fail(issues);
+            }
+
+            string architecture = "Input(" + string.Join(", ", spec.InputShape.Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")"
+                + string.Concat(layers.Select(l => " -> " + l.Description));
+            var plan = new NetworkPlan(spec.Type, spec.Loss, input, layers.ToEquatableArray(), (int)context.ParameterOffset, architecture);
+            return new PlanResult(plan, EquatableArray<ShapeIssue>.Empty);
+        }
+
+        private static void CheckLoss(NetworkSpec spec, LayerPlan last, List<ShapeIssue> issues)
+        {
+            Activation? activation = last.Spec.OutputActivation;
+            string activationName = activation?.ToString() ?? $"none ([{last.Spec.KindName}] is last)";
+            switch (spec.Loss)
+            {
+                case Loss.CrossEntropy when activation != Activation.Softmax:
+                    issues.Add(Issue(DiagnosticDescriptors.CrossEntropyNeedsSoftmax, last.Index, "activation", activationName));
+                    break;
+                case Loss.CrossEntropy when last.Output.Size < 2:
+                    issues.Add(Issue(DiagnosticDescriptors.TooFewClasses, last.Index, "units", last.Output.Size));
+                    break;
+                case Loss.BinaryCrossEntropy when activation != Activation.Sigmoid:
+                    issues.Add(Issue(DiagnosticDescriptors.BinaryCrossEntropyNeedsSigmoid, last.Index, "activation", activationName));
+                    break;
+            }
+        }
+
+        private static PlanResult Fail(List<ShapeIssue> issues) => new(null, issues.ToEquatableArray());
+
+        private static ShapeIssue Issue(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, int layer, string? argument, params object[] args) =>
+            new(descriptor.Id, layer, argument, DiagnosticInfo.Create(descriptor, null, args).MessageArgs);
+    }
+}

@@ -1,0 +1,172 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Compiled.Tests.Networks;
+using Compiled.Tests.Reference;
+
+namespace Compiled.Tests
+{
+    /// <summary>
+    /// Generated backward passes against central finite differences of the double-precision reference loss: every
+    /// activation, every loss, labels and targets, single samples and batches across tile and chunk boundaries.
+    /// </summary>
+    public class GradientTests
+    {
+        public static TheoryData<string> Names => new(NetworkCases.Names);
+
+        [Theory]
+        [MemberData(nameof(Names))]
+        public void BatchGradientWithTargetsMatchesFiniteDifferences(string name)
+        {
+            foreach (int batch in new[] { 1, 5, 70 })
+            {
+                INetwork network = NetworkCases.Create(name, seed: 3);
+                float[] inputs = NetworkCases.Inputs(network, batch, 11);
+                float[] targets = NetworkCases.Targets(network, batch, 12);
+                network.ZeroGradients();
+                float loss = network.BackwardBatch(inputs, targets, batch);
+                CheckAgainstReference(network, inputs, targets, null, batch, loss, $"{name} batch {batch}");
+            }
+        }
+
+        [Theory]
+        [InlineData("Mlp")]
+        [InlineData("OddClassifier")]
+        [InlineData("Image")]
+        [InlineData("Digits")]
+        public void BatchGradientWithLabelsMatchesFiniteDifferences(string name)
+        {
+            foreach (int batch in new[] { 1, 6, 67 })
+            {
+                INetwork network = NetworkCases.Create(name, seed: 4);
+                float[] inputs = NetworkCases.Inputs(network, batch, 21);
+                int[] labels = NetworkCases.Labels(network, batch, 22);
+                network.ZeroGradients();
+                float loss = network.BackwardBatch(inputs, labels, batch);
+                CheckAgainstReference(network, inputs, null, labels, batch, loss, $"{name} batch {batch}");
+            }
+        }
+
+        [Theory]
+        [MemberData(nameof(Names))]
+        public void SingleSampleBackwardAccumulatesLikeTheBatch(string name)
+        {
+            // Backward adds into Gradients: the sum of per-sample gradients over 9 samples, divided by 9, is the batch gradient.
+            const int batch = 9;
+            INetwork single = NetworkCases.Create(name, seed: 5);
+            INetwork batched = NetworkCases.Create(name, seed: 5);
+            float[] inputs = NetworkCases.Inputs(single, batch, 31);
+            float[] targets = NetworkCases.Targets(single, batch, 32);
+            single.ZeroGradients();
+            double total = 0;
+            for (int s = 0; s < batch; s++)
+            {
+                total += single.Backward(inputs.AsSpan(s * single.InputSize, single.InputSize), targets.AsSpan(s * single.OutputSize, single.OutputSize));
+            }
+
+            batched.ZeroGradients();
+            float mean = batched.BackwardBatch(inputs, targets, batch);
+            Assert.Equal(total / batch, mean, 1e-5 * Math.Max(1, Math.Abs(mean)));
+            float[] a = single.Gradients.ToArray();
+            float[] b = batched.Gradients.ToArray();
+            double scale = b.Max(Math.Abs);
+            for (int i = 0; i < a.Length; i++)
+            {
+                Assert.True(Math.Abs((a[i] / batch) - b[i]) <= (1e-5 * scale) + 1e-7, $"{name} parameter {i}: {a[i] / batch} vs {b[i]}");
+            }
+        }
+
+        [Fact]
+        public void BackwardAddsIntoGradientsAndZeroGradientsClears()
+        {
+            INetwork network = NetworkCases.Create("OddClassifier");
+            float[] input = NetworkCases.Inputs(network, 1, 1);
+            network.ZeroGradients();
+            network.Backward(input, 2);
+            float[] once = network.Gradients.ToArray();
+            network.Backward(input, 2);
+            float[] twice = network.Gradients.ToArray();
+            Assert.Contains(once, g => g != 0);
+            for (int i = 0; i < once.Length; i++)
+            {
+                Assert.Equal(2 * once[i], twice[i], 1e-6f * Math.Max(1, Math.Abs(twice[i])));
+            }
+
+            network.ZeroGradients();
+            Assert.All(network.Gradients.ToArray(), g => Assert.Equal(0f, g));
+        }
+
+        private static void CheckAgainstReference(INetwork network, float[] inputs, float[]? targets, int[]? labels, int batch, float loss, string what)
+        {
+            var reference = new ReferenceNetwork(network);
+            double[] parameters = Array.ConvertAll(network.Parameters.ToArray(), v => (double)v);
+            float[] gradients = network.Gradients.ToArray();
+            int n = network.OutputSize;
+
+            double MeanLoss()
+            {
+                double sum = 0;
+                for (int s = 0; s < batch; s++)
+                {
+                    ReadOnlySpan<float> x = inputs.AsSpan(s * network.InputSize, network.InputSize);
+                    sum += labels is null
+                        ? reference.Loss1(parameters, x, targets.AsSpan(s * n, n))
+                        : reference.Loss1(parameters, x, default, labels[s]);
+                }
+
+                return sum / batch;
+            }
+
+            double expectedLoss = MeanLoss();
+            Assert.True(Math.Abs(expectedLoss - loss) <= 1e-5 * Math.Max(1, Math.Abs(expectedLoss)), $"{what}: loss {loss:R}, expected {expectedLoss:R}");
+
+            foreach (int i in Indices(network, batch))
+            {
+                double saved = parameters[i];
+                double h = 1e-5 * Math.Max(1, Math.Abs(saved));
+                parameters[i] = saved + h;
+                double plus = MeanLoss();
+                parameters[i] = saved - h;
+                double minus = MeanLoss();
+                parameters[i] = saved;
+                double numeric = (plus - minus) / (2 * h);
+                double tolerance = 1e-6 + (2e-3 * Math.Abs(numeric));
+                if (!(Math.Abs(numeric - gradients[i]) <= tolerance))
+                {
+                    Assert.Fail($"{what}: gradient of parameter {i} ({TensorOf(network, i)}) is {gradients[i]:R}, finite difference {numeric:R}");
+                }
+            }
+        }
+
+        /// <summary>All parameters for small networks; otherwise every tensor's first and last elements plus a seeded sample.</summary>
+        private static IEnumerable<int> Indices(INetwork network, int batch)
+        {
+            int budget = batch > 10 ? 60 : 400;
+            if (network.ParameterCount <= budget)
+            {
+                return Enumerable.Range(0, network.ParameterCount);
+            }
+
+            var random = new Random(network.ParameterCount);
+            var set = new SortedSet<int>();
+            foreach (ParameterTensor tensor in network.ParameterTensors)
+            {
+                set.Add(tensor.Offset);
+                set.Add(tensor.Offset + tensor.Length - 1);
+            }
+
+            while (set.Count < budget)
+            {
+                set.Add(random.Next(network.ParameterCount));
+            }
+
+            return set;
+        }
+
+        private static string TensorOf(INetwork network, int index)
+        {
+            ParameterTensor tensor = network.ParameterTensors.Last(t => t.Offset <= index);
+            return $"{tensor.Name}[{index - tensor.Offset}]";
+        }
+    }
+}

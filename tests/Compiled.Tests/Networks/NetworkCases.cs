@@ -1,0 +1,114 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Compiled.Tests.Networks
+{
+    /// <summary>Every test network by name, and seeded random data shaped for it.</summary>
+    public static class NetworkCases
+    {
+        private static readonly Dictionary<string, Func<INetwork>> s_factories = new()
+        {
+            ["Xor"] = () => new Xor(),
+            ["Mlp"] = () => new Mlp(),
+            ["Game"] = () => new Game(),
+            ["OddClassifier"] = () => new OddClassifier(),
+            ["MultiLabel"] = () => new MultiLabel(),
+            ["Regressor"] = () => new Regressor(),
+            ["SoftmaxMse"] = () => new SoftmaxMse(),
+            ["Image"] = () => new Image(),
+            ["Wide"] = () => new Wide(),
+            ["Line"] = () => new Line(),
+            ["Digits"] = () => new Digits(),
+        };
+
+        public static IEnumerable<object[]> All => s_factories.Keys.Select(name => new object[] { name });
+
+        public static IEnumerable<string> Names => s_factories.Keys;
+
+        /// <summary>Creates the network with seeded parameters whose biases are non-zero (so bias mistakes show).</summary>
+        public static INetwork Create(string name, int seed = 1)
+        {
+            INetwork network = s_factories[name]();
+            network.InitializeParameters(seed);
+            var random = new Random(seed);
+            Span<float> parameters = network.Parameters;
+            foreach (ParameterTensor tensor in network.ParameterTensors.Where(t => t.Name.EndsWith(".bias", StringComparison.Ordinal)))
+            {
+                for (int i = 0; i < tensor.Length; i++)
+                {
+                    parameters[tensor.Offset + i] = (float)((random.NextDouble() - 0.5) * 0.4);
+                }
+            }
+
+            return network;
+        }
+
+        public static float[] Inputs(INetwork network, int batch, int seed) => Normal(batch * network.InputSize, seed);
+
+        /// <summary>Targets fitting the loss: probabilities for cross-entropy, [0, 1] for BCE, normal values for MSE.</summary>
+        public static float[] Targets(INetwork network, int batch, int seed)
+        {
+            var random = new Random(seed + 1000);
+            int n = network.OutputSize;
+            var targets = new float[batch * n];
+            for (int s = 0; s < batch; s++)
+            {
+                Span<float> t = targets.AsSpan(s * n, n);
+                switch (network.Loss)
+                {
+                    case Loss.CrossEntropy:
+                        double sum = 0;
+                        for (int j = 0; j < n; j++)
+                        {
+                            t[j] = (float)random.NextDouble();
+                            sum += t[j];
+                        }
+
+                        for (int j = 0; j < n; j++)
+                        {
+                            t[j] = (float)(t[j] / sum);
+                        }
+
+                        break;
+                    case Loss.BinaryCrossEntropy:
+                        for (int j = 0; j < n; j++)
+                        {
+                            t[j] = (float)random.NextDouble();
+                        }
+
+                        break;
+                    default:
+                        for (int j = 0; j < n; j++)
+                        {
+                            t[j] = (float)((random.NextDouble() * 2) - 1);
+                        }
+
+                        break;
+                }
+            }
+
+            return targets;
+        }
+
+        public static int[] Labels(INetwork network, int batch, int seed)
+        {
+            var random = new Random(seed + 2000);
+            return Enumerable.Range(0, batch).Select(_ => random.Next(network.OutputSize)).ToArray();
+        }
+
+        public static float[] Normal(int count, int seed)
+        {
+            var random = new Random(seed);
+            var values = new float[count];
+            for (int i = 0; i < count; i++)
+            {
+                double u1 = 1 - random.NextDouble();
+                double u2 = random.NextDouble();
+                values[i] = (float)(Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
+            }
+
+            return values;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using Compiled;
+
+// Networks the end-to-end tests run. Sizes are chosen to exercise every code path of the generated kernels: inputs
+// that are not a multiple of 16, 8 or 4 (masked tails), fewer than 4 inputs (scalar kernels), output counts that leave
+// partial row blocks, and layers wide enough for the tiled loops.
+namespace Compiled.Tests.Networks
+{
+    [Network]
+    [Input(2)]
+    [Dense(4, Activation.Sigmoid)]
+    [Dense(1, Activation.Sigmoid)]
+    public partial class Xor { }
+
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(784)]
+    [Dense(128, Activation.ReLU)]
+    [Dense(10, Activation.Softmax)]
+    public partial class Mlp { }
+
+    [Network]
+    [Input(16)]
+    [Dense(32, Activation.Tanh)]
+    [Dense(32, Activation.Tanh)]
+    [Dense(4)]
+    public partial class Game { }
+
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(37)]
+    [Dense(19, Activation.ReLU)]
+    [Dense(23, Activation.Tanh)]
+    [Dense(3, Activation.Softmax)]
+    public partial class OddClassifier { }
+
+    [Network(Loss = Loss.BinaryCrossEntropy)]
+    [Input(13)]
+    [Dense(9, Activation.SiLU)]
+    [Dense(5, Activation.Sigmoid)]
+    public partial class MultiLabel { }
+
+    [Network]
+    [Input(3)]
+    [Dense(17, Activation.LeakyReLU, NegativeSlope = 0.2f)]
+    [Dense(6, Activation.ELU, Alpha = 0.7f)]
+    [Dense(2, Activation.Softplus)]
+    public partial class Regressor { }
+
+    [Network]
+    [Input(21)]
+    [Dense(33, Activation.GELU)]
+    [Dense(5, Activation.Softmax)]
+    public partial class SoftmaxMse { }
+
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(2, 3, 5)]
+    [Flatten]
+    [Dense(12, Activation.ELU)]
+    [Dense(4, Activation.Softmax)]
+    public partial class Image { }
+
+    [Network]
+    [Input(70)]
+    [Dense(67, Activation.Identity)]
+    [Dense(1, Activation.Tanh)]
+    public partial class Wide { }
+
+    [Network]
+    [Input(1)]
+    [Dense(1)]
+    public partial class Line { }
+
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(64)]
+    [Dense(64, Activation.ReLU)]
+    [Dense(64, Activation.ReLU)]
+    [Dense(10, Activation.Softmax)]
+    public partial class Digits { }
+}
