@@ -4,7 +4,12 @@ namespace Compiled
     /// The element-wise (or, for <see cref="Softmax"/>, vector-wise) function a layer applies to its output.
     /// Every definition is PyTorch's, so weights and results move between the two unchanged.
     /// </summary>
+#if COMPILED_GENERATOR
+    // Compiled into the generator as its own vocabulary; internal there so that it never clashes with the public type.
+    internal enum Activation
+#else
     public enum Activation
+#endif
     {
         /// <summary>No activation: <c>f(x) = x</c>.</summary>
         Identity = 0,

@@ -3,7 +3,12 @@ namespace Compiled
     /// <summary>
     /// The training loss of a network, defined as PyTorch defines it with reduction <c>"mean"</c>.
     /// </summary>
+#if COMPILED_GENERATOR
+    // Compiled into the generator as its own vocabulary; internal there so that it never clashes with the public type.
+    internal enum Loss
+#else
     public enum Loss
+#endif
     {
         /// <summary>
         /// <c>torch.nn.MSELoss</c>: for one sample, the mean over the output elements of <c>(y - t)^2</c>;

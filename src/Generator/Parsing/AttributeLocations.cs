@@ -24,7 +24,8 @@ namespace Compiled.Generator.Parsing
                 int positional = 0;
                 foreach (AttributeArgumentSyntax argument in list.Arguments)
                 {
-                    LocationInfo? location = LocationInfo.From(argument);
+                    // A property assignment is shown whole (NegativeSlope = 0.2f); otherwise the value itself.
+                    LocationInfo? location = LocationInfo.From(argument.NameEquals is null ? argument.Expression : argument);
                     if (argument.NameEquals is { } nameEquals)
                     {
                         arguments.Add(new NamedLocation(nameEquals.Name.Identifier.ValueText, location));

@@ -1,0 +1,99 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+
+namespace Compiled.Generator.Tests
+{
+    /// <summary>Every diagnostic: its ID, its severity, and that it points at the offending attribute or argument.</summary>
+    public class DiagnosticTests
+    {
+        [Theory]
+        [InlineData("CN0001", "[Network] [Input(2)] [Dense(1)] public class [|Net|] { }")]
+        [InlineData("CN0002", "public class [|Outer|] { [Network] [Input(2)] [Dense(1)] public partial class Net { } }")]
+        [InlineData("CN0003", "[Network] [Input(2)] [Dense(1)] public partial class [|Net|]<T> { }")]
+        [InlineData("CN0003", "public partial class Outer<T> { [Network] [Input(2)] [Dense(1)] public partial class [|Net|] { } }")]
+        [InlineData("CN0004", "[Network] [Input(2)] [Dense(1)] public static partial class [|Net|] { }")]
+        [InlineData("CN0005", "[Network] [Dense(1)] public partial class [|Net|] { }")]
+        [InlineData("CN0006", "[Network] [Input(2)] [[|Input(3)|]] [Dense(1)] public partial class Net { }")]
+        [InlineData("CN0007", "[Network] [[|Input|]] [Dense(1)] public partial class Net { }")]
+        [InlineData("CN0007", "[Network] [[|Input(null)|]] [Dense(1)] public partial class Net { }")]
+        [InlineData("CN0008", "[Network] [Input(4, [|0|])] [Dense(1)] public partial class Net { }")]
+        [InlineData("CN0008", "[Network] [Input(4)] [Dense([|-3|])] public partial class Net { }")]
+        [InlineData("CN0008", "[Network] [Input(4)] [Dense(activation: Activation.ReLU, units: [|0|])] public partial class Net { }")]
+        [InlineData("CN0009", "[Network] [Input(4)] public partial class [|Net|] { }")]
+        [InlineData("CN0009", "[Network] [Input(4)] [Flatten] public partial class [|Net|] { }")]
+        [InlineData("CN0010", "[Network] [Input(1, 28, 28)] [[|Dense(10)|]] public partial class Net { }")]
+        [InlineData("CN0011", "[Network] [Input(4)] [Dense(8, [|Activation.Softmax|])] [Dense(2)] public partial class Net { }")]
+        [InlineData("CN0012", "[Network(Loss = Loss.CrossEntropy)] [Input(4)] [Dense(3, [|Activation.Sigmoid|])] public partial class Net { }")]
+        [InlineData("CN0012", "[Network(Loss = Loss.CrossEntropy)] [Input(4)] [[|Dense(3)|]] public partial class Net { }")]
+        [InlineData("CN0013", "[Network(Loss = Loss.BinaryCrossEntropy)] [Input(4)] [Dense(3, [|Activation.Softmax|])] public partial class Net { }")]
+        [InlineData("CN0014", "[Network(Loss = Loss.CrossEntropy)] [Input(4)] [Dense([|1|], Activation.Softmax)] public partial class Net { }")]
+        [InlineData("CN0015", "[Network] [Input(4)] [Dense(3, [|(Activation)42|])] public partial class Net { }")]
+        [InlineData("CN0016", "[Network([|Loss = (Loss)7|])] [Input(4)] [Dense(3)] public partial class Net { }")]
+        [InlineData("CN0017", "[Network] [Input(100000)] [[|Dense(100000)|]] public partial class Net { }")]
+        [InlineData("CN0017", "[Network] [[|Input(100000, 100000)|]] [Dense(1)] public partial class Net { }")]
+        [InlineData("CN0019", "[Network] [Input(4)] [Dense(3, Activation.ReLU, [|NegativeSlope = 0.2f|])] public partial class Net { }")]
+        [InlineData("CN0019", "[Network] [Input(4)] [Dense(3, Activation.Tanh, [|Alpha = 2f|])] public partial class Net { }")]
+        [InlineData("CN0020", "[Network] [Input(4)] [Dense(3, Activation.LeakyReLU, [|NegativeSlope = float.NaN|])] public partial class Net { }")]
+        [InlineData("CN0021", "[Network] [Input(4)] [Dense(3)] public partial class Net { public [|Net|]() { } }")]
+        [InlineData("CN0022", "[Network] [Input(4)] [Dense(1, [|Activation.Softmax|])] public partial class Net { }")]
+        public void ReportsDiagnosticAtTheOffendingPlace(string id, string markup)
+        {
+            (string source, TextSpan span) = GeneratorHarness.Markup("using Compiled;\n" + markup);
+            (GeneratorRunResult result, _) = GeneratorHarness.Run(source);
+            Diagnostic diagnostic = Assert.Single(result.Diagnostics, d => d.Id == id);
+            Assert.Equal(span, diagnostic.Location.SourceSpan);
+            Assert.False(string.IsNullOrWhiteSpace(diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
+            bool isWarning = id is "CN0019" or "CN0022";
+            Assert.Equal(isWarning ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, diagnostic.Severity);
+            if (!isWarning)
+            {
+                Assert.Empty(result.GeneratedSources);
+            }
+        }
+
+        [Fact]
+        public void LayersSplitAcrossPartialDeclarationsAreReported()
+        {
+            (GeneratorRunResult result, _) = GeneratorHarness.Run(
+                "using Compiled;\n[Network] [Input(4)] [Dense(3)] public partial class Net { }",
+                "using Compiled;\n[Dense(2)] public partial class Net { }");
+            Diagnostic diagnostic = Assert.Single(result.Diagnostics);
+            Assert.Equal("CN0018", diagnostic.Id);
+            Assert.Empty(result.GeneratedSources);
+        }
+
+        [Fact]
+        public void InputAndLossOnAnotherPartialDeclarationAreFine()
+        {
+            (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(
+                "using Compiled;\n[Network] [Input(4)] public partial class Net { }",
+                "using Compiled;\n[Dense(3)] [Dense(2)] public partial class Net { }");
+            Assert.Empty(result.Diagnostics);
+            Assert.Single(result.GeneratedSources);
+            Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        }
+
+        [Fact]
+        public void MessagesNameWhatIsWrong()
+        {
+            (GeneratorRunResult result, _) = GeneratorHarness.Run("using Compiled;\n[Network] [Input(1, 28, 28)] [Dense(10)] public partial class Net { }");
+            string message = result.Diagnostics.Single().GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Contains("1x28x28", message);
+            Assert.Contains("[Flatten]", message);
+            Assert.Contains("784", message);
+        }
+
+        [Fact]
+        public void EveryDescriptorIsTrackedInTheReleaseFiles()
+        {
+            string unshipped = System.IO.File.ReadAllText(System.IO.Path.Combine(SourceDirectory(), "..", "..", "src", "Generator", "AnalyzerReleases.Unshipped.md"));
+            foreach (DiagnosticDescriptor descriptor in Compiled.Generator.Diagnostics.DiagnosticDescriptors.All)
+            {
+                Assert.Contains($"{descriptor.Id} | {descriptor.Category} | {descriptor.DefaultSeverity} |", unshipped);
+            }
+        }
+
+        internal static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") => System.IO.Path.GetDirectoryName(path)!;
+    }
+}

@@ -1,0 +1,58 @@
+using System;
+using System.IO;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace Compiled.Generator.Tests
+{
+    /// <summary>
+    /// Golden files of the generated source for representative networks, in <c>Baselines/</c>. After an intended change
+    /// to the emitted code, run the tests with <c>COMPILED_ACCEPT_BASELINES=1</c> to rewrite the files, and review the diff.
+    /// </summary>
+    public class SnapshotTests
+    {
+        public static TheoryData<string, string> Networks => new()
+        {
+            { "Xor", "[Network] [Input(2)] [Dense(4, Activation.Sigmoid)] [Dense(1, Activation.Sigmoid)] public partial class Xor { }" },
+            { "FashionMlp", "[Network(Loss = Loss.CrossEntropy)] [Input(784)] [Dense(128, Activation.ReLU)] [Dense(10, Activation.Softmax)] public partial class FashionMlp { }" },
+            { "Game", "[Network] [Input(16)] [Dense(32, Activation.Tanh)] [Dense(32, Activation.Tanh)] [Dense(4)] public partial class Game { }" },
+            { "ImageClassifier", "[Network(Loss = Loss.CrossEntropy)] [Input(1, 6, 6)] [Flatten] [Dense(20, Activation.LeakyReLU, NegativeSlope = 0.1f)] [Dense(3, Activation.Softmax)] public partial class ImageClassifier { }" },
+            { "MultiLabel", "[Network(Loss = Loss.BinaryCrossEntropy)] [Input(10)] [Dense(9, Activation.GELU)] [Dense(5, Activation.Sigmoid)] public partial class MultiLabel { }" },
+            { "Nested", "public partial class Outer { internal partial record Inner { [Network] [Input(3)] [Dense(2, Activation.ELU, Alpha = 0.5f)] private partial class Policy { } } }" },
+        };
+
+        [Theory]
+        [MemberData(nameof(Networks))]
+        public void GeneratedSourceMatchesBaseline(string name, string declaration)
+        {
+            string source = $"using Compiled;\nnamespace Demo\n{{\n    {declaration}\n}}\n";
+            (GeneratorRunResult result, _) = GeneratorHarness.Run(source);
+            Assert.Empty(result.Diagnostics);
+            GeneratedSourceResult generated = Assert.Single(result.GeneratedSources);
+            string text = generated.SourceText.ToString().Replace("\r\n", "\n");
+            string baseline = Path.Combine(DiagnosticTests.SourceDirectory(), "Baselines", name + ".g.cs");
+            if (Environment.GetEnvironmentVariable("COMPILED_ACCEPT_BASELINES") == "1")
+            {
+                File.WriteAllText(baseline, text);
+                return;
+            }
+
+            Assert.True(File.Exists(baseline), $"No baseline {baseline}; run the tests with COMPILED_ACCEPT_BASELINES=1 to create it.");
+            string expected = File.ReadAllText(baseline).Replace("\r\n", "\n");
+            if (expected != text)
+            {
+                string received = Path.ChangeExtension(baseline, ".received.cs");
+                File.WriteAllText(received, text);
+                int line = expected.Split('\n').Zip(text.Split('\n')).TakeWhile(p => p.First == p.Second).Count() + 1;
+                Assert.Fail($"Generated source for {name} differs from {baseline} at line {line}; the new text is in {received}. If the change is intended, rerun with COMPILED_ACCEPT_BASELINES=1.");
+            }
+        }
+
+        [Fact]
+        public void HintNameIsNamespaceAndType()
+        {
+            (GeneratorRunResult result, _) = GeneratorHarness.Run("using Compiled;\nnamespace A.B { [Network] [Input(2)] [Dense(1)] public partial class Net { } }");
+            Assert.Equal("A.B.Net.g.cs", Assert.Single(result.GeneratedSources).HintName);
+        }
+    }
+}
