@@ -50,7 +50,7 @@ namespace Compiled.Data
             }
             catch (InvalidDataException exception)
             {
-                throw new DataFormatException($"{Describe(sourceName)} is not valid gzip data ({exception.Message}).", sourceName, null, null, exception);
+                throw new DataFormatException($"{Describe(sourceName)} has invalid gzip data: {exception.Message.TrimEnd('.')}.", sourceName, null, null, exception);
             }
             finally
             {

@@ -197,7 +197,7 @@ namespace Compiled.Data
             }
             catch (InvalidDataException exception)
             {
-                throw Error(name, $"is not valid gzip data ({exception.Message})", exception);
+                throw Error(name, $"has invalid gzip data: {exception.Message.TrimEnd('.')}", exception);
             }
             finally
             {
