@@ -290,8 +290,9 @@ namespace Compiled.Data
                 throw Error(name, $"has {byteCount} bytes of data, more than this reader can hold in memory");
             }
 
-            // Grow the buffer as data arrives, so that a corrupt header cannot make us allocate gigabytes up front.
-            byte[] data = new byte[remaining >= 0 ? byteCount : Math.Min(byteCount, 1 << 20)];
+            // Beyond 64 MiB, grow the buffer as data arrives, so that a corrupt header in a small gzip file cannot make
+            // us allocate gigabytes up front.
+            byte[] data = new byte[remaining >= 0 ? byteCount : Math.Min(byteCount, 1 << 26)];
             long filled = 0;
             while (filled < byteCount)
             {
