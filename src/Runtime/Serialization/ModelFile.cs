@@ -333,6 +333,7 @@ namespace Compiled.Serialization
             }
         }
 
+        /// <summary>Writes floats as little-endian IEEE 754 bits: a block copy on little-endian hosts, byte swaps otherwise.</summary>
         internal static void WriteLittleEndian(ReadOnlySpan<float> values, Span<byte> destination)
         {
             if (BitConverter.IsLittleEndian)
@@ -341,12 +342,10 @@ namespace Compiled.Serialization
                 return;
             }
 
-            for (int i = 0; i < values.Length; i++)
-            {
-                BinaryPrimitives.WriteInt32LittleEndian(destination.Slice(i * sizeof(float)), BitConverter.SingleToInt32Bits(values[i]));
-            }
+            WriteLittleEndianPortable(values, destination);
         }
 
+        /// <summary>Reads little-endian IEEE 754 floats: a block copy on little-endian hosts, byte swaps otherwise.</summary>
         internal static void ReadLittleEndian(ReadOnlySpan<byte> source, Span<float> values)
         {
             if (BitConverter.IsLittleEndian)
@@ -355,6 +354,21 @@ namespace Compiled.Serialization
                 return;
             }
 
+            ReadLittleEndianPortable(source, values);
+        }
+
+        /// <summary>The big-endian-host path of <see cref="WriteLittleEndian"/>, correct on any host (tested on little-endian ones).</summary>
+        internal static void WriteLittleEndianPortable(ReadOnlySpan<float> values, Span<byte> destination)
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                BinaryPrimitives.WriteInt32LittleEndian(destination.Slice(i * sizeof(float)), BitConverter.SingleToInt32Bits(values[i]));
+            }
+        }
+
+        /// <summary>The big-endian-host path of <see cref="ReadLittleEndian"/>, correct on any host (tested on little-endian ones).</summary>
+        internal static void ReadLittleEndianPortable(ReadOnlySpan<byte> source, Span<float> values)
+        {
             for (int i = 0; i < values.Length; i++)
             {
                 values[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadInt32LittleEndian(source.Slice(i * sizeof(float))));

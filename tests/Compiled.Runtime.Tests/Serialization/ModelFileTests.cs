@@ -268,11 +268,31 @@ namespace Compiled.Runtime.Tests.Serialization
                 Assert.Equal(new[] { path }, Directory.GetFiles(folder.Path));
             }
 
+            string fresh = folder.File("fresh.cmpl");
+            Assert.Throws<IOException>(() => ModelFile.Save(changed, fresh, stream => new FailingStream(stream, 40)));
+            Assert.False(File.Exists(fresh));
+            Assert.Equal(new[] { path }, Directory.GetFiles(folder.Path));
+
             ModelFile.Save(changed, path);
             Assert.Equal(new[] { path }, Directory.GetFiles(folder.Path));
             FakeNetwork loaded = FakeNetwork.Tiny();
             ModelFile.Load(loaded, path);
             Assert.Equal(changed.ParameterBits(), loaded.ParameterBits());
+        }
+
+        [Fact]
+        public void BigEndianHostPathProducesTheSameBytes()
+        {
+            float[] values = WithSpecialValues().Parameters.ToArray();
+            byte[] fast = new byte[values.Length * 4], portable = new byte[values.Length * 4];
+            ModelFile.WriteLittleEndian(values, fast);
+            ModelFile.WriteLittleEndianPortable(values, portable);
+            Assert.Equal(fast, portable);
+            Assert.Equal(new byte[] { 0x01, 0x00, 0xC0, 0x7F }, portable[..4]);
+
+            float[] back = new float[values.Length];
+            ModelFile.ReadLittleEndianPortable(portable, back);
+            Assert.Equal(values.Select(BitConverter.SingleToInt32Bits), back.Select(BitConverter.SingleToInt32Bits));
         }
 
         [Fact]
