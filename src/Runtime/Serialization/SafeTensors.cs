@@ -1,0 +1,668 @@
+using System;
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace Compiled.Serialization
+{
+    /// <summary>
+    /// Exports a network's parameters to, and imports them from, the <c>.safetensors</c> format used by PyTorch and
+    /// Hugging Face: an 8-byte little-endian header length N, N bytes of UTF-8 JSON, then the raw little-endian tensor data.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// The JSON header maps each tensor name to <c>{"dtype": "F32", "shape": [out, in], "data_offsets": [begin, end]}</c>,
+    /// offsets counted from the start of the data buffer, and may hold a <c>"__metadata__"</c> object of string pairs.
+    /// <see cref="Export(INetwork, Stream, IReadOnlyDictionary{string, string}?)"/> writes every
+    /// <see cref="INetwork.ParameterTensors"/> entry as F32 under its name (<c>0.weight</c>, <c>0.bias</c>, ...), in
+    /// <c>state_dict</c> order, with metadata <c>format</c> = <c>pt</c> and <c>architecture</c> = the network's signature; the
+    /// header is padded with spaces to a multiple of 8 bytes. So <c>safetensors.torch.load_file</c> gives a <c>state_dict</c>
+    /// that loads into the equivalent <c>torch.nn.Sequential</c>.
+    /// </para>
+    /// <para>
+    /// Import accepts F32, F16, BF16 and F64 tensors (converted to float32). It checks the header as the reference
+    /// implementation does (size limit, valid UTF-8 JSON, offsets that tile the data buffer with no overlap, gap or
+    /// trailing byte, byte lengths that match dtype and shape) and pairs every network tensor with a file tensor of the
+    /// same shape before touching the network: on any error, a <see cref="ModelFileException"/> naming the file and the
+    /// tensor, the parameters are left as they were.
+    /// </para>
+    /// </remarks>
+    public static class SafeTensors
+    {
+        /// <summary>The largest JSON header accepted, in bytes (the limit of the reference implementation).</summary>
+        public const long MaxHeaderLength = 100_000_000;
+
+        private const string MetadataKey = "__metadata__";
+        private const int ChunkBytes = 1 << 16;
+
+        /// <summary>Writes every parameter tensor of the network to <paramref name="stream"/> as a safetensors file.</summary>
+        /// <param name="network">The network to export.</param>
+        /// <param name="stream">A writable stream, left open.</param>
+        /// <param name="metadata">
+        /// Extra <c>__metadata__</c> entries; the keys <c>format</c> and <c>architecture</c> are written by the exporter and
+        /// may not be given.
+        /// </param>
+        /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="stream"/> is <see langword="null"/>.</exception>
+        /// <exception cref="ArgumentException"><paramref name="metadata"/> sets a reserved key.</exception>
+        /// <exception cref="InvalidOperationException">The network's tensor list is inconsistent (duplicate names, out of range).</exception>
+        public static void Export(INetwork network, Stream stream, IReadOnlyDictionary<string, string>? metadata = null)
+        {
+            ArgumentNullException.ThrowIfNull(network);
+            ArgumentNullException.ThrowIfNull(stream);
+            IReadOnlyList<ParameterTensor> tensors = CheckNetworkTensors(network);
+            if (metadata is not null && (metadata.ContainsKey("format") || metadata.ContainsKey("architecture")))
+            {
+                throw new ArgumentException("The metadata keys 'format' and 'architecture' are written by the exporter.", nameof(metadata));
+            }
+
+            var json = new ArrayBufferWriter<byte>(256 + (tensors.Count * 96));
+            using (var writer = new Utf8JsonWriter(json, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            {
+                writer.WriteStartObject();
+                writer.WriteStartObject(MetadataKey);
+                writer.WriteString("format", "pt");
+                writer.WriteString("architecture", network.Architecture);
+                if (metadata is not null)
+                {
+                    foreach (KeyValuePair<string, string> pair in metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
+                    {
+                        writer.WriteString(pair.Key, pair.Value);
+                    }
+                }
+
+                writer.WriteEndObject();
+                long offset = 0;
+                foreach (ParameterTensor tensor in tensors)
+                {
+                    writer.WriteStartObject(tensor.Name);
+                    writer.WriteString("dtype", "F32");
+                    writer.WriteStartArray("shape");
+                    foreach (int dimension in tensor.Shape)
+                    {
+                        writer.WriteNumberValue(dimension);
+                    }
+
+                    writer.WriteEndArray();
+                    writer.WriteStartArray("data_offsets");
+                    writer.WriteNumberValue(offset);
+                    offset += (long)tensor.Length * sizeof(float);
+                    writer.WriteNumberValue(offset);
+                    writer.WriteEndArray();
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndObject();
+            }
+
+            int padding = (8 - (json.WrittenCount % 8)) % 8;
+            Span<byte> prefix = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)(json.WrittenCount + padding));
+            stream.Write(prefix);
+            stream.Write(json.WrittenSpan);
+            for (int i = 0; i < padding; i++)
+            {
+                stream.WriteByte((byte)' ');
+            }
+
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+            try
+            {
+                const int floatsPerChunk = ChunkBytes / sizeof(float);
+                foreach (ParameterTensor tensor in tensors)
+                {
+                    for (int start = 0; start < tensor.Length; start += floatsPerChunk)
+                    {
+                        ReadOnlySpan<float> values = network.Parameters.Slice(tensor.Offset + start, Math.Min(floatsPerChunk, tensor.Length - start));
+                        Span<byte> bytes = buffer.AsSpan(0, values.Length * sizeof(float));
+                        ModelFile.WriteLittleEndian(values, bytes);
+                        stream.Write(bytes);
+                    }
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        /// <summary>
+        /// Writes every parameter tensor of the network to the file <paramref name="path"/>, atomically (through a
+        /// temporary file in the same folder renamed over the target).
+        /// </summary>
+        /// <param name="network">The network to export.</param>
+        /// <param name="path">The <c>.safetensors</c> file to create or replace.</param>
+        /// <param name="metadata">Extra <c>__metadata__</c> entries (not <c>format</c> or <c>architecture</c>).</param>
+        /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="path"/> is <see langword="null"/>.</exception>
+        /// <exception cref="IOException">The file cannot be written; the target is unchanged.</exception>
+        public static void Export(INetwork network, string path, IReadOnlyDictionary<string, string>? metadata = null)
+        {
+            ArgumentNullException.ThrowIfNull(network);
+            ArgumentException.ThrowIfNullOrEmpty(path);
+            AtomicFile.Write(path, stream => Export(network, stream, metadata));
+        }
+
+        /// <summary>Loads the network's parameters from a safetensors stream (for example a PyTorch <c>state_dict</c>).</summary>
+        /// <param name="network">The network to load into.</param>
+        /// <param name="stream">A readable stream at the start of a safetensors file. If it can seek, its end must be the end of the data.</param>
+        /// <param name="options">How tensors are matched; by name with no prefix stripped by default.</param>
+        /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="stream"/> is <see langword="null"/>.</exception>
+        /// <exception cref="ModelFileException">The file is malformed or does not fit the network; the parameters are unchanged.</exception>
+        public static void Import(INetwork network, Stream stream, SafeTensorsImportOptions? options = null)
+        {
+            ArgumentNullException.ThrowIfNull(network);
+            ArgumentNullException.ThrowIfNull(stream);
+            ImportCore(network, stream, null, options ?? new SafeTensorsImportOptions());
+        }
+
+        /// <summary>Loads the network's parameters from a <c>.safetensors</c> file (for example a PyTorch <c>state_dict</c>).</summary>
+        /// <param name="network">The network to load into.</param>
+        /// <param name="path">The file.</param>
+        /// <param name="options">How tensors are matched; by name with no prefix stripped by default.</param>
+        /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="path"/> is <see langword="null"/>.</exception>
+        /// <exception cref="ModelFileException">The file is malformed or does not fit the network; the parameters are unchanged.</exception>
+        /// <exception cref="IOException">The file cannot be opened or read.</exception>
+        public static void Import(INetwork network, string path, SafeTensorsImportOptions? options = null)
+        {
+            ArgumentNullException.ThrowIfNull(network);
+            ArgumentException.ThrowIfNullOrEmpty(path);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, ChunkBytes);
+            ImportCore(network, stream, path, options ?? new SafeTensorsImportOptions());
+        }
+
+        /// <summary>Reads and checks the header of a <c>.safetensors</c> file.</summary>
+        /// <param name="path">The file.</param>
+        /// <returns>Its tensors and metadata.</returns>
+        /// <exception cref="ModelFileException">The header is malformed or does not fit the file's length.</exception>
+        /// <exception cref="IOException">The file cannot be opened or read.</exception>
+        public static SafeTensorsHeader ReadHeader(string path)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(path);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
+            return ReadHeaderCore(stream, path);
+        }
+
+        /// <summary>Reads and checks the header of a safetensors stream; the stream is left at the start of the data.</summary>
+        /// <param name="stream">A readable stream at the start of a safetensors file.</param>
+        /// <returns>Its tensors and metadata.</returns>
+        /// <exception cref="ModelFileException">The header is malformed (or, for a seekable stream, does not fit its length).</exception>
+        public static SafeTensorsHeader ReadHeader(Stream stream)
+        {
+            ArgumentNullException.ThrowIfNull(stream);
+            return ReadHeaderCore(stream, null);
+        }
+
+        private static void ImportCore(INetwork network, Stream stream, string? path, SafeTensorsImportOptions options)
+        {
+            string source = Source(path);
+            IReadOnlyList<ParameterTensor> targets = CheckNetworkTensors(network);
+            SafeTensorsHeader header = ReadHeaderCore(stream, path);
+            SafeTensorInfo[] sources = Pair(targets, header, path, options);
+
+            for (int i = 0; i < targets.Count; i++)
+            {
+                ParameterTensor target = targets[i];
+                SafeTensorInfo file = sources[i];
+                string which = file.Name == target.Name ? $"tensor '{target.Name}'" : $"tensor '{file.Name}' (for the network's '{target.Name}')";
+                if (file.DataType is not ("F32" or "F16" or "BF16" or "F64"))
+                {
+                    throw new ModelFileException(ModelFileError.UnsupportedDataType, $"{source}: {which} has dtype {file.DataType}; only F32, F16, BF16 and F64 tensors can be loaded.", path, target.Name);
+                }
+
+                if (!file.Shape.SequenceEqual(target.Shape.Select(d => (long)d)))
+                {
+                    throw new ModelFileException(ModelFileError.ShapeMismatch, $"{source}: {which} has shape [{string.Join(", ", file.Shape)}] but the network's tensor '{target.Name}' has shape [{string.Join(", ", target.Shape)}].", path, target.Name);
+                }
+            }
+
+            int parameterCount = network.Parameters.Length;
+            float[] values = ArrayPool<float>.Shared.Rent(Math.Max(1, parameterCount));
+            byte[] chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+            try
+            {
+                network.Parameters.CopyTo(values);
+                long position = 0;
+                foreach (int i in Enumerable.Range(0, targets.Count).OrderBy(i => sources[i].DataBegin))
+                {
+                    ParameterTensor target = targets[i];
+                    SafeTensorInfo file = sources[i];
+                    long skip = file.DataBegin - position;
+                    if (StreamReading.Skip(stream, skip, chunk) != skip)
+                    {
+                        throw TruncatedData(path, file);
+                    }
+
+                    position = file.DataBegin;
+                    int elementSize = ElementSize(file.DataType);
+                    int elementsPerChunk = ChunkBytes / elementSize;
+                    for (int done = 0; done < target.Length;)
+                    {
+                        int elements = Math.Min(elementsPerChunk, target.Length - done);
+                        Span<byte> bytes = chunk.AsSpan(0, elements * elementSize);
+                        if (StreamReading.ReadAtMost(stream, bytes) != bytes.Length)
+                        {
+                            throw TruncatedData(path, file);
+                        }
+
+                        Convert(file.DataType, bytes, values.AsSpan(target.Offset + done, elements));
+                        done += elements;
+                        position += bytes.Length;
+                    }
+                }
+
+                values.AsSpan(0, parameterCount).CopyTo(network.Parameters);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
+                ArrayPool<float>.Shared.Return(values);
+            }
+        }
+
+        private static SafeTensorInfo[] Pair(IReadOnlyList<ParameterTensor> targets, SafeTensorsHeader header, string? path, SafeTensorsImportOptions options)
+        {
+            string source = Source(path);
+            var sources = new SafeTensorInfo[targets.Count];
+            var used = new HashSet<SafeTensorInfo>();
+            if (options.Matching == TensorMatching.ByOrder)
+            {
+                for (int i = 0; i < targets.Count; i++)
+                {
+                    if (i >= header.Tensors.Count)
+                    {
+                        throw new ModelFileException(ModelFileError.MissingTensor, $"{source} has {header.Tensors.Count} tensors but the network has {targets.Count}: nothing is left for the network's tensor '{targets[i].Name}' (matching by order).", path, targets[i].Name);
+                    }
+
+                    sources[i] = header.Tensors[i];
+                    used.Add(header.Tensors[i]);
+                }
+            }
+            else
+            {
+                string prefix = options.StripPrefix ?? string.Empty;
+                var byName = new Dictionary<string, SafeTensorInfo>(StringComparer.Ordinal);
+                foreach (SafeTensorInfo tensor in header.Tensors)
+                {
+                    string name = prefix.Length > 0 && tensor.Name.StartsWith(prefix, StringComparison.Ordinal) ? tensor.Name.Substring(prefix.Length) : tensor.Name;
+                    if (!byName.TryAdd(name, tensor))
+                    {
+                        throw new ModelFileException(ModelFileError.DuplicateTensor, $"{source}: tensors '{byName[name].Name}' and '{tensor.Name}' both match the name '{name}' once the prefix '{prefix}' is stripped.", path, name);
+                    }
+                }
+
+                for (int i = 0; i < targets.Count; i++)
+                {
+                    if (!byName.TryGetValue(targets[i].Name, out SafeTensorInfo? tensor))
+                    {
+                        string wanted = prefix.Length > 0 ? $"'{targets[i].Name}' (or '{prefix}{targets[i].Name}')" : $"'{targets[i].Name}'";
+                        throw new ModelFileException(ModelFileError.MissingTensor, $"{source} has no tensor {wanted}, which the network needs; it has {NameList(header.Tensors.Select(t => t.Name))}.", path, targets[i].Name);
+                    }
+
+                    sources[i] = tensor;
+                    used.Add(tensor);
+                }
+            }
+
+            if (!options.IgnoreUnusedTensors && used.Count < header.Tensors.Count)
+            {
+                var unused = header.Tensors.Where(t => !used.Contains(t)).Select(t => t.Name).ToList();
+                throw new ModelFileException(ModelFileError.UnusedTensor, $"{source} has tensors the network does not use: {NameList(unused)}. Set {nameof(SafeTensorsImportOptions)}.{nameof(SafeTensorsImportOptions.IgnoreUnusedTensors)} to load it anyway.", path, unused[0]);
+            }
+
+            return sources;
+        }
+
+        private static SafeTensorsHeader ReadHeaderCore(Stream stream, string? path)
+        {
+            string source = Source(path);
+            Span<byte> prefix = stackalloc byte[8];
+            int read = StreamReading.ReadAtMost(stream, prefix);
+            if (read == 0)
+            {
+                throw new ModelFileException(ModelFileError.Truncated, $"{source} is empty.", path);
+            }
+
+            if (read < 8)
+            {
+                throw new ModelFileException(ModelFileError.Truncated, $"{source} is truncated: it has {read} bytes, fewer than the 8-byte header length.", path);
+            }
+
+            ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+            long remaining = StreamReading.Remaining(stream);
+            if (headerLength > MaxHeaderLength)
+            {
+                throw new ModelFileException(ModelFileError.MalformedHeader, $"{source} announces a {headerLength}-byte header, more than the {MaxHeaderLength} allowed: it is not a safetensors file or its header length is corrupt.", path);
+            }
+
+            if (headerLength < 2)
+            {
+                throw new ModelFileException(ModelFileError.MalformedHeader, $"{source} announces a {headerLength}-byte header, too short for a JSON object.", path);
+            }
+
+            if (remaining >= 0 && (long)headerLength > remaining)
+            {
+                throw new ModelFileException(ModelFileError.MalformedHeader, $"{source} announces a {headerLength}-byte header but only {remaining} bytes follow: the header length is corrupt or the file is truncated.", path);
+            }
+
+            byte[] json = new byte[(int)headerLength];
+            read = StreamReading.ReadAtMost(stream, json);
+            if (read < json.Length)
+            {
+                throw new ModelFileException(ModelFileError.Truncated, $"{source} is truncated: it ends {read} bytes into its {headerLength}-byte header.", path);
+            }
+
+            long dataLength = remaining >= 0 ? remaining - (long)headerLength : -1;
+            return ParseHeader(json, dataLength, path);
+        }
+
+        private static SafeTensorsHeader ParseHeader(byte[] json, long dataLength, string? path)
+        {
+            string source = Source(path);
+            if (!Utf8.IsValid(json))
+            {
+                throw new ModelFileException(ModelFileError.MalformedHeader, $"{source} has a header that is not valid UTF-8.", path);
+            }
+
+            if (json[0] != (byte)'{')
+            {
+                throw new ModelFileException(ModelFileError.MalformedHeader, $"{source} has a header that does not start with '{{': it is not a safetensors file.", path);
+            }
+
+            var tensors = new List<SafeTensorInfo>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+            bool sawMetadata = false;
+            string? current = null;
+            try
+            {
+                var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 8 });
+                Expect(ref reader, JsonTokenType.StartObject, "the header");
+                while (true)
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.EndObject)
+                    {
+                        break;
+                    }
+
+                    string name = reader.GetString()!;
+                    current = name;
+                    if (name == MetadataKey)
+                    {
+                        if (sawMetadata)
+                        {
+                            throw Malformed(path, null, $"the header has two '{MetadataKey}' entries");
+                        }
+
+                        sawMetadata = true;
+                        ReadMetadata(ref reader, metadata, path);
+                    }
+                    else
+                    {
+                        if (!names.Add(name))
+                        {
+                            throw new ModelFileException(ModelFileError.DuplicateTensor, $"{source}: the header describes tensor '{name}' twice.", path, name);
+                        }
+
+                        tensors.Add(ReadTensor(ref reader, name, path));
+                    }
+
+                    current = null;
+                }
+
+                if (reader.Read())
+                {
+                    throw Malformed(path, null, "the header has data after its JSON object");
+                }
+            }
+            catch (JsonException exception)
+            {
+                string where = current is null ? string.Empty : current == MetadataKey ? $" in '{MetadataKey}'" : $" in tensor '{current}'";
+                throw new ModelFileException(ModelFileError.MalformedHeader, $"{source} has a header that is not valid JSON{where}: {exception.Message}", path, current == MetadataKey ? null : current, exception);
+            }
+
+            tensors.Sort((a, b) => a.DataBegin != b.DataBegin ? a.DataBegin.CompareTo(b.DataBegin) : a.DataEnd.CompareTo(b.DataEnd));
+            long expected = 0;
+            SafeTensorInfo? previous = null;
+            foreach (SafeTensorInfo tensor in tensors)
+            {
+                if (tensor.DataBegin < expected)
+                {
+                    throw Malformed(path, tensor.Name, $"tensor '{tensor.Name}' at bytes [{tensor.DataBegin}, {tensor.DataEnd}) overlaps tensor '{previous!.Name}' at [{previous.DataBegin}, {previous.DataEnd})");
+                }
+
+                if (tensor.DataBegin > expected)
+                {
+                    throw Malformed(path, tensor.Name, $"no tensor covers data bytes [{expected}, {tensor.DataBegin}) before tensor '{tensor.Name}'; the data must be fully covered");
+                }
+
+                if (dataLength >= 0 && tensor.DataEnd > dataLength)
+                {
+                    throw new ModelFileException(ModelFileError.Truncated, $"{source}: tensor '{tensor.Name}' ends at data byte {tensor.DataEnd} but the file has only {dataLength} data bytes (truncated file or corrupt header).", path, tensor.Name);
+                }
+
+                expected = tensor.DataEnd;
+                previous = tensor;
+            }
+
+            if (dataLength >= 0 && expected < dataLength)
+            {
+                throw new ModelFileException(ModelFileError.TrailingData, $"{source} has {dataLength - expected} bytes after its last tensor that no tensor covers.", path);
+            }
+
+            return new SafeTensorsHeader(tensors, metadata, json.Length, expected);
+        }
+
+        private static void ReadMetadata(ref Utf8JsonReader reader, Dictionary<string, string> metadata, string? path)
+        {
+            Expect(ref reader, JsonTokenType.StartObject, $"'{MetadataKey}'");
+            while (true)
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.EndObject)
+                {
+                    return;
+                }
+
+                string key = reader.GetString()!;
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    throw Malformed(path, null, $"'{MetadataKey}' entry '{key}' is a {reader.TokenType}, not a string");
+                }
+
+                metadata[key] = reader.GetString()!;
+            }
+        }
+
+        private static SafeTensorInfo ReadTensor(ref Utf8JsonReader reader, string name, string? path)
+        {
+            Expect(ref reader, JsonTokenType.StartObject, $"tensor '{name}'");
+            string? dataType = null;
+            List<long>? shape = null;
+            List<long>? offsets = null;
+            while (true)
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.EndObject)
+                {
+                    break;
+                }
+
+                string key = reader.GetString()!;
+                reader.Read();
+                switch (key)
+                {
+                    case "dtype":
+                        if (reader.TokenType != JsonTokenType.String)
+                        {
+                            throw Malformed(path, name, $"tensor '{name}' has a dtype that is not a string");
+                        }
+
+                        dataType = reader.GetString()!;
+                        break;
+                    case "shape":
+                        shape = ReadIntegers(ref reader, name, key, path);
+                        break;
+                    case "data_offsets":
+                        offsets = ReadIntegers(ref reader, name, key, path);
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+
+            if (dataType is null || shape is null || offsets is null)
+            {
+                string missing = dataType is null ? "dtype" : shape is null ? "shape" : "data_offsets";
+                throw Malformed(path, name, $"tensor '{name}' has no '{missing}'");
+            }
+
+            if (offsets.Count != 2)
+            {
+                throw Malformed(path, name, $"tensor '{name}' has {offsets.Count} data_offsets instead of 2 ([begin, end])");
+            }
+
+            long begin = offsets[0], end = offsets[1];
+            if (end < begin)
+            {
+                throw Malformed(path, name, $"tensor '{name}' has data_offsets [{begin}, {end}] that end before they begin");
+            }
+
+            long elements = 1;
+            foreach (long dimension in shape)
+            {
+                if (dimension > 0 && elements > long.MaxValue / 8 / dimension)
+                {
+                    throw Malformed(path, name, $"tensor '{name}' has shape [{string.Join(", ", shape)}], too many elements");
+                }
+
+                elements *= dimension;
+            }
+
+            int size = ElementSize(dataType);
+            if (size > 0 && end - begin != elements * size)
+            {
+                throw Malformed(path, name, $"tensor '{name}' has data_offsets [{begin}, {end}] spanning {end - begin} bytes but {dataType} shape [{string.Join(", ", shape)}] needs {elements * size}");
+            }
+
+            return new SafeTensorInfo(name, dataType, shape.ToArray(), begin, end, elements);
+        }
+
+        private static List<long> ReadIntegers(ref Utf8JsonReader reader, string name, string key, string? path)
+        {
+            if (reader.TokenType != JsonTokenType.StartArray)
+            {
+                throw Malformed(path, name, $"tensor '{name}' has a '{key}' that is not an array");
+            }
+
+            var values = new List<long>();
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out long value) || value < 0)
+                {
+                    throw Malformed(path, name, $"tensor '{name}' has a '{key}' entry that is not a non-negative integer");
+                }
+
+                values.Add(value);
+            }
+
+            return values;
+        }
+
+        private static void Expect(ref Utf8JsonReader reader, JsonTokenType type, string what)
+        {
+            reader.Read();
+            if (reader.TokenType != type)
+            {
+                throw new JsonException($"{what} is a {reader.TokenType}, not an object.");
+            }
+        }
+
+        private static int ElementSize(string dataType) => dataType switch
+        {
+            "F64" or "I64" or "U64" => 8,
+            "F32" or "I32" or "U32" => 4,
+            "F16" or "BF16" or "I16" or "U16" => 2,
+            "BOOL" or "U8" or "I8" or "F8_E5M2" or "F8_E4M3" => 1,
+            _ => 0,
+        };
+
+        private static void Convert(string dataType, ReadOnlySpan<byte> bytes, Span<float> values)
+        {
+            switch (dataType)
+            {
+                case "F32":
+                    ModelFile.ReadLittleEndian(bytes, values);
+                    break;
+                case "F16":
+                    for (int i = 0; i < values.Length; i++)
+                    {
+                        values[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(bytes.Slice(i * 2));
+                    }
+
+                    break;
+                case "BF16":
+                    for (int i = 0; i < values.Length; i++)
+                    {
+                        values[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(bytes.Slice(i * 2)) << 16);
+                    }
+
+                    break;
+                default:
+                    for (int i = 0; i < values.Length; i++)
+                    {
+                        values[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(bytes.Slice(i * 8));
+                    }
+
+                    break;
+            }
+        }
+
+        private static IReadOnlyList<ParameterTensor> CheckNetworkTensors(INetwork network)
+        {
+            IReadOnlyList<ParameterTensor> tensors = network.ParameterTensors;
+            int count = network.Parameters.Length;
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (ParameterTensor tensor in tensors)
+            {
+                if (tensor.Name == MetadataKey || !names.Add(tensor.Name))
+                {
+                    throw new InvalidOperationException($"The network '{network.Architecture}' has an invalid or duplicate tensor name '{tensor.Name}'.");
+                }
+
+                if ((long)tensor.Offset + tensor.Length > count)
+                {
+                    throw new InvalidOperationException($"The network '{network.Architecture}' describes tensor {tensor} beyond its {count} parameters.");
+                }
+            }
+
+            return tensors;
+        }
+
+        private static string NameList(IEnumerable<string> names)
+        {
+            var list = names.Take(11).Select(n => $"'{n}'").ToList();
+            if (list.Count == 0)
+            {
+                return "no tensors";
+            }
+
+            return list.Count > 10 ? string.Join(", ", list.Take(10)) + ", ..." : string.Join(", ", list);
+        }
+
+        private static ModelFileException TruncatedData(string? path, SafeTensorInfo tensor) =>
+            new(ModelFileError.Truncated, $"{Source(path)} is truncated: it ends inside the data of tensor '{tensor.Name}' (bytes [{tensor.DataBegin}, {tensor.DataEnd}) of the data).", path, tensor.Name);
+
+        private static ModelFileException Malformed(string? path, string? tensor, string message) =>
+            new(ModelFileError.MalformedHeader, $"{Source(path)} has a malformed safetensors header: {message}.", path, tensor);
+
+        private static string Source(string? path) => path is null ? "The safetensors stream" : $"The safetensors file '{path}'";
+    }
+}
