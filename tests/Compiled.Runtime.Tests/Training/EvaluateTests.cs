@@ -72,8 +72,8 @@ namespace Compiled.Runtime.Tests.Training
         [Fact]
         public void Binary_cross_entropy_with_0_1_labels_on_one_output_thresholds_at_one_half()
         {
-            // -ln 0.9 = 0.105361, -ln(1 - 0.2) = 0.223144, -ln(1 - 0.6) = 0.916291; predictions 1, 0, 1 against 1, 0, 0.
-            var data = Dataset.FromLabels(new[] { 0.9f, 0.2f, 0.6f }, 1, new[] { 1, 0, 0 });
+            // -ln 0.9 = 0.105361, -ln(1 - 0.2) = 0.223144, -ln 0.4 = 0.916291; predictions 1, 0, 0 against 1, 0, 1.
+            var data = Dataset.FromLabels(new[] { 0.9f, 0.2f, 0.4f }, 1, new[] { 1, 0, 1 });
             EvaluationResult result = Trainer.Evaluate(new IdentityNetwork(1, Loss.BinaryCrossEntropy), data);
             Assert.Equal((0.105361 + 0.223144 + 0.916291) / 3, result.Loss, Precision);
             Assert.Equal(2.0 / 3, result.Accuracy);
