@@ -1,0 +1,16 @@
+namespace Compiled.Training
+{
+    /// <summary>Why <see cref="Trainer.Fit"/> returned.</summary>
+    /// <remarks>
+    /// Training that cannot finish does not return: cancellation throws <see cref="System.OperationCanceledException"/>
+    /// and a non-finite loss throws <see cref="TrainingDivergedException"/>.
+    /// </remarks>
+    public enum StopReason
+    {
+        /// <summary>Every requested epoch ran.</summary>
+        Completed = 0,
+
+        /// <summary>Early stopping ended training: the monitored metric stopped improving.</summary>
+        EarlyStopped = 1,
+    }
+}

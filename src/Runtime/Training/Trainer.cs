@@ -1,0 +1,651 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using Compiled.Data;
+using Compiled.Optimizers;
+using Compiled.Schedules;
+
+namespace Compiled.Training
+{
+    /// <summary>
+    /// Trains any <see cref="INetwork"/> with mini-batch gradient descent over an in-memory <see cref="Dataset"/>, and
+    /// evaluates a network's loss and accuracy.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Each epoch visits every training sample exactly once, in an order re-drawn from <see cref="TrainerOptions.Seed"/>
+    /// (unless <see cref="TrainerOptions.Shuffle"/> is off). Each step copies the batch into buffers allocated when
+    /// <see cref="Fit"/> starts, calls <see cref="INetwork.ZeroGradients"/>, then <c>BackwardBatch</c> (which adds the
+    /// gradient of the batch's mean loss), then <see cref="Optimizer.Step(INetwork)"/>. The last batch of an epoch may
+    /// be partial; it is trained like the others (PyTorch's <c>drop_last=False</c>).
+    /// </para>
+    /// <para>
+    /// Labels and targets: a labelled data set trains a <see cref="Loss.CrossEntropy"/> network with labels. With a
+    /// <see cref="Loss.MeanSquaredError"/> or <see cref="Loss.BinaryCrossEntropy"/> network, each label becomes a one-hot
+    /// target vector; for a network with a single output, the label (0 or 1) itself is that output's target, and the
+    /// predicted class is 1 when the output is at least 0.5. A data set of target vectors always trains with targets.
+    /// </para>
+    /// <para>
+    /// After the first batch, training allocates nothing: not per batch, and not per epoch either when the progress
+    /// consumer allocates nothing (apart from growing the history past 1024 epochs).
+    /// </para>
+    /// <para>
+    /// A <see cref="Trainer"/> holds only its options; one instance may run several trainings, one after another or at
+    /// the same time on different networks and optimizers.
+    /// </para>
+    /// </remarks>
+    public sealed class Trainer
+    {
+        /// <summary>The number of samples per forward pass used by <see cref="Evaluate"/> unless told otherwise.</summary>
+        public const int DefaultEvaluationBatchSize = 256;
+
+        /// <summary>Creates a trainer with the default <see cref="TrainerOptions"/>.</summary>
+        public Trainer()
+            : this(new TrainerOptions())
+        {
+        }
+
+        /// <summary>Creates a trainer.</summary>
+        /// <param name="options">The settings; already checked by their setters.</param>
+        /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+        public Trainer(TrainerOptions options)
+        {
+            ArgumentNullException.ThrowIfNull(options);
+            Options = options;
+        }
+
+        /// <summary>The settings of this trainer.</summary>
+        public TrainerOptions Options { get; }
+
+        /// <summary>Trains <paramref name="network"/> on <paramref name="train"/>.</summary>
+        /// <param name="network">The network; its parameters are trained in place, from their current values.</param>
+        /// <param name="optimizer">The optimizer, used for this network only.</param>
+        /// <param name="train">The training data.</param>
+        /// <param name="validation">Data to evaluate after each epoch (needed for early stopping), or <see langword="null"/>.</param>
+        /// <param name="progress">Receives a report after every batch and at the end of every epoch, or <see langword="null"/>.</param>
+        /// <param name="cancellationToken">Checked before every batch and before each validation pass.</param>
+        /// <returns>The metrics of every epoch, the best epoch and why training stopped.</returns>
+        /// <remarks>
+        /// <para>
+        /// Every input is checked before the first step. When a learning-rate schedule is set, its base learning rate is
+        /// the optimizer's <see cref="Optimizer.LearningRate"/> when Fit starts; Fit sets the optimizer's learning rate as
+        /// the schedule says and sets it back to the base value when it returns or throws, so runs can be repeated.
+        /// </para>
+        /// <para>
+        /// Cancellation throws <see cref="OperationCanceledException"/> (it does not return a partial history; the epoch
+        /// reports sent to <paramref name="progress"/> carry the same metrics as the history). The network keeps the
+        /// parameters after the last completed step; best parameters are not restored.
+        /// </para>
+        /// <para>
+        /// A NaN or infinite batch loss throws <see cref="TrainingDivergedException"/> giving the 1-based epoch and batch,
+        /// before that batch's optimizer step; parameters that are no longer finite at the end of an epoch throw it too.
+        /// </para>
+        /// </remarks>
+        /// <exception cref="ArgumentNullException"><paramref name="network"/>, <paramref name="optimizer"/> or <paramref name="train"/> is <see langword="null"/>.</exception>
+        /// <exception cref="ArgumentException">
+        /// A data set does not fit the network (feature count, target count, a label out of range, sample and label counts),
+        /// is empty, or early stopping is set without suitable validation data.
+        /// </exception>
+        /// <exception cref="TrainingDivergedException">The loss or the parameters became NaN or infinite.</exception>
+        /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+        /// <exception cref="InvalidOperationException">The learning-rate schedule returned a negative or non-finite learning rate.</exception>
+        public TrainingHistory Fit(
+            INetwork network,
+            Optimizer optimizer,
+            Dataset train,
+            Dataset? validation = null,
+            IProgress<TrainingProgress>? progress = null,
+            CancellationToken cancellationToken = default)
+        {
+            ArgumentNullException.ThrowIfNull(network);
+            ArgumentNullException.ThrowIfNull(optimizer);
+            ArgumentNullException.ThrowIfNull(train);
+            CheckDataset(network, train, nameof(train));
+            if (validation is not null)
+            {
+                CheckDataset(network, validation, nameof(validation));
+            }
+
+            EarlyStopping? earlyStopping = Options.EarlyStopping;
+            if (earlyStopping is not null)
+            {
+                if (validation is null)
+                {
+                    throw new ArgumentException(
+                        "Early stopping watches a validation metric, so it needs a validation data set: pass one to Fit or remove TrainerOptions.EarlyStopping.",
+                        nameof(validation));
+                }
+
+                if (earlyStopping.Metric == EarlyStoppingMetric.ValidationAccuracy && validation.Labels is null)
+                {
+                    throw new ArgumentException(
+                        "Early stopping on validation accuracy needs a labelled validation data set, but this one has target vectors; monitor EarlyStoppingMetric.ValidationLoss instead.",
+                        nameof(validation));
+                }
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var session = new Session(this.Options, network, optimizer, train, validation, progress, cancellationToken);
+            return session.Run();
+        }
+
+        /// <summary>
+        /// Computes a network's mean loss on a data set (by its <see cref="INetwork.Loss"/>, from <see cref="INetwork.ForwardBatch"/>
+        /// outputs) and, for labelled data, its accuracy.
+        /// </summary>
+        /// <param name="network">The network.</param>
+        /// <param name="dataset">The data.</param>
+        /// <param name="batchSize">The number of samples per forward pass; positive. It does not change the result.</param>
+        /// <returns>The mean loss, the accuracy (labelled data only) and the sample count.</returns>
+        /// <remarks>
+        /// <para>Per-sample losses follow PyTorch (computed in double precision, then averaged over samples):</para>
+        /// <list type="bullet">
+        /// <item><description><see cref="Loss.MeanSquaredError"/>: the mean over outputs of <c>(y - t)^2</c>.</description></item>
+        /// <item><description><see cref="Loss.CrossEntropy"/> (outputs are probabilities): <c>-log p[label]</c>, or <c>-sum_j t_j log p_j</c>
+        /// for targets, with each <c>p</c> clamped to at least <see cref="float.Epsilon"/> so a zero probability gives about 103.28, not infinity.</description></item>
+        /// <item><description><see cref="Loss.BinaryCrossEntropy"/>: the mean over outputs of <c>-(t log p + (1 - t) log(1 - p))</c>, each
+        /// logarithm clamped at -100 as <c>torch.nn.BCELoss</c> does.</description></item>
+        /// </list>
+        /// <para>
+        /// With labels, the MSE and BCE losses use the label's target vector (one-hot, or the label itself for a single
+        /// output). The accuracy is the fraction of samples whose predicted class equals the label: the index of the first
+        /// largest output, or for a single-output MSE or BCE network, 1 when the output is at least 0.5.
+        /// </para>
+        /// <para>Allocates one output buffer of <paramref name="batchSize"/> samples per call.</para>
+        /// </remarks>
+        /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="dataset"/> is <see langword="null"/>.</exception>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+        /// <exception cref="ArgumentException">The data set does not fit the network.</exception>
+        public static EvaluationResult Evaluate(INetwork network, Dataset dataset, int batchSize = DefaultEvaluationBatchSize)
+        {
+            ArgumentNullException.ThrowIfNull(network);
+            ArgumentNullException.ThrowIfNull(dataset);
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+            CheckDataset(network, dataset, nameof(dataset));
+            int chunk = Math.Min(batchSize, dataset.Count);
+            float[] outputs = AllocateFloats((long)chunk * network.OutputSize, nameof(batchSize));
+            (double loss, int correct) = EvaluateCore(network, dataset, chunk, outputs);
+            double? accuracy = dataset.Labels is null ? null : (double)correct / dataset.Count;
+            return new EvaluationResult(loss, accuracy, dataset.Count);
+        }
+
+        private static (double Loss, int Correct) EvaluateCore(INetwork network, Dataset data, int chunk, Span<float> outputs)
+        {
+            int count = data.Count;
+            int inputSize = data.FeatureCount;
+            int outputSize = network.OutputSize;
+            Loss loss = network.Loss;
+            bool binary = IsBinary(network);
+            ReadOnlySpan<float> features = data.Features;
+            int[]? labels = data.Labels;
+            ReadOnlySpan<float> targets = data.Targets;
+            double sum = 0;
+            int correct = 0;
+            for (int start = 0; start < count;)
+            {
+                int n = Math.Min(chunk, count - start);
+                Span<float> batchOutputs = outputs.Slice(0, n * outputSize);
+                network.ForwardBatch(features.Slice(start * inputSize, n * inputSize), batchOutputs, n);
+                for (int k = 0; k < n; k++)
+                {
+                    ReadOnlySpan<float> output = batchOutputs.Slice(k * outputSize, outputSize);
+                    if (labels is not null)
+                    {
+                        int label = labels[start + k];
+                        sum += LossFunctions.FromLabel(loss, output, label);
+                        if (LossFunctions.Predict(output, binary) == label)
+                        {
+                            correct++;
+                        }
+                    }
+                    else
+                    {
+                        sum += LossFunctions.FromTarget(loss, output, targets.Slice((start + k) * outputSize, outputSize));
+                    }
+                }
+
+                start += n;
+            }
+
+            return (sum / count, correct);
+        }
+
+        /// <summary>Whether labels are the 0/1 target of a single output (a non-cross-entropy network with one output).</summary>
+        private static bool IsBinary(INetwork network) => network.OutputSize == 1 && network.Loss != Loss.CrossEntropy;
+
+        private static void CheckDataset(INetwork network, Dataset data, string parameterName)
+        {
+            Loss loss = network.Loss;
+            if (loss is not (Loss.MeanSquaredError or Loss.CrossEntropy or Loss.BinaryCrossEntropy))
+            {
+                throw new ArgumentException($"The network's loss {loss} is not one the trainer knows.", nameof(network));
+            }
+
+            if (data.Count <= 0)
+            {
+                throw new ArgumentException($"The '{parameterName}' data set is empty: it needs at least one sample.", parameterName);
+            }
+
+            if (data.FeatureCount != network.InputSize)
+            {
+                throw new ArgumentException(
+                    $"The '{parameterName}' data set has {data.FeatureCount} features per sample but the network takes {network.InputSize} inputs (InputSize of {network.Architecture}).",
+                    parameterName);
+            }
+
+            if ((long)data.Count * data.FeatureCount != data.Features.Length)
+            {
+                throw new ArgumentException(
+                    $"The '{parameterName}' data set has {data.Count} samples of {data.FeatureCount} features but {data.Features.Length} feature values; the counts do not match.",
+                    parameterName);
+            }
+
+            int outputs = network.OutputSize;
+            if (data.Labels is int[] labels)
+            {
+                if (labels.Length != data.Count)
+                {
+                    throw new ArgumentException(
+                        $"The '{parameterName}' data set has {data.Count} samples but {labels.Length} labels; there must be exactly one label per sample.",
+                        parameterName);
+                }
+
+                bool binary = IsBinary(network);
+                uint limit = binary ? 2u : (uint)outputs;
+                for (int i = 0; i < labels.Length; i++)
+                {
+                    int label = labels[i];
+                    if ((uint)label >= limit)
+                    {
+                        string rule = loss == Loss.CrossEntropy
+                            ? $"the network has {outputs} outputs, one per class, so labels must be in [0, {outputs})"
+                            : binary
+                                ? $"the network has a single output and loss {loss}, so a label is that output's target and must be 0 or 1"
+                                : $"the network's loss is {loss}, so labels become one-hot targets over its {outputs} outputs and must be in [0, {outputs})";
+                        throw new ArgumentException(
+                            $"Label {label} of sample {i} (0-based) in the '{parameterName}' data set is out of range: {rule}.",
+                            parameterName);
+                    }
+                }
+            }
+            else if (data.Targets is float[] targets)
+            {
+                if (data.TargetCount != outputs)
+                {
+                    throw new ArgumentException(
+                        $"The '{parameterName}' data set has targets of {data.TargetCount} values but the network has {outputs} outputs (OutputSize of {network.Architecture}); they must be equal.",
+                        parameterName);
+                }
+
+                if ((long)data.Count * data.TargetCount != targets.Length)
+                {
+                    throw new ArgumentException(
+                        $"The '{parameterName}' data set has {data.Count} samples but {targets.Length} target values for targets of {data.TargetCount}; the counts do not match.",
+                        parameterName);
+                }
+            }
+            else
+            {
+                throw new ArgumentException($"The '{parameterName}' data set has neither labels nor targets.", parameterName);
+            }
+        }
+
+        private static float[] AllocateFloats(long length, string parameterName)
+        {
+            if (length > Array.MaxLength)
+            {
+                throw new ArgumentException($"A batch buffer would need {length} floats, more than an array can hold; use a smaller batch size.", parameterName);
+            }
+
+            return new float[length];
+        }
+
+        /// <summary>How a batch's expected outputs reach <c>BackwardBatch</c>.</summary>
+        private enum Supervision
+        {
+            /// <summary>Labels, to a cross-entropy network.</summary>
+            Labels,
+
+            /// <summary>Labels turned into target vectors, for an MSE or BCE network.</summary>
+            LabelsAsTargets,
+
+            /// <summary>The data set's target vectors.</summary>
+            Targets,
+        }
+
+        /// <summary>One call to <see cref="Fit"/>: its buffers, generator and counters, all allocated when it starts.</summary>
+        private sealed class Session
+        {
+            private readonly TrainerOptions _options;
+            private readonly INetwork _network;
+            private readonly Optimizer _optimizer;
+            private readonly Dataset _train;
+            private readonly Dataset? _validation;
+            private readonly IProgress<TrainingProgress>? _progress;
+            private readonly CancellationToken _cancellationToken;
+            private readonly ILearningRateSchedule? _schedule;
+            private readonly float _baseLearningRate;
+            private readonly Supervision _supervision;
+            private readonly bool _binary;
+            private readonly bool _trackAccuracy;
+            private readonly int _inputSize;
+            private readonly int _outputSize;
+            private readonly int _sampleCount;
+            private readonly int _batchSize;
+            private readonly int _batchCount;
+            private readonly int _validationChunk;
+            private readonly int[] _order;
+            private readonly float[] _inputs;
+            private readonly int[] _labels;
+            private readonly float[] _targets;
+            private readonly float[] _outputs;
+            private DeterministicRandom _random;
+            private int _scheduleStep;
+            private float _lastLearningRate;
+
+            public Session(TrainerOptions options, INetwork network, Optimizer optimizer, Dataset train, Dataset? validation, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+            {
+                _options = options;
+                _network = network;
+                _optimizer = optimizer;
+                _train = train;
+                _validation = validation;
+                _progress = progress;
+                _cancellationToken = cancellationToken;
+                _schedule = options.LearningRateSchedule;
+                _baseLearningRate = optimizer.LearningRate;
+                _lastLearningRate = optimizer.LearningRate;
+                _inputSize = network.InputSize;
+                _outputSize = network.OutputSize;
+                _sampleCount = train.Count;
+                _batchSize = Math.Min(options.BatchSize, _sampleCount);
+                _batchCount = (_sampleCount / _batchSize) + (_sampleCount % _batchSize == 0 ? 0 : 1);
+                _binary = IsBinary(network);
+                _supervision = train.Labels is null ? Supervision.Targets
+                    : network.Loss == Loss.CrossEntropy ? Supervision.Labels
+                    : Supervision.LabelsAsTargets;
+                _trackAccuracy = options.TrackTrainingAccuracy && train.Labels is not null;
+                _validationChunk = validation is null ? 0 : Math.Min(options.BatchSize, validation.Count);
+                _random = new DeterministicRandom(unchecked((ulong)(long)options.Seed));
+
+                _order = new int[_sampleCount];
+                for (int i = 0; i < _order.Length; i++)
+                {
+                    _order[i] = i;
+                }
+
+                _inputs = AllocateFloats((long)_batchSize * _inputSize, nameof(options));
+                _labels = train.Labels is null ? Array.Empty<int>() : new int[_batchSize];
+                _targets = _supervision == Supervision.Labels ? Array.Empty<float>() : AllocateFloats((long)_batchSize * _outputSize, nameof(options));
+                int outputRows = Math.Max(_trackAccuracy ? _batchSize : 0, _validationChunk);
+                _outputs = AllocateFloats((long)outputRows * _outputSize, nameof(options));
+            }
+
+            public TrainingHistory Run()
+            {
+                long runStart = Stopwatch.GetTimestamp();
+                int epochCount = _options.Epochs;
+                EarlyStopping? earlyStopping = _options.EarlyStopping;
+                bool higherIsBetter = earlyStopping?.Metric == EarlyStoppingMetric.ValidationAccuracy;
+                double minDelta = earlyStopping?.MinDelta ?? 0;
+                float[]? bestParameters = earlyStopping is { RestoreBestParameters: true } ? new float[_network.Parameters.Length] : null;
+                var epochs = new List<EpochResult>(Math.Min(epochCount, 1024));
+                int bestEpoch = 0;
+                double best = double.NaN;
+                int epochsWithoutImprovement = 0;
+                StopReason stopReason = StopReason.Completed;
+                try
+                {
+                    if (_schedule is not null)
+                    {
+                        SetScheduledLearningRate(0);
+                    }
+
+                    for (int epoch = 1; epoch <= epochCount; epoch++)
+                    {
+                        EpochResult result = RunEpoch(epoch);
+                        epochs.Add(result);
+
+                        double monitored = earlyStopping is not null
+                            ? (higherIsBetter ? result.ValidationAccuracy!.Value : result.ValidationLoss!.Value)
+                            : result.ValidationLoss ?? result.TrainLoss;
+                        bool improved = !double.IsNaN(monitored) && (bestEpoch == 0
+                            || (higherIsBetter ? monitored > best + minDelta : monitored < best - minDelta));
+                        if (improved)
+                        {
+                            best = monitored;
+                            bestEpoch = epoch;
+                            epochsWithoutImprovement = 0;
+                            if (bestParameters is not null)
+                            {
+                                _network.Parameters.CopyTo(bestParameters);
+                            }
+                        }
+                        else
+                        {
+                            epochsWithoutImprovement++;
+                        }
+
+                        _progress?.Report(new TrainingProgress(
+                            TrainingProgressKind.EpochEnd,
+                            epoch,
+                            epochCount,
+                            _batchCount,
+                            _batchCount,
+                            _sampleCount,
+                            _sampleCount,
+                            result.TrainLoss,
+                            result.TrainAccuracy,
+                            result.LearningRate,
+                            result.Elapsed,
+                            result.SamplesPerSecond,
+                            result.ValidationLoss,
+                            result.ValidationAccuracy));
+
+                        if (earlyStopping is not null && epochsWithoutImprovement >= earlyStopping.Patience)
+                        {
+                            stopReason = StopReason.EarlyStopped;
+                            break;
+                        }
+
+                        if (_schedule is not null && _options.ScheduleStepping == ScheduleStepping.PerEpoch && epoch < epochCount)
+                        {
+                            SetScheduledLearningRate(++_scheduleStep);
+                        }
+                    }
+                }
+                finally
+                {
+                    if (_schedule is not null)
+                    {
+                        _optimizer.LearningRate = _baseLearningRate;
+                    }
+                }
+
+                bool restored = false;
+                if (bestParameters is not null && bestEpoch > 0 && bestEpoch != epochs.Count)
+                {
+                    bestParameters.CopyTo(_network.Parameters);
+                    restored = true;
+                }
+
+                return new TrainingHistory(epochs.AsReadOnly(), bestEpoch, stopReason, restored, Stopwatch.GetElapsedTime(runStart));
+            }
+
+            private EpochResult RunEpoch(int epoch)
+            {
+                long epochStart = Stopwatch.GetTimestamp();
+                if (_options.Shuffle)
+                {
+                    _random.Permutation(_order);
+                }
+
+                double lossSum = 0;
+                int correct = 0;
+                int seen = 0;
+                for (int batch = 0; batch < _batchCount; batch++)
+                {
+                    _cancellationToken.ThrowIfCancellationRequested();
+                    int n = Math.Min(_batchSize, _sampleCount - seen);
+                    FillBatch(seen, n);
+                    if (_trackAccuracy)
+                    {
+                        correct += CountCorrect(n);
+                    }
+
+                    float loss = ComputeGradients(n);
+                    if (!float.IsFinite(loss))
+                    {
+                        throw TrainingDivergedException.NonFiniteLoss(loss, epoch, _options.Epochs, batch + 1, _batchCount);
+                    }
+
+                    _lastLearningRate = _optimizer.LearningRate;
+                    _optimizer.Step(_network);
+                    lossSum += (double)loss * n;
+                    seen += n;
+                    if (_schedule is not null && _options.ScheduleStepping == ScheduleStepping.PerBatch)
+                    {
+                        SetScheduledLearningRate(++_scheduleStep);
+                    }
+
+                    if (_progress is not null)
+                    {
+                        TimeSpan elapsed = Stopwatch.GetElapsedTime(epochStart);
+                        _progress.Report(new TrainingProgress(
+                            TrainingProgressKind.Batch,
+                            epoch,
+                            _options.Epochs,
+                            batch + 1,
+                            _batchCount,
+                            seen,
+                            _sampleCount,
+                            lossSum / seen,
+                            _trackAccuracy ? (double)correct / seen : null,
+                            _lastLearningRate,
+                            elapsed,
+                            Rate(seen, elapsed),
+                            null,
+                            null));
+                    }
+                }
+
+                TimeSpan trainingTime = Stopwatch.GetElapsedTime(epochStart);
+                CheckParametersFinite(epoch);
+
+                double? validationLoss = null;
+                double? validationAccuracy = null;
+                if (_validation is not null)
+                {
+                    _cancellationToken.ThrowIfCancellationRequested();
+                    (double loss, int validationCorrect) = EvaluateCore(_network, _validation, _validationChunk, _outputs);
+                    validationLoss = loss;
+                    validationAccuracy = _validation.Labels is null ? null : (double)validationCorrect / _validation.Count;
+                }
+
+                return new EpochResult(
+                    epoch,
+                    lossSum / _sampleCount,
+                    _trackAccuracy ? (double)correct / _sampleCount : null,
+                    validationLoss,
+                    validationAccuracy,
+                    _lastLearningRate,
+                    Stopwatch.GetElapsedTime(epochStart),
+                    Rate(_sampleCount, trainingTime));
+            }
+
+            /// <summary>Copies the samples at positions <c>[start, start + n)</c> of this epoch's order into the batch buffers.</summary>
+            private void FillBatch(int start, int n)
+            {
+                int inputSize = _inputSize;
+                int outputSize = _outputSize;
+                ReadOnlySpan<float> features = _train.Features;
+                Span<float> inputs = _inputs;
+                int[]? labels = _train.Labels;
+                ReadOnlySpan<float> targets = _train.Targets;
+                for (int k = 0; k < n; k++)
+                {
+                    int sample = _order[start + k];
+                    features.Slice(sample * inputSize, inputSize).CopyTo(inputs.Slice(k * inputSize, inputSize));
+                    switch (_supervision)
+                    {
+                        case Supervision.Labels:
+                            _labels[k] = labels![sample];
+                            break;
+                        case Supervision.LabelsAsTargets:
+                            _labels[k] = labels![sample];
+                            LossFunctions.WriteLabelTarget(labels[sample], _targets.AsSpan(k * outputSize, outputSize));
+                            break;
+                        default:
+                            targets.Slice(sample * outputSize, outputSize).CopyTo(_targets.AsSpan(k * outputSize, outputSize));
+                            break;
+                    }
+                }
+            }
+
+            /// <summary>Runs the batch forward with the current parameters and counts the predictions that match the labels.</summary>
+            private int CountCorrect(int n)
+            {
+                int outputSize = _outputSize;
+                Span<float> outputs = _outputs.AsSpan(0, n * outputSize);
+                _network.ForwardBatch(_inputs.AsSpan(0, n * _inputSize), outputs, n);
+                int correct = 0;
+                for (int k = 0; k < n; k++)
+                {
+                    if (LossFunctions.Predict(outputs.Slice(k * outputSize, outputSize), _binary) == _labels[k])
+                    {
+                        correct++;
+                    }
+                }
+
+                return correct;
+            }
+
+            /// <summary>
+            /// Leaves the gradient of the batch's mean loss in the network's <see cref="INetwork.Gradients"/> and returns
+            /// that mean loss. This is the one place gradients are produced: data-parallel training will split the batch
+            /// over workers from <see cref="INetwork.CreateWorker"/> (shared parameters, own gradients), run
+            /// <c>BackwardBatch</c> on each share, and reduce here into the main network's gradients as
+            /// <c>sum_w (n_w / n) * gradients_w</c> (and the loss likewise), so the optimizer step is unchanged.
+            /// </summary>
+            private float ComputeGradients(int n)
+            {
+                _network.ZeroGradients();
+                ReadOnlySpan<float> inputs = _inputs.AsSpan(0, n * _inputSize);
+                return _supervision == Supervision.Labels
+                    ? _network.BackwardBatch(inputs, (ReadOnlySpan<int>)_labels.AsSpan(0, n), n)
+                    : _network.BackwardBatch(inputs, (ReadOnlySpan<float>)_targets.AsSpan(0, n * _outputSize), n);
+            }
+
+            private void CheckParametersFinite(int epoch)
+            {
+                ReadOnlySpan<float> parameters = _network.Parameters;
+                for (int i = 0; i < parameters.Length; i++)
+                {
+                    if (!float.IsFinite(parameters[i]))
+                    {
+                        throw TrainingDivergedException.NonFiniteParameters(i, epoch, _options.Epochs, _batchCount);
+                    }
+                }
+            }
+
+            private void SetScheduledLearningRate(int step)
+            {
+                float learningRate = _schedule!.GetLearningRate(_baseLearningRate, step);
+                if (!float.IsFinite(learningRate) || learningRate < 0f)
+                {
+                    throw new InvalidOperationException(
+                        $"The learning-rate schedule returned {learningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)} for step {step} (base learning rate {_baseLearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}); a learning rate must be finite and non-negative.");
+                }
+
+                _optimizer.LearningRate = learningRate;
+            }
+
+            private static double Rate(int samples, TimeSpan elapsed)
+            {
+                double seconds = elapsed.TotalSeconds;
+                return seconds > 0 ? samples / seconds : 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System;
+using Compiled.Schedules;
+
+namespace Compiled.Training
+{
+    /// <summary>The settings of a <see cref="Trainer"/>. Each setter checks its value, so invalid options never reach training.</summary>
+    public sealed class TrainerOptions
+    {
+        private int _epochs = 10;
+        private int _batchSize = 32;
+        private ScheduleStepping _scheduleStepping;
+
+        /// <summary>The number of passes over the training data; positive. Defaults to 10.</summary>
+        /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+        public int Epochs
+        {
+            get => _epochs;
+            init
+            {
+                if (value <= 0)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(value), value, "The number of epochs must be positive.");
+                }
+
+                _epochs = value;
+            }
+        }
+
+        /// <summary>
+        /// The number of samples per optimizer step; positive. Defaults to 32. The last batch of an epoch holds the
+        /// remaining samples and may be smaller (PyTorch's <c>drop_last=False</c>); a batch size above the number of
+        /// samples gives one full-data batch per epoch.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+        public int BatchSize
+        {
+            get => _batchSize;
+            init
+            {
+                if (value <= 0)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(value), value, "The batch size must be positive.");
+                }
+
+                _batchSize = value;
+            }
+        }
+
+        /// <summary>
+        /// The seed of the shuffling generator (xoshiro256** seeded by SplitMix64, stable across .NET versions). The same
+        /// seed, starting parameters and optimizer give bit-identical training. Defaults to 0.
+        /// </summary>
+        public int Seed { get; init; }
+
+        /// <summary>Whether to visit the training samples in a new random order each epoch. Defaults to <see langword="true"/>.</summary>
+        public bool Shuffle { get; init; } = true;
+
+        /// <summary>
+        /// The learning-rate schedule, or <see langword="null"/> (the default) to keep the optimizer's learning rate. Its
+        /// base learning rate is the optimizer's <see cref="Optimizers.Optimizer.LearningRate"/> when
+        /// <see cref="Trainer.Fit"/> starts.
+        /// </summary>
+        public ILearningRateSchedule? LearningRateSchedule { get; init; }
+
+        /// <summary>When the schedule advances: after each epoch (the default) or after each batch.</summary>
+        /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="Training.ScheduleStepping"/>.</exception>
+        public ScheduleStepping ScheduleStepping
+        {
+            get => _scheduleStepping;
+            init
+            {
+                if (value is not (ScheduleStepping.PerEpoch or ScheduleStepping.PerBatch))
+                {
+                    throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown schedule stepping.");
+                }
+
+                _scheduleStepping = value;
+            }
+        }
+
+        /// <summary>Early stopping on a validation metric, or <see langword="null"/> (the default) to train every epoch.</summary>
+        public EarlyStopping? EarlyStopping { get; init; }
+
+        /// <summary>
+        /// Whether to measure the training accuracy of labelled data as training goes. Defaults to <see langword="true"/>.
+        /// It needs one extra forward pass per batch (with the parameters before that batch's step, so the accuracy is
+        /// that of the outputs the batch's loss came from), which costs roughly a quarter to a third of the training
+        /// time; turn it off for speed. Target-vector data never has an accuracy.
+        /// </summary>
+        public bool TrackTrainingAccuracy { get; init; } = true;
+    }
+}
