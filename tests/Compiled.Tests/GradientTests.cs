@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Compiled.Tests.Checks;
 using Compiled.Tests.Networks;
-using Compiled.Tests.Reference;
 
 namespace Compiled.Tests
 {
@@ -25,7 +25,7 @@ namespace Compiled.Tests
                 float[] targets = NetworkCases.Targets(network, batch, 12);
                 network.ZeroGradients();
                 float loss = network.BackwardBatch(inputs, targets, batch);
-                CheckAgainstReference(network, inputs, targets, null, batch, loss, $"{name} batch {batch}");
+                NetworkChecks.CheckAgainstReference(network, inputs, targets, null, batch, loss, batch > 10 ? 60 : 400, $"{name} batch {batch}");
             }
         }
 
@@ -43,7 +43,7 @@ namespace Compiled.Tests
                 int[] labels = NetworkCases.Labels(network, batch, 22);
                 network.ZeroGradients();
                 float loss = network.BackwardBatch(inputs, labels, batch);
-                CheckAgainstReference(network, inputs, null, labels, batch, loss, $"{name} batch {batch}");
+                NetworkChecks.CheckAgainstReference(network, inputs, null, labels, batch, loss, batch > 10 ? 60 : 400, $"{name} batch {batch}");
             }
         }
 
@@ -94,79 +94,6 @@ namespace Compiled.Tests
 
             network.ZeroGradients();
             Assert.All(network.Gradients.ToArray(), g => Assert.Equal(0f, g));
-        }
-
-        private static void CheckAgainstReference(INetwork network, float[] inputs, float[]? targets, int[]? labels, int batch, float loss, string what)
-        {
-            var reference = new ReferenceNetwork(network);
-            double[] parameters = Array.ConvertAll(network.Parameters.ToArray(), v => (double)v);
-            float[] gradients = network.Gradients.ToArray();
-            int n = network.OutputSize;
-
-            double MeanLoss()
-            {
-                double sum = 0;
-                for (int s = 0; s < batch; s++)
-                {
-                    ReadOnlySpan<float> x = inputs.AsSpan(s * network.InputSize, network.InputSize);
-                    sum += labels is null
-                        ? reference.Loss1(parameters, x, targets.AsSpan(s * n, n))
-                        : reference.Loss1(parameters, x, default, labels[s]);
-                }
-
-                return sum / batch;
-            }
-
-            double expectedLoss = MeanLoss();
-            Assert.True(Math.Abs(expectedLoss - loss) <= 1e-5 * Math.Max(1, Math.Abs(expectedLoss)), $"{what}: loss {loss:R}, expected {expectedLoss:R}");
-
-            foreach (int i in Indices(network, batch))
-            {
-                double saved = parameters[i];
-                double h = 1e-5 * Math.Max(1, Math.Abs(saved));
-                parameters[i] = saved + h;
-                double plus = MeanLoss();
-                parameters[i] = saved - h;
-                double minus = MeanLoss();
-                parameters[i] = saved;
-                double numeric = (plus - minus) / (2 * h);
-                double tolerance = 1e-6 + (2e-3 * Math.Abs(numeric));
-                if (!(Math.Abs(numeric - gradients[i]) <= tolerance))
-                {
-                    Assert.Fail($"{what}: gradient of parameter {i} ({TensorOf(network, i)}) is {gradients[i]:R}, finite difference {numeric:R}");
-                }
-            }
-        }
-
-        /// <summary>All parameters for small networks; otherwise every tensor's first and last elements plus a seeded sample.</summary>
-        private static IEnumerable<int> Indices(INetwork network, int batch)
-        {
-            int budget = batch > 10 ? 60 : 400;
-            if (network.ParameterCount <= budget)
-            {
-                return Enumerable.Range(0, network.ParameterCount);
-            }
-
-            var random = new Random(network.ParameterCount);
-            var set = new SortedSet<int>();
-            foreach (ParameterTensor tensor in network.ParameterTensors)
-            {
-                set.Add(tensor.Offset);
-                set.Add(tensor.Offset + tensor.Length - 1);
-            }
-
-            while (set.Count < budget)
-            {
-                set.Add(random.Next(network.ParameterCount));
-            }
-
-            return set;
-        }
-
-        private static string TensorOf(INetwork network, int index)
-        {
-            ParameterTensor tensor = network.ParameterTensors.Last(t => t.Offset <= index);
-            return $"{tensor.Name}[{index - tensor.Offset}]";
         }
     }
 }

@@ -1,0 +1,26 @@
+using System;
+using System.Runtime.Intrinsics;
+using Compiled.Tests.Checks;
+using Compiled.Tests.Networks;
+
+// Runs every end-to-end check on whichever SIMD path this process has; exit code 0 when all pass.
+string path = Vector512.IsHardwareAccelerated ? "512-bit" : Vector256.IsHardwareAccelerated ? "256-bit" : Vector128.IsHardwareAccelerated ? "128-bit" : "software";
+Console.WriteLine($"SIMD path: {path}");
+int failures = 0;
+foreach (string name in NetworkCases.Names)
+{
+    try
+    {
+        NetworkChecks.ForwardMatchesReference(name);
+        NetworkChecks.ForwardBatchMatchesReference(name, new[] { 1, 3, 5, 64, 67 });
+        NetworkChecks.GradientsMatchFiniteDifferences(name, batch: 6, maxParameters: 120);
+        Console.WriteLine($"  {name}: ok");
+    }
+    catch (Exception exception)
+    {
+        failures++;
+        Console.WriteLine($"  {name}: FAILED {exception.Message}");
+    }
+}
+
+return failures == 0 ? 0 : 1;
