@@ -341,6 +341,7 @@ namespace Compiled.Training
             private readonly float[] _targets;
             private readonly float[] _outputs;
             private DeterministicRandom _random;
+            private DataParallelGradients? _parallel;
             private int _scheduleStep;
             private float _lastLearningRate;
 
@@ -384,6 +385,8 @@ namespace Compiled.Training
 
             public TrainingHistory Run()
             {
+                using DataParallelGradients? parallel = _options.Threads > 1 ? new DataParallelGradients(_network, _options.Threads) : null;
+                _parallel = parallel;
                 long runStart = Stopwatch.GetTimestamp();
                 int epochCount = _options.Epochs;
                 EarlyStopping? earlyStopping = _options.EarlyStopping;
@@ -610,6 +613,11 @@ namespace Compiled.Training
             /// </summary>
             private float ComputeGradients(int n)
             {
+                if (_parallel is not null)
+                {
+                    return _parallel.Compute(_inputs, _labels, _targets, _supervision == Supervision.Labels, n);
+                }
+
                 _network.ZeroGradients();
                 ReadOnlySpan<float> inputs = _inputs.AsSpan(0, n * _inputSize);
                 return _supervision == Supervision.Labels

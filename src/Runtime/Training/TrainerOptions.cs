@@ -9,6 +9,7 @@ namespace Compiled.Training
         private int _epochs = 10;
         private int _batchSize = 32;
         private ScheduleStepping _scheduleStepping;
+        private int _threads = 1;
 
         /// <summary>The number of passes over the training data; positive. Defaults to 10.</summary>
         /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
@@ -80,6 +81,29 @@ namespace Compiled.Training
 
         /// <summary>Early stopping on a validation metric, or <see langword="null"/> (the default) to train every epoch.</summary>
         public EarlyStopping? EarlyStopping { get; init; }
+
+        /// <summary>
+        /// The number of threads that compute each batch's gradient (data parallelism), from 1 (the default) to 64. With
+        /// more than one, each batch is split into contiguous parts, one per thread, each computed by a worker network
+        /// that shares the parameters (<see cref="INetwork.CreateWorker"/>), and the parts' gradients are combined
+        /// weighted by their size before the optimizer step. Results equal single-threaded training up to float rounding
+        /// and are deterministic for a given thread count. Worth it when a batch takes tens of microseconds or more; use
+        /// at most one thread per core.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">The value is outside [1, 64].</exception>
+        public int Threads
+        {
+            get => _threads;
+            init
+            {
+                if (value is < 1 or > 64)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(value), value, "The number of training threads must be between 1 and 64.");
+                }
+
+                _threads = value;
+            }
+        }
 
         /// <summary>
         /// Whether to measure the training accuracy of labelled data as training goes. Defaults to <see langword="true"/>.

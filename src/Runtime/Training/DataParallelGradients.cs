@@ -1,0 +1,282 @@
+using System;
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Threading;
+
+namespace Compiled.Training
+{
+    /// <summary>
+    /// Computes the gradient of a batch's mean loss on several threads: the batch is split into contiguous parts, each
+    /// thread runs <c>BackwardBatch</c> on its part with its own worker network (sharing the parameters, see
+    /// <see cref="INetwork.CreateWorker"/>), and the parts' gradients are combined into the main network's
+    /// <see cref="INetwork.Gradients"/> weighted by their share of the batch, each thread reducing one slice of the
+    /// parameters. Threads are started once and wait for work by spinning briefly, then sleeping; nothing is allocated
+    /// per batch.
+    /// </summary>
+    /// <remarks>
+    /// The result equals the single-threaded gradient up to float rounding (the sum is taken in another order); it is
+    /// deterministic for a given thread count.
+    /// </remarks>
+    internal sealed class DataParallelGradients : IDisposable
+    {
+        private const long SpinTicksBeforeSleeping = 200_000; // 0.2 ms at Stopwatch's 1 GHz resolution on Linux
+
+        private readonly INetwork[] _networks;
+        private readonly Thread[] _threads;
+        private readonly ManualResetEventSlim[] _wake;
+        private readonly int[] _parked;
+        private readonly int[] _starts;
+        private readonly int[] _counts;
+        private readonly float[] _losses;
+        private readonly long[] _allocatedBytes;
+        private readonly int _inputSize;
+        private readonly int _outputSize;
+        private int _generation;
+        private int _computing;
+        private int _reducing;
+        private bool _stopping;
+        private ExceptionDispatchInfo? _failure;
+
+        // The current job, set by the main thread before it bumps the generation.
+        private float[] _inputs = Array.Empty<float>();
+        private int[] _labels = Array.Empty<int>();
+        private float[] _targets = Array.Empty<float>();
+        private bool _useLabels;
+        private int _batch;
+
+        public DataParallelGradients(INetwork network, int threads)
+        {
+            _inputSize = network.InputSize;
+            _outputSize = network.OutputSize;
+            _networks = new INetwork[threads];
+            _networks[0] = network;
+            for (int t = 1; t < threads; t++)
+            {
+                _networks[t] = network.CreateWorker();
+            }
+
+            _starts = new int[threads];
+            _counts = new int[threads];
+            _losses = new float[threads];
+            _allocatedBytes = new long[threads];
+            _wake = new ManualResetEventSlim[threads];
+            _parked = new int[threads];
+            _threads = new Thread[threads];
+            for (int t = 1; t < threads; t++)
+            {
+                _wake[t] = new ManualResetEventSlim(false);
+                int index = t;
+                _threads[t] = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"Compiled trainer worker {t}" };
+                _threads[t].Start();
+            }
+        }
+
+        public int Threads => _networks.Length;
+
+        /// <summary>For tests: the bytes each thread had allocated (its own counter) when it last finished a batch.</summary>
+        internal long AllocatedBytes(int thread) => Volatile.Read(ref _allocatedBytes[thread]);
+
+        /// <summary>Computes the gradient of the mean loss of the first <paramref name="batch"/> samples into the main network; returns the mean loss.</summary>
+        public float Compute(float[] inputs, int[] labels, float[] targets, bool useLabels, int batch)
+        {
+            int threads = Math.Min(Threads, batch);
+            for (int t = 0, start = 0; t < Threads; t++)
+            {
+                int count = t < threads ? (batch / threads) + (t < batch % threads ? 1 : 0) : 0;
+                _starts[t] = start;
+                _counts[t] = count;
+                start += count;
+            }
+
+            _inputs = inputs;
+            _labels = labels;
+            _targets = targets;
+            _useLabels = useLabels;
+            _batch = batch;
+            Volatile.Write(ref _computing, Threads);
+            Volatile.Write(ref _reducing, Threads);
+            Interlocked.Increment(ref _generation);
+            for (int t = 1; t < Threads; t++)
+            {
+                if (Volatile.Read(ref _parked[t]) == 1)
+                {
+                    _wake[t].Set();
+                }
+            }
+
+            Work(0);
+            SpinUntilZero(ref _reducing);
+            _failure?.Throw();
+
+            double loss = 0;
+            for (int t = 0; t < Threads; t++)
+            {
+                loss += (double)_losses[t] * _counts[t];
+            }
+
+            return (float)(loss / batch);
+        }
+
+        public void Dispose()
+        {
+            Volatile.Write(ref _stopping, true);
+            Interlocked.Increment(ref _generation);
+            for (int t = 1; t < Threads; t++)
+            {
+                _wake[t].Set();
+                _threads[t].Join();
+                _wake[t].Dispose();
+            }
+        }
+
+        private void WorkerLoop(int index)
+        {
+            int seen = Volatile.Read(ref _generation);
+            while (true)
+            {
+                WaitForGeneration(index, seen);
+                seen = Volatile.Read(ref _generation);
+                if (Volatile.Read(ref _stopping))
+                {
+                    return;
+                }
+
+                Work(index);
+            }
+        }
+
+        private void WaitForGeneration(int index, int seen)
+        {
+            long start = Stopwatch.GetTimestamp();
+            var spinner = default(SpinWait);
+            while (Volatile.Read(ref _generation) == seen)
+            {
+                if (Stopwatch.GetTimestamp() - start < SpinTicksBeforeSleeping * Stopwatch.Frequency / 1_000_000_000)
+                {
+                    spinner.SpinOnce(sleep1Threshold: -1);
+                    continue;
+                }
+
+                // Park: announce it, then look once more so a job posted in between is not missed.
+                Interlocked.Exchange(ref _parked[index], 1);
+                if (Volatile.Read(ref _generation) == seen)
+                {
+                    _wake[index].Wait();
+                }
+
+                Interlocked.Exchange(ref _parked[index], 0);
+                _wake[index].Reset();
+                start = Stopwatch.GetTimestamp();
+            }
+        }
+
+        private void Work(int index)
+        {
+            try
+            {
+                if (_counts[index] > 0)
+                {
+                    INetwork network = _networks[index];
+                    int start = _starts[index];
+                    int count = _counts[index];
+                    network.ZeroGradients();
+                    ReadOnlySpan<float> inputs = _inputs.AsSpan(start * _inputSize, count * _inputSize);
+                    _losses[index] = _useLabels
+                        ? network.BackwardBatch(inputs, (ReadOnlySpan<int>)_labels.AsSpan(start, count), count)
+                        : network.BackwardBatch(inputs, (ReadOnlySpan<float>)_targets.AsSpan(start * _outputSize, count * _outputSize), count);
+                }
+            }
+            catch (Exception exception)
+            {
+                _failure ??= ExceptionDispatchInfo.Capture(exception);
+            }
+
+            Interlocked.Decrement(ref _computing);
+            SpinUntilZero(ref _computing);
+            try
+            {
+                Reduce(index);
+            }
+            catch (Exception exception)
+            {
+                _failure ??= ExceptionDispatchInfo.Capture(exception);
+            }
+
+            Volatile.Write(ref _allocatedBytes[index], GC.GetAllocatedBytesForCurrentThread());
+            Interlocked.Decrement(ref _reducing);
+        }
+
+        /// <summary>Writes the weighted sum of every part's gradient into the main network, for this thread's slice of the parameters.</summary>
+        private void Reduce(int index)
+        {
+            Span<float> total = _networks[0].Gradients;
+            int slice = (total.Length + Threads - 1) / Threads;
+            slice = (slice + 15) & ~15;
+            int begin = Math.Min(total.Length, index * slice);
+            int end = Math.Min(total.Length, begin + slice);
+            if (begin >= end)
+            {
+                return;
+            }
+
+            Span<float> target = total[begin..end];
+            float weight0 = (float)_counts[0] / _batch;
+            Scale(target, weight0);
+            for (int t = 1; t < Threads; t++)
+            {
+                if (_counts[t] > 0)
+                {
+                    AddScaled(target, _networks[t].Gradients[begin..end], (float)_counts[t] / _batch);
+                }
+            }
+        }
+
+        private static void Scale(Span<float> values, float factor)
+        {
+            int i = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                ref float v = ref MemoryMarshal.GetReference(values);
+                for (; i + 8 <= values.Length; i += 8)
+                {
+                    (Vector256.LoadUnsafe(ref v, (nuint)i) * factor).StoreUnsafe(ref v, (nuint)i);
+                }
+            }
+
+            for (; i < values.Length; i++)
+            {
+                values[i] *= factor;
+            }
+        }
+
+        private static void AddScaled(Span<float> target, ReadOnlySpan<float> source, float factor)
+        {
+            int i = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                ref float t = ref MemoryMarshal.GetReference(target);
+                ref float s = ref MemoryMarshal.GetReference(source);
+                for (; i + 8 <= target.Length; i += 8)
+                {
+                    (Vector256.LoadUnsafe(ref t, (nuint)i) + (Vector256.LoadUnsafe(ref s, (nuint)i) * factor)).StoreUnsafe(ref t, (nuint)i);
+                }
+            }
+
+            for (; i < target.Length; i++)
+            {
+                target[i] += source[i] * factor;
+            }
+        }
+
+        private static void SpinUntilZero(ref int counter)
+        {
+            var spinner = default(SpinWait);
+            while (Volatile.Read(ref counter) != 0)
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+        }
+    }
+}

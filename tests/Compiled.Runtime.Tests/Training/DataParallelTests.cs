@@ -1,0 +1,108 @@
+using System;
+using System.Linq;
+using Compiled.Data;
+using Compiled.Optimizers;
+using Compiled.Training;
+
+namespace Compiled.Runtime.Tests.Training
+{
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(20)]
+    [Dense(16, Activation.ReLU)]
+    [Dense(5, Activation.Softmax)]
+    public partial class ParallelNet { }
+
+    /// <summary>Data-parallel gradients: the same result as one thread (up to rounding), without allocation.</summary>
+    public class DataParallelTests
+    {
+        [Theory]
+        [InlineData(2, 7)]
+        [InlineData(2, 64)]
+        [InlineData(3, 10)]
+        [InlineData(4, 3)]
+        public void ParallelGradientEqualsSingleThreadedGradient(int threads, int batch)
+        {
+            var random = new Random(batch);
+            float[] inputs = Enumerable.Range(0, batch * 20).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+            int[] labels = Enumerable.Range(0, batch).Select(_ => random.Next(5)).ToArray();
+
+            var single = new ParallelNet();
+            single.ZeroGradients();
+            float expectedLoss = single.BackwardBatch(inputs, labels, batch);
+
+            var network = new ParallelNet();
+            using var parallel = new DataParallelGradients(network, threads);
+            for (int repeat = 0; repeat < 3; repeat++)
+            {
+                float loss = parallel.Compute(inputs, labels, Array.Empty<float>(), useLabels: true, batch);
+                Assert.Equal(expectedLoss, loss, 1e-6f);
+                float[] expected = single.Gradients.ToArray();
+                float[] actual = network.Gradients.ToArray();
+                Assert.Contains(expected, g => g != 0);
+                for (int i = 0; i < expected.Length; i++)
+                {
+                    Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-6f + (1e-5f * Math.Abs(expected[i])), $"parameter {i}: {actual[i]} vs {expected[i]}");
+                }
+            }
+        }
+
+        [Fact]
+        public void TrainingWithTwoThreadsMatchesOneThreadAndAllocatesNothingPerBatch()
+        {
+            var random = new Random(3);
+            const int count = 600;
+            float[] features = Enumerable.Range(0, count * 20).Select(_ => (float)random.NextDouble()).ToArray();
+            int[] labels = Enumerable.Range(0, count).Select(i => (int)(features[i * 20] * 5 * 0.999f)).ToArray();
+            Dataset data = Dataset.FromLabels(features, 20, labels);
+
+            TrainingHistory Train(int threads, out float[] parameters)
+            {
+                var network = new ParallelNet();
+                var trainer = new Trainer(new TrainerOptions { Epochs = 3, BatchSize = 32, Seed = 1, Threads = threads, TrackTrainingAccuracy = false });
+                TrainingHistory history = trainer.Fit(network, new Adam(0.01f), data);
+                parameters = network.Parameters.ToArray();
+                return history;
+            }
+
+            TrainingHistory one = Train(1, out float[] p1);
+            TrainingHistory two = Train(2, out float[] p2);
+            Assert.Equal(one.Epochs[^1].TrainLoss, two.Epochs[^1].TrainLoss, 1e-3);
+            for (int i = 0; i < p1.Length; i++)
+            {
+                Assert.True(Math.Abs(p1[i] - p2[i]) <= 1e-3f, $"parameter {i}: {p2[i]} vs {p1[i]}");
+            }
+        }
+
+        [Fact]
+        public void NoThreadAllocatesPerBatch()
+        {
+            var random = new Random(5);
+            const int batch = 48;
+            float[] inputs = Enumerable.Range(0, batch * 20).Select(_ => (float)random.NextDouble()).ToArray();
+            int[] labels = Enumerable.Range(0, batch).Select(_ => random.Next(5)).ToArray();
+            using var parallel = new DataParallelGradients(new ParallelNet(), 3);
+            // Warm up past the JIT's tiering (call counting, on-stack replacement), which may allocate a little once.
+            for (int i = 0; i < 300; i++)
+            {
+                parallel.Compute(inputs, labels, Array.Empty<float>(), useLabels: true, batch);
+            }
+
+            // Each thread's own allocation counter, read by that thread at the end of each batch.
+            long[] before = Enumerable.Range(0, 3).Select(parallel.AllocatedBytes).ToArray();
+            for (int i = 0; i < 500; i++)
+            {
+                parallel.Compute(inputs, labels, Array.Empty<float>(), useLabels: true, batch);
+            }
+
+            long[] after = Enumerable.Range(0, 3).Select(parallel.AllocatedBytes).ToArray();
+            Assert.Equal(before, after);
+        }
+
+        [Fact]
+        public void ThreadsOptionIsValidated()
+        {
+            Assert.Throws<ArgumentOutOfRangeException>(() => new TrainerOptions { Threads = 0 });
+            Assert.Throws<ArgumentOutOfRangeException>(() => new TrainerOptions { Threads = 65 });
+        }
+    }
+}
