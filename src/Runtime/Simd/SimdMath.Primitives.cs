@@ -9,6 +9,13 @@ namespace Compiled
     // accelerated, it works on its two halves, so that every width gives the same bits as Vector128 lane by lane.
     public static partial class SimdMath
     {
+        /// <summary>Whether <c>MultiplyAdd</c> rounds once (on every width: they all fall back to Vector128's halves).</summary>
+        private static bool MultiplyAddIsFused
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            get => Fma.IsSupported || AdvSimd.IsSupported;
+        }
+
         /// <inheritdoc cref="MultiplyAdd(float, float, float)"/>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c)

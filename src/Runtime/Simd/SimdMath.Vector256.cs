@@ -1,6 +1,6 @@
 // The element-wise functions of SimdMath for one vector width. SimdMath.Vector{128,256,512}.cs are the same text with
-// only the vector type name changed (SimdMathSourceTests checks it): edit SimdMath.Vector256.cs, then regenerate the
-// other two, e.g. sed 's/Vector256/Vector256/g' SimdMath.Vector256.cs > SimdMath.Vector256.cs (and 512).
+// only the vector type name changed (SimdMathConsistencyTests checks it): edit the 128-bit file, then regenerate the
+// other two: for w in 256 512; do sed "s/Vector1[2]8/Vector$w/g" SimdMath.Vector1[2]8.cs > SimdMath.Vector$w.cs; done
 // The width-specific primitives (MultiplyAdd, ClampLow, ClampHigh, ScaleB) and the sums live in other files.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -49,7 +49,7 @@ namespace Compiled
         public static Vector256<float> Tanh(Vector256<float> x)
         {
             // tanh(x) = x P(x^2) / Q(x^2) with P(0) = Q(0) = 1, a [9/8] minimax rational fit of tanh's relative error on
-            // [0, TanhClamp]; |x| is clamped to TanhClamp, where the rational rounds to exactly 1.
+            // [0, 9.02]; |x| is clamped at TanhClamp, the first float where the rational (with FMA) gives exactly 1.
             Vector256<float> s = ClampHigh(x * x, Vector256.Create(TanhClampSquared));
             Vector256<float> xc = ClampLow(ClampHigh(x, Vector256.Create(TanhClamp)), Vector256.Create(-TanhClamp));
             Vector256<float> s2 = s * s;
@@ -61,7 +61,19 @@ namespace Compiled
                 s2,
                 MultiplyAdd(Vector256.Create(TanhQ4), s2, MultiplyAdd(Vector256.Create(TanhQ3), s, Vector256.Create(TanhQ2))),
                 MultiplyAdd(Vector256.Create(TanhQ1), s, Vector256<float>.One));
-            return num / den;
+            Vector256<float> t = num / den;
+            if (!MultiplyAddIsFused)
+            {
+                // Rounded separately, the rational may end a little off 1 at the clamp or above 1 below it: saturate
+                // explicitly (a JIT-time branch; with FMA the clamp alone gives exactly +-1 and never exceeds 1).
+                Vector256<float> one = (x & Vector256.Create(-0f)) | Vector256<float>.One;
+                t = Vector256.ConditionalSelect(
+                    Vector256.GreaterThanOrEqual(Vector256.Abs(x), Vector256.Create(TanhClamp)),
+                    one,
+                    ClampLow(ClampHigh(t, Vector256<float>.One), -Vector256<float>.One));
+            }
+
+            return t;
         }
 
         /// <inheritdoc cref="Elu(float, float)"/>

@@ -17,10 +17,13 @@ namespace Compiled
     /// constants with a portable fallback.
     /// </para>
     /// <para>
-    /// Errors in the remarks are the maximum over a dense sweep (every 1e-3 in [-20, 20], a logarithmic sweep out to the
-    /// limits and the edge values) against a double-precision reference, measured on x86-64 with AVX-512 (FMA). An ulp is
-    /// that of the float nearest the exact result. Formulations aim at the shortest dependency chain: range reductions
-    /// with FMA, Estrin-form polynomials, one division where one is needed, <c>vscalefps</c> on AVX-512.
+    /// Errors in the remarks are maxima against a double-precision reference over every third float in [-120, 120]
+    /// (about 7e8 values; every float for exp, every fifth positive float for log) plus the edge values, measured on
+    /// x86-64 with AVX-512 and FMA; an ulp is the spacing of floats at the exact result. Without FMA (pre-Haswell x86,
+    /// the portable fallback) results differ by a few roundings and the test suite's bounds still hold. Latencies are
+    /// the dependency chain's cycles on AVX-512 (FMA 4, add/multiply 3, divide about 11). Formulations aim at the
+    /// shortest chain: FMA range reductions, Estrin-form polynomials, one division where one is needed,
+    /// <c>vscalefps</c> on AVX-512.
     /// </para>
     /// </remarks>
     public static partial class SimdMath
@@ -114,7 +117,7 @@ namespace Compiled
         /// <returns>The activation: -alpha at -inf, NaN for NaN.</returns>
         /// <remarks>
         /// The negative branch is an expm1 (<c>alpha 2^n expm1(r) + alpha (2^n - 1)</c>), so small negative x keep their
-        /// relative accuracy. Measured (alpha = 1): at most ELU_ERR.
+        /// relative accuracy. Measured: at most 1.6 ulp with alpha = 1, 1.9 ulp with alpha = 0.3.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float Elu(float x, float alpha) => Elu(Vector128.CreateScalar(x), alpha).ToScalar();
@@ -127,7 +130,7 @@ namespace Compiled
         /// </returns>
         /// <remarks>
         /// Cody-Waite reduction, degree-6 minimax polynomial in Estrin form, scaling by <c>vscalefps</c> (AVX-512) or two
-        /// exact power-of-two products. About 33 cycles of latency on AVX-512. Measured: at most EXP_ERR.
+        /// exact power-of-two products: about 33 cycles of latency. Measured: at most 1.25 ulp (subnormal results: 0.8 ulp).
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float Exp(float x) => Exp(Vector128.CreateScalar(x)).ToScalar();
@@ -137,18 +140,19 @@ namespace Compiled
         /// <returns>The sigmoid: exactly 0 at -inf (and below -103.97), exactly 1 from 16.7 on; NaN only for NaN.</returns>
         /// <remarks>
         /// Computed as <c>1 / (1 + e)</c> for x &gt;= 0 and <c>e / (1 + e)</c> for x &lt; 0 with <c>e = exp(-|x|)</c>, so it
-        /// never overflows and keeps its relative accuracy in the left tail (down to subnormal results). Measured: at most
-        /// SIGMOID_ERR.
+        /// never overflows and keeps its relative accuracy in the left tail (down to subnormal results): about 46 cycles of
+        /// latency. Measured: at most 2.4 ulp.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float Sigmoid(float x) => Sigmoid(Vector128.CreateScalar(x)).ToScalar();
 
         /// <summary>The hyperbolic tangent, as <c>torch.tanh</c>.</summary>
         /// <param name="x">The input.</param>
-        /// <returns>tanh(x): exactly +-1 for |x| &gt;= TANH_ONE, exactly x for tiny x; NaN for NaN.</returns>
+        /// <returns>tanh(x): exactly +-1 for |x| &gt;= 8.009709 and never beyond, exactly x for |x| &lt; 1e-5; NaN for NaN.</returns>
         /// <remarks>
         /// A [9/8] rational minimax approximation <c>x P(x^2) / Q(x^2)</c> with <c>P(0) = Q(0) = 1</c> on a clamped
-        /// argument (no exp): about 28 cycles of latency. Measured: at most TANH_ERR.
+        /// argument (no exp): about 28 cycles of latency. Measured: at most 5.1 ulp (3.1e-7 relative); 1.5 ulp for
+        /// |x| &lt; 0.01.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float Tanh(float x) => Tanh(Vector128.CreateScalar(x)).ToScalar();
@@ -158,7 +162,7 @@ namespace Compiled
         /// <returns>The activation: +0 at -inf, +inf at +inf, NaN for NaN.</returns>
         /// <remarks>
         /// Computed as <c>max(x, 0) + log1p(exp(-|x|))</c> with a corrected log1p, so very negative x give
-        /// <c>exp(x)</c> to full relative accuracy. Measured: at most SOFTPLUS_ERR.
+        /// <c>exp(x)</c> to full relative accuracy. Measured: at most 1.9 ulp.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float Softplus(float x) => Softplus(Vector128.CreateScalar(x)).ToScalar();
@@ -175,7 +179,10 @@ namespace Compiled
         /// <summary>SiLU (swish) <c>x * sigmoid(x)</c>, as <c>torch.nn.SiLU</c>.</summary>
         /// <param name="x">The input.</param>
         /// <returns>The activation: -0 at -inf (PyTorch's <c>x / (1 + exp(-x))</c> gives NaN there), +inf at +inf, NaN for NaN.</returns>
-        /// <remarks>Measured: at most SILU_ERR.</remarks>
+        /// <remarks>
+        /// Computed as <c>x / (1 + e)</c> for x &gt;= 0 and <c>x e / (1 + e)</c> for x &lt; 0 with <c>e = exp(-|x|)</c>.
+        /// Measured: at most 3.3 ulp for x &gt;= -87; below, where exp(x) is subnormal, within 1.1e-43 absolute.
+        /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float Silu(float x) => Silu(Vector128.CreateScalar(x)).ToScalar();
 
@@ -183,7 +190,8 @@ namespace Compiled
         /// <param name="z">The pre-activation.</param>
         /// <returns><c>s (1 + z (1 - s))</c> with <c>s = sigmoid(z)</c>: 1 at +inf, -0 at -inf, NaN for NaN.</returns>
         /// <remarks>
-        /// <c>s</c> and <c>1 - s</c> are both computed without cancellation. Measured: at most SILUD_ERR.
+        /// <c>s</c> and <c>1 - s</c> are both computed without cancellation. Measured: at most 4.4 ulp of the larger of
+        /// <c>s</c> and <c>|z s (1 - s)|</c> (the result itself crosses 0 near z = -1.278); within 1.1e-43 below -87.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float SiluDerivative(float z) => SiluDerivative(Vector128.CreateScalar(z)).ToScalar();
@@ -197,7 +205,7 @@ namespace Compiled
         /// <remarks>
         /// Evaluated as PyTorch's formula, with <see cref="Tanh(float)"/> and one FMA <c>0.5x t + 0.5x</c> (about 42 cycles
         /// of latency). Like PyTorch's, it loses relative accuracy in the left tail where <c>1 + tanh</c> cancels.
-        /// Measured: GELU_ERR.
+        /// Measured: at most 2.5 ulp for x &gt;= 0, 5.9 ulp on [-1, 0]; everywhere within 4.3 ulp of <c>0.5 |x|</c>.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float Gelu(float x) => Gelu(Vector128.CreateScalar(x)).ToScalar();
@@ -208,7 +216,11 @@ namespace Compiled
         /// <c>0.5 (1 + t) + 0.5 z (1 - t^2) beta (1 + 3 kappa z^2)</c> with <c>beta = sqrt(2/pi)</c>,
         /// <c>kappa = 0.044715</c>, <c>t = tanh(beta (z + kappa z^3))</c>: 1 at +inf, 0 at -inf, NaN for NaN.
         /// </returns>
-        /// <remarks>Measured: GELUD_ERR.</remarks>
+        /// <remarks>
+        /// PyTorch's formula in float, with <see cref="Tanh(float)"/>: about 46 cycles of latency. Measured: at most 2.6 ulp
+        /// of its largest term for |z| &lt;= 1; for 1 &lt; |z| &lt; 10 the factor <c>1 - t^2</c> amplifies tanh's error
+        /// near +-1 (as in PyTorch's float formula) to at most 62 ulp of the largest term, 3.7e-6 absolute.
+        /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float GeluDerivative(float z) => GeluDerivative(Vector128.CreateScalar(z)).ToScalar();
 
@@ -217,7 +229,7 @@ namespace Compiled
         /// <returns><c>ln x</c>: -inf for +-0, +inf for +inf, NaN for negative x and NaN; subnormals are handled.</returns>
         /// <remarks>
         /// <c>x = 2^k (1 + f)</c> by integer operations, <c>log1p(f)</c> by a degree-9 minimax polynomial in Estrin form.
-        /// Measured: at most LOG_ERR.
+        /// Measured: at most 1.3 ulp, subnormal arguments included.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float Log(float x) => Log(Vector128.CreateScalar(x)).ToScalar();
