@@ -46,7 +46,7 @@ foreach (EpochResult epoch in history.Epochs)
 Console.WriteLine($"trained in {history.Elapsed.TotalSeconds:F2} s ({history.Epochs[^1].SamplesPerSecond:N0} samples/s)");
 Console.WriteLine();
 
-// 4. Save the model, then load it into a fresh network (which starts from other parameters).
+// 4. Save the model, then load it into a new, untrained network.
 //    The file goes next to the program, in bin/Release/net10.0/out/, whatever the working directory.
 string modelPath = Path.Combine(AppContext.BaseDirectory, "out", "digits.cmpl");
 Directory.CreateDirectory(Path.GetDirectoryName(modelPath)!);
@@ -91,6 +91,7 @@ PrintConfusionMatrix(test.Labels!, predicted);
 
 double accuracy = Trainer.Evaluate(network, test).Accuracy!.Value;
 Console.WriteLine($"test accuracy: {accuracy:F4}");
+return identical ? 0 : 1;
 
 static int ArgMax(ReadOnlySpan<float> values)
 {
