@@ -25,7 +25,7 @@ namespace Compiled.Training
 
         private readonly INetwork[] _networks;
         private readonly Thread[] _threads;
-        private readonly ManualResetEventSlim[] _wake;
+        private readonly object _gate = new();
         private readonly int[] _parked;
         private readonly int[] _starts;
         private readonly int[] _counts;
@@ -61,12 +61,10 @@ namespace Compiled.Training
             _counts = new int[threads];
             _losses = new float[threads];
             _allocatedBytes = new long[threads];
-            _wake = new ManualResetEventSlim[threads];
             _parked = new int[threads];
             _threads = new Thread[threads];
             for (int t = 1; t < threads; t++)
             {
-                _wake[t] = new ManualResetEventSlim(false);
                 int index = t;
                 _threads[t] = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"Compiled trainer worker {t}" };
                 _threads[t].Start();
@@ -98,14 +96,7 @@ namespace Compiled.Training
             Volatile.Write(ref _computing, Threads);
             Volatile.Write(ref _reducing, Threads);
             Interlocked.Increment(ref _generation);
-            for (int t = 1; t < Threads; t++)
-            {
-                if (Volatile.Read(ref _parked[t]) == 1)
-                {
-                    _wake[t].Set();
-                }
-            }
-
+            WakeParkedWorkers();
             Work(0);
             SpinUntilZero(ref _reducing);
             _failure?.Throw();
@@ -123,11 +114,30 @@ namespace Compiled.Training
         {
             Volatile.Write(ref _stopping, true);
             Interlocked.Increment(ref _generation);
+            lock (_gate)
+            {
+                Monitor.PulseAll(_gate);
+            }
+
             for (int t = 1; t < Threads; t++)
             {
-                _wake[t].Set();
                 _threads[t].Join();
-                _wake[t].Dispose();
+            }
+        }
+
+        private void WakeParkedWorkers()
+        {
+            for (int t = 1; t < Threads; t++)
+            {
+                if (Volatile.Read(ref _parked[t]) == 1)
+                {
+                    lock (_gate)
+                    {
+                        Monitor.PulseAll(_gate);
+                    }
+
+                    return;
+                }
             }
         }
 
@@ -159,15 +169,19 @@ namespace Compiled.Training
                     continue;
                 }
 
-                // Park: announce it, then look once more so a job posted in between is not missed.
-                Interlocked.Exchange(ref _parked[index], 1);
-                if (Volatile.Read(ref _generation) == seen)
+                // Park: announce it (a full fence), then look again under the lock, so a job posted in between is not
+                // missed: the poster bumps the generation (a full fence) before it reads the flag and pulses.
+                lock (_gate)
                 {
-                    _wake[index].Wait();
+                    Interlocked.Exchange(ref _parked[index], 1);
+                    while (Volatile.Read(ref _generation) == seen)
+                    {
+                        Monitor.Wait(_gate);
+                    }
+
+                    Interlocked.Exchange(ref _parked[index], 0);
                 }
 
-                Interlocked.Exchange(ref _parked[index], 0);
-                _wake[index].Reset();
                 start = Stopwatch.GetTimestamp();
             }
         }
