@@ -36,6 +36,7 @@ namespace Compiled.Generator.Tests
         [InlineData("CN0019", "[Network] [Input(4)] [Dense(3, Activation.Tanh, [|Alpha = 2f|])] public partial class Net { }")]
         [InlineData("CN0020", "[Network] [Input(4)] [Dense(3, Activation.LeakyReLU, [|NegativeSlope = float.NaN|])] public partial class Net { }")]
         [InlineData("CN0021", "[Network] [Input(4)] [Dense(3)] public partial class Net { public [|Net|]() { } }")]
+        [InlineData("CN0023", "[Network] [Input(4)] [Dense(3)] public partial class Net { public [|Net|](int seed) { } }")]
         [InlineData("CN0022", "[Network] [Input(4)] [Dense(1, [|Activation.Softmax|])] public partial class Net { }")]
         public void ReportsDiagnosticAtTheOffendingPlace(string id, string markup)
         {

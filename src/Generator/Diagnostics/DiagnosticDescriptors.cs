@@ -121,11 +121,16 @@ namespace Compiled.Generator.Diagnostics
             "Softmax over a single output is constant",
             "Activation.Softmax over a single output always gives 1 and has a zero gradient; use Activation.Sigmoid for one output");
 
+        public static readonly DiagnosticDescriptor ConstructorDoesNotChain = Error(
+            "CN0023", Usage,
+            "Network constructor must chain to this()",
+            "This constructor of network '{0}' does not call ': this()', so the network's buffers would never be allocated; add ': this()'");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Index(
             NotPartial, ContainingTypeNotPartial, Generic, Static, MissingInput, MultipleInputs, EmptyInputShape,
             NonPositiveSize, NoLayers, DenseNeedsVector, SoftmaxNotLast, CrossEntropyNeedsSoftmax,
             BinaryCrossEntropyNeedsSigmoid, TooFewClasses, UnknownActivation, UnknownLoss, TooLarge,
-            LayersSplitAcrossParts, SettingHasNoEffect, SettingNotFinite, ParameterlessConstructor, SoftmaxSingleOutput);
+            LayersSplitAcrossParts, SettingHasNoEffect, SettingNotFinite, ParameterlessConstructor, SoftmaxSingleOutput, ConstructorDoesNotChain);
 
         public static IReadOnlyCollection<DiagnosticDescriptor> All => s_byId.Values;
 

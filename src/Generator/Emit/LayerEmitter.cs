@@ -15,6 +15,17 @@ namespace Compiled.Generator.Emit
         /// </summary>
         public virtual bool IsAlias => false;
 
+        /// <summary>
+        /// How many floats of the packed weight copy this layer uses (0 for none). The packed copy is rebuilt from the
+        /// parameters whenever they may have changed; forward kernels read it through <c>ref float k</c>.
+        /// </summary>
+        public virtual int PackedLength(LayerContext layer) => 0;
+
+        /// <summary>Writes the statements that fill this layer's part of the packed copy (<c>k</c>) from the parameters (<c>p</c>).</summary>
+        public virtual void EmitPack(SourceWriter writer, LayerContext layer)
+        {
+        }
+
         /// <summary>Which training buffers (for a chunk of samples) this layer needs besides its input.</summary>
         public abstract TrainingBuffers TrainingBuffersFor(LayerContext layer);
 
@@ -73,6 +84,9 @@ namespace Compiled.Generator.Emit
         public bool NeedsInputGradient { get; }
 
         public int Index => Plan.Index;
+
+        /// <summary>Where this layer's part of the packed weight copy starts.</summary>
+        public int PackedOffset { get; set; }
 
         /// <summary>The distinct dot-product widths this layer uses on the 512-, 256- and 128-bit paths.</summary>
         public IEnumerable<Vec> Widths

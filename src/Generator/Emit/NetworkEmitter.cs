@@ -39,6 +39,7 @@ namespace Compiled.Generator.Emit
         private readonly int _trainChunk;
         private readonly int _gradientWidth;
         private int _workspaceLength;
+        private int _packedLength;
         private int _gradientA;
         private int _gradientB;
 
@@ -62,6 +63,12 @@ namespace Compiled.Generator.Emit
                 }
 
                 anyParametersBefore |= layer.HasParameters;
+            }
+
+            foreach ((LayerContext context, LayerEmitter emitter) in _computing)
+            {
+                context.PackedOffset = _packedLength;
+                _packedLength += emitter.PackedLength(context);
             }
 
             var hidden = _computing.Where(c => !c.Context.IsLast).Select(c => c.Context.Plan.OutputSize).ToList();
@@ -255,6 +262,7 @@ namespace Compiled.Generator.Emit
             _w.Line();
             _w.Comment("The parameter and gradient arrays carry 16 floats of padding so that a vector load of a tensor's last\nelements never leaves the array; the spans handed out stop at ParameterCount.");
             _w.Line("private const int PaddedLength = ParameterCount + 16;");
+            _w.Line($"private const int PackedLength = {_packedLength}; // the forward kernels' copy of the weights, each transposed to [in, out]");
             _w.Line($"private const int TrainChunk = {_trainChunk};");
             _w.Line($"private const int WorkspaceLength = {_workspaceLength};");
             if (_hiddenBuffers > 0)
@@ -274,8 +282,9 @@ namespace Compiled.Generator.Emit
 
             _w.Close(");");
             _w.Line();
-            _w.Line("private readonly float[] _compiledParameters = new float[PaddedLength];");
-            _w.Line("private readonly float[] _compiledGradients = new float[PaddedLength];");
+            _w.Line("private readonly global::Compiled.NetworkStorage _compiledStorage; // parameters and their packed copy, shared with workers");
+            _w.Line("private readonly float[] _compiledParameters;");
+            _w.Line("private readonly float[] _compiledGradients;");
             _w.Line("private float[]? _compiledWorkspace;");
             if (!ForwardOnStack || !ForwardBatchOnStack)
             {
@@ -290,15 +299,31 @@ namespace Compiled.Generator.Emit
             _w.Line();
             _w.Summary($"Creates the network with its parameters initialised from <see cref=\"DefaultSeed\"/>; it is ready to train.\nOther constructors should chain to this one with <c>: this()</c>.");
             _w.Open($"public {Name}()");
+            _w.Line("_compiledStorage = new global::Compiled.NetworkStorage(PaddedLength, PackedLength);");
+            _w.Line("_compiledParameters = _compiledStorage.Parameters;");
+            _w.Line("_compiledGradients = new float[PaddedLength];");
             _w.Line("InitializeParameters(DefaultSeed);");
             _w.Close();
             _w.Line();
-            _w.Open($"private {Name}(float[] sharedParameters, bool worker)");
-            _w.Line("_compiledParameters = sharedParameters;");
+            _w.Open($"private {Name}(global::Compiled.NetworkStorage sharedStorage)");
+            _w.Line("_compiledStorage = sharedStorage;");
+            _w.Line("_compiledParameters = sharedStorage.Parameters;");
+            _w.Line("_compiledGradients = new float[PaddedLength];");
             _w.Close();
             _w.Line();
-            _w.Summary("All parameters in one flat buffer, in PyTorch state_dict order (see <see cref=\"ParameterTensors\"/>).");
-            _w.Line($"public {Span} Parameters => new {Span}(_compiledParameters, 0, ParameterCount);");
+            _w.Summary(
+                "All parameters in one flat buffer, in PyTorch state_dict order (see <see cref=\"ParameterTensors\"/>). Writes go straight to the\n" +
+                "network. The forward passes read a packed copy of the weights, which is rebuilt after every access to this property; if you\n" +
+                "keep the span across a forward pass and write through it afterwards, call <see cref=\"ParametersChanged\"/> before the next one.");
+            _w.Open($"public {Span} Parameters");
+            _w.Open("get");
+            _w.Line("_compiledStorage.MarkChanged();");
+            _w.Line($"return new {Span}(_compiledParameters, 0, ParameterCount);");
+            _w.Close();
+            _w.Close();
+            _w.Line();
+            _w.Summary("Tells the network that its parameters were written through a span obtained before the last forward pass, so the next one repacks them.");
+            _w.Line("public void ParametersChanged() => _compiledStorage.MarkChanged();");
             _w.Line();
             _w.Summary("The accumulated gradient of the loss with respect to each parameter, laid out as <see cref=\"Parameters\"/>.");
             _w.Line($"public {Span} Gradients => new {Span}(_compiledGradients, 0, ParameterCount);");
@@ -342,7 +367,30 @@ namespace Compiled.Generator.Emit
                 "Creates a network that shares this network's parameter buffer (a write through either is seen by both) but has its own\n" +
                 "gradients and training workspace, for data-parallel training on another thread.");
             _w.Line("/// <returns>The worker.</returns>");
-            _w.Line($"public {Name} CreateWorker() => new {Name}(_compiledParameters, worker: true);");
+            _w.Line($"public {Name} CreateWorker() => new {Name}(_compiledStorage);");
+            WritePacking();
+        }
+
+        private void WritePacking()
+        {
+            _w.Line();
+            _w.Summary(
+                "Rebuilds the packed copy of the weights that the forward kernels read, from the parameters. Called by the forward passes\n" +
+                "when the parameters may have changed; the lock keeps concurrent callers from packing at the same time.");
+            _w.Open("private void PackWeights()");
+            _w.Open("lock (_compiledStorage.PackLock)");
+            _w.Line("if (!_compiledStorage.IsStale) return;");
+            _w.Line("int version = _compiledStorage.Version;");
+            _w.Line($"ref float p = ref {Marshal}.GetArrayDataReference(_compiledParameters);");
+            _w.Line($"ref float k = ref {Marshal}.GetArrayDataReference(_compiledStorage.Packed);");
+            foreach ((LayerContext context, LayerEmitter emitter) in _computing)
+            {
+                emitter.EmitPack(_w, context);
+            }
+
+            _w.Line("_compiledStorage.MarkPacked(version);");
+            _w.Close();
+            _w.Close();
         }
 
         // ------------------------------------------------------------------ forward
@@ -357,7 +405,8 @@ namespace Compiled.Generator.Emit
             _w.Open($"public void Forward({ReadOnlySpan} input, {Span} output)");
             _w.Line($"if (input.Length != InputSize) {Support}.ThrowLength(nameof(input), InputSize, input.Length);");
             _w.Line($"if (output.Length != OutputSize) {Support}.ThrowLength(nameof(output), OutputSize, output.Length);");
-            _w.Line($"ref float p = ref {Marshal}.GetArrayDataReference(_compiledParameters);");
+            _w.Line("if (_compiledStorage.IsStale) PackWeights();");
+            _w.Line($"ref float k = ref {Marshal}.GetArrayDataReference(_compiledStorage.Packed);");
             _w.Line($"ref float x = ref {Marshal}.GetReference(input);");
             _w.Line($"ref float y = ref {Marshal}.GetReference(output);");
             if (_hiddenBuffers > 0)
@@ -409,7 +458,8 @@ namespace Compiled.Generator.Emit
             _w.Line($"if (batchSize <= 0) {Support}.ThrowBatchSize(batchSize);");
             _w.Line($"if (inputs.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);");
             _w.Line($"if (outputs.Length != (long)batchSize * OutputSize) {Support}.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);");
-            _w.Line($"ref float p = ref {Marshal}.GetArrayDataReference(_compiledParameters);");
+            _w.Line("if (_compiledStorage.IsStale) PackWeights();");
+            _w.Line($"ref float k = ref {Marshal}.GetArrayDataReference(_compiledStorage.Packed);");
             _w.Line($"ref float x0 = ref {Marshal}.GetReference(inputs);");
             _w.Line($"ref float y0 = ref {Marshal}.GetReference(outputs);");
             if (_hiddenBuffers > 0)
@@ -586,7 +636,8 @@ namespace Compiled.Generator.Emit
             _w.Line();
             _w.Summary("Training forward pass over one chunk of <paramref name=\"count\"/> samples: fills the workspace with what the backward pass reads.");
             _w.Open("private void TrainForward(ref float x, int count)");
-            _w.Line($"ref float p = ref {Marshal}.GetArrayDataReference(_compiledParameters);");
+            _w.Line("if (_compiledStorage.IsStale) PackWeights();");
+            _w.Line($"ref float k = ref {Marshal}.GetArrayDataReference(_compiledStorage.Packed);");
             _w.Line($"ref float ws = ref {Marshal}.GetArrayDataReference(_compiledWorkspace ??= new float[WorkspaceLength]);");
             Dispatch(isa =>
             {

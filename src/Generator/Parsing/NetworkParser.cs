@@ -75,13 +75,30 @@ namespace Compiled.Generator.Parsing
 
             foreach (IMethodSymbol constructor in type.InstanceConstructors)
             {
-                if (!constructor.IsImplicitlyDeclared && constructor.Parameters.Length == 0)
+                if (constructor.IsImplicitlyDeclared)
+                {
+                    continue;
+                }
+
+                if (constructor.Parameters.Length == 0)
                 {
                     diagnostics.Add(DiagnosticInfo.Create(
                         DiagnosticDescriptors.ParameterlessConstructor,
                         LocationInfo.From(constructor.Locations.FirstOrDefault()) ?? classLocation,
                         type.Name));
                     fatal = true;
+                    continue;
+                }
+
+                // Every other constructor must run the generated one, which allocates the buffers.
+                foreach (SyntaxReference reference in constructor.DeclaringSyntaxReferences)
+                {
+                    if (reference.GetSyntax(cancellationToken) is ConstructorDeclarationSyntax { Initializer: var initializer } syntax
+                        && (initializer is null || !initializer.ThisOrBaseKeyword.IsKind(SyntaxKind.ThisKeyword)))
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConstructorDoesNotChain, LocationInfo.From(syntax.Identifier.GetLocation()), type.Name));
+                        fatal = true;
+                    }
                 }
             }
 

@@ -15,7 +15,7 @@ namespace Compiled
     /// <c>BCELoss</c> on saturated probabilities would clamp its logarithms at -100.
     /// </remarks>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static class GeneratedCodeSupport
+    public static partial class GeneratedCodeSupport
     {
         /// <summary>Throws the error for a span of the wrong length.</summary>
         /// <param name="parameter">The parameter name.</param>

@@ -48,8 +48,21 @@ namespace Compiled
         /// <summary>Every parameter tensor in <see cref="Parameters"/>, in order, with its name, shape and offset.</summary>
         IReadOnlyList<ParameterTensor> ParameterTensors { get; }
 
-        /// <summary>All parameters in one flat buffer, in PyTorch <c>state_dict</c> order. Writes go straight to the network.</summary>
+        /// <summary>
+        /// All parameters in one flat buffer, in PyTorch <c>state_dict</c> order. Writes go straight to the network.
+        /// </summary>
+        /// <remarks>
+        /// The forward passes read a packed copy of the weights (each dense weight transposed, for streaming SIMD loads),
+        /// which is rebuilt after any access to this property. If you keep the span across a forward pass and write
+        /// through it afterwards, call <see cref="ParametersChanged"/> before the next forward pass.
+        /// </remarks>
         Span<float> Parameters { get; }
+
+        /// <summary>
+        /// Tells the network that its parameters were written through a span obtained before the last forward pass, so the
+        /// next forward pass rebuilds its packed copy of the weights.
+        /// </summary>
+        void ParametersChanged();
 
         /// <summary>The accumulated gradient of the loss with respect to each parameter, laid out as <see cref="Parameters"/>.</summary>
         Span<float> Gradients { get; }

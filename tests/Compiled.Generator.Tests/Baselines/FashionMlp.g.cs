@@ -63,6 +63,7 @@ namespace Demo
         // The parameter and gradient arrays carry 16 floats of padding so that a vector load of a tensor's last
         // elements never leaves the array; the spans handed out stop at ParameterCount.
         private const int PaddedLength = ParameterCount + 16;
+        private const int PackedLength = 102544; // the forward kernels' copy of the weights, each transposed to [in, out]
         private const int TrainChunk = 64;
         private const int WorkspaceLength = 25216;
         private const int ForwardChunk = 64;
@@ -77,8 +78,9 @@ namespace Demo
             new global::Compiled.ParameterTensor("1.bias", 101760, 10),
         });
 
-        private readonly float[] _compiledParameters = new float[PaddedLength];
-        private readonly float[] _compiledGradients = new float[PaddedLength];
+        private readonly global::Compiled.NetworkStorage _compiledStorage; // parameters and their packed copy, shared with workers
+        private readonly float[] _compiledParameters;
+        private readonly float[] _compiledGradients;
         private float[]? _compiledWorkspace;
 
         /// <summary>
@@ -87,18 +89,37 @@ namespace Demo
         /// </summary>
         public FashionMlp()
         {
+            _compiledStorage = new global::Compiled.NetworkStorage(PaddedLength, PackedLength);
+            _compiledParameters = _compiledStorage.Parameters;
+            _compiledGradients = new float[PaddedLength];
             InitializeParameters(DefaultSeed);
         }
 
-        private FashionMlp(float[] sharedParameters, bool worker)
+        private FashionMlp(global::Compiled.NetworkStorage sharedStorage)
         {
-            _compiledParameters = sharedParameters;
+            _compiledStorage = sharedStorage;
+            _compiledParameters = sharedStorage.Parameters;
+            _compiledGradients = new float[PaddedLength];
         }
 
         /// <summary>
-        /// All parameters in one flat buffer, in PyTorch state_dict order (see <see cref="ParameterTensors"/>).
+        /// All parameters in one flat buffer, in PyTorch state_dict order (see <see cref="ParameterTensors"/>). Writes go straight to the
+        /// network. The forward passes read a packed copy of the weights, which is rebuilt after every access to this property; if you
+        /// keep the span across a forward pass and write through it afterwards, call <see cref="ParametersChanged"/> before the next one.
         /// </summary>
-        public global::System.Span<float> Parameters => new global::System.Span<float>(_compiledParameters, 0, ParameterCount);
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _compiledStorage.MarkChanged();
+                return new global::System.Span<float>(_compiledParameters, 0, ParameterCount);
+            }
+        }
+
+        /// <summary>
+        /// Tells the network that its parameters were written through a span obtained before the last forward pass, so the next one repacks them.
+        /// </summary>
+        public void ParametersChanged() => _compiledStorage.MarkChanged();
 
         /// <summary>
         /// The accumulated gradient of the loss with respect to each parameter, laid out as <see cref="Parameters"/>.
@@ -140,7 +161,27 @@ namespace Demo
         /// gradients and training workspace, for data-parallel training on another thread.
         /// </summary>
         /// <returns>The worker.</returns>
-        public FashionMlp CreateWorker() => new FashionMlp(_compiledParameters, worker: true);
+        public FashionMlp CreateWorker() => new FashionMlp(_compiledStorage);
+
+        /// <summary>
+        /// Rebuilds the packed copy of the weights that the forward kernels read, from the parameters. Called by the forward passes
+        /// when the parameters may have changed; the lock keeps concurrent callers from packing at the same time.
+        /// </summary>
+        private void PackWeights()
+        {
+            lock (_compiledStorage.PackLock)
+            {
+                if (!_compiledStorage.IsStale) return;
+                int version = _compiledStorage.Version;
+                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
+                ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
+                global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 0), 128, 784, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 0), 128); // layer 0: Dense 784 -> 128, ReLU: weight as [784, 128]
+                global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 100352), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100352), 128);
+                global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 100480), 10, 128, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480), 16); // layer 1: Dense 128 -> 10, Softmax: weight as [128, 16]
+                global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 101760), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 102528), 10);
+                _compiledStorage.MarkPacked(version);
+            }
+        }
 
         /// <summary>
         /// Runs the network on one sample. Allocates nothing; safe to call from several threads at once.
@@ -152,25 +193,26 @@ namespace Demo
         {
             if (input.Length != InputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(input), InputSize, input.Length);
             if (output.Length != OutputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(output), OutputSize, output.Length);
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
+            if (_compiledStorage.IsStale) PackWeights();
+            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
             global::System.Span<float> scratch = stackalloc float[128]; // hidden activations: 1 buffer(s) of 128
             ref float h0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                Layer0Forward16(ref p, ref x, ref h0); // layer 0: Dense 784 -> 128, ReLU
-                Layer1Forward16(ref p, ref h0, ref y); // layer 1: Dense 128 -> 10, Softmax
+                Layer0Forward512(ref k, ref x, ref h0); // layer 0: Dense 784 -> 128, ReLU
+                Layer1Forward512(ref k, ref h0, ref y); // layer 1: Dense 128 -> 10, Softmax
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer0Forward8(ref p, ref x, ref h0); // layer 0: Dense 784 -> 128, ReLU
-                Layer1Forward8(ref p, ref h0, ref y); // layer 1: Dense 128 -> 10, Softmax
+                Layer0Forward256(ref k, ref x, ref h0); // layer 0: Dense 784 -> 128, ReLU
+                Layer1Forward256(ref k, ref h0, ref y); // layer 1: Dense 128 -> 10, Softmax
             }
             else
             {
-                Layer0Forward4(ref p, ref x, ref h0); // layer 0: Dense 784 -> 128, ReLU
-                Layer1Forward4(ref p, ref h0, ref y); // layer 1: Dense 128 -> 10, Softmax
+                Layer0Forward128(ref k, ref x, ref h0); // layer 0: Dense 784 -> 128, ReLU
+                Layer1Forward128(ref k, ref h0, ref y); // layer 1: Dense 128 -> 10, Softmax
             }
         }
 
@@ -188,7 +230,8 @@ namespace Demo
             if (batchSize <= 0) global::Compiled.GeneratedCodeSupport.ThrowBatchSize(batchSize);
             if (inputs.Length != (long)batchSize * InputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);
             if (outputs.Length != (long)batchSize * OutputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
+            if (_compiledStorage.IsStale) PackWeights();
+            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
             ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float y0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
             global::System.Span<float> scratch = stackalloc float[8192]; // hidden activations of 64 samples: 1 buffer(s) of [64, 128]
@@ -200,18 +243,18 @@ namespace Demo
                 ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, (nint)start * OutputSize);
                 if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
                 {
-                    Layer0ForwardBatch16(ref p, ref x, ref h0, count); // layer 0: Dense 784 -> 128, ReLU
-                    Layer1ForwardBatch16(ref p, ref h0, ref y, count); // layer 1: Dense 128 -> 10, Softmax
+                    Layer0ForwardBatch512(ref k, ref x, ref h0, count); // layer 0: Dense 784 -> 128, ReLU
+                    Layer1ForwardBatch512(ref k, ref h0, ref y, count); // layer 1: Dense 128 -> 10, Softmax
                 }
                 else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
-                    Layer0ForwardBatch8(ref p, ref x, ref h0, count); // layer 0: Dense 784 -> 128, ReLU
-                    Layer1ForwardBatch8(ref p, ref h0, ref y, count); // layer 1: Dense 128 -> 10, Softmax
+                    Layer0ForwardBatch256(ref k, ref x, ref h0, count); // layer 0: Dense 784 -> 128, ReLU
+                    Layer1ForwardBatch256(ref k, ref h0, ref y, count); // layer 1: Dense 128 -> 10, Softmax
                 }
                 else
                 {
-                    Layer0ForwardBatch4(ref p, ref x, ref h0, count); // layer 0: Dense 784 -> 128, ReLU
-                    Layer1ForwardBatch4(ref p, ref h0, ref y, count); // layer 1: Dense 128 -> 10, Softmax
+                    Layer0ForwardBatch128(ref k, ref x, ref h0, count); // layer 0: Dense 784 -> 128, ReLU
+                    Layer1ForwardBatch128(ref k, ref h0, ref y, count); // layer 1: Dense 128 -> 10, Softmax
                 }
             }
         }
@@ -318,22 +361,23 @@ namespace Demo
         /// </summary>
         private void TrainForward(ref float x, int count)
         {
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
+            if (_compiledStorage.IsStale) PackWeights();
+            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
             ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace ??= new float[WorkspaceLength]);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                Layer0ForwardBatch16(ref p, ref x, ref ws, count); // layer 0: Dense 784 -> 128, ReLU
-                Layer1Logits16(ref p, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8192), count); // layer 1: Dense 128 -> 10, Softmax: logits only, the loss applies the activation
+                Layer0ForwardBatch512(ref k, ref x, ref ws, count); // layer 0: Dense 784 -> 128, ReLU
+                Layer1Logits512(ref k, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8192), count); // layer 1: Dense 128 -> 10, Softmax: logits only, the loss applies the activation
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer0ForwardBatch8(ref p, ref x, ref ws, count); // layer 0: Dense 784 -> 128, ReLU
-                Layer1Logits8(ref p, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8192), count); // layer 1: Dense 128 -> 10, Softmax: logits only, the loss applies the activation
+                Layer0ForwardBatch256(ref k, ref x, ref ws, count); // layer 0: Dense 784 -> 128, ReLU
+                Layer1Logits256(ref k, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8192), count); // layer 1: Dense 128 -> 10, Softmax: logits only, the loss applies the activation
             }
             else
             {
-                Layer0ForwardBatch4(ref p, ref x, ref ws, count); // layer 0: Dense 784 -> 128, ReLU
-                Layer1Logits4(ref p, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8192), count); // layer 1: Dense 128 -> 10, Softmax: logits only, the loss applies the activation
+                Layer0ForwardBatch128(ref k, ref x, ref ws, count); // layer 0: Dense 784 -> 128, ReLU
+                Layer1Logits128(ref k, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8192), count); // layer 1: Dense 128 -> 10, Softmax: logits only, the loss applies the activation
             }
         }
 
@@ -405,124 +449,1626 @@ namespace Demo
         // ------------------------------------------------------------------ layer kernels
 
         /// <summary>
-        /// Layer 0, one sample, 512-bit: 8 block(s) of 16 rows; each row keeps one accumulator over
-        /// 49 vector(s) of the input, and a block's accumulators are reduced together into one vector of outputs.
+        /// Layer 0, one sample, 512-bit: the outputs are 8 vector(s) kept in registers (8 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 2 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
         /// </summary>
-        private static void Layer0Forward16(ref float p, ref float x, ref float y)
+        private static void Layer0Forward512(ref float k, ref float x, ref float y)
         {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 100352);
-            for (nuint r = 0; r < 128; r += 16)
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100352);
+            global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16), a02 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 32), a03 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 48), a04 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 64), a05 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 80), a06 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 96), a07 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 112);
+            global::System.Runtime.Intrinsics.Vector512<float> a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a16 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a17 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            for (nuint i = 0; i < 784; i += 2)
             {
-                ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 784);
-                global::System.Runtime.Intrinsics.Vector512<float> a0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                for (nuint i = 0; i < 784; i += 16)
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, i);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 784), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 1568), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 2352), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 3136), xv, a4);
-                    a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 3920), xv, a5);
-                    a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 4704), xv, a6);
-                    a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 5488), xv, a7);
-                    a8 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 6272), xv, a8);
-                    a9 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 7056), xv, a9);
-                    a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 7840), xv, a10);
-                    a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 8624), xv, a11);
-                    a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 9408), xv, a12);
-                    a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 10192), xv, a13);
-                    a14 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 10976), xv, a14);
-                    a15 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 11760), xv, a15);
-                }
-                var z = global::Compiled.SimdMath.Sum16(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, r);
-                var o = global::Compiled.SimdMath.Relu(z);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref y, r);
+                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 16), x0, a01);
+                a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 32), x0, a02);
+                a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 48), x0, a03);
+                a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 64), x0, a04);
+                a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 80), x0, a05);
+                a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 96), x0, a06);
+                a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 112), x0, a07);
+                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 1));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 128), x1, a10);
+                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 144), x1, a11);
+                a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 160), x1, a12);
+                a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 176), x1, a13);
+                a14 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 192), x1, a14);
+                a15 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 208), x1, a15);
+                a16 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 224), x1, a16);
+                a17 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 240), x1, a17);
             }
+            var o0 = global::Compiled.SimdMath.Relu((a00 + a10));
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o0, ref y, 0);
+            var o1 = global::Compiled.SimdMath.Relu((a01 + a11));
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o1, ref y, 16);
+            var o2 = global::Compiled.SimdMath.Relu((a02 + a12));
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o2, ref y, 32);
+            var o3 = global::Compiled.SimdMath.Relu((a03 + a13));
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o3, ref y, 48);
+            var o4 = global::Compiled.SimdMath.Relu((a04 + a14));
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o4, ref y, 64);
+            var o5 = global::Compiled.SimdMath.Relu((a05 + a15));
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o5, ref y, 80);
+            var o6 = global::Compiled.SimdMath.Relu((a06 + a16));
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o6, ref y, 96);
+            var o7 = global::Compiled.SimdMath.Relu((a07 + a17));
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o7, ref y, 112);
         }
 
         /// <summary>
-        /// Layer 0, <paramref name="count"/> samples, 512-bit: register tiles of 4 sample(s) x 4 rows (16 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes outputs to y.
+        /// Layer 0, <paramref name="count"/> samples, 512-bit: register tiles of 6 sample(s) x 64 outputs
+        /// (24 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
-        private static void Layer0ForwardBatch16(ref float p, ref float x, ref float y, int count)
+        private static void Layer0ForwardBatch512(ref float k, ref float x, ref float y, int count)
         {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 100352);
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100352);
             nuint n = (nuint)count;
             nuint s = 0;
-            for (; s + 4 <= n; s += 4)
+            for (; s + 6 <= n; s += 6)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
                 ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
-                for (nuint r = 0; r < 128; r += 4)
                 {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 784);
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a22 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a23 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a32 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a33 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    for (nuint i = 0; i < 784; i += 16)
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+                    var b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 32);
+                    var b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3, a20 = b0, a21 = b1, a22 = b2, a23 = b3, a30 = b0, a31 = b1, a32 = b2, a33 = b3, a40 = b0, a41 = b1, a42 = b2, a43 = b3, a50 = b0, a51 = b1, a52 = b2, a53 = b3;
+                    for (nuint i = 0; i < 784; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 784);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 1568);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 2352);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32);
+                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
                         a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
                         a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
                         a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i + 784);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
                         a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
                         a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
                         a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
                         a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i + 1568);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 1568));
                         a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
                         a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
                         a22 = global::Compiled.SimdMath.MultiplyAdd(w2, x2, a22);
                         a23 = global::Compiled.SimdMath.MultiplyAdd(w3, x2, a23);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i + 2352);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 2352));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
+                        a32 = global::Compiled.SimdMath.MultiplyAdd(w2, x3, a32);
+                        a33 = global::Compiled.SimdMath.MultiplyAdd(w3, x3, a33);
+                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 3136));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                        a41 = global::Compiled.SimdMath.MultiplyAdd(w1, x4, a41);
+                        a42 = global::Compiled.SimdMath.MultiplyAdd(w2, x4, a42);
+                        a43 = global::Compiled.SimdMath.MultiplyAdd(w3, x4, a43);
+                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 3920));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                        a51 = global::Compiled.SimdMath.MultiplyAdd(w1, x5, a51);
+                        a52 = global::Compiled.SimdMath.MultiplyAdd(w2, x5, a52);
+                        a53 = global::Compiled.SimdMath.MultiplyAdd(w3, x5, a53);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 16);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y02, ref ys, 32);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y03, ref ys, 48);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 128);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 144);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y12, ref ys, 160);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y13, ref ys, 176);
+                    var y20 = global::Compiled.SimdMath.Relu(a20);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y20, ref ys, 256);
+                    var y21 = global::Compiled.SimdMath.Relu(a21);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y21, ref ys, 272);
+                    var y22 = global::Compiled.SimdMath.Relu(a22);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y22, ref ys, 288);
+                    var y23 = global::Compiled.SimdMath.Relu(a23);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y23, ref ys, 304);
+                    var y30 = global::Compiled.SimdMath.Relu(a30);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y30, ref ys, 384);
+                    var y31 = global::Compiled.SimdMath.Relu(a31);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y31, ref ys, 400);
+                    var y32 = global::Compiled.SimdMath.Relu(a32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y32, ref ys, 416);
+                    var y33 = global::Compiled.SimdMath.Relu(a33);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y33, ref ys, 432);
+                    var y40 = global::Compiled.SimdMath.Relu(a40);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y40, ref ys, 512);
+                    var y41 = global::Compiled.SimdMath.Relu(a41);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y41, ref ys, 528);
+                    var y42 = global::Compiled.SimdMath.Relu(a42);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y42, ref ys, 544);
+                    var y43 = global::Compiled.SimdMath.Relu(a43);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y43, ref ys, 560);
+                    var y50 = global::Compiled.SimdMath.Relu(a50);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y50, ref ys, 640);
+                    var y51 = global::Compiled.SimdMath.Relu(a51);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y51, ref ys, 656);
+                    var y52 = global::Compiled.SimdMath.Relu(a52);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y52, ref ys, 672);
+                    var y53 = global::Compiled.SimdMath.Relu(a53);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y53, ref ys, 688);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 64);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 80);
+                    var b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 96);
+                    var b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 112);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3, a20 = b0, a21 = b1, a22 = b2, a23 = b3, a30 = b0, a31 = b1, a32 = b2, a33 = b3, a40 = b0, a41 = b1, a42 = b2, a43 = b3, a50 = b0, a51 = b1, a52 = b2, a53 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 64);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32);
+                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 1568));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
+                        a22 = global::Compiled.SimdMath.MultiplyAdd(w2, x2, a22);
+                        a23 = global::Compiled.SimdMath.MultiplyAdd(w3, x2, a23);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 2352));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
+                        a32 = global::Compiled.SimdMath.MultiplyAdd(w2, x3, a32);
+                        a33 = global::Compiled.SimdMath.MultiplyAdd(w3, x3, a33);
+                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 3136));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                        a41 = global::Compiled.SimdMath.MultiplyAdd(w1, x4, a41);
+                        a42 = global::Compiled.SimdMath.MultiplyAdd(w2, x4, a42);
+                        a43 = global::Compiled.SimdMath.MultiplyAdd(w3, x4, a43);
+                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 3920));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                        a51 = global::Compiled.SimdMath.MultiplyAdd(w1, x5, a51);
+                        a52 = global::Compiled.SimdMath.MultiplyAdd(w2, x5, a52);
+                        a53 = global::Compiled.SimdMath.MultiplyAdd(w3, x5, a53);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 64);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 80);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y02, ref ys, 96);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y03, ref ys, 112);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 192);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 208);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y12, ref ys, 224);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y13, ref ys, 240);
+                    var y20 = global::Compiled.SimdMath.Relu(a20);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y20, ref ys, 320);
+                    var y21 = global::Compiled.SimdMath.Relu(a21);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y21, ref ys, 336);
+                    var y22 = global::Compiled.SimdMath.Relu(a22);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y22, ref ys, 352);
+                    var y23 = global::Compiled.SimdMath.Relu(a23);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y23, ref ys, 368);
+                    var y30 = global::Compiled.SimdMath.Relu(a30);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y30, ref ys, 448);
+                    var y31 = global::Compiled.SimdMath.Relu(a31);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y31, ref ys, 464);
+                    var y32 = global::Compiled.SimdMath.Relu(a32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y32, ref ys, 480);
+                    var y33 = global::Compiled.SimdMath.Relu(a33);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y33, ref ys, 496);
+                    var y40 = global::Compiled.SimdMath.Relu(a40);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y40, ref ys, 576);
+                    var y41 = global::Compiled.SimdMath.Relu(a41);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y41, ref ys, 592);
+                    var y42 = global::Compiled.SimdMath.Relu(a42);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y42, ref ys, 608);
+                    var y43 = global::Compiled.SimdMath.Relu(a43);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y43, ref ys, 624);
+                    var y50 = global::Compiled.SimdMath.Relu(a50);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y50, ref ys, 704);
+                    var y51 = global::Compiled.SimdMath.Relu(a51);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y51, ref ys, 720);
+                    var y52 = global::Compiled.SimdMath.Relu(a52);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y52, ref ys, 736);
+                    var y53 = global::Compiled.SimdMath.Relu(a53);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y53, ref ys, 752);
+                }
+            }
+            if (s + 4 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+                    var b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 32);
+                    var b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3, a20 = b0, a21 = b1, a22 = b2, a23 = b3, a30 = b0, a31 = b1, a32 = b2, a33 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32);
+                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 1568));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
+                        a22 = global::Compiled.SimdMath.MultiplyAdd(w2, x2, a22);
+                        a23 = global::Compiled.SimdMath.MultiplyAdd(w3, x2, a23);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 2352));
                         a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
                         a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
                         a32 = global::Compiled.SimdMath.MultiplyAdd(w2, x3, a32);
                         a33 = global::Compiled.SimdMath.MultiplyAdd(w3, x3, a33);
                     }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r)));
-                    var yv = global::Compiled.SimdMath.Relu(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, r);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y1, ref ys, r + 128);
-                    var y2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y2, ref ys, r + 256);
-                    var y3 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetUpper(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y3, ref ys, r + 384);
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 16);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y02, ref ys, 32);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y03, ref ys, 48);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 128);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 144);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y12, ref ys, 160);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y13, ref ys, 176);
+                    var y20 = global::Compiled.SimdMath.Relu(a20);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y20, ref ys, 256);
+                    var y21 = global::Compiled.SimdMath.Relu(a21);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y21, ref ys, 272);
+                    var y22 = global::Compiled.SimdMath.Relu(a22);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y22, ref ys, 288);
+                    var y23 = global::Compiled.SimdMath.Relu(a23);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y23, ref ys, 304);
+                    var y30 = global::Compiled.SimdMath.Relu(a30);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y30, ref ys, 384);
+                    var y31 = global::Compiled.SimdMath.Relu(a31);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y31, ref ys, 400);
+                    var y32 = global::Compiled.SimdMath.Relu(a32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y32, ref ys, 416);
+                    var y33 = global::Compiled.SimdMath.Relu(a33);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y33, ref ys, 432);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 64);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 80);
+                    var b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 96);
+                    var b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 112);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3, a20 = b0, a21 = b1, a22 = b2, a23 = b3, a30 = b0, a31 = b1, a32 = b2, a33 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 64);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32);
+                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 1568));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
+                        a22 = global::Compiled.SimdMath.MultiplyAdd(w2, x2, a22);
+                        a23 = global::Compiled.SimdMath.MultiplyAdd(w3, x2, a23);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 2352));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
+                        a32 = global::Compiled.SimdMath.MultiplyAdd(w2, x3, a32);
+                        a33 = global::Compiled.SimdMath.MultiplyAdd(w3, x3, a33);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 64);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 80);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y02, ref ys, 96);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y03, ref ys, 112);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 192);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 208);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y12, ref ys, 224);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y13, ref ys, 240);
+                    var y20 = global::Compiled.SimdMath.Relu(a20);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y20, ref ys, 320);
+                    var y21 = global::Compiled.SimdMath.Relu(a21);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y21, ref ys, 336);
+                    var y22 = global::Compiled.SimdMath.Relu(a22);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y22, ref ys, 352);
+                    var y23 = global::Compiled.SimdMath.Relu(a23);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y23, ref ys, 368);
+                    var y30 = global::Compiled.SimdMath.Relu(a30);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y30, ref ys, 448);
+                    var y31 = global::Compiled.SimdMath.Relu(a31);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y31, ref ys, 464);
+                    var y32 = global::Compiled.SimdMath.Relu(a32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y32, ref ys, 480);
+                    var y33 = global::Compiled.SimdMath.Relu(a33);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y33, ref ys, 496);
+                }
+                s += 4;
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+                    var b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 32);
+                    var b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32);
+                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 16);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y02, ref ys, 32);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y03, ref ys, 48);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 128);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 144);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y12, ref ys, 160);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y13, ref ys, 176);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 64);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 80);
+                    var b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 96);
+                    var b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 112);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 64);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32);
+                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 64);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 80);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y02, ref ys, 96);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y03, ref ys, 112);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 192);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 208);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y12, ref ys, 224);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y13, ref ys, 240);
+                }
+                s += 2;
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+                    var b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 32);
+                    var b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32);
+                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 16);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y02, ref ys, 32);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y03, ref ys, 48);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 64);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 80);
+                    var b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 96);
+                    var b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 112);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 64);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32);
+                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 64);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 80);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y02, ref ys, 96);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y03, ref ys, 112);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 0, one sample, 256-bit: the outputs are 16 vector(s) kept in registers (8 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 1 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+        /// </summary>
+        private static void Layer0Forward256(ref float k, ref float x, ref float y)
+        {
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100352);
+            {
+                global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8), a02 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 16), a03 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 24), a04 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 32), a05 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 40), a06 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 48), a07 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 56);
+                for (nuint i = 0; i < 784; i++)
+                {
+                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
+                    a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128), x0, a00);
+                    a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 8), x0, a01);
+                    a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 16), x0, a02);
+                    a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 24), x0, a03);
+                    a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 32), x0, a04);
+                    a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 40), x0, a05);
+                    a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 48), x0, a06);
+                    a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 56), x0, a07);
+                }
+                var o0 = global::Compiled.SimdMath.Relu(a00);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o0, ref y, 0);
+                var o1 = global::Compiled.SimdMath.Relu(a01);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o1, ref y, 8);
+                var o2 = global::Compiled.SimdMath.Relu(a02);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o2, ref y, 16);
+                var o3 = global::Compiled.SimdMath.Relu(a03);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o3, ref y, 24);
+                var o4 = global::Compiled.SimdMath.Relu(a04);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o4, ref y, 32);
+                var o5 = global::Compiled.SimdMath.Relu(a05);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o5, ref y, 40);
+                var o6 = global::Compiled.SimdMath.Relu(a06);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o6, ref y, 48);
+                var o7 = global::Compiled.SimdMath.Relu(a07);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o7, ref y, 56);
+            }
+            {
+                global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 64), a01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 72), a02 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 80), a03 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 88), a04 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 96), a05 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 104), a06 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 112), a07 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 120);
+                for (nuint i = 0; i < 784; i++)
+                {
+                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
+                    a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 64), x0, a00);
+                    a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 72), x0, a01);
+                    a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 80), x0, a02);
+                    a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 88), x0, a03);
+                    a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 96), x0, a04);
+                    a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 104), x0, a05);
+                    a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 112), x0, a06);
+                    a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 120), x0, a07);
+                }
+                var o0 = global::Compiled.SimdMath.Relu(a00);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o0, ref y, 64);
+                var o1 = global::Compiled.SimdMath.Relu(a01);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o1, ref y, 72);
+                var o2 = global::Compiled.SimdMath.Relu(a02);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o2, ref y, 80);
+                var o3 = global::Compiled.SimdMath.Relu(a03);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o3, ref y, 88);
+                var o4 = global::Compiled.SimdMath.Relu(a04);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o4, ref y, 96);
+                var o5 = global::Compiled.SimdMath.Relu(a05);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o5, ref y, 104);
+                var o6 = global::Compiled.SimdMath.Relu(a06);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o6, ref y, 112);
+                var o7 = global::Compiled.SimdMath.Relu(a07);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o7, ref y, 120);
+            }
+        }
+
+        /// <summary>
+        /// Layer 0, <paramref name="count"/> samples, 256-bit: register tiles of 2 sample(s) x 32 outputs
+        /// (8 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
+        /// </summary>
+        private static void Layer0ForwardBatch256(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100352);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 2 <= n; s += 2)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+                    var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 16);
+                    var b3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16);
+                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 24);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 8);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 16);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 24);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y10, ref ys, 128);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y11, ref ys, 136);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y12, ref ys, 144);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y13, ref ys, 152);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 32);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 40);
+                    var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 48);
+                    var b3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 56);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16);
+                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 24);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 32);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 40);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 48);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 56);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y10, ref ys, 160);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y11, ref ys, 168);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y12, ref ys, 176);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y13, ref ys, 184);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 64);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 72);
+                    var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 80);
+                    var b3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 88);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 64);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16);
+                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 24);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 64);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 72);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 80);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 88);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y10, ref ys, 192);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y11, ref ys, 200);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y12, ref ys, 208);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y13, ref ys, 216);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 96);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 104);
+                    var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 112);
+                    var b3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 120);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 96);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16);
+                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 24);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 96);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 104);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 112);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 120);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y10, ref ys, 224);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y11, ref ys, 232);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y12, ref ys, 240);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y13, ref ys, 248);
                 }
             }
             for (; s < n; s++)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
                 ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
-                for (nuint r = 0; r < 128; r += 4)
                 {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 784);
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    for (nuint i = 0; i < 784; i += 16)
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+                    var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 16);
+                    var b3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 784);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 1568);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 2352);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16);
+                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 24);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
                         a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
                         a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
                         a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
                     }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, a02, a03, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r)));
-                    var yv = global::Compiled.SimdMath.Relu(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, r);
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 8);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 16);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 24);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 32);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 40);
+                    var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 48);
+                    var b3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 56);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16);
+                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 24);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 32);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 40);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 48);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 56);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 64);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 72);
+                    var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 80);
+                    var b3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 88);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 64);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16);
+                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 24);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 64);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 72);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 80);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 88);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 96);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 104);
+                    var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 112);
+                    var b3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 120);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 96);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16);
+                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 24);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 96);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 104);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 112);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 120);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 0, one sample, 128-bit: the outputs are 32 vector(s) kept in registers (8 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 1 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+        /// </summary>
+        private static void Layer0Forward128(ref float k, ref float x, ref float y)
+        {
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100352);
+            {
+                global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8), a03 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12), a04 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16), a05 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 20), a06 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 24), a07 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 28);
+                for (nuint i = 0; i < 784; i++)
+                {
+                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
+                    a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128), x0, a00);
+                    a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 4), x0, a01);
+                    a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 8), x0, a02);
+                    a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 12), x0, a03);
+                    a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 16), x0, a04);
+                    a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 20), x0, a05);
+                    a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 24), x0, a06);
+                    a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 28), x0, a07);
+                }
+                var o0 = global::Compiled.SimdMath.Relu(a00);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
+                var o1 = global::Compiled.SimdMath.Relu(a01);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o1, ref y, 4);
+                var o2 = global::Compiled.SimdMath.Relu(a02);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o2, ref y, 8);
+                var o3 = global::Compiled.SimdMath.Relu(a03);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o3, ref y, 12);
+                var o4 = global::Compiled.SimdMath.Relu(a04);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o4, ref y, 16);
+                var o5 = global::Compiled.SimdMath.Relu(a05);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o5, ref y, 20);
+                var o6 = global::Compiled.SimdMath.Relu(a06);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o6, ref y, 24);
+                var o7 = global::Compiled.SimdMath.Relu(a07);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o7, ref y, 28);
+            }
+            {
+                global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 32), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 36), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 40), a03 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 44), a04 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 48), a05 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 52), a06 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 56), a07 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 60);
+                for (nuint i = 0; i < 784; i++)
+                {
+                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
+                    a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 32), x0, a00);
+                    a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 36), x0, a01);
+                    a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 40), x0, a02);
+                    a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 44), x0, a03);
+                    a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 48), x0, a04);
+                    a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 52), x0, a05);
+                    a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 56), x0, a06);
+                    a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 60), x0, a07);
+                }
+                var o0 = global::Compiled.SimdMath.Relu(a00);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 32);
+                var o1 = global::Compiled.SimdMath.Relu(a01);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o1, ref y, 36);
+                var o2 = global::Compiled.SimdMath.Relu(a02);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o2, ref y, 40);
+                var o3 = global::Compiled.SimdMath.Relu(a03);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o3, ref y, 44);
+                var o4 = global::Compiled.SimdMath.Relu(a04);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o4, ref y, 48);
+                var o5 = global::Compiled.SimdMath.Relu(a05);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o5, ref y, 52);
+                var o6 = global::Compiled.SimdMath.Relu(a06);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o6, ref y, 56);
+                var o7 = global::Compiled.SimdMath.Relu(a07);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o7, ref y, 60);
+            }
+            {
+                global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 64), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 68), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 72), a03 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 76), a04 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 80), a05 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 84), a06 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 88), a07 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 92);
+                for (nuint i = 0; i < 784; i++)
+                {
+                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
+                    a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 64), x0, a00);
+                    a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 68), x0, a01);
+                    a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 72), x0, a02);
+                    a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 76), x0, a03);
+                    a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 80), x0, a04);
+                    a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 84), x0, a05);
+                    a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 88), x0, a06);
+                    a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 92), x0, a07);
+                }
+                var o0 = global::Compiled.SimdMath.Relu(a00);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 64);
+                var o1 = global::Compiled.SimdMath.Relu(a01);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o1, ref y, 68);
+                var o2 = global::Compiled.SimdMath.Relu(a02);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o2, ref y, 72);
+                var o3 = global::Compiled.SimdMath.Relu(a03);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o3, ref y, 76);
+                var o4 = global::Compiled.SimdMath.Relu(a04);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o4, ref y, 80);
+                var o5 = global::Compiled.SimdMath.Relu(a05);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o5, ref y, 84);
+                var o6 = global::Compiled.SimdMath.Relu(a06);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o6, ref y, 88);
+                var o7 = global::Compiled.SimdMath.Relu(a07);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o7, ref y, 92);
+            }
+            {
+                global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 96), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 100), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 104), a03 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 108), a04 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 112), a05 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 116), a06 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 120), a07 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 124);
+                for (nuint i = 0; i < 784; i++)
+                {
+                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
+                    a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 96), x0, a00);
+                    a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 100), x0, a01);
+                    a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 104), x0, a02);
+                    a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 108), x0, a03);
+                    a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 112), x0, a04);
+                    a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 116), x0, a05);
+                    a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 120), x0, a06);
+                    a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 124), x0, a07);
+                }
+                var o0 = global::Compiled.SimdMath.Relu(a00);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 96);
+                var o1 = global::Compiled.SimdMath.Relu(a01);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o1, ref y, 100);
+                var o2 = global::Compiled.SimdMath.Relu(a02);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o2, ref y, 104);
+                var o3 = global::Compiled.SimdMath.Relu(a03);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o3, ref y, 108);
+                var o4 = global::Compiled.SimdMath.Relu(a04);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o4, ref y, 112);
+                var o5 = global::Compiled.SimdMath.Relu(a05);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o5, ref y, 116);
+                var o6 = global::Compiled.SimdMath.Relu(a06);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o6, ref y, 120);
+                var o7 = global::Compiled.SimdMath.Relu(a07);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o7, ref y, 124);
+            }
+        }
+
+        /// <summary>
+        /// Layer 0, <paramref name="count"/> samples, 128-bit: register tiles of 2 sample(s) x 16 outputs
+        /// (8 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
+        /// </summary>
+        private static void Layer0ForwardBatch128(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100352);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 2 <= n; s += 2)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 4);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 8);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 12);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 128);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 132);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 136);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 140);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 20);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 24);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 16);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 20);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 24);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 28);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 144);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 148);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 152);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 156);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 32);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 36);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 40);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 44);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 32);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 36);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 40);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 44);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 160);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 164);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 168);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 172);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 48);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 52);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 56);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 60);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 48);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 48);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 52);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 56);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 60);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 176);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 180);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 184);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 188);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 64);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 68);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 72);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 76);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 64);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 64);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 68);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 72);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 76);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 192);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 196);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 200);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 204);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 80);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 84);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 88);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 92);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 80);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 80);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 84);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 88);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 92);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 208);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 212);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 216);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 220);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 96);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 100);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 104);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 108);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 96);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 96);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 100);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 104);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 108);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 224);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 228);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 232);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 236);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 112);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 116);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 120);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 124);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 112);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 112);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 116);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 120);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 124);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 240);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 244);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 248);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 252);
+                }
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 4);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 8);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 12);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 20);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 24);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 16);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 20);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 24);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 28);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 32);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 36);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 40);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 44);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 32);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 36);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 40);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 44);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 48);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 52);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 56);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 60);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 48);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 48);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 52);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 56);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 60);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 64);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 68);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 72);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 76);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 64);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 64);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 68);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 72);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 76);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 80);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 84);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 88);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 92);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 80);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 80);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 84);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 88);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 92);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 96);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 100);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 104);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 108);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 96);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 96);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 100);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 104);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 108);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 112);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 116);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 120);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 124);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 112);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 112);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 116);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 120);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 124);
                 }
             }
         }
@@ -624,107 +2170,6 @@ namespace Demo
         }
 
         /// <summary>
-        /// Layer 0, one sample, 256-bit: 16 block(s) of 8 rows; each row keeps one accumulator over
-        /// 98 vector(s) of the input, and a block's accumulators are reduced together into one vector of outputs.
-        /// </summary>
-        private static void Layer0Forward8(ref float p, ref float x, ref float y)
-        {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 100352);
-            for (nuint r = 0; r < 128; r += 8)
-            {
-                ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 784);
-                global::System.Runtime.Intrinsics.Vector256<float> a0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                for (nuint i = 0; i < 784; i += 8)
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, i);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 784), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 1568), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 2352), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 3136), xv, a4);
-                    a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 3920), xv, a5);
-                    a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 4704), xv, a6);
-                    a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 5488), xv, a7);
-                }
-                var z = global::Compiled.SimdMath.Sum8(a0, a1, a2, a3, a4, a5, a6, a7) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, r);
-                var o = global::Compiled.SimdMath.Relu(z);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref y, r);
-            }
-        }
-
-        /// <summary>
-        /// Layer 0, <paramref name="count"/> samples, 256-bit: register tiles of 2 sample(s) x 4 rows (8 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes outputs to y.
-        /// </summary>
-        private static void Layer0ForwardBatch8(ref float p, ref float x, ref float y, int count)
-        {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 100352);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s + 2 <= n; s += 2)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
-                for (nuint r = 0; r < 128; r += 4)
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 784);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    for (nuint i = 0; i < 784; i += 8)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 784);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 1568);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 2352);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, i + 784);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, a10, a11, a12, a13) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r));
-                    var yv = global::Compiled.SimdMath.Relu(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, r);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y1, ref ys, r + 128);
-                }
-            }
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
-                for (nuint r = 0; r < 128; r += 4)
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 784);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    for (nuint i = 0; i < 784; i += 8)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 784);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 1568);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 2352);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r));
-                    var yv = global::Compiled.SimdMath.Relu(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, r);
-                }
-            }
-        }
-
-        /// <summary>
         /// Layer 0 backward over <paramref name="count"/> samples, 256-bit: given dz = dL/d(pre-activation) [count, 128],
         /// adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients; the input needs no gradient.
         /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
@@ -774,70 +2219,6 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gw, r * 784 + c + 1576) + a21, ref gw, r * 784 + c + 1576);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gw, r * 784 + c + 2352) + a30, ref gw, r * 784 + c + 2352);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gw, r * 784 + c + 2360) + a31, ref gw, r * 784 + c + 2360);
-                }
-            }
-        }
-
-        /// <summary>
-        /// Layer 0, one sample, 128-bit: 32 block(s) of 4 rows; each row keeps one accumulator over
-        /// 196 vector(s) of the input, and a block's accumulators are reduced together into one vector of outputs.
-        /// </summary>
-        private static void Layer0Forward4(ref float p, ref float x, ref float y)
-        {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 100352);
-            for (nuint r = 0; r < 128; r += 4)
-            {
-                ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 784);
-                global::System.Runtime.Intrinsics.Vector128<float> a0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                for (nuint i = 0; i < 784; i += 4)
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, i);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 784), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 1568), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 2352), xv, a3);
-                }
-                var z = global::Compiled.SimdMath.Sum4(a0, a1, a2, a3) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r);
-                var o = global::Compiled.SimdMath.Relu(z);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref y, r);
-            }
-        }
-
-        /// <summary>
-        /// Layer 0, <paramref name="count"/> samples, 128-bit: register tiles of 1 sample(s) x 4 rows (4 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes outputs to y.
-        /// </summary>
-        private static void Layer0ForwardBatch4(ref float p, ref float x, ref float y, int count)
-        {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 100352);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
-                for (nuint r = 0; r < 128; r += 4)
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 784);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    for (nuint i = 0; i < 784; i += 4)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 784);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 1568);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 2352);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum4(a00, a01, a02, a03) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r);
-                    var yv = global::Compiled.SimdMath.Relu(zv);
-                    var y0 = yv;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, r);
                 }
             }
         }
@@ -960,245 +2341,522 @@ namespace Demo
         }
 
         /// <summary>
-        /// Layer 1, one sample, 512-bit: 0 block(s) of 16 rows plus one block of 10; each row keeps one accumulator over
-        /// 8 vector(s) of the input, and a block's accumulators are reduced together into one vector of outputs.
+        /// Layer 1, one sample, 512-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward16(ref float p, ref float x, ref float y)
+        private static void Layer1Forward512(ref float k, ref float x, ref float y)
         {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 100480);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 101760);
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 102528);
+            global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+            global::System.Runtime.Intrinsics.Vector512<float> a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a40 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a50 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a60 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a70 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            for (nuint i = 0; i < 128; i += 8)
             {
-                ref float wr = ref w;
-                global::System.Runtime.Intrinsics.Vector512<float> a0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                for (nuint i = 0; i < 128; i += 16)
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, i);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 128), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 256), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 384), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 512), xv, a4);
-                    a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 640), xv, a5);
-                    a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 768), xv, a6);
-                    a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 896), xv, a7);
-                    a8 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 1024), xv, a8);
-                    a9 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 1152), xv, a9);
-                }
-                var z = global::Compiled.SimdMath.Sum16(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, 0);
-                var o = z;
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(o), ref y, 0);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(o)), 0);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(o)), 1);
+                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16), x0, a00);
+                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 1));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 16), x1, a10);
+                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 2));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 32), x2, a20);
+                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 3));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 48), x3, a30);
+                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 4));
+                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 64), x4, a40);
+                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 5));
+                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 80), x5, a50);
+                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 6));
+                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 96), x6, a60);
+                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 7));
+                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 112), x7, a70);
             }
+            var o0 = (((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70)));
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(o0), ref y, 0);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(o0)), 0);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(o0)), 1);
             global::Compiled.GeneratedCodeSupport.Softmax(ref y, 10);
         }
 
         /// <summary>
-        /// Layer 1, <paramref name="count"/> samples, 512-bit: register tiles of 4 sample(s) x 4 rows (16 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes outputs to y.
+        /// Layer 1, <paramref name="count"/> samples, 512-bit: register tiles of 8 sample(s) x 16 outputs
+        /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
-        private static void Layer1ForwardBatch16(ref float p, ref float x, ref float y, int count)
+        private static void Layer1ForwardBatch512(ref float k, ref float x, ref float y, int count)
         {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 100480);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 101760);
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 102528);
             nuint n = (nuint)count;
             nuint s = 0;
-            for (; s + 4 <= n; s += 4)
+            for (; s + 8 <= n; s += 8)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 128);
                 ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 10);
                 {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a22 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a23 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a32 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a33 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 16)
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0, a70 = b0;
+                    for (nuint i = 0; i < 128; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 128);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 256);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 384);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i + 128);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 128));
                         a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i + 256);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 256));
                         a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
-                        a22 = global::Compiled.SimdMath.MultiplyAdd(w2, x2, a22);
-                        a23 = global::Compiled.SimdMath.MultiplyAdd(w3, x2, a23);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i + 384);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 384));
                         a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
-                        a32 = global::Compiled.SimdMath.MultiplyAdd(w2, x3, a32);
-                        a33 = global::Compiled.SimdMath.MultiplyAdd(w3, x3, a33);
+                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 512));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 640));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 768));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 896));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
                     }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0)));
-                    var yv = zv;
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 0);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y1, ref ys, 10);
-                    var y2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y2, ref ys, 20);
-                    var y3 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetUpper(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y3, ref ys, 30);
+                    var y00 = a00;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y00), ref ys, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y00)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y00)), 1);
+                    var y10 = a10;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y10), ref ys, 10);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 18) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y10)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y10)), 1);
+                    var y20 = a20;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y20), ref ys, 20);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 28) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y20)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 29) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y20)), 1);
+                    var y30 = a30;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y30), ref ys, 30);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 38) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y30)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 39) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y30)), 1);
+                    var y40 = a40;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y40), ref ys, 40);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 48) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y40)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 49) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y40)), 1);
+                    var y50 = a50;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y50), ref ys, 50);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 58) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y50)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 59) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y50)), 1);
+                    var y60 = a60;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y60), ref ys, 60);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 68) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y60)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 69) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y60)), 1);
+                    var y70 = a70;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y70), ref ys, 70);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 78) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y70)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 79) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y70)), 1);
                 }
+            }
+            if (s + 4 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 128);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 10);
                 {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 512);
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a22 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a23 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a32 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a33 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 16)
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0;
+                    for (nuint i = 0; i < 128; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 128);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 256);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 384);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i + 128);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 128));
                         a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i + 256);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 256));
                         a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
-                        a22 = global::Compiled.SimdMath.MultiplyAdd(w2, x2, a22);
-                        a23 = global::Compiled.SimdMath.MultiplyAdd(w3, x2, a23);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i + 384);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 384));
                         a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
-                        a32 = global::Compiled.SimdMath.MultiplyAdd(w2, x3, a32);
-                        a33 = global::Compiled.SimdMath.MultiplyAdd(w3, x3, a33);
                     }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4)));
-                    var yv = zv;
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 4);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y1, ref ys, 14);
-                    var y2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y2, ref ys, 24);
-                    var y3 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetUpper(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y3, ref ys, 34);
+                    var y00 = a00;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y00), ref ys, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y00)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y00)), 1);
+                    var y10 = a10;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y10), ref ys, 10);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 18) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y10)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y10)), 1);
+                    var y20 = a20;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y20), ref ys, 20);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 28) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y20)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 29) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y20)), 1);
+                    var y30 = a30;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y30), ref ys, 30);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 38) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y30)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 39) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y30)), 1);
                 }
+                s += 4;
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 128);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 10);
                 {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 1024);
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 16)
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a10 = b0;
+                    for (nuint i = 0; i < 128; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 128);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i + 128);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 128));
                         a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i + 256);
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i + 384);
-                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
                     }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10, a11, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, a20, a21, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, a30, a31, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8)));
-                    var yv = zv;
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 1);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 18) = global::System.Runtime.Intrinsics.Vector128.GetElement(y1, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(y1, 1);
-                    var y2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(yv));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 28) = global::System.Runtime.Intrinsics.Vector128.GetElement(y2, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 29) = global::System.Runtime.Intrinsics.Vector128.GetElement(y2, 1);
-                    var y3 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetUpper(yv));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 38) = global::System.Runtime.Intrinsics.Vector128.GetElement(y3, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 39) = global::System.Runtime.Intrinsics.Vector128.GetElement(y3, 1);
+                    var y00 = a00;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y00), ref ys, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y00)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y00)), 1);
+                    var y10 = a10;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y10), ref ys, 10);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 18) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y10)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y10)), 1);
                 }
+                s += 2;
             }
             for (; s < n; s++)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 128);
                 ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 10);
                 {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 16)
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0;
+                    for (nuint i = 0; i < 128; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 128);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 256);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 384);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
                     }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, a02, a03, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0)));
-                    var yv = zv;
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 0);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 512);
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 16)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 128);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 256);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 384);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, a02, a03, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4)));
-                    var yv = zv;
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 4);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 1024);
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 16)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 128);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8)));
-                    var yv = zv;
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 1);
+                    var y00 = a00;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y00), ref ys, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y00)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y00)), 1);
                 }
             }
-            for (nuint k = 0; k < n; k++) global::Compiled.GeneratedCodeSupport.Softmax(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, k * 10), 10);
+            for (nuint t = 0; t < n; t++) global::Compiled.GeneratedCodeSupport.Softmax(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, t * 10), 10);
         }
 
         /// <summary>
-        /// Layer 1, <paramref name="count"/> samples, 512-bit: register tiles of 4 sample(s) x 4 rows (16 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes pre-activations (logits) to z.
+        /// Layer 1, <paramref name="count"/> samples, 512-bit: register tiles of 8 sample(s) x 16 outputs
+        /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes pre-activations (logits) to z.
         /// </summary>
-        private static void Layer1Logits16(ref float p, ref float x, ref float z, int count)
+        private static void Layer1Logits512(ref float k, ref float x, ref float z, int count)
         {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 100480);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 101760);
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 102528);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 8 <= n; s += 8)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 128);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 10);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0, a70 = b0;
+                    for (nuint i = 0; i < 128; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 128));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 256));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 384));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 512));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 640));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 768));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 896));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a00), ref zs, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a00)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a00)), 1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a10), ref zs, 10);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 18) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a10)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a10)), 1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a20), ref zs, 20);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 28) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a20)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 29) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a20)), 1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a30), ref zs, 30);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 38) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a30)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 39) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a30)), 1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a40), ref zs, 40);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 48) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a40)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 49) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a40)), 1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a50), ref zs, 50);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 58) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a50)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 59) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a50)), 1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a60), ref zs, 60);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 68) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a60)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 69) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a60)), 1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a70), ref zs, 70);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 78) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a70)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 79) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a70)), 1);
+                }
+            }
+            if (s + 4 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 128);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 10);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0;
+                    for (nuint i = 0; i < 128; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 128));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 256));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 384));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a00), ref zs, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a00)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a00)), 1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a10), ref zs, 10);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 18) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a10)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a10)), 1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a20), ref zs, 20);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 28) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a20)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 29) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a20)), 1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a30), ref zs, 30);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 38) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a30)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 39) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a30)), 1);
+                }
+                s += 4;
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 128);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 10);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a10 = b0;
+                    for (nuint i = 0; i < 128; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 128));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a00), ref zs, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a00)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a00)), 1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a10), ref zs, 10);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 18) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a10)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a10)), 1);
+                }
+                s += 2;
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 128);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 10);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0;
+                    for (nuint i = 0; i < 128; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a00), ref zs, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a00)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a00)), 1);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 1, one sample, 256-bit: the outputs are 2 vector(s) kept in registers (2 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 4 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void Layer1Forward256(ref float k, ref float x, ref float y)
+        {
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 102528);
+            global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+            global::System.Runtime.Intrinsics.Vector256<float> a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector256<float> a20 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector256<float> a30 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            for (nuint i = 0; i < 128; i += 4)
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 8), x0, a01);
+                var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 1));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 16), x1, a10);
+                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 24), x1, a11);
+                var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 2));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 32), x2, a20);
+                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 40), x2, a21);
+                var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 3));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 48), x3, a30);
+                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 56), x3, a31);
+            }
+            var o0 = ((a00 + a10) + (a20 + a30));
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o0, ref y, 0);
+            var o1 = ((a01 + a11) + (a21 + a31));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(o1), 0);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(o1), 1);
+            global::Compiled.GeneratedCodeSupport.Softmax(ref y, 10);
+        }
+
+        /// <summary>
+        /// Layer 1, <paramref name="count"/> samples, 256-bit: register tiles of 4 sample(s) x 16 outputs
+        /// (8 accumulators); for each input, 2 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
+        /// </summary>
+        private static void Layer1ForwardBatch256(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 102528);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 4 <= n; s += 4)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 128);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 10);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
+                    for (nuint i = 0; i < 128; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 128));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 256));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 384));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
+                    }
+                    var y00 = a00;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = a01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y01), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y01), 1);
+                    var y10 = a10;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y10, ref ys, 10);
+                    var y11 = a11;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 18) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y11), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y11), 1);
+                    var y20 = a20;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y20, ref ys, 20);
+                    var y21 = a21;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 28) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y21), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 29) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y21), 1);
+                    var y30 = a30;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y30, ref ys, 30);
+                    var y31 = a31;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 38) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y31), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 39) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y31), 1);
+                }
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 128);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 10);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1;
+                    for (nuint i = 0; i < 128; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 128));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                    }
+                    var y00 = a00;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = a01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y01), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y01), 1);
+                    var y10 = a10;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y10, ref ys, 10);
+                    var y11 = a11;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 18) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y11), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y11), 1);
+                }
+                s += 2;
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 128);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 10);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1;
+                    for (nuint i = 0; i < 128; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                    }
+                    var y00 = a00;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = a01;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y01), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y01), 1);
+                }
+            }
+            for (nuint t = 0; t < n; t++) global::Compiled.GeneratedCodeSupport.Softmax(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, t * 10), 10);
+        }
+
+        /// <summary>
+        /// Layer 1, <paramref name="count"/> samples, 256-bit: register tiles of 4 sample(s) x 16 outputs
+        /// (8 accumulators); for each input, 2 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes pre-activations (logits) to z.
+        /// </summary>
+        private static void Layer1Logits256(ref float k, ref float x, ref float z, int count)
+        {
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 102528);
             nuint n = (nuint)count;
             nuint s = 0;
             for (; s + 4 <= n; s += 4)
@@ -1206,118 +2864,253 @@ namespace Demo
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 128);
                 ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 10);
                 {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a22 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a23 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a32 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a33 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 16)
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
+                    for (nuint i = 0; i < 128; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 128);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 256);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 384);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 128));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 256));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 384));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a00, ref zs, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(a01), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(a01), 1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a10, ref zs, 10);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 18) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(a11), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(a11), 1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a20, ref zs, 20);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 28) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(a21), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 29) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(a21), 1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a30, ref zs, 30);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 38) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(a31), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 39) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(a31), 1);
+                }
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 128);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 10);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1;
+                    for (nuint i = 0; i < 128; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 128));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a00, ref zs, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(a01), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(a01), 1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a10, ref zs, 10);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 18) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(a11), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(a11), 1);
+                }
+                s += 2;
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 128);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 10);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1;
+                    for (nuint i = 0; i < 128; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a00, ref zs, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(a01), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(a01), 1);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 1, one sample, 128-bit: the outputs are 3 vector(s) kept in registers (3 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 2 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void Layer1Forward128(ref float k, ref float x, ref float y)
+        {
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 102528);
+            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8);
+            global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            for (nuint i = 0; i < 128; i += 2)
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 4), x0, a01);
+                a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 8), x0, a02);
+                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 1));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 16), x1, a10);
+                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 20), x1, a11);
+                a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 24), x1, a12);
+            }
+            var o0 = (a00 + a10);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
+            var o1 = (a01 + a11);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o1, ref y, 4);
+            var o2 = (a02 + a12);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(o2, 0);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(o2, 1);
+            global::Compiled.GeneratedCodeSupport.Softmax(ref y, 10);
+        }
+
+        /// <summary>
+        /// Layer 1, <paramref name="count"/> samples, 128-bit: register tiles of 2 sample(s) x 12 outputs
+        /// (6 accumulators); for each input, 3 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
+        /// </summary>
+        private static void Layer1ForwardBatch128(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 102528);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 2 <= n; s += 2)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 128);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 10);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a10 = b0, a11 = b1, a12 = b2;
+                    for (nuint i = 0; i < 128; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
                         a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
                         a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i + 128);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 128));
                         a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
                         a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
                         a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i + 256);
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
-                        a22 = global::Compiled.SimdMath.MultiplyAdd(w2, x2, a22);
-                        a23 = global::Compiled.SimdMath.MultiplyAdd(w3, x2, a23);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i + 384);
-                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
-                        a32 = global::Compiled.SimdMath.MultiplyAdd(w2, x3, a32);
-                        a33 = global::Compiled.SimdMath.MultiplyAdd(w3, x3, a33);
                     }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0)));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(zv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0, ref zs, 0);
-                    var z1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetLower(zv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z1, ref zs, 10);
-                    var z2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(zv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z2, ref zs, 20);
-                    var z3 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetUpper(zv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z3, ref zs, 30);
+                    var y00 = a00;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = a01;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 4);
+                    var y02 = a02;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(y02, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(y02, 1);
+                    var y10 = a10;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 10);
+                    var y11 = a11;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 14);
+                    var y12 = a12;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 18) = global::System.Runtime.Intrinsics.Vector128.GetElement(y12, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(y12, 1);
                 }
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 128);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 10);
                 {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 512);
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a22 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a23 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a32 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a33 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 16)
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2;
+                    for (nuint i = 0; i < 128; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 128);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 256);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 384);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
                         a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
                         a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i + 128);
+                    }
+                    var y00 = a00;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = a01;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 4);
+                    var y02 = a02;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(y02, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(y02, 1);
+                }
+            }
+            for (nuint t = 0; t < n; t++) global::Compiled.GeneratedCodeSupport.Softmax(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, t * 10), 10);
+        }
+
+        /// <summary>
+        /// Layer 1, <paramref name="count"/> samples, 128-bit: register tiles of 2 sample(s) x 12 outputs
+        /// (6 accumulators); for each input, 3 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes pre-activations (logits) to z.
+        /// </summary>
+        private static void Layer1Logits128(ref float k, ref float x, ref float z, int count)
+        {
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 102528);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 2 <= n; s += 2)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 128);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 10);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a10 = b0, a11 = b1, a12 = b2;
+                    for (nuint i = 0; i < 128; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 128));
                         a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
                         a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
                         a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i + 256);
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
-                        a22 = global::Compiled.SimdMath.MultiplyAdd(w2, x2, a22);
-                        a23 = global::Compiled.SimdMath.MultiplyAdd(w3, x2, a23);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i + 384);
-                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
-                        a32 = global::Compiled.SimdMath.MultiplyAdd(w2, x3, a32);
-                        a33 = global::Compiled.SimdMath.MultiplyAdd(w3, x3, a33);
                     }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4)));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(zv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0, ref zs, 4);
-                    var z1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetLower(zv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z1, ref zs, 14);
-                    var z2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(zv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z2, ref zs, 24);
-                    var z3 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetUpper(zv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z3, ref zs, 34);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 1024);
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 16)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 128);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i + 128);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i + 256);
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i + 384);
-                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10, a11, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, a20, a21, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, a30, a31, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8)));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(zv));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 1);
-                    var z1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetLower(zv));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 18) = global::System.Runtime.Intrinsics.Vector128.GetElement(z1, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(z1, 1);
-                    var z2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(zv));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 28) = global::System.Runtime.Intrinsics.Vector128.GetElement(z2, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 29) = global::System.Runtime.Intrinsics.Vector128.GetElement(z2, 1);
-                    var z3 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetUpper(zv));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 38) = global::System.Runtime.Intrinsics.Vector128.GetElement(z3, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 39) = global::System.Runtime.Intrinsics.Vector128.GetElement(z3, 1);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a00, ref zs, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a01, ref zs, 4);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(a02, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(a02, 1);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a10, ref zs, 10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a11, ref zs, 14);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 18) = global::System.Runtime.Intrinsics.Vector128.GetElement(a12, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(a12, 1);
                 }
             }
             for (; s < n; s++)
@@ -1325,58 +3118,25 @@ namespace Demo
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 128);
                 ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 10);
                 {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 16)
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2;
+                    for (nuint i = 0; i < 128; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 128);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 256);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 384);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
                         a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
                         a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
                     }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, a02, a03, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0)));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(zv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0, ref zs, 0);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 512);
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 16)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 128);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 256);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 384);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, a02, a03, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4)));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(zv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0, ref zs, 4);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 1024);
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 16)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, i + 128);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8)));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(zv));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 1);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a00, ref zs, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a01, ref zs, 4);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(a02, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(a02, 1);
                 }
             }
         }
@@ -1563,358 +3323,6 @@ namespace Demo
         }
 
         /// <summary>
-        /// Layer 1, one sample, 256-bit: 1 block(s) of 8 rows plus one block of 2; each row keeps one accumulator over
-        /// 16 vector(s) of the input, and a block's accumulators are reduced together into one vector of outputs.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward8(ref float p, ref float x, ref float y)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 100480);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 101760);
-            {
-                ref float wr = ref w;
-                global::System.Runtime.Intrinsics.Vector256<float> a0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                for (nuint i = 0; i < 128; i += 8)
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, i);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 128), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 256), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 384), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 512), xv, a4);
-                    a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 640), xv, a5);
-                    a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 768), xv, a6);
-                    a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 896), xv, a7);
-                }
-                var z = global::Compiled.SimdMath.Sum8(a0, a1, a2, a3, a4, a5, a6, a7) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, 0);
-                var o = z;
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref y, 0);
-            }
-            {
-                ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 1024);
-                global::System.Runtime.Intrinsics.Vector256<float> a0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                for (nuint i = 0; i < 128; i += 8)
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, i);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 128), xv, a1);
-                }
-                var z = global::Compiled.SimdMath.Sum8(a0, a1, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, 8);
-                var o = z;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(o), 0);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(o), 1);
-            }
-            global::Compiled.GeneratedCodeSupport.Softmax(ref y, 10);
-        }
-
-        /// <summary>
-        /// Layer 1, <paramref name="count"/> samples, 256-bit: register tiles of 2 sample(s) x 4 rows (8 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes outputs to y.
-        /// </summary>
-        private static void Layer1ForwardBatch8(ref float p, ref float x, ref float y, int count)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 100480);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 101760);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s + 2 <= n; s += 2)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 128);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 10);
-                {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 8)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 128);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 256);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 384);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, i + 128);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, a10, a11, a12, a13) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0));
-                    var yv = zv;
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 0);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y1, ref ys, 10);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 512);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 8)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 128);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 256);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 384);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, i + 128);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, a10, a11, a12, a13) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4));
-                    var yv = zv;
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 4);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y1, ref ys, 14);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 1024);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 8)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 128);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, i + 128);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10, a11, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8));
-                    var yv = zv;
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 1);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(yv);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 18) = global::System.Runtime.Intrinsics.Vector128.GetElement(y1, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(y1, 1);
-                }
-            }
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 128);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 10);
-                {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 8)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 128);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 256);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 384);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0));
-                    var yv = zv;
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 0);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 512);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 8)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 128);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 256);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 384);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4));
-                    var yv = zv;
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 4);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 1024);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 8)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 128);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8));
-                    var yv = zv;
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 1);
-                }
-            }
-            for (nuint k = 0; k < n; k++) global::Compiled.GeneratedCodeSupport.Softmax(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, k * 10), 10);
-        }
-
-        /// <summary>
-        /// Layer 1, <paramref name="count"/> samples, 256-bit: register tiles of 2 sample(s) x 4 rows (8 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes pre-activations (logits) to z.
-        /// </summary>
-        private static void Layer1Logits8(ref float p, ref float x, ref float z, int count)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 100480);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 101760);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s + 2 <= n; s += 2)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 128);
-                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 10);
-                {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 8)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 128);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 256);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 384);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, i + 128);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, a10, a11, a12, a13) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(zv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0, ref zs, 0);
-                    var z1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(zv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z1, ref zs, 10);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 512);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 8)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 128);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 256);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 384);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, i + 128);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, a10, a11, a12, a13) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(zv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0, ref zs, 4);
-                    var z1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(zv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z1, ref zs, 14);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 1024);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 8)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 128);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, i + 128);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10, a11, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(zv);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 1);
-                    var z1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(zv);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 18) = global::System.Runtime.Intrinsics.Vector128.GetElement(z1, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(z1, 1);
-                }
-            }
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 128);
-                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 10);
-                {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 8)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 128);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 256);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 384);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(zv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0, ref zs, 0);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 512);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 8)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 128);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 256);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 384);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(zv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0, ref zs, 4);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 1024);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 8)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, i + 128);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(zv);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 1);
-                }
-            }
-        }
-
-        /// <summary>
         /// Layer 1 backward over <paramref name="count"/> samples, 256-bit: given dz = dL/d(pre-activation) [count, 10],
         /// adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients and writes dL/dx = dz W [count, 128].
         /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
@@ -2044,208 +3452,6 @@ namespace Demo
                     }
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a00, ref dx, t * 128 + c);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a01, ref dx, t * 128 + c + 8);
-                }
-            }
-        }
-
-        /// <summary>
-        /// Layer 1, one sample, 128-bit: 2 block(s) of 4 rows plus one block of 2; each row keeps one accumulator over
-        /// 32 vector(s) of the input, and a block's accumulators are reduced together into one vector of outputs.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward4(ref float p, ref float x, ref float y)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 100480);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 101760);
-            {
-                ref float wr = ref w;
-                global::System.Runtime.Intrinsics.Vector128<float> a0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                for (nuint i = 0; i < 128; i += 4)
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, i);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 128), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 256), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 384), xv, a3);
-                }
-                var z = global::Compiled.SimdMath.Sum4(a0, a1, a2, a3) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0);
-                var o = z;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref y, 0);
-            }
-            {
-                ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 512);
-                global::System.Runtime.Intrinsics.Vector128<float> a0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                for (nuint i = 0; i < 128; i += 4)
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, i);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 128), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 256), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 384), xv, a3);
-                }
-                var z = global::Compiled.SimdMath.Sum4(a0, a1, a2, a3) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4);
-                var o = z;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref y, 4);
-            }
-            {
-                ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 1024);
-                global::System.Runtime.Intrinsics.Vector128<float> a0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                for (nuint i = 0; i < 128; i += 4)
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, i);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 128), xv, a1);
-                }
-                var z = global::Compiled.SimdMath.Sum4(a0, a1, global::System.Runtime.Intrinsics.Vector128<float>.Zero, global::System.Runtime.Intrinsics.Vector128<float>.Zero) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8);
-                var o = z;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(o, 0);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(o, 1);
-            }
-            global::Compiled.GeneratedCodeSupport.Softmax(ref y, 10);
-        }
-
-        /// <summary>
-        /// Layer 1, <paramref name="count"/> samples, 128-bit: register tiles of 1 sample(s) x 4 rows (4 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes outputs to y.
-        /// </summary>
-        private static void Layer1ForwardBatch4(ref float p, ref float x, ref float y, int count)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 100480);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 101760);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 128);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 10);
-                {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 4)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 128);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 256);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 384);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum4(a00, a01, a02, a03) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0);
-                    var yv = zv;
-                    var y0 = yv;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 0);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 512);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 4)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 128);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 256);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 384);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum4(a00, a01, a02, a03) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4);
-                    var yv = zv;
-                    var y0 = yv;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 4);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 1024);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 4)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 128);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum4(a00, a01, global::System.Runtime.Intrinsics.Vector128<float>.Zero, global::System.Runtime.Intrinsics.Vector128<float>.Zero) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8);
-                    var yv = zv;
-                    var y0 = yv;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 1);
-                }
-            }
-            for (nuint k = 0; k < n; k++) global::Compiled.GeneratedCodeSupport.Softmax(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, k * 10), 10);
-        }
-
-        /// <summary>
-        /// Layer 1, <paramref name="count"/> samples, 128-bit: register tiles of 1 sample(s) x 4 rows (4 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes pre-activations (logits) to z.
-        /// </summary>
-        private static void Layer1Logits4(ref float p, ref float x, ref float z, int count)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 100480);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 101760);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 128);
-                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 10);
-                {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 4)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 128);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 256);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 384);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum4(a00, a01, a02, a03) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0);
-                    var z0 = zv;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0, ref zs, 0);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 512);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 4)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 128);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 256);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 384);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum4(a00, a01, a02, a03) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4);
-                    var z0 = zv;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0, ref zs, 4);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 1024);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    for (nuint i = 0; i < 128; i += 4)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 128);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum4(a00, a01, global::System.Runtime.Intrinsics.Vector128<float>.Zero, global::System.Runtime.Intrinsics.Vector128<float>.Zero) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8);
-                    var z0 = zv;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 1);
                 }
             }
         }

@@ -67,6 +67,7 @@ namespace Demo
         // The parameter and gradient arrays carry 16 floats of padding so that a vector load of a tensor's last
         // elements never leaves the array; the spans handed out stop at ParameterCount.
         private const int PaddedLength = ParameterCount + 16;
+        private const int PackedLength = 2128; // the forward kernels' copy of the weights, each transposed to [in, out]
         private const int TrainChunk = 64;
         private const int WorkspaceLength = 8448;
         private const int ForwardChunk = 64;
@@ -83,8 +84,9 @@ namespace Demo
             new global::Compiled.ParameterTensor("2.bias", 1728, 4),
         });
 
-        private readonly float[] _compiledParameters = new float[PaddedLength];
-        private readonly float[] _compiledGradients = new float[PaddedLength];
+        private readonly global::Compiled.NetworkStorage _compiledStorage; // parameters and their packed copy, shared with workers
+        private readonly float[] _compiledParameters;
+        private readonly float[] _compiledGradients;
         private float[]? _compiledWorkspace;
 
         /// <summary>
@@ -93,18 +95,37 @@ namespace Demo
         /// </summary>
         public Game()
         {
+            _compiledStorage = new global::Compiled.NetworkStorage(PaddedLength, PackedLength);
+            _compiledParameters = _compiledStorage.Parameters;
+            _compiledGradients = new float[PaddedLength];
             InitializeParameters(DefaultSeed);
         }
 
-        private Game(float[] sharedParameters, bool worker)
+        private Game(global::Compiled.NetworkStorage sharedStorage)
         {
-            _compiledParameters = sharedParameters;
+            _compiledStorage = sharedStorage;
+            _compiledParameters = sharedStorage.Parameters;
+            _compiledGradients = new float[PaddedLength];
         }
 
         /// <summary>
-        /// All parameters in one flat buffer, in PyTorch state_dict order (see <see cref="ParameterTensors"/>).
+        /// All parameters in one flat buffer, in PyTorch state_dict order (see <see cref="ParameterTensors"/>). Writes go straight to the
+        /// network. The forward passes read a packed copy of the weights, which is rebuilt after every access to this property; if you
+        /// keep the span across a forward pass and write through it afterwards, call <see cref="ParametersChanged"/> before the next one.
         /// </summary>
-        public global::System.Span<float> Parameters => new global::System.Span<float>(_compiledParameters, 0, ParameterCount);
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _compiledStorage.MarkChanged();
+                return new global::System.Span<float>(_compiledParameters, 0, ParameterCount);
+            }
+        }
+
+        /// <summary>
+        /// Tells the network that its parameters were written through a span obtained before the last forward pass, so the next one repacks them.
+        /// </summary>
+        public void ParametersChanged() => _compiledStorage.MarkChanged();
 
         /// <summary>
         /// The accumulated gradient of the loss with respect to each parameter, laid out as <see cref="Parameters"/>.
@@ -148,7 +169,29 @@ namespace Demo
         /// gradients and training workspace, for data-parallel training on another thread.
         /// </summary>
         /// <returns>The worker.</returns>
-        public Game CreateWorker() => new Game(_compiledParameters, worker: true);
+        public Game CreateWorker() => new Game(_compiledStorage);
+
+        /// <summary>
+        /// Rebuilds the packed copy of the weights that the forward kernels read, from the parameters. Called by the forward passes
+        /// when the parameters may have changed; the lock keeps concurrent callers from packing at the same time.
+        /// </summary>
+        private void PackWeights()
+        {
+            lock (_compiledStorage.PackLock)
+            {
+                if (!_compiledStorage.IsStale) return;
+                int version = _compiledStorage.Version;
+                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
+                ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
+                global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 0), 32, 16, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 0), 32); // layer 0: Dense 16 -> 32, Tanh: weight as [16, 32]
+                global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 512), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 512), 32);
+                global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 544), 32, 32, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 544), 32); // layer 1: Dense 32 -> 32, Tanh: weight as [32, 32]
+                global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1568), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1568), 32);
+                global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600), 4, 32, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1600), 16); // layer 2: Dense 32 -> 4, Identity: weight as [32, 16]
+                global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1728), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 2112), 4);
+                _compiledStorage.MarkPacked(version);
+            }
+        }
 
         /// <summary>
         /// Runs the network on one sample. Allocates nothing; safe to call from several threads at once.
@@ -160,7 +203,8 @@ namespace Demo
         {
             if (input.Length != InputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(input), InputSize, input.Length);
             if (output.Length != OutputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(output), OutputSize, output.Length);
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
+            if (_compiledStorage.IsStale) PackWeights();
+            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
             global::System.Span<float> scratch = stackalloc float[64]; // hidden activations: 2 buffer(s) of 32
@@ -168,21 +212,21 @@ namespace Demo
             ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 32);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                Layer0Forward16(ref p, ref x, ref h0); // layer 0: Dense 16 -> 32, Tanh
-                Layer1Forward16(ref p, ref h0, ref h1); // layer 1: Dense 32 -> 32, Tanh
-                Layer2Forward16(ref p, ref h1, ref y); // layer 2: Dense 32 -> 4, Identity
+                Layer0Forward512(ref k, ref x, ref h0); // layer 0: Dense 16 -> 32, Tanh
+                Layer1Forward512(ref k, ref h0, ref h1); // layer 1: Dense 32 -> 32, Tanh
+                Layer2Forward512(ref k, ref h1, ref y); // layer 2: Dense 32 -> 4, Identity
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer0Forward8(ref p, ref x, ref h0); // layer 0: Dense 16 -> 32, Tanh
-                Layer1Forward8(ref p, ref h0, ref h1); // layer 1: Dense 32 -> 32, Tanh
-                Layer2Forward8(ref p, ref h1, ref y); // layer 2: Dense 32 -> 4, Identity
+                Layer0Forward256(ref k, ref x, ref h0); // layer 0: Dense 16 -> 32, Tanh
+                Layer1Forward256(ref k, ref h0, ref h1); // layer 1: Dense 32 -> 32, Tanh
+                Layer2Forward256(ref k, ref h1, ref y); // layer 2: Dense 32 -> 4, Identity
             }
             else
             {
-                Layer0Forward4(ref p, ref x, ref h0); // layer 0: Dense 16 -> 32, Tanh
-                Layer1Forward4(ref p, ref h0, ref h1); // layer 1: Dense 32 -> 32, Tanh
-                Layer2Forward4(ref p, ref h1, ref y); // layer 2: Dense 32 -> 4, Identity
+                Layer0Forward128(ref k, ref x, ref h0); // layer 0: Dense 16 -> 32, Tanh
+                Layer1Forward128(ref k, ref h0, ref h1); // layer 1: Dense 32 -> 32, Tanh
+                Layer2Forward256(ref k, ref h1, ref y); // layer 2: Dense 32 -> 4, Identity
             }
         }
 
@@ -200,7 +244,8 @@ namespace Demo
             if (batchSize <= 0) global::Compiled.GeneratedCodeSupport.ThrowBatchSize(batchSize);
             if (inputs.Length != (long)batchSize * InputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);
             if (outputs.Length != (long)batchSize * OutputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
+            if (_compiledStorage.IsStale) PackWeights();
+            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
             ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float y0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
             global::System.Span<float> scratch = stackalloc float[4096]; // hidden activations of 64 samples: 2 buffer(s) of [64, 32]
@@ -213,21 +258,21 @@ namespace Demo
                 ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, (nint)start * OutputSize);
                 if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
                 {
-                    Layer0ForwardBatch16(ref p, ref x, ref h0, count); // layer 0: Dense 16 -> 32, Tanh
-                    Layer1ForwardBatch16(ref p, ref h0, ref h1, count); // layer 1: Dense 32 -> 32, Tanh
-                    Layer2ForwardBatch16(ref p, ref h1, ref y, count); // layer 2: Dense 32 -> 4, Identity
+                    Layer0ForwardBatch512(ref k, ref x, ref h0, count); // layer 0: Dense 16 -> 32, Tanh
+                    Layer1ForwardBatch512(ref k, ref h0, ref h1, count); // layer 1: Dense 32 -> 32, Tanh
+                    Layer2ForwardBatch512(ref k, ref h1, ref y, count); // layer 2: Dense 32 -> 4, Identity
                 }
                 else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
-                    Layer0ForwardBatch8(ref p, ref x, ref h0, count); // layer 0: Dense 16 -> 32, Tanh
-                    Layer1ForwardBatch8(ref p, ref h0, ref h1, count); // layer 1: Dense 32 -> 32, Tanh
-                    Layer2ForwardBatch8(ref p, ref h1, ref y, count); // layer 2: Dense 32 -> 4, Identity
+                    Layer0ForwardBatch256(ref k, ref x, ref h0, count); // layer 0: Dense 16 -> 32, Tanh
+                    Layer1ForwardBatch256(ref k, ref h0, ref h1, count); // layer 1: Dense 32 -> 32, Tanh
+                    Layer2ForwardBatch256(ref k, ref h1, ref y, count); // layer 2: Dense 32 -> 4, Identity
                 }
                 else
                 {
-                    Layer0ForwardBatch4(ref p, ref x, ref h0, count); // layer 0: Dense 16 -> 32, Tanh
-                    Layer1ForwardBatch4(ref p, ref h0, ref h1, count); // layer 1: Dense 32 -> 32, Tanh
-                    Layer2ForwardBatch4(ref p, ref h1, ref y, count); // layer 2: Dense 32 -> 4, Identity
+                    Layer0ForwardBatch128(ref k, ref x, ref h0, count); // layer 0: Dense 16 -> 32, Tanh
+                    Layer1ForwardBatch128(ref k, ref h0, ref h1, count); // layer 1: Dense 32 -> 32, Tanh
+                    Layer2ForwardBatch256(ref k, ref h1, ref y, count); // layer 2: Dense 32 -> 4, Identity
                 }
             }
         }
@@ -284,25 +329,26 @@ namespace Demo
         /// </summary>
         private void TrainForward(ref float x, int count)
         {
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
+            if (_compiledStorage.IsStale) PackWeights();
+            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
             ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace ??= new float[WorkspaceLength]);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                Layer0ForwardBatch16(ref p, ref x, ref ws, count); // layer 0: Dense 16 -> 32, Tanh
-                Layer1ForwardBatch16(ref p, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2048), count); // layer 1: Dense 32 -> 32, Tanh
-                Layer2ForwardBatch16(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2048), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4096), count); // layer 2: Dense 32 -> 4, Identity
+                Layer0ForwardBatch512(ref k, ref x, ref ws, count); // layer 0: Dense 16 -> 32, Tanh
+                Layer1ForwardBatch512(ref k, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2048), count); // layer 1: Dense 32 -> 32, Tanh
+                Layer2ForwardBatch512(ref k, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2048), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4096), count); // layer 2: Dense 32 -> 4, Identity
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer0ForwardBatch8(ref p, ref x, ref ws, count); // layer 0: Dense 16 -> 32, Tanh
-                Layer1ForwardBatch8(ref p, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2048), count); // layer 1: Dense 32 -> 32, Tanh
-                Layer2ForwardBatch8(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2048), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4096), count); // layer 2: Dense 32 -> 4, Identity
+                Layer0ForwardBatch256(ref k, ref x, ref ws, count); // layer 0: Dense 16 -> 32, Tanh
+                Layer1ForwardBatch256(ref k, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2048), count); // layer 1: Dense 32 -> 32, Tanh
+                Layer2ForwardBatch256(ref k, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2048), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4096), count); // layer 2: Dense 32 -> 4, Identity
             }
             else
             {
-                Layer0ForwardBatch4(ref p, ref x, ref ws, count); // layer 0: Dense 16 -> 32, Tanh
-                Layer1ForwardBatch4(ref p, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2048), count); // layer 1: Dense 32 -> 32, Tanh
-                Layer2ForwardBatch4(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2048), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4096), count); // layer 2: Dense 32 -> 4, Identity
+                Layer0ForwardBatch128(ref k, ref x, ref ws, count); // layer 0: Dense 16 -> 32, Tanh
+                Layer1ForwardBatch128(ref k, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2048), count); // layer 1: Dense 32 -> 32, Tanh
+                Layer2ForwardBatch256(ref k, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2048), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4096), count); // layer 2: Dense 32 -> 4, Identity
             }
         }
 
@@ -368,147 +414,590 @@ namespace Demo
         // ------------------------------------------------------------------ layer kernels
 
         /// <summary>
-        /// Layer 0, one sample, 512-bit: 2 block(s) of 16 rows; each row keeps one accumulator over
-        /// 1 vector(s) of the input, and a block's accumulators are reduced together into one vector of outputs.
+        /// Layer 0, one sample, 512-bit: the outputs are 2 vector(s) kept in registers (2 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer0Forward16(ref float p, ref float x, ref float y)
+        private static void Layer0Forward512(ref float k, ref float x, ref float y)
         {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 512);
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 512);
+            global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+            global::System.Runtime.Intrinsics.Vector512<float> a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a40 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a41 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a50 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a51 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a60 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a61 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a70 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a71 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
             {
-                ref float wr = ref w;
-                global::System.Runtime.Intrinsics.Vector512<float> a0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, 0);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 0), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 16), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 32), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 48), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 64), xv, a4);
-                    a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 80), xv, a5);
-                    a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 96), xv, a6);
-                    a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 112), xv, a7);
-                    a8 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 128), xv, a8);
-                    a9 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 144), xv, a9);
-                    a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 160), xv, a10);
-                    a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 176), xv, a11);
-                    a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 192), xv, a12);
-                    a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 208), xv, a13);
-                    a14 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 224), xv, a14);
-                    a15 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 240), xv, a15);
-                }
-                var z = global::Compiled.SimdMath.Sum16(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, 0);
-                var o = global::Compiled.SimdMath.Tanh(z);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref y, 0);
+                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 0), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 16), x0, a01);
+                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 32), x1, a10);
+                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 48), x1, a11);
+                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 64), x2, a20);
+                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 80), x2, a21);
+                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 96), x3, a30);
+                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 112), x3, a31);
+                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
+                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 128), x4, a40);
+                a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 144), x4, a41);
+                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
+                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 160), x5, a50);
+                a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 176), x5, a51);
+                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
+                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 192), x6, a60);
+                a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 208), x6, a61);
+                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
+                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 224), x7, a70);
+                a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 240), x7, a71);
             }
             {
-                ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 256);
-                global::System.Runtime.Intrinsics.Vector512<float> a0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 256), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 272), x0, a01);
+                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 9));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 288), x1, a10);
+                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 304), x1, a11);
+                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 10));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 320), x2, a20);
+                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 336), x2, a21);
+                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 11));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 352), x3, a30);
+                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 368), x3, a31);
+                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 12));
+                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 384), x4, a40);
+                a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 400), x4, a41);
+                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 13));
+                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 416), x5, a50);
+                a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 432), x5, a51);
+                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 14));
+                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 448), x6, a60);
+                a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 464), x6, a61);
+                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 15));
+                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 480), x7, a70);
+                a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 496), x7, a71);
+            }
+            var o0 = global::Compiled.SimdMath.Tanh((((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70))));
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o0, ref y, 0);
+            var o1 = global::Compiled.SimdMath.Tanh((((a01 + a11) + (a21 + a31)) + ((a41 + a51) + (a61 + a71))));
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o1, ref y, 16);
+        }
+
+        /// <summary>
+        /// Layer 0, <paramref name="count"/> samples, 512-bit: register tiles of 8 sample(s) x 32 outputs
+        /// (16 accumulators); for each input, 2 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
+        /// </summary>
+        private static void Layer0ForwardBatch512(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 512);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 8 <= n; s += 8)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 16);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 32);
                 {
-                    var xv = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, 0);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 0), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 16), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 32), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 48), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 64), xv, a4);
-                    a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 80), xv, a5);
-                    a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 96), xv, a6);
-                    a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 112), xv, a7);
-                    a8 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 128), xv, a8);
-                    a9 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 144), xv, a9);
-                    a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 160), xv, a10);
-                    a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 176), xv, a11);
-                    a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 192), xv, a12);
-                    a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 208), xv, a13);
-                    a14 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 224), xv, a14);
-                    a15 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 240), xv, a15);
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1, a40 = b0, a41 = b1, a50 = b0, a51 = b1, a60 = b0, a61 = b1, a70 = b0, a71 = b1;
+                    for (nuint i = 0; i < 16; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 16));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 32));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 48));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
+                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 64));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                        a41 = global::Compiled.SimdMath.MultiplyAdd(w1, x4, a41);
+                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 80));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                        a51 = global::Compiled.SimdMath.MultiplyAdd(w1, x5, a51);
+                        var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 96));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
+                        a61 = global::Compiled.SimdMath.MultiplyAdd(w1, x6, a61);
+                        var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 112));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
+                        a71 = global::Compiled.SimdMath.MultiplyAdd(w1, x7, a71);
+                    }
+                    var y00 = global::Compiled.SimdMath.Tanh(a00);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Tanh(a01);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 16);
+                    var y10 = global::Compiled.SimdMath.Tanh(a10);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 32);
+                    var y11 = global::Compiled.SimdMath.Tanh(a11);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 48);
+                    var y20 = global::Compiled.SimdMath.Tanh(a20);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y20, ref ys, 64);
+                    var y21 = global::Compiled.SimdMath.Tanh(a21);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y21, ref ys, 80);
+                    var y30 = global::Compiled.SimdMath.Tanh(a30);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y30, ref ys, 96);
+                    var y31 = global::Compiled.SimdMath.Tanh(a31);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y31, ref ys, 112);
+                    var y40 = global::Compiled.SimdMath.Tanh(a40);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y40, ref ys, 128);
+                    var y41 = global::Compiled.SimdMath.Tanh(a41);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y41, ref ys, 144);
+                    var y50 = global::Compiled.SimdMath.Tanh(a50);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y50, ref ys, 160);
+                    var y51 = global::Compiled.SimdMath.Tanh(a51);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y51, ref ys, 176);
+                    var y60 = global::Compiled.SimdMath.Tanh(a60);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y60, ref ys, 192);
+                    var y61 = global::Compiled.SimdMath.Tanh(a61);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y61, ref ys, 208);
+                    var y70 = global::Compiled.SimdMath.Tanh(a70);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y70, ref ys, 224);
+                    var y71 = global::Compiled.SimdMath.Tanh(a71);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y71, ref ys, 240);
                 }
-                var z = global::Compiled.SimdMath.Sum16(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, 16);
-                var o = global::Compiled.SimdMath.Tanh(z);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref y, 16);
+            }
+            if (s + 4 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 16);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 32);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
+                    for (nuint i = 0; i < 16; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 16));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 32));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 48));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
+                    }
+                    var y00 = global::Compiled.SimdMath.Tanh(a00);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Tanh(a01);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 16);
+                    var y10 = global::Compiled.SimdMath.Tanh(a10);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 32);
+                    var y11 = global::Compiled.SimdMath.Tanh(a11);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 48);
+                    var y20 = global::Compiled.SimdMath.Tanh(a20);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y20, ref ys, 64);
+                    var y21 = global::Compiled.SimdMath.Tanh(a21);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y21, ref ys, 80);
+                    var y30 = global::Compiled.SimdMath.Tanh(a30);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y30, ref ys, 96);
+                    var y31 = global::Compiled.SimdMath.Tanh(a31);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y31, ref ys, 112);
+                }
+                s += 4;
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 16);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 32);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1;
+                    for (nuint i = 0; i < 16; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 16));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                    }
+                    var y00 = global::Compiled.SimdMath.Tanh(a00);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Tanh(a01);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 16);
+                    var y10 = global::Compiled.SimdMath.Tanh(a10);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 32);
+                    var y11 = global::Compiled.SimdMath.Tanh(a11);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 48);
+                }
+                s += 2;
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 16);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 32);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1;
+                    for (nuint i = 0; i < 16; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                    }
+                    var y00 = global::Compiled.SimdMath.Tanh(a00);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Tanh(a01);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 16);
+                }
             }
         }
 
         /// <summary>
-        /// Layer 0, <paramref name="count"/> samples, 512-bit: register tiles of 4 sample(s) x 4 rows (16 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes outputs to y.
+        /// Layer 0, one sample, 256-bit: the outputs are 4 vector(s) kept in registers (4 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 2 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
         /// </summary>
-        private static void Layer0ForwardBatch16(ref float p, ref float x, ref float y, int count)
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void Layer0Forward256(ref float k, ref float x, ref float y)
         {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 512);
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 512);
+            global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8), a02 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 16), a03 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 24);
+            global::System.Runtime.Intrinsics.Vector256<float> a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            for (nuint i = 0; i < 16; i += 2)
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 8), x0, a01);
+                a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 16), x0, a02);
+                a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 24), x0, a03);
+                var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 1));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 32), x1, a10);
+                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 40), x1, a11);
+                a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 48), x1, a12);
+                a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 56), x1, a13);
+            }
+            var o0 = global::Compiled.SimdMath.Tanh((a00 + a10));
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o0, ref y, 0);
+            var o1 = global::Compiled.SimdMath.Tanh((a01 + a11));
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o1, ref y, 8);
+            var o2 = global::Compiled.SimdMath.Tanh((a02 + a12));
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o2, ref y, 16);
+            var o3 = global::Compiled.SimdMath.Tanh((a03 + a13));
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o3, ref y, 24);
+        }
+
+        /// <summary>
+        /// Layer 0, <paramref name="count"/> samples, 256-bit: register tiles of 2 sample(s) x 32 outputs
+        /// (8 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
+        /// </summary>
+        private static void Layer0ForwardBatch256(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 512);
             nuint n = (nuint)count;
             nuint s = 0;
-            for (; s + 4 <= n; s += 4)
+            for (; s + 2 <= n; s += 2)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 16);
                 ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 32);
-                for (nuint r = 0; r < 32; r += 4)
                 {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a22 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a23 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a32 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a33 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+                    var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 16);
+                    var b3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 16; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 16);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 32);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 48);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16);
+                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 24);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
                         a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
                         a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
                         a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 16);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 16));
                         a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
                         a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
                         a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
                         a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 32);
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
-                        a22 = global::Compiled.SimdMath.MultiplyAdd(w2, x2, a22);
-                        a23 = global::Compiled.SimdMath.MultiplyAdd(w3, x2, a23);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 48);
-                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
-                        a32 = global::Compiled.SimdMath.MultiplyAdd(w2, x3, a32);
-                        a33 = global::Compiled.SimdMath.MultiplyAdd(w3, x3, a33);
                     }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r)));
-                    var yv = global::Compiled.SimdMath.Tanh(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, r);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y1, ref ys, r + 32);
-                    var y2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y2, ref ys, r + 64);
-                    var y3 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetUpper(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y3, ref ys, r + 96);
+                    var y00 = global::Compiled.SimdMath.Tanh(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Tanh(a01);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 8);
+                    var y02 = global::Compiled.SimdMath.Tanh(a02);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 16);
+                    var y03 = global::Compiled.SimdMath.Tanh(a03);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 24);
+                    var y10 = global::Compiled.SimdMath.Tanh(a10);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y10, ref ys, 32);
+                    var y11 = global::Compiled.SimdMath.Tanh(a11);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y11, ref ys, 40);
+                    var y12 = global::Compiled.SimdMath.Tanh(a12);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y12, ref ys, 48);
+                    var y13 = global::Compiled.SimdMath.Tanh(a13);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y13, ref ys, 56);
                 }
             }
             for (; s < n; s++)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 16);
                 ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 32);
-                for (nuint r = 0; r < 32; r += 4)
                 {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+                    var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 16);
+                    var b3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 16; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 16);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 32);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 48);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16);
+                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 24);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
                         a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
                         a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
                         a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
                     }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, a02, a03, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r)));
-                    var yv = global::Compiled.SimdMath.Tanh(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, r);
+                    var y00 = global::Compiled.SimdMath.Tanh(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Tanh(a01);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 8);
+                    var y02 = global::Compiled.SimdMath.Tanh(a02);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 16);
+                    var y03 = global::Compiled.SimdMath.Tanh(a03);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 24);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 0, one sample, 128-bit: the outputs are 8 vector(s) kept in registers (8 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 1 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void Layer0Forward128(ref float k, ref float x, ref float y)
+        {
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 512);
+            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8), a03 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12), a04 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16), a05 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 20), a06 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 24), a07 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 28);
+            for (nuint i = 0; i < 16; i++)
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 4), x0, a01);
+                a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 8), x0, a02);
+                a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 12), x0, a03);
+                a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 16), x0, a04);
+                a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 20), x0, a05);
+                a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 24), x0, a06);
+                a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 28), x0, a07);
+            }
+            var o0 = global::Compiled.SimdMath.Tanh(a00);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
+            var o1 = global::Compiled.SimdMath.Tanh(a01);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o1, ref y, 4);
+            var o2 = global::Compiled.SimdMath.Tanh(a02);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o2, ref y, 8);
+            var o3 = global::Compiled.SimdMath.Tanh(a03);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o3, ref y, 12);
+            var o4 = global::Compiled.SimdMath.Tanh(a04);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o4, ref y, 16);
+            var o5 = global::Compiled.SimdMath.Tanh(a05);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o5, ref y, 20);
+            var o6 = global::Compiled.SimdMath.Tanh(a06);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o6, ref y, 24);
+            var o7 = global::Compiled.SimdMath.Tanh(a07);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o7, ref y, 28);
+        }
+
+        /// <summary>
+        /// Layer 0, <paramref name="count"/> samples, 128-bit: register tiles of 2 sample(s) x 16 outputs
+        /// (8 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
+        /// </summary>
+        private static void Layer0ForwardBatch128(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 512);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 2 <= n; s += 2)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 16);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 32);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 16; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 16));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Tanh(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Tanh(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 4);
+                    var y02 = global::Compiled.SimdMath.Tanh(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 8);
+                    var y03 = global::Compiled.SimdMath.Tanh(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 12);
+                    var y10 = global::Compiled.SimdMath.Tanh(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 32);
+                    var y11 = global::Compiled.SimdMath.Tanh(a11);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 36);
+                    var y12 = global::Compiled.SimdMath.Tanh(a12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 40);
+                    var y13 = global::Compiled.SimdMath.Tanh(a13);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 44);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 20);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 24);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 16; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32 + 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 16));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Tanh(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 16);
+                    var y01 = global::Compiled.SimdMath.Tanh(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 20);
+                    var y02 = global::Compiled.SimdMath.Tanh(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 24);
+                    var y03 = global::Compiled.SimdMath.Tanh(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 28);
+                    var y10 = global::Compiled.SimdMath.Tanh(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 48);
+                    var y11 = global::Compiled.SimdMath.Tanh(a11);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 52);
+                    var y12 = global::Compiled.SimdMath.Tanh(a12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 56);
+                    var y13 = global::Compiled.SimdMath.Tanh(a13);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 60);
+                }
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 16);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 32);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 16; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Tanh(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Tanh(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 4);
+                    var y02 = global::Compiled.SimdMath.Tanh(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 8);
+                    var y03 = global::Compiled.SimdMath.Tanh(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 12);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 20);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 24);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 16; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32 + 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Tanh(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 16);
+                    var y01 = global::Compiled.SimdMath.Tanh(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 20);
+                    var y02 = global::Compiled.SimdMath.Tanh(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 24);
+                    var y03 = global::Compiled.SimdMath.Tanh(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 28);
                 }
             }
         }
@@ -562,143 +1051,6 @@ namespace Demo
         }
 
         /// <summary>
-        /// Layer 0, one sample, 256-bit: 4 block(s) of 8 rows; each row keeps one accumulator over
-        /// 2 vector(s) of the input, and a block's accumulators are reduced together into one vector of outputs.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer0Forward8(ref float p, ref float x, ref float y)
-        {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 512);
-            for (nuint r = 0; r < 32; r += 8)
-            {
-                ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 16);
-                global::System.Runtime.Intrinsics.Vector256<float> a0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 0);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 16), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 32), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 48), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 64), xv, a4);
-                    a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 80), xv, a5);
-                    a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 96), xv, a6);
-                    a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 112), xv, a7);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 8);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 8), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 24), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 40), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 56), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 72), xv, a4);
-                    a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 88), xv, a5);
-                    a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 104), xv, a6);
-                    a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 120), xv, a7);
-                }
-                var z = global::Compiled.SimdMath.Sum8(a0, a1, a2, a3, a4, a5, a6, a7) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, r);
-                var o = global::Compiled.SimdMath.Tanh(z);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref y, r);
-            }
-        }
-
-        /// <summary>
-        /// Layer 0, <paramref name="count"/> samples, 256-bit: register tiles of 2 sample(s) x 4 rows (8 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes outputs to y.
-        /// </summary>
-        private static void Layer0ForwardBatch8(ref float p, ref float x, ref float y, int count)
-        {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 512);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s + 2 <= n; s += 2)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 16);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 32);
-                for (nuint r = 0; r < 32; r += 4)
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 16);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 16);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 32);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 48);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 16);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 8);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 24);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 40);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 56);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 8);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 24);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, a10, a11, a12, a13) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r));
-                    var yv = global::Compiled.SimdMath.Tanh(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, r);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y1, ref ys, r + 32);
-                }
-            }
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 16);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 32);
-                for (nuint r = 0; r < 32; r += 4)
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 16);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 16);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 32);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 48);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 8);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 24);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 40);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 56);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 8);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r));
-                    var yv = global::Compiled.SimdMath.Tanh(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, r);
-                }
-            }
-        }
-
-        /// <summary>
         /// Layer 0 backward over <paramref name="count"/> samples, 256-bit: given dz = dL/d(pre-activation) [count, 32],
         /// adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients; the input needs no gradient.
         /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
@@ -747,123 +1099,6 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gw, r * 16 + 40) + a21, ref gw, r * 16 + 40);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gw, r * 16 + 48) + a30, ref gw, r * 16 + 48);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gw, r * 16 + 56) + a31, ref gw, r * 16 + 56);
-                }
-            }
-        }
-
-        /// <summary>
-        /// Layer 0, one sample, 128-bit: 8 block(s) of 4 rows; each row keeps one accumulator over
-        /// 4 vector(s) of the input, and a block's accumulators are reduced together into one vector of outputs.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer0Forward4(ref float p, ref float x, ref float y)
-        {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 512);
-            for (nuint r = 0; r < 32; r += 4)
-            {
-                ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 16);
-                global::System.Runtime.Intrinsics.Vector128<float> a0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 0);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 0), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 16), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 32), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 48), xv, a3);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 4);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 4), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 20), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 36), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 52), xv, a3);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 8);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 8), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 24), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 40), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 56), xv, a3);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 12);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 12), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 28), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 44), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 60), xv, a3);
-                }
-                var z = global::Compiled.SimdMath.Sum4(a0, a1, a2, a3) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r);
-                var o = global::Compiled.SimdMath.Tanh(z);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref y, r);
-            }
-        }
-
-        /// <summary>
-        /// Layer 0, <paramref name="count"/> samples, 128-bit: register tiles of 1 sample(s) x 4 rows (4 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes outputs to y.
-        /// </summary>
-        private static void Layer0ForwardBatch4(ref float p, ref float x, ref float y, int count)
-        {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 512);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 16);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 32);
-                for (nuint r = 0; r < 32; r += 4)
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 16);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 32);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 48);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 4);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 20);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 36);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 52);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 4);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 8);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 24);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 40);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 56);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 8);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 12);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 28);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 44);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 60);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 12);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum4(a00, a01, a02, a03) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r);
-                    var yv = global::Compiled.SimdMath.Tanh(zv);
-                    var y0 = yv;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, r);
                 }
             }
         }
@@ -986,222 +1221,642 @@ namespace Demo
         }
 
         /// <summary>
-        /// Layer 1, one sample, 512-bit: 2 block(s) of 16 rows; each row keeps one accumulator over
-        /// 2 vector(s) of the input, and a block's accumulators are reduced together into one vector of outputs.
+        /// Layer 1, one sample, 512-bit: the outputs are 2 vector(s) kept in registers (2 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward16(ref float p, ref float x, ref float y)
+        private static void Layer1Forward512(ref float k, ref float x, ref float y)
         {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 544);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1568);
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 544);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1568);
+            global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+            global::System.Runtime.Intrinsics.Vector512<float> a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a40 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a41 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a50 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a51 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a60 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a61 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a70 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a71 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
             {
-                ref float wr = ref w;
-                global::System.Runtime.Intrinsics.Vector512<float> a0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, 0);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 0), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 32), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 64), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 96), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 128), xv, a4);
-                    a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 160), xv, a5);
-                    a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 192), xv, a6);
-                    a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 224), xv, a7);
-                    a8 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 256), xv, a8);
-                    a9 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 288), xv, a9);
-                    a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 320), xv, a10);
-                    a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 352), xv, a11);
-                    a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 384), xv, a12);
-                    a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 416), xv, a13);
-                    a14 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 448), xv, a14);
-                    a15 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 480), xv, a15);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, 16);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 16), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 48), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 80), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 112), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 144), xv, a4);
-                    a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 176), xv, a5);
-                    a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 208), xv, a6);
-                    a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 240), xv, a7);
-                    a8 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 272), xv, a8);
-                    a9 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 304), xv, a9);
-                    a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 336), xv, a10);
-                    a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 368), xv, a11);
-                    a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 400), xv, a12);
-                    a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 432), xv, a13);
-                    a14 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 464), xv, a14);
-                    a15 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 496), xv, a15);
-                }
-                var z = global::Compiled.SimdMath.Sum16(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, 0);
-                var o = global::Compiled.SimdMath.Tanh(z);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref y, 0);
+                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 0), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 16), x0, a01);
+                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 32), x1, a10);
+                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 48), x1, a11);
+                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 64), x2, a20);
+                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 80), x2, a21);
+                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 96), x3, a30);
+                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 112), x3, a31);
+                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
+                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 128), x4, a40);
+                a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 144), x4, a41);
+                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
+                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 160), x5, a50);
+                a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 176), x5, a51);
+                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
+                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 192), x6, a60);
+                a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 208), x6, a61);
+                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
+                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 224), x7, a70);
+                a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 240), x7, a71);
             }
             {
-                ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 512);
-                global::System.Runtime.Intrinsics.Vector512<float> a0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 256), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 272), x0, a01);
+                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 9));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 288), x1, a10);
+                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 304), x1, a11);
+                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 10));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 320), x2, a20);
+                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 336), x2, a21);
+                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 11));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 352), x3, a30);
+                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 368), x3, a31);
+                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 12));
+                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 384), x4, a40);
+                a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 400), x4, a41);
+                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 13));
+                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 416), x5, a50);
+                a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 432), x5, a51);
+                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 14));
+                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 448), x6, a60);
+                a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 464), x6, a61);
+                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 15));
+                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 480), x7, a70);
+                a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 496), x7, a71);
+            }
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 512), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 528), x0, a01);
+                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 17));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 544), x1, a10);
+                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 560), x1, a11);
+                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 18));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 576), x2, a20);
+                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 592), x2, a21);
+                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 19));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 608), x3, a30);
+                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 624), x3, a31);
+                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 20));
+                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 640), x4, a40);
+                a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 656), x4, a41);
+                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 21));
+                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 672), x5, a50);
+                a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 688), x5, a51);
+                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 22));
+                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 704), x6, a60);
+                a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 720), x6, a61);
+                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 23));
+                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 736), x7, a70);
+                a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 752), x7, a71);
+            }
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 24));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 768), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 784), x0, a01);
+                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 25));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 800), x1, a10);
+                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 816), x1, a11);
+                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 26));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 832), x2, a20);
+                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 848), x2, a21);
+                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 27));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 864), x3, a30);
+                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 880), x3, a31);
+                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 28));
+                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 896), x4, a40);
+                a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 912), x4, a41);
+                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 29));
+                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 928), x5, a50);
+                a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 944), x5, a51);
+                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 30));
+                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 960), x6, a60);
+                a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 976), x6, a61);
+                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 31));
+                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 992), x7, a70);
+                a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1008), x7, a71);
+            }
+            var o0 = global::Compiled.SimdMath.Tanh((((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70))));
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o0, ref y, 0);
+            var o1 = global::Compiled.SimdMath.Tanh((((a01 + a11) + (a21 + a31)) + ((a41 + a51) + (a61 + a71))));
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o1, ref y, 16);
+        }
+
+        /// <summary>
+        /// Layer 1, <paramref name="count"/> samples, 512-bit: register tiles of 8 sample(s) x 32 outputs
+        /// (16 accumulators); for each input, 2 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
+        /// </summary>
+        private static void Layer1ForwardBatch512(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 544);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1568);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 8 <= n; s += 8)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 32);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 32);
                 {
-                    var xv = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, 0);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 0), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 32), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 64), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 96), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 128), xv, a4);
-                    a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 160), xv, a5);
-                    a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 192), xv, a6);
-                    a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 224), xv, a7);
-                    a8 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 256), xv, a8);
-                    a9 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 288), xv, a9);
-                    a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 320), xv, a10);
-                    a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 352), xv, a11);
-                    a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 384), xv, a12);
-                    a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 416), xv, a13);
-                    a14 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 448), xv, a14);
-                    a15 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 480), xv, a15);
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1, a40 = b0, a41 = b1, a50 = b0, a51 = b1, a60 = b0, a61 = b1, a70 = b0, a71 = b1;
+                    for (nuint i = 0; i < 32; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 32));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 64));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 96));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
+                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 128));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                        a41 = global::Compiled.SimdMath.MultiplyAdd(w1, x4, a41);
+                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 160));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                        a51 = global::Compiled.SimdMath.MultiplyAdd(w1, x5, a51);
+                        var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 192));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
+                        a61 = global::Compiled.SimdMath.MultiplyAdd(w1, x6, a61);
+                        var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 224));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
+                        a71 = global::Compiled.SimdMath.MultiplyAdd(w1, x7, a71);
+                    }
+                    var y00 = global::Compiled.SimdMath.Tanh(a00);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Tanh(a01);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 16);
+                    var y10 = global::Compiled.SimdMath.Tanh(a10);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 32);
+                    var y11 = global::Compiled.SimdMath.Tanh(a11);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 48);
+                    var y20 = global::Compiled.SimdMath.Tanh(a20);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y20, ref ys, 64);
+                    var y21 = global::Compiled.SimdMath.Tanh(a21);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y21, ref ys, 80);
+                    var y30 = global::Compiled.SimdMath.Tanh(a30);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y30, ref ys, 96);
+                    var y31 = global::Compiled.SimdMath.Tanh(a31);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y31, ref ys, 112);
+                    var y40 = global::Compiled.SimdMath.Tanh(a40);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y40, ref ys, 128);
+                    var y41 = global::Compiled.SimdMath.Tanh(a41);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y41, ref ys, 144);
+                    var y50 = global::Compiled.SimdMath.Tanh(a50);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y50, ref ys, 160);
+                    var y51 = global::Compiled.SimdMath.Tanh(a51);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y51, ref ys, 176);
+                    var y60 = global::Compiled.SimdMath.Tanh(a60);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y60, ref ys, 192);
+                    var y61 = global::Compiled.SimdMath.Tanh(a61);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y61, ref ys, 208);
+                    var y70 = global::Compiled.SimdMath.Tanh(a70);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y70, ref ys, 224);
+                    var y71 = global::Compiled.SimdMath.Tanh(a71);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y71, ref ys, 240);
                 }
+            }
+            if (s + 4 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 32);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 32);
                 {
-                    var xv = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, 16);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 16), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 48), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 80), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 112), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 144), xv, a4);
-                    a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 176), xv, a5);
-                    a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 208), xv, a6);
-                    a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 240), xv, a7);
-                    a8 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 272), xv, a8);
-                    a9 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 304), xv, a9);
-                    a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 336), xv, a10);
-                    a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 368), xv, a11);
-                    a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 400), xv, a12);
-                    a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 432), xv, a13);
-                    a14 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 464), xv, a14);
-                    a15 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 496), xv, a15);
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
+                    for (nuint i = 0; i < 32; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 32));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 64));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 96));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
+                    }
+                    var y00 = global::Compiled.SimdMath.Tanh(a00);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Tanh(a01);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 16);
+                    var y10 = global::Compiled.SimdMath.Tanh(a10);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 32);
+                    var y11 = global::Compiled.SimdMath.Tanh(a11);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 48);
+                    var y20 = global::Compiled.SimdMath.Tanh(a20);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y20, ref ys, 64);
+                    var y21 = global::Compiled.SimdMath.Tanh(a21);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y21, ref ys, 80);
+                    var y30 = global::Compiled.SimdMath.Tanh(a30);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y30, ref ys, 96);
+                    var y31 = global::Compiled.SimdMath.Tanh(a31);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y31, ref ys, 112);
                 }
-                var z = global::Compiled.SimdMath.Sum16(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, 16);
-                var o = global::Compiled.SimdMath.Tanh(z);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref y, 16);
+                s += 4;
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 32);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 32);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1;
+                    for (nuint i = 0; i < 32; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 32));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                    }
+                    var y00 = global::Compiled.SimdMath.Tanh(a00);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Tanh(a01);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 16);
+                    var y10 = global::Compiled.SimdMath.Tanh(a10);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 32);
+                    var y11 = global::Compiled.SimdMath.Tanh(a11);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 48);
+                }
+                s += 2;
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 32);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 32);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1;
+                    for (nuint i = 0; i < 32; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                    }
+                    var y00 = global::Compiled.SimdMath.Tanh(a00);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Tanh(a01);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 16);
+                }
             }
         }
 
         /// <summary>
-        /// Layer 1, <paramref name="count"/> samples, 512-bit: register tiles of 4 sample(s) x 4 rows (16 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes outputs to y.
+        /// Layer 1, one sample, 256-bit: the outputs are 4 vector(s) kept in registers (4 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 2 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
         /// </summary>
-        private static void Layer1ForwardBatch16(ref float p, ref float x, ref float y, int count)
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void Layer1Forward256(ref float k, ref float x, ref float y)
         {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 544);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1568);
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 544);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1568);
+            global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8), a02 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 16), a03 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 24);
+            global::System.Runtime.Intrinsics.Vector256<float> a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            for (nuint i = 0; i < 32; i += 2)
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 8), x0, a01);
+                a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 16), x0, a02);
+                a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 24), x0, a03);
+                var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 1));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 32), x1, a10);
+                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 40), x1, a11);
+                a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 48), x1, a12);
+                a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 56), x1, a13);
+            }
+            var o0 = global::Compiled.SimdMath.Tanh((a00 + a10));
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o0, ref y, 0);
+            var o1 = global::Compiled.SimdMath.Tanh((a01 + a11));
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o1, ref y, 8);
+            var o2 = global::Compiled.SimdMath.Tanh((a02 + a12));
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o2, ref y, 16);
+            var o3 = global::Compiled.SimdMath.Tanh((a03 + a13));
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o3, ref y, 24);
+        }
+
+        /// <summary>
+        /// Layer 1, <paramref name="count"/> samples, 256-bit: register tiles of 2 sample(s) x 32 outputs
+        /// (8 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
+        /// </summary>
+        private static void Layer1ForwardBatch256(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 544);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1568);
             nuint n = (nuint)count;
             nuint s = 0;
-            for (; s + 4 <= n; s += 4)
+            for (; s + 2 <= n; s += 2)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 32);
                 ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 32);
-                for (nuint r = 0; r < 32; r += 4)
                 {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 32);
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a22 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a23 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a32 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a33 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+                    var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 16);
+                    var b3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 32; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 32);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 64);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 96);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16);
+                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 24);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
                         a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
                         a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
                         a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 32);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 32));
                         a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
                         a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
                         a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
                         a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 64);
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
-                        a22 = global::Compiled.SimdMath.MultiplyAdd(w2, x2, a22);
-                        a23 = global::Compiled.SimdMath.MultiplyAdd(w3, x2, a23);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 96);
-                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
-                        a32 = global::Compiled.SimdMath.MultiplyAdd(w2, x3, a32);
-                        a33 = global::Compiled.SimdMath.MultiplyAdd(w3, x3, a33);
                     }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 16);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 48);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 80);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 112);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 16);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 48);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 80);
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
-                        a22 = global::Compiled.SimdMath.MultiplyAdd(w2, x2, a22);
-                        a23 = global::Compiled.SimdMath.MultiplyAdd(w3, x2, a23);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 112);
-                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
-                        a32 = global::Compiled.SimdMath.MultiplyAdd(w2, x3, a32);
-                        a33 = global::Compiled.SimdMath.MultiplyAdd(w3, x3, a33);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r)));
-                    var yv = global::Compiled.SimdMath.Tanh(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, r);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y1, ref ys, r + 32);
-                    var y2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y2, ref ys, r + 64);
-                    var y3 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetUpper(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y3, ref ys, r + 96);
+                    var y00 = global::Compiled.SimdMath.Tanh(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Tanh(a01);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 8);
+                    var y02 = global::Compiled.SimdMath.Tanh(a02);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 16);
+                    var y03 = global::Compiled.SimdMath.Tanh(a03);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 24);
+                    var y10 = global::Compiled.SimdMath.Tanh(a10);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y10, ref ys, 32);
+                    var y11 = global::Compiled.SimdMath.Tanh(a11);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y11, ref ys, 40);
+                    var y12 = global::Compiled.SimdMath.Tanh(a12);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y12, ref ys, 48);
+                    var y13 = global::Compiled.SimdMath.Tanh(a13);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y13, ref ys, 56);
                 }
             }
             for (; s < n; s++)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 32);
                 ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 32);
-                for (nuint r = 0; r < 32; r += 4)
                 {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 32);
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+                    var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 16);
+                    var b3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 32; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 32);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 64);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 96);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16);
+                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 24);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
                         a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
                         a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
                         a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
                     }
+                    var y00 = global::Compiled.SimdMath.Tanh(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Tanh(a01);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 8);
+                    var y02 = global::Compiled.SimdMath.Tanh(a02);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 16);
+                    var y03 = global::Compiled.SimdMath.Tanh(a03);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 24);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 1, one sample, 128-bit: the outputs are 8 vector(s) kept in registers (8 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 1 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void Layer1Forward128(ref float k, ref float x, ref float y)
+        {
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 544);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1568);
+            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8), a03 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12), a04 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16), a05 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 20), a06 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 24), a07 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 28);
+            for (nuint i = 0; i < 32; i++)
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 4), x0, a01);
+                a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 8), x0, a02);
+                a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 12), x0, a03);
+                a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 16), x0, a04);
+                a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 20), x0, a05);
+                a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 24), x0, a06);
+                a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 28), x0, a07);
+            }
+            var o0 = global::Compiled.SimdMath.Tanh(a00);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
+            var o1 = global::Compiled.SimdMath.Tanh(a01);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o1, ref y, 4);
+            var o2 = global::Compiled.SimdMath.Tanh(a02);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o2, ref y, 8);
+            var o3 = global::Compiled.SimdMath.Tanh(a03);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o3, ref y, 12);
+            var o4 = global::Compiled.SimdMath.Tanh(a04);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o4, ref y, 16);
+            var o5 = global::Compiled.SimdMath.Tanh(a05);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o5, ref y, 20);
+            var o6 = global::Compiled.SimdMath.Tanh(a06);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o6, ref y, 24);
+            var o7 = global::Compiled.SimdMath.Tanh(a07);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o7, ref y, 28);
+        }
+
+        /// <summary>
+        /// Layer 1, <paramref name="count"/> samples, 128-bit: register tiles of 2 sample(s) x 16 outputs
+        /// (8 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
+        /// </summary>
+        private static void Layer1ForwardBatch128(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 544);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1568);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 2 <= n; s += 2)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 32);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 32);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 32; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 16);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 48);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 80);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 112);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 16);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 32));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Tanh(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Tanh(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 4);
+                    var y02 = global::Compiled.SimdMath.Tanh(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 8);
+                    var y03 = global::Compiled.SimdMath.Tanh(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 12);
+                    var y10 = global::Compiled.SimdMath.Tanh(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 32);
+                    var y11 = global::Compiled.SimdMath.Tanh(a11);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 36);
+                    var y12 = global::Compiled.SimdMath.Tanh(a12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 40);
+                    var y13 = global::Compiled.SimdMath.Tanh(a13);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 44);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 20);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 24);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 32; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32 + 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 32));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Tanh(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 16);
+                    var y01 = global::Compiled.SimdMath.Tanh(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 20);
+                    var y02 = global::Compiled.SimdMath.Tanh(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 24);
+                    var y03 = global::Compiled.SimdMath.Tanh(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 28);
+                    var y10 = global::Compiled.SimdMath.Tanh(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 48);
+                    var y11 = global::Compiled.SimdMath.Tanh(a11);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 52);
+                    var y12 = global::Compiled.SimdMath.Tanh(a12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 56);
+                    var y13 = global::Compiled.SimdMath.Tanh(a13);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 60);
+                }
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 32);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 32);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 32; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
                         a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
                         a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
                         a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
                     }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, a02, a03, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r)));
-                    var yv = global::Compiled.SimdMath.Tanh(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, r);
+                    var y00 = global::Compiled.SimdMath.Tanh(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Tanh(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 4);
+                    var y02 = global::Compiled.SimdMath.Tanh(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 8);
+                    var y03 = global::Compiled.SimdMath.Tanh(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 12);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 20);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 24);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 32; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32 + 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Tanh(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 16);
+                    var y01 = global::Compiled.SimdMath.Tanh(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 20);
+                    var y02 = global::Compiled.SimdMath.Tanh(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 24);
+                    var y03 = global::Compiled.SimdMath.Tanh(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 28);
                 }
             }
         }
@@ -1317,219 +1972,6 @@ namespace Demo
         }
 
         /// <summary>
-        /// Layer 1, one sample, 256-bit: 4 block(s) of 8 rows; each row keeps one accumulator over
-        /// 4 vector(s) of the input, and a block's accumulators are reduced together into one vector of outputs.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward8(ref float p, ref float x, ref float y)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 544);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1568);
-            for (nuint r = 0; r < 32; r += 8)
-            {
-                ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 32);
-                global::System.Runtime.Intrinsics.Vector256<float> a0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 0);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 32), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 64), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 96), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 128), xv, a4);
-                    a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 160), xv, a5);
-                    a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 192), xv, a6);
-                    a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 224), xv, a7);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 8);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 8), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 40), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 72), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 104), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 136), xv, a4);
-                    a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 168), xv, a5);
-                    a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 200), xv, a6);
-                    a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 232), xv, a7);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 16);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 16), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 48), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 80), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 112), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 144), xv, a4);
-                    a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 176), xv, a5);
-                    a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 208), xv, a6);
-                    a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 240), xv, a7);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 24);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 24), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 56), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 88), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 120), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 152), xv, a4);
-                    a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 184), xv, a5);
-                    a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 216), xv, a6);
-                    a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 248), xv, a7);
-                }
-                var z = global::Compiled.SimdMath.Sum8(a0, a1, a2, a3, a4, a5, a6, a7) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, r);
-                var o = global::Compiled.SimdMath.Tanh(z);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref y, r);
-            }
-        }
-
-        /// <summary>
-        /// Layer 1, <paramref name="count"/> samples, 256-bit: register tiles of 2 sample(s) x 4 rows (8 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes outputs to y.
-        /// </summary>
-        private static void Layer1ForwardBatch8(ref float p, ref float x, ref float y, int count)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 544);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1568);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s + 2 <= n; s += 2)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 32);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 32);
-                for (nuint r = 0; r < 32; r += 4)
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 32);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 32);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 64);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 96);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 32);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 8);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 40);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 72);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 104);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 8);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 40);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 16);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 48);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 80);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 112);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 16);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 48);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 24);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 56);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 88);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 120);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 24);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 56);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, a10, a11, a12, a13) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r));
-                    var yv = global::Compiled.SimdMath.Tanh(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, r);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y1, ref ys, r + 32);
-                }
-            }
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 32);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 32);
-                for (nuint r = 0; r < 32; r += 4)
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 32);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 32);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 64);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 96);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 8);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 40);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 72);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 104);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 8);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 16);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 48);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 80);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 112);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 16);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 24);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 56);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 88);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 120);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 24);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r));
-                    var yv = global::Compiled.SimdMath.Tanh(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, r);
-                }
-            }
-        }
-
-        /// <summary>
         /// Layer 1 backward over <paramref name="count"/> samples, 256-bit: given dz = dL/d(pre-activation) [count, 32],
         /// adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients and writes dL/dx = dz W [count, 32].
         /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
@@ -1634,71 +2076,6 @@ namespace Demo
                     }
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a00, ref dx, t * 32 + c);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a01, ref dx, t * 32 + c + 8);
-                }
-            }
-        }
-
-        /// <summary>
-        /// Layer 1, one sample, 128-bit: 8 block(s) of 4 rows; each row keeps one accumulator over
-        /// 8 vector(s) of the input, and a block's accumulators are reduced together into one vector of outputs.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward4(ref float p, ref float x, ref float y)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 544);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1568);
-            for (nuint r = 0; r < 32; r += 4)
-            {
-                ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 32);
-                global::System.Runtime.Intrinsics.Vector128<float> a0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                for (nuint i = 0; i < 32; i += 4)
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, i);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 32), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 64), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 96), xv, a3);
-                }
-                var z = global::Compiled.SimdMath.Sum4(a0, a1, a2, a3) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r);
-                var o = global::Compiled.SimdMath.Tanh(z);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref y, r);
-            }
-        }
-
-        /// <summary>
-        /// Layer 1, <paramref name="count"/> samples, 128-bit: register tiles of 1 sample(s) x 4 rows (4 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes outputs to y.
-        /// </summary>
-        private static void Layer1ForwardBatch4(ref float p, ref float x, ref float y, int count)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 544);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1568);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 32);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 32);
-                for (nuint r = 0; r < 32; r += 4)
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 32);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    for (nuint i = 0; i < 32; i += 4)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 32);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 64);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 96);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum4(a00, a01, a02, a03) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r);
-                    var yv = global::Compiled.SimdMath.Tanh(zv);
-                    var y0 = yv;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, r);
                 }
             }
         }
@@ -1876,151 +2253,451 @@ namespace Demo
         }
 
         /// <summary>
-        /// Layer 2, one sample, 512-bit: 0 block(s) of 16 rows plus one block of 4; each row keeps one accumulator over
-        /// 2 vector(s) of the input, and a block's accumulators are reduced together into one vector of outputs.
+        /// Layer 2, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer2Forward16(ref float p, ref float x, ref float y)
+        private static void Layer2Forward512(ref float k, ref float x, ref float y)
         {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1728);
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1600);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 2112);
+            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+            global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a30 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a40 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a50 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a60 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a70 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
             {
-                ref float wr = ref w;
-                global::System.Runtime.Intrinsics.Vector512<float> a0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, 0);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 0), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 32), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 64), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 96), xv, a3);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, 16);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 16), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 48), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 80), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 112), xv, a3);
-                }
-                var z = global::Compiled.SimdMath.Sum16(a0, a1, a2, a3, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, 0);
-                var o = z;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(o)), ref y, 0);
+                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
+                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
+                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
+                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 48), x3, a30);
+                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
+                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 64), x4, a40);
+                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
+                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 80), x5, a50);
+                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
+                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 96), x6, a60);
+                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
+                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 112), x7, a70);
             }
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 128), x0, a00);
+                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 9));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 144), x1, a10);
+                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 10));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 160), x2, a20);
+                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 11));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 176), x3, a30);
+                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 12));
+                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 192), x4, a40);
+                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 13));
+                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 208), x5, a50);
+                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 14));
+                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 224), x6, a60);
+                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 15));
+                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 240), x7, a70);
+            }
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 256), x0, a00);
+                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 17));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 272), x1, a10);
+                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 18));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 288), x2, a20);
+                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 19));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 304), x3, a30);
+                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 20));
+                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 320), x4, a40);
+                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 21));
+                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 336), x5, a50);
+                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 22));
+                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 352), x6, a60);
+                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 23));
+                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 368), x7, a70);
+            }
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 24));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 384), x0, a00);
+                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 25));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 400), x1, a10);
+                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 26));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 416), x2, a20);
+                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 27));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 432), x3, a30);
+                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 28));
+                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 448), x4, a40);
+                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 29));
+                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 464), x5, a50);
+                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 30));
+                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 480), x6, a60);
+                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 31));
+                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 496), x7, a70);
+            }
+            var o0 = (((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70)));
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
         }
 
         /// <summary>
-        /// Layer 2, <paramref name="count"/> samples, 512-bit: register tiles of 4 sample(s) x 4 rows (16 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes outputs to y.
+        /// Layer 2, <paramref name="count"/> samples, 128-bit: register tiles of 8 sample(s) x 4 outputs
+        /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
-        private static void Layer2ForwardBatch16(ref float p, ref float x, ref float y, int count)
+        private static void Layer2ForwardBatch512(ref float k, ref float x, ref float y, int count)
         {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1728);
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1600);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 2112);
             nuint n = (nuint)count;
             nuint s = 0;
-            for (; s + 4 <= n; s += 4)
+            for (; s + 8 <= n; s += 8)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 32);
                 ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4);
                 {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a22 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a23 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a32 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a33 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0, a70 = b0;
+                    for (nuint i = 0; i < 32; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 32);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 64);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 96);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 32);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 32));
                         a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 64);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 64));
                         a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
-                        a22 = global::Compiled.SimdMath.MultiplyAdd(w2, x2, a22);
-                        a23 = global::Compiled.SimdMath.MultiplyAdd(w3, x2, a23);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 96);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 96));
                         a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
-                        a32 = global::Compiled.SimdMath.MultiplyAdd(w2, x3, a32);
-                        a33 = global::Compiled.SimdMath.MultiplyAdd(w3, x3, a33);
+                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 128));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 160));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 192));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 224));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
                     }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 16);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 48);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 80);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 112);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 16);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 48);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 80);
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
-                        a22 = global::Compiled.SimdMath.MultiplyAdd(w2, x2, a22);
-                        a23 = global::Compiled.SimdMath.MultiplyAdd(w3, x2, a23);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 112);
-                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
-                        a32 = global::Compiled.SimdMath.MultiplyAdd(w2, x3, a32);
-                        a33 = global::Compiled.SimdMath.MultiplyAdd(w3, x3, a33);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0)));
-                    var yv = zv;
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 0);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y1, ref ys, 4);
-                    var y2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y2, ref ys, 8);
-                    var y3 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetUpper(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y3, ref ys, 12);
+                    var y00 = a00;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y10 = a10;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 4);
+                    var y20 = a20;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y20, ref ys, 8);
+                    var y30 = a30;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y30, ref ys, 12);
+                    var y40 = a40;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y40, ref ys, 16);
+                    var y50 = a50;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y50, ref ys, 20);
+                    var y60 = a60;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y60, ref ys, 24);
+                    var y70 = a70;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y70, ref ys, 28);
                 }
+            }
+            if (s + 4 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 32);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0;
+                    for (nuint i = 0; i < 32; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 32));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 64));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 96));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                    }
+                    var y00 = a00;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y10 = a10;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 4);
+                    var y20 = a20;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y20, ref ys, 8);
+                    var y30 = a30;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y30, ref ys, 12);
+                }
+                s += 4;
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 32);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0;
+                    for (nuint i = 0; i < 32; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 32));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                    }
+                    var y00 = a00;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y10 = a10;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 4);
+                }
+                s += 2;
             }
             for (; s < n; s++)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 32);
                 ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4);
                 {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0;
+                    for (nuint i = 0; i < 32; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 32);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 64);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 96);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
                     }
+                    var y00 = a00;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 2, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void Layer2Forward256(ref float k, ref float x, ref float y)
+        {
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1600);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 2112);
+            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+            global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a30 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a40 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a50 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a60 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a70 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
+                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
+                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
+                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 48), x3, a30);
+                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
+                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 64), x4, a40);
+                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
+                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 80), x5, a50);
+                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
+                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 96), x6, a60);
+                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
+                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 112), x7, a70);
+            }
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 128), x0, a00);
+                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 9));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 144), x1, a10);
+                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 10));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 160), x2, a20);
+                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 11));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 176), x3, a30);
+                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 12));
+                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 192), x4, a40);
+                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 13));
+                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 208), x5, a50);
+                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 14));
+                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 224), x6, a60);
+                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 15));
+                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 240), x7, a70);
+            }
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 256), x0, a00);
+                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 17));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 272), x1, a10);
+                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 18));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 288), x2, a20);
+                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 19));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 304), x3, a30);
+                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 20));
+                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 320), x4, a40);
+                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 21));
+                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 336), x5, a50);
+                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 22));
+                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 352), x6, a60);
+                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 23));
+                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 368), x7, a70);
+            }
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 24));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 384), x0, a00);
+                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 25));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 400), x1, a10);
+                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 26));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 416), x2, a20);
+                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 27));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 432), x3, a30);
+                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 28));
+                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 448), x4, a40);
+                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 29));
+                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 464), x5, a50);
+                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 30));
+                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 480), x6, a60);
+                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 31));
+                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 496), x7, a70);
+            }
+            var o0 = (((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70)));
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
+        }
+
+        /// <summary>
+        /// Layer 2, <paramref name="count"/> samples, 128-bit: register tiles of 8 sample(s) x 4 outputs
+        /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
+        /// </summary>
+        private static void Layer2ForwardBatch256(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1600);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 2112);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 8 <= n; s += 8)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 32);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0, a70 = b0;
+                    for (nuint i = 0; i < 32; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 16);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 48);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 80);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 112);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 16);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 32));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 64));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 96));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 128));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 160));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 192));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 224));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
                     }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, a02, a03, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0)));
-                    var yv = zv;
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 0);
+                    var y00 = a00;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y10 = a10;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 4);
+                    var y20 = a20;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y20, ref ys, 8);
+                    var y30 = a30;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y30, ref ys, 12);
+                    var y40 = a40;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y40, ref ys, 16);
+                    var y50 = a50;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y50, ref ys, 20);
+                    var y60 = a60;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y60, ref ys, 24);
+                    var y70 = a70;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y70, ref ys, 28);
+                }
+            }
+            if (s + 4 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 32);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0;
+                    for (nuint i = 0; i < 32; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 32));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 64));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 96));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                    }
+                    var y00 = a00;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y10 = a10;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 4);
+                    var y20 = a20;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y20, ref ys, 8);
+                    var y30 = a30;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y30, ref ys, 12);
+                }
+                s += 4;
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 32);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0;
+                    for (nuint i = 0; i < 32; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 32));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                    }
+                    var y00 = a00;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y10 = a10;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 4);
+                }
+                s += 2;
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 32);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0;
+                    for (nuint i = 0; i < 32; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                    }
+                    var y00 = a00;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
                 }
             }
         }
@@ -2131,200 +2808,6 @@ namespace Demo
         }
 
         /// <summary>
-        /// Layer 2, one sample, 256-bit: 0 block(s) of 8 rows plus one block of 4; each row keeps one accumulator over
-        /// 4 vector(s) of the input, and a block's accumulators are reduced together into one vector of outputs.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer2Forward8(ref float p, ref float x, ref float y)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1728);
-            {
-                ref float wr = ref w;
-                global::System.Runtime.Intrinsics.Vector256<float> a0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 0);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 32), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 64), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 96), xv, a3);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 8);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 8), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 40), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 72), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 104), xv, a3);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 16);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 16), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 48), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 80), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 112), xv, a3);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 24);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 24), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 56), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 88), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 120), xv, a3);
-                }
-                var z = global::Compiled.SimdMath.Sum8(a0, a1, a2, a3, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, 0);
-                var o = z;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(o), ref y, 0);
-            }
-        }
-
-        /// <summary>
-        /// Layer 2, <paramref name="count"/> samples, 256-bit: register tiles of 2 sample(s) x 4 rows (8 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes outputs to y.
-        /// </summary>
-        private static void Layer2ForwardBatch8(ref float p, ref float x, ref float y, int count)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1728);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s + 2 <= n; s += 2)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 32);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4);
-                {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 32);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 64);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 96);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 32);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 8);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 40);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 72);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 104);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 8);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 40);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 16);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 48);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 80);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 112);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 16);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 48);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 24);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 56);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 88);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 120);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 24);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 56);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, a10, a11, a12, a13) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0));
-                    var yv = zv;
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 0);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y1, ref ys, 4);
-                }
-            }
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 32);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4);
-                {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 32);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 64);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 96);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 8);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 40);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 72);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 104);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 8);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 16);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 48);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 80);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 112);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 16);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 24);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 56);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 88);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 120);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 24);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0));
-                    var yv = zv;
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 0);
-                }
-            }
-        }
-
-        /// <summary>
         /// Layer 2 backward over <paramref name="count"/> samples, 256-bit: given dz = dL/d(pre-activation) [count, 4],
         /// adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients and writes dL/dx = dz W [count, 32].
         /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
@@ -2428,69 +2911,6 @@ namespace Demo
                     }
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a00, ref dx, t * 32 + c);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a01, ref dx, t * 32 + c + 8);
-                }
-            }
-        }
-
-        /// <summary>
-        /// Layer 2, one sample, 128-bit: 1 block(s) of 4 rows; each row keeps one accumulator over
-        /// 8 vector(s) of the input, and a block's accumulators are reduced together into one vector of outputs.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer2Forward4(ref float p, ref float x, ref float y)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1728);
-            {
-                ref float wr = ref w;
-                global::System.Runtime.Intrinsics.Vector128<float> a0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                for (nuint i = 0; i < 32; i += 4)
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, i);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 32), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 64), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 96), xv, a3);
-                }
-                var z = global::Compiled.SimdMath.Sum4(a0, a1, a2, a3) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0);
-                var o = z;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref y, 0);
-            }
-        }
-
-        /// <summary>
-        /// Layer 2, <paramref name="count"/> samples, 128-bit: register tiles of 1 sample(s) x 4 rows (4 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes outputs to y.
-        /// </summary>
-        private static void Layer2ForwardBatch4(ref float p, ref float x, ref float y, int count)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1728);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 32);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4);
-                {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    for (nuint i = 0; i < 32; i += 4)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 32);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 64);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 96);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum4(a00, a01, a02, a03) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0);
-                    var yv = zv;
-                    var y0 = yv;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 0);
                 }
             }
         }

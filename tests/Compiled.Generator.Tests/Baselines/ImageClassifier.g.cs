@@ -65,6 +65,7 @@ namespace Demo
         // The parameter and gradient arrays carry 16 floats of padding so that a vector load of a tensor's last
         // elements never leaves the array; the spans handed out stop at ParameterCount.
         private const int PaddedLength = ParameterCount + 16;
+        private const int PackedLength = 1520; // the forward kernels' copy of the weights, each transposed to [in, out]
         private const int TrainChunk = 64;
         private const int WorkspaceLength = 5312;
         private const int ForwardChunk = 64;
@@ -79,8 +80,9 @@ namespace Demo
             new global::Compiled.ParameterTensor("2.bias", 800, 3),
         });
 
-        private readonly float[] _compiledParameters = new float[PaddedLength];
-        private readonly float[] _compiledGradients = new float[PaddedLength];
+        private readonly global::Compiled.NetworkStorage _compiledStorage; // parameters and their packed copy, shared with workers
+        private readonly float[] _compiledParameters;
+        private readonly float[] _compiledGradients;
         private float[]? _compiledWorkspace;
 
         /// <summary>
@@ -89,18 +91,37 @@ namespace Demo
         /// </summary>
         public ImageClassifier()
         {
+            _compiledStorage = new global::Compiled.NetworkStorage(PaddedLength, PackedLength);
+            _compiledParameters = _compiledStorage.Parameters;
+            _compiledGradients = new float[PaddedLength];
             InitializeParameters(DefaultSeed);
         }
 
-        private ImageClassifier(float[] sharedParameters, bool worker)
+        private ImageClassifier(global::Compiled.NetworkStorage sharedStorage)
         {
-            _compiledParameters = sharedParameters;
+            _compiledStorage = sharedStorage;
+            _compiledParameters = sharedStorage.Parameters;
+            _compiledGradients = new float[PaddedLength];
         }
 
         /// <summary>
-        /// All parameters in one flat buffer, in PyTorch state_dict order (see <see cref="ParameterTensors"/>).
+        /// All parameters in one flat buffer, in PyTorch state_dict order (see <see cref="ParameterTensors"/>). Writes go straight to the
+        /// network. The forward passes read a packed copy of the weights, which is rebuilt after every access to this property; if you
+        /// keep the span across a forward pass and write through it afterwards, call <see cref="ParametersChanged"/> before the next one.
         /// </summary>
-        public global::System.Span<float> Parameters => new global::System.Span<float>(_compiledParameters, 0, ParameterCount);
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _compiledStorage.MarkChanged();
+                return new global::System.Span<float>(_compiledParameters, 0, ParameterCount);
+            }
+        }
+
+        /// <summary>
+        /// Tells the network that its parameters were written through a span obtained before the last forward pass, so the next one repacks them.
+        /// </summary>
+        public void ParametersChanged() => _compiledStorage.MarkChanged();
 
         /// <summary>
         /// The accumulated gradient of the loss with respect to each parameter, laid out as <see cref="Parameters"/>.
@@ -142,7 +163,27 @@ namespace Demo
         /// gradients and training workspace, for data-parallel training on another thread.
         /// </summary>
         /// <returns>The worker.</returns>
-        public ImageClassifier CreateWorker() => new ImageClassifier(_compiledParameters, worker: true);
+        public ImageClassifier CreateWorker() => new ImageClassifier(_compiledStorage);
+
+        /// <summary>
+        /// Rebuilds the packed copy of the weights that the forward kernels read, from the parameters. Called by the forward passes
+        /// when the parameters may have changed; the lock keeps concurrent callers from packing at the same time.
+        /// </summary>
+        private void PackWeights()
+        {
+            lock (_compiledStorage.PackLock)
+            {
+                if (!_compiledStorage.IsStale) return;
+                int version = _compiledStorage.Version;
+                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
+                ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
+                global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 0), 20, 36, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 0), 32); // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1): weight as [36, 32]
+                global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 720), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1152), 20);
+                global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 740), 3, 20, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1184), 16); // layer 2: Dense 20 -> 3, Softmax: weight as [20, 16]
+                global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 800), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1504), 3);
+                _compiledStorage.MarkPacked(version);
+            }
+        }
 
         /// <summary>
         /// Runs the network on one sample. Allocates nothing; safe to call from several threads at once.
@@ -154,25 +195,26 @@ namespace Demo
         {
             if (input.Length != InputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(input), InputSize, input.Length);
             if (output.Length != OutputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(output), OutputSize, output.Length);
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
+            if (_compiledStorage.IsStale) PackWeights();
+            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
             global::System.Span<float> scratch = stackalloc float[20]; // hidden activations: 1 buffer(s) of 20
             ref float h0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                Layer1Forward16(ref p, ref x, ref h0); // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
-                Layer2Forward16(ref p, ref h0, ref y); // layer 2: Dense 20 -> 3, Softmax
+                Layer1Forward512(ref k, ref x, ref h0); // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
+                Layer2Forward512(ref k, ref h0, ref y); // layer 2: Dense 20 -> 3, Softmax
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer1Forward8(ref p, ref x, ref h0); // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
-                Layer2Forward8(ref p, ref h0, ref y); // layer 2: Dense 20 -> 3, Softmax
+                Layer1Forward256(ref k, ref x, ref h0); // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
+                Layer2Forward256(ref k, ref h0, ref y); // layer 2: Dense 20 -> 3, Softmax
             }
             else
             {
-                Layer1Forward4(ref p, ref x, ref h0); // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
-                Layer2Forward4(ref p, ref h0, ref y); // layer 2: Dense 20 -> 3, Softmax
+                Layer1Forward128(ref k, ref x, ref h0); // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
+                Layer2Forward256(ref k, ref h0, ref y); // layer 2: Dense 20 -> 3, Softmax
             }
         }
 
@@ -190,7 +232,8 @@ namespace Demo
             if (batchSize <= 0) global::Compiled.GeneratedCodeSupport.ThrowBatchSize(batchSize);
             if (inputs.Length != (long)batchSize * InputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);
             if (outputs.Length != (long)batchSize * OutputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
+            if (_compiledStorage.IsStale) PackWeights();
+            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
             ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float y0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
             global::System.Span<float> scratch = stackalloc float[1280]; // hidden activations of 64 samples: 1 buffer(s) of [64, 20]
@@ -202,18 +245,18 @@ namespace Demo
                 ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, (nint)start * OutputSize);
                 if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
                 {
-                    Layer1ForwardBatch16(ref p, ref x, ref h0, count); // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
-                    Layer2ForwardBatch16(ref p, ref h0, ref y, count); // layer 2: Dense 20 -> 3, Softmax
+                    Layer1ForwardBatch512(ref k, ref x, ref h0, count); // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
+                    Layer2ForwardBatch512(ref k, ref h0, ref y, count); // layer 2: Dense 20 -> 3, Softmax
                 }
                 else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
-                    Layer1ForwardBatch8(ref p, ref x, ref h0, count); // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
-                    Layer2ForwardBatch8(ref p, ref h0, ref y, count); // layer 2: Dense 20 -> 3, Softmax
+                    Layer1ForwardBatch256(ref k, ref x, ref h0, count); // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
+                    Layer2ForwardBatch256(ref k, ref h0, ref y, count); // layer 2: Dense 20 -> 3, Softmax
                 }
                 else
                 {
-                    Layer1ForwardBatch4(ref p, ref x, ref h0, count); // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
-                    Layer2ForwardBatch4(ref p, ref h0, ref y, count); // layer 2: Dense 20 -> 3, Softmax
+                    Layer1ForwardBatch128(ref k, ref x, ref h0, count); // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
+                    Layer2ForwardBatch256(ref k, ref h0, ref y, count); // layer 2: Dense 20 -> 3, Softmax
                 }
             }
         }
@@ -320,22 +363,23 @@ namespace Demo
         /// </summary>
         private void TrainForward(ref float x, int count)
         {
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
+            if (_compiledStorage.IsStale) PackWeights();
+            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
             ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace ??= new float[WorkspaceLength]);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                Layer1TrainForward16(ref p, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 1280), ref ws, count); // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
-                Layer2Logits16(ref p, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2560), count); // layer 2: Dense 20 -> 3, Softmax: logits only, the loss applies the activation
+                Layer1TrainForward512(ref k, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 1280), ref ws, count); // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
+                Layer2Logits512(ref k, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2560), count); // layer 2: Dense 20 -> 3, Softmax: logits only, the loss applies the activation
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer1TrainForward8(ref p, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 1280), ref ws, count); // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
-                Layer2Logits8(ref p, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2560), count); // layer 2: Dense 20 -> 3, Softmax: logits only, the loss applies the activation
+                Layer1TrainForward256(ref k, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 1280), ref ws, count); // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
+                Layer2Logits256(ref k, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2560), count); // layer 2: Dense 20 -> 3, Softmax: logits only, the loss applies the activation
             }
             else
             {
-                Layer1TrainForward4(ref p, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 1280), ref ws, count); // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
-                Layer2Logits4(ref p, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2560), count); // layer 2: Dense 20 -> 3, Softmax: logits only, the loss applies the activation
+                Layer1TrainForward128(ref k, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 1280), ref ws, count); // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
+                Layer2Logits256(ref k, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2560), count); // layer 2: Dense 20 -> 3, Softmax: logits only, the loss applies the activation
             }
         }
 
@@ -407,379 +451,713 @@ namespace Demo
         // ------------------------------------------------------------------ layer kernels
 
         /// <summary>
-        /// Layer 1, one sample, 512-bit: 1 block(s) of 16 rows plus one block of 4; each row keeps one accumulator over
-        /// 2 vector(s) of the input and a masked tail of 4, and a block's accumulators are reduced together into one vector of outputs.
+        /// Layer 1, one sample, 512-bit: the outputs are 2 vector(s) kept in registers (2 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward16(ref float p, ref float x, ref float y)
+        private static void Layer1Forward512(ref float k, ref float x, ref float y)
         {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 720);
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1152);
+            global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+            global::System.Runtime.Intrinsics.Vector512<float> a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a40 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a41 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a50 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a51 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a60 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a61 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a70 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a71 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
             {
-                ref float wr = ref w;
-                global::System.Runtime.Intrinsics.Vector512<float> a0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a8 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a9 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, 0);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 0), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 36), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 72), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 108), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 144), xv, a4);
-                    a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 180), xv, a5);
-                    a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 216), xv, a6);
-                    a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 252), xv, a7);
-                    a8 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 288), xv, a8);
-                    a9 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 324), xv, a9);
-                    a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 360), xv, a10);
-                    a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 396), xv, a11);
-                    a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 432), xv, a12);
-                    a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 468), xv, a13);
-                    a14 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 504), xv, a14);
-                    a15 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 540), xv, a15);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, 16);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 16), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 52), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 88), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 124), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 160), xv, a4);
-                    a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 196), xv, a5);
-                    a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 232), xv, a6);
-                    a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 268), xv, a7);
-                    a8 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 304), xv, a8);
-                    a9 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 340), xv, a9);
-                    a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 376), xv, a10);
-                    a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 412), xv, a11);
-                    a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 448), xv, a12);
-                    a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 484), xv, a13);
-                    a14 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 520), xv, a14);
-                    a15 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 556), xv, a15);
-                }
-                var xt = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, 20) & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu)); // the last 4 inputs; the other lanes were counted above
-                a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 20), xt, a0);
-                a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 56), xt, a1);
-                a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 92), xt, a2);
-                a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 128), xt, a3);
-                a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 164), xt, a4);
-                a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 200), xt, a5);
-                a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 236), xt, a6);
-                a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 272), xt, a7);
-                a8 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 308), xt, a8);
-                a9 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 344), xt, a9);
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 380), xt, a10);
-                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 416), xt, a11);
-                a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 452), xt, a12);
-                a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 488), xt, a13);
-                a14 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 524), xt, a14);
-                a15 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 560), xt, a15);
-                var z = global::Compiled.SimdMath.Sum16(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, 0);
-                var o = global::Compiled.SimdMath.LeakyRelu(z, 0.1f);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref y, 0);
+                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 0), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 16), x0, a01);
+                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 32), x1, a10);
+                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 48), x1, a11);
+                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 64), x2, a20);
+                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 80), x2, a21);
+                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 96), x3, a30);
+                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 112), x3, a31);
+                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
+                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 128), x4, a40);
+                a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 144), x4, a41);
+                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
+                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 160), x5, a50);
+                a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 176), x5, a51);
+                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
+                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 192), x6, a60);
+                a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 208), x6, a61);
+                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
+                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 224), x7, a70);
+                a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 240), x7, a71);
             }
             {
-                ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 576);
-                global::System.Runtime.Intrinsics.Vector512<float> a0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 256), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 272), x0, a01);
+                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 9));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 288), x1, a10);
+                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 304), x1, a11);
+                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 10));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 320), x2, a20);
+                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 336), x2, a21);
+                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 11));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 352), x3, a30);
+                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 368), x3, a31);
+                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 12));
+                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 384), x4, a40);
+                a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 400), x4, a41);
+                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 13));
+                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 416), x5, a50);
+                a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 432), x5, a51);
+                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 14));
+                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 448), x6, a60);
+                a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 464), x6, a61);
+                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 15));
+                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 480), x7, a70);
+                a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 496), x7, a71);
+            }
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 512), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 528), x0, a01);
+                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 17));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 544), x1, a10);
+                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 560), x1, a11);
+                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 18));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 576), x2, a20);
+                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 592), x2, a21);
+                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 19));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 608), x3, a30);
+                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 624), x3, a31);
+                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 20));
+                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 640), x4, a40);
+                a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 656), x4, a41);
+                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 21));
+                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 672), x5, a50);
+                a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 688), x5, a51);
+                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 22));
+                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 704), x6, a60);
+                a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 720), x6, a61);
+                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 23));
+                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 736), x7, a70);
+                a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 752), x7, a71);
+            }
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 24));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 768), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 784), x0, a01);
+                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 25));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 800), x1, a10);
+                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 816), x1, a11);
+                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 26));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 832), x2, a20);
+                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 848), x2, a21);
+                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 27));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 864), x3, a30);
+                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 880), x3, a31);
+                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 28));
+                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 896), x4, a40);
+                a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 912), x4, a41);
+                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 29));
+                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 928), x5, a50);
+                a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 944), x5, a51);
+                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 30));
+                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 960), x6, a60);
+                a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 976), x6, a61);
+                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 31));
+                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 992), x7, a70);
+                a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1008), x7, a71);
+            }
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 32));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1024), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1040), x0, a01);
+                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 33));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1056), x1, a10);
+                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1072), x1, a11);
+                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 34));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1088), x2, a20);
+                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1104), x2, a21);
+                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 35));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1120), x3, a30);
+                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1136), x3, a31);
+            }
+            var o0 = global::Compiled.SimdMath.LeakyRelu((((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70))), 0.1f);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o0, ref y, 0);
+            var o1 = global::Compiled.SimdMath.LeakyRelu((((a01 + a11) + (a21 + a31)) + ((a41 + a51) + (a61 + a71))), 0.1f);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(o1)), ref y, 16);
+        }
+
+        /// <summary>
+        /// Layer 1, <paramref name="count"/> samples, 512-bit: register tiles of 8 sample(s) x 32 outputs
+        /// (16 accumulators); for each input, 2 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
+        /// </summary>
+        private static void Layer1ForwardBatch512(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1152);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 8 <= n; s += 8)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 36);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 20);
                 {
-                    var xv = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, 0);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 0), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 36), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 72), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 108), xv, a3);
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1, a40 = b0, a41 = b1, a50 = b0, a51 = b1, a60 = b0, a61 = b1, a70 = b0, a71 = b1;
+                    for (nuint i = 0; i < 36; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 36));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 72));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 108));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
+                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 144));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                        a41 = global::Compiled.SimdMath.MultiplyAdd(w1, x4, a41);
+                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 180));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                        a51 = global::Compiled.SimdMath.MultiplyAdd(w1, x5, a51);
+                        var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 216));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
+                        a61 = global::Compiled.SimdMath.MultiplyAdd(w1, x6, a61);
+                        var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 252));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
+                        a71 = global::Compiled.SimdMath.MultiplyAdd(w1, x7, a71);
+                    }
+                    var y00 = global::Compiled.SimdMath.LeakyRelu(a00, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.LeakyRelu(a01, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y01)), ref ys, 16);
+                    var y10 = global::Compiled.SimdMath.LeakyRelu(a10, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 20);
+                    var y11 = global::Compiled.SimdMath.LeakyRelu(a11, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y11)), ref ys, 36);
+                    var y20 = global::Compiled.SimdMath.LeakyRelu(a20, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y20, ref ys, 40);
+                    var y21 = global::Compiled.SimdMath.LeakyRelu(a21, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y21)), ref ys, 56);
+                    var y30 = global::Compiled.SimdMath.LeakyRelu(a30, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y30, ref ys, 60);
+                    var y31 = global::Compiled.SimdMath.LeakyRelu(a31, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y31)), ref ys, 76);
+                    var y40 = global::Compiled.SimdMath.LeakyRelu(a40, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y40, ref ys, 80);
+                    var y41 = global::Compiled.SimdMath.LeakyRelu(a41, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y41)), ref ys, 96);
+                    var y50 = global::Compiled.SimdMath.LeakyRelu(a50, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y50, ref ys, 100);
+                    var y51 = global::Compiled.SimdMath.LeakyRelu(a51, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y51)), ref ys, 116);
+                    var y60 = global::Compiled.SimdMath.LeakyRelu(a60, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y60, ref ys, 120);
+                    var y61 = global::Compiled.SimdMath.LeakyRelu(a61, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y61)), ref ys, 136);
+                    var y70 = global::Compiled.SimdMath.LeakyRelu(a70, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y70, ref ys, 140);
+                    var y71 = global::Compiled.SimdMath.LeakyRelu(a71, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y71)), ref ys, 156);
                 }
+            }
+            if (s + 4 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 36);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 20);
                 {
-                    var xv = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, 16);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 16), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 52), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 88), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 124), xv, a3);
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
+                    for (nuint i = 0; i < 36; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 36));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 72));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 108));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
+                    }
+                    var y00 = global::Compiled.SimdMath.LeakyRelu(a00, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.LeakyRelu(a01, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y01)), ref ys, 16);
+                    var y10 = global::Compiled.SimdMath.LeakyRelu(a10, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 20);
+                    var y11 = global::Compiled.SimdMath.LeakyRelu(a11, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y11)), ref ys, 36);
+                    var y20 = global::Compiled.SimdMath.LeakyRelu(a20, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y20, ref ys, 40);
+                    var y21 = global::Compiled.SimdMath.LeakyRelu(a21, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y21)), ref ys, 56);
+                    var y30 = global::Compiled.SimdMath.LeakyRelu(a30, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y30, ref ys, 60);
+                    var y31 = global::Compiled.SimdMath.LeakyRelu(a31, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y31)), ref ys, 76);
                 }
-                var xt = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, 20) & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu)); // the last 4 inputs; the other lanes were counted above
-                a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 20), xt, a0);
-                a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 56), xt, a1);
-                a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 92), xt, a2);
-                a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 128), xt, a3);
-                var z = global::Compiled.SimdMath.Sum16(a0, a1, a2, a3, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, 16);
-                var o = global::Compiled.SimdMath.LeakyRelu(z, 0.1f);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(o)), ref y, 16);
+                s += 4;
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 36);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 20);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1;
+                    for (nuint i = 0; i < 36; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 36));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                    }
+                    var y00 = global::Compiled.SimdMath.LeakyRelu(a00, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.LeakyRelu(a01, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y01)), ref ys, 16);
+                    var y10 = global::Compiled.SimdMath.LeakyRelu(a10, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 20);
+                    var y11 = global::Compiled.SimdMath.LeakyRelu(a11, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y11)), ref ys, 36);
+                }
+                s += 2;
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 36);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 20);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1;
+                    for (nuint i = 0; i < 36; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                    }
+                    var y00 = global::Compiled.SimdMath.LeakyRelu(a00, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.LeakyRelu(a01, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y01)), ref ys, 16);
+                }
             }
         }
 
         /// <summary>
-        /// Layer 1, <paramref name="count"/> samples, 512-bit: register tiles of 4 sample(s) x 4 rows (16 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes outputs to y.
+        /// Layer 1, <paramref name="count"/> samples, 512-bit: register tiles of 8 sample(s) x 32 outputs
+        /// (16 accumulators); for each input, 2 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes pre-activations to z and outputs to y.
         /// </summary>
-        private static void Layer1ForwardBatch16(ref float p, ref float x, ref float y, int count)
+        private static void Layer1TrainForward512(ref float k, ref float x, ref float z, ref float y, int count)
         {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 720);
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1152);
             nuint n = (nuint)count;
             nuint s = 0;
-            for (; s + 4 <= n; s += 4)
+            for (; s + 8 <= n; s += 8)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 36);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 20);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 20);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1, a40 = b0, a41 = b1, a50 = b0, a51 = b1, a60 = b0, a61 = b1, a70 = b0, a71 = b1;
+                    for (nuint i = 0; i < 36; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 36));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 72));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 108));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
+                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 144));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                        a41 = global::Compiled.SimdMath.MultiplyAdd(w1, x4, a41);
+                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 180));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                        a51 = global::Compiled.SimdMath.MultiplyAdd(w1, x5, a51);
+                        var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 216));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
+                        a61 = global::Compiled.SimdMath.MultiplyAdd(w1, x6, a61);
+                        var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 252));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
+                        a71 = global::Compiled.SimdMath.MultiplyAdd(w1, x7, a71);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a00, ref zs, 0);
+                    var y00 = global::Compiled.SimdMath.LeakyRelu(a00, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(a01)), ref zs, 16);
+                    var y01 = global::Compiled.SimdMath.LeakyRelu(a01, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y01)), ref ys, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a10, ref zs, 20);
+                    var y10 = global::Compiled.SimdMath.LeakyRelu(a10, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 20);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(a11)), ref zs, 36);
+                    var y11 = global::Compiled.SimdMath.LeakyRelu(a11, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y11)), ref ys, 36);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a20, ref zs, 40);
+                    var y20 = global::Compiled.SimdMath.LeakyRelu(a20, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y20, ref ys, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(a21)), ref zs, 56);
+                    var y21 = global::Compiled.SimdMath.LeakyRelu(a21, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y21)), ref ys, 56);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a30, ref zs, 60);
+                    var y30 = global::Compiled.SimdMath.LeakyRelu(a30, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y30, ref ys, 60);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(a31)), ref zs, 76);
+                    var y31 = global::Compiled.SimdMath.LeakyRelu(a31, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y31)), ref ys, 76);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a40, ref zs, 80);
+                    var y40 = global::Compiled.SimdMath.LeakyRelu(a40, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y40, ref ys, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(a41)), ref zs, 96);
+                    var y41 = global::Compiled.SimdMath.LeakyRelu(a41, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y41)), ref ys, 96);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a50, ref zs, 100);
+                    var y50 = global::Compiled.SimdMath.LeakyRelu(a50, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y50, ref ys, 100);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(a51)), ref zs, 116);
+                    var y51 = global::Compiled.SimdMath.LeakyRelu(a51, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y51)), ref ys, 116);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a60, ref zs, 120);
+                    var y60 = global::Compiled.SimdMath.LeakyRelu(a60, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y60, ref ys, 120);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(a61)), ref zs, 136);
+                    var y61 = global::Compiled.SimdMath.LeakyRelu(a61, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y61)), ref ys, 136);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a70, ref zs, 140);
+                    var y70 = global::Compiled.SimdMath.LeakyRelu(a70, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y70, ref ys, 140);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(a71)), ref zs, 156);
+                    var y71 = global::Compiled.SimdMath.LeakyRelu(a71, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y71)), ref ys, 156);
+                }
+            }
+            if (s + 4 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 36);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 20);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 20);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
+                    for (nuint i = 0; i < 36; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 36));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 72));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 108));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a00, ref zs, 0);
+                    var y00 = global::Compiled.SimdMath.LeakyRelu(a00, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(a01)), ref zs, 16);
+                    var y01 = global::Compiled.SimdMath.LeakyRelu(a01, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y01)), ref ys, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a10, ref zs, 20);
+                    var y10 = global::Compiled.SimdMath.LeakyRelu(a10, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 20);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(a11)), ref zs, 36);
+                    var y11 = global::Compiled.SimdMath.LeakyRelu(a11, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y11)), ref ys, 36);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a20, ref zs, 40);
+                    var y20 = global::Compiled.SimdMath.LeakyRelu(a20, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y20, ref ys, 40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(a21)), ref zs, 56);
+                    var y21 = global::Compiled.SimdMath.LeakyRelu(a21, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y21)), ref ys, 56);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a30, ref zs, 60);
+                    var y30 = global::Compiled.SimdMath.LeakyRelu(a30, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y30, ref ys, 60);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(a31)), ref zs, 76);
+                    var y31 = global::Compiled.SimdMath.LeakyRelu(a31, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y31)), ref ys, 76);
+                }
+                s += 4;
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 36);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 20);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 20);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1;
+                    for (nuint i = 0; i < 36; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 36));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a00, ref zs, 0);
+                    var y00 = global::Compiled.SimdMath.LeakyRelu(a00, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(a01)), ref zs, 16);
+                    var y01 = global::Compiled.SimdMath.LeakyRelu(a01, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y01)), ref ys, 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a10, ref zs, 20);
+                    var y10 = global::Compiled.SimdMath.LeakyRelu(a10, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 20);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(a11)), ref zs, 36);
+                    var y11 = global::Compiled.SimdMath.LeakyRelu(a11, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y11)), ref ys, 36);
+                }
+                s += 2;
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 36);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 20);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 20);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1;
+                    for (nuint i = 0; i < 36; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a00, ref zs, 0);
+                    var y00 = global::Compiled.SimdMath.LeakyRelu(a00, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(a01)), ref zs, 16);
+                    var y01 = global::Compiled.SimdMath.LeakyRelu(a01, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(y01)), ref ys, 16);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 1, one sample, 256-bit: the outputs are 3 vector(s) kept in registers (3 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 2 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void Layer1Forward256(ref float k, ref float x, ref float y)
+        {
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1152);
+            global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8), a02 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 16);
+            global::System.Runtime.Intrinsics.Vector256<float> a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            for (nuint i = 0; i < 36; i += 2)
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 8), x0, a01);
+                a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 16), x0, a02);
+                var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 1));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 32), x1, a10);
+                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 40), x1, a11);
+                a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 48), x1, a12);
+            }
+            var o0 = global::Compiled.SimdMath.LeakyRelu((a00 + a10), 0.1f);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o0, ref y, 0);
+            var o1 = global::Compiled.SimdMath.LeakyRelu((a01 + a11), 0.1f);
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o1, ref y, 8);
+            var o2 = global::Compiled.SimdMath.LeakyRelu((a02 + a12), 0.1f);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(o2), ref y, 16);
+        }
+
+        /// <summary>
+        /// Layer 1, <paramref name="count"/> samples, 256-bit: register tiles of 2 sample(s) x 24 outputs
+        /// (6 accumulators); for each input, 3 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
+        /// </summary>
+        private static void Layer1ForwardBatch256(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1152);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 2 <= n; s += 2)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 36);
                 ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 20);
-                for (nuint r = 0; r < 20; r += 4)
                 {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 36);
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a22 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a23 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a32 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a33 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+                    var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a02 = b2, a10 = b0, a11 = b1, a12 = b2;
+                    for (nuint i = 0; i < 36; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 36);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 72);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 108);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
                         a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
                         a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 36);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 36));
                         a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
                         a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
                         a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 72);
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
-                        a22 = global::Compiled.SimdMath.MultiplyAdd(w2, x2, a22);
-                        a23 = global::Compiled.SimdMath.MultiplyAdd(w3, x2, a23);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 108);
-                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
-                        a32 = global::Compiled.SimdMath.MultiplyAdd(w2, x3, a32);
-                        a33 = global::Compiled.SimdMath.MultiplyAdd(w3, x3, a33);
                     }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 16);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 52);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 88);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 124);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 16);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 52);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 88);
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
-                        a22 = global::Compiled.SimdMath.MultiplyAdd(w2, x2, a22);
-                        a23 = global::Compiled.SimdMath.MultiplyAdd(w3, x2, a23);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 124);
-                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
-                        a32 = global::Compiled.SimdMath.MultiplyAdd(w2, x3, a32);
-                        a33 = global::Compiled.SimdMath.MultiplyAdd(w3, x3, a33);
-                    }
-                    {
-                        // the last 4 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 20);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 56);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 92);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 128);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 20) & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 56) & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 92) & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
-                        a22 = global::Compiled.SimdMath.MultiplyAdd(w2, x2, a22);
-                        a23 = global::Compiled.SimdMath.MultiplyAdd(w3, x2, a23);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 128) & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
-                        a32 = global::Compiled.SimdMath.MultiplyAdd(w2, x3, a32);
-                        a33 = global::Compiled.SimdMath.MultiplyAdd(w3, x3, a33);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r)));
-                    var yv = global::Compiled.SimdMath.LeakyRelu(zv, 0.1f);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, r);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y1, ref ys, r + 20);
-                    var y2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y2, ref ys, r + 40);
-                    var y3 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetUpper(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y3, ref ys, r + 60);
+                    var y00 = global::Compiled.SimdMath.LeakyRelu(a00, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.LeakyRelu(a01, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 8);
+                    var y02 = global::Compiled.SimdMath.LeakyRelu(a02, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y02), ref ys, 16);
+                    var y10 = global::Compiled.SimdMath.LeakyRelu(a10, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y10, ref ys, 20);
+                    var y11 = global::Compiled.SimdMath.LeakyRelu(a11, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y11, ref ys, 28);
+                    var y12 = global::Compiled.SimdMath.LeakyRelu(a12, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y12), ref ys, 36);
                 }
             }
             for (; s < n; s++)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 36);
                 ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 20);
-                for (nuint r = 0; r < 20; r += 4)
                 {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 36);
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+                    var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a02 = b2;
+                    for (nuint i = 0; i < 36; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 36);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 72);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 108);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
                         a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
                         a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
                     }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 16);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 52);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 88);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 124);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 16);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        // the last 4 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 20);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 56);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 92);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 128);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 20) & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, a02, a03, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r)));
-                    var yv = global::Compiled.SimdMath.LeakyRelu(zv, 0.1f);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, r);
+                    var y00 = global::Compiled.SimdMath.LeakyRelu(a00, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.LeakyRelu(a01, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 8);
+                    var y02 = global::Compiled.SimdMath.LeakyRelu(a02, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y02), ref ys, 16);
                 }
             }
         }
 
         /// <summary>
-        /// Layer 1, <paramref name="count"/> samples, 512-bit: register tiles of 4 sample(s) x 4 rows (16 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes pre-activations to z and outputs to y.
+        /// Layer 1, <paramref name="count"/> samples, 256-bit: register tiles of 2 sample(s) x 24 outputs
+        /// (6 accumulators); for each input, 3 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes pre-activations to z and outputs to y.
         /// </summary>
-        private static void Layer1TrainForward16(ref float p, ref float x, ref float z, ref float y, int count)
+        private static void Layer1TrainForward256(ref float k, ref float x, ref float z, ref float y, int count)
         {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 720);
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1152);
             nuint n = (nuint)count;
             nuint s = 0;
-            for (; s + 4 <= n; s += 4)
+            for (; s + 2 <= n; s += 2)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 36);
                 ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 20);
                 ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 20);
-                for (nuint r = 0; r < 20; r += 4)
                 {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 36);
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a22 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a23 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a32 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a33 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+                    var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a02 = b2, a10 = b0, a11 = b1, a12 = b2;
+                    for (nuint i = 0; i < 36; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 36);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 72);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 108);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
                         a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
                         a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 36);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 36));
                         a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
                         a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
                         a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 72);
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
-                        a22 = global::Compiled.SimdMath.MultiplyAdd(w2, x2, a22);
-                        a23 = global::Compiled.SimdMath.MultiplyAdd(w3, x2, a23);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 108);
-                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
-                        a32 = global::Compiled.SimdMath.MultiplyAdd(w2, x3, a32);
-                        a33 = global::Compiled.SimdMath.MultiplyAdd(w3, x3, a33);
                     }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 16);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 52);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 88);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 124);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 16);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 52);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 88);
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
-                        a22 = global::Compiled.SimdMath.MultiplyAdd(w2, x2, a22);
-                        a23 = global::Compiled.SimdMath.MultiplyAdd(w3, x2, a23);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 124);
-                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
-                        a32 = global::Compiled.SimdMath.MultiplyAdd(w2, x3, a32);
-                        a33 = global::Compiled.SimdMath.MultiplyAdd(w3, x3, a33);
-                    }
-                    {
-                        // the last 4 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 20);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 56);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 92);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 128);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 20) & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 56) & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 92) & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
-                        a22 = global::Compiled.SimdMath.MultiplyAdd(w2, x2, a22);
-                        a23 = global::Compiled.SimdMath.MultiplyAdd(w3, x2, a23);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 128) & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
-                        a32 = global::Compiled.SimdMath.MultiplyAdd(w2, x3, a32);
-                        a33 = global::Compiled.SimdMath.MultiplyAdd(w3, x3, a33);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r)));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(zv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0, ref zs, r);
-                    var z1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetLower(zv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z1, ref zs, r + 20);
-                    var z2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(zv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z2, ref zs, r + 40);
-                    var z3 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetUpper(zv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z3, ref zs, r + 60);
-                    var yv = global::Compiled.SimdMath.LeakyRelu(zv, 0.1f);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, r);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y1, ref ys, r + 20);
-                    var y2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y2, ref ys, r + 40);
-                    var y3 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetUpper(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y3, ref ys, r + 60);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a00, ref zs, 0);
+                    var y00 = global::Compiled.SimdMath.LeakyRelu(a00, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a01, ref zs, 8);
+                    var y01 = global::Compiled.SimdMath.LeakyRelu(a01, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a02), ref zs, 16);
+                    var y02 = global::Compiled.SimdMath.LeakyRelu(a02, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y02), ref ys, 16);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a10, ref zs, 20);
+                    var y10 = global::Compiled.SimdMath.LeakyRelu(a10, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y10, ref ys, 20);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a11, ref zs, 28);
+                    var y11 = global::Compiled.SimdMath.LeakyRelu(a11, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y11, ref ys, 28);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a12), ref zs, 36);
+                    var y12 = global::Compiled.SimdMath.LeakyRelu(a12, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y12), ref ys, 36);
                 }
             }
             for (; s < n; s++)
@@ -787,50 +1165,324 @@ namespace Demo
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 36);
                 ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 20);
                 ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 20);
-                for (nuint r = 0; r < 20; r += 4)
                 {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 36);
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+                    var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a02 = b2;
+                    for (nuint i = 0; i < 36; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 36);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 72);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 108);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a00, ref zs, 0);
+                    var y00 = global::Compiled.SimdMath.LeakyRelu(a00, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a01, ref zs, 8);
+                    var y01 = global::Compiled.SimdMath.LeakyRelu(a01, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a02), ref zs, 16);
+                    var y02 = global::Compiled.SimdMath.LeakyRelu(a02, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y02), ref ys, 16);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 1, one sample, 128-bit: the outputs are 5 vector(s) kept in registers (5 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 1 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void Layer1Forward128(ref float k, ref float x, ref float y)
+        {
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1152);
+            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8), a03 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12), a04 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16);
+            for (nuint i = 0; i < 36; i++)
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 4), x0, a01);
+                a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 8), x0, a02);
+                a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 12), x0, a03);
+                a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 16), x0, a04);
+            }
+            var o0 = global::Compiled.SimdMath.LeakyRelu(a00, 0.1f);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
+            var o1 = global::Compiled.SimdMath.LeakyRelu(a01, 0.1f);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o1, ref y, 4);
+            var o2 = global::Compiled.SimdMath.LeakyRelu(a02, 0.1f);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o2, ref y, 8);
+            var o3 = global::Compiled.SimdMath.LeakyRelu(a03, 0.1f);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o3, ref y, 12);
+            var o4 = global::Compiled.SimdMath.LeakyRelu(a04, 0.1f);
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o4, ref y, 16);
+        }
+
+        /// <summary>
+        /// Layer 1, <paramref name="count"/> samples, 128-bit: register tiles of 2 sample(s) x 16 outputs
+        /// (8 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
+        /// </summary>
+        private static void Layer1ForwardBatch128(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1152);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 2 <= n; s += 2)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 36);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 20);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 36; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 36));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.LeakyRelu(a00, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.LeakyRelu(a01, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 4);
+                    var y02 = global::Compiled.SimdMath.LeakyRelu(a02, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 8);
+                    var y03 = global::Compiled.SimdMath.LeakyRelu(a03, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 12);
+                    var y10 = global::Compiled.SimdMath.LeakyRelu(a10, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 20);
+                    var y11 = global::Compiled.SimdMath.LeakyRelu(a11, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 24);
+                    var y12 = global::Compiled.SimdMath.LeakyRelu(a12, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 28);
+                    var y13 = global::Compiled.SimdMath.LeakyRelu(a13, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 32);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0;
+                    for (nuint i = 0; i < 36; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32 + 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 36));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                    }
+                    var y00 = global::Compiled.SimdMath.LeakyRelu(a00, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 16);
+                    var y10 = global::Compiled.SimdMath.LeakyRelu(a10, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 36);
+                }
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 36);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 20);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 36; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
                         a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
                         a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
                         a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
                     }
+                    var y00 = global::Compiled.SimdMath.LeakyRelu(a00, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.LeakyRelu(a01, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 4);
+                    var y02 = global::Compiled.SimdMath.LeakyRelu(a02, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 8);
+                    var y03 = global::Compiled.SimdMath.LeakyRelu(a03, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 12);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0;
+                    for (nuint i = 0; i < 36; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 16);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 52);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 88);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 124);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 16);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32 + 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                    }
+                    var y00 = global::Compiled.SimdMath.LeakyRelu(a00, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 16);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 1, <paramref name="count"/> samples, 128-bit: register tiles of 2 sample(s) x 16 outputs
+        /// (8 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes pre-activations to z and outputs to y.
+        /// </summary>
+        private static void Layer1TrainForward128(ref float k, ref float x, ref float z, ref float y, int count)
+        {
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1152);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 2 <= n; s += 2)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 36);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 20);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 20);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 36; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 36));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a00, ref zs, 0);
+                    var y00 = global::Compiled.SimdMath.LeakyRelu(a00, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a01, ref zs, 4);
+                    var y01 = global::Compiled.SimdMath.LeakyRelu(a01, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 4);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a02, ref zs, 8);
+                    var y02 = global::Compiled.SimdMath.LeakyRelu(a02, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a03, ref zs, 12);
+                    var y03 = global::Compiled.SimdMath.LeakyRelu(a03, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a10, ref zs, 20);
+                    var y10 = global::Compiled.SimdMath.LeakyRelu(a10, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 20);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a11, ref zs, 24);
+                    var y11 = global::Compiled.SimdMath.LeakyRelu(a11, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 24);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a12, ref zs, 28);
+                    var y12 = global::Compiled.SimdMath.LeakyRelu(a12, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 28);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a13, ref zs, 32);
+                    var y13 = global::Compiled.SimdMath.LeakyRelu(a13, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 32);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0;
+                    for (nuint i = 0; i < 36; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32 + 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 36));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                    }
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a00, ref zs, 16);
+                    var y00 = global::Compiled.SimdMath.LeakyRelu(a00, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 16);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a10, ref zs, 36);
+                    var y10 = global::Compiled.SimdMath.LeakyRelu(a10, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 36);
+                }
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 36);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 20);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 20);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 36; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
                         a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
                         a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
                         a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
                     }
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a00, ref zs, 0);
+                    var y00 = global::Compiled.SimdMath.LeakyRelu(a00, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a01, ref zs, 4);
+                    var y01 = global::Compiled.SimdMath.LeakyRelu(a01, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 4);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a02, ref zs, 8);
+                    var y02 = global::Compiled.SimdMath.LeakyRelu(a02, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 8);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a03, ref zs, 12);
+                    var y03 = global::Compiled.SimdMath.LeakyRelu(a03, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 12);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0;
+                    for (nuint i = 0; i < 36; i++)
                     {
-                        // the last 4 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 20);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 56);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 92);
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 128);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 20) & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32 + 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
                     }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, a02, a03, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r)));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(zv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0, ref zs, r);
-                    var yv = global::Compiled.SimdMath.LeakyRelu(zv, 0.1f);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, r);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a00, ref zs, 16);
+                    var y00 = global::Compiled.SimdMath.LeakyRelu(a00, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 16);
                 }
             }
         }
@@ -914,543 +1566,6 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 36 + 56) + a10, ref gw, r * 36 + 56);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 36 + 92) + a20, ref gw, r * 36 + 92);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 36 + 128) + a30, ref gw, r * 36 + 128);
-                }
-            }
-        }
-
-        /// <summary>
-        /// Layer 1, one sample, 256-bit: 2 block(s) of 8 rows plus one block of 4; each row keeps one accumulator over
-        /// 4 vector(s) of the input and a masked tail of 4, and a block's accumulators are reduced together into one vector of outputs.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward8(ref float p, ref float x, ref float y)
-        {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 720);
-            {
-                ref float wr = ref w;
-                global::System.Runtime.Intrinsics.Vector256<float> a0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 0);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 36), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 72), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 108), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 144), xv, a4);
-                    a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 180), xv, a5);
-                    a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 216), xv, a6);
-                    a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 252), xv, a7);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 8);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 8), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 44), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 80), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 116), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 152), xv, a4);
-                    a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 188), xv, a5);
-                    a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 224), xv, a6);
-                    a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 260), xv, a7);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 16);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 16), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 52), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 88), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 124), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 160), xv, a4);
-                    a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 196), xv, a5);
-                    a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 232), xv, a6);
-                    a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 268), xv, a7);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 24);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 24), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 60), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 96), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 132), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 168), xv, a4);
-                    a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 204), xv, a5);
-                    a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 240), xv, a6);
-                    a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 276), xv, a7);
-                }
-                var xt = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 28) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu)); // the last 4 inputs; the other lanes were counted above
-                a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 28), xt, a0);
-                a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 64), xt, a1);
-                a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 100), xt, a2);
-                a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 136), xt, a3);
-                a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 172), xt, a4);
-                a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 208), xt, a5);
-                a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 244), xt, a6);
-                a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 280), xt, a7);
-                var z = global::Compiled.SimdMath.Sum8(a0, a1, a2, a3, a4, a5, a6, a7) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, 0);
-                var o = global::Compiled.SimdMath.LeakyRelu(z, 0.1f);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref y, 0);
-            }
-            {
-                ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 288);
-                global::System.Runtime.Intrinsics.Vector256<float> a0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 0);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 36), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 72), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 108), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 144), xv, a4);
-                    a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 180), xv, a5);
-                    a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 216), xv, a6);
-                    a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 252), xv, a7);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 8);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 8), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 44), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 80), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 116), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 152), xv, a4);
-                    a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 188), xv, a5);
-                    a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 224), xv, a6);
-                    a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 260), xv, a7);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 16);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 16), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 52), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 88), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 124), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 160), xv, a4);
-                    a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 196), xv, a5);
-                    a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 232), xv, a6);
-                    a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 268), xv, a7);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 24);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 24), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 60), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 96), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 132), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 168), xv, a4);
-                    a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 204), xv, a5);
-                    a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 240), xv, a6);
-                    a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 276), xv, a7);
-                }
-                var xt = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 28) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu)); // the last 4 inputs; the other lanes were counted above
-                a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 28), xt, a0);
-                a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 64), xt, a1);
-                a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 100), xt, a2);
-                a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 136), xt, a3);
-                a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 172), xt, a4);
-                a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 208), xt, a5);
-                a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 244), xt, a6);
-                a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 280), xt, a7);
-                var z = global::Compiled.SimdMath.Sum8(a0, a1, a2, a3, a4, a5, a6, a7) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, 8);
-                var o = global::Compiled.SimdMath.LeakyRelu(z, 0.1f);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref y, 8);
-            }
-            {
-                ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 576);
-                global::System.Runtime.Intrinsics.Vector256<float> a0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 0);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 36), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 72), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 108), xv, a3);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 8);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 8), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 44), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 80), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 116), xv, a3);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 16);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 16), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 52), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 88), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 124), xv, a3);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 24);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 24), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 60), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 96), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 132), xv, a3);
-                }
-                var xt = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 28) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu)); // the last 4 inputs; the other lanes were counted above
-                a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 28), xt, a0);
-                a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 64), xt, a1);
-                a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 100), xt, a2);
-                a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 136), xt, a3);
-                var z = global::Compiled.SimdMath.Sum8(a0, a1, a2, a3, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, 16);
-                var o = global::Compiled.SimdMath.LeakyRelu(z, 0.1f);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(o), ref y, 16);
-            }
-        }
-
-        /// <summary>
-        /// Layer 1, <paramref name="count"/> samples, 256-bit: register tiles of 2 sample(s) x 4 rows (8 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes outputs to y.
-        /// </summary>
-        private static void Layer1ForwardBatch8(ref float p, ref float x, ref float y, int count)
-        {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 720);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s + 2 <= n; s += 2)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 36);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 20);
-                for (nuint r = 0; r < 20; r += 4)
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 36);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 36);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 72);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 108);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 36);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 8);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 44);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 80);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 116);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 8);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 44);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 16);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 52);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 88);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 124);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 16);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 52);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 24);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 60);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 96);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 132);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 24);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 60);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    {
-                        // the last 4 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 28);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 64);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 100);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 136);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 28) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 64) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, a10, a11, a12, a13) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r));
-                    var yv = global::Compiled.SimdMath.LeakyRelu(zv, 0.1f);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, r);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y1, ref ys, r + 20);
-                }
-            }
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 36);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 20);
-                for (nuint r = 0; r < 20; r += 4)
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 36);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 36);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 72);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 108);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 8);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 44);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 80);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 116);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 8);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 16);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 52);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 88);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 124);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 16);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 24);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 60);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 96);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 132);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 24);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        // the last 4 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 28);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 64);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 100);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 136);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 28) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r));
-                    var yv = global::Compiled.SimdMath.LeakyRelu(zv, 0.1f);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, r);
-                }
-            }
-        }
-
-        /// <summary>
-        /// Layer 1, <paramref name="count"/> samples, 256-bit: register tiles of 2 sample(s) x 4 rows (8 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes pre-activations to z and outputs to y.
-        /// </summary>
-        private static void Layer1TrainForward8(ref float p, ref float x, ref float z, ref float y, int count)
-        {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 720);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s + 2 <= n; s += 2)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 36);
-                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 20);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 20);
-                for (nuint r = 0; r < 20; r += 4)
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 36);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 36);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 72);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 108);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 36);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 8);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 44);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 80);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 116);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 8);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 44);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 16);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 52);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 88);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 124);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 16);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 52);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 24);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 60);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 96);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 132);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 24);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 60);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    {
-                        // the last 4 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 28);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 64);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 100);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 136);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 28) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 64) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, a10, a11, a12, a13) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(zv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0, ref zs, r);
-                    var z1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(zv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z1, ref zs, r + 20);
-                    var yv = global::Compiled.SimdMath.LeakyRelu(zv, 0.1f);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, r);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y1, ref ys, r + 20);
-                }
-            }
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 36);
-                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 20);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 20);
-                for (nuint r = 0; r < 20; r += 4)
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 36);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 36);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 72);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 108);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 8);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 44);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 80);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 116);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 8);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 16);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 52);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 88);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 124);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 16);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 24);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 60);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 96);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 132);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 24);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        // the last 4 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 28);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 64);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 100);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 136);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 28) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(zv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0, ref zs, r);
-                    var yv = global::Compiled.SimdMath.LeakyRelu(zv, 0.1f);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, r);
                 }
             }
         }
@@ -1540,112 +1655,6 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gw, r * 36 + 64) + a10, ref gw, r * 36 + 64);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gw, r * 36 + 100) + a20, ref gw, r * 36 + 100);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gw, r * 36 + 136) + a30, ref gw, r * 36 + 136);
-                }
-            }
-        }
-
-        /// <summary>
-        /// Layer 1, one sample, 128-bit: 5 block(s) of 4 rows; each row keeps one accumulator over
-        /// 9 vector(s) of the input, and a block's accumulators are reduced together into one vector of outputs.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward4(ref float p, ref float x, ref float y)
-        {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 720);
-            for (nuint r = 0; r < 20; r += 4)
-            {
-                ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 36);
-                global::System.Runtime.Intrinsics.Vector128<float> a0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                for (nuint i = 0; i < 36; i += 4)
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, i);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 36), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 72), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 108), xv, a3);
-                }
-                var z = global::Compiled.SimdMath.Sum4(a0, a1, a2, a3) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r);
-                var o = global::Compiled.SimdMath.LeakyRelu(z, 0.1f);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref y, r);
-            }
-        }
-
-        /// <summary>
-        /// Layer 1, <paramref name="count"/> samples, 128-bit: register tiles of 1 sample(s) x 4 rows (4 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes outputs to y.
-        /// </summary>
-        private static void Layer1ForwardBatch4(ref float p, ref float x, ref float y, int count)
-        {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 720);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 36);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 20);
-                for (nuint r = 0; r < 20; r += 4)
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 36);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    for (nuint i = 0; i < 36; i += 4)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 36);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 72);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 108);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum4(a00, a01, a02, a03) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r);
-                    var yv = global::Compiled.SimdMath.LeakyRelu(zv, 0.1f);
-                    var y0 = yv;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, r);
-                }
-            }
-        }
-
-        /// <summary>
-        /// Layer 1, <paramref name="count"/> samples, 128-bit: register tiles of 1 sample(s) x 4 rows (4 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes pre-activations to z and outputs to y.
-        /// </summary>
-        private static void Layer1TrainForward4(ref float p, ref float x, ref float z, ref float y, int count)
-        {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 720);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 36);
-                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 20);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 20);
-                for (nuint r = 0; r < 20; r += 4)
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, r * 36);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    for (nuint i = 0; i < 36; i += 4)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 36);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 72);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 108);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum4(a00, a01, a02, a03) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, r);
-                    var z0 = zv;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0, ref zs, r);
-                    var yv = global::Compiled.SimdMath.LeakyRelu(zv, 0.1f);
-                    var y0 = yv;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, r);
                 }
             }
         }
@@ -1798,263 +1807,759 @@ namespace Demo
         }
 
         /// <summary>
-        /// Layer 2, one sample, 512-bit: 0 block(s) of 16 rows plus one block of 3; each row keeps one accumulator over
-        /// 1 vector(s) of the input and a masked tail of 4, and a block's accumulators are reduced together into one vector of outputs.
+        /// Layer 2, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer2Forward16(ref float p, ref float x, ref float y)
+        private static void Layer2Forward512(ref float k, ref float x, ref float y)
         {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 740);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 800);
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1184);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1504);
+            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+            global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a30 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a40 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a50 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a60 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a70 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
             {
-                ref float wr = ref w;
-                global::System.Runtime.Intrinsics.Vector512<float> a0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, 0);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 0), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 20), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 40), xv, a2);
-                }
-                var xt = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref x, 4) & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu)); // the last 4 inputs; the other lanes were counted above
-                a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 4), xt, a0);
-                a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 24), xt, a1);
-                a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 44), xt, a2);
-                var z = global::Compiled.SimdMath.Sum16(a0, a1, a2, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, 0);
-                var o = z;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(o)), 0);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(o)), 1);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(o)), 2);
+                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
+                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
+                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
+                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 48), x3, a30);
+                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
+                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 64), x4, a40);
+                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
+                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 80), x5, a50);
+                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
+                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 96), x6, a60);
+                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
+                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 112), x7, a70);
             }
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 128), x0, a00);
+                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 9));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 144), x1, a10);
+                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 10));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 160), x2, a20);
+                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 11));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 176), x3, a30);
+                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 12));
+                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 192), x4, a40);
+                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 13));
+                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 208), x5, a50);
+                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 14));
+                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 224), x6, a60);
+                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 15));
+                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 240), x7, a70);
+            }
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 256), x0, a00);
+                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 17));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 272), x1, a10);
+                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 18));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 288), x2, a20);
+                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 19));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 304), x3, a30);
+            }
+            var o0 = (((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70)));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 0);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 1);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 2);
             global::Compiled.GeneratedCodeSupport.Softmax(ref y, 3);
         }
 
         /// <summary>
-        /// Layer 2, <paramref name="count"/> samples, 512-bit: register tiles of 4 sample(s) x 4 rows (16 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes outputs to y.
+        /// Layer 2, <paramref name="count"/> samples, 128-bit: register tiles of 8 sample(s) x 4 outputs
+        /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
-        private static void Layer2ForwardBatch16(ref float p, ref float x, ref float y, int count)
+        private static void Layer2ForwardBatch512(ref float k, ref float x, ref float y, int count)
         {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 740);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 800);
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1184);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1504);
             nuint n = (nuint)count;
             nuint s = 0;
-            for (; s + 4 <= n; s += 4)
+            for (; s + 8 <= n; s += 8)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
                 ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 3);
                 {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a22 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a32 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0, a70 = b0;
+                    for (nuint i = 0; i < 20; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 20);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 40);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 20);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 20));
                         a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 40);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 40));
                         a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
-                        a22 = global::Compiled.SimdMath.MultiplyAdd(w2, x2, a22);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 60);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 60));
                         a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
-                        a32 = global::Compiled.SimdMath.MultiplyAdd(w2, x3, a32);
+                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 80));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 100));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 120));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 140));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
                     }
-                    {
-                        // the last 4 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 4);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 24);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 44);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 4) & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 24) & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 44) & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
-                        a22 = global::Compiled.SimdMath.MultiplyAdd(w2, x2, a22);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 64) & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
-                        a32 = global::Compiled.SimdMath.MultiplyAdd(w2, x3, a32);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, a02, global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10, a11, a12, global::System.Runtime.Intrinsics.Vector512<float>.Zero, a20, a21, a22, global::System.Runtime.Intrinsics.Vector512<float>.Zero, a30, a31, a32, global::System.Runtime.Intrinsics.Vector512<float>.Zero) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0)));
-                    var yv = zv;
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 2);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y1, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(y1, 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(y1, 2);
-                    var y2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(yv));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 6) = global::System.Runtime.Intrinsics.Vector128.GetElement(y2, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 7) = global::System.Runtime.Intrinsics.Vector128.GetElement(y2, 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(y2, 2);
-                    var y3 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetUpper(yv));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(y3, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 10) = global::System.Runtime.Intrinsics.Vector128.GetElement(y3, 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 11) = global::System.Runtime.Intrinsics.Vector128.GetElement(y3, 2);
+                    var y00 = a00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 2);
+                    var y10 = a10;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 2);
+                    var y20 = a20;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 6) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 7) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 2);
+                    var y30 = a30;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 10) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 11) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 2);
+                    var y40 = a40;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 12) = global::System.Runtime.Intrinsics.Vector128.GetElement(y40, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 13) = global::System.Runtime.Intrinsics.Vector128.GetElement(y40, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 14) = global::System.Runtime.Intrinsics.Vector128.GetElement(y40, 2);
+                    var y50 = a50;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 15) = global::System.Runtime.Intrinsics.Vector128.GetElement(y50, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 16) = global::System.Runtime.Intrinsics.Vector128.GetElement(y50, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 17) = global::System.Runtime.Intrinsics.Vector128.GetElement(y50, 2);
+                    var y60 = a60;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 18) = global::System.Runtime.Intrinsics.Vector128.GetElement(y60, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(y60, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 20) = global::System.Runtime.Intrinsics.Vector128.GetElement(y60, 2);
+                    var y70 = a70;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 21) = global::System.Runtime.Intrinsics.Vector128.GetElement(y70, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 22) = global::System.Runtime.Intrinsics.Vector128.GetElement(y70, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 23) = global::System.Runtime.Intrinsics.Vector128.GetElement(y70, 2);
                 }
+            }
+            if (s + 4 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 3);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0;
+                    for (nuint i = 0; i < 20; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 20));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 40));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 60));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                    }
+                    var y00 = a00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 2);
+                    var y10 = a10;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 2);
+                    var y20 = a20;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 6) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 7) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 2);
+                    var y30 = a30;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 10) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 11) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 2);
+                }
+                s += 4;
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 3);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0;
+                    for (nuint i = 0; i < 20; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 20));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                    }
+                    var y00 = a00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 2);
+                    var y10 = a10;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 2);
+                }
+                s += 2;
             }
             for (; s < n; s++)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
                 ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 3);
                 {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0;
+                    for (nuint i = 0; i < 20; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 20);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 40);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
                     }
-                    {
-                        // the last 4 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 4);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 24);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 44);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 4) & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, a02, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0)));
-                    var yv = zv;
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(yv));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 2);
+                    var y00 = a00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 2);
                 }
             }
-            for (nuint k = 0; k < n; k++) global::Compiled.GeneratedCodeSupport.Softmax(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, k * 3), 3);
+            for (nuint t = 0; t < n; t++) global::Compiled.GeneratedCodeSupport.Softmax(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, t * 3), 3);
         }
 
         /// <summary>
-        /// Layer 2, <paramref name="count"/> samples, 512-bit: register tiles of 4 sample(s) x 4 rows (16 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes pre-activations (logits) to z.
+        /// Layer 2, <paramref name="count"/> samples, 128-bit: register tiles of 8 sample(s) x 4 outputs
+        /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes pre-activations (logits) to z.
         /// </summary>
-        private static void Layer2Logits16(ref float p, ref float x, ref float z, int count)
+        private static void Layer2Logits512(ref float k, ref float x, ref float z, int count)
         {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 740);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 800);
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1184);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1504);
             nuint n = (nuint)count;
             nuint s = 0;
-            for (; s + 4 <= n; s += 4)
+            for (; s + 8 <= n; s += 8)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
                 ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 3);
                 {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a22 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a32 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0, a70 = b0;
+                    for (nuint i = 0; i < 20; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 20);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 40);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 20);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 20));
                         a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 40);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 40));
                         a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
-                        a22 = global::Compiled.SimdMath.MultiplyAdd(w2, x2, a22);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 60);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 60));
                         a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
-                        a32 = global::Compiled.SimdMath.MultiplyAdd(w2, x3, a32);
+                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 80));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 100));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 120));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 140));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
                     }
-                    {
-                        // the last 4 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 4);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 24);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 44);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 4) & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 24) & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 44) & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
-                        a22 = global::Compiled.SimdMath.MultiplyAdd(w2, x2, a22);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 64) & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
-                        a32 = global::Compiled.SimdMath.MultiplyAdd(w2, x3, a32);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, a02, global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10, a11, a12, global::System.Runtime.Intrinsics.Vector512<float>.Zero, a20, a21, a22, global::System.Runtime.Intrinsics.Vector512<float>.Zero, a30, a31, a32, global::System.Runtime.Intrinsics.Vector512<float>.Zero) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0)));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(zv));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 2);
-                    var z1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetLower(zv));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(z1, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(z1, 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(z1, 2);
-                    var z2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(zv));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 6) = global::System.Runtime.Intrinsics.Vector128.GetElement(z2, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 7) = global::System.Runtime.Intrinsics.Vector128.GetElement(z2, 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(z2, 2);
-                    var z3 = global::System.Runtime.Intrinsics.Vector256.GetUpper(global::System.Runtime.Intrinsics.Vector512.GetUpper(zv));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(z3, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 10) = global::System.Runtime.Intrinsics.Vector128.GetElement(z3, 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 11) = global::System.Runtime.Intrinsics.Vector128.GetElement(z3, 2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 6) = global::System.Runtime.Intrinsics.Vector128.GetElement(a20, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 7) = global::System.Runtime.Intrinsics.Vector128.GetElement(a20, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(a20, 2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(a30, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 10) = global::System.Runtime.Intrinsics.Vector128.GetElement(a30, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 11) = global::System.Runtime.Intrinsics.Vector128.GetElement(a30, 2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 12) = global::System.Runtime.Intrinsics.Vector128.GetElement(a40, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 13) = global::System.Runtime.Intrinsics.Vector128.GetElement(a40, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 14) = global::System.Runtime.Intrinsics.Vector128.GetElement(a40, 2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 15) = global::System.Runtime.Intrinsics.Vector128.GetElement(a50, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 16) = global::System.Runtime.Intrinsics.Vector128.GetElement(a50, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 17) = global::System.Runtime.Intrinsics.Vector128.GetElement(a50, 2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 18) = global::System.Runtime.Intrinsics.Vector128.GetElement(a60, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(a60, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 20) = global::System.Runtime.Intrinsics.Vector128.GetElement(a60, 2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 21) = global::System.Runtime.Intrinsics.Vector128.GetElement(a70, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 22) = global::System.Runtime.Intrinsics.Vector128.GetElement(a70, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 23) = global::System.Runtime.Intrinsics.Vector128.GetElement(a70, 2);
                 }
+            }
+            if (s + 4 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 3);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0;
+                    for (nuint i = 0; i < 20; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 20));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 40));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 60));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 6) = global::System.Runtime.Intrinsics.Vector128.GetElement(a20, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 7) = global::System.Runtime.Intrinsics.Vector128.GetElement(a20, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(a20, 2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(a30, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 10) = global::System.Runtime.Intrinsics.Vector128.GetElement(a30, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 11) = global::System.Runtime.Intrinsics.Vector128.GetElement(a30, 2);
+                }
+                s += 4;
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 3);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0;
+                    for (nuint i = 0; i < 20; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 20));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 2);
+                }
+                s += 2;
             }
             for (; s < n; s++)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
                 ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 3);
                 {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0;
+                    for (nuint i = 0; i < 20; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 20);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 40);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
                     }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 2);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 2, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void Layer2Forward256(ref float k, ref float x, ref float y)
+        {
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1184);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1504);
+            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+            global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a30 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a40 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a50 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a60 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a70 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
+                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
+                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
+                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 48), x3, a30);
+                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
+                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 64), x4, a40);
+                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
+                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 80), x5, a50);
+                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
+                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 96), x6, a60);
+                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
+                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 112), x7, a70);
+            }
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 128), x0, a00);
+                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 9));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 144), x1, a10);
+                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 10));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 160), x2, a20);
+                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 11));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 176), x3, a30);
+                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 12));
+                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 192), x4, a40);
+                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 13));
+                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 208), x5, a50);
+                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 14));
+                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 224), x6, a60);
+                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 15));
+                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 240), x7, a70);
+            }
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 256), x0, a00);
+                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 17));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 272), x1, a10);
+                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 18));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 288), x2, a20);
+                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 19));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 304), x3, a30);
+            }
+            var o0 = (((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70)));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 0);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 1);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 2);
+            global::Compiled.GeneratedCodeSupport.Softmax(ref y, 3);
+        }
+
+        /// <summary>
+        /// Layer 2, <paramref name="count"/> samples, 128-bit: register tiles of 8 sample(s) x 4 outputs
+        /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
+        /// </summary>
+        private static void Layer2ForwardBatch256(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1184);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1504);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 8 <= n; s += 8)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 3);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0, a70 = b0;
+                    for (nuint i = 0; i < 20; i++)
                     {
-                        // the last 4 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 4);
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 24);
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wr, 44);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 4) & global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 20));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 40));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 60));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 80));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 100));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 120));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 140));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
                     }
-                    var zv = global::Compiled.SimdMath.Sum16(a00, a01, a02, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero, global::System.Runtime.Intrinsics.Vector512<float>.Zero) + global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0)), global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0)));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(zv));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 2);
+                    var y00 = a00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 2);
+                    var y10 = a10;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 2);
+                    var y20 = a20;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 6) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 7) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 2);
+                    var y30 = a30;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 10) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 11) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 2);
+                    var y40 = a40;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 12) = global::System.Runtime.Intrinsics.Vector128.GetElement(y40, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 13) = global::System.Runtime.Intrinsics.Vector128.GetElement(y40, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 14) = global::System.Runtime.Intrinsics.Vector128.GetElement(y40, 2);
+                    var y50 = a50;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 15) = global::System.Runtime.Intrinsics.Vector128.GetElement(y50, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 16) = global::System.Runtime.Intrinsics.Vector128.GetElement(y50, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 17) = global::System.Runtime.Intrinsics.Vector128.GetElement(y50, 2);
+                    var y60 = a60;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 18) = global::System.Runtime.Intrinsics.Vector128.GetElement(y60, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(y60, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 20) = global::System.Runtime.Intrinsics.Vector128.GetElement(y60, 2);
+                    var y70 = a70;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 21) = global::System.Runtime.Intrinsics.Vector128.GetElement(y70, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 22) = global::System.Runtime.Intrinsics.Vector128.GetElement(y70, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 23) = global::System.Runtime.Intrinsics.Vector128.GetElement(y70, 2);
+                }
+            }
+            if (s + 4 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 3);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0;
+                    for (nuint i = 0; i < 20; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 20));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 40));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 60));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                    }
+                    var y00 = a00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 2);
+                    var y10 = a10;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 2);
+                    var y20 = a20;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 6) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 7) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 2);
+                    var y30 = a30;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 10) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 11) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 2);
+                }
+                s += 4;
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 3);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0;
+                    for (nuint i = 0; i < 20; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 20));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                    }
+                    var y00 = a00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 2);
+                    var y10 = a10;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 2);
+                }
+                s += 2;
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 3);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0;
+                    for (nuint i = 0; i < 20; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                    }
+                    var y00 = a00;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 2);
+                }
+            }
+            for (nuint t = 0; t < n; t++) global::Compiled.GeneratedCodeSupport.Softmax(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, t * 3), 3);
+        }
+
+        /// <summary>
+        /// Layer 2, <paramref name="count"/> samples, 128-bit: register tiles of 8 sample(s) x 4 outputs
+        /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes pre-activations (logits) to z.
+        /// </summary>
+        private static void Layer2Logits256(ref float k, ref float x, ref float z, int count)
+        {
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1184);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1504);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 8 <= n; s += 8)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 3);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0, a70 = b0;
+                    for (nuint i = 0; i < 20; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 20));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 40));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 60));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 80));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 100));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 120));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 140));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 6) = global::System.Runtime.Intrinsics.Vector128.GetElement(a20, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 7) = global::System.Runtime.Intrinsics.Vector128.GetElement(a20, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(a20, 2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(a30, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 10) = global::System.Runtime.Intrinsics.Vector128.GetElement(a30, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 11) = global::System.Runtime.Intrinsics.Vector128.GetElement(a30, 2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 12) = global::System.Runtime.Intrinsics.Vector128.GetElement(a40, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 13) = global::System.Runtime.Intrinsics.Vector128.GetElement(a40, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 14) = global::System.Runtime.Intrinsics.Vector128.GetElement(a40, 2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 15) = global::System.Runtime.Intrinsics.Vector128.GetElement(a50, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 16) = global::System.Runtime.Intrinsics.Vector128.GetElement(a50, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 17) = global::System.Runtime.Intrinsics.Vector128.GetElement(a50, 2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 18) = global::System.Runtime.Intrinsics.Vector128.GetElement(a60, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(a60, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 20) = global::System.Runtime.Intrinsics.Vector128.GetElement(a60, 2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 21) = global::System.Runtime.Intrinsics.Vector128.GetElement(a70, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 22) = global::System.Runtime.Intrinsics.Vector128.GetElement(a70, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 23) = global::System.Runtime.Intrinsics.Vector128.GetElement(a70, 2);
+                }
+            }
+            if (s + 4 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 3);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0;
+                    for (nuint i = 0; i < 20; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 20));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 40));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 60));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 6) = global::System.Runtime.Intrinsics.Vector128.GetElement(a20, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 7) = global::System.Runtime.Intrinsics.Vector128.GetElement(a20, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(a20, 2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(a30, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 10) = global::System.Runtime.Intrinsics.Vector128.GetElement(a30, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 11) = global::System.Runtime.Intrinsics.Vector128.GetElement(a30, 2);
+                }
+                s += 4;
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 3);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0;
+                    for (nuint i = 0; i < 20; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 20));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 2);
+                }
+                s += 2;
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 3);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0;
+                    for (nuint i = 0; i < 20; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 2);
                 }
             }
         }
@@ -2190,270 +2695,6 @@ namespace Demo
                         a00 = global::Compiled.SimdMath.MultiplyAdd(d0, w0, a00);
                     }
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(a00, ref dx, t * 20 + 4);
-                }
-            }
-        }
-
-        /// <summary>
-        /// Layer 2, one sample, 256-bit: 0 block(s) of 8 rows plus one block of 3; each row keeps one accumulator over
-        /// 2 vector(s) of the input and a masked tail of 4, and a block's accumulators are reduced together into one vector of outputs.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer2Forward8(ref float p, ref float x, ref float y)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 740);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 800);
-            {
-                ref float wr = ref w;
-                global::System.Runtime.Intrinsics.Vector256<float> a0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 0);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 20), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 40), xv, a2);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 8);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 8), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 28), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 48), xv, a2);
-                }
-                var xt = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 12) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu)); // the last 4 inputs; the other lanes were counted above
-                a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 12), xt, a0);
-                a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 32), xt, a1);
-                a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 52), xt, a2);
-                var z = global::Compiled.SimdMath.Sum8(a0, a1, a2, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, 0);
-                var o = z;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(o), 0);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(o), 1);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(o), 2);
-            }
-            global::Compiled.GeneratedCodeSupport.Softmax(ref y, 3);
-        }
-
-        /// <summary>
-        /// Layer 2, <paramref name="count"/> samples, 256-bit: register tiles of 2 sample(s) x 4 rows (8 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes outputs to y.
-        /// </summary>
-        private static void Layer2ForwardBatch8(ref float p, ref float x, ref float y, int count)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 740);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 800);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s + 2 <= n; s += 2)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 3);
-                {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 20);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 40);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 20);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 8);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 28);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 48);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 8);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 28);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                    }
-                    {
-                        // the last 4 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 12);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 32);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 52);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 12) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 32) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10, a11, a12, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0));
-                    var yv = zv;
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 2);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(yv);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y1, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(y1, 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(y1, 2);
-                }
-            }
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 3);
-                {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 20);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 40);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 8);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 28);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 48);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 8);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                    }
-                    {
-                        // the last 4 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 12);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 32);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 52);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 12) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0));
-                    var yv = zv;
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 2);
-                }
-            }
-            for (nuint k = 0; k < n; k++) global::Compiled.GeneratedCodeSupport.Softmax(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, k * 3), 3);
-        }
-
-        /// <summary>
-        /// Layer 2, <paramref name="count"/> samples, 256-bit: register tiles of 2 sample(s) x 4 rows (8 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes pre-activations (logits) to z.
-        /// </summary>
-        private static void Layer2Logits8(ref float p, ref float x, ref float z, int count)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 740);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 800);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s + 2 <= n; s += 2)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
-                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 3);
-                {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 20);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 40);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 20);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 8);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 28);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 48);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 8);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 28);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                    }
-                    {
-                        // the last 4 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 12);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 32);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 52);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 12) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 32) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10, a11, a12, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(zv);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 2);
-                    var z1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(zv);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(z1, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(z1, 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(z1, 2);
-                }
-            }
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
-                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 3);
-                {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 20);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 40);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 8);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 28);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 48);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 8);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                    }
-                    {
-                        // the last 4 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 12);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 32);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 52);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 12) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(zv);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 2);
                 }
             }
         }
@@ -2608,108 +2849,6 @@ namespace Demo
                         a00 = global::Compiled.SimdMath.MultiplyAdd(d0, w0, a00);
                     }
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a00, ref dx, t * 20 + 12);
-                }
-            }
-        }
-
-        /// <summary>
-        /// Layer 2, one sample, 128-bit: 0 block(s) of 4 rows plus one block of 3; each row keeps one accumulator over
-        /// 5 vector(s) of the input, and a block's accumulators are reduced together into one vector of outputs.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer2Forward4(ref float p, ref float x, ref float y)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 740);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 800);
-            {
-                ref float wr = ref w;
-                global::System.Runtime.Intrinsics.Vector128<float> a0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                for (nuint i = 0; i < 20; i += 4)
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, i);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 20), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 40), xv, a2);
-                }
-                var z = global::Compiled.SimdMath.Sum4(a0, a1, a2, global::System.Runtime.Intrinsics.Vector128<float>.Zero) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0);
-                var o = z;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(o, 0);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(o, 1);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(o, 2);
-            }
-            global::Compiled.GeneratedCodeSupport.Softmax(ref y, 3);
-        }
-
-        /// <summary>
-        /// Layer 2, <paramref name="count"/> samples, 128-bit: register tiles of 1 sample(s) x 4 rows (4 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes outputs to y.
-        /// </summary>
-        private static void Layer2ForwardBatch4(ref float p, ref float x, ref float y, int count)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 740);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 800);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 3);
-                {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    for (nuint i = 0; i < 20; i += 4)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 20);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 40);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum4(a00, a01, a02, global::System.Runtime.Intrinsics.Vector128<float>.Zero) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0);
-                    var yv = zv;
-                    var y0 = yv;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 2);
-                }
-            }
-            for (nuint k = 0; k < n; k++) global::Compiled.GeneratedCodeSupport.Softmax(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, k * 3), 3);
-        }
-
-        /// <summary>
-        /// Layer 2, <paramref name="count"/> samples, 128-bit: register tiles of 1 sample(s) x 4 rows (4 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes pre-activations (logits) to z.
-        /// </summary>
-        private static void Layer2Logits4(ref float p, ref float x, ref float z, int count)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 740);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 800);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 20);
-                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 3);
-                {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    for (nuint i = 0; i < 20; i += 4)
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 20);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, i + 40);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, i);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum4(a00, a01, a02, global::System.Runtime.Intrinsics.Vector128<float>.Zero) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0);
-                    var z0 = zv;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 2);
                 }
             }
         }

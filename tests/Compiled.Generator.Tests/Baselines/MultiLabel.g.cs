@@ -64,6 +64,7 @@ namespace Demo
         // The parameter and gradient arrays carry 16 floats of padding so that a vector load of a tensor's last
         // elements never leaves the array; the spans handed out stop at ParameterCount.
         private const int PaddedLength = ParameterCount + 16;
+        private const int PackedLength = 336; // the forward kernels' copy of the weights, each transposed to [in, out]
         private const int TrainChunk = 64;
         private const int WorkspaceLength = 2624;
         private const int ForwardChunk = 64;
@@ -78,8 +79,9 @@ namespace Demo
             new global::Compiled.ParameterTensor("1.bias", 144, 5),
         });
 
-        private readonly float[] _compiledParameters = new float[PaddedLength];
-        private readonly float[] _compiledGradients = new float[PaddedLength];
+        private readonly global::Compiled.NetworkStorage _compiledStorage; // parameters and their packed copy, shared with workers
+        private readonly float[] _compiledParameters;
+        private readonly float[] _compiledGradients;
         private float[]? _compiledWorkspace;
 
         /// <summary>
@@ -88,18 +90,37 @@ namespace Demo
         /// </summary>
         public MultiLabel()
         {
+            _compiledStorage = new global::Compiled.NetworkStorage(PaddedLength, PackedLength);
+            _compiledParameters = _compiledStorage.Parameters;
+            _compiledGradients = new float[PaddedLength];
             InitializeParameters(DefaultSeed);
         }
 
-        private MultiLabel(float[] sharedParameters, bool worker)
+        private MultiLabel(global::Compiled.NetworkStorage sharedStorage)
         {
-            _compiledParameters = sharedParameters;
+            _compiledStorage = sharedStorage;
+            _compiledParameters = sharedStorage.Parameters;
+            _compiledGradients = new float[PaddedLength];
         }
 
         /// <summary>
-        /// All parameters in one flat buffer, in PyTorch state_dict order (see <see cref="ParameterTensors"/>).
+        /// All parameters in one flat buffer, in PyTorch state_dict order (see <see cref="ParameterTensors"/>). Writes go straight to the
+        /// network. The forward passes read a packed copy of the weights, which is rebuilt after every access to this property; if you
+        /// keep the span across a forward pass and write through it afterwards, call <see cref="ParametersChanged"/> before the next one.
         /// </summary>
-        public global::System.Span<float> Parameters => new global::System.Span<float>(_compiledParameters, 0, ParameterCount);
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _compiledStorage.MarkChanged();
+                return new global::System.Span<float>(_compiledParameters, 0, ParameterCount);
+            }
+        }
+
+        /// <summary>
+        /// Tells the network that its parameters were written through a span obtained before the last forward pass, so the next one repacks them.
+        /// </summary>
+        public void ParametersChanged() => _compiledStorage.MarkChanged();
 
         /// <summary>
         /// The accumulated gradient of the loss with respect to each parameter, laid out as <see cref="Parameters"/>.
@@ -141,7 +162,27 @@ namespace Demo
         /// gradients and training workspace, for data-parallel training on another thread.
         /// </summary>
         /// <returns>The worker.</returns>
-        public MultiLabel CreateWorker() => new MultiLabel(_compiledParameters, worker: true);
+        public MultiLabel CreateWorker() => new MultiLabel(_compiledStorage);
+
+        /// <summary>
+        /// Rebuilds the packed copy of the weights that the forward kernels read, from the parameters. Called by the forward passes
+        /// when the parameters may have changed; the lock keeps concurrent callers from packing at the same time.
+        /// </summary>
+        private void PackWeights()
+        {
+            lock (_compiledStorage.PackLock)
+            {
+                if (!_compiledStorage.IsStale) return;
+                int version = _compiledStorage.Version;
+                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
+                ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
+                global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 0), 9, 10, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 0), 16); // layer 0: Dense 10 -> 9, GELU: weight as [10, 16]
+                global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 90), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 160), 9);
+                global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 99), 5, 9, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 176), 16); // layer 1: Dense 9 -> 5, Sigmoid: weight as [9, 16]
+                global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 144), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 320), 5);
+                _compiledStorage.MarkPacked(version);
+            }
+        }
 
         /// <summary>
         /// Runs the network on one sample. Allocates nothing; safe to call from several threads at once.
@@ -153,25 +194,26 @@ namespace Demo
         {
             if (input.Length != InputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(input), InputSize, input.Length);
             if (output.Length != OutputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(output), OutputSize, output.Length);
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
+            if (_compiledStorage.IsStale) PackWeights();
+            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
             global::System.Span<float> scratch = stackalloc float[9]; // hidden activations: 1 buffer(s) of 9
             ref float h0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                Layer0Forward8(ref p, ref x, ref h0); // layer 0: Dense 10 -> 9, GELU
-                Layer1Forward8(ref p, ref h0, ref y); // layer 1: Dense 9 -> 5, Sigmoid
+                Layer0Forward512(ref k, ref x, ref h0); // layer 0: Dense 10 -> 9, GELU
+                Layer1Forward512(ref k, ref h0, ref y); // layer 1: Dense 9 -> 5, Sigmoid
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer0Forward8(ref p, ref x, ref h0); // layer 0: Dense 10 -> 9, GELU
-                Layer1Forward8(ref p, ref h0, ref y); // layer 1: Dense 9 -> 5, Sigmoid
+                Layer0Forward256(ref k, ref x, ref h0); // layer 0: Dense 10 -> 9, GELU
+                Layer1Forward256(ref k, ref h0, ref y); // layer 1: Dense 9 -> 5, Sigmoid
             }
             else
             {
-                Layer0Forward4(ref p, ref x, ref h0); // layer 0: Dense 10 -> 9, GELU
-                Layer1Forward4(ref p, ref h0, ref y); // layer 1: Dense 9 -> 5, Sigmoid
+                Layer0Forward128(ref k, ref x, ref h0); // layer 0: Dense 10 -> 9, GELU
+                Layer1Forward128(ref k, ref h0, ref y); // layer 1: Dense 9 -> 5, Sigmoid
             }
         }
 
@@ -189,7 +231,8 @@ namespace Demo
             if (batchSize <= 0) global::Compiled.GeneratedCodeSupport.ThrowBatchSize(batchSize);
             if (inputs.Length != (long)batchSize * InputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);
             if (outputs.Length != (long)batchSize * OutputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
+            if (_compiledStorage.IsStale) PackWeights();
+            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
             ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float y0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
             global::System.Span<float> scratch = stackalloc float[576]; // hidden activations of 64 samples: 1 buffer(s) of [64, 9]
@@ -201,18 +244,18 @@ namespace Demo
                 ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, (nint)start * OutputSize);
                 if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
                 {
-                    Layer0ForwardBatch8(ref p, ref x, ref h0, count); // layer 0: Dense 10 -> 9, GELU
-                    Layer1ForwardBatch8(ref p, ref h0, ref y, count); // layer 1: Dense 9 -> 5, Sigmoid
+                    Layer0ForwardBatch512(ref k, ref x, ref h0, count); // layer 0: Dense 10 -> 9, GELU
+                    Layer1ForwardBatch512(ref k, ref h0, ref y, count); // layer 1: Dense 9 -> 5, Sigmoid
                 }
                 else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
-                    Layer0ForwardBatch8(ref p, ref x, ref h0, count); // layer 0: Dense 10 -> 9, GELU
-                    Layer1ForwardBatch8(ref p, ref h0, ref y, count); // layer 1: Dense 9 -> 5, Sigmoid
+                    Layer0ForwardBatch256(ref k, ref x, ref h0, count); // layer 0: Dense 10 -> 9, GELU
+                    Layer1ForwardBatch256(ref k, ref h0, ref y, count); // layer 1: Dense 9 -> 5, Sigmoid
                 }
                 else
                 {
-                    Layer0ForwardBatch4(ref p, ref x, ref h0, count); // layer 0: Dense 10 -> 9, GELU
-                    Layer1ForwardBatch4(ref p, ref h0, ref y, count); // layer 1: Dense 9 -> 5, Sigmoid
+                    Layer0ForwardBatch128(ref k, ref x, ref h0, count); // layer 0: Dense 10 -> 9, GELU
+                    Layer1ForwardBatch128(ref k, ref h0, ref y, count); // layer 1: Dense 9 -> 5, Sigmoid
                 }
             }
         }
@@ -269,22 +312,23 @@ namespace Demo
         /// </summary>
         private void TrainForward(ref float x, int count)
         {
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
+            if (_compiledStorage.IsStale) PackWeights();
+            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
             ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace ??= new float[WorkspaceLength]);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                Layer0TrainForward8(ref p, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 576), ref ws, count); // layer 0: Dense 10 -> 9, GELU
-                Layer1Logits8(ref p, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 1152), count); // layer 1: Dense 9 -> 5, Sigmoid: logits only, the loss applies the activation
+                Layer0TrainForward512(ref k, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 576), ref ws, count); // layer 0: Dense 10 -> 9, GELU
+                Layer1Logits512(ref k, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 1152), count); // layer 1: Dense 9 -> 5, Sigmoid: logits only, the loss applies the activation
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer0TrainForward8(ref p, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 576), ref ws, count); // layer 0: Dense 10 -> 9, GELU
-                Layer1Logits8(ref p, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 1152), count); // layer 1: Dense 9 -> 5, Sigmoid: logits only, the loss applies the activation
+                Layer0TrainForward256(ref k, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 576), ref ws, count); // layer 0: Dense 10 -> 9, GELU
+                Layer1Logits256(ref k, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 1152), count); // layer 1: Dense 9 -> 5, Sigmoid: logits only, the loss applies the activation
             }
             else
             {
-                Layer0TrainForward4(ref p, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 576), ref ws, count); // layer 0: Dense 10 -> 9, GELU
-                Layer1Logits4(ref p, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 1152), count); // layer 1: Dense 9 -> 5, Sigmoid: logits only, the loss applies the activation
+                Layer0TrainForward128(ref k, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 576), ref ws, count); // layer 0: Dense 10 -> 9, GELU
+                Layer1Logits128(ref k, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 1152), count); // layer 1: Dense 9 -> 5, Sigmoid: logits only, the loss applies the activation
             }
         }
 
@@ -344,64 +388,713 @@ namespace Demo
         // ------------------------------------------------------------------ layer kernels
 
         /// <summary>
-        /// Layer 0, one sample, 256-bit: 1 block(s) of 8 rows plus one block of 1; each row keeps one accumulator over
-        /// 1 vector(s) of the input and a masked tail of 2, and a block's accumulators are reduced together into one vector of outputs.
+        /// Layer 0, one sample, 512-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer0Forward8(ref float p, ref float x, ref float y)
+        private static void Layer0Forward512(ref float k, ref float x, ref float y)
         {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 90);
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 160);
+            global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+            global::System.Runtime.Intrinsics.Vector512<float> a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a40 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a50 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a60 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector512<float> a70 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
             {
-                ref float wr = ref w;
-                global::System.Runtime.Intrinsics.Vector256<float> a0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a5 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a6 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a7 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 0);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 10), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 20), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 30), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 40), xv, a4);
-                    a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 50), xv, a5);
-                    a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 60), xv, a6);
-                    a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 70), xv, a7);
-                }
-                var xt = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 2) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu)); // the last 2 inputs; the other lanes were counted above
-                a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 2), xt, a0);
-                a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 12), xt, a1);
-                a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 22), xt, a2);
-                a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 32), xt, a3);
-                a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 42), xt, a4);
-                a5 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 52), xt, a5);
-                a6 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 62), xt, a6);
-                a7 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 72), xt, a7);
-                var z = global::Compiled.SimdMath.Sum8(a0, a1, a2, a3, a4, a5, a6, a7) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, 0);
-                var o = global::Compiled.SimdMath.Gelu(z);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref y, 0);
+                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 0), x0, a00);
+                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 16), x1, a10);
+                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 32), x2, a20);
+                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 48), x3, a30);
+                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
+                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 64), x4, a40);
+                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
+                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 80), x5, a50);
+                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
+                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 96), x6, a60);
+                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
+                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 112), x7, a70);
             }
             {
-                ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 80);
-                global::System.Runtime.Intrinsics.Vector256<float> a0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 128), x0, a00);
+                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 9));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 144), x1, a10);
+            }
+            var o0 = global::Compiled.SimdMath.Gelu((((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70))));
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(o0), ref y, 0);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(o0)), 0);
+        }
+
+        /// <summary>
+        /// Layer 0, <paramref name="count"/> samples, 512-bit: register tiles of 8 sample(s) x 16 outputs
+        /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
+        /// </summary>
+        private static void Layer0ForwardBatch512(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 160);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 8 <= n; s += 8)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 10);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 9);
                 {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 0);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0), xv, a0);
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0, a70 = b0;
+                    for (nuint i = 0; i < 10; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 10));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 20));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 30));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 40));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 50));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 60));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 70));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
+                    }
+                    var y00 = global::Compiled.SimdMath.Gelu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y00), ref ys, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y00)), 0);
+                    var y10 = global::Compiled.SimdMath.Gelu(a10);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y10), ref ys, 9);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 17) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y10)), 0);
+                    var y20 = global::Compiled.SimdMath.Gelu(a20);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y20), ref ys, 18);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 26) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y20)), 0);
+                    var y30 = global::Compiled.SimdMath.Gelu(a30);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y30), ref ys, 27);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 35) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y30)), 0);
+                    var y40 = global::Compiled.SimdMath.Gelu(a40);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y40), ref ys, 36);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 44) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y40)), 0);
+                    var y50 = global::Compiled.SimdMath.Gelu(a50);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y50), ref ys, 45);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 53) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y50)), 0);
+                    var y60 = global::Compiled.SimdMath.Gelu(a60);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y60), ref ys, 54);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 62) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y60)), 0);
+                    var y70 = global::Compiled.SimdMath.Gelu(a70);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y70), ref ys, 63);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 71) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y70)), 0);
                 }
-                var xt = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 2) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu)); // the last 2 inputs; the other lanes were counted above
-                a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 2), xt, a0);
-                var z = global::Compiled.SimdMath.Sum8(a0, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, 8);
-                var o = global::Compiled.SimdMath.Gelu(z);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(o), 0);
+            }
+            if (s + 4 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 10);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 9);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0;
+                    for (nuint i = 0; i < 10; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 10));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 20));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 30));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                    }
+                    var y00 = global::Compiled.SimdMath.Gelu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y00), ref ys, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y00)), 0);
+                    var y10 = global::Compiled.SimdMath.Gelu(a10);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y10), ref ys, 9);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 17) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y10)), 0);
+                    var y20 = global::Compiled.SimdMath.Gelu(a20);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y20), ref ys, 18);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 26) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y20)), 0);
+                    var y30 = global::Compiled.SimdMath.Gelu(a30);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y30), ref ys, 27);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 35) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y30)), 0);
+                }
+                s += 4;
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 10);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 9);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a10 = b0;
+                    for (nuint i = 0; i < 10; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 10));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                    }
+                    var y00 = global::Compiled.SimdMath.Gelu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y00), ref ys, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y00)), 0);
+                    var y10 = global::Compiled.SimdMath.Gelu(a10);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y10), ref ys, 9);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 17) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y10)), 0);
+                }
+                s += 2;
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 10);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 9);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0;
+                    for (nuint i = 0; i < 10; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                    }
+                    var y00 = global::Compiled.SimdMath.Gelu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y00), ref ys, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y00)), 0);
+                }
             }
         }
 
         /// <summary>
-        /// Layer 0, <paramref name="count"/> samples, 256-bit: register tiles of 2 sample(s) x 4 rows (8 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes outputs to y.
+        /// Layer 0, <paramref name="count"/> samples, 512-bit: register tiles of 8 sample(s) x 16 outputs
+        /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes pre-activations to z and outputs to y.
         /// </summary>
-        private static void Layer0ForwardBatch8(ref float p, ref float x, ref float y, int count)
+        private static void Layer0TrainForward512(ref float k, ref float x, ref float z, ref float y, int count)
         {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 90);
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 160);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 8 <= n; s += 8)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 10);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 9);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 9);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0, a70 = b0;
+                    for (nuint i = 0; i < 10; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 10));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 20));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 30));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 40));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 50));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 60));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 70));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a00), ref zs, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a00)), 0);
+                    var y00 = global::Compiled.SimdMath.Gelu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y00), ref ys, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y00)), 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a10), ref zs, 9);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 17) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a10)), 0);
+                    var y10 = global::Compiled.SimdMath.Gelu(a10);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y10), ref ys, 9);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 17) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y10)), 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a20), ref zs, 18);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 26) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a20)), 0);
+                    var y20 = global::Compiled.SimdMath.Gelu(a20);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y20), ref ys, 18);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 26) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y20)), 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a30), ref zs, 27);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 35) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a30)), 0);
+                    var y30 = global::Compiled.SimdMath.Gelu(a30);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y30), ref ys, 27);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 35) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y30)), 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a40), ref zs, 36);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 44) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a40)), 0);
+                    var y40 = global::Compiled.SimdMath.Gelu(a40);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y40), ref ys, 36);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 44) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y40)), 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a50), ref zs, 45);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 53) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a50)), 0);
+                    var y50 = global::Compiled.SimdMath.Gelu(a50);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y50), ref ys, 45);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 53) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y50)), 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a60), ref zs, 54);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 62) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a60)), 0);
+                    var y60 = global::Compiled.SimdMath.Gelu(a60);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y60), ref ys, 54);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 62) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y60)), 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a70), ref zs, 63);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 71) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a70)), 0);
+                    var y70 = global::Compiled.SimdMath.Gelu(a70);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y70), ref ys, 63);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 71) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y70)), 0);
+                }
+            }
+            if (s + 4 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 10);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 9);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 9);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0;
+                    for (nuint i = 0; i < 10; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 10));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 20));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 30));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a00), ref zs, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a00)), 0);
+                    var y00 = global::Compiled.SimdMath.Gelu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y00), ref ys, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y00)), 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a10), ref zs, 9);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 17) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a10)), 0);
+                    var y10 = global::Compiled.SimdMath.Gelu(a10);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y10), ref ys, 9);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 17) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y10)), 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a20), ref zs, 18);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 26) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a20)), 0);
+                    var y20 = global::Compiled.SimdMath.Gelu(a20);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y20), ref ys, 18);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 26) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y20)), 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a30), ref zs, 27);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 35) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a30)), 0);
+                    var y30 = global::Compiled.SimdMath.Gelu(a30);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y30), ref ys, 27);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 35) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y30)), 0);
+                }
+                s += 4;
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 10);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 9);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 9);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a10 = b0;
+                    for (nuint i = 0; i < 10; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 10));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a00), ref zs, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a00)), 0);
+                    var y00 = global::Compiled.SimdMath.Gelu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y00), ref ys, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y00)), 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a10), ref zs, 9);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 17) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a10)), 0);
+                    var y10 = global::Compiled.SimdMath.Gelu(a10);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y10), ref ys, 9);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 17) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y10)), 0);
+                }
+                s += 2;
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 10);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 9);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 9);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0;
+                    for (nuint i = 0; i < 10; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(a00), ref zs, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(a00)), 0);
+                    var y00 = global::Compiled.SimdMath.Gelu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(y00), ref ys, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(y00)), 0);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 0, one sample, 256-bit: the outputs are 2 vector(s) kept in registers (2 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 4 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void Layer0Forward256(ref float k, ref float x, ref float y)
+        {
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 160);
+            global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+            global::System.Runtime.Intrinsics.Vector256<float> a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector256<float> a20 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector256<float> a30 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 0), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 8), x0, a01);
+                var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 16), x1, a10);
+                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 24), x1, a11);
+                var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 32), x2, a20);
+                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 40), x2, a21);
+                var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 48), x3, a30);
+                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 56), x3, a31);
+            }
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 64), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 72), x0, a01);
+                var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 80), x1, a10);
+                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 88), x1, a11);
+                var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 96), x2, a20);
+                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 104), x2, a21);
+                var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 112), x3, a30);
+                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 120), x3, a31);
+            }
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 128), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 136), x0, a01);
+                var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 9));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 144), x1, a10);
+                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 152), x1, a11);
+            }
+            var o0 = global::Compiled.SimdMath.Gelu(((a00 + a10) + (a20 + a30)));
+            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o0, ref y, 0);
+            var o1 = global::Compiled.SimdMath.Gelu(((a01 + a11) + (a21 + a31)));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(o1), 0);
+        }
+
+        /// <summary>
+        /// Layer 0, <paramref name="count"/> samples, 256-bit: register tiles of 4 sample(s) x 16 outputs
+        /// (8 accumulators); for each input, 2 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
+        /// </summary>
+        private static void Layer0ForwardBatch256(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 160);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 4 <= n; s += 4)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 10);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 9);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
+                    for (nuint i = 0; i < 10; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 10));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 20));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 30));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
+                    }
+                    var y00 = global::Compiled.SimdMath.Gelu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Gelu(a01);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y01), 0);
+                    var y10 = global::Compiled.SimdMath.Gelu(a10);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y10, ref ys, 9);
+                    var y11 = global::Compiled.SimdMath.Gelu(a11);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 17) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y11), 0);
+                    var y20 = global::Compiled.SimdMath.Gelu(a20);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y20, ref ys, 18);
+                    var y21 = global::Compiled.SimdMath.Gelu(a21);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 26) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y21), 0);
+                    var y30 = global::Compiled.SimdMath.Gelu(a30);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y30, ref ys, 27);
+                    var y31 = global::Compiled.SimdMath.Gelu(a31);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 35) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y31), 0);
+                }
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 10);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 9);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1;
+                    for (nuint i = 0; i < 10; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 10));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                    }
+                    var y00 = global::Compiled.SimdMath.Gelu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Gelu(a01);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y01), 0);
+                    var y10 = global::Compiled.SimdMath.Gelu(a10);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y10, ref ys, 9);
+                    var y11 = global::Compiled.SimdMath.Gelu(a11);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 17) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y11), 0);
+                }
+                s += 2;
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 10);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 9);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1;
+                    for (nuint i = 0; i < 10; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                    }
+                    var y00 = global::Compiled.SimdMath.Gelu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Gelu(a01);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y01), 0);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 0, <paramref name="count"/> samples, 256-bit: register tiles of 4 sample(s) x 16 outputs
+        /// (8 accumulators); for each input, 2 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes pre-activations to z and outputs to y.
+        /// </summary>
+        private static void Layer0TrainForward256(ref float k, ref float x, ref float z, ref float y, int count)
+        {
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 160);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 4 <= n; s += 4)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 10);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 9);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 9);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
+                    for (nuint i = 0; i < 10; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 10));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 20));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 30));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a00, ref zs, 0);
+                    var y00 = global::Compiled.SimdMath.Gelu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(a01), 0);
+                    var y01 = global::Compiled.SimdMath.Gelu(a01);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y01), 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a10, ref zs, 9);
+                    var y10 = global::Compiled.SimdMath.Gelu(a10);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y10, ref ys, 9);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 17) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(a11), 0);
+                    var y11 = global::Compiled.SimdMath.Gelu(a11);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 17) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y11), 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a20, ref zs, 18);
+                    var y20 = global::Compiled.SimdMath.Gelu(a20);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y20, ref ys, 18);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 26) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(a21), 0);
+                    var y21 = global::Compiled.SimdMath.Gelu(a21);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 26) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y21), 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a30, ref zs, 27);
+                    var y30 = global::Compiled.SimdMath.Gelu(a30);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y30, ref ys, 27);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 35) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(a31), 0);
+                    var y31 = global::Compiled.SimdMath.Gelu(a31);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 35) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y31), 0);
+                }
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 10);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 9);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 9);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1;
+                    for (nuint i = 0; i < 10; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 10));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a00, ref zs, 0);
+                    var y00 = global::Compiled.SimdMath.Gelu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(a01), 0);
+                    var y01 = global::Compiled.SimdMath.Gelu(a01);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y01), 0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a10, ref zs, 9);
+                    var y10 = global::Compiled.SimdMath.Gelu(a10);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y10, ref ys, 9);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 17) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(a11), 0);
+                    var y11 = global::Compiled.SimdMath.Gelu(a11);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 17) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y11), 0);
+                }
+                s += 2;
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 10);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 9);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 9);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1;
+                    for (nuint i = 0; i < 10; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a00, ref zs, 0);
+                    var y00 = global::Compiled.SimdMath.Gelu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(a01), 0);
+                    var y01 = global::Compiled.SimdMath.Gelu(a01);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y01), 0);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 0, one sample, 128-bit: the outputs are 3 vector(s) kept in registers (3 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 2 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void Layer0Forward128(ref float k, ref float x, ref float y)
+        {
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 160);
+            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8);
+            global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            for (nuint i = 0; i < 10; i += 2)
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 4), x0, a01);
+                a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 8), x0, a02);
+                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 1));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 16), x1, a10);
+                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 20), x1, a11);
+                a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 24), x1, a12);
+            }
+            var o0 = global::Compiled.SimdMath.Gelu((a00 + a10));
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
+            var o1 = global::Compiled.SimdMath.Gelu((a01 + a11));
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o1, ref y, 4);
+            var o2 = global::Compiled.SimdMath.Gelu((a02 + a12));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(o2, 0);
+        }
+
+        /// <summary>
+        /// Layer 0, <paramref name="count"/> samples, 128-bit: register tiles of 2 sample(s) x 12 outputs
+        /// (6 accumulators); for each input, 3 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
+        /// </summary>
+        private static void Layer0ForwardBatch128(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 160);
             nuint n = (nuint)count;
             nuint s = 0;
             for (; s + 2 <= n; s += 2)
@@ -409,115 +1102,37 @@ namespace Demo
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 10);
                 ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 9);
                 {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a10 = b0, a11 = b1, a12 = b2;
+                    for (nuint i = 0; i < 10; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 10);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 20);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 30);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
                         a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
                         a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 10);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 10));
                         a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
                         a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
                         a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
                     }
-                    {
-                        // the last 2 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 2);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 12);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 22);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 32);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 2) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 12) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, a10, a11, a12, a13) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0));
-                    var yv = global::Compiled.SimdMath.Gelu(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 0);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y1, ref ys, 9);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 40);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 10);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 20);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 30);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 10);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    {
-                        // the last 2 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 2);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 12);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 22);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 32);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 2) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 12) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, a10, a11, a12, a13) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4));
-                    var yv = global::Compiled.SimdMath.Gelu(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 4);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y1, ref ys, 13);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 80);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 10);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                    }
-                    {
-                        // the last 2 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 2);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 2) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 12) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8));
-                    var yv = global::Compiled.SimdMath.Gelu(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 0);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(yv);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 17) = global::System.Runtime.Intrinsics.Vector128.GetElement(y1, 0);
+                    var y00 = global::Compiled.SimdMath.Gelu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Gelu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 4);
+                    var y02 = global::Compiled.SimdMath.Gelu(a02);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(y02, 0);
+                    var y10 = global::Compiled.SimdMath.Gelu(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 9);
+                    var y11 = global::Compiled.SimdMath.Gelu(a11);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 13);
+                    var y12 = global::Compiled.SimdMath.Gelu(a12);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 17) = global::System.Runtime.Intrinsics.Vector128.GetElement(y12, 0);
                 }
             }
             for (; s < n; s++)
@@ -525,97 +1140,40 @@ namespace Demo
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 10);
                 ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 9);
                 {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2;
+                    for (nuint i = 0; i < 10; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 10);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 20);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 30);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
                         a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
                         a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
                     }
-                    {
-                        // the last 2 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 2);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 12);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 22);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 32);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 2) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0));
-                    var yv = global::Compiled.SimdMath.Gelu(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 0);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 40);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 10);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 20);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 30);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        // the last 2 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 2);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 12);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 22);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 32);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 2) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4));
-                    var yv = global::Compiled.SimdMath.Gelu(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 4);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 80);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                    }
-                    {
-                        // the last 2 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 2);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 2) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8));
-                    var yv = global::Compiled.SimdMath.Gelu(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 0);
+                    var y00 = global::Compiled.SimdMath.Gelu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Gelu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 4);
+                    var y02 = global::Compiled.SimdMath.Gelu(a02);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(y02, 0);
                 }
             }
         }
 
         /// <summary>
-        /// Layer 0, <paramref name="count"/> samples, 256-bit: register tiles of 2 sample(s) x 4 rows (8 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes pre-activations to z and outputs to y.
+        /// Layer 0, <paramref name="count"/> samples, 128-bit: register tiles of 2 sample(s) x 12 outputs
+        /// (6 accumulators); for each input, 3 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes pre-activations to z and outputs to y.
         /// </summary>
-        private static void Layer0TrainForward8(ref float p, ref float x, ref float z, ref float y, int count)
+        private static void Layer0TrainForward128(ref float k, ref float x, ref float z, ref float y, int count)
         {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 90);
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 160);
             nuint n = (nuint)count;
             nuint s = 0;
             for (; s + 2 <= n; s += 2)
@@ -624,127 +1182,43 @@ namespace Demo
                 ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 9);
                 ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 9);
                 {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a10 = b0, a11 = b1, a12 = b2;
+                    for (nuint i = 0; i < 10; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 10);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 20);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 30);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
                         a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
                         a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 10);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 10));
                         a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
                         a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
                         a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
                     }
-                    {
-                        // the last 2 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 2);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 12);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 22);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 32);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 2) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 12) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, a10, a11, a12, a13) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(zv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0, ref zs, 0);
-                    var z1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(zv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z1, ref zs, 9);
-                    var yv = global::Compiled.SimdMath.Gelu(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 0);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y1, ref ys, 9);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 40);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 10);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 20);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 30);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 10);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    {
-                        // the last 2 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 2);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 12);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 22);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 32);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 2) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 12) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, a10, a11, a12, a13) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(zv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0, ref zs, 4);
-                    var z1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(zv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z1, ref zs, 13);
-                    var yv = global::Compiled.SimdMath.Gelu(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 4);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y1, ref ys, 13);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 80);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 10);
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                    }
-                    {
-                        // the last 2 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 2);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 2) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 12) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(zv);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 0);
-                    var z1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(zv);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 17) = global::System.Runtime.Intrinsics.Vector128.GetElement(z1, 0);
-                    var yv = global::Compiled.SimdMath.Gelu(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 0);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(yv);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 17) = global::System.Runtime.Intrinsics.Vector128.GetElement(y1, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a00, ref zs, 0);
+                    var y00 = global::Compiled.SimdMath.Gelu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a01, ref zs, 4);
+                    var y01 = global::Compiled.SimdMath.Gelu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 4);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(a02, 0);
+                    var y02 = global::Compiled.SimdMath.Gelu(a02);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(y02, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a10, ref zs, 9);
+                    var y10 = global::Compiled.SimdMath.Gelu(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 9);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a11, ref zs, 13);
+                    var y11 = global::Compiled.SimdMath.Gelu(a11);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 13);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 17) = global::System.Runtime.Intrinsics.Vector128.GetElement(a12, 0);
+                    var y12 = global::Compiled.SimdMath.Gelu(a12);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 17) = global::System.Runtime.Intrinsics.Vector128.GetElement(y12, 0);
                 }
             }
             for (; s < n; s++)
@@ -753,91 +1227,30 @@ namespace Demo
                 ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 9);
                 ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 9);
                 {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2;
+                    for (nuint i = 0; i < 10; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 10);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 20);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 30);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
                         a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
                         a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
                     }
-                    {
-                        // the last 2 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 2);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 12);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 22);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 32);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 2) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(zv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0, ref zs, 0);
-                    var yv = global::Compiled.SimdMath.Gelu(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 0);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 40);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 10);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 20);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 30);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        // the last 2 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 2);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 12);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 22);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 32);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 2) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(zv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0, ref zs, 4);
-                    var yv = global::Compiled.SimdMath.Gelu(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 4);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 80);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                    }
-                    {
-                        // the last 2 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 2);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 2) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(zv);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 0);
-                    var yv = global::Compiled.SimdMath.Gelu(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a00, ref zs, 0);
+                    var y00 = global::Compiled.SimdMath.Gelu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a01, ref zs, 4);
+                    var y01 = global::Compiled.SimdMath.Gelu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 4);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(a02, 0);
+                    var y02 = global::Compiled.SimdMath.Gelu(a02);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(y02, 0);
                 }
             }
         }
@@ -936,343 +1349,6 @@ namespace Demo
                         a00 = global::Compiled.SimdMath.MultiplyAdd(d0, x0, a00);
                     }
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gw, 82) + a00, ref gw, 82);
-                }
-            }
-        }
-
-        /// <summary>
-        /// Layer 0, one sample, 128-bit: 2 block(s) of 4 rows plus one block of 1; each row keeps one accumulator over
-        /// 2 vector(s) of the input and a masked tail of 2, and a block's accumulators are reduced together into one vector of outputs.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer0Forward4(ref float p, ref float x, ref float y)
-        {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 90);
-            {
-                ref float wr = ref w;
-                global::System.Runtime.Intrinsics.Vector128<float> a0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 0);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 0), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 10), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 20), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 30), xv, a3);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 4);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 4), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 14), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 24), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 34), xv, a3);
-                }
-                var xt = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 6) & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu)); // the last 2 inputs; the other lanes were counted above
-                a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 6), xt, a0);
-                a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 16), xt, a1);
-                a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 26), xt, a2);
-                a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 36), xt, a3);
-                var z = global::Compiled.SimdMath.Sum4(a0, a1, a2, a3) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0);
-                var o = global::Compiled.SimdMath.Gelu(z);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref y, 0);
-            }
-            {
-                ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 40);
-                global::System.Runtime.Intrinsics.Vector128<float> a0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 0);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 0), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 10), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 20), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 30), xv, a3);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 4);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 4), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 14), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 24), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 34), xv, a3);
-                }
-                var xt = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 6) & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu)); // the last 2 inputs; the other lanes were counted above
-                a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 6), xt, a0);
-                a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 16), xt, a1);
-                a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 26), xt, a2);
-                a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 36), xt, a3);
-                var z = global::Compiled.SimdMath.Sum4(a0, a1, a2, a3) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4);
-                var o = global::Compiled.SimdMath.Gelu(z);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref y, 4);
-            }
-            {
-                ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 80);
-                global::System.Runtime.Intrinsics.Vector128<float> a0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 0);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 0), xv, a0);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 4);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 4), xv, a0);
-                }
-                var xt = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 6) & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu)); // the last 2 inputs; the other lanes were counted above
-                a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 6), xt, a0);
-                var z = global::Compiled.SimdMath.Sum4(a0, global::System.Runtime.Intrinsics.Vector128<float>.Zero, global::System.Runtime.Intrinsics.Vector128<float>.Zero, global::System.Runtime.Intrinsics.Vector128<float>.Zero) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8);
-                var o = global::Compiled.SimdMath.Gelu(z);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(o, 0);
-            }
-        }
-
-        /// <summary>
-        /// Layer 0, <paramref name="count"/> samples, 128-bit: register tiles of 1 sample(s) x 4 rows (4 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes outputs to y.
-        /// </summary>
-        private static void Layer0ForwardBatch4(ref float p, ref float x, ref float y, int count)
-        {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 90);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 10);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 9);
-                {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 10);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 20);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 30);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 4);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 14);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 24);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 34);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 4);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        // the last 2 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 6);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 16);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 26);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 36);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 6) & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum4(a00, a01, a02, a03) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0);
-                    var yv = global::Compiled.SimdMath.Gelu(zv);
-                    var y0 = yv;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 0);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 40);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 10);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 20);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 30);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 4);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 14);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 24);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 34);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 4);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        // the last 2 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 6);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 16);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 26);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 36);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 6) & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum4(a00, a01, a02, a03) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4);
-                    var yv = global::Compiled.SimdMath.Gelu(zv);
-                    var y0 = yv;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 4);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 80);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 4);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 4);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                    }
-                    {
-                        // the last 2 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 6);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 6) & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum4(a00, global::System.Runtime.Intrinsics.Vector128<float>.Zero, global::System.Runtime.Intrinsics.Vector128<float>.Zero, global::System.Runtime.Intrinsics.Vector128<float>.Zero) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8);
-                    var yv = global::Compiled.SimdMath.Gelu(zv);
-                    var y0 = yv;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 0);
-                }
-            }
-        }
-
-        /// <summary>
-        /// Layer 0, <paramref name="count"/> samples, 128-bit: register tiles of 1 sample(s) x 4 rows (4 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes pre-activations to z and outputs to y.
-        /// </summary>
-        private static void Layer0TrainForward4(ref float p, ref float x, ref float z, ref float y, int count)
-        {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 90);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 10);
-                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 9);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 9);
-                {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 10);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 20);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 30);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 4);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 14);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 24);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 34);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 4);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        // the last 2 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 6);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 16);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 26);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 36);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 6) & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum4(a00, a01, a02, a03) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0);
-                    var z0 = zv;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0, ref zs, 0);
-                    var yv = global::Compiled.SimdMath.Gelu(zv);
-                    var y0 = yv;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 0);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 40);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 10);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 20);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 30);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 4);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 14);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 24);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 34);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 4);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        // the last 2 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 6);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 16);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 26);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 36);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 6) & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum4(a00, a01, a02, a03) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4);
-                    var z0 = zv;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0, ref zs, 4);
-                    var yv = global::Compiled.SimdMath.Gelu(zv);
-                    var y0 = yv;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 4);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 80);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 4);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 4);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                    }
-                    {
-                        // the last 2 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 6);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 6) & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0xFFFFFFFFu, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum4(a00, global::System.Runtime.Intrinsics.Vector128<float>.Zero, global::System.Runtime.Intrinsics.Vector128<float>.Zero, global::System.Runtime.Intrinsics.Vector128<float>.Zero) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 8);
-                    var z0 = zv;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 0);
-                    var yv = global::Compiled.SimdMath.Gelu(zv);
-                    var y0 = yv;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 0);
                 }
             }
         }
@@ -1462,310 +1538,906 @@ namespace Demo
         }
 
         /// <summary>
-        /// Layer 1, one sample, 256-bit: 0 block(s) of 8 rows plus one block of 5; each row keeps one accumulator over
-        /// 1 vector(s) of the input and a masked tail of 1, and a block's accumulators are reduced together into one vector of outputs.
+        /// Layer 1, one sample, 256-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward8(ref float p, ref float x, ref float y)
+        private static void Layer1Forward512(ref float k, ref float x, ref float y)
         {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 99);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 144);
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 176);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 320);
+            global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+            global::System.Runtime.Intrinsics.Vector256<float> a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector256<float> a20 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector256<float> a30 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector256<float> a40 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector256<float> a50 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector256<float> a60 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector256<float> a70 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
             {
-                ref float wr = ref w;
-                global::System.Runtime.Intrinsics.Vector256<float> a0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a4 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 0);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 9), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 18), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 27), xv, a3);
-                    a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 36), xv, a4);
-                }
-                var xt = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref x, 1) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu)); // the last 1 inputs; the other lanes were counted above
-                a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 1), xt, a0);
-                a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 10), xt, a1);
-                a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 19), xt, a2);
-                a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 28), xt, a3);
-                a4 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 37), xt, a4);
-                var z = global::Compiled.SimdMath.Sum8(a0, a1, a2, a3, a4, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, 0);
-                var o = global::Compiled.SimdMath.Sigmoid(z);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(o), ref y, 0);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(o), 0);
+                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 0), x0, a00);
+                var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 16), x1, a10);
+                var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 32), x2, a20);
+                var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 48), x3, a30);
+                var x4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
+                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 64), x4, a40);
+                var x5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
+                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 80), x5, a50);
+                var x6 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
+                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 96), x6, a60);
+                var x7 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
+                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 112), x7, a70);
             }
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 128), x0, a00);
+            }
+            var o0 = global::Compiled.SimdMath.Sigmoid((((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70))));
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(o0), ref y, 0);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(o0), 0);
         }
 
         /// <summary>
-        /// Layer 1, <paramref name="count"/> samples, 256-bit: register tiles of 2 sample(s) x 4 rows (8 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes outputs to y.
+        /// Layer 1, <paramref name="count"/> samples, 256-bit: register tiles of 8 sample(s) x 8 outputs
+        /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
-        private static void Layer1ForwardBatch8(ref float p, ref float x, ref float y, int count)
+        private static void Layer1ForwardBatch512(ref float k, ref float x, ref float y, int count)
         {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 99);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 144);
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 176);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 320);
             nuint n = (nuint)count;
             nuint s = 0;
-            for (; s + 2 <= n; s += 2)
+            for (; s + 8 <= n; s += 8)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 9);
                 ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 5);
                 {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0, a70 = b0;
+                    for (nuint i = 0; i < 9; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 9);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 18);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 27);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 9);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 9));
                         a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 18));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 27));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 36));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 45));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 54));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 63));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
                     }
-                    {
-                        // the last 1 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 1);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 10);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 19);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 28);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 1) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 10) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, a10, a11, a12, a13) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0));
-                    var yv = global::Compiled.SimdMath.Sigmoid(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 0);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y1, ref ys, 5);
+                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y00), ref ys, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y00), 0);
+                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y10), ref ys, 5);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y10), 0);
+                    var y20 = global::Compiled.SimdMath.Sigmoid(a20);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y20), ref ys, 10);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 14) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y20), 0);
+                    var y30 = global::Compiled.SimdMath.Sigmoid(a30);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y30), ref ys, 15);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y30), 0);
+                    var y40 = global::Compiled.SimdMath.Sigmoid(a40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y40), ref ys, 20);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 24) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y40), 0);
+                    var y50 = global::Compiled.SimdMath.Sigmoid(a50);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y50), ref ys, 25);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 29) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y50), 0);
+                    var y60 = global::Compiled.SimdMath.Sigmoid(a60);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y60), ref ys, 30);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 34) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y60), 0);
+                    var y70 = global::Compiled.SimdMath.Sigmoid(a70);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y70), ref ys, 35);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 39) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y70), 0);
                 }
+            }
+            if (s + 4 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 9);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 5);
                 {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 36);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0;
+                    for (nuint i = 0; i < 9; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 9);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 9));
                         a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 18));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 27));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
                     }
-                    {
-                        // the last 1 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 1);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 1) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 10) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4));
-                    var yv = global::Compiled.SimdMath.Sigmoid(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 0);
-                    var y1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(yv);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(y1, 0);
+                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y00), ref ys, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y00), 0);
+                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y10), ref ys, 5);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y10), 0);
+                    var y20 = global::Compiled.SimdMath.Sigmoid(a20);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y20), ref ys, 10);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 14) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y20), 0);
+                    var y30 = global::Compiled.SimdMath.Sigmoid(a30);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y30), ref ys, 15);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y30), 0);
                 }
+                s += 4;
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 9);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 5);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a10 = b0;
+                    for (nuint i = 0; i < 9; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 9));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                    }
+                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y00), ref ys, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y00), 0);
+                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y10), ref ys, 5);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y10), 0);
+                }
+                s += 2;
             }
             for (; s < n; s++)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 9);
                 ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 5);
                 {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0;
+                    for (nuint i = 0; i < 9; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 9);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 18);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 27);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        // the last 1 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 1);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 10);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 19);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 28);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 1) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0));
-                    var yv = global::Compiled.SimdMath.Sigmoid(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 0);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 36);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
                     }
-                    {
-                        // the last 1 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 1);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 1) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4));
-                    var yv = global::Compiled.SimdMath.Sigmoid(zv);
-                    var y0 = global::System.Runtime.Intrinsics.Vector256.GetLower(yv);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 0);
+                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y00), ref ys, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y00), 0);
                 }
             }
         }
 
         /// <summary>
-        /// Layer 1, <paramref name="count"/> samples, 256-bit: register tiles of 2 sample(s) x 4 rows (8 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes pre-activations (logits) to z.
+        /// Layer 1, <paramref name="count"/> samples, 256-bit: register tiles of 8 sample(s) x 8 outputs
+        /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes pre-activations (logits) to z.
         /// </summary>
-        private static void Layer1Logits8(ref float p, ref float x, ref float z, int count)
+        private static void Layer1Logits512(ref float k, ref float x, ref float z, int count)
         {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 99);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 144);
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 176);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 320);
             nuint n = (nuint)count;
             nuint s = 0;
-            for (; s + 2 <= n; s += 2)
+            for (; s + 8 <= n; s += 8)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 9);
                 ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 5);
                 {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0, a70 = b0;
+                    for (nuint i = 0; i < 9; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 9);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 18);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 27);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 9);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 9));
                         a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 18));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 27));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 36));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 45));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 54));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 63));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
                     }
-                    {
-                        // the last 1 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 1);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 10);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 19);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 28);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 1) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 10) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, a10, a11, a12, a13) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(zv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0, ref zs, 0);
-                    var z1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(zv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z1, ref zs, 5);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a00), ref zs, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a00), 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a10), ref zs, 5);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a10), 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a20), ref zs, 10);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 14) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a20), 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a30), ref zs, 15);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a30), 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a40), ref zs, 20);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 24) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a40), 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a50), ref zs, 25);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 29) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a50), 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a60), ref zs, 30);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 34) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a60), 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a70), ref zs, 35);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 39) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a70), 0);
                 }
+            }
+            if (s + 4 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 9);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 5);
                 {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 36);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0;
+                    for (nuint i = 0; i < 9; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 9);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 9));
                         a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 18));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 27));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
                     }
-                    {
-                        // the last 1 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 1);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 1) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 10) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(zv);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 0);
-                    var z1 = global::System.Runtime.Intrinsics.Vector256.GetUpper(zv);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(z1, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a00), ref zs, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a00), 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a10), ref zs, 5);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a10), 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a20), ref zs, 10);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 14) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a20), 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a30), ref zs, 15);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a30), 0);
                 }
+                s += 4;
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 9);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 5);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a10 = b0;
+                    for (nuint i = 0; i < 9; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 9));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                    }
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a00), ref zs, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a00), 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a10), ref zs, 5);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a10), 0);
+                }
+                s += 2;
             }
             for (; s < n; s++)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 9);
                 ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 5);
                 {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0;
+                    for (nuint i = 0; i < 9; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 9);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 18);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 27);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
                     }
-                    {
-                        // the last 1 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 1);
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 10);
-                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 19);
-                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 28);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 1) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, a01, a02, a03, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(zv);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0, ref zs, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a00), ref zs, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a00), 0);
                 }
+            }
+        }
+
+        /// <summary>
+        /// Layer 1, one sample, 256-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void Layer1Forward256(ref float k, ref float x, ref float y)
+        {
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 176);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 320);
+            global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+            global::System.Runtime.Intrinsics.Vector256<float> a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector256<float> a20 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector256<float> a30 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector256<float> a40 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector256<float> a50 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector256<float> a60 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector256<float> a70 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 0), x0, a00);
+                var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 16), x1, a10);
+                var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 32), x2, a20);
+                var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 48), x3, a30);
+                var x4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
+                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 64), x4, a40);
+                var x5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
+                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 80), x5, a50);
+                var x6 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
+                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 96), x6, a60);
+                var x7 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
+                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 112), x7, a70);
+            }
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 128), x0, a00);
+            }
+            var o0 = global::Compiled.SimdMath.Sigmoid((((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70))));
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(o0), ref y, 0);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(o0), 0);
+        }
+
+        /// <summary>
+        /// Layer 1, <paramref name="count"/> samples, 256-bit: register tiles of 8 sample(s) x 8 outputs
+        /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
+        /// </summary>
+        private static void Layer1ForwardBatch256(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 176);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 320);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 8 <= n; s += 8)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 9);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 5);
                 {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 36);
-                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0, a70 = b0;
+                    for (nuint i = 0; i < 9; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 9));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 18));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 27));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 36));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 45));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 54));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 63));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
+                    }
+                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y00), ref ys, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y00), 0);
+                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y10), ref ys, 5);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y10), 0);
+                    var y20 = global::Compiled.SimdMath.Sigmoid(a20);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y20), ref ys, 10);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 14) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y20), 0);
+                    var y30 = global::Compiled.SimdMath.Sigmoid(a30);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y30), ref ys, 15);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y30), 0);
+                    var y40 = global::Compiled.SimdMath.Sigmoid(a40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y40), ref ys, 20);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 24) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y40), 0);
+                    var y50 = global::Compiled.SimdMath.Sigmoid(a50);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y50), ref ys, 25);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 29) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y50), 0);
+                    var y60 = global::Compiled.SimdMath.Sigmoid(a60);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y60), ref ys, 30);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 34) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y60), 0);
+                    var y70 = global::Compiled.SimdMath.Sigmoid(a70);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y70), ref ys, 35);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 39) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y70), 0);
+                }
+            }
+            if (s + 4 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 9);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 5);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0;
+                    for (nuint i = 0; i < 9; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 9));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 18));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 27));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                    }
+                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y00), ref ys, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y00), 0);
+                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y10), ref ys, 5);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y10), 0);
+                    var y20 = global::Compiled.SimdMath.Sigmoid(a20);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y20), ref ys, 10);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 14) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y20), 0);
+                    var y30 = global::Compiled.SimdMath.Sigmoid(a30);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y30), ref ys, 15);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y30), 0);
+                }
+                s += 4;
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 9);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 5);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a10 = b0;
+                    for (nuint i = 0; i < 9; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 9));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                    }
+                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y00), ref ys, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y00), 0);
+                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y10), ref ys, 5);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y10), 0);
+                }
+                s += 2;
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 9);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 5);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0;
+                    for (nuint i = 0; i < 9; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
                     }
+                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y00), ref ys, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(y00), 0);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 1, <paramref name="count"/> samples, 256-bit: register tiles of 8 sample(s) x 8 outputs
+        /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes pre-activations (logits) to z.
+        /// </summary>
+        private static void Layer1Logits256(ref float k, ref float x, ref float z, int count)
+        {
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 176);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 320);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 8 <= n; s += 8)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 9);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 5);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0, a70 = b0;
+                    for (nuint i = 0; i < 9; i++)
                     {
-                        // the last 1 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wr, 1);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 1) & global::System.Runtime.Intrinsics.Vector256.AsSingle(global::System.Runtime.Intrinsics.Vector256.Create(0u, 0u, 0u, 0u, 0u, 0u, 0u, 0xFFFFFFFFu));
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 9));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 18));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 27));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 36));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 45));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 54));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 63));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
+                    }
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a00), ref zs, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a00), 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a10), ref zs, 5);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a10), 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a20), ref zs, 10);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 14) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a20), 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a30), ref zs, 15);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a30), 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a40), ref zs, 20);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 24) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a40), 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a50), ref zs, 25);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 29) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a50), 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a60), ref zs, 30);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 34) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a60), 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a70), ref zs, 35);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 39) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a70), 0);
+                }
+            }
+            if (s + 4 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 9);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 5);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0;
+                    for (nuint i = 0; i < 9; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 9));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 18));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 27));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                    }
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a00), ref zs, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a00), 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a10), ref zs, 5);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a10), 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a20), ref zs, 10);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 14) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a20), 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a30), ref zs, 15);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a30), 0);
+                }
+                s += 4;
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 9);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 5);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a10 = b0;
+                    for (nuint i = 0; i < 9; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 9));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                    }
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a00), ref zs, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a00), 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a10), ref zs, 5);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a10), 0);
+                }
+                s += 2;
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 9);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 5);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0;
+                    for (nuint i = 0; i < 9; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
                     }
-                    var zv = global::Compiled.SimdMath.Sum8(a00, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero, global::System.Runtime.Intrinsics.Vector256<float>.Zero) + global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4));
-                    var z0 = global::System.Runtime.Intrinsics.Vector256.GetLower(zv);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(a00), ref zs, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a00), 0);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 1, one sample, 128-bit: the outputs are 2 vector(s) kept in registers (2 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 4 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void Layer1Forward128(ref float k, ref float x, ref float y)
+        {
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 176);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 320);
+            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+            global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a30 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 4), x0, a01);
+                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
+                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 20), x1, a11);
+                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
+                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 36), x2, a21);
+                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 48), x3, a30);
+                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 52), x3, a31);
+            }
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 64), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 68), x0, a01);
+                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 80), x1, a10);
+                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 84), x1, a11);
+                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 96), x2, a20);
+                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 100), x2, a21);
+                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 112), x3, a30);
+                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 116), x3, a31);
+            }
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 128), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 132), x0, a01);
+            }
+            var o0 = global::Compiled.SimdMath.Sigmoid(((a00 + a10) + (a20 + a30)));
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
+            var o1 = global::Compiled.SimdMath.Sigmoid(((a01 + a11) + (a21 + a31)));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(o1, 0);
+        }
+
+        /// <summary>
+        /// Layer 1, <paramref name="count"/> samples, 128-bit: register tiles of 4 sample(s) x 8 outputs
+        /// (8 accumulators); for each input, 2 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
+        /// </summary>
+        private static void Layer1ForwardBatch128(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 176);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 320);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 4 <= n; s += 4)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 9);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 5);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
+                    for (nuint i = 0; i < 9; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 9));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 18));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 27));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
+                    }
+                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Sigmoid(a01);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(y01, 0);
+                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 5);
+                    var y11 = global::Compiled.SimdMath.Sigmoid(a11);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(y11, 0);
+                    var y20 = global::Compiled.SimdMath.Sigmoid(a20);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y20, ref ys, 10);
+                    var y21 = global::Compiled.SimdMath.Sigmoid(a21);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 14) = global::System.Runtime.Intrinsics.Vector128.GetElement(y21, 0);
+                    var y30 = global::Compiled.SimdMath.Sigmoid(a30);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y30, ref ys, 15);
+                    var y31 = global::Compiled.SimdMath.Sigmoid(a31);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(y31, 0);
+                }
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 9);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 5);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1;
+                    for (nuint i = 0; i < 9; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 9));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                    }
+                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Sigmoid(a01);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(y01, 0);
+                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 5);
+                    var y11 = global::Compiled.SimdMath.Sigmoid(a11);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(y11, 0);
+                }
+                s += 2;
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 9);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 5);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1;
+                    for (nuint i = 0; i < 9; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                    }
+                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Sigmoid(a01);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(y01, 0);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 1, <paramref name="count"/> samples, 128-bit: register tiles of 4 sample(s) x 8 outputs
+        /// (8 accumulators); for each input, 2 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes pre-activations (logits) to z.
+        /// </summary>
+        private static void Layer1Logits128(ref float k, ref float x, ref float z, int count)
+        {
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 176);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 320);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 4 <= n; s += 4)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 9);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 5);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
+                    for (nuint i = 0; i < 9; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 9));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 18));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 27));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
+                    }
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a00, ref zs, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(a01, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a10, ref zs, 5);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(a11, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a20, ref zs, 10);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 14) = global::System.Runtime.Intrinsics.Vector128.GetElement(a21, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a30, ref zs, 15);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 19) = global::System.Runtime.Intrinsics.Vector128.GetElement(a31, 0);
+                }
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 9);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 5);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1;
+                    for (nuint i = 0; i < 9; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 9));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                    }
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a00, ref zs, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(a01, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a10, ref zs, 5);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(a11, 0);
+                }
+                s += 2;
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 9);
+                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 5);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1;
+                    for (nuint i = 0; i < 9; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                    }
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a00, ref zs, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(a01, 0);
                 }
             }
         }
@@ -1931,224 +2603,6 @@ namespace Demo
                         a00 = global::Compiled.SimdMath.MultiplyAdd(d0, w0, a00);
                     }
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(a00, ref dx, t * 9 + 1);
-                }
-            }
-        }
-
-        /// <summary>
-        /// Layer 1, one sample, 128-bit: 1 block(s) of 4 rows plus one block of 1; each row keeps one accumulator over
-        /// 2 vector(s) of the input and a masked tail of 1, and a block's accumulators are reduced together into one vector of outputs.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward4(ref float p, ref float x, ref float y)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 99);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 144);
-            {
-                ref float wr = ref w;
-                global::System.Runtime.Intrinsics.Vector128<float> a0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 0);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 0), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 9), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 18), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 27), xv, a3);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 4);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 4), xv, a0);
-                    a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 13), xv, a1);
-                    a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 22), xv, a2);
-                    a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 31), xv, a3);
-                }
-                var xt = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 5) & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0u, 0xFFFFFFFFu)); // the last 1 inputs; the other lanes were counted above
-                a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 5), xt, a0);
-                a1 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 14), xt, a1);
-                a2 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 23), xt, a2);
-                a3 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 32), xt, a3);
-                var z = global::Compiled.SimdMath.Sum4(a0, a1, a2, a3) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0);
-                var o = global::Compiled.SimdMath.Sigmoid(z);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref y, 0);
-            }
-            {
-                ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 36);
-                global::System.Runtime.Intrinsics.Vector128<float> a0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 0);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 0), xv, a0);
-                }
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 4);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 4), xv, a0);
-                }
-                var xt = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 5) & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0u, 0xFFFFFFFFu)); // the last 1 inputs; the other lanes were counted above
-                a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 5), xt, a0);
-                var z = global::Compiled.SimdMath.Sum4(a0, global::System.Runtime.Intrinsics.Vector128<float>.Zero, global::System.Runtime.Intrinsics.Vector128<float>.Zero, global::System.Runtime.Intrinsics.Vector128<float>.Zero) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4);
-                var o = global::Compiled.SimdMath.Sigmoid(z);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(o, 0);
-            }
-        }
-
-        /// <summary>
-        /// Layer 1, <paramref name="count"/> samples, 128-bit: register tiles of 1 sample(s) x 4 rows (4 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes outputs to y.
-        /// </summary>
-        private static void Layer1ForwardBatch4(ref float p, ref float x, ref float y, int count)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 99);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 144);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 9);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 5);
-                {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 9);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 18);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 27);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 4);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 13);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 22);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 31);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 4);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        // the last 1 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 5);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 14);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 23);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 32);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 5) & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0u, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum4(a00, a01, a02, a03) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0);
-                    var yv = global::Compiled.SimdMath.Sigmoid(zv);
-                    var y0 = yv;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y0, ref ys, 0);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 36);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 4);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 4);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                    }
-                    {
-                        // the last 1 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 5);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 5) & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0u, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum4(a00, global::System.Runtime.Intrinsics.Vector128<float>.Zero, global::System.Runtime.Intrinsics.Vector128<float>.Zero, global::System.Runtime.Intrinsics.Vector128<float>.Zero) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4);
-                    var yv = global::Compiled.SimdMath.Sigmoid(zv);
-                    var y0 = yv;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 0);
-                }
-            }
-        }
-
-        /// <summary>
-        /// Layer 1, <paramref name="count"/> samples, 128-bit: register tiles of 1 sample(s) x 4 rows (4 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes pre-activations (logits) to z.
-        /// </summary>
-        private static void Layer1Logits4(ref float p, ref float x, ref float z, int count)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 99);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 144);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 9);
-                ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 5);
-                {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 0);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 9);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 18);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 27);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 4);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 13);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 22);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 31);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 4);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    {
-                        // the last 1 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 5);
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 14);
-                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 23);
-                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 32);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 5) & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0u, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum4(a00, a01, a02, a03) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0);
-                    var z0 = zv;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0, ref zs, 0);
-                }
-                {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 36);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 0);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                    }
-                    {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 4);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 4);
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                    }
-                    {
-                        // the last 1 inputs: an overlapping vector with the lanes already counted masked off
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 5);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 5) & global::System.Runtime.Intrinsics.Vector128.AsSingle(global::System.Runtime.Intrinsics.Vector128.Create(0u, 0u, 0u, 0xFFFFFFFFu));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                    }
-                    var zv = global::Compiled.SimdMath.Sum4(a00, global::System.Runtime.Intrinsics.Vector128<float>.Zero, global::System.Runtime.Intrinsics.Vector128<float>.Zero, global::System.Runtime.Intrinsics.Vector128<float>.Zero) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 4);
-                    var z0 = zv;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(z0, 0);
                 }
             }
         }

@@ -64,6 +64,7 @@ namespace Demo
                 // The parameter and gradient arrays carry 16 floats of padding so that a vector load of a tensor's last
                 // elements never leaves the array; the spans handed out stop at ParameterCount.
                 private const int PaddedLength = ParameterCount + 16;
+                private const int PackedLength = 64; // the forward kernels' copy of the weights, each transposed to [in, out]
                 private const int TrainChunk = 64;
                 private const int WorkspaceLength = 512;
 
@@ -74,8 +75,9 @@ namespace Demo
                     new global::Compiled.ParameterTensor("0.bias", 6, 2),
                 });
 
-                private readonly float[] _compiledParameters = new float[PaddedLength];
-                private readonly float[] _compiledGradients = new float[PaddedLength];
+                private readonly global::Compiled.NetworkStorage _compiledStorage; // parameters and their packed copy, shared with workers
+                private readonly float[] _compiledParameters;
+                private readonly float[] _compiledGradients;
                 private float[]? _compiledWorkspace;
 
                 /// <summary>
@@ -84,18 +86,37 @@ namespace Demo
                 /// </summary>
                 public Policy()
                 {
+                    _compiledStorage = new global::Compiled.NetworkStorage(PaddedLength, PackedLength);
+                    _compiledParameters = _compiledStorage.Parameters;
+                    _compiledGradients = new float[PaddedLength];
                     InitializeParameters(DefaultSeed);
                 }
 
-                private Policy(float[] sharedParameters, bool worker)
+                private Policy(global::Compiled.NetworkStorage sharedStorage)
                 {
-                    _compiledParameters = sharedParameters;
+                    _compiledStorage = sharedStorage;
+                    _compiledParameters = sharedStorage.Parameters;
+                    _compiledGradients = new float[PaddedLength];
                 }
 
                 /// <summary>
-                /// All parameters in one flat buffer, in PyTorch state_dict order (see <see cref="ParameterTensors"/>).
+                /// All parameters in one flat buffer, in PyTorch state_dict order (see <see cref="ParameterTensors"/>). Writes go straight to the
+                /// network. The forward passes read a packed copy of the weights, which is rebuilt after every access to this property; if you
+                /// keep the span across a forward pass and write through it afterwards, call <see cref="ParametersChanged"/> before the next one.
                 /// </summary>
-                public global::System.Span<float> Parameters => new global::System.Span<float>(_compiledParameters, 0, ParameterCount);
+                public global::System.Span<float> Parameters
+                {
+                    get
+                    {
+                        _compiledStorage.MarkChanged();
+                        return new global::System.Span<float>(_compiledParameters, 0, ParameterCount);
+                    }
+                }
+
+                /// <summary>
+                /// Tells the network that its parameters were written through a span obtained before the last forward pass, so the next one repacks them.
+                /// </summary>
+                public void ParametersChanged() => _compiledStorage.MarkChanged();
 
                 /// <summary>
                 /// The accumulated gradient of the loss with respect to each parameter, laid out as <see cref="Parameters"/>.
@@ -135,7 +156,25 @@ namespace Demo
                 /// gradients and training workspace, for data-parallel training on another thread.
                 /// </summary>
                 /// <returns>The worker.</returns>
-                public Policy CreateWorker() => new Policy(_compiledParameters, worker: true);
+                public Policy CreateWorker() => new Policy(_compiledStorage);
+
+                /// <summary>
+                /// Rebuilds the packed copy of the weights that the forward kernels read, from the parameters. Called by the forward passes
+                /// when the parameters may have changed; the lock keeps concurrent callers from packing at the same time.
+                /// </summary>
+                private void PackWeights()
+                {
+                    lock (_compiledStorage.PackLock)
+                    {
+                        if (!_compiledStorage.IsStale) return;
+                        int version = _compiledStorage.Version;
+                        ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
+                        ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
+                        global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 0), 2, 3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 0), 16); // layer 0: Dense 3 -> 2, ELU(alpha=0.5): weight as [3, 16]
+                        global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48), 2);
+                        _compiledStorage.MarkPacked(version);
+                    }
+                }
 
                 /// <summary>
                 /// Runs the network on one sample. Allocates nothing; safe to call from several threads at once.
@@ -147,10 +186,22 @@ namespace Demo
                 {
                     if (input.Length != InputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(input), InputSize, input.Length);
                     if (output.Length != OutputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(output), OutputSize, output.Length);
-                    ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
+                    if (_compiledStorage.IsStale) PackWeights();
+                    ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
                     ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                     ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                    Layer0Forward1(ref p, ref x, ref y); // layer 0: Dense 3 -> 2, ELU(alpha=0.5)
+                    if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+                    {
+                        Layer0Forward512(ref k, ref x, ref y); // layer 0: Dense 3 -> 2, ELU(alpha=0.5)
+                    }
+                    else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+                    {
+                        Layer0Forward256(ref k, ref x, ref y); // layer 0: Dense 3 -> 2, ELU(alpha=0.5)
+                    }
+                    else
+                    {
+                        Layer0Forward256(ref k, ref x, ref y); // layer 0: Dense 3 -> 2, ELU(alpha=0.5)
+                    }
                 }
 
                 /// <summary>
@@ -167,7 +218,8 @@ namespace Demo
                     if (batchSize <= 0) global::Compiled.GeneratedCodeSupport.ThrowBatchSize(batchSize);
                     if (inputs.Length != (long)batchSize * InputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);
                     if (outputs.Length != (long)batchSize * OutputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);
-                    ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
+                    if (_compiledStorage.IsStale) PackWeights();
+                    ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
                     ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                     ref float y0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
                     for (int start = 0; start < batchSize; start += batchSize)
@@ -175,7 +227,18 @@ namespace Demo
                         int count = global::System.Math.Min(batchSize, batchSize - start);
                         ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, (nint)start * InputSize);
                         ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, (nint)start * OutputSize);
-                        Layer0ForwardBatch1(ref p, ref x, ref y, count); // layer 0: Dense 3 -> 2, ELU(alpha=0.5)
+                        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+                        {
+                            Layer0ForwardBatch512(ref k, ref x, ref y, count); // layer 0: Dense 3 -> 2, ELU(alpha=0.5)
+                        }
+                        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+                        {
+                            Layer0ForwardBatch256(ref k, ref x, ref y, count); // layer 0: Dense 3 -> 2, ELU(alpha=0.5)
+                        }
+                        else
+                        {
+                            Layer0ForwardBatch256(ref k, ref x, ref y, count); // layer 0: Dense 3 -> 2, ELU(alpha=0.5)
+                        }
                     }
                 }
 
@@ -231,9 +294,21 @@ namespace Demo
                 /// </summary>
                 private void TrainForward(ref float x, int count)
                 {
-                    ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
+                    if (_compiledStorage.IsStale) PackWeights();
+                    ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
                     ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace ??= new float[WorkspaceLength]);
-                    Layer0TrainForward1(ref p, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 128), ref ws, count); // layer 0: Dense 3 -> 2, ELU(alpha=0.5)
+                    if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+                    {
+                        Layer0TrainForward512(ref k, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 128), ref ws, count); // layer 0: Dense 3 -> 2, ELU(alpha=0.5)
+                    }
+                    else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+                    {
+                        Layer0TrainForward256(ref k, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 128), ref ws, count); // layer 0: Dense 3 -> 2, ELU(alpha=0.5)
+                    }
+                    else
+                    {
+                        Layer0TrainForward256(ref k, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 128), ref ws, count); // layer 0: Dense 3 -> 2, ELU(alpha=0.5)
+                    }
                 }
 
                 /// <summary>
@@ -289,89 +364,705 @@ namespace Demo
                 // ------------------------------------------------------------------ layer kernels
 
                 /// <summary>
-                /// Layer 0, one sample, scalar (the input has fewer than 4 elements): each output is an unrolled chain of multiply-adds.
+                /// Layer 0, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
+                /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 3 interleaved group(s) of inputs
+                /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
                 /// </summary>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                private static void Layer0Forward1(ref float p, ref float x, ref float y)
+                private static void Layer0Forward512(ref float k, ref float x, ref float y)
                 {
-                    ref float w = ref p;
-                    ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6);
+                    ref float wt = ref k;
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                     {
-                        ref float wr = ref w;
-                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, 0);
-                        z = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0), global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0), z);
-                        z = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1), global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1), z);
-                        z = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2), global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2), z);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::Compiled.SimdMath.Elu(z, 0.5f);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
                     }
+                    var o0 = global::Compiled.SimdMath.Elu(((a00 + a10) + a20), 0.5f);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 1);
+                }
+
+                /// <summary>
+                /// Layer 0, <paramref name="count"/> samples, 128-bit: register tiles of 8 sample(s) x 4 outputs
+                /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
+                /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
+                /// </summary>
+                private static void Layer0ForwardBatch512(ref float k, ref float x, ref float y, int count)
+                {
+                    ref float wt = ref k;
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48);
+                    nuint n = (nuint)count;
+                    nuint s = 0;
+                    for (; s + 8 <= n; s += 8)
                     {
-                        ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3);
-                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, 1);
-                        z = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0), global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0), z);
-                        z = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1), global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1), z);
-                        z = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2), global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2), z);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 1) = global::Compiled.SimdMath.Elu(z, 0.5f);
+                        ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
+                        ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2);
+                        {
+                            var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0, a70 = b0;
+                            for (nuint i = 0; i < 3; i++)
+                            {
+                                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                                var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                                a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 3));
+                                a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 6));
+                                a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 9));
+                                a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 12));
+                                a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 15));
+                                a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 18));
+                                a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
+                                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 21));
+                                a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
+                            }
+                            var y00 = global::Compiled.SimdMath.Elu(a00, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 1);
+                            var y10 = global::Compiled.SimdMath.Elu(a10, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 1);
+                            var y20 = global::Compiled.SimdMath.Elu(a20, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 1);
+                            var y30 = global::Compiled.SimdMath.Elu(a30, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 6) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 7) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 1);
+                            var y40 = global::Compiled.SimdMath.Elu(a40, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(y40, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(y40, 1);
+                            var y50 = global::Compiled.SimdMath.Elu(a50, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 10) = global::System.Runtime.Intrinsics.Vector128.GetElement(y50, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 11) = global::System.Runtime.Intrinsics.Vector128.GetElement(y50, 1);
+                            var y60 = global::Compiled.SimdMath.Elu(a60, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 12) = global::System.Runtime.Intrinsics.Vector128.GetElement(y60, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 13) = global::System.Runtime.Intrinsics.Vector128.GetElement(y60, 1);
+                            var y70 = global::Compiled.SimdMath.Elu(a70, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 14) = global::System.Runtime.Intrinsics.Vector128.GetElement(y70, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 15) = global::System.Runtime.Intrinsics.Vector128.GetElement(y70, 1);
+                        }
+                    }
+                    if (s + 4 <= n)
+                    {
+                        ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
+                        ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2);
+                        {
+                            var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0;
+                            for (nuint i = 0; i < 3; i++)
+                            {
+                                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                                var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                                a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 3));
+                                a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 6));
+                                a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 9));
+                                a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                            }
+                            var y00 = global::Compiled.SimdMath.Elu(a00, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 1);
+                            var y10 = global::Compiled.SimdMath.Elu(a10, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 1);
+                            var y20 = global::Compiled.SimdMath.Elu(a20, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 1);
+                            var y30 = global::Compiled.SimdMath.Elu(a30, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 6) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 7) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 1);
+                        }
+                        s += 4;
+                    }
+                    if (s + 2 <= n)
+                    {
+                        ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
+                        ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2);
+                        {
+                            var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0;
+                            for (nuint i = 0; i < 3; i++)
+                            {
+                                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                                var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                                a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 3));
+                                a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                            }
+                            var y00 = global::Compiled.SimdMath.Elu(a00, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 1);
+                            var y10 = global::Compiled.SimdMath.Elu(a10, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 1);
+                        }
+                        s += 2;
+                    }
+                    for (; s < n; s++)
+                    {
+                        ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
+                        ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2);
+                        {
+                            var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> a00 = b0;
+                            for (nuint i = 0; i < 3; i++)
+                            {
+                                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                                var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                                a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                            }
+                            var y00 = global::Compiled.SimdMath.Elu(a00, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 1);
+                        }
                     }
                 }
 
                 /// <summary>
-                /// Layer 0, <paramref name="count"/> samples, scalar: writes outputs to y.
+                /// Layer 0, <paramref name="count"/> samples, 128-bit: register tiles of 8 sample(s) x 4 outputs
+                /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
+                /// sample in the tile. The remaining samples go one at a time. Writes pre-activations to z and outputs to y.
                 /// </summary>
-                private static void Layer0ForwardBatch1(ref float p, ref float x, ref float y, int count)
+                private static void Layer0TrainForward512(ref float k, ref float x, ref float z, ref float y, int count)
                 {
-                    ref float w = ref p;
-                    ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6);
+                    ref float wt = ref k;
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48);
                     nuint n = (nuint)count;
-                    for (nuint s = 0; s < n; s++)
+                    nuint s = 0;
+                    for (; s + 8 <= n; s += 8)
                     {
                         ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
+                        ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 2);
+                        ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2);
                         {
-                            ref float wr = ref w;
-                            float zr = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, 0);
-                            zr = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0), global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 0), zr);
-                            zr = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1), global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 1), zr);
-                            zr = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2), global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 2), zr);
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2) = global::Compiled.SimdMath.Elu(zr, 0.5f);
+                            var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0, a70 = b0;
+                            for (nuint i = 0; i < 3; i++)
+                            {
+                                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                                var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                                a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 3));
+                                a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 6));
+                                a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 9));
+                                a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 12));
+                                a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 15));
+                                a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 18));
+                                a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
+                                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 21));
+                                a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
+                            }
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 1);
+                            var y00 = global::Compiled.SimdMath.Elu(a00, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 1);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 1);
+                            var y10 = global::Compiled.SimdMath.Elu(a10, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 1);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(a20, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(a20, 1);
+                            var y20 = global::Compiled.SimdMath.Elu(a20, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 1);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 6) = global::System.Runtime.Intrinsics.Vector128.GetElement(a30, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 7) = global::System.Runtime.Intrinsics.Vector128.GetElement(a30, 1);
+                            var y30 = global::Compiled.SimdMath.Elu(a30, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 6) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 7) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 1);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(a40, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(a40, 1);
+                            var y40 = global::Compiled.SimdMath.Elu(a40, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(y40, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(y40, 1);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 10) = global::System.Runtime.Intrinsics.Vector128.GetElement(a50, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 11) = global::System.Runtime.Intrinsics.Vector128.GetElement(a50, 1);
+                            var y50 = global::Compiled.SimdMath.Elu(a50, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 10) = global::System.Runtime.Intrinsics.Vector128.GetElement(y50, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 11) = global::System.Runtime.Intrinsics.Vector128.GetElement(y50, 1);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 12) = global::System.Runtime.Intrinsics.Vector128.GetElement(a60, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 13) = global::System.Runtime.Intrinsics.Vector128.GetElement(a60, 1);
+                            var y60 = global::Compiled.SimdMath.Elu(a60, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 12) = global::System.Runtime.Intrinsics.Vector128.GetElement(y60, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 13) = global::System.Runtime.Intrinsics.Vector128.GetElement(y60, 1);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 14) = global::System.Runtime.Intrinsics.Vector128.GetElement(a70, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 15) = global::System.Runtime.Intrinsics.Vector128.GetElement(a70, 1);
+                            var y70 = global::Compiled.SimdMath.Elu(a70, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 14) = global::System.Runtime.Intrinsics.Vector128.GetElement(y70, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 15) = global::System.Runtime.Intrinsics.Vector128.GetElement(y70, 1);
                         }
+                    }
+                    if (s + 4 <= n)
+                    {
+                        ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
+                        ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 2);
+                        ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2);
                         {
-                            ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3);
-                            float zr = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, 1);
-                            zr = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0), global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 0), zr);
-                            zr = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1), global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 1), zr);
-                            zr = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2), global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 2), zr);
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2 + 1) = global::Compiled.SimdMath.Elu(zr, 0.5f);
+                            var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0;
+                            for (nuint i = 0; i < 3; i++)
+                            {
+                                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                                var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                                a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 3));
+                                a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 6));
+                                a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 9));
+                                a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                            }
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 1);
+                            var y00 = global::Compiled.SimdMath.Elu(a00, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 1);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 1);
+                            var y10 = global::Compiled.SimdMath.Elu(a10, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 1);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(a20, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(a20, 1);
+                            var y20 = global::Compiled.SimdMath.Elu(a20, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 1);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 6) = global::System.Runtime.Intrinsics.Vector128.GetElement(a30, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 7) = global::System.Runtime.Intrinsics.Vector128.GetElement(a30, 1);
+                            var y30 = global::Compiled.SimdMath.Elu(a30, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 6) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 7) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 1);
+                        }
+                        s += 4;
+                    }
+                    if (s + 2 <= n)
+                    {
+                        ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
+                        ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 2);
+                        ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2);
+                        {
+                            var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0;
+                            for (nuint i = 0; i < 3; i++)
+                            {
+                                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                                var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                                a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 3));
+                                a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                            }
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 1);
+                            var y00 = global::Compiled.SimdMath.Elu(a00, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 1);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 1);
+                            var y10 = global::Compiled.SimdMath.Elu(a10, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 1);
+                        }
+                        s += 2;
+                    }
+                    for (; s < n; s++)
+                    {
+                        ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
+                        ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 2);
+                        ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2);
+                        {
+                            var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> a00 = b0;
+                            for (nuint i = 0; i < 3; i++)
+                            {
+                                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                                var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                                a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                            }
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 1);
+                            var y00 = global::Compiled.SimdMath.Elu(a00, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 1);
                         }
                     }
                 }
 
                 /// <summary>
-                /// Layer 0, <paramref name="count"/> samples, scalar: writes pre-activations to z and outputs to y.
+                /// Layer 0, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
+                /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 3 interleaved group(s) of inputs
+                /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
                 /// </summary>
-                private static void Layer0TrainForward1(ref float p, ref float x, ref float z, ref float y, int count)
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+                private static void Layer0Forward256(ref float k, ref float x, ref float y)
                 {
-                    ref float w = ref p;
-                    ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6);
+                    ref float wt = ref k;
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
+                    }
+                    var o0 = global::Compiled.SimdMath.Elu(((a00 + a10) + a20), 0.5f);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 1);
+                }
+
+                /// <summary>
+                /// Layer 0, <paramref name="count"/> samples, 128-bit: register tiles of 8 sample(s) x 4 outputs
+                /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
+                /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
+                /// </summary>
+                private static void Layer0ForwardBatch256(ref float k, ref float x, ref float y, int count)
+                {
+                    ref float wt = ref k;
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48);
                     nuint n = (nuint)count;
-                    for (nuint s = 0; s < n; s++)
+                    nuint s = 0;
+                    for (; s + 8 <= n; s += 8)
                     {
                         ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
+                        ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2);
                         {
-                            ref float wr = ref w;
-                            float zr = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, 0);
-                            zr = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0), global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 0), zr);
-                            zr = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1), global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 1), zr);
-                            zr = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2), global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 2), zr);
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 2) = zr;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2) = global::Compiled.SimdMath.Elu(zr, 0.5f);
+                            var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0, a70 = b0;
+                            for (nuint i = 0; i < 3; i++)
+                            {
+                                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                                var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                                a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 3));
+                                a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 6));
+                                a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 9));
+                                a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 12));
+                                a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 15));
+                                a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 18));
+                                a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
+                                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 21));
+                                a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
+                            }
+                            var y00 = global::Compiled.SimdMath.Elu(a00, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 1);
+                            var y10 = global::Compiled.SimdMath.Elu(a10, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 1);
+                            var y20 = global::Compiled.SimdMath.Elu(a20, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 1);
+                            var y30 = global::Compiled.SimdMath.Elu(a30, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 6) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 7) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 1);
+                            var y40 = global::Compiled.SimdMath.Elu(a40, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(y40, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(y40, 1);
+                            var y50 = global::Compiled.SimdMath.Elu(a50, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 10) = global::System.Runtime.Intrinsics.Vector128.GetElement(y50, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 11) = global::System.Runtime.Intrinsics.Vector128.GetElement(y50, 1);
+                            var y60 = global::Compiled.SimdMath.Elu(a60, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 12) = global::System.Runtime.Intrinsics.Vector128.GetElement(y60, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 13) = global::System.Runtime.Intrinsics.Vector128.GetElement(y60, 1);
+                            var y70 = global::Compiled.SimdMath.Elu(a70, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 14) = global::System.Runtime.Intrinsics.Vector128.GetElement(y70, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 15) = global::System.Runtime.Intrinsics.Vector128.GetElement(y70, 1);
                         }
+                    }
+                    if (s + 4 <= n)
+                    {
+                        ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
+                        ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2);
                         {
-                            ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3);
-                            float zr = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, 1);
-                            zr = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0), global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 0), zr);
-                            zr = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1), global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 1), zr);
-                            zr = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 2), global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 2), zr);
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 2 + 1) = zr;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2 + 1) = global::Compiled.SimdMath.Elu(zr, 0.5f);
+                            var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0;
+                            for (nuint i = 0; i < 3; i++)
+                            {
+                                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                                var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                                a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 3));
+                                a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 6));
+                                a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 9));
+                                a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                            }
+                            var y00 = global::Compiled.SimdMath.Elu(a00, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 1);
+                            var y10 = global::Compiled.SimdMath.Elu(a10, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 1);
+                            var y20 = global::Compiled.SimdMath.Elu(a20, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 1);
+                            var y30 = global::Compiled.SimdMath.Elu(a30, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 6) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 7) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 1);
+                        }
+                        s += 4;
+                    }
+                    if (s + 2 <= n)
+                    {
+                        ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
+                        ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2);
+                        {
+                            var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0;
+                            for (nuint i = 0; i < 3; i++)
+                            {
+                                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                                var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                                a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 3));
+                                a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                            }
+                            var y00 = global::Compiled.SimdMath.Elu(a00, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 1);
+                            var y10 = global::Compiled.SimdMath.Elu(a10, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 1);
+                        }
+                        s += 2;
+                    }
+                    for (; s < n; s++)
+                    {
+                        ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
+                        ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2);
+                        {
+                            var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> a00 = b0;
+                            for (nuint i = 0; i < 3; i++)
+                            {
+                                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                                var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                                a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                            }
+                            var y00 = global::Compiled.SimdMath.Elu(a00, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 1);
+                        }
+                    }
+                }
+
+                /// <summary>
+                /// Layer 0, <paramref name="count"/> samples, 128-bit: register tiles of 8 sample(s) x 4 outputs
+                /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
+                /// sample in the tile. The remaining samples go one at a time. Writes pre-activations to z and outputs to y.
+                /// </summary>
+                private static void Layer0TrainForward256(ref float k, ref float x, ref float z, ref float y, int count)
+                {
+                    ref float wt = ref k;
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48);
+                    nuint n = (nuint)count;
+                    nuint s = 0;
+                    for (; s + 8 <= n; s += 8)
+                    {
+                        ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
+                        ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 2);
+                        ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2);
+                        {
+                            var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0, a70 = b0;
+                            for (nuint i = 0; i < 3; i++)
+                            {
+                                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                                var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                                a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 3));
+                                a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 6));
+                                a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 9));
+                                a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 12));
+                                a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 15));
+                                a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 18));
+                                a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
+                                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 21));
+                                a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
+                            }
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 1);
+                            var y00 = global::Compiled.SimdMath.Elu(a00, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 1);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 1);
+                            var y10 = global::Compiled.SimdMath.Elu(a10, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 1);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(a20, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(a20, 1);
+                            var y20 = global::Compiled.SimdMath.Elu(a20, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 1);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 6) = global::System.Runtime.Intrinsics.Vector128.GetElement(a30, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 7) = global::System.Runtime.Intrinsics.Vector128.GetElement(a30, 1);
+                            var y30 = global::Compiled.SimdMath.Elu(a30, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 6) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 7) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 1);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(a40, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(a40, 1);
+                            var y40 = global::Compiled.SimdMath.Elu(a40, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(y40, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(y40, 1);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 10) = global::System.Runtime.Intrinsics.Vector128.GetElement(a50, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 11) = global::System.Runtime.Intrinsics.Vector128.GetElement(a50, 1);
+                            var y50 = global::Compiled.SimdMath.Elu(a50, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 10) = global::System.Runtime.Intrinsics.Vector128.GetElement(y50, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 11) = global::System.Runtime.Intrinsics.Vector128.GetElement(y50, 1);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 12) = global::System.Runtime.Intrinsics.Vector128.GetElement(a60, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 13) = global::System.Runtime.Intrinsics.Vector128.GetElement(a60, 1);
+                            var y60 = global::Compiled.SimdMath.Elu(a60, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 12) = global::System.Runtime.Intrinsics.Vector128.GetElement(y60, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 13) = global::System.Runtime.Intrinsics.Vector128.GetElement(y60, 1);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 14) = global::System.Runtime.Intrinsics.Vector128.GetElement(a70, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 15) = global::System.Runtime.Intrinsics.Vector128.GetElement(a70, 1);
+                            var y70 = global::Compiled.SimdMath.Elu(a70, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 14) = global::System.Runtime.Intrinsics.Vector128.GetElement(y70, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 15) = global::System.Runtime.Intrinsics.Vector128.GetElement(y70, 1);
+                        }
+                    }
+                    if (s + 4 <= n)
+                    {
+                        ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
+                        ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 2);
+                        ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2);
+                        {
+                            var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0;
+                            for (nuint i = 0; i < 3; i++)
+                            {
+                                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                                var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                                a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 3));
+                                a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 6));
+                                a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 9));
+                                a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                            }
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 1);
+                            var y00 = global::Compiled.SimdMath.Elu(a00, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 1);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 1);
+                            var y10 = global::Compiled.SimdMath.Elu(a10, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 1);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(a20, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(a20, 1);
+                            var y20 = global::Compiled.SimdMath.Elu(a20, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 1);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 6) = global::System.Runtime.Intrinsics.Vector128.GetElement(a30, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 7) = global::System.Runtime.Intrinsics.Vector128.GetElement(a30, 1);
+                            var y30 = global::Compiled.SimdMath.Elu(a30, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 6) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 7) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 1);
+                        }
+                        s += 4;
+                    }
+                    if (s + 2 <= n)
+                    {
+                        ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
+                        ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 2);
+                        ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2);
+                        {
+                            var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0;
+                            for (nuint i = 0; i < 3; i++)
+                            {
+                                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                                var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                                a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 3));
+                                a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                            }
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 1);
+                            var y00 = global::Compiled.SimdMath.Elu(a00, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 1);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(a10, 1);
+                            var y10 = global::Compiled.SimdMath.Elu(a10, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 1);
+                        }
+                        s += 2;
+                    }
+                    for (; s < n; s++)
+                    {
+                        ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 3);
+                        ref float zs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, s * 2);
+                        ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2);
+                        {
+                            var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> a00 = b0;
+                            for (nuint i = 0; i < 3; i++)
+                            {
+                                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                                var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                                a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                            }
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 1);
+                            var y00 = global::Compiled.SimdMath.Elu(a00, 0.5f);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 1);
                         }
                     }
                 }

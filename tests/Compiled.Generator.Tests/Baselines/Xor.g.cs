@@ -63,6 +63,7 @@ namespace Demo
         // The parameter and gradient arrays carry 16 floats of padding so that a vector load of a tensor's last
         // elements never leaves the array; the spans handed out stop at ParameterCount.
         private const int PaddedLength = ParameterCount + 16;
+        private const int PackedLength = 128; // the forward kernels' copy of the weights, each transposed to [in, out]
         private const int TrainChunk = 64;
         private const int WorkspaceLength = 832;
         private const int ForwardChunk = 64;
@@ -77,8 +78,9 @@ namespace Demo
             new global::Compiled.ParameterTensor("1.bias", 16, 1),
         });
 
-        private readonly float[] _compiledParameters = new float[PaddedLength];
-        private readonly float[] _compiledGradients = new float[PaddedLength];
+        private readonly global::Compiled.NetworkStorage _compiledStorage; // parameters and their packed copy, shared with workers
+        private readonly float[] _compiledParameters;
+        private readonly float[] _compiledGradients;
         private float[]? _compiledWorkspace;
 
         /// <summary>
@@ -87,18 +89,37 @@ namespace Demo
         /// </summary>
         public Xor()
         {
+            _compiledStorage = new global::Compiled.NetworkStorage(PaddedLength, PackedLength);
+            _compiledParameters = _compiledStorage.Parameters;
+            _compiledGradients = new float[PaddedLength];
             InitializeParameters(DefaultSeed);
         }
 
-        private Xor(float[] sharedParameters, bool worker)
+        private Xor(global::Compiled.NetworkStorage sharedStorage)
         {
-            _compiledParameters = sharedParameters;
+            _compiledStorage = sharedStorage;
+            _compiledParameters = sharedStorage.Parameters;
+            _compiledGradients = new float[PaddedLength];
         }
 
         /// <summary>
-        /// All parameters in one flat buffer, in PyTorch state_dict order (see <see cref="ParameterTensors"/>).
+        /// All parameters in one flat buffer, in PyTorch state_dict order (see <see cref="ParameterTensors"/>). Writes go straight to the
+        /// network. The forward passes read a packed copy of the weights, which is rebuilt after every access to this property; if you
+        /// keep the span across a forward pass and write through it afterwards, call <see cref="ParametersChanged"/> before the next one.
         /// </summary>
-        public global::System.Span<float> Parameters => new global::System.Span<float>(_compiledParameters, 0, ParameterCount);
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _compiledStorage.MarkChanged();
+                return new global::System.Span<float>(_compiledParameters, 0, ParameterCount);
+            }
+        }
+
+        /// <summary>
+        /// Tells the network that its parameters were written through a span obtained before the last forward pass, so the next one repacks them.
+        /// </summary>
+        public void ParametersChanged() => _compiledStorage.MarkChanged();
 
         /// <summary>
         /// The accumulated gradient of the loss with respect to each parameter, laid out as <see cref="Parameters"/>.
@@ -140,7 +161,27 @@ namespace Demo
         /// gradients and training workspace, for data-parallel training on another thread.
         /// </summary>
         /// <returns>The worker.</returns>
-        public Xor CreateWorker() => new Xor(_compiledParameters, worker: true);
+        public Xor CreateWorker() => new Xor(_compiledStorage);
+
+        /// <summary>
+        /// Rebuilds the packed copy of the weights that the forward kernels read, from the parameters. Called by the forward passes
+        /// when the parameters may have changed; the lock keeps concurrent callers from packing at the same time.
+        /// </summary>
+        private void PackWeights()
+        {
+            lock (_compiledStorage.PackLock)
+            {
+                if (!_compiledStorage.IsStale) return;
+                int version = _compiledStorage.Version;
+                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
+                ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
+                global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 0), 4, 2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 0), 16); // layer 0: Dense 2 -> 4, Sigmoid: weight as [2, 16]
+                global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 8), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 32), 4);
+                global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 12), 1, 4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48), 16); // layer 1: Dense 4 -> 1, Sigmoid: weight as [4, 16]
+                global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 16), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 112), 1);
+                _compiledStorage.MarkPacked(version);
+            }
+        }
 
         /// <summary>
         /// Runs the network on one sample. Allocates nothing; safe to call from several threads at once.
@@ -152,13 +193,27 @@ namespace Demo
         {
             if (input.Length != InputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(input), InputSize, input.Length);
             if (output.Length != OutputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(output), OutputSize, output.Length);
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
+            if (_compiledStorage.IsStale) PackWeights();
+            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
             global::System.Span<float> scratch = stackalloc float[4]; // hidden activations: 1 buffer(s) of 4
             ref float h0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
-            Layer0Forward1(ref p, ref x, ref h0); // layer 0: Dense 2 -> 4, Sigmoid
-            Layer1Forward4(ref p, ref h0, ref y); // layer 1: Dense 4 -> 1, Sigmoid
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                Layer0Forward512(ref k, ref x, ref h0); // layer 0: Dense 2 -> 4, Sigmoid
+                Layer1Forward512(ref k, ref h0, ref y); // layer 1: Dense 4 -> 1, Sigmoid
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                Layer0Forward256(ref k, ref x, ref h0); // layer 0: Dense 2 -> 4, Sigmoid
+                Layer1Forward256(ref k, ref h0, ref y); // layer 1: Dense 4 -> 1, Sigmoid
+            }
+            else
+            {
+                Layer0Forward256(ref k, ref x, ref h0); // layer 0: Dense 2 -> 4, Sigmoid
+                Layer1Forward256(ref k, ref h0, ref y); // layer 1: Dense 4 -> 1, Sigmoid
+            }
         }
 
         /// <summary>
@@ -175,7 +230,8 @@ namespace Demo
             if (batchSize <= 0) global::Compiled.GeneratedCodeSupport.ThrowBatchSize(batchSize);
             if (inputs.Length != (long)batchSize * InputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);
             if (outputs.Length != (long)batchSize * OutputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
+            if (_compiledStorage.IsStale) PackWeights();
+            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
             ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float y0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
             global::System.Span<float> scratch = stackalloc float[256]; // hidden activations of 64 samples: 1 buffer(s) of [64, 4]
@@ -185,8 +241,21 @@ namespace Demo
                 int count = global::System.Math.Min(ForwardChunk, batchSize - start);
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, (nint)start * InputSize);
                 ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, (nint)start * OutputSize);
-                Layer0ForwardBatch1(ref p, ref x, ref h0, count); // layer 0: Dense 2 -> 4, Sigmoid
-                Layer1ForwardBatch4(ref p, ref h0, ref y, count); // layer 1: Dense 4 -> 1, Sigmoid
+                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+                {
+                    Layer0ForwardBatch512(ref k, ref x, ref h0, count); // layer 0: Dense 2 -> 4, Sigmoid
+                    Layer1ForwardBatch512(ref k, ref h0, ref y, count); // layer 1: Dense 4 -> 1, Sigmoid
+                }
+                else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+                {
+                    Layer0ForwardBatch256(ref k, ref x, ref h0, count); // layer 0: Dense 2 -> 4, Sigmoid
+                    Layer1ForwardBatch256(ref k, ref h0, ref y, count); // layer 1: Dense 4 -> 1, Sigmoid
+                }
+                else
+                {
+                    Layer0ForwardBatch256(ref k, ref x, ref h0, count); // layer 0: Dense 2 -> 4, Sigmoid
+                    Layer1ForwardBatch256(ref k, ref h0, ref y, count); // layer 1: Dense 4 -> 1, Sigmoid
+                }
             }
         }
 
@@ -242,10 +311,24 @@ namespace Demo
         /// </summary>
         private void TrainForward(ref float x, int count)
         {
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
+            if (_compiledStorage.IsStale) PackWeights();
+            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
             ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace ??= new float[WorkspaceLength]);
-            Layer0ForwardBatch1(ref p, ref x, ref ws, count); // layer 0: Dense 2 -> 4, Sigmoid
-            Layer1ForwardBatch4(ref p, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 256), count); // layer 1: Dense 4 -> 1, Sigmoid
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                Layer0ForwardBatch512(ref k, ref x, ref ws, count); // layer 0: Dense 2 -> 4, Sigmoid
+                Layer1ForwardBatch512(ref k, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 256), count); // layer 1: Dense 4 -> 1, Sigmoid
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                Layer0ForwardBatch256(ref k, ref x, ref ws, count); // layer 0: Dense 2 -> 4, Sigmoid
+                Layer1ForwardBatch256(ref k, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 256), count); // layer 1: Dense 4 -> 1, Sigmoid
+            }
+            else
+            {
+                Layer0ForwardBatch256(ref k, ref x, ref ws, count); // layer 0: Dense 2 -> 4, Sigmoid
+                Layer1ForwardBatch256(ref k, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 256), count); // layer 1: Dense 4 -> 1, Sigmoid
+            }
         }
 
         /// <summary>
@@ -307,81 +390,307 @@ namespace Demo
         // ------------------------------------------------------------------ layer kernels
 
         /// <summary>
-        /// Layer 0, one sample, scalar (the input has fewer than 4 elements): each output is an unrolled chain of multiply-adds.
+        /// Layer 0, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 2 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer0Forward1(ref float p, ref float x, ref float y)
+        private static void Layer0Forward512(ref float k, ref float x, ref float y)
         {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 8);
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 32);
+            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+            global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
             {
-                ref float wr = ref w;
-                float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, 0);
-                z = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0), global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0), z);
-                z = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1), global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1), z);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::Compiled.SimdMath.Sigmoid(z);
+                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
+                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
             }
+            var o0 = global::Compiled.SimdMath.Sigmoid((a00 + a10));
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
+        }
+
+        /// <summary>
+        /// Layer 0, <paramref name="count"/> samples, 128-bit: register tiles of 8 sample(s) x 4 outputs
+        /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
+        /// </summary>
+        private static void Layer0ForwardBatch512(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 32);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 8 <= n; s += 8)
             {
-                ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 2);
-                float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, 1);
-                z = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0), global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0), z);
-                z = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1), global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1), z);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 1) = global::Compiled.SimdMath.Sigmoid(z);
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 2);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0, a70 = b0;
+                    for (nuint i = 0; i < 2; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 2));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 4));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 6));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 8));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 10));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 12));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 14));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
+                    }
+                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 4);
+                    var y20 = global::Compiled.SimdMath.Sigmoid(a20);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y20, ref ys, 8);
+                    var y30 = global::Compiled.SimdMath.Sigmoid(a30);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y30, ref ys, 12);
+                    var y40 = global::Compiled.SimdMath.Sigmoid(a40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y40, ref ys, 16);
+                    var y50 = global::Compiled.SimdMath.Sigmoid(a50);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y50, ref ys, 20);
+                    var y60 = global::Compiled.SimdMath.Sigmoid(a60);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y60, ref ys, 24);
+                    var y70 = global::Compiled.SimdMath.Sigmoid(a70);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y70, ref ys, 28);
+                }
             }
+            if (s + 4 <= n)
             {
-                ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4);
-                float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, 2);
-                z = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0), global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0), z);
-                z = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1), global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1), z);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 2) = global::Compiled.SimdMath.Sigmoid(z);
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 2);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0;
+                    for (nuint i = 0; i < 2; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 2));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 4));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 6));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                    }
+                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 4);
+                    var y20 = global::Compiled.SimdMath.Sigmoid(a20);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y20, ref ys, 8);
+                    var y30 = global::Compiled.SimdMath.Sigmoid(a30);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y30, ref ys, 12);
+                }
+                s += 4;
             }
+            if (s + 2 <= n)
             {
-                ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 6);
-                float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, 3);
-                z = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0), global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0), z);
-                z = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1), global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1), z);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 3) = global::Compiled.SimdMath.Sigmoid(z);
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 2);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0;
+                    for (nuint i = 0; i < 2; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 2));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                    }
+                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 4);
+                }
+                s += 2;
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 2);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0;
+                    for (nuint i = 0; i < 2; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                    }
+                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                }
             }
         }
 
         /// <summary>
-        /// Layer 0, <paramref name="count"/> samples, scalar: writes outputs to y.
+        /// Layer 0, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 2 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
         /// </summary>
-        private static void Layer0ForwardBatch1(ref float p, ref float x, ref float y, int count)
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void Layer0Forward256(ref float k, ref float x, ref float y)
         {
-            ref float w = ref p;
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 8);
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 32);
+            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+            global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
+                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
+            }
+            var o0 = global::Compiled.SimdMath.Sigmoid((a00 + a10));
+            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
+        }
+
+        /// <summary>
+        /// Layer 0, <paramref name="count"/> samples, 128-bit: register tiles of 8 sample(s) x 4 outputs
+        /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
+        /// </summary>
+        private static void Layer0ForwardBatch256(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 32);
             nuint n = (nuint)count;
-            for (nuint s = 0; s < n; s++)
+            nuint s = 0;
+            for (; s + 8 <= n; s += 8)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 2);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4);
                 {
-                    ref float wr = ref w;
-                    float zr = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, 0);
-                    zr = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0), global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 0), zr);
-                    zr = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1), global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 1), zr);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4) = global::Compiled.SimdMath.Sigmoid(zr);
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0, a70 = b0;
+                    for (nuint i = 0; i < 2; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 2));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 4));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 6));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 8));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 10));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 12));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 14));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
+                    }
+                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 4);
+                    var y20 = global::Compiled.SimdMath.Sigmoid(a20);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y20, ref ys, 8);
+                    var y30 = global::Compiled.SimdMath.Sigmoid(a30);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y30, ref ys, 12);
+                    var y40 = global::Compiled.SimdMath.Sigmoid(a40);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y40, ref ys, 16);
+                    var y50 = global::Compiled.SimdMath.Sigmoid(a50);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y50, ref ys, 20);
+                    var y60 = global::Compiled.SimdMath.Sigmoid(a60);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y60, ref ys, 24);
+                    var y70 = global::Compiled.SimdMath.Sigmoid(a70);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y70, ref ys, 28);
                 }
+            }
+            if (s + 4 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 2);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4);
                 {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 2);
-                    float zr = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, 1);
-                    zr = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0), global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 0), zr);
-                    zr = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1), global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 1), zr);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4 + 1) = global::Compiled.SimdMath.Sigmoid(zr);
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0;
+                    for (nuint i = 0; i < 2; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 2));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 4));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 6));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                    }
+                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 4);
+                    var y20 = global::Compiled.SimdMath.Sigmoid(a20);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y20, ref ys, 8);
+                    var y30 = global::Compiled.SimdMath.Sigmoid(a30);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y30, ref ys, 12);
                 }
+                s += 4;
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 2);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4);
                 {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4);
-                    float zr = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, 2);
-                    zr = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0), global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 0), zr);
-                    zr = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1), global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 1), zr);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4 + 2) = global::Compiled.SimdMath.Sigmoid(zr);
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0;
+                    for (nuint i = 0; i < 2; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 2));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                    }
+                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 4);
                 }
+                s += 2;
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 2);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4);
                 {
-                    ref float wr = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 6);
-                    float zr = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, 3);
-                    zr = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 0), global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 0), zr);
-                    zr = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wr, 1), global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 1), zr);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4 + 3) = global::Compiled.SimdMath.Sigmoid(zr);
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0;
+                    for (nuint i = 0; i < 2; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                    }
+                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
                 }
             }
         }
@@ -482,53 +791,319 @@ namespace Demo
         }
 
         /// <summary>
-        /// Layer 1, one sample, 128-bit: 0 block(s) of 4 rows plus one block of 1; each row keeps one accumulator over
-        /// 1 vector(s) of the input, and a block's accumulators are reduced together into one vector of outputs.
+        /// Layer 1, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 4 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward4(ref float p, ref float x, ref float y)
+        private static void Layer1Forward512(ref float k, ref float x, ref float y)
         {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 12);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 16);
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 112);
+            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+            global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a30 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
             {
-                ref float wr = ref w;
-                global::System.Runtime.Intrinsics.Vector128<float> a0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                {
-                    var xv = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 0);
-                    a0 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 0), xv, a0);
-                }
-                var z = global::Compiled.SimdMath.Sum4(a0, global::System.Runtime.Intrinsics.Vector128<float>.Zero, global::System.Runtime.Intrinsics.Vector128<float>.Zero, global::System.Runtime.Intrinsics.Vector128<float>.Zero) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0);
-                var o = global::Compiled.SimdMath.Sigmoid(z);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(o, 0);
+                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
+                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
+                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
+                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 48), x3, a30);
             }
+            var o0 = global::Compiled.SimdMath.Sigmoid(((a00 + a10) + (a20 + a30)));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 0);
         }
 
         /// <summary>
-        /// Layer 1, <paramref name="count"/> samples, 128-bit: register tiles of 1 sample(s) x 4 rows (4 accumulators,
-        /// reduced together), then the remaining samples one at a time; writes outputs to y.
+        /// Layer 1, <paramref name="count"/> samples, 128-bit: register tiles of 8 sample(s) x 4 outputs
+        /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
-        private static void Layer1ForwardBatch4(ref float p, ref float x, ref float y, int count)
+        private static void Layer1ForwardBatch512(ref float k, ref float x, ref float y, int count)
         {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 12);
-            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 16);
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 112);
             nuint n = (nuint)count;
             nuint s = 0;
+            for (; s + 8 <= n; s += 8)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 4);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0, a70 = b0;
+                    for (nuint i = 0; i < 4; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 4));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 8));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 12));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 16));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 20));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 24));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 28));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
+                    }
+                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
+                    var y20 = global::Compiled.SimdMath.Sigmoid(a20);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 0);
+                    var y30 = global::Compiled.SimdMath.Sigmoid(a30);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 0);
+                    var y40 = global::Compiled.SimdMath.Sigmoid(a40);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(y40, 0);
+                    var y50 = global::Compiled.SimdMath.Sigmoid(a50);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(y50, 0);
+                    var y60 = global::Compiled.SimdMath.Sigmoid(a60);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 6) = global::System.Runtime.Intrinsics.Vector128.GetElement(y60, 0);
+                    var y70 = global::Compiled.SimdMath.Sigmoid(a70);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 7) = global::System.Runtime.Intrinsics.Vector128.GetElement(y70, 0);
+                }
+            }
+            if (s + 4 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 4);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0;
+                    for (nuint i = 0; i < 4; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 4));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 8));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 12));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                    }
+                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
+                    var y20 = global::Compiled.SimdMath.Sigmoid(a20);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 0);
+                    var y30 = global::Compiled.SimdMath.Sigmoid(a30);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 0);
+                }
+                s += 4;
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 4);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0;
+                    for (nuint i = 0; i < 4; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 4));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                    }
+                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
+                }
+                s += 2;
+            }
             for (; s < n; s++)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 4);
                 ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s);
                 {
-                    ref float wr = ref w;
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0;
+                    for (nuint i = 0; i < 4; i++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wr, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 0);
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
                     }
-                    var zv = global::Compiled.SimdMath.Sum4(a00, global::System.Runtime.Intrinsics.Vector128<float>.Zero, global::System.Runtime.Intrinsics.Vector128<float>.Zero, global::System.Runtime.Intrinsics.Vector128<float>.Zero) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, 0);
-                    var yv = global::Compiled.SimdMath.Sigmoid(zv);
-                    var y0 = yv;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y0, 0);
+                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 1, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 4 interleaved group(s) of inputs
+        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void Layer1Forward256(ref float k, ref float x, ref float y)
+        {
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 112);
+            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+            global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            global::System.Runtime.Intrinsics.Vector128<float> a30 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+            {
+                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
+                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
+                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
+                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
+                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
+                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
+                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 48), x3, a30);
+            }
+            var o0 = global::Compiled.SimdMath.Sigmoid(((a00 + a10) + (a20 + a30)));
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 0);
+        }
+
+        /// <summary>
+        /// Layer 1, <paramref name="count"/> samples, 128-bit: register tiles of 8 sample(s) x 4 outputs
+        /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
+        /// </summary>
+        private static void Layer1ForwardBatch256(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 112);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 8 <= n; s += 8)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 4);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0, a70 = b0;
+                    for (nuint i = 0; i < 4; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 4));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 8));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 12));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 16));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 20));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 24));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 28));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
+                    }
+                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
+                    var y20 = global::Compiled.SimdMath.Sigmoid(a20);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 0);
+                    var y30 = global::Compiled.SimdMath.Sigmoid(a30);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 0);
+                    var y40 = global::Compiled.SimdMath.Sigmoid(a40);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(y40, 0);
+                    var y50 = global::Compiled.SimdMath.Sigmoid(a50);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(y50, 0);
+                    var y60 = global::Compiled.SimdMath.Sigmoid(a60);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 6) = global::System.Runtime.Intrinsics.Vector128.GetElement(y60, 0);
+                    var y70 = global::Compiled.SimdMath.Sigmoid(a70);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 7) = global::System.Runtime.Intrinsics.Vector128.GetElement(y70, 0);
+                }
+            }
+            if (s + 4 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 4);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0;
+                    for (nuint i = 0; i < 4; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 4));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 8));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 12));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                    }
+                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
+                    var y20 = global::Compiled.SimdMath.Sigmoid(a20);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 0);
+                    var y30 = global::Compiled.SimdMath.Sigmoid(a30);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 0);
+                }
+                s += 4;
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 4);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0;
+                    for (nuint i = 0; i < 4; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 4));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                    }
+                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
+                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
+                }
+                s += 2;
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 4);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0;
+                    for (nuint i = 0; i < 4; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                    }
+                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
                 }
             }
         }

@@ -31,6 +31,10 @@ namespace Compiled.Runtime.Tests.Optimizers
 
         public Span<float> Parameters => _parameters;
 
+        public void ParametersChanged()
+        {
+        }
+
         public Span<float> Gradients => _gradients;
 
         public void ZeroGradients() => Array.Clear(_gradients);

@@ -78,6 +78,10 @@ namespace Compiled.Runtime.Tests.Serialization
 
         public Span<float> Parameters => _parameters;
 
+        public void ParametersChanged()
+        {
+        }
+
         public Span<float> Gradients => _gradients;
 
         public void ZeroGradients() => Array.Clear(_gradients);

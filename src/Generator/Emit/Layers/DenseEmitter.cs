@@ -33,15 +33,27 @@ namespace Compiled.Generator.Emit.Layers
         {
             DenseSpec dense = Spec(layer);
             TrainingBuffers buffers = TrainingBuffersFor(layer);
-            foreach (Vec v in layer.Widths)
+            var forwardWidths = new System.Collections.Generic.HashSet<int>();
+            foreach (Vec isa in new[] { Vec.W16, Vec.W8, Vec.W4 })
             {
-                EmitForwardKernel(writer, layer, v);
-                EmitBatchKernel(writer, layer, v, Name(layer, "ForwardBatch", v), storeZ: false, storeY: true);
-                if (buffers.PreActivation)
+                // 512-bit code has 32 vector registers to tile with; 256- and 128-bit code (AVX2, Arm64 NEON) 16.
+                Vec v = Width(layer, isa);
+                int registers = Registers(isa);
+                if (!forwardWidths.Add((v.Lanes * 100) + registers))
                 {
-                    EmitBatchKernel(writer, layer, v, Name(layer, buffers.Output ? "TrainForward" : "Logits", v), storeZ: true, storeY: buffers.Output);
+                    continue;
                 }
 
+                EmitForwardKernel(writer, layer, v, registers, ForwardName(layer, "Forward", isa));
+                EmitBatchKernel(writer, layer, v, registers, ForwardName(layer, "ForwardBatch", isa), storeZ: false, storeY: true);
+                if (buffers.PreActivation)
+                {
+                    EmitBatchKernel(writer, layer, v, registers, ForwardName(layer, buffers.Output ? "TrainForward" : "Logits", isa), storeZ: true, storeY: buffers.Output);
+                }
+            }
+
+            foreach (Vec v in layer.Widths)
+            {
                 EmitBackwardKernel(writer, layer, v);
             }
 
@@ -55,10 +67,10 @@ namespace Compiled.Generator.Emit.Layers
         }
 
         public override void EmitForward(SourceWriter writer, LayerContext layer, Vec isa, string x, string y) =>
-            writer.Line($"{Name(layer, "Forward", Width(layer, isa))}(ref p, {x}, {y});{Describe(layer)}");
+            writer.Line($"{ForwardName(layer, "Forward", isa)}(ref k, {x}, {y});{Describe(layer)}");
 
         public override void EmitForwardBatch(SourceWriter writer, LayerContext layer, Vec isa, string x, string y, string count) =>
-            writer.Line($"{Name(layer, "ForwardBatch", Width(layer, isa))}(ref p, {x}, {y}, {count});{Describe(layer)}");
+            writer.Line($"{ForwardName(layer, "ForwardBatch", isa)}(ref k, {x}, {y}, {count});{Describe(layer)}");
 
         public override void EmitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count)
         {
@@ -66,15 +78,15 @@ namespace Compiled.Generator.Emit.Layers
             Vec v = Width(layer, isa);
             if (!buffers.PreActivation)
             {
-                writer.Line($"{Name(layer, "ForwardBatch", v)}(ref p, {refs.Input}, {refs.Output}, {count});{Describe(layer)}");
+                writer.Line($"{ForwardName(layer, "ForwardBatch", isa)}(ref k, {refs.Input}, {refs.Output}, {count});{Describe(layer)}");
             }
             else if (buffers.Output)
             {
-                writer.Line($"{Name(layer, "TrainForward", v)}(ref p, {refs.Input}, {refs.PreActivation}, {refs.Output}, {count});{Describe(layer)}");
+                writer.Line($"{ForwardName(layer, "TrainForward", isa)}(ref k, {refs.Input}, {refs.PreActivation}, {refs.Output}, {count});{Describe(layer)}");
             }
             else
             {
-                writer.Line($"{Name(layer, "Logits", v)}(ref p, {refs.Input}, {refs.PreActivation}, {count});{Describe(layer)}: logits only, the loss applies the activation");
+                writer.Line($"{ForwardName(layer, "Logits", isa)}(ref k, {refs.Input}, {refs.PreActivation}, {count});{Describe(layer)}: logits only, the loss applies the activation");
             }
         }
 
@@ -96,14 +108,24 @@ namespace Compiled.Generator.Emit.Layers
             }
 
             string dx = layer.NeedsInputGradient ? $", {refs.InputGradient}" : string.Empty;
-            writer.Line($"{Name(layer, "Backward", Width(layer, isa))}(ref p, ref g, {refs.Input}, {refs.Gradient}{dx}, {count});{Describe(layer)}");
+            writer.Line($"{Name(layer, "Backward", Vec.For(layer.Plan.InputSize, isa.Lanes))}(ref p, ref g, {refs.Input}, {refs.Gradient}{dx}, {count});{Describe(layer)}");
         }
 
         private static DenseSpec Spec(LayerContext layer) => (DenseSpec)layer.Plan.Spec;
 
-        private static Vec Width(LayerContext layer, Vec isa) => Vec.For(layer.Plan.InputSize, isa.Lanes);
+        private static int Registers(Vec isa) => isa.Lanes == 16 ? 32 : 16;
 
         private static string Name(LayerContext layer, string what, Vec v) => $"Layer{layer.Index}{what}{v.Lanes}";
+
+        /// <summary>
+        /// Forward kernels are named by the SIMD path they serve (512, 256 or 128 bits); the 128-bit path shares the 256-bit
+        /// kernel when both would be the same code (a layer of at most 4 outputs).
+        /// </summary>
+        private static string ForwardName(LayerContext layer, string what, Vec isa)
+        {
+            Vec path = isa == Vec.W4 && Width(layer, Vec.W8) == Vec.W4 ? Vec.W8 : isa;
+            return $"Layer{layer.Index}{what}{path.Lanes * 32}";
+        }
 
         private static string Describe(LayerContext layer) =>
             $" // layer {layer.Index}: Dense {layer.Plan.InputSize} -> {layer.Plan.OutputSize}, {ActivationCode.Describe(Spec(layer).Activation, Spec(layer).NegativeSlope, Spec(layer).Alpha)}";
@@ -127,58 +149,72 @@ namespace Compiled.Generator.Emit.Layers
             }
         }
 
+        // ------------------------------------------------------------------ packing
+
+        /// <summary>The packed copy: the weight transposed to [in, outPadded], then the bias padded to outPadded.</summary>
+        public override int PackedLength(LayerContext layer) => (layer.Plan.InputSize + 1) * PaddedOutputs(layer);
+
+        public override void EmitPack(SourceWriter writer, LayerContext layer)
+        {
+            int inputs = layer.Plan.InputSize;
+            int outputs = layer.Plan.OutputSize;
+            int padded = PaddedOutputs(layer);
+            writer.Line($"{Support}.PackTransposed(ref {Vec.Unsafe}.Add(ref p, {layer.Plan.Tensors[0].Offset}), {outputs}, {inputs}, ref {Vec.Unsafe}.Add(ref k, {layer.PackedOffset}), {padded});{Describe(layer)}: weight as [{inputs}, {padded}]");
+            writer.Line($"{Support}.PackCopy(ref {Vec.Unsafe}.Add(ref p, {layer.Plan.Tensors[1].Offset}), ref {Vec.Unsafe}.Add(ref k, {layer.PackedOffset + ((long)inputs * padded)}), {outputs});");
+        }
+
+        private static int PaddedOutputs(LayerContext layer) => (layer.Plan.OutputSize + 15) / 16 * 16;
+
+        /// <summary>The vector width along the outputs: the path's width, narrowed for layers with few outputs.</summary>
+        private static Vec Width(LayerContext layer, Vec isa)
+        {
+            int outputs = layer.Plan.OutputSize;
+            int lanes = outputs <= 4 ? 4 : outputs <= 8 ? 8 : 16;
+            return Vec.FromLanes(System.Math.Min(lanes, isa.Lanes));
+        }
+
+        private static void PackedRefs(SourceWriter w, LayerContext layer)
+        {
+            int padded = PaddedOutputs(layer);
+            RefLocal(w, "wt", "k", Vec.Int(layer.PackedOffset));
+            RefLocal(w, "bt", "k", Vec.Int(layer.PackedOffset + ((long)layer.Plan.InputSize * padded)));
+        }
+
         // ------------------------------------------------------------------ forward, one sample
 
-        private static void EmitForwardKernel(SourceWriter w, LayerContext layer, Vec v)
+        private static void EmitForwardKernel(SourceWriter w, LayerContext layer, Vec v, int registers, string name)
         {
             DenseSpec dense = Spec(layer);
             int inputs = layer.Plan.InputSize;
             int outputs = dense.Units;
+            int vectors = (outputs + v.Lanes - 1) / v.Lanes;
+            // At most half the vector registers hold accumulators: outputs in blocks, inputs in interleaved groups.
+            int budget = registers / 2;
+            int perBlock = System.Math.Min(vectors, budget);
+            int groups = System.Math.Max(1, System.Math.Min(System.Math.Min(8, inputs), budget / perBlock));
             w.Line();
-            if (v.IsScalar)
-            {
-                w.Summary($"Layer {layer.Index}, one sample, scalar (the input has fewer than 4 elements): each output is an unrolled chain of multiply-adds.");
-            }
-            else
-            {
-                int blocks = outputs / v.Lanes;
-                int rest = outputs % v.Lanes;
-                string restText = rest > 0 ? $" plus one block of {rest}" : string.Empty;
-                w.Summary(
-                    $"Layer {layer.Index}, one sample, {v.Lanes * 32}-bit: {blocks} block(s) of {v.Lanes} rows{restText}; each row keeps one accumulator over\n" +
-                    $"{inputs / v.Lanes} vector(s) of the input{(inputs % v.Lanes > 0 ? $" and a masked tail of {inputs % v.Lanes}" : string.Empty)}, and a block's accumulators are reduced together into one vector of outputs.");
-            }
-
+            w.Summary(
+                $"Layer {layer.Index}, one sample, {v.Lanes * 32}-bit: the outputs are {vectors} vector(s) kept in registers ({perBlock} per pass over the packed\n" +
+                $"weight); each input is broadcast and multiplied into its row of the transposed weight, over {groups} interleaved group(s) of inputs\n" +
+                "so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.");
             if ((long)inputs * outputs <= 4096)
             {
                 w.Line(Inline);
             }
 
-            w.Open($"private static void {Name(layer, "Forward", v)}(ref float p, ref float x, ref float y)");
-            WeightAndBias(w, layer, "p", "w", "b");
-            if (v.IsScalar)
+            w.Open($"private static void {name}(ref float k, ref float x, ref float y)");
+            PackedRefs(w, layer);
+            for (int first = 0; first < vectors; first += perBlock)
             {
-                Loop(w, "r", 0, outputs, 1, 8, r =>
-                {
-                    RefLocal(w, "wr", "w", Vec.Times(r, inputs));
-                    w.Line($"float z = {Vec.Unsafe}.Add(ref b, {r});");
-                    for (int i = 0; i < inputs; i++)
-                    {
-                        w.Line($"z = {Vec.Simd}.MultiplyAdd({v.Load("wr", Vec.Int(i))}, {v.Load("x", Vec.Int(i))}, z);");
-                    }
-
-                    w.Line($"{Vec.Unsafe}.Add(ref y, {r}) = {Activate(layer, v, "z")};");
-                });
-            }
-            else
-            {
-                int rows = v.Lanes;
-                int full = outputs / rows * rows;
-                Loop(w, "r", 0, full, rows, 2, r => ForwardRowBlock(w, layer, v, r, rows));
-                if (outputs > full)
+                int count = System.Math.Min(perBlock, vectors - first);
+                if (vectors > perBlock)
                 {
                     w.Scope();
-                    ForwardRowBlock(w, layer, v, Vec.Int(full), outputs - full);
+                }
+
+                ForwardBlock(w, layer, v, first, count, groups);
+                if (vectors > perBlock)
+                {
                     w.Close();
                 }
             }
@@ -191,185 +227,182 @@ namespace Compiled.Generator.Emit.Layers
             w.Close();
         }
 
-        private static void ForwardRowBlock(SourceWriter w, LayerContext layer, Vec v, string r, int rows)
+        private static void ForwardBlock(SourceWriter w, LayerContext layer, Vec v, int first, int count, int groups)
         {
             int inputs = layer.Plan.InputSize;
-            string[] acc = Names("a", rows);
-            RefLocal(w, "wr", "w", Vec.Times(r, inputs));
-            w.Line($"{v.T} {string.Join(", ", acc.Select(a => $"{a} = {v.Zero}"))};");
-            int vectors = inputs / v.Lanes;
-            Loop(w, "i", 0, (long)vectors * v.Lanes, v.Lanes, UnrollLimit, i =>
+            int outputs = layer.Plan.OutputSize;
+            int padded = PaddedOutputs(layer);
+            int column = first * v.Lanes;
+            string A(int g, int c) => $"a{g}{c}";
+            for (int g = 0; g < groups; g++)
             {
-                w.Line($"var xv = {v.Load("x", i)};");
-                for (int k = 0; k < rows; k++)
-                {
-                    w.Line($"{acc[k]} = {v.Fma(v.Load("wr", Vec.Plus(i, (long)k * inputs)), "xv", acc[k])};");
-                }
-            });
+                w.Line($"{v.T} " + string.Join(", ", Range(count).Select(c => $"{A(g, c)} = {(g == 0 ? v.Load("bt", Vec.Int(column + ((long)c * v.Lanes))) : v.Zero)}")) + ";");
+            }
 
-            int tail = inputs % v.Lanes;
-            if (tail > 0)
+            void Step(string i, int used)
             {
-                w.Line($"var xt = {v.Load("x", Vec.Int(inputs - v.Lanes))} & {v.TailMask(tail)}; // the last {tail} inputs; the other lanes were counted above");
-                for (int k = 0; k < rows; k++)
+                for (int g = 0; g < used; g++)
                 {
-                    w.Line($"{acc[k]} = {v.Fma(v.Load("wr", Vec.Int(inputs - v.Lanes + ((long)k * inputs))), "xt", acc[k])};");
+                    w.Line($"var x{g} = {v.Broadcast($"{Vec.Unsafe}.Add(ref x, {Vec.Plus(i, g)})")};");
+                    for (int c = 0; c < count; c++)
+                    {
+                        w.Line($"{A(g, c)} = {v.Fma(v.Load("wt", Vec.Linear(column + ((long)g * padded) + ((long)c * v.Lanes), (i, padded))), $"x{g}", A(g, c))};");
+                    }
                 }
             }
 
-            w.Line($"var z = {v.Sum(acc)} + {v.Load("b", r)};");
-            w.Line($"var o = {Activate(layer, v, "z")};");
-            StorePartial(w, v, "o", rows, "y", r);
+            int full = inputs / groups * groups;
+            Loop(w, "i", 0, full, groups, UnrollLimit, i => Step(i, groups));
+            if (inputs > full)
+            {
+                w.Scope();
+                Step(Vec.Int(full), inputs - full);
+                w.Close();
+            }
+
+            for (int c = 0; c < count; c++)
+            {
+                string sum = A(0, c);
+                var terms = Range(groups).Select(g => A(g, c)).ToList();
+                while (terms.Count > 1)
+                {
+                    var next = new System.Collections.Generic.List<string>();
+                    for (int t = 0; t + 1 < terms.Count; t += 2)
+                    {
+                        next.Add($"({terms[t]} + {terms[t + 1]})");
+                    }
+
+                    if (terms.Count % 2 == 1)
+                    {
+                        next.Add(terms[terms.Count - 1]);
+                    }
+
+                    terms = next;
+                }
+
+                int start = column + (c * v.Lanes);
+                w.Line($"var o{c} = {Activate(layer, v, terms[0])};");
+                StorePartial(w, v, $"o{c}", System.Math.Min(v.Lanes, outputs - start), "y", Vec.Int(start));
+            }
         }
 
         // ------------------------------------------------------------------ forward, batched
 
-        private static void EmitBatchKernel(SourceWriter w, LayerContext layer, Vec v, string name, bool storeZ, bool storeY)
+        private static void EmitBatchKernel(SourceWriter w, LayerContext layer, Vec v, int registers, string name, bool storeZ, bool storeY)
         {
             DenseSpec dense = Spec(layer);
             int inputs = layer.Plan.InputSize;
             int outputs = dense.Units;
-            int tile = System.Math.Max(1, v.Lanes / 4);
+            int vectors = (outputs + v.Lanes - 1) / v.Lanes;
+            int perBlock = System.Math.Min(vectors, 4);
+            int samples = System.Math.Min(8, (registers == 32 ? 24 : 8) / perBlock);
             w.Line();
             string stores = storeZ && storeY ? "pre-activations to z and outputs to y" : storeZ ? "pre-activations (logits) to z" : "outputs to y";
-            w.Summary(v.IsScalar
-                ? $"Layer {layer.Index}, <paramref name=\"count\"/> samples, scalar: writes {stores}."
-                : $"Layer {layer.Index}, <paramref name=\"count\"/> samples, {v.Lanes * 32}-bit: register tiles of {tile} sample(s) x 4 rows ({tile * 4} accumulators,\n" +
-                  $"reduced together), then the remaining samples one at a time; writes {stores}.");
+            w.Summary(
+                $"Layer {layer.Index}, <paramref name=\"count\"/> samples, {v.Lanes * 32}-bit: register tiles of {samples} sample(s) x {perBlock * v.Lanes} outputs\n" +
+                $"({samples * perBlock} accumulators); for each input, {perBlock} vector(s) of the transposed weight row meet the broadcast input of every\n" +
+                $"sample in the tile. The remaining samples go one at a time. Writes {stores}.");
             string zParameter = storeZ ? ", ref float z" : string.Empty;
             string yParameter = storeY ? ", ref float y" : string.Empty;
-            w.Open($"private static void {name}(ref float p, ref float x{zParameter}{yParameter}, int count)");
-            WeightAndBias(w, layer, "p", "w", "b");
+            w.Open($"private static void {name}(ref float k, ref float x{zParameter}{yParameter}, int count)");
+            PackedRefs(w, layer);
             w.Line("nuint n = (nuint)count;");
-            if (v.IsScalar)
+            w.Line("nuint s = 0;");
+            // The full tile while it fits, then the leftover samples (fewer than a tile) in tiles of 4, 2 and 1.
+            var tiles = new System.Collections.Generic.List<int> { samples };
+            foreach (int smaller in new[] { 4, 2, 1 })
             {
-                w.Open("for (nuint s = 0; s < n; s++)");
-                RefLocal(w, "xs", "x", Vec.Linear(0, ("s", inputs)));
-                Loop(w, "r", 0, outputs, 1, 8, r =>
+                if (smaller < samples)
                 {
-                    RefLocal(w, "wr", "w", Vec.Times(r, inputs));
-                    w.Line($"float zr = {Vec.Unsafe}.Add(ref b, {r});");
-                    for (int i = 0; i < inputs; i++)
-                    {
-                        w.Line($"zr = {Vec.Simd}.MultiplyAdd({v.Load("wr", Vec.Int(i))}, {v.Load("xs", Vec.Int(i))}, zr);");
-                    }
-
-                    if (storeZ)
-                    {
-                        w.Line($"{Vec.Unsafe}.Add(ref z, {Vec.Linear(0, ("s", outputs), (r, 1))}) = zr;");
-                    }
-
-                    if (storeY)
-                    {
-                        w.Line($"{Vec.Unsafe}.Add(ref y, {Vec.Linear(0, ("s", outputs), (r, 1))}) = {Activate(layer, v, "zr")};");
-                    }
-                });
-                w.Close();
+                    tiles.Add(smaller);
+                }
             }
-            else
+
+            foreach (int tile in tiles)
             {
-                w.Line("nuint s = 0;");
-                if (tile > 1)
+                bool once = tile != samples && tile != 1;
+                w.Open(tile == samples ? $"for (; s + {tile} <= n; s += {tile})" : once ? $"if (s + {tile} <= n)" : "for (; s < n; s++)");
+                RefLocal(w, "xs", "x", Vec.Linear(0, ("s", inputs)));
+                if (storeZ)
                 {
-                    w.Open($"for (; s + {tile} <= n; s += {tile})");
-                    BatchSamples(w, layer, v, tile, storeZ, storeY);
+                    RefLocal(w, "zs", "z", Vec.Linear(0, ("s", outputs)));
+                }
+
+                if (storeY)
+                {
+                    RefLocal(w, "ys", "y", Vec.Linear(0, ("s", outputs)));
+                }
+
+                for (int first = 0; first < vectors; first += perBlock)
+                {
+                    w.Scope();
+                    BatchTile(w, layer, v, tile, first, System.Math.Min(perBlock, vectors - first), storeZ, storeY);
                     w.Close();
                 }
 
-                w.Open("for (; s < n; s++)");
-                BatchSamples(w, layer, v, 1, storeZ, storeY);
+                if (once)
+                {
+                    w.Line($"s += {tile};");
+                }
+
                 w.Close();
             }
 
             if (storeY && dense.Activation == Activation.Softmax)
             {
-                w.Line($"for (nuint k = 0; k < n; k++) {Support}.Softmax(ref {Vec.Unsafe}.Add(ref y, k * {outputs}), {outputs});");
+                w.Line($"for (nuint t = 0; t < n; t++) {Support}.Softmax(ref {Vec.Unsafe}.Add(ref y, t * {outputs}), {outputs});");
             }
 
             w.Close();
         }
 
-        private static void BatchSamples(SourceWriter w, LayerContext layer, Vec v, int samples, bool storeZ, bool storeY)
+        private static void BatchTile(SourceWriter w, LayerContext layer, Vec v, int samples, int first, int count, bool storeZ, bool storeY)
         {
             int inputs = layer.Plan.InputSize;
             int outputs = layer.Plan.OutputSize;
-            RefLocal(w, "xs", "x", Vec.Linear(0, ("s", inputs)));
-            if (storeZ)
+            int padded = PaddedOutputs(layer);
+            int column = first * v.Lanes;
+            string A(int j, int c) => $"a{j}{c}";
+            for (int c = 0; c < count; c++)
             {
-                RefLocal(w, "zs", "z", Vec.Linear(0, ("s", outputs)));
+                w.Line($"var b{c} = {v.Load("bt", Vec.Int(column + ((long)c * v.Lanes)))};");
             }
 
-            if (storeY)
+            w.Line($"{v.T} " + string.Join(", ", Range(samples).SelectMany(j => Range(count).Select(c => $"{A(j, c)} = b{c}"))) + ";");
+            w.Open($"for (nuint i = 0; i < {inputs}; i++)");
+            RefLocal(w, "row", "wt", Vec.Linear(column, ("i", padded)));
+            for (int c = 0; c < count; c++)
             {
-                RefLocal(w, "ys", "y", Vec.Linear(0, ("s", outputs)));
+                w.Line($"var w{c} = {v.Load("row", Vec.Int((long)c * v.Lanes))};");
             }
 
-            int full = outputs / 4 * 4;
-            Loop(w, "r", 0, full, 4, 2, r => BatchTile(w, layer, v, samples, r, 4, storeZ, storeY));
-            if (outputs > full)
+            for (int j = 0; j < samples; j++)
             {
-                w.Scope();
-                BatchTile(w, layer, v, samples, Vec.Int(full), outputs - full, storeZ, storeY);
-                w.Close();
-            }
-        }
-
-        private static void BatchTile(SourceWriter w, LayerContext layer, Vec v, int samples, string r, int rows, bool storeZ, bool storeY)
-        {
-            int inputs = layer.Plan.InputSize;
-            int outputs = layer.Plan.OutputSize;
-            RefLocal(w, "wr", "w", Vec.Times(r, inputs));
-            string A(int j, int k) => $"a{j}{k}";
-            var all = Range(samples).SelectMany(j => Range(rows).Select(k => A(j, k))).ToArray();
-            w.Line($"{v.T} {string.Join(", ", all.Select(a => $"{a} = {v.Zero}"))};");
-            void Step(string offset, bool masked, int tail)
-            {
-                for (int k = 0; k < rows; k++)
+                w.Line($"var x{j} = {v.Broadcast($"{Vec.Unsafe}.Add(ref xs, {Vec.Linear((long)j * inputs, ("i", 1))})")};");
+                for (int c = 0; c < count; c++)
                 {
-                    w.Line($"var w{k} = {v.Load("wr", Vec.Plus(offset, (long)k * inputs))};");
+                    w.Line($"{A(j, c)} = {v.Fma($"w{c}", $"x{j}", A(j, c))};");
                 }
+            }
 
-                for (int j = 0; j < samples; j++)
+            w.Close();
+            for (int j = 0; j < samples; j++)
+            {
+                for (int c = 0; c < count; c++)
                 {
-                    string mask = masked ? $" & {v.TailMask(tail)}" : string.Empty;
-                    w.Line($"var x{j} = {v.Load("xs", Vec.Plus(offset, (long)j * inputs))}{mask};");
-                    for (int k = 0; k < rows; k++)
+                    int start = column + (c * v.Lanes);
+                    int lanes = System.Math.Min(v.Lanes, outputs - start);
+                    string offset = Vec.Int(((long)j * outputs) + start);
+                    if (storeZ)
                     {
-                        w.Line($"{A(j, k)} = {v.Fma($"w{k}", $"x{j}", A(j, k))};");
+                        StorePartial(w, v, A(j, c), lanes, "zs", offset);
                     }
-                }
-            }
 
-            int vectors = inputs / v.Lanes;
-            Loop(w, "i", 0, (long)vectors * v.Lanes, v.Lanes, UnrollLimit, i => Step(i, false, 0));
-            int tailLength = inputs % v.Lanes;
-            if (tailLength > 0)
-            {
-                w.Scope();
-                w.Comment($"the last {tailLength} inputs: an overlapping vector with the lanes already counted masked off");
-                Step(Vec.Int(inputs - v.Lanes), true, tailLength);
-                w.Close();
-            }
-
-            // Lane j*4+k of the reduction is sample j, row k.
-            var lanes = Range(v.Lanes).Select(l => l / 4 < samples && l % 4 < rows ? A(l / 4, l % 4) : v.Zero).ToArray();
-            w.Line($"var zv = {v.Sum(lanes)} + {v.RepeatGroup($"global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, {r})")};");
-            if (storeZ)
-            {
-                for (int j = 0; j < samples; j++)
-                {
-                    w.Line($"var z{j} = {v.Group("zv", j)};");
-                    StorePartial(w, Vec.W4, $"z{j}", rows, "zs", Vec.Plus(r, (long)j * outputs));
-                }
-            }
-
-            if (storeY)
-            {
-                w.Line($"var yv = {Activate(layer, v, "zv")};");
-                for (int j = 0; j < samples; j++)
-                {
-                    w.Line($"var y{j} = {v.Group("yv", j)};");
-                    StorePartial(w, Vec.W4, $"y{j}", rows, "ys", Vec.Plus(r, (long)j * outputs));
+                    if (storeY)
+                    {
+                        w.Line($"var y{j}{c} = {Activate(layer, v, A(j, c))};");
+                        StorePartial(w, v, $"y{j}{c}", lanes, "ys", offset);
+                    }
                 }
             }
         }

@@ -37,6 +37,10 @@ namespace Compiled.Runtime.Tests.Training.Fakes
 
         public Span<float> Parameters => ParameterArray;
 
+        public void ParametersChanged()
+        {
+        }
+
         public Span<float> Gradients => GradientArray;
 
         /// <summary>The number of calls to either BackwardBatch.</summary>
