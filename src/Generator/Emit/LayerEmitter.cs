@@ -32,8 +32,20 @@ namespace Compiled.Generator.Emit
         /// <summary>Writes this layer's private static kernels.</summary>
         public abstract void EmitKernels(SourceWriter writer, LayerContext layer);
 
-        /// <summary>Writes the call that runs the layer on one sample: <paramref name="x"/> to <paramref name="y"/>.</summary>
-        public abstract void EmitForward(SourceWriter writer, LayerContext layer, Vec isa, string x, string y);
+        /// <summary>
+        /// Writes the code that runs the layer on one sample, from <paramref name="input"/> to <paramref name="output"/>
+        /// (each a <c>ref float</c> buffer or, between small layers, vector locals).
+        /// </summary>
+        public abstract void EmitForward(SourceWriter writer, LayerContext layer, Vec isa, Handoff input, Handoff output);
+
+        /// <summary>
+        /// The width of the vector locals this layer can leave its single-sample output in, or null when it writes memory
+        /// only. The network emitter hands activations over in registers when the next layer accepts them.
+        /// </summary>
+        public virtual Vec? RegisterOutputWidth(LayerContext layer, Vec isa) => null;
+
+        /// <summary>True when this layer's single-sample code can read its input from vector locals.</summary>
+        public virtual bool AcceptsRegisterInput(LayerContext layer) => false;
 
         /// <summary>Writes the call that runs the layer on <paramref name="count"/> samples (inference).</summary>
         public abstract void EmitForwardBatch(SourceWriter writer, LayerContext layer, Vec isa, string x, string y, string count);
@@ -48,6 +60,32 @@ namespace Compiled.Generator.Emit
         /// <see cref="TrainingRefs.InputGradient"/>. The gradient buffer may be overwritten.
         /// </summary>
         public abstract void EmitBackward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count);
+    }
+
+    /// <summary>
+    /// Where activations pass between layers in the single-sample forward pass: a <c>ref float</c> buffer, or vector locals
+    /// of a given width (element <c>i</c> is lane <c>i % lanes</c> of local <c>i / lanes</c>).
+    /// </summary>
+    internal sealed class Handoff
+    {
+        private Handoff(string? memory, Vec? width, string[]? vectors)
+        {
+            Memory = memory;
+            Width = width;
+            Vectors = vectors;
+        }
+
+        public string? Memory { get; }
+
+        public Vec? Width { get; }
+
+        public string[]? Vectors { get; }
+
+        public bool IsRegisters => Vectors is not null;
+
+        public static Handoff InMemory(string name) => new(name, null, null);
+
+        public static Handoff InRegisters(Vec width, string[] names) => new(null, width, names);
     }
 
     /// <summary>What a layer needs stored during the training forward pass.</summary>

@@ -92,6 +92,19 @@ namespace Compiled.Generator.Emit
 
         private bool ForwardOnStack => (long)_maxHidden * _hiddenBuffers <= StackScratchLimit;
 
+        /// <summary>True when, on the given path, layer <paramref name="i"/> of the computing layers hands its output to the next in vector locals.</summary>
+        private bool HandsOverInRegisters(int i, Vec isa)
+        {
+            (LayerContext context, LayerEmitter emitter) = _computing[i];
+            return !context.IsLast
+                && emitter.RegisterOutputWidth(context, isa) is not null
+                && _computing[i + 1].Emitter.AcceptsRegisterInput(_computing[i + 1].Context);
+        }
+
+        /// <summary>True when the single-sample forward pass needs scratch buffers on some path (some hand-over goes through memory).</summary>
+        private bool ForwardNeedsScratch =>
+            Enumerable.Range(0, _computing.Count - 1).Any(i => s_paths.Any(isa => !HandsOverInRegisters(i, isa)));
+
         private bool ForwardBatchOnStack => (long)_forwardChunk * _maxHidden * _hiddenBuffers <= StackScratchLimit;
 
         private string Name => _plan.Type.Name;
@@ -185,6 +198,18 @@ namespace Compiled.Generator.Emit
             WriteBackward();
             WriteTrainingCore();
             WriteInterface();
+            if (_hiddenBuffers > 0 && ForwardOnStack && ForwardNeedsScratch)
+            {
+                _w.Line();
+                _w.Summary($"The hidden activations of one sample ({_hiddenBuffers} buffer(s) of {_maxHidden} floats), kept on the stack by <see cref=\"Forward\"/>.");
+                _w.Line($"[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = {_maxHidden * _hiddenBuffers * 4})]");
+                _w.Open("private struct ForwardScratch");
+                _w.Line("#pragma warning disable CS0169 // the field marks where the buffer starts; the layout's Size gives its length");
+                _w.Line("private float _first;");
+                _w.Line("#pragma warning restore CS0169");
+                _w.Close();
+            }
+
             _w.Line();
             _w.Comment("------------------------------------------------------------------ layer kernels");
             foreach ((LayerContext context, LayerEmitter emitter) in _computing)
@@ -409,13 +434,14 @@ namespace Compiled.Generator.Emit
             _w.Line($"ref float k = ref {Marshal}.GetArrayDataReference(_compiledStorage.Packed);");
             _w.Line($"ref float x = ref {Marshal}.GetReference(input);");
             _w.Line($"ref float y = ref {Marshal}.GetReference(output);");
-            if (_hiddenBuffers > 0)
+            if (_hiddenBuffers > 0 && ForwardNeedsScratch)
             {
                 int scratch = _maxHidden * _hiddenBuffers;
                 if (ForwardOnStack)
                 {
-                    _w.Line($"{Span} scratch = stackalloc float[{scratch}]; // hidden activations: {_hiddenBuffers} buffer(s) of {_maxHidden}");
-                    _w.Line($"ref float h0 = ref {Marshal}.GetReference(scratch);");
+                    // A fixed-size struct rather than stackalloc: no stack cookie, and the span arguments stay in registers.
+                    _w.Line($"ForwardScratch scratch = default; // hidden activations: {_hiddenBuffers} buffer(s) of {_maxHidden}");
+                    _w.Line($"ref float h0 = ref {Vec.Unsafe}.As<ForwardScratch, float>(ref scratch);");
                 }
                 else
                 {
@@ -430,11 +456,29 @@ namespace Compiled.Generator.Emit
 
             Dispatch(isa =>
             {
-                string current = "ref x";
+                // Small consecutive layers hand their outputs over in vector locals; the others through the scratch buffers.
+                Handoff current = Handoff.InMemory("x");
                 int hiddenIndex = 0;
-                foreach ((LayerContext context, LayerEmitter emitter) in _computing)
+                for (int i = 0; i < _computing.Count; i++)
                 {
-                    string next = context.IsLast ? "ref y" : $"ref h{hiddenIndex++ % 2}";
+                    (LayerContext context, LayerEmitter emitter) = _computing[i];
+                    Handoff next;
+                    Vec? width = context.IsLast ? null : emitter.RegisterOutputWidth(context, isa);
+                    if (context.IsLast)
+                    {
+                        next = Handoff.InMemory("y");
+                    }
+                    else if (width is not null && HandsOverInRegisters(i, isa))
+                    {
+                        string[] names = KernelWriter.Names($"h{context.Index}v", (context.Plan.OutputSize + width.Lanes - 1) / width.Lanes);
+                        _w.Line($"{width.T} {string.Join(", ", names)};");
+                        next = Handoff.InRegisters(width, names);
+                    }
+                    else
+                    {
+                        next = Handoff.InMemory($"h{hiddenIndex++ % 2}");
+                    }
+
                     emitter.EmitForward(_w, context, isa, current, next);
                     current = next;
                 }

@@ -197,22 +197,121 @@ namespace Demo
             ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-            global::System.Span<float> scratch = stackalloc float[128]; // hidden activations: 1 buffer(s) of 128
-            ref float h0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+            ForwardScratch scratch = default; // hidden activations: 1 buffer(s) of 128
+            ref float h0 = ref global::System.Runtime.CompilerServices.Unsafe.As<ForwardScratch, float>(ref scratch);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 Layer0Forward512(ref k, ref x, ref h0); // layer 0: Dense 784 -> 128, ReLU
-                Layer1Forward512(ref k, ref h0, ref y); // layer 1: Dense 128 -> 10, Softmax
+                {
+                    // layer 1: Dense 128 -> 10, Softmax
+                    // Layer 1, one sample, 512-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
+                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
+                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480);
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 102528);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a40 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a50 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a60 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a70 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    for (nuint i = 0; i < 128; i += 8)
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i + 1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 16), x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i + 2));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 32), x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i + 3));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 48), x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i + 4));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 64), x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i + 5));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 80), x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i + 6));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 96), x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i + 7));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 112), x7, a70);
+                    }
+                    var o0 = (((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70)));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(o0), ref y, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(o0)), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(o0)), 1);
+                    global::Compiled.GeneratedCodeSupport.Softmax(ref y, 10);
+                }
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 Layer0Forward256(ref k, ref x, ref h0); // layer 0: Dense 784 -> 128, ReLU
-                Layer1Forward256(ref k, ref h0, ref y); // layer 1: Dense 128 -> 10, Softmax
+                {
+                    // layer 1: Dense 128 -> 10, Softmax
+                    // Layer 1, one sample, 256-bit: the outputs are 2 vector(s) kept in registers (2 per pass over the packed
+                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 4 interleaved group(s) of inputs
+                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480);
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 102528);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<float> a20 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<float> a30 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    for (nuint i = 0; i < 128; i += 4)
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 8), x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i + 1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 16), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 24), x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i + 2));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 32), x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 40), x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i + 3));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 48), x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 56), x3, a31);
+                    }
+                    var o0 = ((a00 + a10) + (a20 + a30));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o0, ref y, 0);
+                    var o1 = ((a01 + a11) + (a21 + a31));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(o1), 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(o1), 1);
+                    global::Compiled.GeneratedCodeSupport.Softmax(ref y, 10);
+                }
             }
             else
             {
                 Layer0Forward128(ref k, ref x, ref h0); // layer 0: Dense 784 -> 128, ReLU
-                Layer1Forward128(ref k, ref h0, ref y); // layer 1: Dense 128 -> 10, Softmax
+                {
+                    // layer 1: Dense 128 -> 10, Softmax
+                    // Layer 1, one sample, 128-bit: the outputs are 3 vector(s) kept in registers (3 per pass over the packed
+                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 2 interleaved group(s) of inputs
+                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480);
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 102528);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    for (nuint i = 0; i < 128; i += 2)
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 4), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 8), x0, a02);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i + 1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 16), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 20), x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 24), x1, a12);
+                    }
+                    var o0 = (a00 + a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
+                    var o1 = (a01 + a11);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o1, ref y, 4);
+                    var o2 = (a02 + a12);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(o2, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(o2, 1);
+                    global::Compiled.GeneratedCodeSupport.Softmax(ref y, 10);
+                }
             }
         }
 
@@ -445,6 +544,17 @@ namespace Demo
         global::System.Collections.Generic.IReadOnlyList<int> global::Compiled.INetwork.InputShape => s_inputShape;
         global::System.Collections.Generic.IReadOnlyList<global::Compiled.ParameterTensor> global::Compiled.INetwork.ParameterTensors => s_tensors;
         global::Compiled.INetwork global::Compiled.INetwork.CreateWorker() => CreateWorker();
+
+        /// <summary>
+        /// The hidden activations of one sample (1 buffer(s) of 128 floats), kept on the stack by <see cref="Forward"/>.
+        /// </summary>
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 512)]
+        private struct ForwardScratch
+        {
+            #pragma warning disable CS0169 // the field marks where the buffer starts; the layout's Size gives its length
+            private float _first;
+            #pragma warning restore CS0169
+        }
 
         // ------------------------------------------------------------------ layer kernels
 
@@ -2341,50 +2451,6 @@ namespace Demo
         }
 
         /// <summary>
-        /// Layer 1, one sample, 512-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
-        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
-        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward512(ref float k, ref float x, ref float y)
-        {
-            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480);
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 102528);
-            global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
-            global::System.Runtime.Intrinsics.Vector512<float> a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a40 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a50 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a60 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a70 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            for (nuint i = 0; i < 128; i += 8)
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16), x0, a00);
-                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 1));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 16), x1, a10);
-                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 2));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 32), x2, a20);
-                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 3));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 48), x3, a30);
-                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 4));
-                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 64), x4, a40);
-                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 5));
-                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 80), x5, a50);
-                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 6));
-                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 96), x6, a60);
-                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 7));
-                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 112), x7, a70);
-            }
-            var o0 = (((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70)));
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(o0), ref y, 0);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(o0)), 0);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(o0)), 1);
-            global::Compiled.GeneratedCodeSupport.Softmax(ref y, 10);
-        }
-
-        /// <summary>
         /// Layer 1, <paramref name="count"/> samples, 512-bit: register tiles of 8 sample(s) x 16 outputs
         /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
@@ -2693,43 +2759,6 @@ namespace Demo
         }
 
         /// <summary>
-        /// Layer 1, one sample, 256-bit: the outputs are 2 vector(s) kept in registers (2 per pass over the packed
-        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 4 interleaved group(s) of inputs
-        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward256(ref float k, ref float x, ref float y)
-        {
-            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480);
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 102528);
-            global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
-            global::System.Runtime.Intrinsics.Vector256<float> a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector256<float> a20 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector256<float> a30 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-            for (nuint i = 0; i < 128; i += 4)
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16), x0, a00);
-                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 8), x0, a01);
-                var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 1));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 16), x1, a10);
-                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 24), x1, a11);
-                var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 2));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 32), x2, a20);
-                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 40), x2, a21);
-                var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 3));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 48), x3, a30);
-                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 56), x3, a31);
-            }
-            var o0 = ((a00 + a10) + (a20 + a30));
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o0, ref y, 0);
-            var o1 = ((a01 + a11) + (a21 + a31));
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(o1), 0);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(o1), 1);
-            global::Compiled.GeneratedCodeSupport.Softmax(ref y, 10);
-        }
-
-        /// <summary>
         /// Layer 1, <paramref name="count"/> samples, 256-bit: register tiles of 4 sample(s) x 16 outputs
         /// (8 accumulators); for each input, 2 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
@@ -2950,39 +2979,6 @@ namespace Demo
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(a01), 1);
                 }
             }
-        }
-
-        /// <summary>
-        /// Layer 1, one sample, 128-bit: the outputs are 3 vector(s) kept in registers (3 per pass over the packed
-        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 2 interleaved group(s) of inputs
-        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward128(ref float k, ref float x, ref float y)
-        {
-            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480);
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 102528);
-            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8);
-            global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            for (nuint i = 0; i < 128; i += 2)
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16), x0, a00);
-                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 4), x0, a01);
-                a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 8), x0, a02);
-                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 1));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 16), x1, a10);
-                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 20), x1, a11);
-                a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 24), x1, a12);
-            }
-            var o0 = (a00 + a10);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
-            var o1 = (a01 + a11);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o1, ref y, 4);
-            var o2 = (a02 + a12);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(o2, 0);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 9) = global::System.Runtime.Intrinsics.Vector128.GetElement(o2, 1);
-            global::Compiled.GeneratedCodeSupport.Softmax(ref y, 10);
         }
 
         /// <summary>

@@ -207,26 +207,790 @@ namespace Demo
             ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-            global::System.Span<float> scratch = stackalloc float[64]; // hidden activations: 2 buffer(s) of 32
-            ref float h0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+            ForwardScratch scratch = default; // hidden activations: 2 buffer(s) of 32
+            ref float h0 = ref global::System.Runtime.CompilerServices.Unsafe.As<ForwardScratch, float>(ref scratch);
             ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 32);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                Layer0Forward512(ref k, ref x, ref h0); // layer 0: Dense 16 -> 32, Tanh
-                Layer1Forward512(ref k, ref h0, ref h1); // layer 1: Dense 32 -> 32, Tanh
-                Layer2Forward512(ref k, ref h1, ref y); // layer 2: Dense 32 -> 4, Identity
+                global::System.Runtime.Intrinsics.Vector512<float> h0v0, h0v1;
+                {
+                    // layer 0: Dense 16 -> 32, Tanh
+                    // Layer 0, one sample, 512-bit: the outputs are 2 vector(s) kept in registers (2 per pass over the packed
+                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
+                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    ref float wt = ref k;
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 512);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a40 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a41 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a50 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a51 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a60 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a61 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a70 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a71 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 0), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 16), x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 32), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 48), x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 64), x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 80), x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 96), x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 112), x3, a31);
+                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 128), x4, a40);
+                        a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 144), x4, a41);
+                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 160), x5, a50);
+                        a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 176), x5, a51);
+                        var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 192), x6, a60);
+                        a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 208), x6, a61);
+                        var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 224), x7, a70);
+                        a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 240), x7, a71);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 256), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 272), x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 9));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 288), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 304), x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 10));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 320), x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 336), x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 11));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 352), x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 368), x3, a31);
+                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 12));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 384), x4, a40);
+                        a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 400), x4, a41);
+                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 13));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 416), x5, a50);
+                        a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 432), x5, a51);
+                        var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 14));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 448), x6, a60);
+                        a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 464), x6, a61);
+                        var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 15));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 480), x7, a70);
+                        a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 496), x7, a71);
+                    }
+                    h0v0 = global::Compiled.SimdMath.Tanh((((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70))));
+                    h0v1 = global::Compiled.SimdMath.Tanh((((a01 + a11) + (a21 + a31)) + ((a41 + a51) + (a61 + a71))));
+                }
+                global::System.Runtime.Intrinsics.Vector512<float> h1v0, h1v1;
+                {
+                    // layer 1: Dense 32 -> 32, Tanh
+                    // Layer 1, one sample, 512-bit: the outputs are 2 vector(s) kept in registers (2 per pass over the packed
+                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
+                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 544);
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1568);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a40 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a41 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a50 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a51 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a60 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a61 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a70 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a71 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector512.Create(0));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 0), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 16), x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector512.Create(1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 32), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 48), x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector512.Create(2));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 64), x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 80), x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector512.Create(3));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 96), x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 112), x3, a31);
+                        var x4 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector512.Create(4));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 128), x4, a40);
+                        a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 144), x4, a41);
+                        var x5 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector512.Create(5));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 160), x5, a50);
+                        a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 176), x5, a51);
+                        var x6 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector512.Create(6));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 192), x6, a60);
+                        a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 208), x6, a61);
+                        var x7 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector512.Create(7));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 224), x7, a70);
+                        a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 240), x7, a71);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector512.Create(8));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 256), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 272), x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector512.Create(9));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 288), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 304), x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector512.Create(10));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 320), x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 336), x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector512.Create(11));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 352), x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 368), x3, a31);
+                        var x4 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector512.Create(12));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 384), x4, a40);
+                        a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 400), x4, a41);
+                        var x5 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector512.Create(13));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 416), x5, a50);
+                        a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 432), x5, a51);
+                        var x6 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector512.Create(14));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 448), x6, a60);
+                        a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 464), x6, a61);
+                        var x7 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector512.Create(15));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 480), x7, a70);
+                        a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 496), x7, a71);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector512.Create(0));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 512), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 528), x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector512.Create(1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 544), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 560), x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector512.Create(2));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 576), x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 592), x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector512.Create(3));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 608), x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 624), x3, a31);
+                        var x4 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector512.Create(4));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 640), x4, a40);
+                        a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 656), x4, a41);
+                        var x5 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector512.Create(5));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 672), x5, a50);
+                        a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 688), x5, a51);
+                        var x6 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector512.Create(6));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 704), x6, a60);
+                        a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 720), x6, a61);
+                        var x7 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector512.Create(7));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 736), x7, a70);
+                        a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 752), x7, a71);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector512.Create(8));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 768), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 784), x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector512.Create(9));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 800), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 816), x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector512.Create(10));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 832), x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 848), x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector512.Create(11));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 864), x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 880), x3, a31);
+                        var x4 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector512.Create(12));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 896), x4, a40);
+                        a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 912), x4, a41);
+                        var x5 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector512.Create(13));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 928), x5, a50);
+                        a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 944), x5, a51);
+                        var x6 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector512.Create(14));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 960), x6, a60);
+                        a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 976), x6, a61);
+                        var x7 = global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector512.Create(15));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 992), x7, a70);
+                        a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1008), x7, a71);
+                    }
+                    h1v0 = global::Compiled.SimdMath.Tanh((((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70))));
+                    h1v1 = global::Compiled.SimdMath.Tanh((((a01 + a11) + (a21 + a31)) + ((a41 + a51) + (a61 + a71))));
+                }
+                {
+                    // layer 2: Dense 32 -> 4, Identity
+                    // Layer 2, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
+                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
+                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1600);
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 2112);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a30 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a40 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a50 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a60 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a70 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(0))));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(1))));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(2))));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(3))));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 48), x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(4))));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 64), x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(5))));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 80), x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(6))));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 96), x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(7))));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 112), x7, a70);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(8))));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 128), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(9))));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 144), x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(10))));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 160), x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(11))));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 176), x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(12))));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 192), x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(13))));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 208), x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(14))));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 224), x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(15))));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 240), x7, a70);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector512.Create(0))));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 256), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector512.Create(1))));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 272), x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector512.Create(2))));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 288), x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector512.Create(3))));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 304), x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector512.Create(4))));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 320), x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector512.Create(5))));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 336), x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector512.Create(6))));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 352), x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector512.Create(7))));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 368), x7, a70);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector512.Create(8))));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 384), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector512.Create(9))));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 400), x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector512.Create(10))));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 416), x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector512.Create(11))));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 432), x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector512.Create(12))));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 448), x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector512.Create(13))));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 464), x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector512.Create(14))));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 480), x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector512.Create(15))));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 496), x7, a70);
+                    }
+                    var o0 = (((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70)));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
+                }
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer0Forward256(ref k, ref x, ref h0); // layer 0: Dense 16 -> 32, Tanh
-                Layer1Forward256(ref k, ref h0, ref h1); // layer 1: Dense 32 -> 32, Tanh
-                Layer2Forward256(ref k, ref h1, ref y); // layer 2: Dense 32 -> 4, Identity
+                global::System.Runtime.Intrinsics.Vector256<float> h0v0, h0v1, h0v2, h0v3;
+                {
+                    // layer 0: Dense 16 -> 32, Tanh
+                    // Layer 0, one sample, 256-bit: the outputs are 4 vector(s) kept in registers (4 per pass over the packed
+                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 2 interleaved group(s) of inputs
+                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    ref float wt = ref k;
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 512);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8), a02 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 16), a03 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    for (nuint i = 0; i < 16; i += 2)
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 8), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 16), x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 24), x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 32), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 40), x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 48), x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 56), x1, a13);
+                    }
+                    h0v0 = global::Compiled.SimdMath.Tanh((a00 + a10));
+                    h0v1 = global::Compiled.SimdMath.Tanh((a01 + a11));
+                    h0v2 = global::Compiled.SimdMath.Tanh((a02 + a12));
+                    h0v3 = global::Compiled.SimdMath.Tanh((a03 + a13));
+                }
+                global::System.Runtime.Intrinsics.Vector256<float> h1v0, h1v1, h1v2, h1v3;
+                {
+                    // layer 1: Dense 32 -> 32, Tanh
+                    // Layer 1, one sample, 256-bit: the outputs are 4 vector(s) kept in registers (4 per pass over the packed
+                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 2 interleaved group(s) of inputs
+                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 544);
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1568);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8), a02 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 16), a03 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector256.Create(0));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 0), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 8), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 16), x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 24), x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector256.Create(1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 32), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 40), x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 48), x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 56), x1, a13);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector256.Create(2));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 64), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 72), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 80), x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 88), x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector256.Create(3));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 96), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 104), x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 112), x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 120), x1, a13);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector256.Create(4));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 128), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 136), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 144), x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 152), x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector256.Create(5));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 160), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 168), x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 176), x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 184), x1, a13);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector256.Create(6));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 192), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 200), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 208), x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 216), x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector256.Create(7));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 224), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 232), x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 240), x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 248), x1, a13);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector256.Create(0));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 256), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 264), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 272), x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 280), x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector256.Create(1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 288), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 296), x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 304), x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 312), x1, a13);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector256.Create(2));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 320), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 328), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 336), x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 344), x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector256.Create(3));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 352), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 360), x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 368), x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 376), x1, a13);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector256.Create(4));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 384), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 392), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 400), x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 408), x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector256.Create(5));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 416), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 424), x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 432), x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 440), x1, a13);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector256.Create(6));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 448), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 456), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 464), x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 472), x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector256.Create(7));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 480), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 488), x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 496), x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 504), x1, a13);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v2, global::System.Runtime.Intrinsics.Vector256.Create(0));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 512), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 520), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 528), x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 536), x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v2, global::System.Runtime.Intrinsics.Vector256.Create(1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 544), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 552), x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 560), x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 568), x1, a13);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v2, global::System.Runtime.Intrinsics.Vector256.Create(2));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 576), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 584), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 592), x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 600), x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v2, global::System.Runtime.Intrinsics.Vector256.Create(3));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 608), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 616), x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 624), x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 632), x1, a13);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v2, global::System.Runtime.Intrinsics.Vector256.Create(4));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 640), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 648), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 656), x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 664), x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v2, global::System.Runtime.Intrinsics.Vector256.Create(5));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 672), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 680), x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 688), x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 696), x1, a13);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v2, global::System.Runtime.Intrinsics.Vector256.Create(6));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 704), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 712), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 720), x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 728), x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v2, global::System.Runtime.Intrinsics.Vector256.Create(7));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 736), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 744), x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 752), x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 760), x1, a13);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v3, global::System.Runtime.Intrinsics.Vector256.Create(0));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 768), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 776), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 784), x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 792), x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v3, global::System.Runtime.Intrinsics.Vector256.Create(1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 800), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 808), x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 816), x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 824), x1, a13);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v3, global::System.Runtime.Intrinsics.Vector256.Create(2));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 832), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 840), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 848), x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 856), x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v3, global::System.Runtime.Intrinsics.Vector256.Create(3));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 864), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 872), x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 880), x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 888), x1, a13);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v3, global::System.Runtime.Intrinsics.Vector256.Create(4));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 896), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 904), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 912), x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 920), x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v3, global::System.Runtime.Intrinsics.Vector256.Create(5));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 928), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 936), x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 944), x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 952), x1, a13);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v3, global::System.Runtime.Intrinsics.Vector256.Create(6));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 960), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 968), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 976), x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 984), x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v3, global::System.Runtime.Intrinsics.Vector256.Create(7));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 992), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 1000), x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 1008), x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 1016), x1, a13);
+                    }
+                    h1v0 = global::Compiled.SimdMath.Tanh((a00 + a10));
+                    h1v1 = global::Compiled.SimdMath.Tanh((a01 + a11));
+                    h1v2 = global::Compiled.SimdMath.Tanh((a02 + a12));
+                    h1v3 = global::Compiled.SimdMath.Tanh((a03 + a13));
+                }
+                {
+                    // layer 2: Dense 32 -> 4, Identity
+                    // Layer 2, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
+                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
+                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1600);
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 2112);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a30 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a40 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a50 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a60 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a70 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector256.Create(0)));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector256.Create(1)));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector256.Create(2)));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector256.Create(3)));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 48), x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector256.Create(4)));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 64), x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector256.Create(5)));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 80), x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector256.Create(6)));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 96), x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector256.Create(7)));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 112), x7, a70);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector256.Create(0)));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 128), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector256.Create(1)));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 144), x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector256.Create(2)));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 160), x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector256.Create(3)));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 176), x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector256.Create(4)));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 192), x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector256.Create(5)));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 208), x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector256.Create(6)));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 224), x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector256.Create(7)));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 240), x7, a70);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v2, global::System.Runtime.Intrinsics.Vector256.Create(0)));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 256), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v2, global::System.Runtime.Intrinsics.Vector256.Create(1)));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 272), x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v2, global::System.Runtime.Intrinsics.Vector256.Create(2)));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 288), x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v2, global::System.Runtime.Intrinsics.Vector256.Create(3)));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 304), x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v2, global::System.Runtime.Intrinsics.Vector256.Create(4)));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 320), x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v2, global::System.Runtime.Intrinsics.Vector256.Create(5)));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 336), x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v2, global::System.Runtime.Intrinsics.Vector256.Create(6)));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 352), x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v2, global::System.Runtime.Intrinsics.Vector256.Create(7)));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 368), x7, a70);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v3, global::System.Runtime.Intrinsics.Vector256.Create(0)));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 384), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v3, global::System.Runtime.Intrinsics.Vector256.Create(1)));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 400), x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v3, global::System.Runtime.Intrinsics.Vector256.Create(2)));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 416), x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v3, global::System.Runtime.Intrinsics.Vector256.Create(3)));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 432), x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v3, global::System.Runtime.Intrinsics.Vector256.Create(4)));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 448), x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v3, global::System.Runtime.Intrinsics.Vector256.Create(5)));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 464), x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v3, global::System.Runtime.Intrinsics.Vector256.Create(6)));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 480), x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v3, global::System.Runtime.Intrinsics.Vector256.Create(7)));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 496), x7, a70);
+                    }
+                    var o0 = (((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70)));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
+                }
             }
             else
             {
-                Layer0Forward128(ref k, ref x, ref h0); // layer 0: Dense 16 -> 32, Tanh
-                Layer1Forward128(ref k, ref h0, ref h1); // layer 1: Dense 32 -> 32, Tanh
-                Layer2Forward256(ref k, ref h1, ref y); // layer 2: Dense 32 -> 4, Identity
+                {
+                    // layer 0: Dense 16 -> 32, Tanh
+                    // Layer 0, one sample, 128-bit: the outputs are 8 vector(s) kept in registers (8 per pass over the packed
+                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 1 interleaved group(s) of inputs
+                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    ref float wt = ref k;
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 512);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8), a03 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12), a04 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16), a05 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 20), a06 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 24), a07 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 28);
+                    for (nuint i = 0; i < 16; i++)
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 4), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 8), x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 12), x0, a03);
+                        a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 16), x0, a04);
+                        a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 20), x0, a05);
+                        a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 24), x0, a06);
+                        a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 28), x0, a07);
+                    }
+                    var o0 = global::Compiled.SimdMath.Tanh(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref h0, 0);
+                    var o1 = global::Compiled.SimdMath.Tanh(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o1, ref h0, 4);
+                    var o2 = global::Compiled.SimdMath.Tanh(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o2, ref h0, 8);
+                    var o3 = global::Compiled.SimdMath.Tanh(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o3, ref h0, 12);
+                    var o4 = global::Compiled.SimdMath.Tanh(a04);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o4, ref h0, 16);
+                    var o5 = global::Compiled.SimdMath.Tanh(a05);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o5, ref h0, 20);
+                    var o6 = global::Compiled.SimdMath.Tanh(a06);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o6, ref h0, 24);
+                    var o7 = global::Compiled.SimdMath.Tanh(a07);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o7, ref h0, 28);
+                }
+                {
+                    // layer 1: Dense 32 -> 32, Tanh
+                    // Layer 1, one sample, 128-bit: the outputs are 8 vector(s) kept in registers (8 per pass over the packed
+                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 1 interleaved group(s) of inputs
+                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 544);
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1568);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8), a03 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12), a04 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16), a05 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 20), a06 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 24), a07 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 28);
+                    for (nuint i = 0; i < 32; i++)
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 4), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 8), x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 12), x0, a03);
+                        a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 16), x0, a04);
+                        a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 20), x0, a05);
+                        a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 24), x0, a06);
+                        a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 28), x0, a07);
+                    }
+                    var o0 = global::Compiled.SimdMath.Tanh(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref h1, 0);
+                    var o1 = global::Compiled.SimdMath.Tanh(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o1, ref h1, 4);
+                    var o2 = global::Compiled.SimdMath.Tanh(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o2, ref h1, 8);
+                    var o3 = global::Compiled.SimdMath.Tanh(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o3, ref h1, 12);
+                    var o4 = global::Compiled.SimdMath.Tanh(a04);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o4, ref h1, 16);
+                    var o5 = global::Compiled.SimdMath.Tanh(a05);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o5, ref h1, 20);
+                    var o6 = global::Compiled.SimdMath.Tanh(a06);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o6, ref h1, 24);
+                    var o7 = global::Compiled.SimdMath.Tanh(a07);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o7, ref h1, 28);
+                }
+                {
+                    // layer 2: Dense 32 -> 4, Identity
+                    // Layer 2, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
+                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
+                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1600);
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 2112);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a30 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a40 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a50 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a60 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a70 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 0));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 2));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 3));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 48), x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 4));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 64), x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 5));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 80), x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 6));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 96), x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 7));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 112), x7, a70);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 8));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 128), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 9));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 144), x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 10));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 160), x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 11));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 176), x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 12));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 192), x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 13));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 208), x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 14));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 224), x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 15));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 240), x7, a70);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 16));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 256), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 17));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 272), x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 18));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 288), x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 19));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 304), x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 20));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 320), x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 21));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 336), x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 22));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 352), x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 23));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 368), x7, a70);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 24));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 384), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 25));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 400), x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 26));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 416), x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 27));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 432), x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 28));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 448), x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 29));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 464), x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 30));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 480), x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 31));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 496), x7, a70);
+                    }
+                    var o0 = (((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70)));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
+                }
             }
         }
 
@@ -411,83 +1175,18 @@ namespace Demo
         float global::Compiled.INetwork.Backward(global::System.ReadOnlySpan<float> input, int label) => global::Compiled.GeneratedCodeSupport.ThrowLabelsNotSupported(nameof(Game), Loss);
         float global::Compiled.INetwork.BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize) => global::Compiled.GeneratedCodeSupport.ThrowLabelsNotSupported(nameof(Game), Loss);
 
-        // ------------------------------------------------------------------ layer kernels
-
         /// <summary>
-        /// Layer 0, one sample, 512-bit: the outputs are 2 vector(s) kept in registers (2 per pass over the packed
-        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
-        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+        /// The hidden activations of one sample (2 buffer(s) of 32 floats), kept on the stack by <see cref="Forward"/>.
         /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer0Forward512(ref float k, ref float x, ref float y)
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 256)]
+        private struct ForwardScratch
         {
-            ref float wt = ref k;
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 512);
-            global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
-            global::System.Runtime.Intrinsics.Vector512<float> a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a40 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a41 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a50 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a51 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a60 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a61 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a70 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a71 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 0), x0, a00);
-                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 16), x0, a01);
-                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 32), x1, a10);
-                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 48), x1, a11);
-                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 64), x2, a20);
-                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 80), x2, a21);
-                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 96), x3, a30);
-                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 112), x3, a31);
-                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
-                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 128), x4, a40);
-                a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 144), x4, a41);
-                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
-                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 160), x5, a50);
-                a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 176), x5, a51);
-                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
-                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 192), x6, a60);
-                a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 208), x6, a61);
-                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
-                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 224), x7, a70);
-                a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 240), x7, a71);
-            }
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 256), x0, a00);
-                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 272), x0, a01);
-                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 9));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 288), x1, a10);
-                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 304), x1, a11);
-                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 10));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 320), x2, a20);
-                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 336), x2, a21);
-                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 11));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 352), x3, a30);
-                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 368), x3, a31);
-                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 12));
-                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 384), x4, a40);
-                a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 400), x4, a41);
-                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 13));
-                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 416), x5, a50);
-                a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 432), x5, a51);
-                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 14));
-                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 448), x6, a60);
-                a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 464), x6, a61);
-                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 15));
-                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 480), x7, a70);
-                a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 496), x7, a71);
-            }
-            var o0 = global::Compiled.SimdMath.Tanh((((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70))));
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o0, ref y, 0);
-            var o1 = global::Compiled.SimdMath.Tanh((((a01 + a11) + (a21 + a31)) + ((a41 + a51) + (a61 + a71))));
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o1, ref y, 16);
+            #pragma warning disable CS0169 // the field marks where the buffer starts; the layout's Size gives its length
+            private float _first;
+            #pragma warning restore CS0169
         }
+
+        // ------------------------------------------------------------------ layer kernels
 
         /// <summary>
         /// Layer 0, <paramref name="count"/> samples, 512-bit: register tiles of 8 sample(s) x 32 outputs
@@ -674,41 +1373,6 @@ namespace Demo
         }
 
         /// <summary>
-        /// Layer 0, one sample, 256-bit: the outputs are 4 vector(s) kept in registers (4 per pass over the packed
-        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 2 interleaved group(s) of inputs
-        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer0Forward256(ref float k, ref float x, ref float y)
-        {
-            ref float wt = ref k;
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 512);
-            global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8), a02 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 16), a03 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 24);
-            global::System.Runtime.Intrinsics.Vector256<float> a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-            for (nuint i = 0; i < 16; i += 2)
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32), x0, a00);
-                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 8), x0, a01);
-                a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 16), x0, a02);
-                a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 24), x0, a03);
-                var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 1));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 32), x1, a10);
-                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 40), x1, a11);
-                a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 48), x1, a12);
-                a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 56), x1, a13);
-            }
-            var o0 = global::Compiled.SimdMath.Tanh((a00 + a10));
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o0, ref y, 0);
-            var o1 = global::Compiled.SimdMath.Tanh((a01 + a11));
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o1, ref y, 8);
-            var o2 = global::Compiled.SimdMath.Tanh((a02 + a12));
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o2, ref y, 16);
-            var o3 = global::Compiled.SimdMath.Tanh((a03 + a13));
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o3, ref y, 24);
-        }
-
-        /// <summary>
         /// Layer 0, <paramref name="count"/> samples, 256-bit: register tiles of 2 sample(s) x 32 outputs
         /// (8 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
@@ -798,47 +1462,6 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 24);
                 }
             }
-        }
-
-        /// <summary>
-        /// Layer 0, one sample, 128-bit: the outputs are 8 vector(s) kept in registers (8 per pass over the packed
-        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 1 interleaved group(s) of inputs
-        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer0Forward128(ref float k, ref float x, ref float y)
-        {
-            ref float wt = ref k;
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 512);
-            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8), a03 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12), a04 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16), a05 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 20), a06 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 24), a07 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 28);
-            for (nuint i = 0; i < 16; i++)
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32), x0, a00);
-                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 4), x0, a01);
-                a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 8), x0, a02);
-                a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 12), x0, a03);
-                a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 16), x0, a04);
-                a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 20), x0, a05);
-                a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 24), x0, a06);
-                a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 28), x0, a07);
-            }
-            var o0 = global::Compiled.SimdMath.Tanh(a00);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
-            var o1 = global::Compiled.SimdMath.Tanh(a01);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o1, ref y, 4);
-            var o2 = global::Compiled.SimdMath.Tanh(a02);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o2, ref y, 8);
-            var o3 = global::Compiled.SimdMath.Tanh(a03);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o3, ref y, 12);
-            var o4 = global::Compiled.SimdMath.Tanh(a04);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o4, ref y, 16);
-            var o5 = global::Compiled.SimdMath.Tanh(a05);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o5, ref y, 20);
-            var o6 = global::Compiled.SimdMath.Tanh(a06);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o6, ref y, 24);
-            var o7 = global::Compiled.SimdMath.Tanh(a07);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o7, ref y, 28);
         }
 
         /// <summary>
@@ -1221,134 +1844,6 @@ namespace Demo
         }
 
         /// <summary>
-        /// Layer 1, one sample, 512-bit: the outputs are 2 vector(s) kept in registers (2 per pass over the packed
-        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
-        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward512(ref float k, ref float x, ref float y)
-        {
-            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 544);
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1568);
-            global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
-            global::System.Runtime.Intrinsics.Vector512<float> a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a40 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a41 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a50 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a51 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a60 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a61 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a70 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a71 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 0), x0, a00);
-                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 16), x0, a01);
-                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 32), x1, a10);
-                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 48), x1, a11);
-                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 64), x2, a20);
-                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 80), x2, a21);
-                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 96), x3, a30);
-                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 112), x3, a31);
-                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
-                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 128), x4, a40);
-                a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 144), x4, a41);
-                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
-                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 160), x5, a50);
-                a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 176), x5, a51);
-                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
-                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 192), x6, a60);
-                a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 208), x6, a61);
-                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
-                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 224), x7, a70);
-                a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 240), x7, a71);
-            }
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 256), x0, a00);
-                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 272), x0, a01);
-                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 9));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 288), x1, a10);
-                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 304), x1, a11);
-                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 10));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 320), x2, a20);
-                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 336), x2, a21);
-                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 11));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 352), x3, a30);
-                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 368), x3, a31);
-                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 12));
-                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 384), x4, a40);
-                a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 400), x4, a41);
-                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 13));
-                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 416), x5, a50);
-                a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 432), x5, a51);
-                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 14));
-                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 448), x6, a60);
-                a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 464), x6, a61);
-                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 15));
-                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 480), x7, a70);
-                a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 496), x7, a71);
-            }
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 512), x0, a00);
-                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 528), x0, a01);
-                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 17));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 544), x1, a10);
-                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 560), x1, a11);
-                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 18));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 576), x2, a20);
-                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 592), x2, a21);
-                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 19));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 608), x3, a30);
-                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 624), x3, a31);
-                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 20));
-                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 640), x4, a40);
-                a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 656), x4, a41);
-                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 21));
-                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 672), x5, a50);
-                a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 688), x5, a51);
-                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 22));
-                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 704), x6, a60);
-                a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 720), x6, a61);
-                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 23));
-                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 736), x7, a70);
-                a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 752), x7, a71);
-            }
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 24));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 768), x0, a00);
-                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 784), x0, a01);
-                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 25));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 800), x1, a10);
-                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 816), x1, a11);
-                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 26));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 832), x2, a20);
-                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 848), x2, a21);
-                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 27));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 864), x3, a30);
-                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 880), x3, a31);
-                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 28));
-                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 896), x4, a40);
-                a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 912), x4, a41);
-                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 29));
-                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 928), x5, a50);
-                a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 944), x5, a51);
-                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 30));
-                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 960), x6, a60);
-                a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 976), x6, a61);
-                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 31));
-                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 992), x7, a70);
-                a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1008), x7, a71);
-            }
-            var o0 = global::Compiled.SimdMath.Tanh((((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70))));
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o0, ref y, 0);
-            var o1 = global::Compiled.SimdMath.Tanh((((a01 + a11) + (a21 + a31)) + ((a41 + a51) + (a61 + a71))));
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o1, ref y, 16);
-        }
-
-        /// <summary>
         /// Layer 1, <paramref name="count"/> samples, 512-bit: register tiles of 8 sample(s) x 32 outputs
         /// (16 accumulators); for each input, 2 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
@@ -1533,41 +2028,6 @@ namespace Demo
         }
 
         /// <summary>
-        /// Layer 1, one sample, 256-bit: the outputs are 4 vector(s) kept in registers (4 per pass over the packed
-        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 2 interleaved group(s) of inputs
-        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward256(ref float k, ref float x, ref float y)
-        {
-            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 544);
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1568);
-            global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8), a02 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 16), a03 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 24);
-            global::System.Runtime.Intrinsics.Vector256<float> a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-            for (nuint i = 0; i < 32; i += 2)
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32), x0, a00);
-                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 8), x0, a01);
-                a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 16), x0, a02);
-                a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 24), x0, a03);
-                var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 1));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 32), x1, a10);
-                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 40), x1, a11);
-                a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 48), x1, a12);
-                a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 56), x1, a13);
-            }
-            var o0 = global::Compiled.SimdMath.Tanh((a00 + a10));
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o0, ref y, 0);
-            var o1 = global::Compiled.SimdMath.Tanh((a01 + a11));
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o1, ref y, 8);
-            var o2 = global::Compiled.SimdMath.Tanh((a02 + a12));
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o2, ref y, 16);
-            var o3 = global::Compiled.SimdMath.Tanh((a03 + a13));
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o3, ref y, 24);
-        }
-
-        /// <summary>
         /// Layer 1, <paramref name="count"/> samples, 256-bit: register tiles of 2 sample(s) x 32 outputs
         /// (8 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
@@ -1657,47 +2117,6 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 24);
                 }
             }
-        }
-
-        /// <summary>
-        /// Layer 1, one sample, 128-bit: the outputs are 8 vector(s) kept in registers (8 per pass over the packed
-        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 1 interleaved group(s) of inputs
-        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward128(ref float k, ref float x, ref float y)
-        {
-            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 544);
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1568);
-            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8), a03 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12), a04 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16), a05 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 20), a06 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 24), a07 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 28);
-            for (nuint i = 0; i < 32; i++)
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32), x0, a00);
-                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 4), x0, a01);
-                a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 8), x0, a02);
-                a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 12), x0, a03);
-                a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 16), x0, a04);
-                a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 20), x0, a05);
-                a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 24), x0, a06);
-                a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 28), x0, a07);
-            }
-            var o0 = global::Compiled.SimdMath.Tanh(a00);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
-            var o1 = global::Compiled.SimdMath.Tanh(a01);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o1, ref y, 4);
-            var o2 = global::Compiled.SimdMath.Tanh(a02);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o2, ref y, 8);
-            var o3 = global::Compiled.SimdMath.Tanh(a03);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o3, ref y, 12);
-            var o4 = global::Compiled.SimdMath.Tanh(a04);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o4, ref y, 16);
-            var o5 = global::Compiled.SimdMath.Tanh(a05);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o5, ref y, 20);
-            var o6 = global::Compiled.SimdMath.Tanh(a06);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o6, ref y, 24);
-            var o7 = global::Compiled.SimdMath.Tanh(a07);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o7, ref y, 28);
         }
 
         /// <summary>
@@ -2253,100 +2672,6 @@ namespace Demo
         }
 
         /// <summary>
-        /// Layer 2, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
-        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
-        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer2Forward512(ref float k, ref float x, ref float y)
-        {
-            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1600);
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 2112);
-            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
-            global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a30 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a40 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a50 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a60 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a70 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
-                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
-                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
-                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 48), x3, a30);
-                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
-                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 64), x4, a40);
-                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
-                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 80), x5, a50);
-                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
-                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 96), x6, a60);
-                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
-                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 112), x7, a70);
-            }
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 128), x0, a00);
-                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 9));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 144), x1, a10);
-                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 10));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 160), x2, a20);
-                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 11));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 176), x3, a30);
-                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 12));
-                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 192), x4, a40);
-                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 13));
-                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 208), x5, a50);
-                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 14));
-                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 224), x6, a60);
-                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 15));
-                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 240), x7, a70);
-            }
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 256), x0, a00);
-                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 17));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 272), x1, a10);
-                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 18));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 288), x2, a20);
-                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 19));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 304), x3, a30);
-                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 20));
-                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 320), x4, a40);
-                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 21));
-                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 336), x5, a50);
-                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 22));
-                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 352), x6, a60);
-                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 23));
-                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 368), x7, a70);
-            }
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 24));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 384), x0, a00);
-                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 25));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 400), x1, a10);
-                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 26));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 416), x2, a20);
-                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 27));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 432), x3, a30);
-                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 28));
-                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 448), x4, a40);
-                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 29));
-                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 464), x5, a50);
-                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 30));
-                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 480), x6, a60);
-                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 31));
-                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 496), x7, a70);
-            }
-            var o0 = (((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70)));
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
-        }
-
-        /// <summary>
         /// Layer 2, <paramref name="count"/> samples, 128-bit: register tiles of 8 sample(s) x 4 outputs
         /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
@@ -2475,100 +2800,6 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
                 }
             }
-        }
-
-        /// <summary>
-        /// Layer 2, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
-        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
-        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer2Forward256(ref float k, ref float x, ref float y)
-        {
-            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1600);
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 2112);
-            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
-            global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a30 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a40 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a50 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a60 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a70 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
-                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
-                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
-                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 48), x3, a30);
-                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
-                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 64), x4, a40);
-                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
-                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 80), x5, a50);
-                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
-                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 96), x6, a60);
-                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
-                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 112), x7, a70);
-            }
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 128), x0, a00);
-                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 9));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 144), x1, a10);
-                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 10));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 160), x2, a20);
-                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 11));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 176), x3, a30);
-                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 12));
-                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 192), x4, a40);
-                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 13));
-                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 208), x5, a50);
-                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 14));
-                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 224), x6, a60);
-                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 15));
-                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 240), x7, a70);
-            }
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 256), x0, a00);
-                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 17));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 272), x1, a10);
-                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 18));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 288), x2, a20);
-                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 19));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 304), x3, a30);
-                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 20));
-                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 320), x4, a40);
-                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 21));
-                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 336), x5, a50);
-                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 22));
-                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 352), x6, a60);
-                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 23));
-                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 368), x7, a70);
-            }
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 24));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 384), x0, a00);
-                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 25));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 400), x1, a10);
-                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 26));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 416), x2, a20);
-                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 27));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 432), x3, a30);
-                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 28));
-                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 448), x4, a40);
-                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 29));
-                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 464), x5, a50);
-                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 30));
-                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 480), x6, a60);
-                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 31));
-                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 496), x7, a70);
-            }
-            var o0 = (((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70)));
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
         }
 
         /// <summary>

@@ -199,22 +199,407 @@ namespace Demo
             ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-            global::System.Span<float> scratch = stackalloc float[20]; // hidden activations: 1 buffer(s) of 20
-            ref float h0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+            ForwardScratch scratch = default; // hidden activations: 1 buffer(s) of 20
+            ref float h0 = ref global::System.Runtime.CompilerServices.Unsafe.As<ForwardScratch, float>(ref scratch);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                Layer1Forward512(ref k, ref x, ref h0); // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
-                Layer2Forward512(ref k, ref h0, ref y); // layer 2: Dense 20 -> 3, Softmax
+                global::System.Runtime.Intrinsics.Vector512<float> h1v0, h1v1;
+                {
+                    // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
+                    // Layer 1, one sample, 512-bit: the outputs are 2 vector(s) kept in registers (2 per pass over the packed
+                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
+                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    ref float wt = ref k;
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1152);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a40 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a41 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a50 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a51 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a60 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a61 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a70 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a71 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 0), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 16), x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 32), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 48), x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 64), x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 80), x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 96), x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 112), x3, a31);
+                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 128), x4, a40);
+                        a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 144), x4, a41);
+                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 160), x5, a50);
+                        a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 176), x5, a51);
+                        var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 192), x6, a60);
+                        a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 208), x6, a61);
+                        var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 224), x7, a70);
+                        a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 240), x7, a71);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 256), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 272), x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 9));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 288), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 304), x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 10));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 320), x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 336), x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 11));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 352), x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 368), x3, a31);
+                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 12));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 384), x4, a40);
+                        a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 400), x4, a41);
+                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 13));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 416), x5, a50);
+                        a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 432), x5, a51);
+                        var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 14));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 448), x6, a60);
+                        a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 464), x6, a61);
+                        var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 15));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 480), x7, a70);
+                        a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 496), x7, a71);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 512), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 528), x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 17));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 544), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 560), x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 18));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 576), x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 592), x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 19));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 608), x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 624), x3, a31);
+                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 20));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 640), x4, a40);
+                        a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 656), x4, a41);
+                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 21));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 672), x5, a50);
+                        a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 688), x5, a51);
+                        var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 22));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 704), x6, a60);
+                        a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 720), x6, a61);
+                        var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 23));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 736), x7, a70);
+                        a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 752), x7, a71);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 24));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 768), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 784), x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 25));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 800), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 816), x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 26));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 832), x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 848), x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 27));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 864), x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 880), x3, a31);
+                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 28));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 896), x4, a40);
+                        a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 912), x4, a41);
+                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 29));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 928), x5, a50);
+                        a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 944), x5, a51);
+                        var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 30));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 960), x6, a60);
+                        a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 976), x6, a61);
+                        var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 31));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 992), x7, a70);
+                        a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1008), x7, a71);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 32));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1024), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1040), x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 33));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1056), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1072), x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 34));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1088), x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1104), x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 35));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1120), x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1136), x3, a31);
+                    }
+                    h1v0 = global::Compiled.SimdMath.LeakyRelu((((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70))), 0.1f);
+                    h1v1 = global::Compiled.SimdMath.LeakyRelu((((a01 + a11) + (a21 + a31)) + ((a41 + a51) + (a61 + a71))), 0.1f);
+                }
+                {
+                    // layer 2: Dense 20 -> 3, Softmax
+                    // Layer 2, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
+                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
+                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1184);
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1504);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a30 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a40 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a50 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a60 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a70 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(0))));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(1))));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(2))));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(3))));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 48), x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(4))));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 64), x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(5))));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 80), x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(6))));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 96), x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(7))));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 112), x7, a70);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(8))));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 128), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(9))));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 144), x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(10))));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 160), x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(11))));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 176), x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(12))));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 192), x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(13))));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 208), x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(14))));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 224), x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector512.Create(15))));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 240), x7, a70);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector512.Create(0))));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 256), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector512.Create(1))));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 272), x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector512.Create(2))));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 288), x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector512.Create(3))));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 304), x3, a30);
+                    }
+                    var o0 = (((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70)));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 2);
+                    global::Compiled.GeneratedCodeSupport.Softmax(ref y, 3);
+                }
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer1Forward256(ref k, ref x, ref h0); // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
-                Layer2Forward256(ref k, ref h0, ref y); // layer 2: Dense 20 -> 3, Softmax
+                global::System.Runtime.Intrinsics.Vector256<float> h1v0, h1v1, h1v2;
+                {
+                    // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
+                    // Layer 1, one sample, 256-bit: the outputs are 3 vector(s) kept in registers (3 per pass over the packed
+                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 2 interleaved group(s) of inputs
+                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    ref float wt = ref k;
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1152);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8), a02 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    for (nuint i = 0; i < 36; i += 2)
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 8), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 16), x0, a02);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 32), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 40), x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 48), x1, a12);
+                    }
+                    h1v0 = global::Compiled.SimdMath.LeakyRelu((a00 + a10), 0.1f);
+                    h1v1 = global::Compiled.SimdMath.LeakyRelu((a01 + a11), 0.1f);
+                    h1v2 = global::Compiled.SimdMath.LeakyRelu((a02 + a12), 0.1f);
+                }
+                {
+                    // layer 2: Dense 20 -> 3, Softmax
+                    // Layer 2, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
+                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
+                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1184);
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1504);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a30 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a40 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a50 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a60 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a70 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector256.Create(0)));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector256.Create(1)));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector256.Create(2)));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector256.Create(3)));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 48), x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector256.Create(4)));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 64), x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector256.Create(5)));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 80), x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector256.Create(6)));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 96), x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v0, global::System.Runtime.Intrinsics.Vector256.Create(7)));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 112), x7, a70);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector256.Create(0)));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 128), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector256.Create(1)));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 144), x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector256.Create(2)));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 160), x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector256.Create(3)));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 176), x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector256.Create(4)));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 192), x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector256.Create(5)));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 208), x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector256.Create(6)));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 224), x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v1, global::System.Runtime.Intrinsics.Vector256.Create(7)));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 240), x7, a70);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v2, global::System.Runtime.Intrinsics.Vector256.Create(0)));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 256), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v2, global::System.Runtime.Intrinsics.Vector256.Create(1)));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 272), x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v2, global::System.Runtime.Intrinsics.Vector256.Create(2)));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 288), x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h1v2, global::System.Runtime.Intrinsics.Vector256.Create(3)));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 304), x3, a30);
+                    }
+                    var o0 = (((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70)));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 2);
+                    global::Compiled.GeneratedCodeSupport.Softmax(ref y, 3);
+                }
             }
             else
             {
-                Layer1Forward128(ref k, ref x, ref h0); // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
-                Layer2Forward256(ref k, ref h0, ref y); // layer 2: Dense 20 -> 3, Softmax
+                {
+                    // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
+                    // Layer 1, one sample, 128-bit: the outputs are 5 vector(s) kept in registers (5 per pass over the packed
+                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 1 interleaved group(s) of inputs
+                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    ref float wt = ref k;
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1152);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8), a03 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12), a04 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16);
+                    for (nuint i = 0; i < 36; i++)
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 4), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 8), x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 12), x0, a03);
+                        a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 16), x0, a04);
+                    }
+                    var o0 = global::Compiled.SimdMath.LeakyRelu(a00, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref h0, 0);
+                    var o1 = global::Compiled.SimdMath.LeakyRelu(a01, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o1, ref h0, 4);
+                    var o2 = global::Compiled.SimdMath.LeakyRelu(a02, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o2, ref h0, 8);
+                    var o3 = global::Compiled.SimdMath.LeakyRelu(a03, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o3, ref h0, 12);
+                    var o4 = global::Compiled.SimdMath.LeakyRelu(a04, 0.1f);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o4, ref h0, 16);
+                }
+                {
+                    // layer 2: Dense 20 -> 3, Softmax
+                    // Layer 2, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
+                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
+                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1184);
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1504);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a30 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a40 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a50 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a60 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a70 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 0));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 2));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 3));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 48), x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 4));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 64), x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 5));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 80), x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 6));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 96), x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 7));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 112), x7, a70);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 8));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 128), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 9));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 144), x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 10));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 160), x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 11));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 176), x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 12));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 192), x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 13));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 208), x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 14));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 224), x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 15));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 240), x7, a70);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 16));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 256), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 17));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 272), x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 18));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 288), x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 19));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 304), x3, a30);
+                    }
+                    var o0 = (((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70)));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 2);
+                    global::Compiled.GeneratedCodeSupport.Softmax(ref y, 3);
+                }
             }
         }
 
@@ -448,149 +833,18 @@ namespace Demo
         global::System.Collections.Generic.IReadOnlyList<global::Compiled.ParameterTensor> global::Compiled.INetwork.ParameterTensors => s_tensors;
         global::Compiled.INetwork global::Compiled.INetwork.CreateWorker() => CreateWorker();
 
-        // ------------------------------------------------------------------ layer kernels
-
         /// <summary>
-        /// Layer 1, one sample, 512-bit: the outputs are 2 vector(s) kept in registers (2 per pass over the packed
-        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
-        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+        /// The hidden activations of one sample (1 buffer(s) of 20 floats), kept on the stack by <see cref="Forward"/>.
         /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward512(ref float k, ref float x, ref float y)
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 80)]
+        private struct ForwardScratch
         {
-            ref float wt = ref k;
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1152);
-            global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
-            global::System.Runtime.Intrinsics.Vector512<float> a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a40 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a41 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a50 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a51 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a60 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a61 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a70 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a71 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 0), x0, a00);
-                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 16), x0, a01);
-                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 32), x1, a10);
-                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 48), x1, a11);
-                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 64), x2, a20);
-                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 80), x2, a21);
-                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 96), x3, a30);
-                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 112), x3, a31);
-                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
-                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 128), x4, a40);
-                a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 144), x4, a41);
-                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
-                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 160), x5, a50);
-                a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 176), x5, a51);
-                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
-                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 192), x6, a60);
-                a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 208), x6, a61);
-                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
-                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 224), x7, a70);
-                a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 240), x7, a71);
-            }
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 256), x0, a00);
-                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 272), x0, a01);
-                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 9));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 288), x1, a10);
-                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 304), x1, a11);
-                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 10));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 320), x2, a20);
-                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 336), x2, a21);
-                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 11));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 352), x3, a30);
-                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 368), x3, a31);
-                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 12));
-                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 384), x4, a40);
-                a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 400), x4, a41);
-                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 13));
-                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 416), x5, a50);
-                a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 432), x5, a51);
-                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 14));
-                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 448), x6, a60);
-                a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 464), x6, a61);
-                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 15));
-                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 480), x7, a70);
-                a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 496), x7, a71);
-            }
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 512), x0, a00);
-                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 528), x0, a01);
-                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 17));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 544), x1, a10);
-                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 560), x1, a11);
-                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 18));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 576), x2, a20);
-                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 592), x2, a21);
-                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 19));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 608), x3, a30);
-                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 624), x3, a31);
-                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 20));
-                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 640), x4, a40);
-                a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 656), x4, a41);
-                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 21));
-                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 672), x5, a50);
-                a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 688), x5, a51);
-                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 22));
-                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 704), x6, a60);
-                a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 720), x6, a61);
-                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 23));
-                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 736), x7, a70);
-                a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 752), x7, a71);
-            }
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 24));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 768), x0, a00);
-                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 784), x0, a01);
-                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 25));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 800), x1, a10);
-                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 816), x1, a11);
-                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 26));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 832), x2, a20);
-                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 848), x2, a21);
-                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 27));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 864), x3, a30);
-                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 880), x3, a31);
-                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 28));
-                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 896), x4, a40);
-                a41 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 912), x4, a41);
-                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 29));
-                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 928), x5, a50);
-                a51 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 944), x5, a51);
-                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 30));
-                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 960), x6, a60);
-                a61 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 976), x6, a61);
-                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 31));
-                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 992), x7, a70);
-                a71 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1008), x7, a71);
-            }
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 32));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1024), x0, a00);
-                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1040), x0, a01);
-                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 33));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1056), x1, a10);
-                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1072), x1, a11);
-                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 34));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1088), x2, a20);
-                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1104), x2, a21);
-                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 35));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1120), x3, a30);
-                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 1136), x3, a31);
-            }
-            var o0 = global::Compiled.SimdMath.LeakyRelu((((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70))), 0.1f);
-            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o0, ref y, 0);
-            var o1 = global::Compiled.SimdMath.LeakyRelu((((a01 + a11) + (a21 + a31)) + ((a41 + a51) + (a61 + a71))), 0.1f);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetLower(o1)), ref y, 16);
+            #pragma warning disable CS0169 // the field marks where the buffer starts; the layout's Size gives its length
+            private float _first;
+            #pragma warning restore CS0169
         }
+
+        // ------------------------------------------------------------------ layer kernels
 
         /// <summary>
         /// Layer 1, <paramref name="count"/> samples, 512-bit: register tiles of 8 sample(s) x 32 outputs
@@ -995,37 +1249,6 @@ namespace Demo
         }
 
         /// <summary>
-        /// Layer 1, one sample, 256-bit: the outputs are 3 vector(s) kept in registers (3 per pass over the packed
-        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 2 interleaved group(s) of inputs
-        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward256(ref float k, ref float x, ref float y)
-        {
-            ref float wt = ref k;
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1152);
-            global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8), a02 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 16);
-            global::System.Runtime.Intrinsics.Vector256<float> a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-            for (nuint i = 0; i < 36; i += 2)
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32), x0, a00);
-                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 8), x0, a01);
-                a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 16), x0, a02);
-                var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 1));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 32), x1, a10);
-                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 40), x1, a11);
-                a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 48), x1, a12);
-            }
-            var o0 = global::Compiled.SimdMath.LeakyRelu((a00 + a10), 0.1f);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o0, ref y, 0);
-            var o1 = global::Compiled.SimdMath.LeakyRelu((a01 + a11), 0.1f);
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o1, ref y, 8);
-            var o2 = global::Compiled.SimdMath.LeakyRelu((a02 + a12), 0.1f);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(o2), ref y, 16);
-        }
-
-        /// <summary>
         /// Layer 1, <paramref name="count"/> samples, 256-bit: register tiles of 2 sample(s) x 24 outputs
         /// (6 accumulators); for each input, 3 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
@@ -1192,38 +1415,6 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(y02), ref ys, 16);
                 }
             }
-        }
-
-        /// <summary>
-        /// Layer 1, one sample, 128-bit: the outputs are 5 vector(s) kept in registers (5 per pass over the packed
-        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 1 interleaved group(s) of inputs
-        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward128(ref float k, ref float x, ref float y)
-        {
-            ref float wt = ref k;
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1152);
-            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8), a03 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12), a04 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16);
-            for (nuint i = 0; i < 36; i++)
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32), x0, a00);
-                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 4), x0, a01);
-                a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 8), x0, a02);
-                a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 12), x0, a03);
-                a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 16), x0, a04);
-            }
-            var o0 = global::Compiled.SimdMath.LeakyRelu(a00, 0.1f);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
-            var o1 = global::Compiled.SimdMath.LeakyRelu(a01, 0.1f);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o1, ref y, 4);
-            var o2 = global::Compiled.SimdMath.LeakyRelu(a02, 0.1f);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o2, ref y, 8);
-            var o3 = global::Compiled.SimdMath.LeakyRelu(a03, 0.1f);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o3, ref y, 12);
-            var o4 = global::Compiled.SimdMath.LeakyRelu(a04, 0.1f);
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o4, ref y, 16);
         }
 
         /// <summary>
@@ -1807,77 +1998,6 @@ namespace Demo
         }
 
         /// <summary>
-        /// Layer 2, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
-        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
-        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer2Forward512(ref float k, ref float x, ref float y)
-        {
-            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1184);
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1504);
-            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
-            global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a30 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a40 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a50 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a60 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a70 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
-                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
-                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
-                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 48), x3, a30);
-                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
-                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 64), x4, a40);
-                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
-                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 80), x5, a50);
-                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
-                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 96), x6, a60);
-                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
-                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 112), x7, a70);
-            }
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 128), x0, a00);
-                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 9));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 144), x1, a10);
-                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 10));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 160), x2, a20);
-                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 11));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 176), x3, a30);
-                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 12));
-                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 192), x4, a40);
-                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 13));
-                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 208), x5, a50);
-                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 14));
-                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 224), x6, a60);
-                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 15));
-                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 240), x7, a70);
-            }
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 256), x0, a00);
-                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 17));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 272), x1, a10);
-                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 18));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 288), x2, a20);
-                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 19));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 304), x3, a30);
-            }
-            var o0 = (((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70)));
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 0);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 2);
-            global::Compiled.GeneratedCodeSupport.Softmax(ref y, 3);
-        }
-
-        /// <summary>
         /// Layer 2, <paramref name="count"/> samples, 128-bit: register tiles of 8 sample(s) x 4 outputs
         /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
@@ -2183,77 +2303,6 @@ namespace Demo
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(a00, 2);
                 }
             }
-        }
-
-        /// <summary>
-        /// Layer 2, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
-        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
-        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer2Forward256(ref float k, ref float x, ref float y)
-        {
-            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1184);
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1504);
-            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
-            global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a30 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a40 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a50 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a60 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a70 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
-                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
-                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
-                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 48), x3, a30);
-                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
-                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 64), x4, a40);
-                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
-                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 80), x5, a50);
-                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
-                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 96), x6, a60);
-                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
-                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 112), x7, a70);
-            }
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 128), x0, a00);
-                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 9));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 144), x1, a10);
-                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 10));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 160), x2, a20);
-                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 11));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 176), x3, a30);
-                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 12));
-                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 192), x4, a40);
-                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 13));
-                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 208), x5, a50);
-                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 14));
-                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 224), x6, a60);
-                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 15));
-                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 240), x7, a70);
-            }
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 256), x0, a00);
-                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 17));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 272), x1, a10);
-                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 18));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 288), x2, a20);
-                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 19));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 304), x3, a30);
-            }
-            var o0 = (((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70)));
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 0);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 2);
-            global::Compiled.GeneratedCodeSupport.Softmax(ref y, 3);
         }
 
         /// <summary>

@@ -198,22 +198,263 @@ namespace Demo
             ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-            global::System.Span<float> scratch = stackalloc float[9]; // hidden activations: 1 buffer(s) of 9
-            ref float h0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                Layer0Forward512(ref k, ref x, ref h0); // layer 0: Dense 10 -> 9, GELU
-                Layer1Forward512(ref k, ref h0, ref y); // layer 1: Dense 9 -> 5, Sigmoid
+                global::System.Runtime.Intrinsics.Vector512<float> h0v0;
+                {
+                    // layer 0: Dense 10 -> 9, GELU
+                    // Layer 0, one sample, 512-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
+                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
+                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    ref float wt = ref k;
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 160);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a40 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a50 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a60 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> a70 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 0), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 16), x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 32), x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 48), x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 64), x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 80), x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 96), x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 112), x7, a70);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 128), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 9));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 144), x1, a10);
+                    }
+                    h0v0 = global::Compiled.SimdMath.Gelu((((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70))));
+                }
+                {
+                    // layer 1: Dense 9 -> 5, Sigmoid
+                    // Layer 1, one sample, 256-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
+                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
+                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 176);
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 320);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<float> a20 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<float> a30 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<float> a40 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<float> a50 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<float> a60 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<float> a70 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector512.Create(0)));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 0), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector512.Create(1)));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 16), x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector512.Create(2)));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 32), x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector512.Create(3)));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 48), x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector512.Create(4)));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 64), x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector512.Create(5)));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 80), x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector512.Create(6)));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 96), x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector512.Create(7)));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 112), x7, a70);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.GetLower(global::System.Runtime.Intrinsics.Vector512.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector512.Create(8)));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 128), x0, a00);
+                    }
+                    var o0 = global::Compiled.SimdMath.Sigmoid((((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70))));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(o0), ref y, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(o0), 0);
+                }
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer0Forward256(ref k, ref x, ref h0); // layer 0: Dense 10 -> 9, GELU
-                Layer1Forward256(ref k, ref h0, ref y); // layer 1: Dense 9 -> 5, Sigmoid
+                global::System.Runtime.Intrinsics.Vector256<float> h0v0, h0v1;
+                {
+                    // layer 0: Dense 10 -> 9, GELU
+                    // Layer 0, one sample, 256-bit: the outputs are 2 vector(s) kept in registers (2 per pass over the packed
+                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 4 interleaved group(s) of inputs
+                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    ref float wt = ref k;
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 160);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+                    global::System.Runtime.Intrinsics.Vector256<float> a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<float> a20 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<float> a30 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 0), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 8), x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 16), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 24), x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 32), x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 40), x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 48), x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 56), x3, a31);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 64), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 72), x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 80), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 88), x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 96), x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 104), x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 112), x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 120), x3, a31);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 128), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 136), x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 9));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 144), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 152), x1, a11);
+                    }
+                    h0v0 = global::Compiled.SimdMath.Gelu(((a00 + a10) + (a20 + a30)));
+                    h0v1 = global::Compiled.SimdMath.Gelu(((a01 + a11) + (a21 + a31)));
+                }
+                {
+                    // layer 1: Dense 9 -> 5, Sigmoid
+                    // Layer 1, one sample, 256-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
+                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
+                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 176);
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 320);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<float> a20 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<float> a30 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<float> a40 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<float> a50 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<float> a60 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<float> a70 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector256.Create(0));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 0), x0, a00);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector256.Create(1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 16), x1, a10);
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector256.Create(2));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 32), x2, a20);
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector256.Create(3));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 48), x3, a30);
+                        var x4 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector256.Create(4));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 64), x4, a40);
+                        var x5 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector256.Create(5));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 80), x5, a50);
+                        var x6 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector256.Create(6));
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 96), x6, a60);
+                        var x7 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector256.Create(7));
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 112), x7, a70);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector256.Create(0));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 128), x0, a00);
+                    }
+                    var o0 = global::Compiled.SimdMath.Sigmoid((((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70))));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(o0), ref y, 0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(o0), 0);
+                }
             }
             else
             {
-                Layer0Forward128(ref k, ref x, ref h0); // layer 0: Dense 10 -> 9, GELU
-                Layer1Forward128(ref k, ref h0, ref y); // layer 1: Dense 9 -> 5, Sigmoid
+                global::System.Runtime.Intrinsics.Vector128<float> h0v0, h0v1, h0v2;
+                {
+                    // layer 0: Dense 10 -> 9, GELU
+                    // Layer 0, one sample, 128-bit: the outputs are 3 vector(s) kept in registers (3 per pass over the packed
+                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 2 interleaved group(s) of inputs
+                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    ref float wt = ref k;
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 160);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8);
+                    global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    for (nuint i = 0; i < 10; i += 2)
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 4), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 8), x0, a02);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 16), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 20), x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 24), x1, a12);
+                    }
+                    h0v0 = global::Compiled.SimdMath.Gelu((a00 + a10));
+                    h0v1 = global::Compiled.SimdMath.Gelu((a01 + a11));
+                    h0v2 = global::Compiled.SimdMath.Gelu((a02 + a12));
+                }
+                {
+                    // layer 1: Dense 9 -> 5, Sigmoid
+                    // Layer 1, one sample, 128-bit: the outputs are 2 vector(s) kept in registers (2 per pass over the packed
+                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 4 interleaved group(s) of inputs
+                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 176);
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 320);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+                    global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> a30 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector128.Create(0));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 4), x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector128.Create(1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 20), x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector128.Create(2));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 36), x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector128.Create(3));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 48), x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 52), x3, a31);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector128.Create(0));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 64), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 68), x0, a01);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector128.Create(1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 80), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 84), x1, a11);
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector128.Create(2));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 96), x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 100), x2, a21);
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Shuffle(h0v1, global::System.Runtime.Intrinsics.Vector128.Create(3));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 112), x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 116), x3, a31);
+                    }
+                    {
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Shuffle(h0v2, global::System.Runtime.Intrinsics.Vector128.Create(0));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 128), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 132), x0, a01);
+                    }
+                    var o0 = global::Compiled.SimdMath.Sigmoid(((a00 + a10) + (a20 + a30)));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
+                    var o1 = global::Compiled.SimdMath.Sigmoid(((a01 + a11) + (a21 + a31)));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(o1, 0);
+                }
             }
         }
 
@@ -386,53 +627,6 @@ namespace Demo
         float global::Compiled.INetwork.BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize) => global::Compiled.GeneratedCodeSupport.ThrowLabelsNotSupported(nameof(MultiLabel), Loss);
 
         // ------------------------------------------------------------------ layer kernels
-
-        /// <summary>
-        /// Layer 0, one sample, 512-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
-        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
-        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer0Forward512(ref float k, ref float x, ref float y)
-        {
-            ref float wt = ref k;
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 160);
-            global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
-            global::System.Runtime.Intrinsics.Vector512<float> a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a40 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a50 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a60 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector512<float> a70 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 0), x0, a00);
-                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 16), x1, a10);
-                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 32), x2, a20);
-                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 48), x3, a30);
-                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
-                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 64), x4, a40);
-                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
-                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 80), x5, a50);
-                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
-                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 96), x6, a60);
-                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
-                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 112), x7, a70);
-            }
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 128), x0, a00);
-                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 9));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, 144), x1, a10);
-            }
-            var o0 = global::Compiled.SimdMath.Gelu((((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70))));
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(o0), ref y, 0);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector512.GetUpper(o0)), 0);
-        }
 
         /// <summary>
         /// Layer 0, <paramref name="count"/> samples, 512-bit: register tiles of 8 sample(s) x 16 outputs
@@ -761,62 +955,6 @@ namespace Demo
         }
 
         /// <summary>
-        /// Layer 0, one sample, 256-bit: the outputs are 2 vector(s) kept in registers (2 per pass over the packed
-        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 4 interleaved group(s) of inputs
-        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer0Forward256(ref float k, ref float x, ref float y)
-        {
-            ref float wt = ref k;
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 160);
-            global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
-            global::System.Runtime.Intrinsics.Vector256<float> a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector256<float> a20 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector256<float> a30 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 0), x0, a00);
-                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 8), x0, a01);
-                var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 16), x1, a10);
-                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 24), x1, a11);
-                var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 32), x2, a20);
-                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 40), x2, a21);
-                var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 48), x3, a30);
-                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 56), x3, a31);
-            }
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 64), x0, a00);
-                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 72), x0, a01);
-                var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 80), x1, a10);
-                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 88), x1, a11);
-                var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 96), x2, a20);
-                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 104), x2, a21);
-                var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 112), x3, a30);
-                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 120), x3, a31);
-            }
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 128), x0, a00);
-                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 136), x0, a01);
-                var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 9));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 144), x1, a10);
-                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 152), x1, a11);
-            }
-            var o0 = global::Compiled.SimdMath.Gelu(((a00 + a10) + (a20 + a30)));
-            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o0, ref y, 0);
-            var o1 = global::Compiled.SimdMath.Gelu(((a01 + a11) + (a21 + a31)));
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(o1), 0);
-        }
-
-        /// <summary>
         /// Layer 0, <paramref name="count"/> samples, 256-bit: register tiles of 4 sample(s) x 16 outputs
         /// (8 accumulators); for each input, 2 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
@@ -1053,37 +1191,6 @@ namespace Demo
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetLower(y01), 0);
                 }
             }
-        }
-
-        /// <summary>
-        /// Layer 0, one sample, 128-bit: the outputs are 3 vector(s) kept in registers (3 per pass over the packed
-        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 2 interleaved group(s) of inputs
-        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer0Forward128(ref float k, ref float x, ref float y)
-        {
-            ref float wt = ref k;
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 160);
-            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8);
-            global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            for (nuint i = 0; i < 10; i += 2)
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16), x0, a00);
-                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 4), x0, a01);
-                a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 8), x0, a02);
-                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 1));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 16), x1, a10);
-                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 20), x1, a11);
-                a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 24), x1, a12);
-            }
-            var o0 = global::Compiled.SimdMath.Gelu((a00 + a10));
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
-            var o1 = global::Compiled.SimdMath.Gelu((a01 + a11));
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o1, ref y, 4);
-            var o2 = global::Compiled.SimdMath.Gelu((a02 + a12));
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 8) = global::System.Runtime.Intrinsics.Vector128.GetElement(o2, 0);
         }
 
         /// <summary>
@@ -1538,51 +1645,6 @@ namespace Demo
         }
 
         /// <summary>
-        /// Layer 1, one sample, 256-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
-        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
-        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward512(ref float k, ref float x, ref float y)
-        {
-            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 176);
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 320);
-            global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
-            global::System.Runtime.Intrinsics.Vector256<float> a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector256<float> a20 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector256<float> a30 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector256<float> a40 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector256<float> a50 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector256<float> a60 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector256<float> a70 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 0), x0, a00);
-                var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 16), x1, a10);
-                var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 32), x2, a20);
-                var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 48), x3, a30);
-                var x4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
-                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 64), x4, a40);
-                var x5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
-                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 80), x5, a50);
-                var x6 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
-                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 96), x6, a60);
-                var x7 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
-                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 112), x7, a70);
-            }
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 128), x0, a00);
-            }
-            var o0 = global::Compiled.SimdMath.Sigmoid((((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70))));
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(o0), ref y, 0);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(o0), 0);
-        }
-
-        /// <summary>
         /// Layer 1, <paramref name="count"/> samples, 256-bit: register tiles of 8 sample(s) x 8 outputs
         /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
@@ -1860,51 +1922,6 @@ namespace Demo
         }
 
         /// <summary>
-        /// Layer 1, one sample, 256-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
-        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
-        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward256(ref float k, ref float x, ref float y)
-        {
-            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 176);
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 320);
-            global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
-            global::System.Runtime.Intrinsics.Vector256<float> a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector256<float> a20 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector256<float> a30 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector256<float> a40 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector256<float> a50 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector256<float> a60 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector256<float> a70 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 0), x0, a00);
-                var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 16), x1, a10);
-                var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 32), x2, a20);
-                var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 48), x3, a30);
-                var x4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
-                a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 64), x4, a40);
-                var x5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
-                a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 80), x5, a50);
-                var x6 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
-                a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 96), x6, a60);
-                var x7 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
-                a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 112), x7, a70);
-            }
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 128), x0, a00);
-            }
-            var o0 = global::Compiled.SimdMath.Sigmoid((((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70))));
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(o0), ref y, 0);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(o0), 0);
-        }
-
-        /// <summary>
         /// Layer 1, <paramref name="count"/> samples, 256-bit: register tiles of 8 sample(s) x 8 outputs
         /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
@@ -2179,59 +2196,6 @@ namespace Demo
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref zs, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(a00), 0);
                 }
             }
-        }
-
-        /// <summary>
-        /// Layer 1, one sample, 128-bit: the outputs are 2 vector(s) kept in registers (2 per pass over the packed
-        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 4 interleaved group(s) of inputs
-        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward128(ref float k, ref float x, ref float y)
-        {
-            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 176);
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 320);
-            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
-            global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a30 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
-                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 4), x0, a01);
-                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
-                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 20), x1, a11);
-                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
-                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 36), x2, a21);
-                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 48), x3, a30);
-                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 52), x3, a31);
-            }
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 64), x0, a00);
-                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 68), x0, a01);
-                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 5));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 80), x1, a10);
-                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 84), x1, a11);
-                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 96), x2, a20);
-                a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 100), x2, a21);
-                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 112), x3, a30);
-                a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 116), x3, a31);
-            }
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 128), x0, a00);
-                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 132), x0, a01);
-            }
-            var o0 = global::Compiled.SimdMath.Sigmoid(((a00 + a10) + (a20 + a30)));
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
-            var o1 = global::Compiled.SimdMath.Sigmoid(((a01 + a11) + (a21 + a31)));
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(o1, 0);
         }
 
         /// <summary>

@@ -190,17 +190,27 @@ namespace Demo
                     ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
                     ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                     ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                    if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
                     {
-                        Layer0Forward512(ref k, ref x, ref y); // layer 0: Dense 3 -> 2, ELU(alpha=0.5)
-                    }
-                    else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-                    {
-                        Layer0Forward256(ref k, ref x, ref y); // layer 0: Dense 3 -> 2, ELU(alpha=0.5)
-                    }
-                    else
-                    {
-                        Layer0Forward256(ref k, ref x, ref y); // layer 0: Dense 3 -> 2, ELU(alpha=0.5)
+                        // layer 0: Dense 3 -> 2, ELU(alpha=0.5)
+                        // Layer 0, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
+                        // weight); each input is broadcast and multiplied into its row of the transposed weight, over 3 interleaved group(s) of inputs
+                        // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                        ref float wt = ref k;
+                        ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48);
+                        global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        {
+                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+                            a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
+                            var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
+                            a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
+                            var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
+                            a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
+                        }
+                        var o0 = global::Compiled.SimdMath.Elu(((a00 + a10) + a20), 0.5f);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 0);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 1);
                     }
                 }
 
@@ -362,32 +372,6 @@ namespace Demo
                 float global::Compiled.INetwork.BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize) => global::Compiled.GeneratedCodeSupport.ThrowLabelsNotSupported(nameof(Policy), Loss);
 
                 // ------------------------------------------------------------------ layer kernels
-
-                /// <summary>
-                /// Layer 0, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
-                /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 3 interleaved group(s) of inputs
-                /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
-                /// </summary>
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                private static void Layer0Forward512(ref float k, ref float x, ref float y)
-                {
-                    ref float wt = ref k;
-                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    {
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
-                    }
-                    var o0 = global::Compiled.SimdMath.Elu(((a00 + a10) + a20), 0.5f);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 1);
-                }
 
                 /// <summary>
                 /// Layer 0, <paramref name="count"/> samples, 128-bit: register tiles of 8 sample(s) x 4 outputs
@@ -713,32 +697,6 @@ namespace Demo
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 1);
                         }
                     }
-                }
-
-                /// <summary>
-                /// Layer 0, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
-                /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 3 interleaved group(s) of inputs
-                /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
-                /// </summary>
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-                private static void Layer0Forward256(ref float k, ref float x, ref float y)
-                {
-                    ref float wt = ref k;
-                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    {
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
-                    }
-                    var o0 = global::Compiled.SimdMath.Elu(((a00 + a10) + a20), 0.5f);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 1);
                 }
 
                 /// <summary>

@@ -197,22 +197,47 @@ namespace Demo
             ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-            global::System.Span<float> scratch = stackalloc float[4]; // hidden activations: 1 buffer(s) of 4
-            ref float h0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            global::System.Runtime.Intrinsics.Vector128<float> h0v0;
             {
-                Layer0Forward512(ref k, ref x, ref h0); // layer 0: Dense 2 -> 4, Sigmoid
-                Layer1Forward512(ref k, ref h0, ref y); // layer 1: Dense 4 -> 1, Sigmoid
+                // layer 0: Dense 2 -> 4, Sigmoid
+                // Layer 0, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
+                // weight); each input is broadcast and multiplied into its row of the transposed weight, over 2 interleaved group(s) of inputs
+                // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                ref float wt = ref k;
+                ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 32);
+                global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                {
+                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+                    a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
+                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
+                    a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
+                }
+                h0v0 = global::Compiled.SimdMath.Sigmoid((a00 + a10));
             }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer0Forward256(ref k, ref x, ref h0); // layer 0: Dense 2 -> 4, Sigmoid
-                Layer1Forward256(ref k, ref h0, ref y); // layer 1: Dense 4 -> 1, Sigmoid
-            }
-            else
-            {
-                Layer0Forward256(ref k, ref x, ref h0); // layer 0: Dense 2 -> 4, Sigmoid
-                Layer1Forward256(ref k, ref h0, ref y); // layer 1: Dense 4 -> 1, Sigmoid
+                // layer 1: Dense 4 -> 1, Sigmoid
+                // Layer 1, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
+                // weight); each input is broadcast and multiplied into its row of the transposed weight, over 4 interleaved group(s) of inputs
+                // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48);
+                ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 112);
+                global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> a30 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                {
+                    var x0 = global::System.Runtime.Intrinsics.Vector128.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector128.Create(0));
+                    a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
+                    var x1 = global::System.Runtime.Intrinsics.Vector128.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector128.Create(1));
+                    a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
+                    var x2 = global::System.Runtime.Intrinsics.Vector128.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector128.Create(2));
+                    a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
+                    var x3 = global::System.Runtime.Intrinsics.Vector128.Shuffle(h0v0, global::System.Runtime.Intrinsics.Vector128.Create(3));
+                    a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 48), x3, a30);
+                }
+                var o0 = global::Compiled.SimdMath.Sigmoid(((a00 + a10) + (a20 + a30)));
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 0);
             }
         }
 
@@ -390,28 +415,6 @@ namespace Demo
         // ------------------------------------------------------------------ layer kernels
 
         /// <summary>
-        /// Layer 0, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
-        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 2 interleaved group(s) of inputs
-        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer0Forward512(ref float k, ref float x, ref float y)
-        {
-            ref float wt = ref k;
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 32);
-            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
-            global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
-                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
-            }
-            var o0 = global::Compiled.SimdMath.Sigmoid((a00 + a10));
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
-        }
-
-        /// <summary>
         /// Layer 0, <paramref name="count"/> samples, 128-bit: register tiles of 8 sample(s) x 4 outputs
         /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
@@ -540,28 +543,6 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
                 }
             }
-        }
-
-        /// <summary>
-        /// Layer 0, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
-        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 2 interleaved group(s) of inputs
-        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer0Forward256(ref float k, ref float x, ref float y)
-        {
-            ref float wt = ref k;
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 32);
-            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
-            global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
-                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
-            }
-            var o0 = global::Compiled.SimdMath.Sigmoid((a00 + a10));
-            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
         }
 
         /// <summary>
@@ -791,34 +772,6 @@ namespace Demo
         }
 
         /// <summary>
-        /// Layer 1, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
-        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 4 interleaved group(s) of inputs
-        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward512(ref float k, ref float x, ref float y)
-        {
-            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48);
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 112);
-            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
-            global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a30 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
-                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
-                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
-                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 48), x3, a30);
-            }
-            var o0 = global::Compiled.SimdMath.Sigmoid(((a00 + a10) + (a20 + a30)));
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 0);
-        }
-
-        /// <summary>
         /// Layer 1, <paramref name="count"/> samples, 128-bit: register tiles of 8 sample(s) x 4 outputs
         /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
@@ -947,34 +900,6 @@ namespace Demo
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
                 }
             }
-        }
-
-        /// <summary>
-        /// Layer 1, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
-        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 4 interleaved group(s) of inputs
-        /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer1Forward256(ref float k, ref float x, ref float y)
-        {
-            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48);
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 112);
-            global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
-            global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            global::System.Runtime.Intrinsics.Vector128<float> a30 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-            {
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
-                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
-                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
-                a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
-                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
-                a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 48), x3, a30);
-            }
-            var o0 = global::Compiled.SimdMath.Sigmoid(((a00 + a10) + (a20 + a30)));
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref y, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(o0, 0);
         }
 
         /// <summary>

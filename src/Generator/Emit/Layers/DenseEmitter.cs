@@ -44,7 +44,11 @@ namespace Compiled.Generator.Emit.Layers
                     continue;
                 }
 
-                EmitForwardKernel(writer, layer, v, registers, ForwardName(layer, "Forward", isa));
+                if (!InlineForward(layer))
+                {
+                    EmitForwardKernel(writer, layer, v, registers, ForwardName(layer, "Forward", isa));
+                }
+
                 EmitBatchKernel(writer, layer, v, registers, ForwardName(layer, "ForwardBatch", isa), storeZ: false, storeY: true);
                 if (buffers.PreActivation)
                 {
@@ -66,8 +70,57 @@ namespace Compiled.Generator.Emit.Layers
             }
         }
 
-        public override void EmitForward(SourceWriter writer, LayerContext layer, Vec isa, string x, string y) =>
-            writer.Line($"{ForwardName(layer, "Forward", isa)}(ref k, {x}, {y});{Describe(layer)}");
+        public override void EmitForward(SourceWriter writer, LayerContext layer, Vec isa, Handoff input, Handoff output)
+        {
+            if (!InlineForward(layer))
+            {
+                writer.Line($"{ForwardName(layer, "Forward", isa)}(ref k, ref {input.Memory}, ref {output.Memory});{Describe(layer)}");
+                return;
+            }
+
+            writer.Scope();
+            writer.Comment(Describe(layer).Trim().Substring(3) + "\n" + ForwardSummary(layer, Width(layer, isa), Registers(isa)));
+            ForwardBody(writer, layer, Width(layer, isa), Registers(isa), input, output);
+            writer.Close();
+        }
+
+        public override Vec? RegisterOutputWidth(LayerContext layer, Vec isa)
+        {
+            Vec v = Width(layer, isa);
+            bool fits = InlineForward(layer) && (layer.Plan.OutputSize + v.Lanes - 1) / v.Lanes <= 4 && Spec(layer).Activation != Activation.Softmax;
+            return fits ? v : null;
+        }
+
+        public override bool AcceptsRegisterInput(LayerContext layer) => InlineForward(layer);
+
+        /// <summary>
+        /// Input element <paramref name="index"/> broadcast to every lane of width <paramref name="v"/>: a broadcast load from
+        /// memory, or, from vector locals, a constant lane shuffle (narrowed or widened to <paramref name="v"/>).
+        /// </summary>
+        private static string InputBroadcast(Vec v, Handoff x, string index)
+        {
+            if (!x.IsRegisters)
+            {
+                return v.Broadcast($"{Vec.Unsafe}.Add(ref {x.Memory}, {index})");
+            }
+
+            Vec from = x.Width!;
+            int i = int.Parse(index, System.Globalization.CultureInfo.InvariantCulture);
+            string vector = x.Vectors![i / from.Lanes];
+            int lane = i % from.Lanes;
+            if (from.Lanes < v.Lanes)
+            {
+                return v.Broadcast($"{from.S}.GetElement({vector}, {lane})");
+            }
+
+            string shuffled = $"{from.S}.Shuffle({vector}, {from.S}.Create({lane}))";
+            for (Vec width = from; width.Lanes > v.Lanes; width = Vec.FromLanes(width.Lanes / 2))
+            {
+                shuffled = $"{width.S}.GetLower({shuffled})";
+            }
+
+            return shuffled;
+        }
 
         public override void EmitForwardBatch(SourceWriter writer, LayerContext layer, Vec isa, string x, string y, string count) =>
             writer.Line($"{ForwardName(layer, "ForwardBatch", isa)}(ref k, {x}, {y}, {count});{Describe(layer)}");
@@ -182,27 +235,46 @@ namespace Compiled.Generator.Emit.Layers
 
         // ------------------------------------------------------------------ forward, one sample
 
+        /// <summary>
+        /// Small layers' single-sample code is written straight into the forward pass (the generator inlines it, so nothing
+        /// depends on the JIT's inlining budget); larger layers get a kernel method.
+        /// </summary>
+        private static bool InlineForward(LayerContext layer) => (long)layer.Plan.InputSize * layer.Plan.OutputSize <= 4096;
+
         private static void EmitForwardKernel(SourceWriter w, LayerContext layer, Vec v, int registers, string name)
         {
-            DenseSpec dense = Spec(layer);
+            w.Line();
+            w.Summary(ForwardSummary(layer, v, registers));
+            w.Open($"private static void {name}(ref float k, ref float x, ref float y)");
+            ForwardBody(w, layer, v, registers, Handoff.InMemory("x"), Handoff.InMemory("y"));
+            w.Close();
+        }
+
+        private static (int Vectors, int PerBlock, int Groups) ForwardShape(LayerContext layer, Vec v, int registers)
+        {
             int inputs = layer.Plan.InputSize;
-            int outputs = dense.Units;
-            int vectors = (outputs + v.Lanes - 1) / v.Lanes;
+            int vectors = (layer.Plan.OutputSize + v.Lanes - 1) / v.Lanes;
+
             // At most half the vector registers hold accumulators: outputs in blocks, inputs in interleaved groups.
             int budget = registers / 2;
             int perBlock = System.Math.Min(vectors, budget);
             int groups = System.Math.Max(1, System.Math.Min(System.Math.Min(8, inputs), budget / perBlock));
-            w.Line();
-            w.Summary(
-                $"Layer {layer.Index}, one sample, {v.Lanes * 32}-bit: the outputs are {vectors} vector(s) kept in registers ({perBlock} per pass over the packed\n" +
-                $"weight); each input is broadcast and multiplied into its row of the transposed weight, over {groups} interleaved group(s) of inputs\n" +
-                "so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.");
-            if ((long)inputs * outputs <= 4096)
-            {
-                w.Line(Inline);
-            }
+            return (vectors, perBlock, groups);
+        }
 
-            w.Open($"private static void {name}(ref float k, ref float x, ref float y)");
+        private static string ForwardSummary(LayerContext layer, Vec v, int registers)
+        {
+            (int vectors, int perBlock, int groups) = ForwardShape(layer, v, registers);
+            return $"Layer {layer.Index}, one sample, {v.Lanes * 32}-bit: the outputs are {vectors} vector(s) kept in registers ({perBlock} per pass over the packed\n" +
+                $"weight); each input is broadcast and multiplied into its row of the transposed weight, over {groups} interleaved group(s) of inputs\n" +
+                "so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.";
+        }
+
+        /// <summary>The statements of the single-sample forward pass, reading <paramref name="x"/> and writing <paramref name="y"/> (both <c>ref float</c> locals).</summary>
+        private static void ForwardBody(SourceWriter w, LayerContext layer, Vec v, int registers, Handoff x, Handoff y)
+        {
+            DenseSpec dense = Spec(layer);
+            (int vectors, int perBlock, int groups) = ForwardShape(layer, v, registers);
             PackedRefs(w, layer);
             for (int first = 0; first < vectors; first += perBlock)
             {
@@ -212,7 +284,7 @@ namespace Compiled.Generator.Emit.Layers
                     w.Scope();
                 }
 
-                ForwardBlock(w, layer, v, first, count, groups);
+                ForwardBlock(w, layer, v, first, count, groups, x, y);
                 if (vectors > perBlock)
                 {
                     w.Close();
@@ -221,13 +293,11 @@ namespace Compiled.Generator.Emit.Layers
 
             if (dense.Activation == Activation.Softmax)
             {
-                w.Line($"{Support}.Softmax(ref y, {outputs});");
+                w.Line($"{Support}.Softmax(ref {y.Memory}, {dense.Units});");
             }
-
-            w.Close();
         }
 
-        private static void ForwardBlock(SourceWriter w, LayerContext layer, Vec v, int first, int count, int groups)
+        private static void ForwardBlock(SourceWriter w, LayerContext layer, Vec v, int first, int count, int groups, Handoff x, Handoff y)
         {
             int inputs = layer.Plan.InputSize;
             int outputs = layer.Plan.OutputSize;
@@ -243,7 +313,7 @@ namespace Compiled.Generator.Emit.Layers
             {
                 for (int g = 0; g < used; g++)
                 {
-                    w.Line($"var x{g} = {v.Broadcast($"{Vec.Unsafe}.Add(ref x, {Vec.Plus(i, g)})")};");
+                    w.Line($"var x{g} = {InputBroadcast(v, x, Vec.Plus(i, g))};");
                     for (int c = 0; c < count; c++)
                     {
                         w.Line($"{A(g, c)} = {v.Fma(v.Load("wt", Vec.Linear(column + ((long)g * padded) + ((long)c * v.Lanes), (i, padded))), $"x{g}", A(g, c))};");
@@ -252,7 +322,7 @@ namespace Compiled.Generator.Emit.Layers
             }
 
             int full = inputs / groups * groups;
-            Loop(w, "i", 0, full, groups, UnrollLimit, i => Step(i, groups));
+            Loop(w, "i", 0, full, groups, x.IsRegisters ? int.MaxValue : UnrollLimit, i => Step(i, groups));
             if (inputs > full)
             {
                 w.Scope();
@@ -281,8 +351,15 @@ namespace Compiled.Generator.Emit.Layers
                 }
 
                 int start = column + (c * v.Lanes);
-                w.Line($"var o{c} = {Activate(layer, v, terms[0])};");
-                StorePartial(w, v, $"o{c}", System.Math.Min(v.Lanes, outputs - start), "y", Vec.Int(start));
+                if (y.IsRegisters)
+                {
+                    w.Line($"{y.Vectors![first + c]} = {Activate(layer, v, terms[0])};");
+                }
+                else
+                {
+                    w.Line($"var o{c} = {Activate(layer, v, terms[0])};");
+                    StorePartial(w, v, $"o{c}", System.Math.Min(v.Lanes, outputs - start), y.Memory!, Vec.Int(start));
+                }
             }
         }
 

@@ -11,7 +11,7 @@ namespace Compiled.Generator.Emit.Layers
         {
         }
 
-        public override void EmitForward(SourceWriter writer, LayerContext layer, Vec isa, string x, string y)
+        public override void EmitForward(SourceWriter writer, LayerContext layer, Vec isa, Handoff input, Handoff output)
         {
         }
 
