@@ -10,6 +10,12 @@ namespace Compiled.Generator.Emit
         public const string Inline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
 
         /// <summary>
+        /// Every generated method is compiled fully optimised on first call (no tiering): steady speed from the first
+        /// sample, which real-time callers need, and no warm-up epoch in training.
+        /// </summary>
+        public const string Optimize = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
+
+        /// <summary>
         /// Writes a loop over <c>[start, end)</c> by <paramref name="step"/>: unrolled by the generator into one scope per
         /// iteration (with constant indices) when it has at most <paramref name="unrollLimit"/> iterations, otherwise a
         /// <c>for</c> loop over a <c>nuint</c> index.

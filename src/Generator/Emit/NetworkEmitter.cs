@@ -366,6 +366,7 @@ namespace Compiled.Generator.Emit
                 "Re-initialises the parameters deterministically from <paramref name=\"seed\"/>: Kaiming (He) uniform for layers followed by a\n" +
                 "ReLU-family activation, Glorot (Xavier) uniform for the others, zero biases.");
             _w.Line("/// <param name=\"seed\">The seed; the same seed always gives the same parameters.</param>");
+            _w.Line(Optimize);
             _w.Open("public void InitializeParameters(int seed)");
             _w.Line("var random = new global::Compiled.ParameterInitializer(seed);");
             _w.Line($"{Span} parameters = Parameters;");
@@ -402,6 +403,7 @@ namespace Compiled.Generator.Emit
             _w.Summary(
                 "Rebuilds the packed copy of the weights that the forward kernels read, from the parameters. Called by the forward passes\n" +
                 "when the parameters may have changed; the lock keeps concurrent callers from packing at the same time.");
+            _w.Line(Optimize);
             _w.Open("private void PackWeights()");
             _w.Open("lock (_compiledStorage.PackLock)");
             _w.Line("if (!_compiledStorage.IsStale) return;");
@@ -427,6 +429,7 @@ namespace Compiled.Generator.Emit
             _w.Line("/// <param name=\"input\">One sample, <see cref=\"InputSize\"/> floats.</param>");
             _w.Line("/// <param name=\"output\">Receives <see cref=\"OutputSize\"/> floats.</param>");
             _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+            _w.Line(Optimize);
             _w.Open($"public void Forward({ReadOnlySpan} input, {Span} output)");
             _w.Line($"if (input.Length != InputSize) {Support}.ThrowLength(nameof(input), InputSize, input.Length);");
             _w.Line($"if (output.Length != OutputSize) {Support}.ThrowLength(nameof(output), OutputSize, output.Length);");
@@ -498,6 +501,7 @@ namespace Compiled.Generator.Emit
             _w.Line("/// <param name=\"batchSize\">The number of samples; must be positive.</param>");
             _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
             _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"batchSize\"/> is not positive.</exception>");
+            _w.Line(Optimize);
             _w.Open($"public void ForwardBatch({ReadOnlySpan} inputs, {Span} outputs, int batchSize)");
             _w.Line($"if (batchSize <= 0) {Support}.ThrowBatchSize(batchSize);");
             _w.Line($"if (inputs.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);");
@@ -567,6 +571,7 @@ namespace Compiled.Generator.Emit
             _w.Line("/// <param name=\"target\">The target output, <see cref=\"OutputSize\"/> floats.</param>");
             _w.Line("/// <returns>The loss of this sample.</returns>");
             _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+            _w.Line(Optimize);
             _w.Open($"public float Backward({ReadOnlySpan} input, {ReadOnlySpan} target)");
             _w.Line($"if (input.Length != InputSize) {Support}.ThrowLength(nameof(input), InputSize, input.Length);");
             _w.Line($"if (target.Length != OutputSize) {Support}.ThrowLength(nameof(target), OutputSize, target.Length);");
@@ -587,6 +592,7 @@ namespace Compiled.Generator.Emit
             _w.Line("/// <returns>The mean loss over the batch.</returns>");
             _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
             _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"batchSize\"/> is not positive.</exception>");
+            _w.Line(Optimize);
             _w.Open($"public float BackwardBatch({ReadOnlySpan} inputs, {ReadOnlySpan} targets, int batchSize)");
             _w.Line($"if (batchSize <= 0) {Support}.ThrowBatchSize(batchSize);");
             _w.Line($"if (inputs.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);");
@@ -614,6 +620,7 @@ namespace Compiled.Generator.Emit
                 _w.Line("/// <returns>The loss of this sample.</returns>");
                 _w.Line("/// <exception cref=\"global::System.ArgumentException\">The input has the wrong length.</exception>");
                 _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The label is out of range.</exception>");
+                _w.Line(Optimize);
                 _w.Open($"public float Backward({ReadOnlySpan} input, int label)");
                 _w.Line($"if (input.Length != InputSize) {Support}.ThrowLength(nameof(input), InputSize, input.Length);");
                 _w.Line($"if ((uint)label >= OutputSize) {Support}.ThrowLabel(nameof(label), 0, label, OutputSize);");
@@ -635,6 +642,7 @@ namespace Compiled.Generator.Emit
                 _w.Line("/// <returns>The mean loss over the batch.</returns>");
                 _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
                 _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"batchSize\"/> is not positive or a label is out of range.</exception>");
+                _w.Line(Optimize);
                 _w.Open($"public float BackwardBatch({ReadOnlySpan} inputs, global::System.ReadOnlySpan<int> labels, int batchSize)");
                 _w.Line($"if (batchSize <= 0) {Support}.ThrowBatchSize(batchSize);");
                 _w.Line($"if (inputs.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);");
@@ -679,6 +687,7 @@ namespace Compiled.Generator.Emit
         {
             _w.Line();
             _w.Summary("Training forward pass over one chunk of <paramref name=\"count\"/> samples: fills the workspace with what the backward pass reads.");
+            _w.Line(Optimize);
             _w.Open("private void TrainForward(ref float x, int count)");
             _w.Line("if (_compiledStorage.IsStale) PackWeights();");
             _w.Line($"ref float k = ref {Marshal}.GetArrayDataReference(_compiledStorage.Packed);");
@@ -707,6 +716,7 @@ namespace Compiled.Generator.Emit
 
             _w.Line();
             _w.Summary("Training backward pass over one chunk: from the loss gradient in gradients A, adds every parameter gradient into <see cref=\"Gradients\"/>.");
+            _w.Line(Optimize);
             _w.Open("private void TrainBackward(ref float x, int count)");
             _w.Line($"ref float p = ref {Marshal}.GetArrayDataReference(_compiledParameters);");
             _w.Line($"ref float g = ref {Marshal}.GetArrayDataReference(_compiledGradients);");
@@ -758,6 +768,7 @@ namespace Compiled.Generator.Emit
                 ? "The summed cross-entropy of one chunk given labels; writes (p - onehot) * scale, the gradient with respect to the logits, to gradients A."
                 : $"The summed loss of one chunk given targets; writes scale times its gradient with respect to the {(last.FusedLoss ? "logits" : "outputs")} to gradients A.");
             string targetParameter = labels ? "ref int labels" : "ref float targets";
+            _w.Line(Optimize);
             _w.Open($"private float {(labels ? "LabelLoss" : "TargetLoss")}({targetParameter}, int count, float scale)");
             _w.Line($"ref float ws = ref {Marshal}.GetArrayDataReference(_compiledWorkspace!);");
             _w.Line("float sum = 0f;");

@@ -67,6 +67,7 @@ namespace Compiled
         /// <summary>Replaces <paramref name="length"/> values by their softmax, <c>exp(v - max) / sum</c>.</summary>
         /// <param name="values">The first value.</param>
         /// <param name="length">The number of values.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Softmax(ref float values, int length)
         {
             Span<float> v = System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref values, length);
@@ -95,6 +96,7 @@ namespace Compiled
         /// <param name="output">The softmax output <c>y</c>.</param>
         /// <param name="gradient">On entry dL/dy, on return dL/dz.</param>
         /// <param name="length">The number of values.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void SoftmaxBackward(ref float output, ref float gradient, int length)
         {
             ReadOnlySpan<float> y = System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref output, length);
@@ -121,6 +123,7 @@ namespace Compiled
         /// <param name="gradient">Receives the scaled gradient with respect to the logits.</param>
         /// <param name="scale">The factor for the gradient (1 / batch size).</param>
         /// <returns>The loss of this sample.</returns>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static float SoftmaxCrossEntropy(ref float logits, int length, int label, ref float gradient, float scale)
         {
             ReadOnlySpan<float> z = System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref logits, length);
@@ -145,6 +148,7 @@ namespace Compiled
         /// <param name="gradient">Receives the scaled gradient with respect to the logits.</param>
         /// <param name="scale">The factor for the gradient (1 / batch size).</param>
         /// <returns>The loss of this sample.</returns>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static float SoftmaxCrossEntropy(ref float logits, int length, ref float target, ref float gradient, float scale)
         {
             ReadOnlySpan<float> z = System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref logits, length);
@@ -179,6 +183,7 @@ namespace Compiled
         /// <param name="gradient">Receives the scaled gradient with respect to the logits.</param>
         /// <param name="scale">The factor for the gradient (1 / batch size).</param>
         /// <returns>The loss of this sample.</returns>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static float SigmoidBinaryCrossEntropy(ref float logits, int length, ref float target, ref float gradient, float scale)
         {
             ReadOnlySpan<float> z = System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref logits, length);
@@ -206,6 +211,7 @@ namespace Compiled
         /// <param name="gradient">Receives the scaled gradient with respect to the outputs.</param>
         /// <param name="scale">The factor for the gradient (1 / batch size).</param>
         /// <returns>The loss of this sample.</returns>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static float MeanSquaredError(ref float output, int length, ref float target, ref float gradient, float scale)
         {
             ReadOnlySpan<float> y = System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref output, length);

@@ -18,34 +18,39 @@ namespace Compiled
         /// <param name="columns">Its number of columns.</param>
         /// <param name="destination">The first element of the transposed matrix.</param>
         /// <param name="stride">The distance between rows of the destination; at least <paramref name="rows"/>.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void PackTransposed(ref float source, int rows, int columns, ref float destination, int stride)
         {
-            int r0 = 0;
+            // Columns outer, rows inner: each destination row is written front to back, and each source line is read once.
+            int c0 = 0;
             if (Avx.IsSupported)
             {
-                for (; r0 + 8 <= rows; r0 += 8)
+                int fullRows = rows / 8 * 8;
+                for (; c0 + 16 <= columns; c0 += 16)
                 {
-                    int c0 = 0;
-                    for (; c0 + 8 <= columns; c0 += 8)
+                    for (int r0 = 0; r0 < fullRows; r0 += 8)
                     {
-                        Transpose8x8(ref Unsafe.Add(ref source, (nint)r0 * columns + c0), columns, ref Unsafe.Add(ref destination, (nint)c0 * stride + r0), stride);
+                        ref float block = ref Unsafe.Add(ref source, (nint)r0 * columns + c0);
+                        ref float target = ref Unsafe.Add(ref destination, (nint)c0 * stride + r0);
+                        Transpose8x8(ref block, columns, ref target, stride);
+                        Transpose8x8(ref Unsafe.Add(ref block, 8), columns, ref Unsafe.Add(ref target, 8 * (nint)stride), stride);
                     }
 
-                    for (; c0 < columns; c0++)
+                    for (int r = fullRows; r < rows; r++)
                     {
-                        for (int r = r0; r < r0 + 8; r++)
+                        for (int c = c0; c < c0 + 16; c++)
                         {
-                            Unsafe.Add(ref destination, (nint)c0 * stride + r) = Unsafe.Add(ref source, (nint)r * columns + c0);
+                            Unsafe.Add(ref destination, (nint)c * stride + r) = Unsafe.Add(ref source, (nint)r * columns + c);
                         }
                     }
                 }
             }
 
-            for (; r0 < rows; r0++)
+            for (; c0 < columns; c0++)
             {
-                for (int c = 0; c < columns; c++)
+                for (int r = 0; r < rows; r++)
                 {
-                    Unsafe.Add(ref destination, (nint)c * stride + r0) = Unsafe.Add(ref source, (nint)r0 * columns + c);
+                    Unsafe.Add(ref destination, (nint)c0 * stride + r) = Unsafe.Add(ref source, (nint)r * columns + c0);
                 }
             }
         }

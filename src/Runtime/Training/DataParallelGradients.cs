@@ -247,6 +247,7 @@ namespace Compiled.Training
             }
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Scale(Span<float> values, float factor)
         {
             int i = 0;
@@ -265,6 +266,7 @@ namespace Compiled.Training
             }
         }
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void AddScaled(Span<float> target, ReadOnlySpan<float> source, float factor)
         {
             int i = 0;

@@ -146,6 +146,7 @@ namespace Demo
         /// ReLU-family activation, Glorot (Xavier) uniform for the others, zero biases.
         /// </summary>
         /// <param name="seed">The seed; the same seed always gives the same parameters.</param>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void InitializeParameters(int seed)
         {
             var random = new global::Compiled.ParameterInitializer(seed);
@@ -167,6 +168,7 @@ namespace Demo
         /// Rebuilds the packed copy of the weights that the forward kernels read, from the parameters. Called by the forward passes
         /// when the parameters may have changed; the lock keeps concurrent callers from packing at the same time.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void PackWeights()
         {
             lock (_compiledStorage.PackLock)
@@ -189,6 +191,7 @@ namespace Demo
         /// <param name="input">One sample, <see cref="InputSize"/> floats.</param>
         /// <param name="output">Receives <see cref="OutputSize"/> floats.</param>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             if (input.Length != InputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(input), InputSize, input.Length);
@@ -324,6 +327,7 @@ namespace Demo
         /// <param name="batchSize">The number of samples; must be positive.</param>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)
         {
             if (batchSize <= 0) global::Compiled.GeneratedCodeSupport.ThrowBatchSize(batchSize);
@@ -366,6 +370,7 @@ namespace Demo
         /// <param name="target">The target output, <see cref="OutputSize"/> floats.</param>
         /// <returns>The loss of this sample.</returns>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
         {
             if (input.Length != InputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(input), InputSize, input.Length);
@@ -387,6 +392,7 @@ namespace Demo
         /// <returns>The mean loss over the batch.</returns>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize)
         {
             if (batchSize <= 0) global::Compiled.GeneratedCodeSupport.ThrowBatchSize(batchSize);
@@ -414,6 +420,7 @@ namespace Demo
         /// <returns>The loss of this sample.</returns>
         /// <exception cref="global::System.ArgumentException">The input has the wrong length.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException">The label is out of range.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float Backward(global::System.ReadOnlySpan<float> input, int label)
         {
             if (input.Length != InputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(input), InputSize, input.Length);
@@ -436,6 +443,7 @@ namespace Demo
         /// <returns>The mean loss over the batch.</returns>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive or a label is out of range.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize)
         {
             if (batchSize <= 0) global::Compiled.GeneratedCodeSupport.ThrowBatchSize(batchSize);
@@ -458,6 +466,7 @@ namespace Demo
         /// <summary>
         /// Training forward pass over one chunk of <paramref name="count"/> samples: fills the workspace with what the backward pass reads.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void TrainForward(ref float x, int count)
         {
             if (_compiledStorage.IsStale) PackWeights();
@@ -483,6 +492,7 @@ namespace Demo
         /// <summary>
         /// The summed loss of one chunk given targets; writes scale times its gradient with respect to the logits to gradients A.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private float TargetLoss(ref float targets, int count, float scale)
         {
             ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace!);
@@ -497,6 +507,7 @@ namespace Demo
         /// <summary>
         /// The summed cross-entropy of one chunk given labels; writes (p - onehot) * scale, the gradient with respect to the logits, to gradients A.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private float LabelLoss(ref int labels, int count, float scale)
         {
             ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace!);
@@ -511,6 +522,7 @@ namespace Demo
         /// <summary>
         /// Training backward pass over one chunk: from the loss gradient in gradients A, adds every parameter gradient into <see cref="Gradients"/>.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void TrainBackward(ref float x, int count)
         {
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
@@ -563,6 +575,7 @@ namespace Demo
         /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 2 interleaved group(s) of inputs
         /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Forward512(ref float k, ref float x, ref float y)
         {
             ref float wt = ref k;
@@ -613,6 +626,7 @@ namespace Demo
         /// (24 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ForwardBatch512(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref k;
@@ -1106,6 +1120,7 @@ namespace Demo
         /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 1 interleaved group(s) of inputs
         /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Forward256(ref float k, ref float x, ref float y)
         {
             ref float wt = ref k;
@@ -1179,6 +1194,7 @@ namespace Demo
         /// (8 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ForwardBatch256(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref k;
@@ -1478,6 +1494,7 @@ namespace Demo
         /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 1 interleaved group(s) of inputs
         /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Forward128(ref float k, ref float x, ref float y)
         {
             ref float wt = ref k;
@@ -1613,6 +1630,7 @@ namespace Demo
         /// (8 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ForwardBatch128(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref k;
@@ -2188,6 +2206,7 @@ namespace Demo
         /// adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients; the input needs no gradient.
         /// Weight gradient: tiles of 4 rows x 4 vectors of columns, accumulated over the samples.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Backward16(ref float p, ref float g, ref float x, ref float dz, int count)
         {
             ref float gw = ref g;
@@ -2284,6 +2303,7 @@ namespace Demo
         /// adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients; the input needs no gradient.
         /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Backward8(ref float p, ref float g, ref float x, ref float dz, int count)
         {
             ref float gw = ref g;
@@ -2338,6 +2358,7 @@ namespace Demo
         /// adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients; the input needs no gradient.
         /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Backward4(ref float p, ref float g, ref float x, ref float dz, int count)
         {
             ref float gw = ref g;
@@ -2390,6 +2411,7 @@ namespace Demo
         /// <summary>
         /// Layer 0: dL/dz = dL/dy * ReLU'(z), in place over <paramref name="length"/> contiguous elements, 512-bit.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ActivationBackward16(ref float dy, ref float y, int length)
         {
             nuint n = (nuint)length;
@@ -2411,6 +2433,7 @@ namespace Demo
         /// <summary>
         /// Layer 0: dL/dz = dL/dy * ReLU'(z), in place over <paramref name="length"/> contiguous elements, 256-bit.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ActivationBackward8(ref float dy, ref float y, int length)
         {
             nuint n = (nuint)length;
@@ -2432,6 +2455,7 @@ namespace Demo
         /// <summary>
         /// Layer 0: dL/dz = dL/dy * ReLU'(z), in place over <paramref name="length"/> contiguous elements, 128-bit.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ActivationBackward4(ref float dy, ref float y, int length)
         {
             nuint n = (nuint)length;
@@ -2455,6 +2479,7 @@ namespace Demo
         /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ForwardBatch512(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480);
@@ -2617,6 +2642,7 @@ namespace Demo
         /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes pre-activations (logits) to z.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1Logits512(ref float k, ref float x, ref float z, int count)
         {
             ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480);
@@ -2763,6 +2789,7 @@ namespace Demo
         /// (8 accumulators); for each input, 2 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ForwardBatch256(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480);
@@ -2882,6 +2909,7 @@ namespace Demo
         /// (8 accumulators); for each input, 2 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes pre-activations (logits) to z.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1Logits256(ref float k, ref float x, ref float z, int count)
         {
             ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480);
@@ -2986,6 +3014,7 @@ namespace Demo
         /// (6 accumulators); for each input, 3 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ForwardBatch128(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480);
@@ -3069,6 +3098,7 @@ namespace Demo
         /// (6 accumulators); for each input, 3 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes pre-activations (logits) to z.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1Logits128(ref float k, ref float x, ref float z, int count)
         {
             ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480);
@@ -3143,6 +3173,7 @@ namespace Demo
         /// Weight gradient: tiles of 4 rows x 4 vectors of columns, accumulated over the samples.
         /// Input gradient: tiles of 4 samples x 4 vectors of columns, accumulated over the rows.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1Backward16(ref float p, ref float g, ref float x, ref float dz, ref float dx, int count)
         {
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 100480);
@@ -3324,6 +3355,7 @@ namespace Demo
         /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
         /// Input gradient: tiles of 4 samples x 2 vectors of columns, accumulated over the rows.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1Backward8(ref float p, ref float g, ref float x, ref float dz, ref float dx, int count)
         {
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 100480);
@@ -3458,6 +3490,7 @@ namespace Demo
         /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
         /// Input gradient: tiles of 4 samples x 2 vectors of columns, accumulated over the rows.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1Backward4(ref float p, ref float g, ref float x, ref float dz, ref float dx, int count)
         {
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 100480);

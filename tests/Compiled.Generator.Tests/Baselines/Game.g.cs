@@ -152,6 +152,7 @@ namespace Demo
         /// ReLU-family activation, Glorot (Xavier) uniform for the others, zero biases.
         /// </summary>
         /// <param name="seed">The seed; the same seed always gives the same parameters.</param>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void InitializeParameters(int seed)
         {
             var random = new global::Compiled.ParameterInitializer(seed);
@@ -175,6 +176,7 @@ namespace Demo
         /// Rebuilds the packed copy of the weights that the forward kernels read, from the parameters. Called by the forward passes
         /// when the parameters may have changed; the lock keeps concurrent callers from packing at the same time.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void PackWeights()
         {
             lock (_compiledStorage.PackLock)
@@ -199,6 +201,7 @@ namespace Demo
         /// <param name="input">One sample, <see cref="InputSize"/> floats.</param>
         /// <param name="output">Receives <see cref="OutputSize"/> floats.</param>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             if (input.Length != InputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(input), InputSize, input.Length);
@@ -1003,6 +1006,7 @@ namespace Demo
         /// <param name="batchSize">The number of samples; must be positive.</param>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)
         {
             if (batchSize <= 0) global::Compiled.GeneratedCodeSupport.ThrowBatchSize(batchSize);
@@ -1049,6 +1053,7 @@ namespace Demo
         /// <param name="target">The target output, <see cref="OutputSize"/> floats.</param>
         /// <returns>The loss of this sample.</returns>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
         {
             if (input.Length != InputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(input), InputSize, input.Length);
@@ -1070,6 +1075,7 @@ namespace Demo
         /// <returns>The mean loss over the batch.</returns>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize)
         {
             if (batchSize <= 0) global::Compiled.GeneratedCodeSupport.ThrowBatchSize(batchSize);
@@ -1091,6 +1097,7 @@ namespace Demo
         /// <summary>
         /// Training forward pass over one chunk of <paramref name="count"/> samples: fills the workspace with what the backward pass reads.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void TrainForward(ref float x, int count)
         {
             if (_compiledStorage.IsStale) PackWeights();
@@ -1119,6 +1126,7 @@ namespace Demo
         /// <summary>
         /// The summed loss of one chunk given targets; writes scale times its gradient with respect to the outputs to gradients A.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private float TargetLoss(ref float targets, int count, float scale)
         {
             ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace!);
@@ -1133,6 +1141,7 @@ namespace Demo
         /// <summary>
         /// Training backward pass over one chunk: from the loss gradient in gradients A, adds every parameter gradient into <see cref="Gradients"/>.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void TrainBackward(ref float x, int count)
         {
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
@@ -1193,6 +1202,7 @@ namespace Demo
         /// (16 accumulators); for each input, 2 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ForwardBatch512(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref k;
@@ -1377,6 +1387,7 @@ namespace Demo
         /// (8 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ForwardBatch256(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref k;
@@ -1469,6 +1480,7 @@ namespace Demo
         /// (8 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ForwardBatch128(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref k;
@@ -1630,6 +1642,7 @@ namespace Demo
         /// adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients; the input needs no gradient.
         /// Weight gradient: tiles of 4 rows x 4 vectors of columns, accumulated over the samples.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Backward16(ref float p, ref float g, ref float x, ref float dz, int count)
         {
             ref float gw = ref g;
@@ -1678,6 +1691,7 @@ namespace Demo
         /// adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients; the input needs no gradient.
         /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Backward8(ref float p, ref float g, ref float x, ref float dz, int count)
         {
             ref float gw = ref g;
@@ -1731,6 +1745,7 @@ namespace Demo
         /// adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients; the input needs no gradient.
         /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Backward4(ref float p, ref float g, ref float x, ref float dz, int count)
         {
             ref float gw = ref g;
@@ -1783,6 +1798,7 @@ namespace Demo
         /// <summary>
         /// Layer 0: dL/dz = dL/dy * Tanh'(z), in place over <paramref name="length"/> contiguous elements, 512-bit.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ActivationBackward16(ref float dy, ref float y, int length)
         {
             nuint n = (nuint)length;
@@ -1804,6 +1820,7 @@ namespace Demo
         /// <summary>
         /// Layer 0: dL/dz = dL/dy * Tanh'(z), in place over <paramref name="length"/> contiguous elements, 256-bit.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ActivationBackward8(ref float dy, ref float y, int length)
         {
             nuint n = (nuint)length;
@@ -1825,6 +1842,7 @@ namespace Demo
         /// <summary>
         /// Layer 0: dL/dz = dL/dy * Tanh'(z), in place over <paramref name="length"/> contiguous elements, 128-bit.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ActivationBackward4(ref float dy, ref float y, int length)
         {
             nuint n = (nuint)length;
@@ -1848,6 +1866,7 @@ namespace Demo
         /// (16 accumulators); for each input, 2 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ForwardBatch512(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 544);
@@ -2032,6 +2051,7 @@ namespace Demo
         /// (8 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ForwardBatch256(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 544);
@@ -2124,6 +2144,7 @@ namespace Demo
         /// (8 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ForwardBatch128(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 544);
@@ -2286,6 +2307,7 @@ namespace Demo
         /// Weight gradient: tiles of 4 rows x 4 vectors of columns, accumulated over the samples.
         /// Input gradient: tiles of 4 samples x 4 vectors of columns, accumulated over the rows.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1Backward16(ref float p, ref float g, ref float x, ref float dz, ref float dx, int count)
         {
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 544);
@@ -2396,6 +2418,7 @@ namespace Demo
         /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
         /// Input gradient: tiles of 4 samples x 2 vectors of columns, accumulated over the rows.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1Backward8(ref float p, ref float g, ref float x, ref float dz, ref float dx, int count)
         {
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 544);
@@ -2505,6 +2528,7 @@ namespace Demo
         /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
         /// Input gradient: tiles of 4 samples x 2 vectors of columns, accumulated over the rows.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1Backward4(ref float p, ref float g, ref float x, ref float dz, ref float dx, int count)
         {
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 544);
@@ -2611,6 +2635,7 @@ namespace Demo
         /// <summary>
         /// Layer 1: dL/dz = dL/dy * Tanh'(z), in place over <paramref name="length"/> contiguous elements, 512-bit.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ActivationBackward16(ref float dy, ref float y, int length)
         {
             nuint n = (nuint)length;
@@ -2632,6 +2657,7 @@ namespace Demo
         /// <summary>
         /// Layer 1: dL/dz = dL/dy * Tanh'(z), in place over <paramref name="length"/> contiguous elements, 256-bit.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ActivationBackward8(ref float dy, ref float y, int length)
         {
             nuint n = (nuint)length;
@@ -2653,6 +2679,7 @@ namespace Demo
         /// <summary>
         /// Layer 1: dL/dz = dL/dy * Tanh'(z), in place over <paramref name="length"/> contiguous elements, 128-bit.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ActivationBackward4(ref float dy, ref float y, int length)
         {
             nuint n = (nuint)length;
@@ -2676,6 +2703,7 @@ namespace Demo
         /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer2ForwardBatch512(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1600);
@@ -2807,6 +2835,7 @@ namespace Demo
         /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer2ForwardBatch256(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1600);
@@ -2939,6 +2968,7 @@ namespace Demo
         /// Weight gradient: tiles of 4 rows x 4 vectors of columns, accumulated over the samples.
         /// Input gradient: tiles of 4 samples x 4 vectors of columns, accumulated over the rows.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer2Backward16(ref float p, ref float g, ref float x, ref float dz, ref float dx, int count)
         {
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600);
@@ -3044,6 +3074,7 @@ namespace Demo
         /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
         /// Input gradient: tiles of 4 samples x 2 vectors of columns, accumulated over the rows.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer2Backward8(ref float p, ref float g, ref float x, ref float dz, ref float dx, int count)
         {
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600);
@@ -3152,6 +3183,7 @@ namespace Demo
         /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
         /// Input gradient: tiles of 4 samples x 2 vectors of columns, accumulated over the rows.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer2Backward4(ref float p, ref float g, ref float x, ref float dz, ref float dx, int count)
         {
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600);

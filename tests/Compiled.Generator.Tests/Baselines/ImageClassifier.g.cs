@@ -148,6 +148,7 @@ namespace Demo
         /// ReLU-family activation, Glorot (Xavier) uniform for the others, zero biases.
         /// </summary>
         /// <param name="seed">The seed; the same seed always gives the same parameters.</param>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void InitializeParameters(int seed)
         {
             var random = new global::Compiled.ParameterInitializer(seed);
@@ -169,6 +170,7 @@ namespace Demo
         /// Rebuilds the packed copy of the weights that the forward kernels read, from the parameters. Called by the forward passes
         /// when the parameters may have changed; the lock keeps concurrent callers from packing at the same time.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void PackWeights()
         {
             lock (_compiledStorage.PackLock)
@@ -191,6 +193,7 @@ namespace Demo
         /// <param name="input">One sample, <see cref="InputSize"/> floats.</param>
         /// <param name="output">Receives <see cref="OutputSize"/> floats.</param>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             if (input.Length != InputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(input), InputSize, input.Length);
@@ -612,6 +615,7 @@ namespace Demo
         /// <param name="batchSize">The number of samples; must be positive.</param>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)
         {
             if (batchSize <= 0) global::Compiled.GeneratedCodeSupport.ThrowBatchSize(batchSize);
@@ -654,6 +658,7 @@ namespace Demo
         /// <param name="target">The target output, <see cref="OutputSize"/> floats.</param>
         /// <returns>The loss of this sample.</returns>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
         {
             if (input.Length != InputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(input), InputSize, input.Length);
@@ -675,6 +680,7 @@ namespace Demo
         /// <returns>The mean loss over the batch.</returns>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize)
         {
             if (batchSize <= 0) global::Compiled.GeneratedCodeSupport.ThrowBatchSize(batchSize);
@@ -702,6 +708,7 @@ namespace Demo
         /// <returns>The loss of this sample.</returns>
         /// <exception cref="global::System.ArgumentException">The input has the wrong length.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException">The label is out of range.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float Backward(global::System.ReadOnlySpan<float> input, int label)
         {
             if (input.Length != InputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(input), InputSize, input.Length);
@@ -724,6 +731,7 @@ namespace Demo
         /// <returns>The mean loss over the batch.</returns>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive or a label is out of range.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize)
         {
             if (batchSize <= 0) global::Compiled.GeneratedCodeSupport.ThrowBatchSize(batchSize);
@@ -746,6 +754,7 @@ namespace Demo
         /// <summary>
         /// Training forward pass over one chunk of <paramref name="count"/> samples: fills the workspace with what the backward pass reads.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void TrainForward(ref float x, int count)
         {
             if (_compiledStorage.IsStale) PackWeights();
@@ -771,6 +780,7 @@ namespace Demo
         /// <summary>
         /// The summed loss of one chunk given targets; writes scale times its gradient with respect to the logits to gradients A.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private float TargetLoss(ref float targets, int count, float scale)
         {
             ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace!);
@@ -785,6 +795,7 @@ namespace Demo
         /// <summary>
         /// The summed cross-entropy of one chunk given labels; writes (p - onehot) * scale, the gradient with respect to the logits, to gradients A.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private float LabelLoss(ref int labels, int count, float scale)
         {
             ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace!);
@@ -799,6 +810,7 @@ namespace Demo
         /// <summary>
         /// Training backward pass over one chunk: from the loss gradient in gradients A, adds every parameter gradient into <see cref="Gradients"/>.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void TrainBackward(ref float x, int count)
         {
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
@@ -851,6 +863,7 @@ namespace Demo
         /// (16 accumulators); for each input, 2 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ForwardBatch512(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref k;
@@ -1035,6 +1048,7 @@ namespace Demo
         /// (16 accumulators); for each input, 2 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes pre-activations to z and outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1TrainForward512(ref float k, ref float x, ref float z, ref float y, int count)
         {
             ref float wt = ref k;
@@ -1253,6 +1267,7 @@ namespace Demo
         /// (6 accumulators); for each input, 3 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ForwardBatch256(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref k;
@@ -1332,6 +1347,7 @@ namespace Demo
         /// (6 accumulators); for each input, 3 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes pre-activations to z and outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1TrainForward256(ref float k, ref float x, ref float z, ref float y, int count)
         {
             ref float wt = ref k;
@@ -1422,6 +1438,7 @@ namespace Demo
         /// (8 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ForwardBatch128(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref k;
@@ -1544,6 +1561,7 @@ namespace Demo
         /// (8 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes pre-activations to z and outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1TrainForward128(ref float k, ref float x, ref float z, ref float y, int count)
         {
             ref float wt = ref k;
@@ -1683,6 +1701,7 @@ namespace Demo
         /// adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients; the input needs no gradient.
         /// Weight gradient: tiles of 4 rows x 4 vectors of columns, accumulated over the samples.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1Backward16(ref float p, ref float g, ref float x, ref float dz, int count)
         {
             ref float gw = ref g;
@@ -1766,6 +1785,7 @@ namespace Demo
         /// adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients; the input needs no gradient.
         /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1Backward8(ref float p, ref float g, ref float x, ref float dz, int count)
         {
             ref float gw = ref g;
@@ -1855,6 +1875,7 @@ namespace Demo
         /// adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients; the input needs no gradient.
         /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1Backward4(ref float p, ref float g, ref float x, ref float dz, int count)
         {
             ref float gw = ref g;
@@ -1931,6 +1952,7 @@ namespace Demo
         /// <summary>
         /// Layer 1: dL/dz = dL/dy * LeakyReLU'(z), in place over <paramref name="length"/> contiguous elements, 512-bit.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ActivationBackward16(ref float dy, ref float y, ref float z, int length)
         {
             nuint n = (nuint)length;
@@ -1954,6 +1976,7 @@ namespace Demo
         /// <summary>
         /// Layer 1: dL/dz = dL/dy * LeakyReLU'(z), in place over <paramref name="length"/> contiguous elements, 256-bit.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ActivationBackward8(ref float dy, ref float y, ref float z, int length)
         {
             nuint n = (nuint)length;
@@ -1977,6 +2000,7 @@ namespace Demo
         /// <summary>
         /// Layer 1: dL/dz = dL/dy * LeakyReLU'(z), in place over <paramref name="length"/> contiguous elements, 128-bit.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ActivationBackward4(ref float dy, ref float y, ref float z, int length)
         {
             nuint n = (nuint)length;
@@ -2002,6 +2026,7 @@ namespace Demo
         /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer2ForwardBatch512(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1184);
@@ -2164,6 +2189,7 @@ namespace Demo
         /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes pre-activations (logits) to z.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer2Logits512(ref float k, ref float x, ref float z, int count)
         {
             ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1184);
@@ -2310,6 +2336,7 @@ namespace Demo
         /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer2ForwardBatch256(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1184);
@@ -2472,6 +2499,7 @@ namespace Demo
         /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes pre-activations (logits) to z.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer2Logits256(ref float k, ref float x, ref float z, int count)
         {
             ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1184);
@@ -2619,6 +2647,7 @@ namespace Demo
         /// Weight gradient: tiles of 4 rows x 4 vectors of columns, accumulated over the samples.
         /// Input gradient: tiles of 4 samples x 4 vectors of columns, accumulated over the rows.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer2Backward16(ref float p, ref float g, ref float x, ref float dz, ref float dx, int count)
         {
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 740);
@@ -2754,6 +2783,7 @@ namespace Demo
         /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
         /// Input gradient: tiles of 4 samples x 2 vectors of columns, accumulated over the rows.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer2Backward8(ref float p, ref float g, ref float x, ref float dz, ref float dx, int count)
         {
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 740);
@@ -2908,6 +2938,7 @@ namespace Demo
         /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
         /// Input gradient: tiles of 4 samples x 2 vectors of columns, accumulated over the rows.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer2Backward4(ref float p, ref float g, ref float x, ref float dz, ref float dx, int count)
         {
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 740);

@@ -147,6 +147,7 @@ namespace Demo
         /// ReLU-family activation, Glorot (Xavier) uniform for the others, zero biases.
         /// </summary>
         /// <param name="seed">The seed; the same seed always gives the same parameters.</param>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void InitializeParameters(int seed)
         {
             var random = new global::Compiled.ParameterInitializer(seed);
@@ -168,6 +169,7 @@ namespace Demo
         /// Rebuilds the packed copy of the weights that the forward kernels read, from the parameters. Called by the forward passes
         /// when the parameters may have changed; the lock keeps concurrent callers from packing at the same time.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void PackWeights()
         {
             lock (_compiledStorage.PackLock)
@@ -190,6 +192,7 @@ namespace Demo
         /// <param name="input">One sample, <see cref="InputSize"/> floats.</param>
         /// <param name="output">Receives <see cref="OutputSize"/> floats.</param>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             if (input.Length != InputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(input), InputSize, input.Length);
@@ -467,6 +470,7 @@ namespace Demo
         /// <param name="batchSize">The number of samples; must be positive.</param>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)
         {
             if (batchSize <= 0) global::Compiled.GeneratedCodeSupport.ThrowBatchSize(batchSize);
@@ -509,6 +513,7 @@ namespace Demo
         /// <param name="target">The target output, <see cref="OutputSize"/> floats.</param>
         /// <returns>The loss of this sample.</returns>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
         {
             if (input.Length != InputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(input), InputSize, input.Length);
@@ -530,6 +535,7 @@ namespace Demo
         /// <returns>The mean loss over the batch.</returns>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize)
         {
             if (batchSize <= 0) global::Compiled.GeneratedCodeSupport.ThrowBatchSize(batchSize);
@@ -551,6 +557,7 @@ namespace Demo
         /// <summary>
         /// Training forward pass over one chunk of <paramref name="count"/> samples: fills the workspace with what the backward pass reads.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void TrainForward(ref float x, int count)
         {
             if (_compiledStorage.IsStale) PackWeights();
@@ -576,6 +583,7 @@ namespace Demo
         /// <summary>
         /// The summed loss of one chunk given targets; writes scale times its gradient with respect to the logits to gradients A.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private float TargetLoss(ref float targets, int count, float scale)
         {
             ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace!);
@@ -590,6 +598,7 @@ namespace Demo
         /// <summary>
         /// Training backward pass over one chunk: from the loss gradient in gradients A, adds every parameter gradient into <see cref="Gradients"/>.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void TrainBackward(ref float x, int count)
         {
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
@@ -633,6 +642,7 @@ namespace Demo
         /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ForwardBatch512(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref k;
@@ -779,6 +789,7 @@ namespace Demo
         /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes pre-activations to z and outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0TrainForward512(ref float k, ref float x, ref float z, ref float y, int count)
         {
             ref float wt = ref k;
@@ -959,6 +970,7 @@ namespace Demo
         /// (8 accumulators); for each input, 2 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ForwardBatch256(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref k;
@@ -1070,6 +1082,7 @@ namespace Demo
         /// (8 accumulators); for each input, 2 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes pre-activations to z and outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0TrainForward256(ref float k, ref float x, ref float z, ref float y, int count)
         {
             ref float wt = ref k;
@@ -1198,6 +1211,7 @@ namespace Demo
         /// (6 accumulators); for each input, 3 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ForwardBatch128(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref k;
@@ -1277,6 +1291,7 @@ namespace Demo
         /// (6 accumulators); for each input, 3 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes pre-activations to z and outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0TrainForward128(ref float k, ref float x, ref float z, ref float y, int count)
         {
             ref float wt = ref k;
@@ -1367,6 +1382,7 @@ namespace Demo
         /// adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients; the input needs no gradient.
         /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Backward8(ref float p, ref float g, ref float x, ref float dz, int count)
         {
             ref float gw = ref g;
@@ -1465,6 +1481,7 @@ namespace Demo
         /// adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients; the input needs no gradient.
         /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Backward4(ref float p, ref float g, ref float x, ref float dz, int count)
         {
             ref float gw = ref g;
@@ -1578,6 +1595,7 @@ namespace Demo
         /// <summary>
         /// Layer 0: dL/dz = dL/dy * GELU'(z), in place over <paramref name="length"/> contiguous elements, 512-bit.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ActivationBackward16(ref float dy, ref float y, ref float z, int length)
         {
             nuint n = (nuint)length;
@@ -1601,6 +1619,7 @@ namespace Demo
         /// <summary>
         /// Layer 0: dL/dz = dL/dy * GELU'(z), in place over <paramref name="length"/> contiguous elements, 256-bit.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ActivationBackward8(ref float dy, ref float y, ref float z, int length)
         {
             nuint n = (nuint)length;
@@ -1624,6 +1643,7 @@ namespace Demo
         /// <summary>
         /// Layer 0: dL/dz = dL/dy * GELU'(z), in place over <paramref name="length"/> contiguous elements, 128-bit.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ActivationBackward4(ref float dy, ref float y, ref float z, int length)
         {
             nuint n = (nuint)length;
@@ -1649,6 +1669,7 @@ namespace Demo
         /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ForwardBatch512(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 176);
@@ -1795,6 +1816,7 @@ namespace Demo
         /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes pre-activations (logits) to z.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1Logits512(ref float k, ref float x, ref float z, int count)
         {
             ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 176);
@@ -1926,6 +1948,7 @@ namespace Demo
         /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ForwardBatch256(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 176);
@@ -2072,6 +2095,7 @@ namespace Demo
         /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes pre-activations (logits) to z.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1Logits256(ref float k, ref float x, ref float z, int count)
         {
             ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 176);
@@ -2203,6 +2227,7 @@ namespace Demo
         /// (8 accumulators); for each input, 2 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ForwardBatch128(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 176);
@@ -2314,6 +2339,7 @@ namespace Demo
         /// (8 accumulators); for each input, 2 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes pre-activations (logits) to z.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1Logits128(ref float k, ref float x, ref float z, int count)
         {
             ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 176);
@@ -2412,6 +2438,7 @@ namespace Demo
         /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
         /// Input gradient: tiles of 4 samples x 2 vectors of columns, accumulated over the rows.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1Backward8(ref float p, ref float g, ref float x, ref float dz, ref float dx, int count)
         {
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 99);
@@ -2577,6 +2604,7 @@ namespace Demo
         /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
         /// Input gradient: tiles of 4 samples x 2 vectors of columns, accumulated over the rows.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1Backward4(ref float p, ref float g, ref float x, ref float dz, ref float dx, int count)
         {
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 99);

@@ -143,6 +143,7 @@ namespace Demo
                 /// ReLU-family activation, Glorot (Xavier) uniform for the others, zero biases.
                 /// </summary>
                 /// <param name="seed">The seed; the same seed always gives the same parameters.</param>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 public void InitializeParameters(int seed)
                 {
                     var random = new global::Compiled.ParameterInitializer(seed);
@@ -162,6 +163,7 @@ namespace Demo
                 /// Rebuilds the packed copy of the weights that the forward kernels read, from the parameters. Called by the forward passes
                 /// when the parameters may have changed; the lock keeps concurrent callers from packing at the same time.
                 /// </summary>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 private void PackWeights()
                 {
                     lock (_compiledStorage.PackLock)
@@ -182,6 +184,7 @@ namespace Demo
                 /// <param name="input">One sample, <see cref="InputSize"/> floats.</param>
                 /// <param name="output">Receives <see cref="OutputSize"/> floats.</param>
                 /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
                 {
                     if (input.Length != InputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(input), InputSize, input.Length);
@@ -223,6 +226,7 @@ namespace Demo
                 /// <param name="batchSize">The number of samples; must be positive.</param>
                 /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
                 /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)
                 {
                     if (batchSize <= 0) global::Compiled.GeneratedCodeSupport.ThrowBatchSize(batchSize);
@@ -260,6 +264,7 @@ namespace Demo
                 /// <param name="target">The target output, <see cref="OutputSize"/> floats.</param>
                 /// <returns>The loss of this sample.</returns>
                 /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 public float Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
                 {
                     if (input.Length != InputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(input), InputSize, input.Length);
@@ -281,6 +286,7 @@ namespace Demo
                 /// <returns>The mean loss over the batch.</returns>
                 /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
                 /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize)
                 {
                     if (batchSize <= 0) global::Compiled.GeneratedCodeSupport.ThrowBatchSize(batchSize);
@@ -302,6 +308,7 @@ namespace Demo
                 /// <summary>
                 /// Training forward pass over one chunk of <paramref name="count"/> samples: fills the workspace with what the backward pass reads.
                 /// </summary>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 private void TrainForward(ref float x, int count)
                 {
                     if (_compiledStorage.IsStale) PackWeights();
@@ -324,6 +331,7 @@ namespace Demo
                 /// <summary>
                 /// The summed loss of one chunk given targets; writes scale times its gradient with respect to the outputs to gradients A.
                 /// </summary>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 private float TargetLoss(ref float targets, int count, float scale)
                 {
                     ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace!);
@@ -338,6 +346,7 @@ namespace Demo
                 /// <summary>
                 /// Training backward pass over one chunk: from the loss gradient in gradients A, adds every parameter gradient into <see cref="Gradients"/>.
                 /// </summary>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 private void TrainBackward(ref float x, int count)
                 {
                     ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
@@ -378,6 +387,7 @@ namespace Demo
                 /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
                 /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
                 /// </summary>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 private static void Layer0ForwardBatch512(ref float k, ref float x, ref float y, int count)
                 {
                     ref float wt = ref k;
@@ -524,6 +534,7 @@ namespace Demo
                 /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
                 /// sample in the tile. The remaining samples go one at a time. Writes pre-activations to z and outputs to y.
                 /// </summary>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 private static void Layer0TrainForward512(ref float k, ref float x, ref float z, ref float y, int count)
                 {
                     ref float wt = ref k;
@@ -704,6 +715,7 @@ namespace Demo
                 /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
                 /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
                 /// </summary>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 private static void Layer0ForwardBatch256(ref float k, ref float x, ref float y, int count)
                 {
                     ref float wt = ref k;
@@ -850,6 +862,7 @@ namespace Demo
                 /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
                 /// sample in the tile. The remaining samples go one at a time. Writes pre-activations to z and outputs to y.
                 /// </summary>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 private static void Layer0TrainForward256(ref float k, ref float x, ref float z, ref float y, int count)
                 {
                     ref float wt = ref k;
@@ -1029,6 +1042,7 @@ namespace Demo
                 /// Layer 0 backward over <paramref name="count"/> samples, scalar: given dz = dL/d(pre-activation) [count, 2],
                 /// adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients; the input needs no gradient.
                 /// </summary>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 private static void Layer0Backward1(ref float p, ref float g, ref float x, ref float dz, int count)
                 {
                     ref float gw = ref g;
@@ -1063,6 +1077,7 @@ namespace Demo
                 /// <summary>
                 /// Layer 0: dL/dz = dL/dy * ELU'(z), in place over <paramref name="length"/> contiguous elements, 512-bit.
                 /// </summary>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 private static void Layer0ActivationBackward16(ref float dy, ref float y, ref float z, int length)
                 {
                     nuint n = (nuint)length;
@@ -1086,6 +1101,7 @@ namespace Demo
                 /// <summary>
                 /// Layer 0: dL/dz = dL/dy * ELU'(z), in place over <paramref name="length"/> contiguous elements, 256-bit.
                 /// </summary>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 private static void Layer0ActivationBackward8(ref float dy, ref float y, ref float z, int length)
                 {
                     nuint n = (nuint)length;
@@ -1109,6 +1125,7 @@ namespace Demo
                 /// <summary>
                 /// Layer 0: dL/dz = dL/dy * ELU'(z), in place over <paramref name="length"/> contiguous elements, 128-bit.
                 /// </summary>
+                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 private static void Layer0ActivationBackward4(ref float dy, ref float y, ref float z, int length)
                 {
                     nuint n = (nuint)length;

@@ -146,6 +146,7 @@ namespace Demo
         /// ReLU-family activation, Glorot (Xavier) uniform for the others, zero biases.
         /// </summary>
         /// <param name="seed">The seed; the same seed always gives the same parameters.</param>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void InitializeParameters(int seed)
         {
             var random = new global::Compiled.ParameterInitializer(seed);
@@ -167,6 +168,7 @@ namespace Demo
         /// Rebuilds the packed copy of the weights that the forward kernels read, from the parameters. Called by the forward passes
         /// when the parameters may have changed; the lock keeps concurrent callers from packing at the same time.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void PackWeights()
         {
             lock (_compiledStorage.PackLock)
@@ -189,6 +191,7 @@ namespace Demo
         /// <param name="input">One sample, <see cref="InputSize"/> floats.</param>
         /// <param name="output">Receives <see cref="OutputSize"/> floats.</param>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             if (input.Length != InputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(input), InputSize, input.Length);
@@ -250,6 +253,7 @@ namespace Demo
         /// <param name="batchSize">The number of samples; must be positive.</param>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void ForwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)
         {
             if (batchSize <= 0) global::Compiled.GeneratedCodeSupport.ThrowBatchSize(batchSize);
@@ -292,6 +296,7 @@ namespace Demo
         /// <param name="target">The target output, <see cref="OutputSize"/> floats.</param>
         /// <returns>The loss of this sample.</returns>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
         {
             if (input.Length != InputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(input), InputSize, input.Length);
@@ -313,6 +318,7 @@ namespace Demo
         /// <returns>The mean loss over the batch.</returns>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize)
         {
             if (batchSize <= 0) global::Compiled.GeneratedCodeSupport.ThrowBatchSize(batchSize);
@@ -334,6 +340,7 @@ namespace Demo
         /// <summary>
         /// Training forward pass over one chunk of <paramref name="count"/> samples: fills the workspace with what the backward pass reads.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void TrainForward(ref float x, int count)
         {
             if (_compiledStorage.IsStale) PackWeights();
@@ -359,6 +366,7 @@ namespace Demo
         /// <summary>
         /// The summed loss of one chunk given targets; writes scale times its gradient with respect to the outputs to gradients A.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private float TargetLoss(ref float targets, int count, float scale)
         {
             ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace!);
@@ -373,6 +381,7 @@ namespace Demo
         /// <summary>
         /// Training backward pass over one chunk: from the loss gradient in gradients A, adds every parameter gradient into <see cref="Gradients"/>.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void TrainBackward(ref float x, int count)
         {
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
@@ -419,6 +428,7 @@ namespace Demo
         /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ForwardBatch512(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref k;
@@ -550,6 +560,7 @@ namespace Demo
         /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ForwardBatch256(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref k;
@@ -680,6 +691,7 @@ namespace Demo
         /// Layer 0 backward over <paramref name="count"/> samples, scalar: given dz = dL/d(pre-activation) [count, 4],
         /// adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients; the input needs no gradient.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Backward1(ref float p, ref float g, ref float x, ref float dz, int count)
         {
             ref float gw = ref g;
@@ -711,6 +723,7 @@ namespace Demo
         /// <summary>
         /// Layer 0: dL/dz = dL/dy * Sigmoid'(z), in place over <paramref name="length"/> contiguous elements, 512-bit.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ActivationBackward16(ref float dy, ref float y, int length)
         {
             nuint n = (nuint)length;
@@ -732,6 +745,7 @@ namespace Demo
         /// <summary>
         /// Layer 0: dL/dz = dL/dy * Sigmoid'(z), in place over <paramref name="length"/> contiguous elements, 256-bit.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ActivationBackward8(ref float dy, ref float y, int length)
         {
             nuint n = (nuint)length;
@@ -753,6 +767,7 @@ namespace Demo
         /// <summary>
         /// Layer 0: dL/dz = dL/dy * Sigmoid'(z), in place over <paramref name="length"/> contiguous elements, 128-bit.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0ActivationBackward4(ref float dy, ref float y, int length)
         {
             nuint n = (nuint)length;
@@ -776,6 +791,7 @@ namespace Demo
         /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ForwardBatch512(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48);
@@ -907,6 +923,7 @@ namespace Demo
         /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
         /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ForwardBatch256(ref float k, ref float x, ref float y, int count)
         {
             ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48);
@@ -1039,6 +1056,7 @@ namespace Demo
         /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
         /// Input gradient: tiles of 4 samples x 2 vectors of columns, accumulated over the rows.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1Backward4(ref float p, ref float g, ref float x, ref float dz, ref float dx, int count)
         {
             ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 12);
@@ -1111,6 +1129,7 @@ namespace Demo
         /// <summary>
         /// Layer 1: dL/dz = dL/dy * Sigmoid'(z), in place over <paramref name="length"/> contiguous elements, 512-bit.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ActivationBackward16(ref float dy, ref float y, int length)
         {
             nuint n = (nuint)length;
@@ -1132,6 +1151,7 @@ namespace Demo
         /// <summary>
         /// Layer 1: dL/dz = dL/dy * Sigmoid'(z), in place over <paramref name="length"/> contiguous elements, 256-bit.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ActivationBackward8(ref float dy, ref float y, int length)
         {
             nuint n = (nuint)length;
@@ -1153,6 +1173,7 @@ namespace Demo
         /// <summary>
         /// Layer 1: dL/dz = dL/dy * Sigmoid'(z), in place over <paramref name="length"/> contiguous elements, 128-bit.
         /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer1ActivationBackward4(ref float dy, ref float y, int length)
         {
             nuint n = (nuint)length;

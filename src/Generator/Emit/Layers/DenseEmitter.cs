@@ -245,6 +245,7 @@ namespace Compiled.Generator.Emit.Layers
         {
             w.Line();
             w.Summary(ForwardSummary(layer, v, registers));
+            w.Line(Optimize);
             w.Open($"private static void {name}(ref float k, ref float x, ref float y)");
             ForwardBody(w, layer, v, registers, Handoff.InMemory("x"), Handoff.InMemory("y"));
             w.Close();
@@ -381,6 +382,7 @@ namespace Compiled.Generator.Emit.Layers
                 $"sample in the tile. The remaining samples go one at a time. Writes {stores}.");
             string zParameter = storeZ ? ", ref float z" : string.Empty;
             string yParameter = storeY ? ", ref float y" : string.Empty;
+            w.Line(Optimize);
             w.Open($"private static void {name}(ref float k, ref float x{zParameter}{yParameter}, int count)");
             PackedRefs(w, layer);
             w.Line("nuint n = (nuint)count;");
@@ -499,6 +501,7 @@ namespace Compiled.Generator.Emit.Layers
                 (v.IsScalar ? string.Empty : $"\nWeight gradient: tiles of 4 rows x {k} vectors of columns, accumulated over the samples." +
                     (dx ? $"\nInput gradient: tiles of 4 samples x {k} vectors of columns, accumulated over the rows." : string.Empty)));
             string dxParameter = dx ? ", ref float dx" : string.Empty;
+            w.Line(Optimize);
             w.Open($"private static void {Name(layer, "Backward", v)}(ref float p, ref float g, ref float x, ref float dz{dxParameter}, int count)");
             if (dx)
             {
@@ -741,6 +744,7 @@ namespace Compiled.Generator.Emit.Layers
             w.Line();
             w.Summary($"Layer {layer.Index}: dL/dz = dL/dy * {dense.Activation}'(z), in place over <paramref name=\"length\"/> contiguous elements, {v.Lanes * 32}-bit.");
             string zParameter = needsZ ? ", ref float z" : string.Empty;
+            w.Line(Optimize);
             w.Open($"private static void {Name(layer, "ActivationBackward", v)}(ref float dy, ref float y{zParameter}, int length)");
             w.Line("nuint n = (nuint)length;");
             w.Line("nuint i = 0;");
