@@ -55,7 +55,7 @@ namespace Compiled.Optimizers
         }
 
         /// <inheritdoc/>
-        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step)
+        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step, int offset)
         {
             double clr = LearningRate / (1d + ((step - 1) * LearningRateDecay));
             var c = new Coefficients
@@ -71,7 +71,7 @@ namespace Compiled.Optimizers
 
             ref float p = ref MemoryMarshal.GetReference(parameters);
             ref float g = ref MemoryMarshal.GetReference(gradients);
-            ref float s = ref MemoryMarshal.GetArrayDataReference(_sum!);
+            ref float s = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_sum!), offset);
             nuint n = (nuint)parameters.Length;
             nuint i = 0;
             int bits = MaxVectorBits;

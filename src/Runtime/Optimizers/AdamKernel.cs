@@ -58,14 +58,14 @@ namespace Compiled.Optimizers
 
         /// <summary>Runs one step over the whole buffer, widest vectors first.</summary>
         public static void Update(
-            Span<float> parameters, ReadOnlySpan<float> gradients, float[] expAvg, float[] expAvgSq, float[]? maxExpAvgSq,
+            Span<float> parameters, ReadOnlySpan<float> gradients, float[] expAvg, float[] expAvgSq, float[]? maxExpAvgSq, int offset,
             in Coefficients c, int maxVectorBits)
         {
             ref float p = ref MemoryMarshal.GetReference(parameters);
             ref float g = ref MemoryMarshal.GetReference(gradients);
-            ref float m = ref MemoryMarshal.GetArrayDataReference(expAvg);
-            ref float v = ref MemoryMarshal.GetArrayDataReference(expAvgSq);
-            ref float vMax = ref maxExpAvgSq is null ? ref v : ref MemoryMarshal.GetArrayDataReference(maxExpAvgSq);
+            ref float m = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(expAvg), offset);
+            ref float v = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(expAvgSq), offset);
+            ref float vMax = ref maxExpAvgSq is null ? ref v : ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(maxExpAvgSq), offset);
             nuint n = (nuint)parameters.Length;
             nuint i = 0;
             if (maxVectorBits >= 512 && Float512.IsSupported)

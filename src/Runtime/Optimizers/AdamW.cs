@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace Compiled.Optimizers
 {
@@ -65,10 +66,10 @@ namespace Compiled.Optimizers
         }
 
         /// <inheritdoc/>
-        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step)
+        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step, int offset)
         {
             AdamKernel.Coefficients c = AdamKernel.Prepare(LearningRate, Beta1, Beta2, Epsilon, WeightDecay, decoupled: true, Amsgrad, step, L1, L2);
-            AdamKernel.Update(parameters, gradients, _expAvg!, _expAvgSq!, _maxExpAvgSq, in c, MaxVectorBits);
+            AdamKernel.Update(parameters, gradients, _expAvg!, _expAvgSq!, _maxExpAvgSq, offset, in c, MaxVectorBits);
         }
     }
 }

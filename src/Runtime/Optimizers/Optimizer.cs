@@ -125,8 +125,39 @@ namespace Compiled.Optimizers
             }
 
             StepCount++;
-            Update(parameters, gradients, StepCount);
+            Update(parameters, gradients, StepCount, 0);
         }
+
+        /// <summary>
+        /// Starts a step that several threads then apply to disjoint slices of the buffer with
+        /// <see cref="UpdateSlice"/> (data-parallel training): checks the length, allocates the state on the first step,
+        /// and counts the step.
+        /// </summary>
+        /// <param name="parameterCount">The length of the whole parameter buffer.</param>
+        /// <returns>The 1-based number of this step, to pass to <see cref="UpdateSlice"/>.</returns>
+        internal long BeginParallelStep(int parameterCount)
+        {
+            if (_parameterCount < 0)
+            {
+                _parameterCount = parameterCount;
+                AllocateState(parameterCount);
+            }
+            else if (_parameterCount != parameterCount)
+            {
+                throw new ArgumentException($"This optimizer holds state for {_parameterCount} parameters but was given {parameterCount}; use one optimizer per network, or call Reset().", nameof(parameterCount));
+            }
+
+            return ++StepCount;
+        }
+
+        /// <summary>Applies step <paramref name="step"/> to the elements <c>[start, start + length)</c> only.</summary>
+        /// <param name="parameters">The whole parameter buffer.</param>
+        /// <param name="gradients">The whole gradient buffer.</param>
+        /// <param name="start">The first element of the slice.</param>
+        /// <param name="length">The slice's length.</param>
+        /// <param name="step">The number returned by <see cref="BeginParallelStep"/>.</param>
+        internal void UpdateSlice(Span<float> parameters, ReadOnlySpan<float> gradients, int start, int length, long step) =>
+            Update(parameters.Slice(start, length), gradients.Slice(start, length), step, start);
 
         /// <summary>Applies one update to a network's parameters from its accumulated gradients.</summary>
         /// <param name="network">The network.</param>
@@ -150,15 +181,19 @@ namespace Compiled.Optimizers
         /// <param name="parameterCount">The length of the parameter buffer.</param>
         protected abstract void AllocateState(int parameterCount);
 
-        /// <summary>Performs the update rule.</summary>
+        /// <summary>Performs the update rule on the whole buffer or on a slice of it; every rule is element-wise.</summary>
         /// <remarks>
         /// <paramref name="gradients"/> are the raw gradients: implementations add the <see cref="L1"/> and
         /// <see cref="L2"/> penalty gradients (computed from the parameters before this step) before their rule.
         /// </remarks>
-        /// <param name="parameters">The parameters, updated in place.</param>
+        /// <param name="parameters">The parameters (or a slice of them), updated in place.</param>
         /// <param name="gradients">Their gradients.</param>
         /// <param name="step">The 1-based number of this step (PyTorch's <c>state['step']</c> after incrementing).</param>
-        protected abstract void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step);
+        /// <param name="offset">
+        /// Where <paramref name="parameters"/> starts in the buffer the state was allocated for: state element
+        /// <c>offset + i</c> belongs to <c>parameters[i]</c>. Zero for a whole-buffer step.
+        /// </param>
+        protected abstract void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step, int offset);
 
         private static double CheckPenalty(double value, string name)
         {

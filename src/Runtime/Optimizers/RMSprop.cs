@@ -67,7 +67,7 @@ namespace Compiled.Optimizers
         }
 
         /// <inheritdoc/>
-        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step)
+        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step, int offset)
         {
             var c = new Coefficients
             {
@@ -87,9 +87,9 @@ namespace Compiled.Optimizers
 
             ref float p = ref MemoryMarshal.GetReference(parameters);
             ref float g = ref MemoryMarshal.GetReference(gradients);
-            ref float s = ref MemoryMarshal.GetArrayDataReference(_squareAvg!);
-            ref float a = ref c.Centered ? ref MemoryMarshal.GetArrayDataReference(_gradAvg!) : ref s;
-            ref float b = ref c.HasMomentum ? ref MemoryMarshal.GetArrayDataReference(_momentumBuffer!) : ref s;
+            ref float s = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_squareAvg!), offset);
+            ref float a = ref c.Centered ? ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_gradAvg!), offset) : ref s;
+            ref float b = ref c.HasMomentum ? ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_momentumBuffer!), offset) : ref s;
             nuint n = (nuint)parameters.Length;
             nuint i = 0;
             int bits = MaxVectorBits;

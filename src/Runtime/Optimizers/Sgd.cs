@@ -65,7 +65,7 @@ namespace Compiled.Optimizers
         }
 
         /// <inheritdoc/>
-        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step)
+        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step, int offset)
         {
             var c = new Coefficients
             {
@@ -84,7 +84,7 @@ namespace Compiled.Optimizers
 
             ref float p = ref MemoryMarshal.GetReference(parameters);
             ref float g = ref MemoryMarshal.GetReference(gradients);
-            ref float b = ref c.HasMomentum ? ref MemoryMarshal.GetArrayDataReference(_momentumBuffer!) : ref p;
+            ref float b = ref c.HasMomentum ? ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_momentumBuffer!), offset) : ref p;
             nuint n = (nuint)parameters.Length;
             nuint i = 0;
             int bits = MaxVectorBits;

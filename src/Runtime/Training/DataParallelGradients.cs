@@ -8,7 +8,7 @@ using System.Threading;
 namespace Compiled.Training
 {
     /// <summary>
-    /// Computes the gradient of a batch's mean loss on several threads: the batch is split into contiguous parts, each
+    /// Computes the gradient of a batch's mean loss, and applies the optimizer step, on several threads: the batch is split into contiguous parts, each
     /// thread runs <c>BackwardBatch</c> on its part with its own worker network (sharing the parameters, see
     /// <see cref="INetwork.CreateWorker"/>), and the parts' gradients are combined into the main network's
     /// <see cref="INetwork.Gradients"/> weighted by their share of the batch, each thread reducing one slice of the
@@ -45,6 +45,9 @@ namespace Compiled.Training
         private float[] _targets = Array.Empty<float>();
         private bool _useLabels;
         private int _batch;
+        private bool _updating;
+        private Optimizers.Optimizer? _optimizer;
+        private long _step;
 
         public DataParallelGradients(INetwork network, int threads)
         {
@@ -93,13 +96,8 @@ namespace Compiled.Training
             _targets = targets;
             _useLabels = useLabels;
             _batch = batch;
-            Volatile.Write(ref _computing, Threads);
-            Volatile.Write(ref _reducing, Threads);
-            Interlocked.Increment(ref _generation);
-            WakeParkedWorkers();
-            Work(0);
-            SpinUntilZero(ref _reducing);
-            _failure?.Throw();
+            _updating = false;
+            Run();
 
             double loss = 0;
             for (int t = 0; t < Threads; t++)
@@ -108,6 +106,34 @@ namespace Compiled.Training
             }
 
             return (float)(loss / batch);
+        }
+
+        /// <summary>
+        /// Applies one optimizer step to the main network's parameters from the gradients <see cref="Compute"/> left,
+        /// each thread updating its own slice of the buffer (every update rule is element-wise).
+        /// </summary>
+        public void Step(Optimizers.Optimizer optimizer)
+        {
+            _optimizer = optimizer;
+            _step = optimizer.BeginParallelStep(_networks[0].ParameterCount);
+            _updating = true;
+            Run();
+            _networks[0].ParametersChanged();
+        }
+
+        private void Run()
+        {
+            Volatile.Write(ref _computing, Threads);
+            Volatile.Write(ref _reducing, Threads);
+            Interlocked.Increment(ref _generation);
+            WakeParkedWorkers();
+            Work(0);
+            SpinUntilZero(ref _reducing);
+            if (_failure is { } failure)
+            {
+                _failure = null;
+                failure.Throw();
+            }
         }
 
         public void Dispose()
@@ -188,6 +214,26 @@ namespace Compiled.Training
 
         private void Work(int index)
         {
+            if (_updating)
+            {
+                try
+                {
+                    (int begin, int end) = Slice(index, _networks[0].ParameterCount);
+                    if (begin < end)
+                    {
+                        _optimizer!.UpdateSlice(_networks[0].Parameters, _networks[0].Gradients, begin, end - begin, _step);
+                    }
+                }
+                catch (Exception exception)
+                {
+                    _failure ??= ExceptionDispatchInfo.Capture(exception);
+                }
+
+                Volatile.Write(ref _allocatedBytes[index], GC.GetAllocatedBytesForCurrentThread());
+                Interlocked.Decrement(ref _reducing);
+                return;
+            }
+
             try
             {
                 if (_counts[index] > 0)
@@ -226,10 +272,7 @@ namespace Compiled.Training
         private void Reduce(int index)
         {
             Span<float> total = _networks[0].Gradients;
-            int slice = (total.Length + Threads - 1) / Threads;
-            slice = (slice + 15) & ~15;
-            int begin = Math.Min(total.Length, index * slice);
-            int end = Math.Min(total.Length, begin + slice);
+            (int begin, int end) = Slice(index, total.Length);
             if (begin >= end)
             {
                 return;
@@ -245,6 +288,14 @@ namespace Compiled.Training
                     AddScaled(target, _networks[t].Gradients[begin..end], (float)_counts[t] / _batch);
                 }
             }
+        }
+
+        /// <summary>This thread's share of a buffer: contiguous, in multiples of 16 floats (64 bytes).</summary>
+        private (int Begin, int End) Slice(int index, int length)
+        {
+            int slice = (((length + Threads - 1) / Threads) + 15) & ~15;
+            int begin = Math.Min(length, index * slice);
+            return (begin, Math.Min(length, begin + slice));
         }
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

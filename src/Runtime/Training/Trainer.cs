@@ -504,7 +504,14 @@ namespace Compiled.Training
                     }
 
                     _lastLearningRate = _optimizer.LearningRate;
-                    _optimizer.Step(_network);
+                    if (_parallel is not null)
+                    {
+                        _parallel.Step(_optimizer);
+                    }
+                    else
+                    {
+                        _optimizer.Step(_network);
+                    }
                     lossSum += (double)loss * n;
                     seen += n;
                     if (_schedule is not null && _options.ScheduleStepping == ScheduleStepping.PerBatch)

@@ -119,3 +119,51 @@ namespace Compiled.Runtime.Tests.Training
         }
     }
 }
+
+namespace Compiled.Runtime.Tests.Training
+{
+    using Compiled.Optimizers;
+
+    /// <summary>An optimizer step applied in slices (data-parallel training) equals the whole-buffer step bit for bit.</summary>
+    public class SlicedOptimizerStepTests
+    {
+        public static TheoryData<string> Optimizers => new() { "sgd", "nesterov", "adam", "amsgrad", "adamw", "rmsprop", "adagrad" };
+
+        private static Optimizer Create(string name) => name switch
+        {
+            "sgd" => new Sgd(0.1f, momentum: 0.9, weightDecay: 0.01) { L1 = 0.001 },
+            "nesterov" => new Sgd(0.1f, momentum: 0.9, nesterov: true),
+            "adam" => new Adam(0.01f) { L2 = 0.01 },
+            "amsgrad" => new Adam(0.01f, amsgrad: true, weightDecay: 0.1),
+            "adamw" => new AdamW(0.01f),
+            "rmsprop" => new RMSprop(0.01f, momentum: 0.5, centered: true),
+            _ => new Adagrad(0.1f, learningRateDecay: 0.01),
+        };
+
+        [Theory]
+        [MemberData(nameof(Optimizers))]
+        public void SlicedStepsEqualWholeSteps(string name)
+        {
+            const int length = 1037;
+            var random = new Random(name.Length);
+            float[] start = Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+            float[] whole = (float[])start.Clone();
+            float[] sliced = (float[])start.Clone();
+            Optimizer a = Create(name);
+            Optimizer b = Create(name);
+            for (int step = 0; step < 5; step++)
+            {
+                float[] gradients = Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+                a.Step(whole, gradients);
+                long number = b.BeginParallelStep(length);
+                foreach ((int begin, int end) in new[] { (0, 496), (496, 992), (992, length) })
+                {
+                    b.UpdateSlice(sliced, gradients, begin, end - begin, number);
+                }
+            }
+
+            Assert.Equal(whole, sliced);
+            Assert.Equal(a.StepCount, b.StepCount);
+        }
+    }
+}

@@ -23,7 +23,7 @@ namespace Compiled.Runtime.Tests.Training.Fakes
         {
         }
 
-        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step)
+        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step, int offset)
         {
             float learningRate = LearningRate;
             for (int i = 0; i < parameters.Length; i++)
