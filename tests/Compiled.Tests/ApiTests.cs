@@ -25,7 +25,10 @@ namespace Compiled.Tests
         public void ParameterTensorsFollowTheStateDictLayout()
         {
             var tensors = Image.ParameterTensors;
-            Assert.Equal(new[] { "1.weight", "1.bias", "2.weight", "2.bias" }, tensors.Select(t => t.Name));
+            // As nn.Sequential(nn.Flatten(), nn.Linear(30, 12), nn.ELU(), nn.Linear(12, 4), nn.Softmax(dim=1)) names them.
+            Assert.Equal(new[] { "1.weight", "1.bias", "3.weight", "3.bias" }, tensors.Select(t => t.Name));
+            Assert.Equal(new[] { "0.weight", "0.bias", "2.weight", "2.bias" }, Mlp.ParameterTensors.Select(t => t.Name));
+            Assert.Equal(new[] { "0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias" }, Game.ParameterTensors.Select(t => t.Name));
             Assert.Equal(new[] { 12, 30 }, tensors[0].Shape);
             Assert.Equal(0, tensors[0].Offset);
             Assert.Equal(360, tensors[1].Offset);

@@ -16,6 +16,12 @@ namespace Compiled.Generator.Shapes
 
         /// <summary>The layer as it appears in the architecture signature, e.g. <c>Dense(128, ReLU)</c>.</summary>
         string Describe(LayerSpec spec);
+
+        /// <summary>
+        /// How many modules the layer is in the equivalent <c>torch.nn.Sequential</c> (a dense layer with an activation is
+        /// <c>Linear</c> then the activation: two); tensor names use the Sequential index, as PyTorch's <c>state_dict</c> does.
+        /// </summary>
+        int ModuleCount(LayerSpec spec);
     }
 
     /// <summary>What a shape rule produces for one layer.</summary>
@@ -32,6 +38,9 @@ namespace Compiled.Generator.Shapes
         }
 
         public int LayerIndex { get; set; }
+
+        /// <summary>The layer's index in the equivalent <c>torch.nn.Sequential</c>; tensor names start with it.</summary>
+        public int ModuleIndex { get; set; }
 
         public int LayerCount { get; set; }
 

@@ -71,6 +71,7 @@ namespace Compiled.Generator.Shapes
 
                 layers.Add(new LayerPlan(i, layer, current, shape.Output, shape.Tensors, rule.Describe(layer)));
                 context.ParameterOffset += layerParameters;
+                context.ModuleIndex += rule.ModuleCount(layer);
                 current = shape.Output;
             }
 

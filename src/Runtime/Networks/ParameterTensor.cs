@@ -5,8 +5,10 @@ namespace Compiled
 {
     /// <summary>
     /// One named tensor inside a network's flat parameter buffer, for example <c>0.weight</c> with shape <c>[128, 784]</c>.
-    /// Names follow <c>torch.nn.Sequential</c>: the index of the layer among the network's layer attributes, then
-    /// <c>weight</c> or <c>bias</c>.
+    /// Names follow <c>torch.nn.Sequential</c>: the layer's index in the equivalent Sequential, where a dense layer with an
+    /// activation is two modules (<c>Linear</c>, then the activation) and <c>[Flatten]</c> one, then <c>weight</c> or
+    /// <c>bias</c>. So <c>[Dense(128, ReLU)] [Dense(10)]</c> has <c>0.weight</c>, <c>0.bias</c>, <c>2.weight</c>, <c>2.bias</c>,
+    /// exactly the <c>state_dict</c> of <c>nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10))</c>.
     /// </summary>
     public sealed class ParameterTensor
     {

@@ -69,7 +69,10 @@ namespace Compiled.Training
             for (int t = 1; t < threads; t++)
             {
                 int index = t;
-                _threads[t] = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"Compiled trainer worker {t}" };
+
+                // The generation is read here, not when the thread starts running: a batch may be posted before that.
+                int generation = Volatile.Read(ref _generation);
+                _threads[t] = new Thread(() => WorkerLoop(index, generation)) { IsBackground = true, Name = $"Compiled trainer worker {t}" };
                 _threads[t].Start();
             }
         }
@@ -167,9 +170,8 @@ namespace Compiled.Training
             }
         }
 
-        private void WorkerLoop(int index)
+        private void WorkerLoop(int index, int seen)
         {
-            int seen = Volatile.Read(ref _generation);
             while (true)
             {
                 WaitForGeneration(index, seen);

@@ -22,8 +22,8 @@ namespace Demo
         //     0.weight     [128, 784]         Parameters[0 .. 100352)
         //     0.bias       [128]              Parameters[100352 .. 100480)
         // layer 1: Dense(10, Softmax)           128 -> 10
-        //     1.weight     [10, 128]          Parameters[100480 .. 101760)
-        //     1.bias       [10]               Parameters[101760 .. 101770)
+        //     2.weight     [10, 128]          Parameters[100480 .. 101760)
+        //     2.bias       [10]               Parameters[101760 .. 101770)
         //
         // Training workspace, for chunks of 64 samples (25,216 floats):
         //     layer 0 outputs         [64, 128] at 0
@@ -74,8 +74,8 @@ namespace Demo
         {
             new global::Compiled.ParameterTensor("0.weight", 0, 128, 784),
             new global::Compiled.ParameterTensor("0.bias", 100352, 128),
-            new global::Compiled.ParameterTensor("1.weight", 100480, 10, 128),
-            new global::Compiled.ParameterTensor("1.bias", 101760, 10),
+            new global::Compiled.ParameterTensor("2.weight", 100480, 10, 128),
+            new global::Compiled.ParameterTensor("2.bias", 101760, 10),
         });
 
         private readonly global::Compiled.NetworkStorage _compiledStorage; // parameters and their packed copy, shared with workers
@@ -153,8 +153,8 @@ namespace Demo
             global::System.Span<float> parameters = Parameters;
             random.KaimingUniform(parameters.Slice(0, 100352), fanIn: 784, gain: 1.4142135623730951); // 0.weight
             parameters.Slice(100352, 128).Clear(); // 0.bias
-            random.GlorotUniform(parameters.Slice(100480, 1280), fanIn: 128, fanOut: 10, gain: 1); // 1.weight
-            parameters.Slice(101760, 10).Clear(); // 1.bias
+            random.GlorotUniform(parameters.Slice(100480, 1280), fanIn: 128, fanOut: 10, gain: 1); // 2.weight
+            parameters.Slice(101760, 10).Clear(); // 2.bias
         }
 
         /// <summary>

@@ -22,11 +22,11 @@ namespace Demo
         //     0.weight     [32, 16]           Parameters[0 .. 512)
         //     0.bias       [32]               Parameters[512 .. 544)
         // layer 1: Dense(32, Tanh)              32 -> 32
-        //     1.weight     [32, 32]           Parameters[544 .. 1568)
-        //     1.bias       [32]               Parameters[1568 .. 1600)
+        //     2.weight     [32, 32]           Parameters[544 .. 1568)
+        //     2.bias       [32]               Parameters[1568 .. 1600)
         // layer 2: Dense(4, Identity)           32 -> 4
-        //     2.weight     [4, 32]            Parameters[1600 .. 1728)
-        //     2.bias       [4]                Parameters[1728 .. 1732)
+        //     4.weight     [4, 32]            Parameters[1600 .. 1728)
+        //     4.bias       [4]                Parameters[1728 .. 1732)
         //
         // Training workspace, for chunks of 64 samples (8,448 floats):
         //     layer 0 outputs         [64, 32] at 0
@@ -78,10 +78,10 @@ namespace Demo
         {
             new global::Compiled.ParameterTensor("0.weight", 0, 32, 16),
             new global::Compiled.ParameterTensor("0.bias", 512, 32),
-            new global::Compiled.ParameterTensor("1.weight", 544, 32, 32),
-            new global::Compiled.ParameterTensor("1.bias", 1568, 32),
-            new global::Compiled.ParameterTensor("2.weight", 1600, 4, 32),
-            new global::Compiled.ParameterTensor("2.bias", 1728, 4),
+            new global::Compiled.ParameterTensor("2.weight", 544, 32, 32),
+            new global::Compiled.ParameterTensor("2.bias", 1568, 32),
+            new global::Compiled.ParameterTensor("4.weight", 1600, 4, 32),
+            new global::Compiled.ParameterTensor("4.bias", 1728, 4),
         });
 
         private readonly global::Compiled.NetworkStorage _compiledStorage; // parameters and their packed copy, shared with workers
@@ -159,10 +159,10 @@ namespace Demo
             global::System.Span<float> parameters = Parameters;
             random.GlorotUniform(parameters.Slice(0, 512), fanIn: 16, fanOut: 32, gain: 1); // 0.weight
             parameters.Slice(512, 32).Clear(); // 0.bias
-            random.GlorotUniform(parameters.Slice(544, 1024), fanIn: 32, fanOut: 32, gain: 1); // 1.weight
-            parameters.Slice(1568, 32).Clear(); // 1.bias
-            random.GlorotUniform(parameters.Slice(1600, 128), fanIn: 32, fanOut: 4, gain: 1); // 2.weight
-            parameters.Slice(1728, 4).Clear(); // 2.bias
+            random.GlorotUniform(parameters.Slice(544, 1024), fanIn: 32, fanOut: 32, gain: 1); // 2.weight
+            parameters.Slice(1568, 32).Clear(); // 2.bias
+            random.GlorotUniform(parameters.Slice(1600, 128), fanIn: 32, fanOut: 4, gain: 1); // 4.weight
+            parameters.Slice(1728, 4).Clear(); // 4.bias
         }
 
         /// <summary>

@@ -23,8 +23,8 @@ namespace Demo
         //     1.weight     [20, 36]           Parameters[0 .. 720)
         //     1.bias       [20]               Parameters[720 .. 740)
         // layer 2: Dense(3, Softmax)            20 -> 3
-        //     2.weight     [3, 20]            Parameters[740 .. 800)
-        //     2.bias       [3]                Parameters[800 .. 803)
+        //     3.weight     [3, 20]            Parameters[740 .. 800)
+        //     3.bias       [3]                Parameters[800 .. 803)
         //
         // Training workspace, for chunks of 64 samples (5,312 floats):
         //     layer 1 outputs         [64, 20] at 0
@@ -76,8 +76,8 @@ namespace Demo
         {
             new global::Compiled.ParameterTensor("1.weight", 0, 20, 36),
             new global::Compiled.ParameterTensor("1.bias", 720, 20),
-            new global::Compiled.ParameterTensor("2.weight", 740, 3, 20),
-            new global::Compiled.ParameterTensor("2.bias", 800, 3),
+            new global::Compiled.ParameterTensor("3.weight", 740, 3, 20),
+            new global::Compiled.ParameterTensor("3.bias", 800, 3),
         });
 
         private readonly global::Compiled.NetworkStorage _compiledStorage; // parameters and their packed copy, shared with workers
@@ -155,8 +155,8 @@ namespace Demo
             global::System.Span<float> parameters = Parameters;
             random.KaimingUniform(parameters.Slice(0, 720), fanIn: 36, gain: 1.4071950892529714); // 1.weight
             parameters.Slice(720, 20).Clear(); // 1.bias
-            random.GlorotUniform(parameters.Slice(740, 60), fanIn: 20, fanOut: 3, gain: 1); // 2.weight
-            parameters.Slice(800, 3).Clear(); // 2.bias
+            random.GlorotUniform(parameters.Slice(740, 60), fanIn: 20, fanOut: 3, gain: 1); // 3.weight
+            parameters.Slice(800, 3).Clear(); // 3.bias
         }
 
         /// <summary>

@@ -22,8 +22,8 @@ namespace Demo
         //     0.weight     [9, 10]            Parameters[0 .. 90)
         //     0.bias       [9]                Parameters[90 .. 99)
         // layer 1: Dense(5, Sigmoid)            9 -> 5
-        //     1.weight     [5, 9]             Parameters[99 .. 144)
-        //     1.bias       [5]                Parameters[144 .. 149)
+        //     2.weight     [5, 9]             Parameters[99 .. 144)
+        //     2.bias       [5]                Parameters[144 .. 149)
         //
         // Training workspace, for chunks of 64 samples (2,624 floats):
         //     layer 0 outputs         [64, 9] at 0
@@ -75,8 +75,8 @@ namespace Demo
         {
             new global::Compiled.ParameterTensor("0.weight", 0, 9, 10),
             new global::Compiled.ParameterTensor("0.bias", 90, 9),
-            new global::Compiled.ParameterTensor("1.weight", 99, 5, 9),
-            new global::Compiled.ParameterTensor("1.bias", 144, 5),
+            new global::Compiled.ParameterTensor("2.weight", 99, 5, 9),
+            new global::Compiled.ParameterTensor("2.bias", 144, 5),
         });
 
         private readonly global::Compiled.NetworkStorage _compiledStorage; // parameters and their packed copy, shared with workers
@@ -154,8 +154,8 @@ namespace Demo
             global::System.Span<float> parameters = Parameters;
             random.KaimingUniform(parameters.Slice(0, 90), fanIn: 10, gain: 1.4142135623730951); // 0.weight
             parameters.Slice(90, 9).Clear(); // 0.bias
-            random.GlorotUniform(parameters.Slice(99, 45), fanIn: 9, fanOut: 5, gain: 1); // 1.weight
-            parameters.Slice(144, 5).Clear(); // 1.bias
+            random.GlorotUniform(parameters.Slice(99, 45), fanIn: 9, fanOut: 5, gain: 1); // 2.weight
+            parameters.Slice(144, 5).Clear(); // 2.bias
         }
 
         /// <summary>

@@ -22,8 +22,8 @@ namespace Demo
         //     0.weight     [4, 2]             Parameters[0 .. 8)
         //     0.bias       [4]                Parameters[8 .. 12)
         // layer 1: Dense(1, Sigmoid)            4 -> 1
-        //     1.weight     [1, 4]             Parameters[12 .. 16)
-        //     1.bias       [1]                Parameters[16 .. 17)
+        //     2.weight     [1, 4]             Parameters[12 .. 16)
+        //     2.bias       [1]                Parameters[16 .. 17)
         //
         // Training workspace, for chunks of 64 samples (832 floats):
         //     layer 0 outputs         [64, 4] at 0
@@ -74,8 +74,8 @@ namespace Demo
         {
             new global::Compiled.ParameterTensor("0.weight", 0, 4, 2),
             new global::Compiled.ParameterTensor("0.bias", 8, 4),
-            new global::Compiled.ParameterTensor("1.weight", 12, 1, 4),
-            new global::Compiled.ParameterTensor("1.bias", 16, 1),
+            new global::Compiled.ParameterTensor("2.weight", 12, 1, 4),
+            new global::Compiled.ParameterTensor("2.bias", 16, 1),
         });
 
         private readonly global::Compiled.NetworkStorage _compiledStorage; // parameters and their packed copy, shared with workers
@@ -153,8 +153,8 @@ namespace Demo
             global::System.Span<float> parameters = Parameters;
             random.GlorotUniform(parameters.Slice(0, 8), fanIn: 2, fanOut: 4, gain: 1); // 0.weight
             parameters.Slice(8, 4).Clear(); // 0.bias
-            random.GlorotUniform(parameters.Slice(12, 4), fanIn: 4, fanOut: 1, gain: 1); // 1.weight
-            parameters.Slice(16, 1).Clear(); // 1.bias
+            random.GlorotUniform(parameters.Slice(12, 4), fanIn: 4, fanOut: 1, gain: 1); // 2.weight
+            parameters.Slice(16, 1).Clear(); // 2.bias
         }
 
         /// <summary>

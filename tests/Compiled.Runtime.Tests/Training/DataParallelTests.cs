@@ -112,6 +112,27 @@ namespace Compiled.Runtime.Tests.Training
         }
 
         [Fact]
+        public async System.Threading.Tasks.Task ABatchPostedBeforeTheWorkersStartIsNotMissed()
+        {
+            // Regression: a worker that read the job counter only once running could miss the first batch and hang.
+            var random = new Random(9);
+            float[] inputs = Enumerable.Range(0, 8 * 20).Select(_ => (float)random.NextDouble()).ToArray();
+            int[] labels = Enumerable.Range(0, 8).Select(_ => random.Next(5)).ToArray();
+            var network = new ParallelNet();
+            var run = System.Threading.Tasks.Task.Run(() =>
+            {
+                for (int i = 0; i < 300; i++)
+                {
+                    using var parallel = new DataParallelGradients(network, 2 + (i % 3));
+                    parallel.Compute(inputs, labels, Array.Empty<float>(), useLabels: true, 8);
+                }
+            });
+            System.Threading.Tasks.Task finished = await System.Threading.Tasks.Task.WhenAny(run, System.Threading.Tasks.Task.Delay(TimeSpan.FromSeconds(60)));
+            Assert.True(finished == run, "data-parallel training hung");
+            await run;
+        }
+
+        [Fact]
         public void ThreadsOptionIsValidated()
         {
             Assert.Throws<ArgumentOutOfRangeException>(() => new TrainerOptions { Threads = 0 });

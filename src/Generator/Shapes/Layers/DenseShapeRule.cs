@@ -44,7 +44,7 @@ namespace Compiled.Generator.Shapes.Layers
 
             int offset = (int)context.ParameterOffset;
             var weight = new TensorPlan(
-                $"{context.LayerIndex}.weight",
+                $"{context.ModuleIndex}.weight",
                 new Shape(EquatableArray.Create(dense.Units, inputs)),
                 offset,
                 reluFamily ? InitKind.KaimingUniform : InitKind.GlorotUniform,
@@ -52,7 +52,7 @@ namespace Compiled.Generator.Shapes.Layers
                 dense.Units,
                 gain);
             var bias = new TensorPlan(
-                $"{context.LayerIndex}.bias",
+                $"{context.ModuleIndex}.bias",
                 Shape.Vector(dense.Units),
                 offset + (int)weights,
                 InitKind.Zeros,
@@ -61,6 +61,8 @@ namespace Compiled.Generator.Shapes.Layers
                 0.0);
             return new LayerShape(Shape.Vector(dense.Units), EquatableArray.Create(weight, bias));
         }
+
+        public int ModuleCount(LayerSpec spec) => ((DenseSpec)spec).Activation == Activation.Identity ? 1 : 2;
 
         public string Describe(LayerSpec spec)
         {

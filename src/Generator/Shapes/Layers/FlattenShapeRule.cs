@@ -9,5 +9,7 @@ namespace Compiled.Generator.Shapes.Layers
             new(Shape.Vector((int)input.Size), EquatableArray<TensorPlan>.Empty);
 
         public string Describe(LayerSpec spec) => "Flatten";
+
+        public int ModuleCount(LayerSpec spec) => 1;
     }
 }
