@@ -100,7 +100,7 @@ namespace Compiled.Benchmarks
             report.AppendLine();
             report.Append(ResultTable.Render(rows));
             report.AppendLine();
-            report.AppendLine("GFLOP/s = 2 x weight multiply-adds / median; training rows count forward + backward as 3 x the forward multiply-adds. x vs Naive/Dynamic = baseline median / this median. Allocated = bytes per invocation.");
+            report.AppendLine("IQR = interquartile range of the iterations, relative to the median (the noise). GFLOP/s = 2 x weight multiply-adds / median; training rows count forward + backward as 3 x the forward multiply-adds. x vs Naive/Dynamic = baseline median / this median. Allocated = bytes per invocation.");
             List<ResultRow> allocating = ResultTable.AllocatingGeneratedRows(rows).ToList();
             foreach (ResultRow row in allocating)
             {
@@ -132,7 +132,7 @@ namespace Compiled.Benchmarks
             .AddJob(job)
             .AddDiagnoser(MemoryDiagnoser.Default)
             .AddColumn(StatisticColumn.Median, new GflopsColumn(), new SamplesColumn(), new SpeedupColumn("Naive"), new SpeedupColumn("Dynamic"))
-            .HideColumns(Column.Error, Column.StdDev)
+            .HideColumns(Column.Error)
             .WithOption(ConfigOptions.JoinSummary, false);
 
         private static bool Take(List<string> args, string flag) => args.RemoveAll(a => string.Equals(a, flag, StringComparison.OrdinalIgnoreCase)) > 0;

@@ -9,7 +9,7 @@ using Compiled.Benchmarks.Suites;
 namespace Compiled.Benchmarks.Reporting
 {
     /// <summary>One measured benchmark: suite (operation), network, implementation, median and allocation per invocation.</summary>
-    public sealed record ResultRow(string Operation, NetworkName Network, string Implementation, double MedianNs, long? AllocatedBytes);
+    public sealed record ResultRow(string Operation, NetworkName Network, string Implementation, double MedianNs, double InterquartileNs, long? AllocatedBytes);
 
     /// <summary>A target the lead works towards, checked against the measured medians of one operation and network.</summary>
     public sealed record Bar(string Operation, NetworkName Network, string Text, Func<BarInputs, bool> IsMet);
@@ -64,6 +64,7 @@ namespace Compiled.Benchmarks.Reporting
                         work.Network,
                         report.BenchmarkCase.Descriptor.WorkloadMethod.Name,
                         report.ResultStatistics.Median,
+                        report.ResultStatistics.InterquartileRange,
                         report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase)));
                 }
             }
@@ -79,8 +80,8 @@ namespace Compiled.Benchmarks.Reporting
         public static string Render(IReadOnlyList<ResultRow> rows)
         {
             var text = new StringBuilder();
-            text.AppendLine("| Operation | Network | Implementation | Median | GFLOP/s | Samples/s | x vs Naive | x vs Dynamic | Allocated | Bar | Met |");
-            text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---|---|");
+            text.AppendLine("| Operation | Network | Implementation | Median | IQR | GFLOP/s | Samples/s | x vs Naive | x vs Dynamic | Allocated | Bar | Met |");
+            text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|");
             foreach (ResultRow row in rows)
             {
                 Work work = Work.Of(row.Operation, row.Network)!.Value;
@@ -96,7 +97,7 @@ namespace Compiled.Benchmarks.Reporting
                     met = string.Join("; ", applicable.Select(b => b.IsMet(inputs) ? "met" : "NOT met"));
                 }
 
-                text.Append(CultureInfo.InvariantCulture, $"| {Label(row.Operation)} | {row.Network} | {row.Implementation} | {FormatTime(row.MedianNs)} ");
+                text.Append(CultureInfo.InvariantCulture, $"| {Label(row.Operation)} | {row.Network} | {row.Implementation} | {FormatTime(row.MedianNs)} | {100 * row.InterquartileNs / row.MedianNs:0.0}% ");
                 text.Append(CultureInfo.InvariantCulture, $"| {work.Flops / row.MedianNs:0.00} | {work.Samples * 1e9 / row.MedianNs:N0} ");
                 text.Append(CultureInfo.InvariantCulture, $"| {Ratio(naive, row.MedianNs)} | {Ratio(dynamic, row.MedianNs)} | {FormatBytes(row.AllocatedBytes)} | {bars} | {met} |");
                 text.AppendLine();
