@@ -100,7 +100,7 @@ namespace Compiled.Benchmarks
             report.AppendLine();
             report.Append(ResultTable.Render(rows));
             report.AppendLine();
-            report.AppendLine("IQR = interquartile range of the iterations, relative to the median (the noise). GFLOP/s = 2 x weight multiply-adds / median; training rows count forward + backward as 3 x the forward multiply-adds. x vs Naive/Dynamic = baseline median / this median. Allocated = bytes per invocation.");
+            report.AppendLine("IQR = interquartile range of the iterations, relative to the median (the noise). GFLOP/s = 2 x weight multiply-adds / median; training rows count forward + backward as 3 x the forward multiply-adds; GFLOP/s exact counts the multiply-adds really done (forward, weight gradients, input gradients of all layers but the first: 2.0x forward for Mlp, 2.1x Mlp2, 2.3x Xor, 2.7x Game). x vs Naive/Dynamic = baseline median / this median. Allocated = bytes per invocation.");
             List<ResultRow> allocating = ResultTable.AllocatingGeneratedRows(rows).ToList();
             foreach (ResultRow row in allocating)
             {

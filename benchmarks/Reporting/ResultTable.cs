@@ -80,8 +80,8 @@ namespace Compiled.Benchmarks.Reporting
         public static string Render(IReadOnlyList<ResultRow> rows)
         {
             var text = new StringBuilder();
-            text.AppendLine("| Operation | Network | Implementation | Median | IQR | GFLOP/s | Samples/s | x vs Naive | x vs Dynamic | Allocated | Bar | Met |");
-            text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|");
+            text.AppendLine("| Operation | Network | Implementation | Median | IQR | GFLOP/s | GFLOP/s exact | Samples/s | x vs Naive | x vs Dynamic | Allocated | Bar | Met |");
+            text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
             foreach (ResultRow row in rows)
             {
                 Work work = Work.Of(row.Operation, row.Network)!.Value;
@@ -98,7 +98,7 @@ namespace Compiled.Benchmarks.Reporting
                 }
 
                 text.Append(CultureInfo.InvariantCulture, $"| {Label(row.Operation)} | {row.Network} | {row.Implementation} | {FormatTime(row.MedianNs)} | {100 * row.InterquartileNs / row.MedianNs:0.0}% ");
-                text.Append(CultureInfo.InvariantCulture, $"| {work.Flops / row.MedianNs:0.00} | {work.Samples * 1e9 / row.MedianNs:N0} ");
+                text.Append(CultureInfo.InvariantCulture, $"| {work.Flops / row.MedianNs:0.00} | {work.ExactFlops / row.MedianNs:0.00} | {work.Samples * 1e9 / row.MedianNs:N0} ");
                 text.Append(CultureInfo.InvariantCulture, $"| {Ratio(naive, row.MedianNs)} | {Ratio(dynamic, row.MedianNs)} | {FormatBytes(row.AllocatedBytes)} | {bars} | {met} |");
                 text.AppendLine();
             }
