@@ -77,6 +77,7 @@ namespace Compiled.Benchmarks.Suites
             _batchLabels = new int[Batch];
             _shuffle = new Random(1);
             Console.WriteLine($"// Fashion-MNIST: {_train.Count} training images of {_train.FeatureCount} pixels.");
+            Console.WriteLine($"// Alignment (address mod 64): parameters {Alignment.Of(_generated.Parameters)}, gradients {Alignment.Of(_generated.Gradients)}.");
         }
 
         [Benchmark]
