@@ -1,0 +1,36 @@
+using Compiled;
+
+// The four networks of the benchmark contract, declared exactly as a user would. Sealed, so that calls through the
+// concrete type are direct calls, as in user code.
+namespace Compiled.Benchmarks.Networks
+{
+    /// <summary>2-4-1, Sigmoid, Sigmoid, MSE.</summary>
+    [Network]
+    [Input(2)]
+    [Dense(4, Activation.Sigmoid)]
+    [Dense(1, Activation.Sigmoid)]
+    public sealed partial class Xor { }
+
+    /// <summary>16-32-32-4, Tanh, Tanh, Identity, MSE.</summary>
+    [Network]
+    [Input(16)]
+    [Dense(32, Activation.Tanh)]
+    [Dense(32, Activation.Tanh)]
+    [Dense(4)]
+    public sealed partial class Game { }
+
+    /// <summary>784-128-10, ReLU, Softmax, cross-entropy.</summary>
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(784)]
+    [Dense(128, Activation.ReLU)]
+    [Dense(10, Activation.Softmax)]
+    public sealed partial class Mlp { }
+
+    /// <summary>784-64-64-10, ReLU, ReLU, Softmax, cross-entropy.</summary>
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(784)]
+    [Dense(64, Activation.ReLU)]
+    [Dense(64, Activation.ReLU)]
+    [Dense(10, Activation.Softmax)]
+    public sealed partial class Mlp2 { }
+}

@@ -1,0 +1,179 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Text;
+using System.Text.RegularExpressions;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using Compiled.Benchmarks.Reporting;
+using Compiled.Benchmarks.Suites;
+using Perfolizer.Horology;
+
+namespace Compiled.Benchmarks
+{
+    /// <summary>
+    /// Runs the suites. Own options (everything else goes to BenchmarkDotNet, e.g. <c>--filter '*Forward*'</c>, default all):
+    /// <c>--quick</c> short smoke-run jobs; <c>--verify</c> only the correctness guards; <c>--layouts</c> also the Dynamic
+    /// layout study.
+    /// </summary>
+    public static class Program
+    {
+        private static readonly Type[] StepSuites = { typeof(Forward), typeof(ForwardBatch64), typeof(TrainStep64) };
+
+        public static int Main(string[] args)
+        {
+            var bdnArgs = new List<string>(args);
+            bool quick = Take(bdnArgs, "--quick");
+            bool verifyOnly = Take(bdnArgs, "--verify");
+            bool layouts = Take(bdnArgs, "--layouts");
+            if (!bdnArgs.Contains("--filter") && !bdnArgs.Contains("-f") && !bdnArgs.Contains("--list"))
+            {
+                bdnArgs.AddRange(new[] { "--filter", "*" });
+            }
+
+            string startLoad = LoadAverage();
+            Console.WriteLine(MachineDescription());
+            Console.WriteLine($"Load average at start: {startLoad}");
+            Console.WriteLine();
+
+            Console.WriteLine($"Correctness guards (tolerance {Verification.Tolerance:0e0}, relative above magnitude 1):");
+            int failures = 0;
+            foreach (NetworkName name in Enum.GetValues<NetworkName>())
+            {
+                foreach (Verification.Check check in Verification.Verify(name))
+                {
+                    Console.WriteLine("  " + check);
+                    failures += check.Passed ? 0 : 1;
+                }
+            }
+
+            if (failures > 0)
+            {
+                Console.Error.WriteLine($"{failures} correctness check(s) failed: the implementations compute different things, so no timing is meaningful. Stopping.");
+                return 1;
+            }
+
+            if (verifyOnly)
+            {
+                return 0;
+            }
+
+            string[] filters = Filters(bdnArgs);
+            var summaries = new List<Summary>();
+            IConfig stepConfig = Config(StepJob(quick));
+            Type[] stepSuites = layouts ? StepSuites.Append(typeof(DynamicLayouts)).ToArray() : StepSuites;
+            if (stepSuites.Any(t => Matches(t, filters)))
+            {
+                summaries.AddRange(BenchmarkSwitcher.FromTypes(stepSuites.Where(t => Matches(t, filters)).ToArray()).Run(bdnArgs.ToArray(), stepConfig));
+            }
+
+            if (Matches(typeof(MlpEpoch), filters))
+            {
+                if (FashionMnist.IsPresent)
+                {
+                    summaries.AddRange(BenchmarkSwitcher.FromTypes(new[] { typeof(MlpEpoch) }).Run(bdnArgs.ToArray(), Config(EpochJob(quick))));
+                }
+                else
+                {
+                    Console.WriteLine(FashionMnist.MissingMessage);
+                }
+            }
+
+            List<ResultRow> rows = ResultTable.Collect(summaries);
+            if (rows.Count == 0)
+            {
+                return 0;
+            }
+
+            string endLoad = LoadAverage();
+            var report = new StringBuilder();
+            report.AppendLine(MachineDescription());
+            report.AppendLine(CultureInfo.InvariantCulture, $"Job: {(quick ? "quick (smoke run: few iterations, not for publishing)" : "full")}; load average at start {startLoad}, at end {endLoad}.");
+            report.AppendLine();
+            report.Append(ResultTable.Render(rows));
+            report.AppendLine();
+            report.AppendLine("IQR = interquartile range of the iterations, relative to the median (the noise). GFLOP/s = 2 x weight multiply-adds / median; training rows count forward + backward as 3 x the forward multiply-adds; GFLOP/s exact counts the multiply-adds really done (forward, weight gradients, input gradients of all layers but the first: 2.0x forward for Mlp, 2.1x Mlp2, 2.3x Xor, 2.7x Game). x vs Naive/Dynamic = baseline median / this median. Allocated = bytes per invocation.");
+            List<ResultRow> allocating = ResultTable.AllocatingGeneratedRows(rows).ToList();
+            foreach (ResultRow row in allocating)
+            {
+                report.AppendLine(CultureInfo.InvariantCulture, $"WARNING: generated {row.Operation} of {row.Network} allocates {ResultTable.FormatBytes(row.AllocatedBytes)} per invocation.");
+            }
+
+            Console.WriteLine();
+            Console.WriteLine("// * Compiled summary *");
+            Console.WriteLine(report.ToString());
+            string directory = Path.Combine(Directory.GetCurrentDirectory(), "BenchmarkDotNet.Artifacts", "results");
+            Directory.CreateDirectory(directory);
+            string path = Path.Combine(directory, "Compiled-summary.md");
+            File.WriteAllText(path, report.ToString());
+            Console.WriteLine($"Written to {path}");
+            return 0;
+        }
+
+        /// <summary>The measured suites' job: fixed counts so that the whole run stays well under 15 minutes.</summary>
+        private static Job StepJob(bool quick) => quick
+            ? Job.Default.WithId("Quick").WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(5).WithIterationTime(TimeInterval.FromMilliseconds(100))
+            : Job.Default.WithId("Bench").WithLaunchCount(1).WithWarmupCount(5).WithIterationCount(15).WithIterationTime(TimeInterval.FromMilliseconds(250));
+
+        /// <summary>An epoch is long (a naive one takes seconds): one invocation per iteration.</summary>
+        private static Job EpochJob(bool quick) => quick
+            ? Job.Default.WithId("QuickEpoch").WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(1).WithInvocationCount(1).WithUnrollFactor(1)
+            : Job.Default.WithId("Epoch").WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(5).WithInvocationCount(1).WithUnrollFactor(1);
+
+        private static IConfig Config(Job job) => ManualConfig.Create(DefaultConfig.Instance)
+            .AddJob(job)
+            .AddDiagnoser(MemoryDiagnoser.Default)
+            .AddColumn(StatisticColumn.Median, new GflopsColumn(), new SamplesColumn(), new SpeedupColumn("Naive"), new SpeedupColumn("Dynamic"))
+            .HideColumns(Column.Error)
+            .WithOption(ConfigOptions.JoinSummary, false);
+
+        private static bool Take(List<string> args, string flag) => args.RemoveAll(a => string.Equals(a, flag, StringComparison.OrdinalIgnoreCase)) > 0;
+
+        /// <summary>The glob patterns after --filter (BenchmarkDotNet matches them against Namespace.Type.Method).</summary>
+        private static string[] Filters(List<string> args)
+        {
+            int at = Math.Max(args.IndexOf("--filter"), args.IndexOf("-f"));
+            return at < 0 ? new[] { "*" } : args.Skip(at + 1).TakeWhile(a => !a.StartsWith('-')).ToArray();
+        }
+
+        private static bool Matches(Type suite, string[] filters) =>
+            suite.GetMethods().Where(m => m.IsDefined(typeof(BenchmarkDotNet.Attributes.BenchmarkAttribute), false))
+                .Any(m => filters.Any(f => Regex.IsMatch($"{suite.FullName}.{m.Name}", "^" + Regex.Escape(f).Replace(@"\*", ".*").Replace(@"\?", ".") + "$", RegexOptions.IgnoreCase)));
+
+        private static string MachineDescription()
+        {
+            string cpu = "unknown CPU";
+            try
+            {
+                cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? cpu;
+            }
+            catch (IOException)
+            {
+            }
+
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; CPU {cpu}, {Environment.ProcessorCount} logical cores; {RuntimeInformation.FrameworkDescription} ({RuntimeInformation.OSDescription}); Vector512 accelerated: {Vector512.IsHardwareAccelerated}; single-threaded.");
+        }
+
+        private static string LoadAverage()
+        {
+            try
+            {
+                return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+            }
+            catch (IOException)
+            {
+                return "unknown";
+            }
+        }
+    }
+}
