@@ -116,6 +116,16 @@ namespace Compiled.Tests
         }
 
         [Fact]
+        public unsafe void BuffersStartOnACacheLineWhenAllocated()
+        {
+            // The kernels stream weights and gradients with 512-bit loads; the buffers start on a cache line when allocated.
+            var network = new Mlp();
+            Assert.Equal(0, (nint)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(network.Parameters)) % 64);
+            Assert.Equal(0, (nint)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(network.Gradients)) % 64);
+            Assert.Equal(0, (nint)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(network.CreateWorker().Gradients)) % 64);
+        }
+
+        [Fact]
         public void WorkersShareParametersButNotGradients()
         {
             INetwork network = NetworkCases.Create("OddClassifier");

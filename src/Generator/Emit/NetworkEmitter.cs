@@ -308,9 +308,11 @@ namespace Compiled.Generator.Emit
             _w.Close(");");
             _w.Line();
             _w.Line("private readonly global::Compiled.NetworkStorage _compiledStorage; // parameters and their packed copy, shared with workers");
-            _w.Line("private readonly float[] _compiledParameters;");
+            _w.Comment("Gradients and the training workspace start on a 64-byte boundary, like the shared buffers.");
             _w.Line("private readonly float[] _compiledGradients;");
+            _w.Line("private readonly int _compiledGradientsOffset;");
             _w.Line("private float[]? _compiledWorkspace;");
+            _w.Line("private int _compiledWorkspaceOffset;");
             if (!ForwardOnStack || !ForwardBatchOnStack)
             {
                 _w.Line();
@@ -325,15 +327,13 @@ namespace Compiled.Generator.Emit
             _w.Summary($"Creates the network with its parameters initialised from <see cref=\"DefaultSeed\"/>; it is ready to train.\nOther constructors should chain to this one with <c>: this()</c>.");
             _w.Open($"public {Name}()");
             _w.Line("_compiledStorage = new global::Compiled.NetworkStorage(PaddedLength, PackedLength);");
-            _w.Line("_compiledParameters = _compiledStorage.Parameters;");
-            _w.Line("_compiledGradients = new float[PaddedLength];");
+            _w.Line("_compiledGradients = global::Compiled.NetworkStorage.AllocateAligned(PaddedLength, out _compiledGradientsOffset);");
             _w.Line("InitializeParameters(DefaultSeed);");
             _w.Close();
             _w.Line();
             _w.Open($"private {Name}(global::Compiled.NetworkStorage sharedStorage)");
             _w.Line("_compiledStorage = sharedStorage;");
-            _w.Line("_compiledParameters = sharedStorage.Parameters;");
-            _w.Line("_compiledGradients = new float[PaddedLength];");
+            _w.Line("_compiledGradients = global::Compiled.NetworkStorage.AllocateAligned(PaddedLength, out _compiledGradientsOffset);");
             _w.Close();
             _w.Line();
             _w.Summary(
@@ -343,7 +343,7 @@ namespace Compiled.Generator.Emit
             _w.Open($"public {Span} Parameters");
             _w.Open("get");
             _w.Line("_compiledStorage.MarkChanged();");
-            _w.Line($"return new {Span}(_compiledParameters, 0, ParameterCount);");
+            _w.Line("return _compiledStorage.ParameterSpan(ParameterCount);");
             _w.Close();
             _w.Close();
             _w.Line();
@@ -351,7 +351,7 @@ namespace Compiled.Generator.Emit
             _w.Line("public void ParametersChanged() => _compiledStorage.MarkChanged();");
             _w.Line();
             _w.Summary("The accumulated gradient of the loss with respect to each parameter, laid out as <see cref=\"Parameters\"/>.");
-            _w.Line($"public {Span} Gradients => new {Span}(_compiledGradients, 0, ParameterCount);");
+            _w.Line($"public {Span} Gradients => new {Span}(_compiledGradients, _compiledGradientsOffset, ParameterCount);");
             _w.Line();
             _w.Summary("The dimensions of one input sample, outermost first.");
             _w.Line("public static global::System.Collections.Generic.IReadOnlyList<int> InputShape => s_inputShape;");
@@ -395,6 +395,17 @@ namespace Compiled.Generator.Emit
             _w.Line("/// <returns>The worker.</returns>");
             _w.Line($"public {Name} CreateWorker() => new {Name}(_compiledStorage);");
             WritePacking();
+            WriteWorkspace();
+        }
+
+        private void WriteWorkspace()
+        {
+            _w.Line();
+            _w.Summary("The training workspace, allocated (64-byte aligned) on the first training call and kept.");
+            _w.Open("private ref float Workspace()");
+            _w.Line("_compiledWorkspace ??= global::Compiled.NetworkStorage.AllocateAligned(WorkspaceLength, out _compiledWorkspaceOffset);");
+            _w.Line($"return ref {Vec.Unsafe}.Add(ref {Marshal}.GetArrayDataReference(_compiledWorkspace), _compiledWorkspaceOffset);");
+            _w.Close();
         }
 
         private void WritePacking()
@@ -408,8 +419,8 @@ namespace Compiled.Generator.Emit
             _w.Open("lock (_compiledStorage.PackLock)");
             _w.Line("if (!_compiledStorage.IsStale) return;");
             _w.Line("int version = _compiledStorage.Version;");
-            _w.Line($"ref float p = ref {Marshal}.GetArrayDataReference(_compiledParameters);");
-            _w.Line($"ref float k = ref {Marshal}.GetArrayDataReference(_compiledStorage.Packed);");
+            _w.Line("ref float p = ref _compiledStorage.ParameterStart;");
+            _w.Line("ref float k = ref _compiledStorage.PackedStart;");
             foreach ((LayerContext context, LayerEmitter emitter) in _computing)
             {
                 emitter.EmitPack(_w, context);
@@ -434,7 +445,7 @@ namespace Compiled.Generator.Emit
             _w.Line($"if (input.Length != InputSize) {Support}.ThrowLength(nameof(input), InputSize, input.Length);");
             _w.Line($"if (output.Length != OutputSize) {Support}.ThrowLength(nameof(output), OutputSize, output.Length);");
             _w.Line("if (_compiledStorage.IsStale) PackWeights();");
-            _w.Line($"ref float k = ref {Marshal}.GetArrayDataReference(_compiledStorage.Packed);");
+            _w.Line("ref float k = ref _compiledStorage.PackedStart;");
             _w.Line($"ref float x = ref {Marshal}.GetReference(input);");
             _w.Line($"ref float y = ref {Marshal}.GetReference(output);");
             if (_hiddenBuffers > 0 && ForwardNeedsScratch)
@@ -507,7 +518,7 @@ namespace Compiled.Generator.Emit
             _w.Line($"if (inputs.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);");
             _w.Line($"if (outputs.Length != (long)batchSize * OutputSize) {Support}.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);");
             _w.Line("if (_compiledStorage.IsStale) PackWeights();");
-            _w.Line($"ref float k = ref {Marshal}.GetArrayDataReference(_compiledStorage.Packed);");
+            _w.Line("ref float k = ref _compiledStorage.PackedStart;");
             _w.Line($"ref float x0 = ref {Marshal}.GetReference(inputs);");
             _w.Line($"ref float y0 = ref {Marshal}.GetReference(outputs);");
             if (_hiddenBuffers > 0)
@@ -690,8 +701,8 @@ namespace Compiled.Generator.Emit
             _w.Line(Optimize);
             _w.Open("private void TrainForward(ref float x, int count)");
             _w.Line("if (_compiledStorage.IsStale) PackWeights();");
-            _w.Line($"ref float k = ref {Marshal}.GetArrayDataReference(_compiledStorage.Packed);");
-            _w.Line($"ref float ws = ref {Marshal}.GetArrayDataReference(_compiledWorkspace ??= new float[WorkspaceLength]);");
+            _w.Line("ref float k = ref _compiledStorage.PackedStart;");
+            _w.Line("ref float ws = ref Workspace();");
             Dispatch(isa =>
             {
                 foreach ((LayerContext context, LayerEmitter emitter) in _computing)
@@ -718,9 +729,9 @@ namespace Compiled.Generator.Emit
             _w.Summary("Training backward pass over one chunk: from the loss gradient in gradients A, adds every parameter gradient into <see cref=\"Gradients\"/>.");
             _w.Line(Optimize);
             _w.Open("private void TrainBackward(ref float x, int count)");
-            _w.Line($"ref float p = ref {Marshal}.GetArrayDataReference(_compiledParameters);");
-            _w.Line($"ref float g = ref {Marshal}.GetArrayDataReference(_compiledGradients);");
-            _w.Line($"ref float ws = ref {Marshal}.GetArrayDataReference(_compiledWorkspace!);");
+            _w.Line("ref float p = ref _compiledStorage.ParameterStart;");
+            _w.Line($"ref float g = ref {Vec.Unsafe}.Add(ref {Marshal}.GetArrayDataReference(_compiledGradients), _compiledGradientsOffset);");
+            _w.Line("ref float ws = ref Workspace();");
             if (_computing.All(c => !c.Context.Plan.HasParameters))
             {
                 _w.Line("_ = count; // no layer has parameters");
@@ -770,7 +781,7 @@ namespace Compiled.Generator.Emit
             string targetParameter = labels ? "ref int labels" : "ref float targets";
             _w.Line(Optimize);
             _w.Open($"private float {(labels ? "LabelLoss" : "TargetLoss")}({targetParameter}, int count, float scale)");
-            _w.Line($"ref float ws = ref {Marshal}.GetArrayDataReference(_compiledWorkspace!);");
+            _w.Line("ref float ws = ref Workspace();");
             _w.Line("float sum = 0f;");
             _w.Open("for (int s = 0; s < count; s++)");
             string at(string reference) => $"ref {Vec.Unsafe}.Add({reference}, s * {n})";

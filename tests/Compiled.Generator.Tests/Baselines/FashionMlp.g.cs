@@ -79,9 +79,11 @@ namespace Demo
         });
 
         private readonly global::Compiled.NetworkStorage _compiledStorage; // parameters and their packed copy, shared with workers
-        private readonly float[] _compiledParameters;
+        // Gradients and the training workspace start on a 64-byte boundary, like the shared buffers.
         private readonly float[] _compiledGradients;
+        private readonly int _compiledGradientsOffset;
         private float[]? _compiledWorkspace;
+        private int _compiledWorkspaceOffset;
 
         /// <summary>
         /// Creates the network with its parameters initialised from <see cref="DefaultSeed"/>; it is ready to train.
@@ -90,16 +92,14 @@ namespace Demo
         public FashionMlp()
         {
             _compiledStorage = new global::Compiled.NetworkStorage(PaddedLength, PackedLength);
-            _compiledParameters = _compiledStorage.Parameters;
-            _compiledGradients = new float[PaddedLength];
+            _compiledGradients = global::Compiled.NetworkStorage.AllocateAligned(PaddedLength, out _compiledGradientsOffset);
             InitializeParameters(DefaultSeed);
         }
 
         private FashionMlp(global::Compiled.NetworkStorage sharedStorage)
         {
             _compiledStorage = sharedStorage;
-            _compiledParameters = sharedStorage.Parameters;
-            _compiledGradients = new float[PaddedLength];
+            _compiledGradients = global::Compiled.NetworkStorage.AllocateAligned(PaddedLength, out _compiledGradientsOffset);
         }
 
         /// <summary>
@@ -112,7 +112,7 @@ namespace Demo
             get
             {
                 _compiledStorage.MarkChanged();
-                return new global::System.Span<float>(_compiledParameters, 0, ParameterCount);
+                return _compiledStorage.ParameterSpan(ParameterCount);
             }
         }
 
@@ -124,7 +124,7 @@ namespace Demo
         /// <summary>
         /// The accumulated gradient of the loss with respect to each parameter, laid out as <see cref="Parameters"/>.
         /// </summary>
-        public global::System.Span<float> Gradients => new global::System.Span<float>(_compiledGradients, 0, ParameterCount);
+        public global::System.Span<float> Gradients => new global::System.Span<float>(_compiledGradients, _compiledGradientsOffset, ParameterCount);
 
         /// <summary>
         /// The dimensions of one input sample, outermost first.
@@ -175,14 +175,23 @@ namespace Demo
             {
                 if (!_compiledStorage.IsStale) return;
                 int version = _compiledStorage.Version;
-                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
-                ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
+                ref float p = ref _compiledStorage.ParameterStart;
+                ref float k = ref _compiledStorage.PackedStart;
                 global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 0), 128, 784, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 0), 128); // layer 0: Dense 784 -> 128, ReLU: weight as [784, 128]
                 global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 100352), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100352), 128);
                 global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 100480), 10, 128, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480), 16); // layer 1: Dense 128 -> 10, Softmax: weight as [128, 16]
                 global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 101760), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 102528), 10);
                 _compiledStorage.MarkPacked(version);
             }
+        }
+
+        /// <summary>
+        /// The training workspace, allocated (64-byte aligned) on the first training call and kept.
+        /// </summary>
+        private ref float Workspace()
+        {
+            _compiledWorkspace ??= global::Compiled.NetworkStorage.AllocateAligned(WorkspaceLength, out _compiledWorkspaceOffset);
+            return ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace), _compiledWorkspaceOffset);
         }
 
         /// <summary>
@@ -197,7 +206,7 @@ namespace Demo
             if (input.Length != InputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(input), InputSize, input.Length);
             if (output.Length != OutputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(output), OutputSize, output.Length);
             if (_compiledStorage.IsStale) PackWeights();
-            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
+            ref float k = ref _compiledStorage.PackedStart;
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
             ForwardScratch scratch = default; // hidden activations: 1 buffer(s) of 128
@@ -222,22 +231,23 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector512<float> a70 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                     for (nuint i = 0; i < 128; i += 8)
                     {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
                         var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16), x0, a00);
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0), x0, a00);
                         var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i + 1));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 16), x1, a10);
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16), x1, a10);
                         var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i + 2));
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 32), x2, a20);
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32), x2, a20);
                         var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i + 3));
-                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 48), x3, a30);
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48), x3, a30);
                         var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i + 4));
-                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 64), x4, a40);
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 64), x4, a40);
                         var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i + 5));
-                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 80), x5, a50);
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 80), x5, a50);
                         var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i + 6));
-                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 96), x6, a60);
+                        a60 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 96), x6, a60);
                         var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i + 7));
-                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 16 + 112), x7, a70);
+                        a70 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 112), x7, a70);
                     }
                     var o0 = (((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70)));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.GetLower(o0), ref y, 0);
@@ -262,18 +272,19 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector256<float> a30 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                     for (nuint i = 0; i < 128; i += 4)
                     {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
                         var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16), x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 8), x0, a01);
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8), x0, a01);
                         var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i + 1));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 16), x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 24), x1, a11);
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 24), x1, a11);
                         var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i + 2));
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 32), x2, a20);
-                        a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 40), x2, a21);
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 32), x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 40), x2, a21);
                         var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i + 3));
-                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 48), x3, a30);
-                        a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 16 + 56), x3, a31);
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 48), x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 56), x3, a31);
                     }
                     var o0 = ((a00 + a10) + (a20 + a30));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o0, ref y, 0);
@@ -297,14 +308,15 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                     for (nuint i = 0; i < 128; i += 2)
                     {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
                         var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16), x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 4), x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 8), x0, a02);
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8), x0, a02);
                         var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i + 1));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 16), x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 20), x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 24), x1, a12);
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 20), x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 24), x1, a12);
                     }
                     var o0 = (a00 + a10);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
@@ -334,7 +346,7 @@ namespace Demo
             if (inputs.Length != (long)batchSize * InputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);
             if (outputs.Length != (long)batchSize * OutputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);
             if (_compiledStorage.IsStale) PackWeights();
-            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
+            ref float k = ref _compiledStorage.PackedStart;
             ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float y0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
             global::System.Span<float> scratch = stackalloc float[8192]; // hidden activations of 64 samples: 1 buffer(s) of [64, 128]
@@ -470,8 +482,8 @@ namespace Demo
         private void TrainForward(ref float x, int count)
         {
             if (_compiledStorage.IsStale) PackWeights();
-            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
-            ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace ??= new float[WorkspaceLength]);
+            ref float k = ref _compiledStorage.PackedStart;
+            ref float ws = ref Workspace();
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 Layer0ForwardBatch512(ref k, ref x, ref ws, count); // layer 0: Dense 784 -> 128, ReLU
@@ -495,7 +507,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private float TargetLoss(ref float targets, int count, float scale)
         {
-            ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace!);
+            ref float ws = ref Workspace();
             float sum = 0f;
             for (int s = 0; s < count; s++)
             {
@@ -510,7 +522,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private float LabelLoss(ref int labels, int count, float scale)
         {
-            ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace!);
+            ref float ws = ref Workspace();
             float sum = 0f;
             for (int s = 0; s < count; s++)
             {
@@ -525,9 +537,9 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void TrainBackward(ref float x, int count)
         {
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
-            ref float g = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledGradients);
-            ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace!);
+            ref float p = ref _compiledStorage.ParameterStart;
+            ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledGradients), _compiledGradientsOffset);
+            ref float ws = ref Workspace();
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 Layer1Backward16(ref p, ref g, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8832), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17024), count); // layer 1: Dense 128 -> 10, Softmax
@@ -572,7 +584,7 @@ namespace Demo
 
         /// <summary>
         /// Layer 0, one sample, 512-bit: the outputs are 8 vector(s) kept in registers (8 per pass over the packed
-        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 2 interleaved group(s) of inputs
+        /// weight); each input is broadcast and multiplied into its row of the transposed weight, over 1 interleaved group(s) of inputs
         /// so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -581,43 +593,34 @@ namespace Demo
             ref float wt = ref k;
             ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100352);
             global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16), a02 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 32), a03 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 48), a04 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 64), a05 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 80), a06 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 96), a07 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 112);
-            global::System.Runtime.Intrinsics.Vector512<float> a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a14 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a15 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a16 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a17 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-            for (nuint i = 0; i < 784; i += 2)
+            for (nuint i = 0; i < 784; i++)
             {
+                ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128);
                 var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
-                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128), x0, a00);
-                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 16), x0, a01);
-                a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 32), x0, a02);
-                a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 48), x0, a03);
-                a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 64), x0, a04);
-                a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 80), x0, a05);
-                a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 96), x0, a06);
-                a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 112), x0, a07);
-                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 1));
-                a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 128), x1, a10);
-                a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 144), x1, a11);
-                a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 160), x1, a12);
-                a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 176), x1, a13);
-                a14 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 192), x1, a14);
-                a15 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 208), x1, a15);
-                a16 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 224), x1, a16);
-                a17 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wt, i * 128 + 240), x1, a17);
+                a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0), x0, a00);
+                a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16), x0, a01);
+                a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32), x0, a02);
+                a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48), x0, a03);
+                a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 64), x0, a04);
+                a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 80), x0, a05);
+                a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 96), x0, a06);
+                a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 112), x0, a07);
             }
-            var o0 = global::Compiled.SimdMath.Relu((a00 + a10));
+            var o0 = global::Compiled.SimdMath.Relu(a00);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o0, ref y, 0);
-            var o1 = global::Compiled.SimdMath.Relu((a01 + a11));
+            var o1 = global::Compiled.SimdMath.Relu(a01);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o1, ref y, 16);
-            var o2 = global::Compiled.SimdMath.Relu((a02 + a12));
+            var o2 = global::Compiled.SimdMath.Relu(a02);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o2, ref y, 32);
-            var o3 = global::Compiled.SimdMath.Relu((a03 + a13));
+            var o3 = global::Compiled.SimdMath.Relu(a03);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o3, ref y, 48);
-            var o4 = global::Compiled.SimdMath.Relu((a04 + a14));
+            var o4 = global::Compiled.SimdMath.Relu(a04);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o4, ref y, 64);
-            var o5 = global::Compiled.SimdMath.Relu((a05 + a15));
+            var o5 = global::Compiled.SimdMath.Relu(a05);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o5, ref y, 80);
-            var o6 = global::Compiled.SimdMath.Relu((a06 + a16));
+            var o6 = global::Compiled.SimdMath.Relu(a06);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o6, ref y, 96);
-            var o7 = global::Compiled.SimdMath.Relu((a07 + a17));
+            var o7 = global::Compiled.SimdMath.Relu(a07);
             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o7, ref y, 112);
         }
 
@@ -1129,15 +1132,16 @@ namespace Demo
                 global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8), a02 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 16), a03 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 24), a04 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 32), a05 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 40), a06 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 48), a07 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 56);
                 for (nuint i = 0; i < 784; i++)
                 {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128);
                     var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
-                    a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128), x0, a00);
-                    a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 8), x0, a01);
-                    a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 16), x0, a02);
-                    a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 24), x0, a03);
-                    a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 32), x0, a04);
-                    a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 40), x0, a05);
-                    a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 48), x0, a06);
-                    a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 56), x0, a07);
+                    a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0), x0, a00);
+                    a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8), x0, a01);
+                    a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16), x0, a02);
+                    a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 24), x0, a03);
+                    a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 32), x0, a04);
+                    a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 40), x0, a05);
+                    a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 48), x0, a06);
+                    a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 56), x0, a07);
                 }
                 var o0 = global::Compiled.SimdMath.Relu(a00);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o0, ref y, 0);
@@ -1160,15 +1164,16 @@ namespace Demo
                 global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 64), a01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 72), a02 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 80), a03 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 88), a04 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 96), a05 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 104), a06 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 112), a07 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 120);
                 for (nuint i = 0; i < 784; i++)
                 {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 64);
                     var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
-                    a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 64), x0, a00);
-                    a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 72), x0, a01);
-                    a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 80), x0, a02);
-                    a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 88), x0, a03);
-                    a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 96), x0, a04);
-                    a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 104), x0, a05);
-                    a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 112), x0, a06);
-                    a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 128 + 120), x0, a07);
+                    a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0), x0, a00);
+                    a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8), x0, a01);
+                    a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16), x0, a02);
+                    a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 24), x0, a03);
+                    a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 32), x0, a04);
+                    a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 40), x0, a05);
+                    a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 48), x0, a06);
+                    a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 56), x0, a07);
                 }
                 var o0 = global::Compiled.SimdMath.Relu(a00);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o0, ref y, 64);
@@ -1503,15 +1508,16 @@ namespace Demo
                 global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8), a03 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12), a04 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16), a05 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 20), a06 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 24), a07 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 28);
                 for (nuint i = 0; i < 784; i++)
                 {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128);
                     var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
-                    a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128), x0, a00);
-                    a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 4), x0, a01);
-                    a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 8), x0, a02);
-                    a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 12), x0, a03);
-                    a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 16), x0, a04);
-                    a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 20), x0, a05);
-                    a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 24), x0, a06);
-                    a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 28), x0, a07);
+                    a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), x0, a00);
+                    a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4), x0, a01);
+                    a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8), x0, a02);
+                    a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12), x0, a03);
+                    a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), x0, a04);
+                    a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 20), x0, a05);
+                    a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 24), x0, a06);
+                    a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 28), x0, a07);
                 }
                 var o0 = global::Compiled.SimdMath.Relu(a00);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 0);
@@ -1534,15 +1540,16 @@ namespace Demo
                 global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 32), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 36), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 40), a03 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 44), a04 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 48), a05 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 52), a06 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 56), a07 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 60);
                 for (nuint i = 0; i < 784; i++)
                 {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 32);
                     var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
-                    a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 32), x0, a00);
-                    a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 36), x0, a01);
-                    a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 40), x0, a02);
-                    a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 44), x0, a03);
-                    a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 48), x0, a04);
-                    a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 52), x0, a05);
-                    a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 56), x0, a06);
-                    a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 60), x0, a07);
+                    a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), x0, a00);
+                    a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4), x0, a01);
+                    a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8), x0, a02);
+                    a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12), x0, a03);
+                    a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), x0, a04);
+                    a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 20), x0, a05);
+                    a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 24), x0, a06);
+                    a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 28), x0, a07);
                 }
                 var o0 = global::Compiled.SimdMath.Relu(a00);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 32);
@@ -1565,15 +1572,16 @@ namespace Demo
                 global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 64), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 68), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 72), a03 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 76), a04 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 80), a05 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 84), a06 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 88), a07 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 92);
                 for (nuint i = 0; i < 784; i++)
                 {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 64);
                     var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
-                    a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 64), x0, a00);
-                    a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 68), x0, a01);
-                    a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 72), x0, a02);
-                    a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 76), x0, a03);
-                    a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 80), x0, a04);
-                    a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 84), x0, a05);
-                    a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 88), x0, a06);
-                    a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 92), x0, a07);
+                    a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), x0, a00);
+                    a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4), x0, a01);
+                    a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8), x0, a02);
+                    a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12), x0, a03);
+                    a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), x0, a04);
+                    a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 20), x0, a05);
+                    a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 24), x0, a06);
+                    a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 28), x0, a07);
                 }
                 var o0 = global::Compiled.SimdMath.Relu(a00);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 64);
@@ -1596,15 +1604,16 @@ namespace Demo
                 global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 96), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 100), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 104), a03 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 108), a04 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 112), a05 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 116), a06 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 120), a07 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 124);
                 for (nuint i = 0; i < 784; i++)
                 {
+                    ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 128 + 96);
                     var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
-                    a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 96), x0, a00);
-                    a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 100), x0, a01);
-                    a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 104), x0, a02);
-                    a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 108), x0, a03);
-                    a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 112), x0, a04);
-                    a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 116), x0, a05);
-                    a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 120), x0, a06);
-                    a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 128 + 124), x0, a07);
+                    a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), x0, a00);
+                    a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4), x0, a01);
+                    a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8), x0, a02);
+                    a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12), x0, a03);
+                    a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), x0, a04);
+                    a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 20), x0, a05);
+                    a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 24), x0, a06);
+                    a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 28), x0, a07);
                 }
                 var o0 = global::Compiled.SimdMath.Relu(a00);
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref y, 96);

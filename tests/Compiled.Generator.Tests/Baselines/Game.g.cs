@@ -85,9 +85,11 @@ namespace Demo
         });
 
         private readonly global::Compiled.NetworkStorage _compiledStorage; // parameters and their packed copy, shared with workers
-        private readonly float[] _compiledParameters;
+        // Gradients and the training workspace start on a 64-byte boundary, like the shared buffers.
         private readonly float[] _compiledGradients;
+        private readonly int _compiledGradientsOffset;
         private float[]? _compiledWorkspace;
+        private int _compiledWorkspaceOffset;
 
         /// <summary>
         /// Creates the network with its parameters initialised from <see cref="DefaultSeed"/>; it is ready to train.
@@ -96,16 +98,14 @@ namespace Demo
         public Game()
         {
             _compiledStorage = new global::Compiled.NetworkStorage(PaddedLength, PackedLength);
-            _compiledParameters = _compiledStorage.Parameters;
-            _compiledGradients = new float[PaddedLength];
+            _compiledGradients = global::Compiled.NetworkStorage.AllocateAligned(PaddedLength, out _compiledGradientsOffset);
             InitializeParameters(DefaultSeed);
         }
 
         private Game(global::Compiled.NetworkStorage sharedStorage)
         {
             _compiledStorage = sharedStorage;
-            _compiledParameters = sharedStorage.Parameters;
-            _compiledGradients = new float[PaddedLength];
+            _compiledGradients = global::Compiled.NetworkStorage.AllocateAligned(PaddedLength, out _compiledGradientsOffset);
         }
 
         /// <summary>
@@ -118,7 +118,7 @@ namespace Demo
             get
             {
                 _compiledStorage.MarkChanged();
-                return new global::System.Span<float>(_compiledParameters, 0, ParameterCount);
+                return _compiledStorage.ParameterSpan(ParameterCount);
             }
         }
 
@@ -130,7 +130,7 @@ namespace Demo
         /// <summary>
         /// The accumulated gradient of the loss with respect to each parameter, laid out as <see cref="Parameters"/>.
         /// </summary>
-        public global::System.Span<float> Gradients => new global::System.Span<float>(_compiledGradients, 0, ParameterCount);
+        public global::System.Span<float> Gradients => new global::System.Span<float>(_compiledGradients, _compiledGradientsOffset, ParameterCount);
 
         /// <summary>
         /// The dimensions of one input sample, outermost first.
@@ -183,8 +183,8 @@ namespace Demo
             {
                 if (!_compiledStorage.IsStale) return;
                 int version = _compiledStorage.Version;
-                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
-                ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
+                ref float p = ref _compiledStorage.ParameterStart;
+                ref float k = ref _compiledStorage.PackedStart;
                 global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 0), 32, 16, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 0), 32); // layer 0: Dense 16 -> 32, Tanh: weight as [16, 32]
                 global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 512), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 512), 32);
                 global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 544), 32, 32, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 544), 32); // layer 1: Dense 32 -> 32, Tanh: weight as [32, 32]
@@ -193,6 +193,15 @@ namespace Demo
                 global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1728), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 2112), 4);
                 _compiledStorage.MarkPacked(version);
             }
+        }
+
+        /// <summary>
+        /// The training workspace, allocated (64-byte aligned) on the first training call and kept.
+        /// </summary>
+        private ref float Workspace()
+        {
+            _compiledWorkspace ??= global::Compiled.NetworkStorage.AllocateAligned(WorkspaceLength, out _compiledWorkspaceOffset);
+            return ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace), _compiledWorkspaceOffset);
         }
 
         /// <summary>
@@ -207,7 +216,7 @@ namespace Demo
             if (input.Length != InputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(input), InputSize, input.Length);
             if (output.Length != OutputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(output), OutputSize, output.Length);
             if (_compiledStorage.IsStale) PackWeights();
-            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
+            ref float k = ref _compiledStorage.PackedStart;
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
             ForwardScratch scratch = default; // hidden activations: 2 buffer(s) of 32
@@ -514,16 +523,17 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector256<float> a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                     for (nuint i = 0; i < 16; i += 2)
                     {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
                         var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32), x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 8), x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 16), x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 24), x0, a03);
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16), x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 24), x0, a03);
                         var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 1));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 32), x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 40), x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 48), x1, a12);
-                        a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 56), x1, a13);
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 32), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 40), x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 48), x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 56), x1, a13);
                     }
                     h0v0 = global::Compiled.SimdMath.Tanh((a00 + a10));
                     h0v1 = global::Compiled.SimdMath.Tanh((a01 + a11));
@@ -840,15 +850,16 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8), a03 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12), a04 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16), a05 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 20), a06 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 24), a07 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 28);
                     for (nuint i = 0; i < 16; i++)
                     {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
                         var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32), x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 4), x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 8), x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 12), x0, a03);
-                        a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 16), x0, a04);
-                        a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 20), x0, a05);
-                        a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 24), x0, a06);
-                        a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 28), x0, a07);
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8), x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12), x0, a03);
+                        a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), x0, a04);
+                        a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 20), x0, a05);
+                        a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 24), x0, a06);
+                        a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 28), x0, a07);
                     }
                     var o0 = global::Compiled.SimdMath.Tanh(a00);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref h0, 0);
@@ -877,15 +888,16 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8), a03 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12), a04 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16), a05 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 20), a06 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 24), a07 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 28);
                     for (nuint i = 0; i < 32; i++)
                     {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
                         var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, i));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32), x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 4), x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 8), x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 12), x0, a03);
-                        a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 16), x0, a04);
-                        a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 20), x0, a05);
-                        a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 24), x0, a06);
-                        a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 28), x0, a07);
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8), x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12), x0, a03);
+                        a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), x0, a04);
+                        a05 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 20), x0, a05);
+                        a06 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 24), x0, a06);
+                        a07 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 28), x0, a07);
                     }
                     var o0 = global::Compiled.SimdMath.Tanh(a00);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref h1, 0);
@@ -1013,7 +1025,7 @@ namespace Demo
             if (inputs.Length != (long)batchSize * InputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);
             if (outputs.Length != (long)batchSize * OutputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);
             if (_compiledStorage.IsStale) PackWeights();
-            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
+            ref float k = ref _compiledStorage.PackedStart;
             ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float y0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
             global::System.Span<float> scratch = stackalloc float[4096]; // hidden activations of 64 samples: 2 buffer(s) of [64, 32]
@@ -1101,8 +1113,8 @@ namespace Demo
         private void TrainForward(ref float x, int count)
         {
             if (_compiledStorage.IsStale) PackWeights();
-            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
-            ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace ??= new float[WorkspaceLength]);
+            ref float k = ref _compiledStorage.PackedStart;
+            ref float ws = ref Workspace();
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 Layer0ForwardBatch512(ref k, ref x, ref ws, count); // layer 0: Dense 16 -> 32, Tanh
@@ -1129,7 +1141,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private float TargetLoss(ref float targets, int count, float scale)
         {
-            ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace!);
+            ref float ws = ref Workspace();
             float sum = 0f;
             for (int s = 0; s < count; s++)
             {
@@ -1144,9 +1156,9 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void TrainBackward(ref float x, int count)
         {
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
-            ref float g = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledGradients);
-            ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace!);
+            ref float p = ref _compiledStorage.ParameterStart;
+            ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledGradients), _compiledGradientsOffset);
+            ref float ws = ref Workspace();
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 Layer2Backward16(ref p, ref g, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2048), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4352), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 6400), count); // layer 2: Dense 32 -> 4, Identity

@@ -81,9 +81,11 @@ namespace Demo
         });
 
         private readonly global::Compiled.NetworkStorage _compiledStorage; // parameters and their packed copy, shared with workers
-        private readonly float[] _compiledParameters;
+        // Gradients and the training workspace start on a 64-byte boundary, like the shared buffers.
         private readonly float[] _compiledGradients;
+        private readonly int _compiledGradientsOffset;
         private float[]? _compiledWorkspace;
+        private int _compiledWorkspaceOffset;
 
         /// <summary>
         /// Creates the network with its parameters initialised from <see cref="DefaultSeed"/>; it is ready to train.
@@ -92,16 +94,14 @@ namespace Demo
         public ImageClassifier()
         {
             _compiledStorage = new global::Compiled.NetworkStorage(PaddedLength, PackedLength);
-            _compiledParameters = _compiledStorage.Parameters;
-            _compiledGradients = new float[PaddedLength];
+            _compiledGradients = global::Compiled.NetworkStorage.AllocateAligned(PaddedLength, out _compiledGradientsOffset);
             InitializeParameters(DefaultSeed);
         }
 
         private ImageClassifier(global::Compiled.NetworkStorage sharedStorage)
         {
             _compiledStorage = sharedStorage;
-            _compiledParameters = sharedStorage.Parameters;
-            _compiledGradients = new float[PaddedLength];
+            _compiledGradients = global::Compiled.NetworkStorage.AllocateAligned(PaddedLength, out _compiledGradientsOffset);
         }
 
         /// <summary>
@@ -114,7 +114,7 @@ namespace Demo
             get
             {
                 _compiledStorage.MarkChanged();
-                return new global::System.Span<float>(_compiledParameters, 0, ParameterCount);
+                return _compiledStorage.ParameterSpan(ParameterCount);
             }
         }
 
@@ -126,7 +126,7 @@ namespace Demo
         /// <summary>
         /// The accumulated gradient of the loss with respect to each parameter, laid out as <see cref="Parameters"/>.
         /// </summary>
-        public global::System.Span<float> Gradients => new global::System.Span<float>(_compiledGradients, 0, ParameterCount);
+        public global::System.Span<float> Gradients => new global::System.Span<float>(_compiledGradients, _compiledGradientsOffset, ParameterCount);
 
         /// <summary>
         /// The dimensions of one input sample, outermost first.
@@ -177,14 +177,23 @@ namespace Demo
             {
                 if (!_compiledStorage.IsStale) return;
                 int version = _compiledStorage.Version;
-                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
-                ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
+                ref float p = ref _compiledStorage.ParameterStart;
+                ref float k = ref _compiledStorage.PackedStart;
                 global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 0), 20, 36, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 0), 32); // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1): weight as [36, 32]
                 global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 720), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1152), 20);
                 global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 740), 3, 20, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1184), 16); // layer 2: Dense 20 -> 3, Softmax: weight as [20, 16]
                 global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 800), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1504), 3);
                 _compiledStorage.MarkPacked(version);
             }
+        }
+
+        /// <summary>
+        /// The training workspace, allocated (64-byte aligned) on the first training call and kept.
+        /// </summary>
+        private ref float Workspace()
+        {
+            _compiledWorkspace ??= global::Compiled.NetworkStorage.AllocateAligned(WorkspaceLength, out _compiledWorkspaceOffset);
+            return ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace), _compiledWorkspaceOffset);
         }
 
         /// <summary>
@@ -199,7 +208,7 @@ namespace Demo
             if (input.Length != InputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(input), InputSize, input.Length);
             if (output.Length != OutputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(output), OutputSize, output.Length);
             if (_compiledStorage.IsStale) PackWeights();
-            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
+            ref float k = ref _compiledStorage.PackedStart;
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
             ForwardScratch scratch = default; // hidden activations: 1 buffer(s) of 20
@@ -425,14 +434,15 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector256<float> a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                     for (nuint i = 0; i < 36; i += 2)
                     {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
                         var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32), x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 8), x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 16), x0, a02);
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16), x0, a02);
                         var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 1));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 32), x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 40), x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, i * 32 + 48), x1, a12);
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 32), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 40), x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 48), x1, a12);
                     }
                     h1v0 = global::Compiled.SimdMath.LeakyRelu((a00 + a10), 0.1f);
                     h1v1 = global::Compiled.SimdMath.LeakyRelu((a01 + a11), 0.1f);
@@ -518,12 +528,13 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8), a03 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12), a04 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16);
                     for (nuint i = 0; i < 36; i++)
                     {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 32);
                         var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32), x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 4), x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 8), x0, a02);
-                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 12), x0, a03);
-                        a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 32 + 16), x0, a04);
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8), x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12), x0, a03);
+                        a04 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), x0, a04);
                     }
                     var o0 = global::Compiled.SimdMath.LeakyRelu(a00, 0.1f);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref h0, 0);
@@ -622,7 +633,7 @@ namespace Demo
             if (inputs.Length != (long)batchSize * InputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);
             if (outputs.Length != (long)batchSize * OutputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);
             if (_compiledStorage.IsStale) PackWeights();
-            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
+            ref float k = ref _compiledStorage.PackedStart;
             ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float y0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
             global::System.Span<float> scratch = stackalloc float[1280]; // hidden activations of 64 samples: 1 buffer(s) of [64, 20]
@@ -758,8 +769,8 @@ namespace Demo
         private void TrainForward(ref float x, int count)
         {
             if (_compiledStorage.IsStale) PackWeights();
-            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
-            ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace ??= new float[WorkspaceLength]);
+            ref float k = ref _compiledStorage.PackedStart;
+            ref float ws = ref Workspace();
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 Layer1TrainForward512(ref k, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 1280), ref ws, count); // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
@@ -783,7 +794,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private float TargetLoss(ref float targets, int count, float scale)
         {
-            ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace!);
+            ref float ws = ref Workspace();
             float sum = 0f;
             for (int s = 0; s < count; s++)
             {
@@ -798,7 +809,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private float LabelLoss(ref int labels, int count, float scale)
         {
-            ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace!);
+            ref float ws = ref Workspace();
             float sum = 0f;
             for (int s = 0; s < count; s++)
             {
@@ -813,9 +824,9 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void TrainBackward(ref float x, int count)
         {
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
-            ref float g = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledGradients);
-            ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace!);
+            ref float p = ref _compiledStorage.ParameterStart;
+            ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledGradients), _compiledGradientsOffset);
+            ref float ws = ref Workspace();
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 Layer2Backward16(ref p, ref g, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2752), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4032), count); // layer 2: Dense 20 -> 3, Softmax

@@ -80,9 +80,11 @@ namespace Demo
         });
 
         private readonly global::Compiled.NetworkStorage _compiledStorage; // parameters and their packed copy, shared with workers
-        private readonly float[] _compiledParameters;
+        // Gradients and the training workspace start on a 64-byte boundary, like the shared buffers.
         private readonly float[] _compiledGradients;
+        private readonly int _compiledGradientsOffset;
         private float[]? _compiledWorkspace;
+        private int _compiledWorkspaceOffset;
 
         /// <summary>
         /// Creates the network with its parameters initialised from <see cref="DefaultSeed"/>; it is ready to train.
@@ -91,16 +93,14 @@ namespace Demo
         public MultiLabel()
         {
             _compiledStorage = new global::Compiled.NetworkStorage(PaddedLength, PackedLength);
-            _compiledParameters = _compiledStorage.Parameters;
-            _compiledGradients = new float[PaddedLength];
+            _compiledGradients = global::Compiled.NetworkStorage.AllocateAligned(PaddedLength, out _compiledGradientsOffset);
             InitializeParameters(DefaultSeed);
         }
 
         private MultiLabel(global::Compiled.NetworkStorage sharedStorage)
         {
             _compiledStorage = sharedStorage;
-            _compiledParameters = sharedStorage.Parameters;
-            _compiledGradients = new float[PaddedLength];
+            _compiledGradients = global::Compiled.NetworkStorage.AllocateAligned(PaddedLength, out _compiledGradientsOffset);
         }
 
         /// <summary>
@@ -113,7 +113,7 @@ namespace Demo
             get
             {
                 _compiledStorage.MarkChanged();
-                return new global::System.Span<float>(_compiledParameters, 0, ParameterCount);
+                return _compiledStorage.ParameterSpan(ParameterCount);
             }
         }
 
@@ -125,7 +125,7 @@ namespace Demo
         /// <summary>
         /// The accumulated gradient of the loss with respect to each parameter, laid out as <see cref="Parameters"/>.
         /// </summary>
-        public global::System.Span<float> Gradients => new global::System.Span<float>(_compiledGradients, 0, ParameterCount);
+        public global::System.Span<float> Gradients => new global::System.Span<float>(_compiledGradients, _compiledGradientsOffset, ParameterCount);
 
         /// <summary>
         /// The dimensions of one input sample, outermost first.
@@ -176,14 +176,23 @@ namespace Demo
             {
                 if (!_compiledStorage.IsStale) return;
                 int version = _compiledStorage.Version;
-                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
-                ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
+                ref float p = ref _compiledStorage.ParameterStart;
+                ref float k = ref _compiledStorage.PackedStart;
                 global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 0), 9, 10, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 0), 16); // layer 0: Dense 10 -> 9, GELU: weight as [10, 16]
                 global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 90), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 160), 9);
                 global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 99), 5, 9, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 176), 16); // layer 1: Dense 9 -> 5, Sigmoid: weight as [9, 16]
                 global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 144), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 320), 5);
                 _compiledStorage.MarkPacked(version);
             }
+        }
+
+        /// <summary>
+        /// The training workspace, allocated (64-byte aligned) on the first training call and kept.
+        /// </summary>
+        private ref float Workspace()
+        {
+            _compiledWorkspace ??= global::Compiled.NetworkStorage.AllocateAligned(WorkspaceLength, out _compiledWorkspaceOffset);
+            return ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace), _compiledWorkspaceOffset);
         }
 
         /// <summary>
@@ -198,7 +207,7 @@ namespace Demo
             if (input.Length != InputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(input), InputSize, input.Length);
             if (output.Length != OutputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(output), OutputSize, output.Length);
             if (_compiledStorage.IsStale) PackWeights();
-            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
+            ref float k = ref _compiledStorage.PackedStart;
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
@@ -396,14 +405,15 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                     for (nuint i = 0; i < 10; i += 2)
                     {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
                         var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16), x0, a00);
-                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 4), x0, a01);
-                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 8), x0, a02);
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0), x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4), x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8), x0, a02);
                         var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i + 1));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 16), x1, a10);
-                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 20), x1, a11);
-                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, i * 16 + 24), x1, a12);
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 16), x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 20), x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 24), x1, a12);
                     }
                     h0v0 = global::Compiled.SimdMath.Gelu((a00 + a10));
                     h0v1 = global::Compiled.SimdMath.Gelu((a01 + a11));
@@ -477,7 +487,7 @@ namespace Demo
             if (inputs.Length != (long)batchSize * InputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);
             if (outputs.Length != (long)batchSize * OutputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);
             if (_compiledStorage.IsStale) PackWeights();
-            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
+            ref float k = ref _compiledStorage.PackedStart;
             ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float y0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
             global::System.Span<float> scratch = stackalloc float[576]; // hidden activations of 64 samples: 1 buffer(s) of [64, 9]
@@ -561,8 +571,8 @@ namespace Demo
         private void TrainForward(ref float x, int count)
         {
             if (_compiledStorage.IsStale) PackWeights();
-            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
-            ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace ??= new float[WorkspaceLength]);
+            ref float k = ref _compiledStorage.PackedStart;
+            ref float ws = ref Workspace();
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 Layer0TrainForward512(ref k, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 576), ref ws, count); // layer 0: Dense 10 -> 9, GELU
@@ -586,7 +596,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private float TargetLoss(ref float targets, int count, float scale)
         {
-            ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace!);
+            ref float ws = ref Workspace();
             float sum = 0f;
             for (int s = 0; s < count; s++)
             {
@@ -601,9 +611,9 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void TrainBackward(ref float x, int count)
         {
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
-            ref float g = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledGradients);
-            ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace!);
+            ref float p = ref _compiledStorage.ParameterStart;
+            ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledGradients), _compiledGradientsOffset);
+            ref float ws = ref Workspace();
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 Layer1Backward8(ref p, ref g, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 1472), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2048), count); // layer 1: Dense 9 -> 5, Sigmoid

@@ -79,9 +79,11 @@ namespace Demo
         });
 
         private readonly global::Compiled.NetworkStorage _compiledStorage; // parameters and their packed copy, shared with workers
-        private readonly float[] _compiledParameters;
+        // Gradients and the training workspace start on a 64-byte boundary, like the shared buffers.
         private readonly float[] _compiledGradients;
+        private readonly int _compiledGradientsOffset;
         private float[]? _compiledWorkspace;
+        private int _compiledWorkspaceOffset;
 
         /// <summary>
         /// Creates the network with its parameters initialised from <see cref="DefaultSeed"/>; it is ready to train.
@@ -90,16 +92,14 @@ namespace Demo
         public Xor()
         {
             _compiledStorage = new global::Compiled.NetworkStorage(PaddedLength, PackedLength);
-            _compiledParameters = _compiledStorage.Parameters;
-            _compiledGradients = new float[PaddedLength];
+            _compiledGradients = global::Compiled.NetworkStorage.AllocateAligned(PaddedLength, out _compiledGradientsOffset);
             InitializeParameters(DefaultSeed);
         }
 
         private Xor(global::Compiled.NetworkStorage sharedStorage)
         {
             _compiledStorage = sharedStorage;
-            _compiledParameters = sharedStorage.Parameters;
-            _compiledGradients = new float[PaddedLength];
+            _compiledGradients = global::Compiled.NetworkStorage.AllocateAligned(PaddedLength, out _compiledGradientsOffset);
         }
 
         /// <summary>
@@ -112,7 +112,7 @@ namespace Demo
             get
             {
                 _compiledStorage.MarkChanged();
-                return new global::System.Span<float>(_compiledParameters, 0, ParameterCount);
+                return _compiledStorage.ParameterSpan(ParameterCount);
             }
         }
 
@@ -124,7 +124,7 @@ namespace Demo
         /// <summary>
         /// The accumulated gradient of the loss with respect to each parameter, laid out as <see cref="Parameters"/>.
         /// </summary>
-        public global::System.Span<float> Gradients => new global::System.Span<float>(_compiledGradients, 0, ParameterCount);
+        public global::System.Span<float> Gradients => new global::System.Span<float>(_compiledGradients, _compiledGradientsOffset, ParameterCount);
 
         /// <summary>
         /// The dimensions of one input sample, outermost first.
@@ -175,14 +175,23 @@ namespace Demo
             {
                 if (!_compiledStorage.IsStale) return;
                 int version = _compiledStorage.Version;
-                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
-                ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
+                ref float p = ref _compiledStorage.ParameterStart;
+                ref float k = ref _compiledStorage.PackedStart;
                 global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 0), 4, 2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 0), 16); // layer 0: Dense 2 -> 4, Sigmoid: weight as [2, 16]
                 global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 8), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 32), 4);
                 global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 12), 1, 4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48), 16); // layer 1: Dense 4 -> 1, Sigmoid: weight as [4, 16]
                 global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 16), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 112), 1);
                 _compiledStorage.MarkPacked(version);
             }
+        }
+
+        /// <summary>
+        /// The training workspace, allocated (64-byte aligned) on the first training call and kept.
+        /// </summary>
+        private ref float Workspace()
+        {
+            _compiledWorkspace ??= global::Compiled.NetworkStorage.AllocateAligned(WorkspaceLength, out _compiledWorkspaceOffset);
+            return ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace), _compiledWorkspaceOffset);
         }
 
         /// <summary>
@@ -197,7 +206,7 @@ namespace Demo
             if (input.Length != InputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(input), InputSize, input.Length);
             if (output.Length != OutputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(output), OutputSize, output.Length);
             if (_compiledStorage.IsStale) PackWeights();
-            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
+            ref float k = ref _compiledStorage.PackedStart;
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
             global::System.Runtime.Intrinsics.Vector128<float> h0v0;
@@ -260,7 +269,7 @@ namespace Demo
             if (inputs.Length != (long)batchSize * InputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);
             if (outputs.Length != (long)batchSize * OutputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);
             if (_compiledStorage.IsStale) PackWeights();
-            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
+            ref float k = ref _compiledStorage.PackedStart;
             ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float y0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs);
             global::System.Span<float> scratch = stackalloc float[256]; // hidden activations of 64 samples: 1 buffer(s) of [64, 4]
@@ -344,8 +353,8 @@ namespace Demo
         private void TrainForward(ref float x, int count)
         {
             if (_compiledStorage.IsStale) PackWeights();
-            ref float k = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledStorage.Packed);
-            ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace ??= new float[WorkspaceLength]);
+            ref float k = ref _compiledStorage.PackedStart;
+            ref float ws = ref Workspace();
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 Layer0ForwardBatch512(ref k, ref x, ref ws, count); // layer 0: Dense 2 -> 4, Sigmoid
@@ -369,7 +378,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private float TargetLoss(ref float targets, int count, float scale)
         {
-            ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace!);
+            ref float ws = ref Workspace();
             float sum = 0f;
             for (int s = 0; s < count; s++)
             {
@@ -384,9 +393,9 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void TrainBackward(ref float x, int count)
         {
-            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledParameters);
-            ref float g = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledGradients);
-            ref float ws = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace!);
+            ref float p = ref _compiledStorage.ParameterStart;
+            ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledGradients), _compiledGradientsOffset);
+            ref float ws = ref Workspace();
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 Layer1ActivationBackward16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 256), count * 1); // dL/dz = dL/dy * Sigmoid'

@@ -256,8 +256,10 @@ namespace Compiled.Generator.Emit.Layers
             int inputs = layer.Plan.InputSize;
             int vectors = (layer.Plan.OutputSize + v.Lanes - 1) / v.Lanes;
 
-            // At most half the vector registers hold accumulators: outputs in blocks, inputs in interleaved groups.
-            int budget = registers / 2;
+            // Accumulators: outputs in blocks, inputs in interleaved groups. A small layer is bound by its dependency
+            // chains, so it gets up to half the registers; a large one streams its weights from L2 and needs only enough
+            // independent chains to cover the multiply-add latency (8: more groups measured slower).
+            int budget = InlineForward(layer) ? registers / 2 : 8;
             int perBlock = System.Math.Min(vectors, budget);
             int groups = System.Math.Max(1, System.Math.Min(System.Math.Min(8, inputs), budget / perBlock));
             return (vectors, perBlock, groups);
@@ -312,12 +314,21 @@ namespace Compiled.Generator.Emit.Layers
 
             void Step(string i, int used)
             {
+                // One reference to this step's rows of the transposed weight, so every load is a constant offset from it.
+                bool constant = !i.Any(char.IsLetter);
+                if (!constant)
+                {
+                    RefLocal(w, "row", "wt", Vec.Linear(column, (i, padded)));
+                }
+
                 for (int g = 0; g < used; g++)
                 {
                     w.Line($"var x{g} = {InputBroadcast(v, x, Vec.Plus(i, g))};");
                     for (int c = 0; c < count; c++)
                     {
-                        w.Line($"{A(g, c)} = {v.Fma(v.Load("wt", Vec.Linear(column + ((long)g * padded) + ((long)c * v.Lanes), (i, padded))), $"x{g}", A(g, c))};");
+                        long offset = ((long)g * padded) + ((long)c * v.Lanes);
+                        string load = constant ? v.Load("wt", Vec.Linear(column + offset, (i, padded))) : v.Load("row", Vec.Int(offset));
+                        w.Line($"{A(g, c)} = {v.Fma(load, $"x{g}", A(g, c))};");
                     }
                 }
             }
