@@ -95,6 +95,18 @@ namespace Compiled.Generator.Tests
             }
         }
 
-        internal static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") => System.IO.Path.GetDirectoryName(path)!;
+        /// <summary>The test project's source folder, recorded at build time (see tests/Directory.Build.props).</summary>
+        internal static string SourceDirectory()
+        {
+            foreach (System.Reflection.AssemblyMetadataAttribute attribute in typeof(DiagnosticTests).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false))
+            {
+                if (attribute.Key == "Compiled.TestProjectDirectory" && attribute.Value is not null)
+                {
+                    return attribute.Value;
+                }
+            }
+
+            throw new System.InvalidOperationException("The test assembly does not record its source folder (AssemblyMetadata Compiled.TestProjectDirectory).");
+        }
     }
 }

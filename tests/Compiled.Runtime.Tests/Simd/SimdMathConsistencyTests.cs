@@ -1,6 +1,6 @@
 using System;
 using System.IO;
-using System.Runtime.CompilerServices;
+using System.Linq;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
@@ -75,11 +75,7 @@ namespace Compiled.Runtime.Tests.Simd
         public void WideSourceFilesAreTheVector128FileWithTheWidthRenamed()
         {
             string? dir = FindSourceDirectory();
-            if (dir is null)
-            {
-                // Sources not reachable from here (e.g. output redirected outside the tree with deterministic paths).
-                return;
-            }
+            Assert.NotNull(dir); // src/Runtime/Simd, found above the test project's recorded folder
 
             string source = File.ReadAllText(Path.Combine(dir, "SimdMath.Vector128.cs"));
             foreach (string width in new[] { "256", "512" })
@@ -91,10 +87,15 @@ namespace Compiled.Runtime.Tests.Simd
             }
         }
 
-        private static string? FindSourceDirectory([CallerFilePath] string thisFile = "")
+        private static string? FindSourceDirectory()
         {
+            // The test project's folder is recorded at build time (tests/Directory.Build.props); [CallerFilePath] is not
+            // usable because CI builds map source paths to /_/.
+            string? projectDirectory = typeof(SimdMathConsistencyTests).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+                .Cast<System.Reflection.AssemblyMetadataAttribute>()
+                .FirstOrDefault(a => a.Key == "Compiled.TestProjectDirectory")?.Value;
             string relative = Path.Combine("src", "Runtime", "Simd");
-            foreach (string? start in new[] { Path.GetDirectoryName(thisFile), AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+            foreach (string? start in new[] { projectDirectory, AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
             {
                 for (string? d = start; !string.IsNullOrEmpty(d); d = Path.GetDirectoryName(d))
                 {
