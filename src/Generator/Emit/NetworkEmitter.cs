@@ -413,10 +413,11 @@ namespace Compiled.Generator.Emit
             _w.Line();
             _w.Summary(
                 "Rebuilds the packed copy of the weights that the forward kernels read, from the parameters. Called by the forward passes\n" +
-                "when the parameters may have changed; the lock keeps concurrent callers from packing at the same time.");
+                "when the parameters may have changed; a spin lock keeps concurrent callers from packing at the same time.");
             _w.Line(Optimize);
             _w.Open("private void PackWeights()");
-            _w.Open("lock (_compiledStorage.PackLock)");
+            _w.Line("_compiledStorage.EnterPack();");
+            _w.Open("try");
             _w.Line("if (!_compiledStorage.IsStale) return;");
             _w.Line("int version = _compiledStorage.Version;");
             _w.Line("ref float p = ref _compiledStorage.ParameterStart;");
@@ -427,6 +428,9 @@ namespace Compiled.Generator.Emit
             }
 
             _w.Line("_compiledStorage.MarkPacked(version);");
+            _w.Close();
+            _w.Open("finally");
+            _w.Line("_compiledStorage.ExitPack();");
             _w.Close();
             _w.Close();
         }

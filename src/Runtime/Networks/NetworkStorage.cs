@@ -15,7 +15,7 @@ namespace Compiled
     /// <remarks>
     /// <para>
     /// Every access to a network's <c>Parameters</c> (and <see cref="MarkChanged"/>) bumps <see cref="Version"/>; a
-    /// forward pass that finds the packed copy older than that repacks it first, under a lock, so inference on several
+    /// forward pass that finds the packed copy older than that repacks it first, under a spin lock, so inference on several
     /// threads stays safe.
     /// </para>
     /// <para>
@@ -34,6 +34,7 @@ namespace Compiled
         private readonly int _parameterLength;
         private int _version = 1;
         private int _packedVersion;
+        private int _packing;
 
         /// <summary>Creates the storage.</summary>
         /// <param name="parameterLength">The length of the parameter buffer, padding included.</param>
@@ -53,8 +54,21 @@ namespace Compiled
         /// <summary>The first float of the packed copy the forward kernels read.</summary>
         public ref float PackedStart => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_packed), _packedOffset);
 
-        /// <summary>The lock held while repacking.</summary>
-        public object PackLock { get; } = new();
+        /// <summary>
+        /// Takes the packing lock, spinning (never sleeping) while another thread packs: packing takes microseconds, and a
+        /// sleeping waiter's wake-up would cost more than the wait.
+        /// </summary>
+        public void EnterPack()
+        {
+            var spinner = default(SpinWait);
+            while (Interlocked.CompareExchange(ref _packing, 1, 0) != 0)
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+        }
+
+        /// <summary>Releases the packing lock.</summary>
+        public void ExitPack() => Volatile.Write(ref _packing, 0);
 
         /// <summary>Increases whenever the parameters may have changed.</summary>
         public int Version => Volatile.Read(ref _version);

@@ -174,12 +174,13 @@ namespace Demo
 
         /// <summary>
         /// Rebuilds the packed copy of the weights that the forward kernels read, from the parameters. Called by the forward passes
-        /// when the parameters may have changed; the lock keeps concurrent callers from packing at the same time.
+        /// when the parameters may have changed; a spin lock keeps concurrent callers from packing at the same time.
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void PackWeights()
         {
-            lock (_compiledStorage.PackLock)
+            _compiledStorage.EnterPack();
+            try
             {
                 if (!_compiledStorage.IsStale) return;
                 int version = _compiledStorage.Version;
@@ -192,6 +193,10 @@ namespace Demo
                 global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1600), 4, 32, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1600), 16); // layer 2: Dense 32 -> 4, Identity: weight as [32, 16]
                 global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1728), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 2112), 4);
                 _compiledStorage.MarkPacked(version);
+            }
+            finally
+            {
+                _compiledStorage.ExitPack();
             }
         }
 

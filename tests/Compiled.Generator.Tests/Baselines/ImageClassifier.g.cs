@@ -168,12 +168,13 @@ namespace Demo
 
         /// <summary>
         /// Rebuilds the packed copy of the weights that the forward kernels read, from the parameters. Called by the forward passes
-        /// when the parameters may have changed; the lock keeps concurrent callers from packing at the same time.
+        /// when the parameters may have changed; a spin lock keeps concurrent callers from packing at the same time.
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void PackWeights()
         {
-            lock (_compiledStorage.PackLock)
+            _compiledStorage.EnterPack();
+            try
             {
                 if (!_compiledStorage.IsStale) return;
                 int version = _compiledStorage.Version;
@@ -184,6 +185,10 @@ namespace Demo
                 global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 740), 3, 20, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1184), 16); // layer 2: Dense 20 -> 3, Softmax: weight as [20, 16]
                 global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 800), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1504), 3);
                 _compiledStorage.MarkPacked(version);
+            }
+            finally
+            {
+                _compiledStorage.ExitPack();
             }
         }
 

@@ -167,12 +167,13 @@ namespace Demo
 
         /// <summary>
         /// Rebuilds the packed copy of the weights that the forward kernels read, from the parameters. Called by the forward passes
-        /// when the parameters may have changed; the lock keeps concurrent callers from packing at the same time.
+        /// when the parameters may have changed; a spin lock keeps concurrent callers from packing at the same time.
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void PackWeights()
         {
-            lock (_compiledStorage.PackLock)
+            _compiledStorage.EnterPack();
+            try
             {
                 if (!_compiledStorage.IsStale) return;
                 int version = _compiledStorage.Version;
@@ -183,6 +184,10 @@ namespace Demo
                 global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 99), 5, 9, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 176), 16); // layer 1: Dense 9 -> 5, Sigmoid: weight as [9, 16]
                 global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 144), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 320), 5);
                 _compiledStorage.MarkPacked(version);
+            }
+            finally
+            {
+                _compiledStorage.ExitPack();
             }
         }
 

@@ -161,12 +161,13 @@ namespace Demo
 
                 /// <summary>
                 /// Rebuilds the packed copy of the weights that the forward kernels read, from the parameters. Called by the forward passes
-                /// when the parameters may have changed; the lock keeps concurrent callers from packing at the same time.
+                /// when the parameters may have changed; a spin lock keeps concurrent callers from packing at the same time.
                 /// </summary>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 private void PackWeights()
                 {
-                    lock (_compiledStorage.PackLock)
+                    _compiledStorage.EnterPack();
+                    try
                     {
                         if (!_compiledStorage.IsStale) return;
                         int version = _compiledStorage.Version;
@@ -175,6 +176,10 @@ namespace Demo
                         global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 0), 2, 3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 0), 16); // layer 0: Dense 3 -> 2, ELU(alpha=0.5): weight as [3, 16]
                         global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48), 2);
                         _compiledStorage.MarkPacked(version);
+                    }
+                    finally
+                    {
+                        _compiledStorage.ExitPack();
                     }
                 }
 

@@ -166,12 +166,13 @@ namespace Demo
 
         /// <summary>
         /// Rebuilds the packed copy of the weights that the forward kernels read, from the parameters. Called by the forward passes
-        /// when the parameters may have changed; the lock keeps concurrent callers from packing at the same time.
+        /// when the parameters may have changed; a spin lock keeps concurrent callers from packing at the same time.
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void PackWeights()
         {
-            lock (_compiledStorage.PackLock)
+            _compiledStorage.EnterPack();
+            try
             {
                 if (!_compiledStorage.IsStale) return;
                 int version = _compiledStorage.Version;
@@ -182,6 +183,10 @@ namespace Demo
                 global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 12), 1, 4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48), 16); // layer 1: Dense 4 -> 1, Sigmoid: weight as [4, 16]
                 global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 16), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 112), 1);
                 _compiledStorage.MarkPacked(version);
+            }
+            finally
+            {
+                _compiledStorage.ExitPack();
             }
         }
 
