@@ -41,6 +41,9 @@ namespace Compiled.Benchmarks.Suites
         private INetwork _generated = null!;
         private Adam _adam = null!;
         private Trainer _trainer = null!;
+        private Trainer _trainerTwoThreads = null!;
+        private INetwork _generatedTwoThreads = null!;
+        private Adam _adamTwoThreads = null!;
         private NaiveNetwork _naive = null!;
         private DynamicNetwork _dynamic = null!;
         private int[] _order = null!;
@@ -67,6 +70,12 @@ namespace Compiled.Benchmarks.Suites
             _dynamic = _workload.Dynamic;
             _adam = new Adam(Workload.LearningRate);
             _trainer = new Trainer(new TrainerOptions { Epochs = 1, BatchSize = Batch, Shuffle = true, Seed = 1, TrackTrainingAccuracy = false });
+
+            // The same training on two threads (data-parallel: each batch split in two, gradients combined, the
+            // optimizer step applied in two slices), on its own copy of the network so both rows start alike.
+            _generatedTwoThreads = Workload.Create(NetworkName.Mlp).Generated;
+            _adamTwoThreads = new Adam(Workload.LearningRate);
+            _trainerTwoThreads = new Trainer(new TrainerOptions { Epochs = 1, BatchSize = Batch, Shuffle = true, Seed = 1, TrackTrainingAccuracy = false, Threads = 2 });
             _order = new int[_train.Count];
             for (int i = 0; i < _order.Length; i++)
             {
@@ -88,6 +97,10 @@ namespace Compiled.Benchmarks.Suites
 
         [Benchmark]
         public TrainingHistory Generated() => _trainer.Fit(_generated, _adam, _train);
+
+        /// <summary>The generated network through <see cref="Trainer"/> with <c>Threads = 2</c>.</summary>
+        [Benchmark]
+        public TrainingHistory GeneratedTwoThreads() => _trainerTwoThreads.Fit(_generatedTwoThreads, _adamTwoThreads, _train);
 
         /// <summary>What Trainer does for one epoch, written out for a baseline: shuffle, gather each batch, step.</summary>
         private double HandWrittenEpoch(bool naive)
