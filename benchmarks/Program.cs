@@ -26,7 +26,7 @@ namespace Compiled.Benchmarks
     /// </summary>
     public static class Program
     {
-        private static readonly Type[] StepSuites = { typeof(Forward), typeof(ForwardBatch64), typeof(TrainStep64) };
+        private static readonly Type[] StepSuites = { typeof(Forward), typeof(ForwardBatch64), typeof(TrainStep64), typeof(CoreToCore) };
 
         public static int Main(string[] args)
         {
@@ -88,8 +88,15 @@ namespace Compiled.Benchmarks
             }
 
             List<ResultRow> rows = ResultTable.Collect(summaries);
+            string? coreToCore = CoreToCoreLine(summaries);
             if (rows.Count == 0)
             {
+                if (coreToCore is not null)
+                {
+                    Console.WriteLine();
+                    Console.WriteLine(coreToCore);
+                }
+
                 return 0;
             }
 
@@ -101,6 +108,12 @@ namespace Compiled.Benchmarks
             report.Append(ResultTable.Render(rows));
             report.AppendLine();
             report.AppendLine("IQR = interquartile range of the iterations, relative to the median (the noise). GFLOP/s = 2 x weight multiply-adds / median; training rows count forward + backward as 3 x the forward multiply-adds; GFLOP/s exact counts the multiply-adds really done (forward, weight gradients, input gradients of all layers but the first: 2.0x forward for Mlp, 2.1x Mlp2, 2.3x Xor, 2.7x Game). x vs Naive/Dynamic = baseline median / this median. Allocated = bytes per invocation.");
+            if (coreToCore is not null)
+            {
+                report.AppendLine();
+                report.AppendLine(coreToCore);
+            }
+
             List<ResultRow> allocating = ResultTable.AllocatingGeneratedRows(rows).ToList();
             foreach (ResultRow row in allocating)
             {
@@ -162,6 +175,23 @@ namespace Compiled.Benchmarks
             return string.Create(
                 CultureInfo.InvariantCulture,
                 $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; CPU {cpu}, {Environment.ProcessorCount} logical cores; {RuntimeInformation.FrameworkDescription} ({RuntimeInformation.OSDescription}); Vector512 accelerated: {Vector512.IsHardwareAccelerated}; single-threaded.");
+        }
+
+        /// <summary>The <see cref="CoreToCore"/> medians as a sentence, if that suite ran.</summary>
+        private static string? CoreToCoreLine(IEnumerable<Summary> summaries)
+        {
+            double? Median(string method) => summaries.SelectMany(s => s.Reports)
+                .FirstOrDefault(r => r.Success && r.BenchmarkCase.Descriptor.Type == typeof(CoreToCore) && r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method)
+                ?.ResultStatistics?.Median;
+            if (Median(nameof(CoreToCore.Local)) is not { } local || Median(nameof(CoreToCore.OtherCoreWritesThisCoreReads)) is not { } remote)
+            {
+                return null;
+            }
+
+            double bytes = CoreToCore.Floats * 4d;
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"Core to core ({bytes / 1024:0} KB, Mlp's parameters): written and read on one core {ResultTable.FormatTime(local)}; written on the other core and read on this one {ResultTable.FormatTime(remote)} ({bytes / remote:0.0} GB/s for the hand-over). A data-parallel step moves parameters and gradients between the cores once per batch.");
         }
 
         private static string LoadAverage()
