@@ -14,7 +14,8 @@ foreach (string name in NetworkCases.Names)
         NetworkChecks.ForwardMatchesReference(name);
         NetworkChecks.ForwardBatchMatchesReference(name, new[] { 1, 3, 5, 64, 67 });
         NetworkChecks.GradientsMatchFiniteDifferences(name, batch: 6, maxParameters: 120);
-        Console.WriteLine($"  {name}: ok");
+        bool split = SplitChecks.PhasesMatchBackwardBatch(name);
+        Console.WriteLine($"  {name}: ok{(split ? " (split training too)" : string.Empty)}");
     }
     catch (Exception exception)
     {

@@ -49,14 +49,21 @@ namespace Compiled.Tests
                 Round(10);
             }
 
-            // Thousands of single-sample calls and hundreds of batches (of 70, across the 64-sample training chunk).
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 200; i++)
+            // Thousands of single-sample calls and hundreds of batches (of 70, across the 64-sample training chunk). An
+            // allocation in the generated code would show in every window; under heavy load the runtime has been seen
+            // to charge a one-off few kilobytes to the thread (JIT work), so one clean window out of three is required.
+            long allocated = long.MaxValue;
+            for (int window = 0; window < 3 && allocated != 0; window++)
             {
-                Round(10);
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int i = 0; i < 200; i++)
+                {
+                    Round(10);
+                }
+
+                allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             }
 
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             Assert.Equal(0, allocated);
         }
     }

@@ -60,6 +60,42 @@ namespace Compiled.Generator.Emit
         /// <see cref="TrainingRefs.InputGradient"/>. The gradient buffer may be overwritten.
         /// </summary>
         public abstract void EmitBackward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count);
+
+        // ------------------------------------------------------------------ split training (ISplitTraining)
+
+        /// <summary>
+        /// True when this layer, as the network's first computing layer, can have its outputs (units) split between
+        /// training threads: each thread packs, computes and differentiates only its own units, so the weights each core
+        /// touches stay in its own cache (see <c>ISplitTraining</c> in the runtime). False by default.
+        /// </summary>
+        public virtual bool CanSplitUnits(LayerContext layer) => false;
+
+        /// <summary>Writes the kernels of each part; <paramref name="boundaries"/> are the parts' first units, then the unit count.</summary>
+        public virtual void EmitSplitKernels(SourceWriter writer, LayerContext layer, IReadOnlyList<int> boundaries)
+        {
+        }
+
+        /// <summary>Writes the statements that pack units <c>[begin, end)</c> of this layer into the packed copy (<c>k</c>) from <c>p</c>.</summary>
+        public virtual void EmitSplitPack(SourceWriter writer, LayerContext layer, int begin, int end)
+        {
+        }
+
+        /// <summary>Writes the training forward pass of one part (its units only) into the buffers of <see cref="TrainingBuffersFor"/>.</summary>
+        public virtual void EmitSplitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count, int part)
+        {
+        }
+
+        /// <summary>
+        /// Writes the backward pass of one part: from the gradient with respect to the layer's output (units
+        /// <c>[begin, end)</c> of <see cref="TrainingRefs.Gradient"/>), adds the gradients of that part's parameters.
+        /// <paramref name="block"/> is the part's own scratch, <c>count x SplitBlockWidth</c> floats.
+        /// </summary>
+        public virtual void EmitSplitBackward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count, int part, int begin, int end, string block)
+        {
+        }
+
+        /// <summary>The floats per sample of a part's scratch block (see <see cref="EmitSplitBackward"/>).</summary>
+        public virtual int SplitBlockWidth(LayerContext layer, int begin, int end) => end - begin;
     }
 
     /// <summary>

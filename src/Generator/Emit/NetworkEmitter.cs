@@ -189,7 +189,7 @@ namespace Compiled.Generator.Emit
                 "training thread (<see cref=\"CreateWorker\"/> makes one that shares the parameters).\n" +
                 "</remarks>");
             _w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"Compiled.Generator\", \"" + typeof(NetworkEmitter).Assembly.GetName().Version + "\")]");
-            _w.Open($"partial {_plan.Type.Keyword} {Name} : global::Compiled.INetwork");
+            _w.Open($"partial {_plan.Type.Keyword} {Name} : global::Compiled.INetwork{(CanSplit ? ", global::Compiled.ISplitTraining" : string.Empty)}");
             WriteLayout();
             WriteConstantsAndFields();
             WriteConstructionAndBuffers();
@@ -198,6 +198,10 @@ namespace Compiled.Generator.Emit
             WriteBackward();
             WriteTrainingCore();
             WriteInterface();
+            if (CanSplit)
+            {
+                WriteSplitTraining();
+            }
             if (_hiddenBuffers > 0 && ForwardOnStack && ForwardNeedsScratch)
             {
                 _w.Line();
@@ -215,6 +219,13 @@ namespace Compiled.Generator.Emit
             foreach ((LayerContext context, LayerEmitter emitter) in _computing)
             {
                 emitter.EmitKernels(_w, context);
+            }
+
+            if (CanSplit)
+            {
+                _w.Line();
+                _w.Comment("------------------------------------------------------------------ split-training kernels (one thread's units each)");
+                _computing[0].Emitter.EmitSplitKernels(_w, _computing[0].Context, SplitBoundaries);
             }
 
             _w.Close();
@@ -801,6 +812,209 @@ namespace Compiled.Generator.Emit
             _w.Line($"sum += {call};");
             _w.Close();
             _w.Line("return sum;");
+            _w.Close();
+        }
+
+        // ------------------------------------------------------------------ split training
+
+        /// <summary>True when the first computing layer can have its units split between training threads (ISplitTraining).</summary>
+        private bool CanSplit => _computing.Count >= 2 && _computing[0].Emitter.CanSplitUnits(_computing[0].Context);
+
+        /// <summary>The first unit of each part, then the unit count: two parts, split on a 16-unit (64-byte) boundary.</summary>
+        private int[] SplitBoundaries
+        {
+            get
+            {
+                int units = _computing[0].Context.Plan.OutputSize;
+                int middle = Math.Max(16, Math.Min(units - 1, ((units / 2) + 8) / 16 * 16));
+                return new[] { 0, middle, units };
+            }
+        }
+
+        private void WriteSplitTraining()
+        {
+            (LayerContext first, LayerEmitter firstEmitter) = _computing[0];
+            int[] boundaries = SplitBoundaries;
+            int parts = boundaries.Length - 1;
+            (int firstOutput, int firstPre) = _workspace[first.Index];
+
+            // The buffer the first layer's output gradient arrives in: the backward pass alternates between A and B.
+            bool inA = true;
+            for (int i = _computing.Count - 1; i >= 1; i--)
+            {
+                inA = !inA;
+            }
+
+            string firstGradient = WorkspaceRef(inA ? _gradientA : _gradientB);
+            TrainingRefs FirstRefs() => new TrainingRefs(
+                "ref x",
+                firstOutput >= 0 ? WorkspaceRef(firstOutput) : null,
+                firstPre >= 0 ? WorkspaceRef(firstPre) : null,
+                firstGradient,
+                null);
+
+            _w.Line();
+            _w.Comment($"Split training (ISplitTraining): layer {first.Index}'s units are split into {parts} parts at {string.Join(", ", boundaries.Skip(1).Take(parts - 1))};");
+            _w.Comment("each part's thread packs, computes and differentiates its own units; the later layers run on part 0's thread.");
+            _w.Line($"int global::Compiled.ISplitTraining.SplitParts => {parts};");
+            _w.Line("int global::Compiled.ISplitTraining.SplitChunk => TrainChunk;");
+            _w.Line($"int global::Compiled.ISplitTraining.SplitUnit(int part) => part <= 0 ? 0 : part == 1 ? {boundaries[1]} : {boundaries[parts]};");
+            _w.Line();
+            _w.Summary("Split training's own packed copy: the first layer's parts as separate blocks, the later layers as in the regular copy.");
+            _w.Line("private float[]? _compiledSplitPacked;");
+            _w.Line("private int _compiledSplitPackedOffset;");
+            _w.Line("private float[]? _compiledSplitBlocks; // each part's scratch for its output gradient, 256 bytes apart");
+            _w.Line("private int _compiledSplitBlocksOffset;");
+            var blockOffsets = new int[parts + 1];
+            for (int part = 0; part < parts; part++)
+            {
+                int size = _trainChunk * firstEmitter.SplitBlockWidth(first, boundaries[part], boundaries[part + 1]);
+                blockOffsets[part + 1] = blockOffsets[part] + ((size + 15) / 16 * 16) + 64;
+            }
+
+            _w.Line();
+            _w.Open("void global::Compiled.ISplitTraining.SplitPrepare()");
+            _w.Line("Workspace();");
+            _w.Line("_compiledSplitPacked ??= global::Compiled.NetworkStorage.AllocateAligned(PackedLength, out _compiledSplitPackedOffset);");
+            _w.Line($"_compiledSplitBlocks ??= global::Compiled.NetworkStorage.AllocateAligned({blockOffsets[parts]}, out _compiledSplitBlocksOffset);");
+            _w.Close();
+            _w.Line();
+            _w.Line($"private ref float SplitPacked() => ref {Vec.Unsafe}.Add(ref {Marshal}.GetArrayDataReference(_compiledSplitPacked!), _compiledSplitPackedOffset);");
+
+            _w.Line();
+            _w.Open("void global::Compiled.ISplitTraining.SplitPack(int part)");
+            _w.Line("ref float p = ref _compiledStorage.ParameterStart;");
+            _w.Line("ref float k = ref SplitPacked();");
+            _w.Open("if (part == 0)");
+            firstEmitter.EmitSplitPack(_w, first, boundaries[0], boundaries[1]);
+            foreach ((LayerContext context, LayerEmitter emitter) in _computing.Skip(1))
+            {
+                emitter.EmitPack(_w, context);
+            }
+
+            _w.Close();
+            _w.Open("else");
+            firstEmitter.EmitSplitPack(_w, first, boundaries[1], boundaries[2]);
+            _w.Close();
+            _w.Close();
+
+            string check = $"if ((uint)part >= {parts} || count <= 0 || count > TrainChunk || inputs.Length < (long)count * InputSize) {Support}.ThrowSplitCall(part, {parts}, count, TrainChunk, inputs.Length, InputSize);";
+            _w.Line();
+            _w.Line(Optimize);
+            _w.Open($"void global::Compiled.ISplitTraining.SplitForward(int part, {ReadOnlySpan} inputs, int count)");
+            _w.Line(check);
+            _w.Line("ref float k = ref SplitPacked();");
+            _w.Line("ref float ws = ref Workspace();");
+            _w.Line($"ref float x = ref {Marshal}.GetReference(inputs);");
+            Dispatch(isa =>
+            {
+                for (int part = 0; part < parts; part++)
+                {
+                    _w.Open(part == 0 ? "if (part == 0)" : "else");
+                    firstEmitter.EmitSplitTrainForward(_w, first, isa, FirstRefs(), "count", part);
+                    _w.Close();
+                }
+            });
+            _w.Close();
+
+            foreach (bool labels in new[] { true, false })
+            {
+                _w.Line();
+                _w.Line(Optimize);
+                string parameter = labels ? "global::System.ReadOnlySpan<int> labels" : $"{ReadOnlySpan} targets";
+                _w.Open($"float global::Compiled.ISplitTraining.SplitRest({parameter}, int count, float scale)");
+                if (labels && _plan.Loss != Loss.CrossEntropy)
+                {
+                    _w.Line($"return {Support}.ThrowLabelsNotSupported(nameof({Name}), Loss);");
+                    _w.Close();
+                    continue;
+                }
+
+                _w.Line($"if (count <= 0 || count > TrainChunk) {Support}.ThrowSplitCall(0, {parts}, count, TrainChunk, count * InputSize, InputSize);");
+                if (labels)
+                {
+                    _w.Line($"if (labels.Length < count) {Support}.ThrowLength(nameof(labels), count, labels.Length);");
+                    _w.Line($"for (int i = 0; i < count; i++) if ((uint)labels[i] >= OutputSize) {Support}.ThrowLabel(nameof(labels), i, labels[i], OutputSize);");
+                }
+                else
+                {
+                    _w.Line($"if (targets.Length < count * OutputSize) {Support}.ThrowLength(nameof(targets), (long)count * OutputSize, targets.Length);");
+                }
+
+                _w.Line("SplitForwardRest(count);");
+                _w.Line(labels
+                    ? $"float loss = LabelLoss(ref {Marshal}.GetReference(labels), count, scale);"
+                    : $"float loss = TargetLoss(ref {Marshal}.GetReference(targets), count, scale);");
+                _w.Line("SplitBackwardRest(count);");
+                _w.Line("return loss;");
+                _w.Close();
+            }
+
+            _w.Line();
+            _w.Line(Optimize);
+            _w.Open($"void global::Compiled.ISplitTraining.SplitBackward(int part, {ReadOnlySpan} inputs, int count)");
+            _w.Line(check);
+            _w.Line($"ref float g = ref {Vec.Unsafe}.Add(ref {Marshal}.GetArrayDataReference(_compiledGradients), _compiledGradientsOffset);");
+            _w.Line("ref float ws = ref Workspace();");
+            _w.Line($"ref float x = ref {Marshal}.GetReference(inputs);");
+            _w.Line($"ref float blocks = ref {Vec.Unsafe}.Add(ref {Marshal}.GetArrayDataReference(_compiledSplitBlocks!), _compiledSplitBlocksOffset);");
+            Dispatch(isa =>
+            {
+                for (int part = 0; part < parts; part++)
+                {
+                    _w.Open(part == 0 ? "if (part == 0)" : "else");
+                    firstEmitter.EmitSplitBackward(_w, first, isa, FirstRefs(), "count", part, boundaries[part], boundaries[part + 1], blockOffsets[part] == 0 ? "ref blocks" : $"ref {Vec.Unsafe}.Add(ref blocks, {blockOffsets[part]})");
+                    _w.Close();
+                }
+            });
+            _w.Close();
+
+            _w.Line();
+            _w.Summary("Split training: the training forward pass of every layer after the first, over one chunk.");
+            _w.Line(Optimize);
+            _w.Open("private void SplitForwardRest(int count)");
+            _w.Line("ref float k = ref SplitPacked();");
+            _w.Line("ref float ws = ref Workspace();");
+            Dispatch(isa =>
+            {
+                foreach ((LayerContext context, LayerEmitter emitter) in _computing.Skip(1))
+                {
+                    (int output, int pre) = _workspace[context.Index];
+                    var refs = new TrainingRefs(
+                        InputRefOf(context),
+                        output >= 0 ? WorkspaceRef(output) : null,
+                        pre >= 0 ? WorkspaceRef(pre) : null,
+                        WorkspaceRef(_gradientA),
+                        null);
+                    emitter.EmitTrainForward(_w, context, isa, refs, "count");
+                }
+            });
+            _w.Close();
+
+            _w.Line();
+            _w.Summary("Split training: the backward pass of every layer after the first, down to the gradient with respect to the first layer's output.");
+            _w.Line(Optimize);
+            _w.Open("private void SplitBackwardRest(int count)");
+            _w.Line("ref float p = ref _compiledStorage.ParameterStart;");
+            _w.Line($"ref float g = ref {Vec.Unsafe}.Add(ref {Marshal}.GetArrayDataReference(_compiledGradients), _compiledGradientsOffset);");
+            _w.Line("ref float ws = ref Workspace();");
+            Dispatch(isa =>
+            {
+                bool gradientInA = true;
+                for (int i = _computing.Count - 1; i >= 1; i--)
+                {
+                    (LayerContext context, LayerEmitter emitter) = _computing[i];
+                    (int output, int pre) = _workspace[context.Index];
+                    var refs = new TrainingRefs(
+                        InputRefOf(context),
+                        output >= 0 ? WorkspaceRef(output) : null,
+                        pre >= 0 ? WorkspaceRef(pre) : null,
+                        WorkspaceRef(gradientInA ? _gradientA : _gradientB),
+                        WorkspaceRef(gradientInA ? _gradientB : _gradientA));
+                    emitter.EmitBackward(_w, context, isa, refs, "count");
+                    gradientInA = !gradientInA;
+                }
+            });
             _w.Close();
         }
 

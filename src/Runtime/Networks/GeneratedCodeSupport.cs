@@ -65,6 +65,19 @@ namespace Compiled
         public static float ThrowLabelsNotSupported(string network, Loss loss) =>
             throw new NotSupportedException($"{network} is trained with Loss.{loss}, which takes target vectors, not class labels; pass one-hot targets, or declare [Network(Loss = Loss.CrossEntropy)].");
 
+        /// <summary>Throws the error for an <see cref="ISplitTraining"/> call with a wrong part or chunk.</summary>
+        /// <param name="part">The part given.</param>
+        /// <param name="parts">The number of parts.</param>
+        /// <param name="count">The samples given.</param>
+        /// <param name="chunk">The most samples a call takes.</param>
+        /// <param name="inputs">The input floats given.</param>
+        /// <param name="inputSize">The floats per sample.</param>
+        [DoesNotReturn]
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static void ThrowSplitCall(int part, int parts, int count, int chunk, int inputs, int inputSize) =>
+            throw new ArgumentException(
+                $"Split training call with part {part} of {parts}, {count} samples (1 to {chunk} allowed) and {inputs} input floats ({(long)count * inputSize} needed).");
+
         /// <summary>Replaces <paramref name="length"/> values by their softmax, <c>exp(v - max) / sum</c>.</summary>
         /// <param name="values">The first value.</param>
         /// <param name="length">The number of values.</param>

@@ -342,6 +342,7 @@ namespace Compiled.Training
             private readonly float[] _outputs;
             private DeterministicRandom _random;
             private DataParallelGradients? _parallel;
+            private SplitTraining? _split;
             private int _scheduleStep;
             private float _lastLearningRate;
 
@@ -385,7 +386,13 @@ namespace Compiled.Training
 
             public TrainingHistory Run()
             {
-                using DataParallelGradients? parallel = _options.Threads > 1 ? new DataParallelGradients(_network, _options.Threads) : null;
+                // Two threads on a network whose first layer can be split: each thread owns half of that layer (its
+                // weights stay in its core's cache). Otherwise several threads split each batch (data parallelism).
+                using SplitTraining? split = _options.Threads == 2 && _network is ISplitTraining splittable
+                    ? new SplitTraining(splittable, _train.Features, _batchSize)
+                    : null;
+                using DataParallelGradients? parallel = _options.Threads > 1 && split is null ? new DataParallelGradients(_network, _options.Threads) : null;
+                _split = split;
                 _parallel = parallel;
                 long runStart = Stopwatch.GetTimestamp();
                 int epochCount = _options.Epochs;
@@ -491,6 +498,7 @@ namespace Compiled.Training
                 {
                     _cancellationToken.ThrowIfCancellationRequested();
                     int n = Math.Min(_batchSize, _sampleCount - seen);
+                    _split?.Begin(_order, seen, n);
                     FillBatch(seen, n);
                     if (_trackAccuracy)
                     {
@@ -504,7 +512,11 @@ namespace Compiled.Training
                     }
 
                     _lastLearningRate = _optimizer.LearningRate;
-                    if (_parallel is not null)
+                    if (_split is not null)
+                    {
+                        _split.Step(_optimizer);
+                    }
+                    else if (_parallel is not null)
                     {
                         _parallel.Step(_optimizer);
                     }
@@ -612,14 +624,18 @@ namespace Compiled.Training
             }
 
             /// <summary>
-            /// Leaves the gradient of the batch's mean loss in the network's <see cref="INetwork.Gradients"/> and returns
-            /// that mean loss. This is the one place gradients are produced: data-parallel training will split the batch
-            /// over workers from <see cref="INetwork.CreateWorker"/> (shared parameters, own gradients), run
-            /// <c>BackwardBatch</c> on each share, and reduce here into the main network's gradients as
-            /// <c>sum_w (n_w / n) * gradients_w</c> (and the loss likewise), so the optimizer step is unchanged.
+            /// Leaves the gradient of the batch's mean loss (the <paramref name="n"/> samples gathered into the batch
+            /// buffers; split training was given them by <see cref="SplitTraining.Begin"/>) in the network's <see cref="INetwork.Gradients"/>
+            /// and returns that mean loss: on this thread, or split training on two threads (<see cref="SplitTraining"/>),
+            /// or data-parallel on several (<see cref="DataParallelGradients"/>).
             /// </summary>
             private float ComputeGradients(int n)
             {
+                if (_split is not null)
+                {
+                    return _split.Compute(_inputs, _labels, _targets, _supervision == Supervision.Labels);
+                }
+
                 if (_parallel is not null)
                 {
                     return _parallel.Compute(_inputs, _labels, _targets, _supervision == Supervision.Labels, n);

@@ -83,15 +83,23 @@ namespace Compiled.Training
         public EarlyStopping? EarlyStopping { get; init; }
 
         /// <summary>
-        /// The number of threads that compute each batch's gradient (data parallelism), from 1 (the default) to 64. With
-        /// more than one, each batch is split into contiguous parts, one per thread, each computed by a worker network
-        /// that shares the parameters (<see cref="INetwork.CreateWorker"/>), and the parts' gradients are combined
-        /// weighted by their size before the optimizer step. Results equal single-threaded training up to float rounding
-        /// and are deterministic for a given thread count. Use at most one thread per core, and measure before you rely
-        /// on it: every batch hands the updated parameters and the gradients from core to core, which pays only when the
-        /// cores exchange data quickly compared with the batch's arithmetic. On the 2-core AMD EPYC (Zen 5) virtual
-        /// machine this library is benchmarked on, handing over 400 KB takes about 85 µs, and a 784-128-10 network at
-        /// batch 64 trains more slowly on two threads than on one (see the benchmarks' README).
+        /// The number of threads that train, from 1 (the default) to 64. Use at most one thread per core.
+        /// <para>
+        /// With 2, on a network that implements <see cref="ISplitTraining"/> (the generator adds it when the first layer
+        /// is a <c>[Dense]</c> with at least 32 units and 16,384 weights, followed by more layers), the first layer's units
+        /// are split between the two threads: each keeps its half of that layer's weights, gradients and optimizer state
+        /// in its own core's cache, and only activations cross between the cores. The results are bit for bit those of
+        /// one thread.
+        /// </para>
+        /// <para>
+        /// Otherwise each batch is split into contiguous parts, one per thread, each computed by a worker network that
+        /// shares the parameters (<see cref="INetwork.CreateWorker"/>), and the parts' gradients are combined weighted by
+        /// their size before the optimizer step (data parallelism); results equal single-threaded training up to float
+        /// rounding and are deterministic for a given thread count. Every batch then hands the updated parameters and
+        /// the gradients from core to core, which pays only when the cores exchange data quickly compared with the
+        /// batch's arithmetic: on the 2-core AMD EPYC (Zen 5) virtual machine this library is benchmarked on, handing
+        /// over 400 KB takes about 90 µs, so measure before relying on it (see the benchmarks' README).
+        /// </para>
         /// </summary>
         /// <exception cref="ArgumentOutOfRangeException">The value is outside [1, 64].</exception>
         public int Threads

@@ -11,7 +11,7 @@ namespace Demo
     /// training thread (<see cref="CreateWorker"/> makes one that shares the parameters).
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("Compiled.Generator", "0.1.0.0")]
-    partial class FashionMlp : global::Compiled.INetwork
+    partial class FashionMlp : global::Compiled.INetwork, global::Compiled.ISplitTraining
     {
 
         // Input(784) -> Dense(128, ReLU) -> Dense(10, Softmax)
@@ -573,6 +573,212 @@ namespace Demo
         global::System.Collections.Generic.IReadOnlyList<int> global::Compiled.INetwork.InputShape => s_inputShape;
         global::System.Collections.Generic.IReadOnlyList<global::Compiled.ParameterTensor> global::Compiled.INetwork.ParameterTensors => s_tensors;
         global::Compiled.INetwork global::Compiled.INetwork.CreateWorker() => CreateWorker();
+
+        // Split training (ISplitTraining): layer 0's units are split into 2 parts at 64;
+        // each part's thread packs, computes and differentiates its own units; the later layers run on part 0's thread.
+        int global::Compiled.ISplitTraining.SplitParts => 2;
+        int global::Compiled.ISplitTraining.SplitChunk => TrainChunk;
+        int global::Compiled.ISplitTraining.SplitUnit(int part) => part <= 0 ? 0 : part == 1 ? 64 : 128;
+
+        /// <summary>
+        /// Split training's own packed copy: the first layer's parts as separate blocks, the later layers as in the regular copy.
+        /// </summary>
+        private float[]? _compiledSplitPacked;
+        private int _compiledSplitPackedOffset;
+        private float[]? _compiledSplitBlocks; // each part's scratch for its output gradient, 256 bytes apart
+        private int _compiledSplitBlocksOffset;
+
+        void global::Compiled.ISplitTraining.SplitPrepare()
+        {
+            Workspace();
+            _compiledSplitPacked ??= global::Compiled.NetworkStorage.AllocateAligned(PackedLength, out _compiledSplitPackedOffset);
+            _compiledSplitBlocks ??= global::Compiled.NetworkStorage.AllocateAligned(8320, out _compiledSplitBlocksOffset);
+        }
+
+        private ref float SplitPacked() => ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledSplitPacked!), _compiledSplitPackedOffset);
+
+        void global::Compiled.ISplitTraining.SplitPack(int part)
+        {
+            ref float p = ref _compiledStorage.ParameterStart;
+            ref float k = ref SplitPacked();
+            if (part == 0)
+            {
+                global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 0), 64, 784, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 0), 64); // layer 0: Dense 784 -> 128, ReLU: rows 0 to 63 of the weight, as a block [784, 64]
+                global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 100352), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100352), 64);
+                global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 100480), 10, 128, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480), 16); // layer 1: Dense 128 -> 10, Softmax: weight as [128, 16]
+                global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 101760), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 102528), 10);
+            }
+            else
+            {
+                global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 50176), 64, 784, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 50176), 64); // layer 0: Dense 784 -> 128, ReLU: rows 64 to 127 of the weight, as a block [784, 64]
+                global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 100416), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100416), 64);
+            }
+        }
+
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        void global::Compiled.ISplitTraining.SplitForward(int part, global::System.ReadOnlySpan<float> inputs, int count)
+        {
+            if ((uint)part >= 2 || count <= 0 || count > TrainChunk || inputs.Length < (long)count * InputSize) global::Compiled.GeneratedCodeSupport.ThrowSplitCall(part, 2, count, TrainChunk, inputs.Length, InputSize);
+            ref float k = ref SplitPacked();
+            ref float ws = ref Workspace();
+            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                if (part == 0)
+                {
+                    Layer0TrainForwardPart0_512(ref k, ref x, ref ws, count); // layer 0: Dense 784 -> 128, ReLU, part 0
+                }
+                else
+                {
+                    Layer0TrainForwardPart1_512(ref k, ref x, ref ws, count); // layer 0: Dense 784 -> 128, ReLU, part 1
+                }
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                if (part == 0)
+                {
+                    Layer0TrainForwardPart0_256(ref k, ref x, ref ws, count); // layer 0: Dense 784 -> 128, ReLU, part 0
+                }
+                else
+                {
+                    Layer0TrainForwardPart1_256(ref k, ref x, ref ws, count); // layer 0: Dense 784 -> 128, ReLU, part 1
+                }
+            }
+            else
+            {
+                if (part == 0)
+                {
+                    Layer0TrainForwardPart0_128(ref k, ref x, ref ws, count); // layer 0: Dense 784 -> 128, ReLU, part 0
+                }
+                else
+                {
+                    Layer0TrainForwardPart1_128(ref k, ref x, ref ws, count); // layer 0: Dense 784 -> 128, ReLU, part 1
+                }
+            }
+        }
+
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        float global::Compiled.ISplitTraining.SplitRest(global::System.ReadOnlySpan<int> labels, int count, float scale)
+        {
+            if (count <= 0 || count > TrainChunk) global::Compiled.GeneratedCodeSupport.ThrowSplitCall(0, 2, count, TrainChunk, count * InputSize, InputSize);
+            if (labels.Length < count) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(labels), count, labels.Length);
+            for (int i = 0; i < count; i++) if ((uint)labels[i] >= OutputSize) global::Compiled.GeneratedCodeSupport.ThrowLabel(nameof(labels), i, labels[i], OutputSize);
+            SplitForwardRest(count);
+            float loss = LabelLoss(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(labels), count, scale);
+            SplitBackwardRest(count);
+            return loss;
+        }
+
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        float global::Compiled.ISplitTraining.SplitRest(global::System.ReadOnlySpan<float> targets, int count, float scale)
+        {
+            if (count <= 0 || count > TrainChunk) global::Compiled.GeneratedCodeSupport.ThrowSplitCall(0, 2, count, TrainChunk, count * InputSize, InputSize);
+            if (targets.Length < count * OutputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(targets), (long)count * OutputSize, targets.Length);
+            SplitForwardRest(count);
+            float loss = TargetLoss(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), count, scale);
+            SplitBackwardRest(count);
+            return loss;
+        }
+
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        void global::Compiled.ISplitTraining.SplitBackward(int part, global::System.ReadOnlySpan<float> inputs, int count)
+        {
+            if ((uint)part >= 2 || count <= 0 || count > TrainChunk || inputs.Length < (long)count * InputSize) global::Compiled.GeneratedCodeSupport.ThrowSplitCall(part, 2, count, TrainChunk, inputs.Length, InputSize);
+            ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledGradients), _compiledGradientsOffset);
+            ref float ws = ref Workspace();
+            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+            ref float blocks = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledSplitBlocks!), _compiledSplitBlocksOffset);
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                if (part == 0)
+                {
+                    for (int s = 0; s < count; s++) global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17024), s * 128 + 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, s * 64), 64); // dL/dy, units 0 to 63, into the part's block
+                    for (int s = 0; s < count; s++) Layer0ActivationBackward16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, s * 128 + 0), 64); // dL/dz = dL/dy * ReLU'
+                    Layer0BackwardPart0_16(ref g, ref x, ref blocks, count); // layer 0: Dense 784 -> 128, ReLU, part 0
+                }
+                else
+                {
+                    for (int s = 0; s < count; s++) global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17024), s * 128 + 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 4160), s * 64), 64); // dL/dy, units 64 to 127, into the part's block
+                    for (int s = 0; s < count; s++) Layer0ActivationBackward16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 4160), s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, s * 128 + 64), 64); // dL/dz = dL/dy * ReLU'
+                    Layer0BackwardPart1_16(ref g, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 4160), count); // layer 0: Dense 784 -> 128, ReLU, part 1
+                }
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                if (part == 0)
+                {
+                    for (int s = 0; s < count; s++) global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17024), s * 128 + 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, s * 64), 64); // dL/dy, units 0 to 63, into the part's block
+                    for (int s = 0; s < count; s++) Layer0ActivationBackward8(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, s * 128 + 0), 64); // dL/dz = dL/dy * ReLU'
+                    Layer0BackwardPart0_8(ref g, ref x, ref blocks, count); // layer 0: Dense 784 -> 128, ReLU, part 0
+                }
+                else
+                {
+                    for (int s = 0; s < count; s++) global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17024), s * 128 + 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 4160), s * 64), 64); // dL/dy, units 64 to 127, into the part's block
+                    for (int s = 0; s < count; s++) Layer0ActivationBackward8(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 4160), s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, s * 128 + 64), 64); // dL/dz = dL/dy * ReLU'
+                    Layer0BackwardPart1_8(ref g, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 4160), count); // layer 0: Dense 784 -> 128, ReLU, part 1
+                }
+            }
+            else
+            {
+                if (part == 0)
+                {
+                    for (int s = 0; s < count; s++) global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17024), s * 128 + 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, s * 64), 64); // dL/dy, units 0 to 63, into the part's block
+                    for (int s = 0; s < count; s++) Layer0ActivationBackward4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, s * 128 + 0), 64); // dL/dz = dL/dy * ReLU'
+                    Layer0BackwardPart0_4(ref g, ref x, ref blocks, count); // layer 0: Dense 784 -> 128, ReLU, part 0
+                }
+                else
+                {
+                    for (int s = 0; s < count; s++) global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17024), s * 128 + 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 4160), s * 64), 64); // dL/dy, units 64 to 127, into the part's block
+                    for (int s = 0; s < count; s++) Layer0ActivationBackward4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 4160), s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, s * 128 + 64), 64); // dL/dz = dL/dy * ReLU'
+                    Layer0BackwardPart1_4(ref g, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 4160), count); // layer 0: Dense 784 -> 128, ReLU, part 1
+                }
+            }
+        }
+
+        /// <summary>
+        /// Split training: the training forward pass of every layer after the first, over one chunk.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void SplitForwardRest(int count)
+        {
+            ref float k = ref SplitPacked();
+            ref float ws = ref Workspace();
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                Layer1Logits512(ref k, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8192), count); // layer 1: Dense 128 -> 10, Softmax: logits only, the loss applies the activation
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                Layer1Logits256(ref k, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8192), count); // layer 1: Dense 128 -> 10, Softmax: logits only, the loss applies the activation
+            }
+            else
+            {
+                Layer1Logits128(ref k, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8192), count); // layer 1: Dense 128 -> 10, Softmax: logits only, the loss applies the activation
+            }
+        }
+
+        /// <summary>
+        /// Split training: the backward pass of every layer after the first, down to the gradient with respect to the first layer's output.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void SplitBackwardRest(int count)
+        {
+            ref float p = ref _compiledStorage.ParameterStart;
+            ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledGradients), _compiledGradientsOffset);
+            ref float ws = ref Workspace();
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                Layer1Backward16(ref p, ref g, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8832), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17024), count); // layer 1: Dense 128 -> 10, Softmax
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                Layer1Backward8(ref p, ref g, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8832), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17024), count); // layer 1: Dense 128 -> 10, Softmax
+            }
+            else
+            {
+                Layer1Backward4(ref p, ref g, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8832), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17024), count); // layer 1: Dense 128 -> 10, Softmax
+            }
+        }
 
         /// <summary>
         /// The hidden activations of one sample (1 buffer(s) of 128 floats), kept on the stack by <see cref="Forward"/>.
@@ -3634,6 +3840,1882 @@ namespace Demo
                     }
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a00, ref dx, t * 128 + c);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a01, ref dx, t * 128 + c + 4);
+                }
+            }
+        }
+
+        // ------------------------------------------------------------------ split-training kernels (one thread's units each)
+
+        /// <summary>
+        /// Layer 0, <paramref name="count"/> samples, 512-bit: register tiles of 6 sample(s) x 64 outputs
+        /// (24 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y. Only outputs 0 to 63 (one thread's part of the layer; see ISplitTraining).
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0TrainForwardPart0_512(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100352);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 6 <= n; s += 6)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+                    var b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 32);
+                    var b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3, a20 = b0, a21 = b1, a22 = b2, a23 = b3, a30 = b0, a31 = b1, a32 = b2, a33 = b3, a40 = b0, a41 = b1, a42 = b2, a43 = b3, a50 = b0, a51 = b1, a52 = b2, a53 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32);
+                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 1568));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
+                        a22 = global::Compiled.SimdMath.MultiplyAdd(w2, x2, a22);
+                        a23 = global::Compiled.SimdMath.MultiplyAdd(w3, x2, a23);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 2352));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
+                        a32 = global::Compiled.SimdMath.MultiplyAdd(w2, x3, a32);
+                        a33 = global::Compiled.SimdMath.MultiplyAdd(w3, x3, a33);
+                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 3136));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                        a41 = global::Compiled.SimdMath.MultiplyAdd(w1, x4, a41);
+                        a42 = global::Compiled.SimdMath.MultiplyAdd(w2, x4, a42);
+                        a43 = global::Compiled.SimdMath.MultiplyAdd(w3, x4, a43);
+                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 3920));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                        a51 = global::Compiled.SimdMath.MultiplyAdd(w1, x5, a51);
+                        a52 = global::Compiled.SimdMath.MultiplyAdd(w2, x5, a52);
+                        a53 = global::Compiled.SimdMath.MultiplyAdd(w3, x5, a53);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 16);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y02, ref ys, 32);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y03, ref ys, 48);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 128);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 144);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y12, ref ys, 160);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y13, ref ys, 176);
+                    var y20 = global::Compiled.SimdMath.Relu(a20);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y20, ref ys, 256);
+                    var y21 = global::Compiled.SimdMath.Relu(a21);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y21, ref ys, 272);
+                    var y22 = global::Compiled.SimdMath.Relu(a22);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y22, ref ys, 288);
+                    var y23 = global::Compiled.SimdMath.Relu(a23);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y23, ref ys, 304);
+                    var y30 = global::Compiled.SimdMath.Relu(a30);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y30, ref ys, 384);
+                    var y31 = global::Compiled.SimdMath.Relu(a31);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y31, ref ys, 400);
+                    var y32 = global::Compiled.SimdMath.Relu(a32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y32, ref ys, 416);
+                    var y33 = global::Compiled.SimdMath.Relu(a33);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y33, ref ys, 432);
+                    var y40 = global::Compiled.SimdMath.Relu(a40);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y40, ref ys, 512);
+                    var y41 = global::Compiled.SimdMath.Relu(a41);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y41, ref ys, 528);
+                    var y42 = global::Compiled.SimdMath.Relu(a42);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y42, ref ys, 544);
+                    var y43 = global::Compiled.SimdMath.Relu(a43);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y43, ref ys, 560);
+                    var y50 = global::Compiled.SimdMath.Relu(a50);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y50, ref ys, 640);
+                    var y51 = global::Compiled.SimdMath.Relu(a51);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y51, ref ys, 656);
+                    var y52 = global::Compiled.SimdMath.Relu(a52);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y52, ref ys, 672);
+                    var y53 = global::Compiled.SimdMath.Relu(a53);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y53, ref ys, 688);
+                }
+            }
+            if (s + 4 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+                    var b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 32);
+                    var b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3, a20 = b0, a21 = b1, a22 = b2, a23 = b3, a30 = b0, a31 = b1, a32 = b2, a33 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32);
+                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 1568));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
+                        a22 = global::Compiled.SimdMath.MultiplyAdd(w2, x2, a22);
+                        a23 = global::Compiled.SimdMath.MultiplyAdd(w3, x2, a23);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 2352));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
+                        a32 = global::Compiled.SimdMath.MultiplyAdd(w2, x3, a32);
+                        a33 = global::Compiled.SimdMath.MultiplyAdd(w3, x3, a33);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 16);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y02, ref ys, 32);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y03, ref ys, 48);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 128);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 144);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y12, ref ys, 160);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y13, ref ys, 176);
+                    var y20 = global::Compiled.SimdMath.Relu(a20);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y20, ref ys, 256);
+                    var y21 = global::Compiled.SimdMath.Relu(a21);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y21, ref ys, 272);
+                    var y22 = global::Compiled.SimdMath.Relu(a22);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y22, ref ys, 288);
+                    var y23 = global::Compiled.SimdMath.Relu(a23);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y23, ref ys, 304);
+                    var y30 = global::Compiled.SimdMath.Relu(a30);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y30, ref ys, 384);
+                    var y31 = global::Compiled.SimdMath.Relu(a31);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y31, ref ys, 400);
+                    var y32 = global::Compiled.SimdMath.Relu(a32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y32, ref ys, 416);
+                    var y33 = global::Compiled.SimdMath.Relu(a33);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y33, ref ys, 432);
+                }
+                s += 4;
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+                    var b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 32);
+                    var b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32);
+                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 16);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y02, ref ys, 32);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y03, ref ys, 48);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 128);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 144);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y12, ref ys, 160);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y13, ref ys, 176);
+                }
+                s += 2;
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
+                    var b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 32);
+                    var b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 48);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32);
+                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 16);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y02, ref ys, 32);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y03, ref ys, 48);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 0, <paramref name="count"/> samples, 256-bit: register tiles of 2 sample(s) x 32 outputs
+        /// (8 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y. Only outputs 0 to 63 (one thread's part of the layer; see ISplitTraining).
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0TrainForwardPart0_256(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100352);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 2 <= n; s += 2)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+                    var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 16);
+                    var b3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16);
+                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 24);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 8);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 16);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 24);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y10, ref ys, 128);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y11, ref ys, 136);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y12, ref ys, 144);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y13, ref ys, 152);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 32);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 40);
+                    var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 48);
+                    var b3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 56);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64 + 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16);
+                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 24);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 32);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 40);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 48);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 56);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y10, ref ys, 160);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y11, ref ys, 168);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y12, ref ys, 176);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y13, ref ys, 184);
+                }
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
+                    var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 16);
+                    var b3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 24);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16);
+                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 24);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 8);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 16);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 24);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 32);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 40);
+                    var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 48);
+                    var b3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 56);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64 + 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16);
+                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 24);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 32);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 40);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 48);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 56);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 0, <paramref name="count"/> samples, 128-bit: register tiles of 2 sample(s) x 16 outputs
+        /// (8 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y. Only outputs 0 to 63 (one thread's part of the layer; see ISplitTraining).
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0TrainForwardPart0_128(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref k;
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100352);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 2 <= n; s += 2)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 4);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 8);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 12);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 128);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 132);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 136);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 140);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 20);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 24);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64 + 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 16);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 20);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 24);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 28);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 144);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 148);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 152);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 156);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 32);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 36);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 40);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 44);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64 + 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 32);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 36);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 40);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 44);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 160);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 164);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 168);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 172);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 48);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 52);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 56);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 60);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64 + 48);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 48);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 52);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 56);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 60);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 176);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 180);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 184);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 188);
+                }
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 4);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 8);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 12);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 20);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 24);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 28);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64 + 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 16);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 20);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 24);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 28);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 32);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 36);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 40);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 44);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64 + 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 32);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 36);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 40);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 44);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 48);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 52);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 56);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 60);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64 + 48);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 48);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 52);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 56);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 60);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 0 backward over <paramref name="count"/> samples, 512-bit: given dz = dL/d(pre-activation) [count, 128],
+        /// adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients; the input needs no gradient.
+        /// Only rows 0 to 63 (one thread's part of the layer; see ISplitTraining).
+        /// Weight gradient: tiles of 4 rows x 4 vectors of columns, accumulated over the samples.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0BackwardPart0_16(ref float g, ref float x, ref float dz, int count)
+        {
+            ref float gw = ref g;
+            ref float gb = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 100352);
+            nuint n = (nuint)count;
+            // bias gradient: the sum of dz over the samples
+            for (nuint o = 0; o < 64; o += 16)
+            {
+                var sum = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                for (nuint s = 0; s < n; s++) sum += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, s * 64 + o);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gb, o) + sum, ref gb, o);
+            }
+            // weight gradient: dW[o, i] += sum over samples of dz[s, o] * x[s, i], in tiles of 4 rows x 64 columns
+            for (nuint c = 0; c < 768; c += 64)
+            {
+                for (nuint r = 0; r < 64; r += 4)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a22 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a23 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a32 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a33 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    for (nuint s = 0; s < n; s++)
+                    {
+                        ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784 + c);
+                        ref float ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, s * 64 + r);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 0);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 16);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 32);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 48);
+                        var d0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 0));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(d0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(d0, x1, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(d0, x2, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(d0, x3, a03);
+                        var d1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(d1, x0, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(d1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(d1, x2, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(d1, x3, a13);
+                        var d2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 2));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(d2, x0, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(d2, x1, a21);
+                        a22 = global::Compiled.SimdMath.MultiplyAdd(d2, x2, a22);
+                        a23 = global::Compiled.SimdMath.MultiplyAdd(d2, x3, a23);
+                        var d3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 3));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(d3, x0, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(d3, x1, a31);
+                        a32 = global::Compiled.SimdMath.MultiplyAdd(d3, x2, a32);
+                        a33 = global::Compiled.SimdMath.MultiplyAdd(d3, x3, a33);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c) + a00, ref gw, r * 784 + c);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 16) + a01, ref gw, r * 784 + c + 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 32) + a02, ref gw, r * 784 + c + 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 48) + a03, ref gw, r * 784 + c + 48);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 784) + a10, ref gw, r * 784 + c + 784);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 800) + a11, ref gw, r * 784 + c + 800);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 816) + a12, ref gw, r * 784 + c + 816);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 832) + a13, ref gw, r * 784 + c + 832);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 1568) + a20, ref gw, r * 784 + c + 1568);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 1584) + a21, ref gw, r * 784 + c + 1584);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 1600) + a22, ref gw, r * 784 + c + 1600);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 1616) + a23, ref gw, r * 784 + c + 1616);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 2352) + a30, ref gw, r * 784 + c + 2352);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 2368) + a31, ref gw, r * 784 + c + 2368);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 2384) + a32, ref gw, r * 784 + c + 2384);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 2400) + a33, ref gw, r * 784 + c + 2400);
+                }
+            }
+            {
+                for (nuint r = 0; r < 64; r += 4)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    for (nuint s = 0; s < n; s++)
+                    {
+                        ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784 + 768);
+                        ref float ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, s * 64 + r);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 0);
+                        var d0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 0));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(d0, x0, a00);
+                        var d1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(d1, x0, a10);
+                        var d2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 2));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(d2, x0, a20);
+                        var d3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 3));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(d3, x0, a30);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + 768) + a00, ref gw, r * 784 + 768);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + 1552) + a10, ref gw, r * 784 + 1552);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + 2336) + a20, ref gw, r * 784 + 2336);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + 3120) + a30, ref gw, r * 784 + 3120);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 0 backward over <paramref name="count"/> samples, 256-bit: given dz = dL/d(pre-activation) [count, 128],
+        /// adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients; the input needs no gradient.
+        /// Only rows 0 to 63 (one thread's part of the layer; see ISplitTraining).
+        /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0BackwardPart0_8(ref float g, ref float x, ref float dz, int count)
+        {
+            ref float gw = ref g;
+            ref float gb = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 100352);
+            nuint n = (nuint)count;
+            // bias gradient: the sum of dz over the samples
+            for (nuint o = 0; o < 64; o += 8)
+            {
+                var sum = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                for (nuint s = 0; s < n; s++) sum += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, s * 64 + o);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gb, o) + sum, ref gb, o);
+            }
+            // weight gradient: dW[o, i] += sum over samples of dz[s, o] * x[s, i], in tiles of 4 rows x 16 columns
+            for (nuint c = 0; c < 784; c += 16)
+            {
+                for (nuint r = 0; r < 64; r += 4)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a20 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a30 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    for (nuint s = 0; s < n; s++)
+                    {
+                        ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784 + c);
+                        ref float ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, s * 64 + r);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 8);
+                        var d0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 0));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(d0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(d0, x1, a01);
+                        var d1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(d1, x0, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(d1, x1, a11);
+                        var d2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 2));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(d2, x0, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(d2, x1, a21);
+                        var d3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 3));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(d3, x0, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(d3, x1, a31);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gw, r * 784 + c) + a00, ref gw, r * 784 + c);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gw, r * 784 + c + 8) + a01, ref gw, r * 784 + c + 8);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gw, r * 784 + c + 784) + a10, ref gw, r * 784 + c + 784);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gw, r * 784 + c + 792) + a11, ref gw, r * 784 + c + 792);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gw, r * 784 + c + 1568) + a20, ref gw, r * 784 + c + 1568);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gw, r * 784 + c + 1576) + a21, ref gw, r * 784 + c + 1576);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gw, r * 784 + c + 2352) + a30, ref gw, r * 784 + c + 2352);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gw, r * 784 + c + 2360) + a31, ref gw, r * 784 + c + 2360);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 0 backward over <paramref name="count"/> samples, 128-bit: given dz = dL/d(pre-activation) [count, 128],
+        /// adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients; the input needs no gradient.
+        /// Only rows 0 to 63 (one thread's part of the layer; see ISplitTraining).
+        /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0BackwardPart0_4(ref float g, ref float x, ref float dz, int count)
+        {
+            ref float gw = ref g;
+            ref float gb = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 100352);
+            nuint n = (nuint)count;
+            // bias gradient: the sum of dz over the samples
+            for (nuint o = 0; o < 64; o += 4)
+            {
+                var sum = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                for (nuint s = 0; s < n; s++) sum += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, s * 64 + o);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gb, o) + sum, ref gb, o);
+            }
+            // weight gradient: dW[o, i] += sum over samples of dz[s, o] * x[s, i], in tiles of 4 rows x 8 columns
+            for (nuint c = 0; c < 784; c += 8)
+            {
+                for (nuint r = 0; r < 64; r += 4)
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a30 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    for (nuint s = 0; s < n; s++)
+                    {
+                        ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784 + c);
+                        ref float ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, s * 64 + r);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 0);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 4);
+                        var d0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 0));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(d0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(d0, x1, a01);
+                        var d1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(d1, x0, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(d1, x1, a11);
+                        var d2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 2));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(d2, x0, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(d2, x1, a21);
+                        var d3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 3));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(d3, x0, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(d3, x1, a31);
+                    }
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gw, r * 784 + c) + a00, ref gw, r * 784 + c);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gw, r * 784 + c + 4) + a01, ref gw, r * 784 + c + 4);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gw, r * 784 + c + 784) + a10, ref gw, r * 784 + c + 784);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gw, r * 784 + c + 788) + a11, ref gw, r * 784 + c + 788);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gw, r * 784 + c + 1568) + a20, ref gw, r * 784 + c + 1568);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gw, r * 784 + c + 1572) + a21, ref gw, r * 784 + c + 1572);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gw, r * 784 + c + 2352) + a30, ref gw, r * 784 + c + 2352);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gw, r * 784 + c + 2356) + a31, ref gw, r * 784 + c + 2356);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 0, <paramref name="count"/> samples, 512-bit: register tiles of 6 sample(s) x 64 outputs
+        /// (24 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y. Only outputs 64 to 127 (one thread's part of the layer; see ISplitTraining).
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0TrainForwardPart1_512(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 50176);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100352);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 6 <= n; s += 6)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 64);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 80);
+                    var b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 96);
+                    var b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 112);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3, a20 = b0, a21 = b1, a22 = b2, a23 = b3, a30 = b0, a31 = b1, a32 = b2, a33 = b3, a40 = b0, a41 = b1, a42 = b2, a43 = b3, a50 = b0, a51 = b1, a52 = b2, a53 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32);
+                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 1568));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
+                        a22 = global::Compiled.SimdMath.MultiplyAdd(w2, x2, a22);
+                        a23 = global::Compiled.SimdMath.MultiplyAdd(w3, x2, a23);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 2352));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
+                        a32 = global::Compiled.SimdMath.MultiplyAdd(w2, x3, a32);
+                        a33 = global::Compiled.SimdMath.MultiplyAdd(w3, x3, a33);
+                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 3136));
+                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
+                        a41 = global::Compiled.SimdMath.MultiplyAdd(w1, x4, a41);
+                        a42 = global::Compiled.SimdMath.MultiplyAdd(w2, x4, a42);
+                        a43 = global::Compiled.SimdMath.MultiplyAdd(w3, x4, a43);
+                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 3920));
+                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
+                        a51 = global::Compiled.SimdMath.MultiplyAdd(w1, x5, a51);
+                        a52 = global::Compiled.SimdMath.MultiplyAdd(w2, x5, a52);
+                        a53 = global::Compiled.SimdMath.MultiplyAdd(w3, x5, a53);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 64);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 80);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y02, ref ys, 96);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y03, ref ys, 112);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 192);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 208);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y12, ref ys, 224);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y13, ref ys, 240);
+                    var y20 = global::Compiled.SimdMath.Relu(a20);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y20, ref ys, 320);
+                    var y21 = global::Compiled.SimdMath.Relu(a21);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y21, ref ys, 336);
+                    var y22 = global::Compiled.SimdMath.Relu(a22);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y22, ref ys, 352);
+                    var y23 = global::Compiled.SimdMath.Relu(a23);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y23, ref ys, 368);
+                    var y30 = global::Compiled.SimdMath.Relu(a30);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y30, ref ys, 448);
+                    var y31 = global::Compiled.SimdMath.Relu(a31);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y31, ref ys, 464);
+                    var y32 = global::Compiled.SimdMath.Relu(a32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y32, ref ys, 480);
+                    var y33 = global::Compiled.SimdMath.Relu(a33);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y33, ref ys, 496);
+                    var y40 = global::Compiled.SimdMath.Relu(a40);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y40, ref ys, 576);
+                    var y41 = global::Compiled.SimdMath.Relu(a41);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y41, ref ys, 592);
+                    var y42 = global::Compiled.SimdMath.Relu(a42);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y42, ref ys, 608);
+                    var y43 = global::Compiled.SimdMath.Relu(a43);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y43, ref ys, 624);
+                    var y50 = global::Compiled.SimdMath.Relu(a50);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y50, ref ys, 704);
+                    var y51 = global::Compiled.SimdMath.Relu(a51);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y51, ref ys, 720);
+                    var y52 = global::Compiled.SimdMath.Relu(a52);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y52, ref ys, 736);
+                    var y53 = global::Compiled.SimdMath.Relu(a53);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y53, ref ys, 752);
+                }
+            }
+            if (s + 4 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 64);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 80);
+                    var b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 96);
+                    var b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 112);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3, a20 = b0, a21 = b1, a22 = b2, a23 = b3, a30 = b0, a31 = b1, a32 = b2, a33 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32);
+                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 1568));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(w1, x2, a21);
+                        a22 = global::Compiled.SimdMath.MultiplyAdd(w2, x2, a22);
+                        a23 = global::Compiled.SimdMath.MultiplyAdd(w3, x2, a23);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 2352));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(w1, x3, a31);
+                        a32 = global::Compiled.SimdMath.MultiplyAdd(w2, x3, a32);
+                        a33 = global::Compiled.SimdMath.MultiplyAdd(w3, x3, a33);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 64);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 80);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y02, ref ys, 96);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y03, ref ys, 112);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 192);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 208);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y12, ref ys, 224);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y13, ref ys, 240);
+                    var y20 = global::Compiled.SimdMath.Relu(a20);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y20, ref ys, 320);
+                    var y21 = global::Compiled.SimdMath.Relu(a21);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y21, ref ys, 336);
+                    var y22 = global::Compiled.SimdMath.Relu(a22);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y22, ref ys, 352);
+                    var y23 = global::Compiled.SimdMath.Relu(a23);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y23, ref ys, 368);
+                    var y30 = global::Compiled.SimdMath.Relu(a30);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y30, ref ys, 448);
+                    var y31 = global::Compiled.SimdMath.Relu(a31);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y31, ref ys, 464);
+                    var y32 = global::Compiled.SimdMath.Relu(a32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y32, ref ys, 480);
+                    var y33 = global::Compiled.SimdMath.Relu(a33);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y33, ref ys, 496);
+                }
+                s += 4;
+            }
+            if (s + 2 <= n)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 64);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 80);
+                    var b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 96);
+                    var b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 112);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32);
+                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 64);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 80);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y02, ref ys, 96);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y03, ref ys, 112);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 192);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 208);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y12, ref ys, 224);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y13, ref ys, 240);
+                }
+                s += 2;
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 64);
+                    var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 80);
+                    var b2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 96);
+                    var b3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 112);
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64);
+                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 16);
+                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 32);
+                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, 48);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 64);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 80);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y02, ref ys, 96);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y03, ref ys, 112);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 0, <paramref name="count"/> samples, 256-bit: register tiles of 2 sample(s) x 32 outputs
+        /// (8 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y. Only outputs 64 to 127 (one thread's part of the layer; see ISplitTraining).
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0TrainForwardPart1_256(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 50176);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100352);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 2 <= n; s += 2)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 64);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 72);
+                    var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 80);
+                    var b3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 88);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16);
+                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 24);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 64);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 72);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 80);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 88);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y10, ref ys, 192);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y11, ref ys, 200);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y12, ref ys, 208);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y13, ref ys, 216);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 96);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 104);
+                    var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 112);
+                    var b3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 120);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64 + 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16);
+                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 24);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 96);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 104);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 112);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 120);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y10, ref ys, 224);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y11, ref ys, 232);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y12, ref ys, 240);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y13, ref ys, 248);
+                }
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 64);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 72);
+                    var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 80);
+                    var b3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 88);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16);
+                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 24);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 64);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 72);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 80);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 88);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 96);
+                    var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 104);
+                    var b2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 112);
+                    var b3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 120);
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64 + 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 8);
+                        var w2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 16);
+                        var w3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, 24);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 96);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 104);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 112);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 120);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 0, <paramref name="count"/> samples, 128-bit: register tiles of 2 sample(s) x 16 outputs
+        /// (8 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y. Only outputs 64 to 127 (one thread's part of the layer; see ISplitTraining).
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0TrainForwardPart1_128(ref float k, ref float x, ref float y, int count)
+        {
+            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 50176);
+            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100352);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + 2 <= n; s += 2)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 64);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 68);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 72);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 76);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 64);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 68);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 72);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 76);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 192);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 196);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 200);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 204);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 80);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 84);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 88);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 92);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64 + 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 80);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 84);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 88);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 92);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 208);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 212);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 216);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 220);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 96);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 100);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 104);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 108);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64 + 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 96);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 100);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 104);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 108);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 224);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 228);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 232);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 236);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 112);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 116);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 120);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 124);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3, a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64 + 48);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 784));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(w1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(w2, x1, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 112);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 116);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 120);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 124);
+                    var y10 = global::Compiled.SimdMath.Relu(a10);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 240);
+                    var y11 = global::Compiled.SimdMath.Relu(a11);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 244);
+                    var y12 = global::Compiled.SimdMath.Relu(a12);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 248);
+                    var y13 = global::Compiled.SimdMath.Relu(a13);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 252);
+                }
+            }
+            for (; s < n; s++)
+            {
+                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 64);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 68);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 72);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 76);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 64);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 68);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 72);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 76);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 80);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 84);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 88);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 92);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64 + 16);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 80);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 84);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 88);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 92);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 96);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 100);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 104);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 108);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64 + 32);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 96);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 100);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 104);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 108);
+                }
+                {
+                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 112);
+                    var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 116);
+                    var b2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 120);
+                    var b3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 124);
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                    for (nuint i = 0; i < 784; i++)
+                    {
+                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 64 + 48);
+                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
+                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 4);
+                        var w2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 8);
+                        var w3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 12);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(w1, x0, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(w2, x0, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
+                    }
+                    var y00 = global::Compiled.SimdMath.Relu(a00);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 112);
+                    var y01 = global::Compiled.SimdMath.Relu(a01);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 116);
+                    var y02 = global::Compiled.SimdMath.Relu(a02);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 120);
+                    var y03 = global::Compiled.SimdMath.Relu(a03);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 124);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 0 backward over <paramref name="count"/> samples, 512-bit: given dz = dL/d(pre-activation) [count, 128],
+        /// adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients; the input needs no gradient.
+        /// Only rows 64 to 127 (one thread's part of the layer; see ISplitTraining).
+        /// Weight gradient: tiles of 4 rows x 4 vectors of columns, accumulated over the samples.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0BackwardPart1_16(ref float g, ref float x, ref float dz, int count)
+        {
+            ref float gw = ref g;
+            ref float gb = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 100352);
+            nuint n = (nuint)count;
+            // bias gradient: the sum of dz over the samples
+            for (nuint o = 64; o < 128; o += 16)
+            {
+                var sum = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                for (nuint s = 0; s < n; s++) sum += global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dz, s * 64 + o - 64);
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gb, o) + sum, ref gb, o);
+            }
+            // weight gradient: dW[o, i] += sum over samples of dz[s, o] * x[s, i], in tiles of 4 rows x 64 columns
+            for (nuint c = 0; c < 768; c += 64)
+            {
+                for (nuint r = 64; r < 128; r += 4)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a02 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a03 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a12 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a13 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a22 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a23 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a32 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a33 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    for (nuint s = 0; s < n; s++)
+                    {
+                        ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784 + c);
+                        ref float ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, s * 64 + r - 64);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 0);
+                        var x1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 16);
+                        var x2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 32);
+                        var x3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 48);
+                        var d0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 0));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(d0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(d0, x1, a01);
+                        a02 = global::Compiled.SimdMath.MultiplyAdd(d0, x2, a02);
+                        a03 = global::Compiled.SimdMath.MultiplyAdd(d0, x3, a03);
+                        var d1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(d1, x0, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(d1, x1, a11);
+                        a12 = global::Compiled.SimdMath.MultiplyAdd(d1, x2, a12);
+                        a13 = global::Compiled.SimdMath.MultiplyAdd(d1, x3, a13);
+                        var d2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 2));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(d2, x0, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(d2, x1, a21);
+                        a22 = global::Compiled.SimdMath.MultiplyAdd(d2, x2, a22);
+                        a23 = global::Compiled.SimdMath.MultiplyAdd(d2, x3, a23);
+                        var d3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 3));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(d3, x0, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(d3, x1, a31);
+                        a32 = global::Compiled.SimdMath.MultiplyAdd(d3, x2, a32);
+                        a33 = global::Compiled.SimdMath.MultiplyAdd(d3, x3, a33);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c) + a00, ref gw, r * 784 + c);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 16) + a01, ref gw, r * 784 + c + 16);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 32) + a02, ref gw, r * 784 + c + 32);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 48) + a03, ref gw, r * 784 + c + 48);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 784) + a10, ref gw, r * 784 + c + 784);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 800) + a11, ref gw, r * 784 + c + 800);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 816) + a12, ref gw, r * 784 + c + 816);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 832) + a13, ref gw, r * 784 + c + 832);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 1568) + a20, ref gw, r * 784 + c + 1568);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 1584) + a21, ref gw, r * 784 + c + 1584);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 1600) + a22, ref gw, r * 784 + c + 1600);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 1616) + a23, ref gw, r * 784 + c + 1616);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 2352) + a30, ref gw, r * 784 + c + 2352);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 2368) + a31, ref gw, r * 784 + c + 2368);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 2384) + a32, ref gw, r * 784 + c + 2384);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + c + 2400) + a33, ref gw, r * 784 + c + 2400);
+                }
+            }
+            {
+                for (nuint r = 64; r < 128; r += 4)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a20 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, a30 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    for (nuint s = 0; s < n; s++)
+                    {
+                        ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784 + 768);
+                        ref float ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, s * 64 + r - 64);
+                        var x0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xs, 0);
+                        var d0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 0));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(d0, x0, a00);
+                        var d1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(d1, x0, a10);
+                        var d2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 2));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(d2, x0, a20);
+                        var d3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 3));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(d3, x0, a30);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + 768) + a00, ref gw, r * 784 + 768);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + 1552) + a10, ref gw, r * 784 + 1552);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + 2336) + a20, ref gw, r * 784 + 2336);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gw, r * 784 + 3120) + a30, ref gw, r * 784 + 3120);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 0 backward over <paramref name="count"/> samples, 256-bit: given dz = dL/d(pre-activation) [count, 128],
+        /// adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients; the input needs no gradient.
+        /// Only rows 64 to 127 (one thread's part of the layer; see ISplitTraining).
+        /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0BackwardPart1_8(ref float g, ref float x, ref float dz, int count)
+        {
+            ref float gw = ref g;
+            ref float gb = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 100352);
+            nuint n = (nuint)count;
+            // bias gradient: the sum of dz over the samples
+            for (nuint o = 64; o < 128; o += 8)
+            {
+                var sum = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                for (nuint s = 0; s < n; s++) sum += global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dz, s * 64 + o - 64);
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gb, o) + sum, ref gb, o);
+            }
+            // weight gradient: dW[o, i] += sum over samples of dz[s, o] * x[s, i], in tiles of 4 rows x 16 columns
+            for (nuint c = 0; c < 784; c += 16)
+            {
+                for (nuint r = 64; r < 128; r += 4)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a20 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a30 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    for (nuint s = 0; s < n; s++)
+                    {
+                        ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784 + c);
+                        ref float ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, s * 64 + r - 64);
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 0);
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xs, 8);
+                        var d0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 0));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(d0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(d0, x1, a01);
+                        var d1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(d1, x0, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(d1, x1, a11);
+                        var d2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 2));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(d2, x0, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(d2, x1, a21);
+                        var d3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 3));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(d3, x0, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(d3, x1, a31);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gw, r * 784 + c) + a00, ref gw, r * 784 + c);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gw, r * 784 + c + 8) + a01, ref gw, r * 784 + c + 8);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gw, r * 784 + c + 784) + a10, ref gw, r * 784 + c + 784);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gw, r * 784 + c + 792) + a11, ref gw, r * 784 + c + 792);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gw, r * 784 + c + 1568) + a20, ref gw, r * 784 + c + 1568);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gw, r * 784 + c + 1576) + a21, ref gw, r * 784 + c + 1576);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gw, r * 784 + c + 2352) + a30, ref gw, r * 784 + c + 2352);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gw, r * 784 + c + 2360) + a31, ref gw, r * 784 + c + 2360);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Layer 0 backward over <paramref name="count"/> samples, 128-bit: given dz = dL/d(pre-activation) [count, 128],
+        /// adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients; the input needs no gradient.
+        /// Only rows 64 to 127 (one thread's part of the layer; see ISplitTraining).
+        /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0BackwardPart1_4(ref float g, ref float x, ref float dz, int count)
+        {
+            ref float gw = ref g;
+            ref float gb = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 100352);
+            nuint n = (nuint)count;
+            // bias gradient: the sum of dz over the samples
+            for (nuint o = 64; o < 128; o += 4)
+            {
+                var sum = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                for (nuint s = 0; s < n; s++) sum += global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dz, s * 64 + o - 64);
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gb, o) + sum, ref gb, o);
+            }
+            // weight gradient: dW[o, i] += sum over samples of dz[s, o] * x[s, i], in tiles of 4 rows x 8 columns
+            for (nuint c = 0; c < 784; c += 8)
+            {
+                for (nuint r = 64; r < 128; r += 4)
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a01 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a30 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a31 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    for (nuint s = 0; s < n; s++)
+                    {
+                        ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784 + c);
+                        ref float ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, s * 64 + r - 64);
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 0);
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 4);
+                        var d0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 0));
+                        a00 = global::Compiled.SimdMath.MultiplyAdd(d0, x0, a00);
+                        a01 = global::Compiled.SimdMath.MultiplyAdd(d0, x1, a01);
+                        var d1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 1));
+                        a10 = global::Compiled.SimdMath.MultiplyAdd(d1, x0, a10);
+                        a11 = global::Compiled.SimdMath.MultiplyAdd(d1, x1, a11);
+                        var d2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 2));
+                        a20 = global::Compiled.SimdMath.MultiplyAdd(d2, x0, a20);
+                        a21 = global::Compiled.SimdMath.MultiplyAdd(d2, x1, a21);
+                        var d3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 3));
+                        a30 = global::Compiled.SimdMath.MultiplyAdd(d3, x0, a30);
+                        a31 = global::Compiled.SimdMath.MultiplyAdd(d3, x1, a31);
+                    }
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gw, r * 784 + c) + a00, ref gw, r * 784 + c);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gw, r * 784 + c + 4) + a01, ref gw, r * 784 + c + 4);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gw, r * 784 + c + 784) + a10, ref gw, r * 784 + c + 784);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gw, r * 784 + c + 788) + a11, ref gw, r * 784 + c + 788);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gw, r * 784 + c + 1568) + a20, ref gw, r * 784 + c + 1568);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gw, r * 784 + c + 1572) + a21, ref gw, r * 784 + c + 1572);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gw, r * 784 + c + 2352) + a30, ref gw, r * 784 + c + 2352);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gw, r * 784 + c + 2356) + a31, ref gw, r * 784 + c + 2356);
                 }
             }
         }

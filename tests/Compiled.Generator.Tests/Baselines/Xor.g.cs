@@ -1081,7 +1081,7 @@ namespace Demo
             for (nuint o = 0; o < 1; o++)
             {
                 float sum = 0f;
-                for (nuint s = 0; s < n; s++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, s * 1 + o);
+                for (nuint s = 0; s < n; s++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, s + o);
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref gb, o) += sum;
             }
             // weight gradient: dW[o, i] += sum over samples of dz[s, o] * x[s, i], in tiles of 4 rows x 8 columns

@@ -20,6 +20,8 @@ namespace Compiled.Tests.Networks
             ["Wide"] = () => new Wide(),
             ["Line"] = () => new Line(),
             ["Digits"] = () => new Digits(),
+            ["SplitGelu"] = () => new SplitGelu(),
+            ["SplitImage"] = () => new SplitImage(),
         };
 
         public static IEnumerable<object[]> All => s_factories.Keys.Select(name => new object[] { name });

@@ -74,4 +74,21 @@ namespace Compiled.Tests.Networks
     [Dense(64, Activation.ReLU)]
     [Dense(10, Activation.Softmax)]
     public partial class Digits { }
+
+    // First layers large enough for split training (ISplitTraining): an uneven split (70 units: 32 + 38, the last part
+    // padded to 48) with an activation whose derivative needs the pre-activation, and a Flatten before the split layer
+    // with two layers after it.
+    [Network]
+    [Input(300)]
+    [Dense(70, Activation.GELU)]
+    [Dense(3, Activation.Tanh)]
+    public partial class SplitGelu { }
+
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(1, 20, 20)]
+    [Flatten]
+    [Dense(48, Activation.ELU)]
+    [Dense(16, Activation.Tanh)]
+    [Dense(5, Activation.Softmax)]
+    public partial class SplitImage { }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Compiled.Generator.Model.Layers;
 using static Compiled.Generator.Emit.KernelWriter;
@@ -162,6 +163,85 @@ namespace Compiled.Generator.Emit.Layers
 
             string dx = layer.NeedsInputGradient ? $", {refs.InputGradient}" : string.Empty;
             writer.Line($"{Name(layer, "Backward", Vec.For(layer.Plan.InputSize, isa.Lanes))}(ref p, ref g, {refs.Input}, {refs.Gradient}{dx}, {count});{Describe(layer)}");
+        }
+
+        /// <summary>
+        /// Worth splitting: the first layer (nothing before it needs a gradient), not the last, at least two vectors of
+        /// units, and at least 16,384 multiply-adds per sample (smaller layers finish before a hand-over between cores would).
+        /// </summary>
+        public override bool CanSplitUnits(LayerContext layer) =>
+            !layer.IsLast && !layer.NeedsInputGradient && Spec(layer).Units >= 32 && (long)layer.Plan.InputSize * Spec(layer).Units >= 16384;
+
+        public override void EmitSplitKernels(SourceWriter writer, LayerContext layer, IReadOnlyList<int> boundaries)
+        {
+            TrainingBuffers buffers = TrainingBuffersFor(layer);
+            for (int part = 0; part + 1 < boundaries.Count; part++)
+            {
+                (int Begin, int End) units = (boundaries[part], boundaries[part + 1]);
+                var forwardWidths = new System.Collections.Generic.HashSet<int>();
+                foreach (Vec isa in new[] { Vec.W16, Vec.W8, Vec.W4 })
+                {
+                    Vec v = Width(layer, isa);
+                    int registers = Registers(isa);
+                    if (forwardWidths.Add((v.Lanes * 100) + registers))
+                    {
+                        EmitBatchKernel(writer, layer, v, registers, SplitForwardName(layer, part, isa), storeZ: buffers.PreActivation, storeY: true, units);
+                    }
+                }
+
+                foreach (Vec v in layer.Widths)
+                {
+                    EmitBackwardKernel(writer, layer, v, part, units.Begin, units.End);
+                }
+            }
+        }
+
+        public override void EmitSplitPack(SourceWriter writer, LayerContext layer, int begin, int end)
+        {
+            // Each part's block is contiguous, [inputs, part width]: two cores writing alternate halves of the same rows
+            // slow each other down (measured 10x on the development machine), even with no cache line in common.
+            int inputs = layer.Plan.InputSize;
+            int padded = PaddedOutputs(layer);
+            int width = SplitWidth(layer, (begin, end));
+            writer.Line($"{Support}.PackTransposed(ref {Vec.Unsafe}.Add(ref p, {layer.Plan.Tensors[0].Offset + ((long)begin * inputs)}), {end - begin}, {inputs}, ref {Vec.Unsafe}.Add(ref k, {layer.PackedOffset + ((long)inputs * begin)}), {width});{Describe(layer)}: rows {begin} to {end - 1} of the weight, as a block [{inputs}, {width}]");
+            writer.Line($"{Support}.PackCopy(ref {Vec.Unsafe}.Add(ref p, {layer.Plan.Tensors[1].Offset + begin}), ref {Vec.Unsafe}.Add(ref k, {layer.PackedOffset + ((long)inputs * padded) + begin}), {end - begin});");
+        }
+
+        public override void EmitSplitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count, int part)
+        {
+            string z = refs.PreActivation is { } pre ? $", {pre}" : string.Empty;
+            writer.Line($"{SplitForwardName(layer, part, isa)}(ref k, {refs.Input}{z}, {refs.Output}, {count});{Describe(layer)}, part {part}");
+        }
+
+        public override void EmitSplitBackward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count, int part, int begin, int end, string block)
+        {
+            // The part's columns of the output gradient are copied into its own block [count, width] first: two cores
+            // writing alternate halves of the same rows slow each other down, even with no cache line in common.
+            DenseSpec dense = Spec(layer);
+            int outputs = dense.Units;
+            int width = SplitWidth(layer, (begin, end));
+            string at(string reference) => $"ref {Vec.Unsafe}.Add({reference}, s * {outputs} + {begin})";
+            string own = $"ref {Vec.Unsafe}.Add({block}, s * {width})";
+            writer.Line($"for (int s = 0; s < {count}; s++) {Support}.PackCopy({at(refs.Gradient)}, {own}, {end - begin}); // dL/dy, units {begin} to {end - 1}, into the part's block");
+            if (dense.Activation != Activation.Identity)
+            {
+                string z = ActivationCode.NeedsPreActivation(dense.Activation) ? $", {at(refs.PreActivation!)}" : string.Empty;
+                writer.Line($"for (int s = 0; s < {count}; s++) {Name(layer, "ActivationBackward", isa)}({own}, {at(refs.Output!)}{z}, {end - begin}); // dL/dz = dL/dy * {dense.Activation}'");
+            }
+
+            writer.Line($"Layer{layer.Index}BackwardPart{part}_{Vec.For(layer.Plan.InputSize, isa.Lanes).Lanes}(ref g, {refs.Input}, {block}, {count});{Describe(layer)}, part {part}");
+        }
+
+        public override int SplitBlockWidth(LayerContext layer, int begin, int end) => SplitWidth(layer, (begin, end));
+
+        /// <summary>The row length of a part's packed block: its units, padded to 16 for the last part.</summary>
+        private static int SplitWidth(LayerContext layer, (int Begin, int End) units) =>
+            units.End == layer.Plan.OutputSize ? PaddedOutputs(layer) - units.Begin : units.End - units.Begin;
+
+        private static string SplitForwardName(LayerContext layer, int part, Vec isa)
+        {
+            Vec path = isa == Vec.W4 && Width(layer, Vec.W8) == Vec.W4 ? Vec.W8 : isa;
+            return $"Layer{layer.Index}TrainForwardPart{part}_{path.Lanes * 32}";
         }
 
         private static DenseSpec Spec(LayerContext layer) => (DenseSpec)layer.Plan.Spec;
@@ -377,25 +457,37 @@ namespace Compiled.Generator.Emit.Layers
 
         // ------------------------------------------------------------------ forward, batched
 
-        private static void EmitBatchKernel(SourceWriter w, LayerContext layer, Vec v, int registers, string name, bool storeZ, bool storeY)
+        private static void EmitBatchKernel(SourceWriter w, LayerContext layer, Vec v, int registers, string name, bool storeZ, bool storeY, (int Begin, int End)? units = null)
         {
             DenseSpec dense = Spec(layer);
             int inputs = layer.Plan.InputSize;
             int outputs = dense.Units;
-            int vectors = (outputs + v.Lanes - 1) / v.Lanes;
+            int firstVector = units is { } u0 ? u0.Begin / v.Lanes : 0;
+            int endVector = units is { } u1 ? (u1.End + v.Lanes - 1) / v.Lanes : (outputs + v.Lanes - 1) / v.Lanes;
+            int vectors = endVector - firstVector;
             int perBlock = System.Math.Min(vectors, 4);
             int samples = System.Math.Min(8, (registers == 32 ? 24 : 8) / perBlock);
             w.Line();
             string stores = storeZ && storeY ? "pre-activations to z and outputs to y" : storeZ ? "pre-activations (logits) to z" : "outputs to y";
+            string part = units is { } u ? $" Only outputs {u.Begin} to {u.End - 1} (one thread's part of the layer; see ISplitTraining)." : string.Empty;
             w.Summary(
                 $"Layer {layer.Index}, <paramref name=\"count\"/> samples, {v.Lanes * 32}-bit: register tiles of {samples} sample(s) x {perBlock * v.Lanes} outputs\n" +
                 $"({samples * perBlock} accumulators); for each input, {perBlock} vector(s) of the transposed weight row meet the broadcast input of every\n" +
-                $"sample in the tile. The remaining samples go one at a time. Writes {stores}.");
+                $"sample in the tile. The remaining samples go one at a time. Writes {stores}.{part}");
             string zParameter = storeZ ? ", ref float z" : string.Empty;
             string yParameter = storeY ? ", ref float y" : string.Empty;
             w.Line(Optimize);
             w.Open($"private static void {name}(ref float k, ref float x{zParameter}{yParameter}, int count)");
-            PackedRefs(w, layer);
+            if (units is { } own)
+            {
+                // Split training packs each part's columns as its own block [inputs, part width] (see EmitSplitPack).
+                RefLocal(w, "wt", "k", Vec.Int(layer.PackedOffset + ((long)inputs * own.Begin)));
+                RefLocal(w, "bt", "k", Vec.Int(layer.PackedOffset + ((long)inputs * PaddedOutputs(layer))));
+            }
+            else
+            {
+                PackedRefs(w, layer);
+            }
             w.Line("nuint n = (nuint)count;");
             w.Line("nuint s = 0;");
             // The full tile while it fits, then the leftover samples (fewer than a tile) in tiles of 4, 2 and 1.
@@ -423,10 +515,10 @@ namespace Compiled.Generator.Emit.Layers
                     RefLocal(w, "ys", "y", Vec.Linear(0, ("s", outputs)));
                 }
 
-                for (int first = 0; first < vectors; first += perBlock)
+                for (int first = firstVector; first < endVector; first += perBlock)
                 {
                     w.Scope();
-                    BatchTile(w, layer, v, tile, first, System.Math.Min(perBlock, vectors - first), storeZ, storeY);
+                    BatchTile(w, layer, v, tile, first, System.Math.Min(perBlock, endVector - first), storeZ, storeY, units is { } block ? (SplitWidth(layer, block), block.Begin) : null);
                     w.Close();
                 }
 
@@ -446,12 +538,13 @@ namespace Compiled.Generator.Emit.Layers
             w.Close();
         }
 
-        private static void BatchTile(SourceWriter w, LayerContext layer, Vec v, int samples, int first, int count, bool storeZ, bool storeY)
+        private static void BatchTile(SourceWriter w, LayerContext layer, Vec v, int samples, int first, int count, bool storeZ, bool storeY, (int Stride, int FirstColumn)? weightBlock = null)
         {
             int inputs = layer.Plan.InputSize;
             int outputs = layer.Plan.OutputSize;
-            int padded = PaddedOutputs(layer);
+            int padded = weightBlock?.Stride ?? PaddedOutputs(layer);
             int column = first * v.Lanes;
+            int weightColumn = column - (weightBlock?.FirstColumn ?? 0);
             string A(int j, int c) => $"a{j}{c}";
             for (int c = 0; c < count; c++)
             {
@@ -460,7 +553,7 @@ namespace Compiled.Generator.Emit.Layers
 
             w.Line($"{v.T} " + string.Join(", ", Range(samples).SelectMany(j => Range(count).Select(c => $"{A(j, c)} = b{c}"))) + ";");
             w.Open($"for (nuint i = 0; i < {inputs}; i++)");
-            RefLocal(w, "row", "wt", Vec.Linear(column, ("i", padded)));
+            RefLocal(w, "row", "wt", Vec.Linear(weightColumn, ("i", padded)));
             for (int c = 0; c < count; c++)
             {
                 w.Line($"var w{c} = {v.Load("row", Vec.Int((long)c * v.Lanes))};");
@@ -499,21 +592,29 @@ namespace Compiled.Generator.Emit.Layers
 
         // ------------------------------------------------------------------ backward
 
-        private static void EmitBackwardKernel(SourceWriter w, LayerContext layer, Vec v)
+        private static void EmitBackwardKernel(SourceWriter w, LayerContext layer, Vec v, int part = -1, int rowBegin = 0, int rowEnd = -1)
         {
             int inputs = layer.Plan.InputSize;
             int outputs = layer.Plan.OutputSize;
-            bool dx = layer.NeedsInputGradient;
+            bool split = part >= 0;
+            if (!split)
+            {
+                rowEnd = outputs;
+            }
+
+            bool dx = layer.NeedsInputGradient && !split;
             int k = v.Lanes == 16 ? 4 : 2;
             w.Line();
             w.Summary(
                 $"Layer {layer.Index} backward over <paramref name=\"count\"/> samples{(v.IsScalar ? ", scalar" : $", {v.Lanes * 32}-bit")}: given dz = dL/d(pre-activation) [count, {outputs}],\n" +
                 $"adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients" + (dx ? $" and writes dL/dx = dz W [count, {inputs}]." : "; the input needs no gradient.") +
+                (split ? $"\nOnly rows {rowBegin} to {rowEnd - 1} (one thread's part of the layer; see ISplitTraining)." : string.Empty) +
                 (v.IsScalar ? string.Empty : $"\nWeight gradient: tiles of 4 rows x {k} vectors of columns, accumulated over the samples." +
                     (dx ? $"\nInput gradient: tiles of 4 samples x {k} vectors of columns, accumulated over the rows." : string.Empty)));
             string dxParameter = dx ? ", ref float dx" : string.Empty;
+            string name = split ? $"Layer{layer.Index}BackwardPart{part}_{v.Lanes}" : Name(layer, "Backward", v);
             w.Line(Optimize);
-            w.Open($"private static void {Name(layer, "Backward", v)}(ref float p, ref float g, ref float x, ref float dz{dxParameter}, int count)");
+            w.Open($"private static void {name}({(split ? string.Empty : "ref float p, ")}ref float g, ref float x, ref float dz{dxParameter}, int count)");
             if (dx)
             {
                 RefLocal(w, "w", "p", Vec.Int(layer.Plan.Tensors[0].Offset));
@@ -521,10 +622,13 @@ namespace Compiled.Generator.Emit.Layers
 
             WeightAndBias(w, layer, "g", "gw", "gb");
             w.Line("nuint n = (nuint)count;");
-            BiasGradient(w, v, outputs);
+            // Split parts read dz from their own block [count, part width] (see EmitSplitBackward).
+            int dzStride = split ? SplitWidth(layer, (rowBegin, rowEnd)) : outputs;
+            int dzShift = split ? rowBegin : 0;
+            BiasGradient(w, v, dzStride, dzShift, rowBegin, rowEnd);
             if (v.IsScalar)
             {
-                ScalarWeightGradient(w, inputs, outputs);
+                ScalarWeightGradient(w, inputs, dzStride, dzShift, rowBegin, rowEnd);
                 if (dx)
                 {
                     ScalarInputGradient(w, inputs, outputs);
@@ -532,7 +636,7 @@ namespace Compiled.Generator.Emit.Layers
             }
             else
             {
-                WeightGradient(w, v, inputs, outputs, k);
+                WeightGradient(w, v, inputs, dzStride, dzShift, k, rowBegin, rowEnd);
                 if (dx)
                 {
                     InputGradient(w, v, inputs, outputs, k);
@@ -542,37 +646,37 @@ namespace Compiled.Generator.Emit.Layers
             w.Close();
         }
 
-        private static void BiasGradient(SourceWriter w, Vec v, int outputs)
+        private static void BiasGradient(SourceWriter w, Vec v, int dzStride, int dzShift, int begin, int end)
         {
             w.Comment("bias gradient: the sum of dz over the samples");
-            int full = v.IsScalar ? 0 : outputs / v.Lanes * v.Lanes;
-            Loop(w, "o", 0, full, v.Lanes, 2, o =>
+            int full = v.IsScalar ? begin : begin + ((end - begin) / v.Lanes * v.Lanes);
+            Loop(w, "o", begin, full, v.Lanes, 2, o =>
             {
                 w.Line($"var sum = {v.Zero};");
-                w.Line($"for (nuint s = 0; s < n; s++) sum += {v.Load("dz", Vec.Linear(0, ("s", outputs), (o, 1)))};");
+                w.Line($"for (nuint s = 0; s < n; s++) sum += {v.Load("dz", Vec.Linear(-dzShift, ("s", dzStride), (o, 1)))};");
                 w.Line(v.Store($"{v.Load("gb", o)} + sum", "gb", o));
             });
-            if (outputs > full)
+            if (end > full)
             {
-                w.Open($"for (nuint o = {full}; o < {outputs}; o++)");
+                w.Open($"for (nuint o = {full}; o < {end}; o++)");
                 w.Line("float sum = 0f;");
-                w.Line($"for (nuint s = 0; s < n; s++) sum += {Vec.Unsafe}.Add(ref dz, s * {outputs} + o);");
+                w.Line($"for (nuint s = 0; s < n; s++) sum += {Vec.Unsafe}.Add(ref dz, {Vec.Linear(-dzShift, ("s", dzStride), ("o", 1))});");
                 w.Line($"{Vec.Unsafe}.Add(ref gb, o) += sum;");
                 w.Close();
             }
         }
 
-        private static void ScalarWeightGradient(SourceWriter w, int inputs, int outputs)
+        private static void ScalarWeightGradient(SourceWriter w, int inputs, int dzStride, int dzShift, int begin, int end)
         {
             w.Comment("weight gradient: dW[o, i] += sum over samples of dz[s, o] * x[s, i]");
-            w.Open($"for (nuint o = 0; o < {outputs}; o++)");
+            w.Open($"for (nuint o = {begin}; o < {end}; o++)");
             for (int i = 0; i < inputs; i++)
             {
                 w.Line($"float s{i} = 0f;");
             }
 
             w.Open("for (nuint s = 0; s < n; s++)");
-            w.Line($"float d = {Vec.Unsafe}.Add(ref dz, s * {outputs} + o);");
+            w.Line($"float d = {Vec.Unsafe}.Add(ref dz, {Vec.Linear(-dzShift, ("s", dzStride), ("o", 1))});");
             for (int i = 0; i < inputs; i++)
             {
                 w.Line($"s{i} = {Vec.Simd}.MultiplyAdd(d, {Vec.Unsafe}.Add(ref x, s * {inputs} + {i}), s{i});");
@@ -612,7 +716,7 @@ namespace Compiled.Generator.Emit.Layers
             w.Close();
         }
 
-        private static void WeightGradient(SourceWriter w, Vec v, int inputs, int outputs, int k)
+        private static void WeightGradient(SourceWriter w, Vec v, int inputs, int dzStride, int dzShift, int k, int begin, int end)
         {
             int tileColumns = k * v.Lanes;
             int fullTiles = inputs / tileColumns;
@@ -620,11 +724,11 @@ namespace Compiled.Generator.Emit.Layers
             int leftover = (inputs - afterTiles) / v.Lanes;
             int tail = inputs % v.Lanes;
             w.Comment($"weight gradient: dW[o, i] += sum over samples of dz[s, o] * x[s, i], in tiles of 4 rows x {tileColumns} columns");
-            Loop(w, "c", 0, afterTiles, tileColumns, 1, c => WeightGradientRows(w, v, inputs, outputs, c, k, 0));
+            Loop(w, "c", 0, afterTiles, tileColumns, 1, c => WeightGradientRows(w, v, inputs, dzStride, dzShift, c, k, 0, begin, end));
             if (leftover > 0)
             {
                 w.Scope();
-                WeightGradientRows(w, v, inputs, outputs, Vec.Int(afterTiles), leftover, 0);
+                WeightGradientRows(w, v, inputs, dzStride, dzShift, Vec.Int(afterTiles), leftover, 0, begin, end);
                 w.Close();
             }
 
@@ -632,31 +736,31 @@ namespace Compiled.Generator.Emit.Layers
             {
                 w.Scope();
                 w.Comment($"the last {tail} columns: an overlapping vector whose other lanes add zero");
-                WeightGradientRows(w, v, inputs, outputs, Vec.Int(inputs - v.Lanes), 1, tail);
+                WeightGradientRows(w, v, inputs, dzStride, dzShift, Vec.Int(inputs - v.Lanes), 1, tail, begin, end);
                 w.Close();
             }
         }
 
-        private static void WeightGradientRows(SourceWriter w, Vec v, int inputs, int outputs, string c, int vectors, int maskedTail)
+        private static void WeightGradientRows(SourceWriter w, Vec v, int inputs, int dzStride, int dzShift, string c, int vectors, int maskedTail, int begin, int end)
         {
-            int full = outputs / 4 * 4;
-            Loop(w, "r", 0, full, 4, 1, r => WeightGradientTile(w, v, inputs, outputs, c, r, 4, vectors, maskedTail));
-            if (outputs > full)
+            int full = begin + ((end - begin) / 4 * 4);
+            Loop(w, "r", begin, full, 4, 1, r => WeightGradientTile(w, v, inputs, dzStride, dzShift, c, r, 4, vectors, maskedTail));
+            if (end > full)
             {
                 w.Scope();
-                WeightGradientTile(w, v, inputs, outputs, c, Vec.Int(full), outputs - full, vectors, maskedTail);
+                WeightGradientTile(w, v, inputs, dzStride, dzShift, c, Vec.Int(full), end - full, vectors, maskedTail);
                 w.Close();
             }
         }
 
-        private static void WeightGradientTile(SourceWriter w, Vec v, int inputs, int outputs, string c, string r, int rows, int vectors, int maskedTail)
+        private static void WeightGradientTile(SourceWriter w, Vec v, int inputs, int dzStride, int dzShift, string c, string r, int rows, int vectors, int maskedTail)
         {
             string A(int row, int j) => $"a{row}{j}";
             var all = Range(rows).SelectMany(row => Range(vectors).Select(j => A(row, j))).ToArray();
             w.Line($"{v.T} {string.Join(", ", all.Select(a => $"{a} = {v.Zero}"))};");
             w.Open("for (nuint s = 0; s < n; s++)");
             RefLocal(w, "xs", "x", Vec.Linear(0, ("s", inputs), (c, 1)));
-            RefLocal(w, "ds", "dz", Vec.Linear(0, ("s", outputs), (r, 1)));
+            RefLocal(w, "ds", "dz", Vec.Linear(-dzShift, ("s", dzStride), (r, 1)));
             for (int j = 0; j < vectors; j++)
             {
                 string mask = maskedTail > 0 ? $" & {v.TailMask(maskedTail)}" : string.Empty;

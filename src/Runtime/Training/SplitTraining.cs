@@ -1,0 +1,394 @@
+using System;
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+
+namespace Compiled.Training
+{
+    /// <summary>
+    /// Two-thread training of a network that implements <see cref="ISplitTraining"/>: the first layer's units are split
+    /// in two parts, one per thread. Each thread gathers its own copy of the batch from the (read-only) data set, packs,
+    /// computes and differentiates its units, and applies the optimizer to their parameters; the main thread also runs
+    /// the rest of the network. So each core keeps its half of the first layer's weights, gradients and optimizer state
+    /// in its own cache, and only the layer's activations and their gradients (a few kilobytes per batch) cross between
+    /// the cores. Results are bit for bit those of one thread. Nothing is allocated per batch.
+    /// </summary>
+    /// <remarks>
+    /// Per batch: both threads zero their gradients and run the first layer's forward pass on the chunk; the main
+    /// thread waits for the worker, runs the rest of the network (forward, loss, backward); the worker waits for that,
+    /// and both run their part of the first layer's backward pass. <see cref="Step"/> then has both threads update their
+    /// own parameters and pack them for the next batch (the first batch packs before its forward pass). The worker
+    /// waits for work by spinning briefly, then sleeping.
+    /// </remarks>
+    internal sealed class SplitTraining : IDisposable
+    {
+        private const long SpinNanosecondsBeforeSleeping = 200_000;
+        private const int Parts = 2;
+
+        private readonly ISplitTraining _network;
+        private readonly float[] _features;
+        private readonly int _inputSize;
+        private readonly int _outputSize;
+        private readonly int _chunk;
+        private readonly float[] _workerInputs;
+        private readonly (int Start, int Length)[][] _ranges;
+        private readonly Thread _worker;
+        private readonly object _gate = new();
+        private int _generation;
+        private int _parked;
+        private bool _stopping;
+        private bool _packed; // the split copy of the weights is up to date (packed by the last Step)
+        private volatile bool _aborted;
+        private ExceptionDispatchInfo? _failure;
+
+        // Progress of the current job, reset by the main thread before it posts the job.
+        private int _forwardsDone;
+        private int _restsDone;
+        private int _workerFinished;
+
+        // The current job.
+        private bool _updating;
+        private int[] _order = Array.Empty<int>();
+        private int _orderStart;
+        private int _batch;
+        private Optimizers.Optimizer? _optimizer;
+        private long _step;
+
+        public SplitTraining(ISplitTraining network, float[] features, int batchSize)
+        {
+            if (network.SplitParts != Parts)
+            {
+                throw new ArgumentException($"Split training runs {Parts} parts; the network has {network.SplitParts}.", nameof(network));
+            }
+
+            _network = network;
+            _features = features;
+            _inputSize = network.InputSize;
+            _outputSize = network.OutputSize;
+            _chunk = network.SplitChunk;
+            _workerInputs = new float[(long)batchSize * _inputSize];
+            _ranges = OwnedRanges(network);
+            network.SplitPrepare();
+            // The generation is read here, not when the thread starts running: a batch may be posted before that.
+            int generation = Volatile.Read(ref _generation);
+            _worker = new Thread(() => WorkerLoop(generation)) { IsBackground = true, Name = "Compiled split-training worker" };
+            _worker.Start();
+        }
+
+        /// <summary>
+        /// The parameters (and gradients) each part owns: its rows of the first layer's weight and its entries of the bias;
+        /// part 0 also everything after the first layer.
+        /// </summary>
+        internal static (int Start, int Length)[][] OwnedRanges(ISplitTraining network)
+        {
+            ParameterTensor weight = network.ParameterTensors[0];
+            ParameterTensor bias = network.ParameterTensors[1];
+            int inputs = weight.Shape[1];
+            int units = network.SplitUnit(Parts);
+            var ranges = new (int Start, int Length)[Parts][];
+            for (int part = 0; part < Parts; part++)
+            {
+                int begin = network.SplitUnit(part);
+                int end = network.SplitUnit(part + 1);
+                var own = new System.Collections.Generic.List<(int, int)>
+                {
+                    (weight.Offset + (begin * inputs), (end - begin) * inputs),
+                    (bias.Offset + begin, end - begin),
+                };
+                if (part == 0)
+                {
+                    own.Add((0, weight.Offset));
+                    own.Add((bias.Offset + units, network.ParameterCount - (bias.Offset + units)));
+                }
+
+                ranges[part] = own.FindAll(r => r.Item2 > 0).ToArray();
+            }
+
+            return ranges;
+        }
+
+        /// <summary>
+        /// Starts the batch at positions <c>[start, start + batch)</c> of <paramref name="order"/> on the worker, which
+        /// gathers its copy of it while the caller gathers its own; <see cref="Compute"/> follows.
+        /// </summary>
+        public void Begin(int[] order, int start, int batch)
+        {
+            _order = order;
+            _orderStart = start;
+            _batch = batch;
+            _updating = false;
+            Post();
+        }
+
+        /// <summary>
+        /// Computes the gradient of the mean loss of the batch given to <see cref="Begin"/> into the network; the main
+        /// thread's copy of the batch is in <paramref name="inputs"/>.
+        /// </summary>
+        /// <returns>The mean loss.</returns>
+        public float Compute(float[] inputs, int[] labels, float[] targets, bool useLabels)
+        {
+            int batch = _batch;
+
+            double total = 0;
+            try
+            {
+                Span<float> gradients = _network.Gradients;
+                foreach ((int s, int length) in _ranges[0])
+                {
+                    gradients.Slice(s, length).Clear();
+                }
+
+                if (!_packed)
+                {
+                    _network.SplitPack(0);
+                }
+
+                float scale = 1f / batch;
+                int chunks = 0;
+                for (int c0 = 0; c0 < batch; c0 += _chunk, chunks++)
+                {
+                    int count = Math.Min(_chunk, batch - c0);
+                    ReadOnlySpan<float> x = inputs.AsSpan(c0 * _inputSize, count * _inputSize);
+                    _network.SplitForward(0, x, count);
+                    if (!WaitUntil(ref _forwardsDone, chunks + 1))
+                    {
+                        break;
+                    }
+
+                    total += useLabels
+                        ? _network.SplitRest((ReadOnlySpan<int>)labels.AsSpan(c0, count), count, scale)
+                        : _network.SplitRest((ReadOnlySpan<float>)targets.AsSpan(c0 * _outputSize, count * _outputSize), count, scale);
+                    Volatile.Write(ref _restsDone, chunks + 1);
+                    _network.SplitBackward(0, x, count);
+                }
+            }
+            catch (Exception exception)
+            {
+                Fail(exception);
+            }
+
+            Finish();
+            return (float)(total / batch);
+        }
+
+        /// <summary>Applies one optimizer step, each thread updating the parameters its part owns.</summary>
+        public void Step(Optimizers.Optimizer optimizer)
+        {
+            _optimizer = optimizer;
+            _step = optimizer.BeginParallelStep(_network.ParameterCount);
+            _updating = true;
+            Post();
+            try
+            {
+                Update(0);
+            }
+            catch (Exception exception)
+            {
+                Fail(exception);
+            }
+
+            Finish();
+            _packed = true;
+            _network.ParametersChanged();
+        }
+
+        public void Dispose()
+        {
+            _aborted = true; // a job left half done (an exception between Begin and Compute) ends too
+            Volatile.Write(ref _stopping, true);
+            Interlocked.Increment(ref _generation);
+            lock (_gate)
+            {
+                Monitor.PulseAll(_gate);
+            }
+
+            _worker.Join();
+        }
+
+        private void Post()
+        {
+            Volatile.Write(ref _forwardsDone, 0);
+            Volatile.Write(ref _restsDone, 0);
+            Volatile.Write(ref _workerFinished, 0);
+            _aborted = false;
+            Interlocked.Increment(ref _generation);
+            if (Volatile.Read(ref _parked) == 1)
+            {
+                lock (_gate)
+                {
+                    Monitor.PulseAll(_gate);
+                }
+            }
+        }
+
+        /// <summary>Waits for the worker to finish the job, then rethrows the first failure of either thread.</summary>
+        private void Finish()
+        {
+            int spins = 0;
+            while (Volatile.Read(ref _workerFinished) == 0)
+            {
+                Pause(ref spins);
+            }
+
+            if (_failure is { } failure)
+            {
+                _failure = null;
+                failure.Throw();
+            }
+        }
+
+        private void Fail(Exception exception)
+        {
+            lock (_gate)
+            {
+                _failure ??= ExceptionDispatchInfo.Capture(exception);
+            }
+
+            _aborted = true;
+        }
+
+        /// <summary>Spins until <paramref name="counter"/> reaches <paramref name="target"/>; false if the job was aborted.</summary>
+        private bool WaitUntil(ref int counter, int target)
+        {
+            int spins = 0;
+            while (Volatile.Read(ref counter) < target)
+            {
+                if (_aborted)
+                {
+                    return false;
+                }
+
+                Pause(ref spins);
+            }
+
+            return true;
+        }
+
+        private void Update(int part)
+        {
+            Span<float> parameters = _network.Parameters;
+            ReadOnlySpan<float> gradients = _network.Gradients;
+            foreach ((int start, int length) in _ranges[part])
+            {
+                _optimizer!.UpdateSlice(parameters, gradients, start, length, _step);
+            }
+
+            // Pack the part's new weights now, while they are in this core's cache, for the next batch.
+            _network.SplitPack(part);
+        }
+
+        /// <summary>
+        /// One step of a busy wait: the waits here last microseconds, so spin with the CPU's pause instruction rather than
+        /// yield (a yield costs about as much as the wait); yield once in a while in case the other thread was preempted.
+        /// </summary>
+        private static void Pause(ref int spins)
+        {
+            if ((++spins & 1023) == 0)
+            {
+                Thread.Yield();
+            }
+            else
+            {
+                Thread.SpinWait(4);
+            }
+        }
+
+        private void WorkerLoop(int seen)
+        {
+            while (true)
+            {
+                WaitForJob(seen);
+                seen = Volatile.Read(ref _generation);
+                if (Volatile.Read(ref _stopping))
+                {
+                    return;
+                }
+
+                try
+                {
+                    if (_updating)
+                    {
+                        Update(1);
+                    }
+                    else
+                    {
+                        WorkerCompute();
+                    }
+                }
+                catch (Exception exception)
+                {
+                    Fail(exception);
+                }
+
+                Volatile.Write(ref _workerFinished, 1);
+            }
+        }
+
+        private void WorkerCompute()
+        {
+            Span<float> gradients = _network.Gradients;
+            foreach ((int s, int length) in _ranges[1])
+            {
+                gradients.Slice(s, length).Clear();
+            }
+
+            // Gather this thread's own copy of the batch from the data set, so that it never reads the main thread's.
+            int inputSize = _inputSize;
+            ReadOnlySpan<float> features = _features;
+            Span<float> inputs = _workerInputs;
+            for (int k = 0; k < _batch; k++)
+            {
+                features.Slice(_order[_orderStart + k] * inputSize, inputSize).CopyTo(inputs.Slice(k * inputSize, inputSize));
+            }
+
+            if (!_packed)
+            {
+                _network.SplitPack(1);
+            }
+
+            int chunks = 0;
+            for (int c0 = 0; c0 < _batch; c0 += _chunk, chunks++)
+            {
+                int count = Math.Min(_chunk, _batch - c0);
+                ReadOnlySpan<float> x = inputs.Slice(c0 * inputSize, count * inputSize);
+                _network.SplitForward(1, x, count);
+                Volatile.Write(ref _forwardsDone, chunks + 1);
+                if (!WaitUntil(ref _restsDone, chunks + 1))
+                {
+                    return;
+                }
+                _network.SplitBackward(1, x, count);
+            }
+        }
+
+        private void WaitForJob(int seen)
+        {
+            long start = Stopwatch.GetTimestamp();
+            long spinTicks = SpinNanosecondsBeforeSleeping * Stopwatch.Frequency / 1_000_000_000;
+            int spins = 0;
+            while (Volatile.Read(ref _generation) == seen)
+            {
+                if (Stopwatch.GetTimestamp() - start < spinTicks)
+                {
+                    Pause(ref spins);
+                    continue;
+                }
+
+                // Park: announce it (a full fence), then look again under the lock, so a job posted in between is not
+                // missed: the poster bumps the generation (a full fence) before it reads the flag and pulses.
+                lock (_gate)
+                {
+                    Interlocked.Exchange(ref _parked, 1);
+                    while (Volatile.Read(ref _generation) == seen)
+                    {
+                        Monitor.Wait(_gate);
+                    }
+
+                    Interlocked.Exchange(ref _parked, 0);
+                }
+
+                start = Stopwatch.GetTimestamp();
+            }
+        }
+    }
+}
