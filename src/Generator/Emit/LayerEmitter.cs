@@ -80,17 +80,22 @@ namespace Compiled.Generator.Emit
         {
         }
 
-        /// <summary>Writes the training forward pass of one part (its units only) into the buffers of <see cref="TrainingBuffersFor"/>.</summary>
-        public virtual void EmitSplitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count, int part)
+        /// <summary>Writes the training forward pass of one part (its units only) into the part's own blocks.</summary>
+        public virtual void EmitSplitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count, int part, SplitBlocks blocks)
+        {
+        }
+
+        /// <summary>Writes the copy of one part's outputs from its block into the layer's output buffer (<see cref="TrainingRefs.Output"/>), for the later layers.</summary>
+        public virtual void EmitSplitJoin(SourceWriter writer, LayerContext layer, TrainingRefs refs, string count, int begin, int end, SplitBlocks blocks)
         {
         }
 
         /// <summary>
         /// Writes the backward pass of one part: from the gradient with respect to the layer's output (units
         /// <c>[begin, end)</c> of <see cref="TrainingRefs.Gradient"/>), adds the gradients of that part's parameters.
-        /// <paramref name="block"/> is the part's own scratch, <c>count x SplitBlockWidth</c> floats.
+        /// <paramref name="blocks"/> are the part's own blocks.
         /// </summary>
-        public virtual void EmitSplitBackward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count, int part, int begin, int end, string block)
+        public virtual void EmitSplitBackward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count, int part, int begin, int end, SplitBlocks blocks)
         {
         }
 
@@ -128,6 +133,12 @@ namespace Compiled.Generator.Emit
     /// <param name="Output">Its output (post-activation) for every sample of the chunk.</param>
     /// <param name="PreActivation">Its pre-activation (or, for a fused loss, its logits).</param>
     internal readonly record struct TrainingBuffers(bool Output, bool PreActivation);
+
+    /// <summary>
+    /// Expressions (of type <c>ref float</c>) naming one split-training part's own blocks, each <c>count x SplitBlockWidth</c>
+    /// floats: its outputs, pre-activations and output gradient. Each part's thread writes only its own blocks.
+    /// </summary>
+    internal sealed record SplitBlocks(string Output, string PreActivation, string Gradient);
 
     /// <summary>Expressions (of type <c>ref float</c>) naming the training buffers a layer reads and writes.</summary>
     internal sealed record TrainingRefs(string Input, string? Output, string? PreActivation, string Gradient, string? InputGradient);

@@ -863,20 +863,26 @@ namespace Compiled.Generator.Emit
             _w.Summary("Split training's own packed copy: the first layer's parts as separate blocks, the later layers as in the regular copy.");
             _w.Line("private float[]? _compiledSplitPacked;");
             _w.Line("private int _compiledSplitPackedOffset;");
-            _w.Line("private float[]? _compiledSplitBlocks; // each part's scratch for its output gradient, 256 bytes apart");
+            _w.Line("private float[]? _compiledSplitBlocks; // each part's own outputs, pre-activations and output gradient");
             _w.Line("private int _compiledSplitBlocksOffset;");
-            var blockOffsets = new int[parts + 1];
+            // Each part's blocks (outputs, pre-activations, output gradient), 256 bytes apart.
+            var blocks = new SplitBlocks[parts];
+            int blocksLength = 0;
+            string BlockRef(int offset) => offset == 0 ? "ref blocks" : $"ref {Vec.Unsafe}.Add(ref blocks, {offset})";
             for (int part = 0; part < parts; part++)
             {
-                int size = _trainChunk * firstEmitter.SplitBlockWidth(first, boundaries[part], boundaries[part + 1]);
-                blockOffsets[part + 1] = blockOffsets[part] + ((size + 15) / 16 * 16) + 64;
+                int size = ((_trainChunk * firstEmitter.SplitBlockWidth(first, boundaries[part], boundaries[part + 1])) + 15) / 16 * 16;
+                blocks[part] = new SplitBlocks(BlockRef(blocksLength), BlockRef(blocksLength + size + 64), BlockRef(blocksLength + (2 * (size + 64))));
+                blocksLength += 3 * (size + 64);
             }
+
+            string blocksLocal = $"ref float blocks = ref {Vec.Unsafe}.Add(ref {Marshal}.GetArrayDataReference(_compiledSplitBlocks!), _compiledSplitBlocksOffset);";
 
             _w.Line();
             _w.Open("void global::Compiled.ISplitTraining.SplitPrepare()");
             _w.Line("Workspace();");
             _w.Line("_compiledSplitPacked ??= global::Compiled.NetworkStorage.AllocateAligned(PackedLength, out _compiledSplitPackedOffset);");
-            _w.Line($"_compiledSplitBlocks ??= global::Compiled.NetworkStorage.AllocateAligned({blockOffsets[parts]}, out _compiledSplitBlocksOffset);");
+            _w.Line($"_compiledSplitBlocks ??= global::Compiled.NetworkStorage.AllocateAligned({blocksLength}, out _compiledSplitBlocksOffset);");
             _w.Close();
             _w.Line();
             _w.Line($"private ref float SplitPacked() => ref {Vec.Unsafe}.Add(ref {Marshal}.GetArrayDataReference(_compiledSplitPacked!), _compiledSplitPackedOffset);");
@@ -904,14 +910,14 @@ namespace Compiled.Generator.Emit
             _w.Open($"void global::Compiled.ISplitTraining.SplitForward(int part, {ReadOnlySpan} inputs, int count)");
             _w.Line(check);
             _w.Line("ref float k = ref SplitPacked();");
-            _w.Line("ref float ws = ref Workspace();");
+            _w.Line(blocksLocal);
             _w.Line($"ref float x = ref {Marshal}.GetReference(inputs);");
             Dispatch(isa =>
             {
                 for (int part = 0; part < parts; part++)
                 {
                     _w.Open(part == 0 ? "if (part == 0)" : "else");
-                    firstEmitter.EmitSplitTrainForward(_w, first, isa, FirstRefs(), "count", part);
+                    firstEmitter.EmitSplitTrainForward(_w, first, isa, FirstRefs(), "count", part, blocks[part]);
                     _w.Close();
                 }
             });
@@ -941,6 +947,13 @@ namespace Compiled.Generator.Emit
                     _w.Line($"if (targets.Length < count * OutputSize) {Support}.ThrowLength(nameof(targets), (long)count * OutputSize, targets.Length);");
                 }
 
+                _w.Line("ref float ws = ref Workspace();");
+                _w.Line(blocksLocal);
+                for (int part = 0; part < parts; part++)
+                {
+                    firstEmitter.EmitSplitJoin(_w, first, FirstRefs(), "count", boundaries[part], boundaries[part + 1], blocks[part]);
+                }
+
                 _w.Line("SplitForwardRest(count);");
                 _w.Line(labels
                     ? $"float loss = LabelLoss(ref {Marshal}.GetReference(labels), count, scale);"
@@ -957,13 +970,13 @@ namespace Compiled.Generator.Emit
             _w.Line($"ref float g = ref {Vec.Unsafe}.Add(ref {Marshal}.GetArrayDataReference(_compiledGradients), _compiledGradientsOffset);");
             _w.Line("ref float ws = ref Workspace();");
             _w.Line($"ref float x = ref {Marshal}.GetReference(inputs);");
-            _w.Line($"ref float blocks = ref {Vec.Unsafe}.Add(ref {Marshal}.GetArrayDataReference(_compiledSplitBlocks!), _compiledSplitBlocksOffset);");
+            _w.Line(blocksLocal);
             Dispatch(isa =>
             {
                 for (int part = 0; part < parts; part++)
                 {
                     _w.Open(part == 0 ? "if (part == 0)" : "else");
-                    firstEmitter.EmitSplitBackward(_w, first, isa, FirstRefs(), "count", part, boundaries[part], boundaries[part + 1], blockOffsets[part] == 0 ? "ref blocks" : $"ref {Vec.Unsafe}.Add(ref blocks, {blockOffsets[part]})");
+                    firstEmitter.EmitSplitBackward(_w, first, isa, FirstRefs(), "count", part, boundaries[part], boundaries[part + 1], blocks[part]);
                     _w.Close();
                 }
             });

@@ -585,14 +585,14 @@ namespace Demo
         /// </summary>
         private float[]? _compiledSplitPacked;
         private int _compiledSplitPackedOffset;
-        private float[]? _compiledSplitBlocks; // each part's scratch for its output gradient, 256 bytes apart
+        private float[]? _compiledSplitBlocks; // each part's own outputs, pre-activations and output gradient
         private int _compiledSplitBlocksOffset;
 
         void global::Compiled.ISplitTraining.SplitPrepare()
         {
             Workspace();
             _compiledSplitPacked ??= global::Compiled.NetworkStorage.AllocateAligned(PackedLength, out _compiledSplitPackedOffset);
-            _compiledSplitBlocks ??= global::Compiled.NetworkStorage.AllocateAligned(8320, out _compiledSplitBlocksOffset);
+            _compiledSplitBlocks ??= global::Compiled.NetworkStorage.AllocateAligned(24960, out _compiledSplitBlocksOffset);
         }
 
         private ref float SplitPacked() => ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledSplitPacked!), _compiledSplitPackedOffset);
@@ -620,39 +620,39 @@ namespace Demo
         {
             if ((uint)part >= 2 || count <= 0 || count > TrainChunk || inputs.Length < (long)count * InputSize) global::Compiled.GeneratedCodeSupport.ThrowSplitCall(part, 2, count, TrainChunk, inputs.Length, InputSize);
             ref float k = ref SplitPacked();
-            ref float ws = ref Workspace();
+            ref float blocks = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledSplitBlocks!), _compiledSplitBlocksOffset);
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 if (part == 0)
                 {
-                    Layer0TrainForwardPart0_512(ref k, ref x, ref ws, count); // layer 0: Dense 784 -> 128, ReLU, part 0
+                    Layer0TrainForwardPart0_512(ref k, ref x, ref blocks, count); // layer 0: Dense 784 -> 128, ReLU, part 0, into its blocks
                 }
                 else
                 {
-                    Layer0TrainForwardPart1_512(ref k, ref x, ref ws, count); // layer 0: Dense 784 -> 128, ReLU, part 1
+                    Layer0TrainForwardPart1_512(ref k, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 12480), count); // layer 0: Dense 784 -> 128, ReLU, part 1, into its blocks
                 }
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 if (part == 0)
                 {
-                    Layer0TrainForwardPart0_256(ref k, ref x, ref ws, count); // layer 0: Dense 784 -> 128, ReLU, part 0
+                    Layer0TrainForwardPart0_256(ref k, ref x, ref blocks, count); // layer 0: Dense 784 -> 128, ReLU, part 0, into its blocks
                 }
                 else
                 {
-                    Layer0TrainForwardPart1_256(ref k, ref x, ref ws, count); // layer 0: Dense 784 -> 128, ReLU, part 1
+                    Layer0TrainForwardPart1_256(ref k, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 12480), count); // layer 0: Dense 784 -> 128, ReLU, part 1, into its blocks
                 }
             }
             else
             {
                 if (part == 0)
                 {
-                    Layer0TrainForwardPart0_128(ref k, ref x, ref ws, count); // layer 0: Dense 784 -> 128, ReLU, part 0
+                    Layer0TrainForwardPart0_128(ref k, ref x, ref blocks, count); // layer 0: Dense 784 -> 128, ReLU, part 0, into its blocks
                 }
                 else
                 {
-                    Layer0TrainForwardPart1_128(ref k, ref x, ref ws, count); // layer 0: Dense 784 -> 128, ReLU, part 1
+                    Layer0TrainForwardPart1_128(ref k, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 12480), count); // layer 0: Dense 784 -> 128, ReLU, part 1, into its blocks
                 }
             }
         }
@@ -663,6 +663,10 @@ namespace Demo
             if (count <= 0 || count > TrainChunk) global::Compiled.GeneratedCodeSupport.ThrowSplitCall(0, 2, count, TrainChunk, count * InputSize, InputSize);
             if (labels.Length < count) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(labels), count, labels.Length);
             for (int i = 0; i < count; i++) if ((uint)labels[i] >= OutputSize) global::Compiled.GeneratedCodeSupport.ThrowLabel(nameof(labels), i, labels[i], OutputSize);
+            ref float ws = ref Workspace();
+            ref float blocks = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledSplitBlocks!), _compiledSplitBlocksOffset);
+            for (int s = 0; s < count; s++) global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, s * 128 + 0), 64); // layer 0's outputs 0 to 63
+            for (int s = 0; s < count; s++) global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 12480), s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, s * 128 + 64), 64); // layer 0's outputs 64 to 127
             SplitForwardRest(count);
             float loss = LabelLoss(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(labels), count, scale);
             SplitBackwardRest(count);
@@ -674,6 +678,10 @@ namespace Demo
         {
             if (count <= 0 || count > TrainChunk) global::Compiled.GeneratedCodeSupport.ThrowSplitCall(0, 2, count, TrainChunk, count * InputSize, InputSize);
             if (targets.Length < count * OutputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(targets), (long)count * OutputSize, targets.Length);
+            ref float ws = ref Workspace();
+            ref float blocks = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledSplitBlocks!), _compiledSplitBlocksOffset);
+            for (int s = 0; s < count; s++) global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, s * 128 + 0), 64); // layer 0's outputs 0 to 63
+            for (int s = 0; s < count; s++) global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 12480), s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, s * 128 + 64), 64); // layer 0's outputs 64 to 127
             SplitForwardRest(count);
             float loss = TargetLoss(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), count, scale);
             SplitBackwardRest(count);
@@ -692,45 +700,45 @@ namespace Demo
             {
                 if (part == 0)
                 {
-                    for (int s = 0; s < count; s++) global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17024), s * 128 + 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, s * 64), 64); // dL/dy, units 0 to 63, into the part's block
-                    for (int s = 0; s < count; s++) Layer0ActivationBackward16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, s * 128 + 0), 64); // dL/dz = dL/dy * ReLU'
-                    Layer0BackwardPart0_16(ref g, ref x, ref blocks, count); // layer 0: Dense 784 -> 128, ReLU, part 0
+                    for (int s = 0; s < count; s++) global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17024), s * 128 + 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 8320), s * 64), 64); // dL/dy, units 0 to 63, into the part's block
+                    for (int s = 0; s < count; s++) Layer0ActivationBackward16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 8320), s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, s * 64), 64); // dL/dz = dL/dy * ReLU'
+                    Layer0BackwardPart0_16(ref g, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 8320), count); // layer 0: Dense 784 -> 128, ReLU, part 0
                 }
                 else
                 {
-                    for (int s = 0; s < count; s++) global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17024), s * 128 + 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 4160), s * 64), 64); // dL/dy, units 64 to 127, into the part's block
-                    for (int s = 0; s < count; s++) Layer0ActivationBackward16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 4160), s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, s * 128 + 64), 64); // dL/dz = dL/dy * ReLU'
-                    Layer0BackwardPart1_16(ref g, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 4160), count); // layer 0: Dense 784 -> 128, ReLU, part 1
+                    for (int s = 0; s < count; s++) global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17024), s * 128 + 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 20800), s * 64), 64); // dL/dy, units 64 to 127, into the part's block
+                    for (int s = 0; s < count; s++) Layer0ActivationBackward16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 20800), s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 12480), s * 64), 64); // dL/dz = dL/dy * ReLU'
+                    Layer0BackwardPart1_16(ref g, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 20800), count); // layer 0: Dense 784 -> 128, ReLU, part 1
                 }
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 if (part == 0)
                 {
-                    for (int s = 0; s < count; s++) global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17024), s * 128 + 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, s * 64), 64); // dL/dy, units 0 to 63, into the part's block
-                    for (int s = 0; s < count; s++) Layer0ActivationBackward8(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, s * 128 + 0), 64); // dL/dz = dL/dy * ReLU'
-                    Layer0BackwardPart0_8(ref g, ref x, ref blocks, count); // layer 0: Dense 784 -> 128, ReLU, part 0
+                    for (int s = 0; s < count; s++) global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17024), s * 128 + 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 8320), s * 64), 64); // dL/dy, units 0 to 63, into the part's block
+                    for (int s = 0; s < count; s++) Layer0ActivationBackward8(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 8320), s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, s * 64), 64); // dL/dz = dL/dy * ReLU'
+                    Layer0BackwardPart0_8(ref g, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 8320), count); // layer 0: Dense 784 -> 128, ReLU, part 0
                 }
                 else
                 {
-                    for (int s = 0; s < count; s++) global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17024), s * 128 + 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 4160), s * 64), 64); // dL/dy, units 64 to 127, into the part's block
-                    for (int s = 0; s < count; s++) Layer0ActivationBackward8(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 4160), s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, s * 128 + 64), 64); // dL/dz = dL/dy * ReLU'
-                    Layer0BackwardPart1_8(ref g, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 4160), count); // layer 0: Dense 784 -> 128, ReLU, part 1
+                    for (int s = 0; s < count; s++) global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17024), s * 128 + 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 20800), s * 64), 64); // dL/dy, units 64 to 127, into the part's block
+                    for (int s = 0; s < count; s++) Layer0ActivationBackward8(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 20800), s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 12480), s * 64), 64); // dL/dz = dL/dy * ReLU'
+                    Layer0BackwardPart1_8(ref g, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 20800), count); // layer 0: Dense 784 -> 128, ReLU, part 1
                 }
             }
             else
             {
                 if (part == 0)
                 {
-                    for (int s = 0; s < count; s++) global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17024), s * 128 + 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, s * 64), 64); // dL/dy, units 0 to 63, into the part's block
-                    for (int s = 0; s < count; s++) Layer0ActivationBackward4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, s * 128 + 0), 64); // dL/dz = dL/dy * ReLU'
-                    Layer0BackwardPart0_4(ref g, ref x, ref blocks, count); // layer 0: Dense 784 -> 128, ReLU, part 0
+                    for (int s = 0; s < count; s++) global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17024), s * 128 + 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 8320), s * 64), 64); // dL/dy, units 0 to 63, into the part's block
+                    for (int s = 0; s < count; s++) Layer0ActivationBackward4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 8320), s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, s * 64), 64); // dL/dz = dL/dy * ReLU'
+                    Layer0BackwardPart0_4(ref g, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 8320), count); // layer 0: Dense 784 -> 128, ReLU, part 0
                 }
                 else
                 {
-                    for (int s = 0; s < count; s++) global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17024), s * 128 + 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 4160), s * 64), 64); // dL/dy, units 64 to 127, into the part's block
-                    for (int s = 0; s < count; s++) Layer0ActivationBackward4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 4160), s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, s * 128 + 64), 64); // dL/dz = dL/dy * ReLU'
-                    Layer0BackwardPart1_4(ref g, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 4160), count); // layer 0: Dense 784 -> 128, ReLU, part 1
+                    for (int s = 0; s < count; s++) global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17024), s * 128 + 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 20800), s * 64), 64); // dL/dy, units 64 to 127, into the part's block
+                    for (int s = 0; s < count; s++) Layer0ActivationBackward4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 20800), s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 12480), s * 64), 64); // dL/dz = dL/dy * ReLU'
+                    Layer0BackwardPart1_4(ref g, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 20800), count); // layer 0: Dense 784 -> 128, ReLU, part 1
                 }
             }
         }
@@ -3849,7 +3857,7 @@ namespace Demo
         /// <summary>
         /// Layer 0, <paramref name="count"/> samples, 512-bit: register tiles of 6 sample(s) x 64 outputs
         /// (24 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
-        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y. Only outputs 0 to 63 (one thread's part of the layer; see ISplitTraining).
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y. Only outputs 0 to 63 (one thread's part of the layer; see ISplitTraining), read from and written to the part's own blocks [.., 64].
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0TrainForwardPart0_512(ref float k, ref float x, ref float y, int count)
@@ -3861,7 +3869,7 @@ namespace Demo
             for (; s + 6 <= n; s += 6)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 64);
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
                     var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
@@ -3915,51 +3923,51 @@ namespace Demo
                     var y03 = global::Compiled.SimdMath.Relu(a03);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y03, ref ys, 48);
                     var y10 = global::Compiled.SimdMath.Relu(a10);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 128);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 64);
                     var y11 = global::Compiled.SimdMath.Relu(a11);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 144);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 80);
                     var y12 = global::Compiled.SimdMath.Relu(a12);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y12, ref ys, 160);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y12, ref ys, 96);
                     var y13 = global::Compiled.SimdMath.Relu(a13);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y13, ref ys, 176);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y13, ref ys, 112);
                     var y20 = global::Compiled.SimdMath.Relu(a20);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y20, ref ys, 256);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y20, ref ys, 128);
                     var y21 = global::Compiled.SimdMath.Relu(a21);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y21, ref ys, 272);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y21, ref ys, 144);
                     var y22 = global::Compiled.SimdMath.Relu(a22);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y22, ref ys, 288);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y22, ref ys, 160);
                     var y23 = global::Compiled.SimdMath.Relu(a23);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y23, ref ys, 304);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y23, ref ys, 176);
                     var y30 = global::Compiled.SimdMath.Relu(a30);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y30, ref ys, 384);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y30, ref ys, 192);
                     var y31 = global::Compiled.SimdMath.Relu(a31);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y31, ref ys, 400);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y31, ref ys, 208);
                     var y32 = global::Compiled.SimdMath.Relu(a32);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y32, ref ys, 416);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y32, ref ys, 224);
                     var y33 = global::Compiled.SimdMath.Relu(a33);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y33, ref ys, 432);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y33, ref ys, 240);
                     var y40 = global::Compiled.SimdMath.Relu(a40);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y40, ref ys, 512);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y40, ref ys, 256);
                     var y41 = global::Compiled.SimdMath.Relu(a41);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y41, ref ys, 528);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y41, ref ys, 272);
                     var y42 = global::Compiled.SimdMath.Relu(a42);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y42, ref ys, 544);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y42, ref ys, 288);
                     var y43 = global::Compiled.SimdMath.Relu(a43);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y43, ref ys, 560);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y43, ref ys, 304);
                     var y50 = global::Compiled.SimdMath.Relu(a50);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y50, ref ys, 640);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y50, ref ys, 320);
                     var y51 = global::Compiled.SimdMath.Relu(a51);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y51, ref ys, 656);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y51, ref ys, 336);
                     var y52 = global::Compiled.SimdMath.Relu(a52);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y52, ref ys, 672);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y52, ref ys, 352);
                     var y53 = global::Compiled.SimdMath.Relu(a53);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y53, ref ys, 688);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y53, ref ys, 368);
                 }
             }
             if (s + 4 <= n)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 64);
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
                     var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
@@ -4003,36 +4011,36 @@ namespace Demo
                     var y03 = global::Compiled.SimdMath.Relu(a03);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y03, ref ys, 48);
                     var y10 = global::Compiled.SimdMath.Relu(a10);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 128);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 64);
                     var y11 = global::Compiled.SimdMath.Relu(a11);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 144);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 80);
                     var y12 = global::Compiled.SimdMath.Relu(a12);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y12, ref ys, 160);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y12, ref ys, 96);
                     var y13 = global::Compiled.SimdMath.Relu(a13);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y13, ref ys, 176);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y13, ref ys, 112);
                     var y20 = global::Compiled.SimdMath.Relu(a20);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y20, ref ys, 256);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y20, ref ys, 128);
                     var y21 = global::Compiled.SimdMath.Relu(a21);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y21, ref ys, 272);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y21, ref ys, 144);
                     var y22 = global::Compiled.SimdMath.Relu(a22);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y22, ref ys, 288);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y22, ref ys, 160);
                     var y23 = global::Compiled.SimdMath.Relu(a23);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y23, ref ys, 304);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y23, ref ys, 176);
                     var y30 = global::Compiled.SimdMath.Relu(a30);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y30, ref ys, 384);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y30, ref ys, 192);
                     var y31 = global::Compiled.SimdMath.Relu(a31);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y31, ref ys, 400);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y31, ref ys, 208);
                     var y32 = global::Compiled.SimdMath.Relu(a32);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y32, ref ys, 416);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y32, ref ys, 224);
                     var y33 = global::Compiled.SimdMath.Relu(a33);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y33, ref ys, 432);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y33, ref ys, 240);
                 }
                 s += 4;
             }
             if (s + 2 <= n)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 64);
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
                     var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
@@ -4066,20 +4074,20 @@ namespace Demo
                     var y03 = global::Compiled.SimdMath.Relu(a03);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y03, ref ys, 48);
                     var y10 = global::Compiled.SimdMath.Relu(a10);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 128);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 64);
                     var y11 = global::Compiled.SimdMath.Relu(a11);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 144);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 80);
                     var y12 = global::Compiled.SimdMath.Relu(a12);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y12, ref ys, 160);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y12, ref ys, 96);
                     var y13 = global::Compiled.SimdMath.Relu(a13);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y13, ref ys, 176);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y13, ref ys, 112);
                 }
                 s += 2;
             }
             for (; s < n; s++)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 64);
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0);
                     var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
@@ -4114,7 +4122,7 @@ namespace Demo
         /// <summary>
         /// Layer 0, <paramref name="count"/> samples, 256-bit: register tiles of 2 sample(s) x 32 outputs
         /// (8 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
-        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y. Only outputs 0 to 63 (one thread's part of the layer; see ISplitTraining).
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y. Only outputs 0 to 63 (one thread's part of the layer; see ISplitTraining), read from and written to the part's own blocks [.., 64].
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0TrainForwardPart0_256(ref float k, ref float x, ref float y, int count)
@@ -4126,7 +4134,7 @@ namespace Demo
             for (; s + 2 <= n; s += 2)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 64);
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
                     var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
@@ -4160,13 +4168,13 @@ namespace Demo
                     var y03 = global::Compiled.SimdMath.Relu(a03);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 24);
                     var y10 = global::Compiled.SimdMath.Relu(a10);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y10, ref ys, 128);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y10, ref ys, 64);
                     var y11 = global::Compiled.SimdMath.Relu(a11);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y11, ref ys, 136);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y11, ref ys, 72);
                     var y12 = global::Compiled.SimdMath.Relu(a12);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y12, ref ys, 144);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y12, ref ys, 80);
                     var y13 = global::Compiled.SimdMath.Relu(a13);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y13, ref ys, 152);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y13, ref ys, 88);
                 }
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 32);
@@ -4201,19 +4209,19 @@ namespace Demo
                     var y03 = global::Compiled.SimdMath.Relu(a03);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 56);
                     var y10 = global::Compiled.SimdMath.Relu(a10);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y10, ref ys, 160);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y10, ref ys, 96);
                     var y11 = global::Compiled.SimdMath.Relu(a11);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y11, ref ys, 168);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y11, ref ys, 104);
                     var y12 = global::Compiled.SimdMath.Relu(a12);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y12, ref ys, 176);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y12, ref ys, 112);
                     var y13 = global::Compiled.SimdMath.Relu(a13);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y13, ref ys, 184);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y13, ref ys, 120);
                 }
             }
             for (; s < n; s++)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 64);
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
                     var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8);
@@ -4276,7 +4284,7 @@ namespace Demo
         /// <summary>
         /// Layer 0, <paramref name="count"/> samples, 128-bit: register tiles of 2 sample(s) x 16 outputs
         /// (8 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
-        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y. Only outputs 0 to 63 (one thread's part of the layer; see ISplitTraining).
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y. Only outputs 0 to 63 (one thread's part of the layer; see ISplitTraining), read from and written to the part's own blocks [.., 64].
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0TrainForwardPart0_128(ref float k, ref float x, ref float y, int count)
@@ -4288,7 +4296,7 @@ namespace Demo
             for (; s + 2 <= n; s += 2)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 64);
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
                     var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
@@ -4322,13 +4330,13 @@ namespace Demo
                     var y03 = global::Compiled.SimdMath.Relu(a03);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 12);
                     var y10 = global::Compiled.SimdMath.Relu(a10);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 128);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 64);
                     var y11 = global::Compiled.SimdMath.Relu(a11);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 132);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 68);
                     var y12 = global::Compiled.SimdMath.Relu(a12);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 136);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 72);
                     var y13 = global::Compiled.SimdMath.Relu(a13);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 140);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 76);
                 }
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16);
@@ -4363,13 +4371,13 @@ namespace Demo
                     var y03 = global::Compiled.SimdMath.Relu(a03);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 28);
                     var y10 = global::Compiled.SimdMath.Relu(a10);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 144);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 80);
                     var y11 = global::Compiled.SimdMath.Relu(a11);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 148);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 84);
                     var y12 = global::Compiled.SimdMath.Relu(a12);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 152);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 88);
                     var y13 = global::Compiled.SimdMath.Relu(a13);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 156);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 92);
                 }
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 32);
@@ -4404,13 +4412,13 @@ namespace Demo
                     var y03 = global::Compiled.SimdMath.Relu(a03);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 44);
                     var y10 = global::Compiled.SimdMath.Relu(a10);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 160);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 96);
                     var y11 = global::Compiled.SimdMath.Relu(a11);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 164);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 100);
                     var y12 = global::Compiled.SimdMath.Relu(a12);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 168);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 104);
                     var y13 = global::Compiled.SimdMath.Relu(a13);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 172);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 108);
                 }
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 48);
@@ -4445,19 +4453,19 @@ namespace Demo
                     var y03 = global::Compiled.SimdMath.Relu(a03);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 60);
                     var y10 = global::Compiled.SimdMath.Relu(a10);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 176);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 112);
                     var y11 = global::Compiled.SimdMath.Relu(a11);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 180);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 116);
                     var y12 = global::Compiled.SimdMath.Relu(a12);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 184);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 120);
                     var y13 = global::Compiled.SimdMath.Relu(a13);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 188);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 124);
                 }
             }
             for (; s < n; s++)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 64);
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
                     var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
@@ -4786,7 +4794,7 @@ namespace Demo
         /// <summary>
         /// Layer 0, <paramref name="count"/> samples, 512-bit: register tiles of 6 sample(s) x 64 outputs
         /// (24 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
-        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y. Only outputs 64 to 127 (one thread's part of the layer; see ISplitTraining).
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y. Only outputs 64 to 127 (one thread's part of the layer; see ISplitTraining), read from and written to the part's own blocks [.., 64].
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0TrainForwardPart1_512(ref float k, ref float x, ref float y, int count)
@@ -4798,7 +4806,7 @@ namespace Demo
             for (; s + 6 <= n; s += 6)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 64);
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 64);
                     var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 80);
@@ -4844,59 +4852,59 @@ namespace Demo
                         a53 = global::Compiled.SimdMath.MultiplyAdd(w3, x5, a53);
                     }
                     var y00 = global::Compiled.SimdMath.Relu(a00);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 64);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
                     var y01 = global::Compiled.SimdMath.Relu(a01);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 80);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 16);
                     var y02 = global::Compiled.SimdMath.Relu(a02);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y02, ref ys, 96);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y02, ref ys, 32);
                     var y03 = global::Compiled.SimdMath.Relu(a03);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y03, ref ys, 112);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y03, ref ys, 48);
                     var y10 = global::Compiled.SimdMath.Relu(a10);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 192);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 64);
                     var y11 = global::Compiled.SimdMath.Relu(a11);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 208);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 80);
                     var y12 = global::Compiled.SimdMath.Relu(a12);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y12, ref ys, 224);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y12, ref ys, 96);
                     var y13 = global::Compiled.SimdMath.Relu(a13);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y13, ref ys, 240);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y13, ref ys, 112);
                     var y20 = global::Compiled.SimdMath.Relu(a20);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y20, ref ys, 320);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y20, ref ys, 128);
                     var y21 = global::Compiled.SimdMath.Relu(a21);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y21, ref ys, 336);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y21, ref ys, 144);
                     var y22 = global::Compiled.SimdMath.Relu(a22);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y22, ref ys, 352);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y22, ref ys, 160);
                     var y23 = global::Compiled.SimdMath.Relu(a23);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y23, ref ys, 368);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y23, ref ys, 176);
                     var y30 = global::Compiled.SimdMath.Relu(a30);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y30, ref ys, 448);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y30, ref ys, 192);
                     var y31 = global::Compiled.SimdMath.Relu(a31);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y31, ref ys, 464);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y31, ref ys, 208);
                     var y32 = global::Compiled.SimdMath.Relu(a32);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y32, ref ys, 480);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y32, ref ys, 224);
                     var y33 = global::Compiled.SimdMath.Relu(a33);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y33, ref ys, 496);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y33, ref ys, 240);
                     var y40 = global::Compiled.SimdMath.Relu(a40);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y40, ref ys, 576);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y40, ref ys, 256);
                     var y41 = global::Compiled.SimdMath.Relu(a41);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y41, ref ys, 592);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y41, ref ys, 272);
                     var y42 = global::Compiled.SimdMath.Relu(a42);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y42, ref ys, 608);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y42, ref ys, 288);
                     var y43 = global::Compiled.SimdMath.Relu(a43);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y43, ref ys, 624);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y43, ref ys, 304);
                     var y50 = global::Compiled.SimdMath.Relu(a50);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y50, ref ys, 704);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y50, ref ys, 320);
                     var y51 = global::Compiled.SimdMath.Relu(a51);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y51, ref ys, 720);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y51, ref ys, 336);
                     var y52 = global::Compiled.SimdMath.Relu(a52);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y52, ref ys, 736);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y52, ref ys, 352);
                     var y53 = global::Compiled.SimdMath.Relu(a53);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y53, ref ys, 752);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y53, ref ys, 368);
                 }
             }
             if (s + 4 <= n)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 64);
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 64);
                     var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 80);
@@ -4932,44 +4940,44 @@ namespace Demo
                         a33 = global::Compiled.SimdMath.MultiplyAdd(w3, x3, a33);
                     }
                     var y00 = global::Compiled.SimdMath.Relu(a00);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 64);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
                     var y01 = global::Compiled.SimdMath.Relu(a01);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 80);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 16);
                     var y02 = global::Compiled.SimdMath.Relu(a02);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y02, ref ys, 96);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y02, ref ys, 32);
                     var y03 = global::Compiled.SimdMath.Relu(a03);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y03, ref ys, 112);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y03, ref ys, 48);
                     var y10 = global::Compiled.SimdMath.Relu(a10);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 192);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 64);
                     var y11 = global::Compiled.SimdMath.Relu(a11);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 208);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 80);
                     var y12 = global::Compiled.SimdMath.Relu(a12);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y12, ref ys, 224);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y12, ref ys, 96);
                     var y13 = global::Compiled.SimdMath.Relu(a13);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y13, ref ys, 240);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y13, ref ys, 112);
                     var y20 = global::Compiled.SimdMath.Relu(a20);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y20, ref ys, 320);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y20, ref ys, 128);
                     var y21 = global::Compiled.SimdMath.Relu(a21);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y21, ref ys, 336);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y21, ref ys, 144);
                     var y22 = global::Compiled.SimdMath.Relu(a22);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y22, ref ys, 352);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y22, ref ys, 160);
                     var y23 = global::Compiled.SimdMath.Relu(a23);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y23, ref ys, 368);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y23, ref ys, 176);
                     var y30 = global::Compiled.SimdMath.Relu(a30);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y30, ref ys, 448);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y30, ref ys, 192);
                     var y31 = global::Compiled.SimdMath.Relu(a31);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y31, ref ys, 464);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y31, ref ys, 208);
                     var y32 = global::Compiled.SimdMath.Relu(a32);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y32, ref ys, 480);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y32, ref ys, 224);
                     var y33 = global::Compiled.SimdMath.Relu(a33);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y33, ref ys, 496);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y33, ref ys, 240);
                 }
                 s += 4;
             }
             if (s + 2 <= n)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 64);
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 64);
                     var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 80);
@@ -4995,28 +5003,28 @@ namespace Demo
                         a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
                     }
                     var y00 = global::Compiled.SimdMath.Relu(a00);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 64);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
                     var y01 = global::Compiled.SimdMath.Relu(a01);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 80);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 16);
                     var y02 = global::Compiled.SimdMath.Relu(a02);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y02, ref ys, 96);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y02, ref ys, 32);
                     var y03 = global::Compiled.SimdMath.Relu(a03);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y03, ref ys, 112);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y03, ref ys, 48);
                     var y10 = global::Compiled.SimdMath.Relu(a10);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 192);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y10, ref ys, 64);
                     var y11 = global::Compiled.SimdMath.Relu(a11);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 208);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y11, ref ys, 80);
                     var y12 = global::Compiled.SimdMath.Relu(a12);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y12, ref ys, 224);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y12, ref ys, 96);
                     var y13 = global::Compiled.SimdMath.Relu(a13);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y13, ref ys, 240);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y13, ref ys, 112);
                 }
                 s += 2;
             }
             for (; s < n; s++)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 64);
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 64);
                     var b1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 80);
@@ -5037,13 +5045,13 @@ namespace Demo
                         a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
                     }
                     var y00 = global::Compiled.SimdMath.Relu(a00);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 64);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y00, ref ys, 0);
                     var y01 = global::Compiled.SimdMath.Relu(a01);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 80);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y01, ref ys, 16);
                     var y02 = global::Compiled.SimdMath.Relu(a02);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y02, ref ys, 96);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y02, ref ys, 32);
                     var y03 = global::Compiled.SimdMath.Relu(a03);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y03, ref ys, 112);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(y03, ref ys, 48);
                 }
             }
         }
@@ -5051,7 +5059,7 @@ namespace Demo
         /// <summary>
         /// Layer 0, <paramref name="count"/> samples, 256-bit: register tiles of 2 sample(s) x 32 outputs
         /// (8 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
-        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y. Only outputs 64 to 127 (one thread's part of the layer; see ISplitTraining).
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y. Only outputs 64 to 127 (one thread's part of the layer; see ISplitTraining), read from and written to the part's own blocks [.., 64].
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0TrainForwardPart1_256(ref float k, ref float x, ref float y, int count)
@@ -5063,7 +5071,7 @@ namespace Demo
             for (; s + 2 <= n; s += 2)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 64);
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 64);
                     var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 72);
@@ -5089,21 +5097,21 @@ namespace Demo
                         a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
                     }
                     var y00 = global::Compiled.SimdMath.Relu(a00);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 64);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 0);
                     var y01 = global::Compiled.SimdMath.Relu(a01);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 72);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 8);
                     var y02 = global::Compiled.SimdMath.Relu(a02);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 80);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 16);
                     var y03 = global::Compiled.SimdMath.Relu(a03);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 88);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 24);
                     var y10 = global::Compiled.SimdMath.Relu(a10);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y10, ref ys, 192);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y10, ref ys, 64);
                     var y11 = global::Compiled.SimdMath.Relu(a11);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y11, ref ys, 200);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y11, ref ys, 72);
                     var y12 = global::Compiled.SimdMath.Relu(a12);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y12, ref ys, 208);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y12, ref ys, 80);
                     var y13 = global::Compiled.SimdMath.Relu(a13);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y13, ref ys, 216);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y13, ref ys, 88);
                 }
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 96);
@@ -5130,27 +5138,27 @@ namespace Demo
                         a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
                     }
                     var y00 = global::Compiled.SimdMath.Relu(a00);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 96);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 32);
                     var y01 = global::Compiled.SimdMath.Relu(a01);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 104);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 40);
                     var y02 = global::Compiled.SimdMath.Relu(a02);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 112);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 48);
                     var y03 = global::Compiled.SimdMath.Relu(a03);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 120);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 56);
                     var y10 = global::Compiled.SimdMath.Relu(a10);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y10, ref ys, 224);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y10, ref ys, 96);
                     var y11 = global::Compiled.SimdMath.Relu(a11);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y11, ref ys, 232);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y11, ref ys, 104);
                     var y12 = global::Compiled.SimdMath.Relu(a12);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y12, ref ys, 240);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y12, ref ys, 112);
                     var y13 = global::Compiled.SimdMath.Relu(a13);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y13, ref ys, 248);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y13, ref ys, 120);
                 }
             }
             for (; s < n; s++)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 64);
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 64);
                     var b1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 72);
@@ -5171,13 +5179,13 @@ namespace Demo
                         a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
                     }
                     var y00 = global::Compiled.SimdMath.Relu(a00);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 64);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 0);
                     var y01 = global::Compiled.SimdMath.Relu(a01);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 72);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 8);
                     var y02 = global::Compiled.SimdMath.Relu(a02);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 80);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 16);
                     var y03 = global::Compiled.SimdMath.Relu(a03);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 88);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 24);
                 }
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 96);
@@ -5199,13 +5207,13 @@ namespace Demo
                         a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
                     }
                     var y00 = global::Compiled.SimdMath.Relu(a00);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 96);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y00, ref ys, 32);
                     var y01 = global::Compiled.SimdMath.Relu(a01);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 104);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y01, ref ys, 40);
                     var y02 = global::Compiled.SimdMath.Relu(a02);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 112);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y02, ref ys, 48);
                     var y03 = global::Compiled.SimdMath.Relu(a03);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 120);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(y03, ref ys, 56);
                 }
             }
         }
@@ -5213,7 +5221,7 @@ namespace Demo
         /// <summary>
         /// Layer 0, <paramref name="count"/> samples, 128-bit: register tiles of 2 sample(s) x 16 outputs
         /// (8 accumulators); for each input, 4 vector(s) of the transposed weight row meet the broadcast input of every
-        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y. Only outputs 64 to 127 (one thread's part of the layer; see ISplitTraining).
+        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y. Only outputs 64 to 127 (one thread's part of the layer; see ISplitTraining), read from and written to the part's own blocks [.., 64].
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0TrainForwardPart1_128(ref float k, ref float x, ref float y, int count)
@@ -5225,7 +5233,7 @@ namespace Demo
             for (; s + 2 <= n; s += 2)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 64);
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 64);
                     var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 68);
@@ -5251,21 +5259,21 @@ namespace Demo
                         a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
                     }
                     var y00 = global::Compiled.SimdMath.Relu(a00);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 64);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
                     var y01 = global::Compiled.SimdMath.Relu(a01);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 68);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 4);
                     var y02 = global::Compiled.SimdMath.Relu(a02);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 72);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 8);
                     var y03 = global::Compiled.SimdMath.Relu(a03);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 76);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 12);
                     var y10 = global::Compiled.SimdMath.Relu(a10);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 192);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 64);
                     var y11 = global::Compiled.SimdMath.Relu(a11);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 196);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 68);
                     var y12 = global::Compiled.SimdMath.Relu(a12);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 200);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 72);
                     var y13 = global::Compiled.SimdMath.Relu(a13);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 204);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 76);
                 }
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 80);
@@ -5292,21 +5300,21 @@ namespace Demo
                         a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
                     }
                     var y00 = global::Compiled.SimdMath.Relu(a00);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 16);
                     var y01 = global::Compiled.SimdMath.Relu(a01);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 84);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 20);
                     var y02 = global::Compiled.SimdMath.Relu(a02);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 88);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 24);
                     var y03 = global::Compiled.SimdMath.Relu(a03);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 92);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 28);
                     var y10 = global::Compiled.SimdMath.Relu(a10);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 208);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 80);
                     var y11 = global::Compiled.SimdMath.Relu(a11);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 212);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 84);
                     var y12 = global::Compiled.SimdMath.Relu(a12);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 216);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 88);
                     var y13 = global::Compiled.SimdMath.Relu(a13);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 220);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 92);
                 }
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 96);
@@ -5333,21 +5341,21 @@ namespace Demo
                         a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
                     }
                     var y00 = global::Compiled.SimdMath.Relu(a00);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 96);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 32);
                     var y01 = global::Compiled.SimdMath.Relu(a01);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 100);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 36);
                     var y02 = global::Compiled.SimdMath.Relu(a02);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 104);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 40);
                     var y03 = global::Compiled.SimdMath.Relu(a03);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 108);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 44);
                     var y10 = global::Compiled.SimdMath.Relu(a10);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 224);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 96);
                     var y11 = global::Compiled.SimdMath.Relu(a11);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 228);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 100);
                     var y12 = global::Compiled.SimdMath.Relu(a12);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 232);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 104);
                     var y13 = global::Compiled.SimdMath.Relu(a13);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 236);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 108);
                 }
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 112);
@@ -5374,27 +5382,27 @@ namespace Demo
                         a13 = global::Compiled.SimdMath.MultiplyAdd(w3, x1, a13);
                     }
                     var y00 = global::Compiled.SimdMath.Relu(a00);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 112);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 48);
                     var y01 = global::Compiled.SimdMath.Relu(a01);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 116);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 52);
                     var y02 = global::Compiled.SimdMath.Relu(a02);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 120);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 56);
                     var y03 = global::Compiled.SimdMath.Relu(a03);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 124);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 60);
                     var y10 = global::Compiled.SimdMath.Relu(a10);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 240);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 112);
                     var y11 = global::Compiled.SimdMath.Relu(a11);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 244);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y11, ref ys, 116);
                     var y12 = global::Compiled.SimdMath.Relu(a12);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 248);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y12, ref ys, 120);
                     var y13 = global::Compiled.SimdMath.Relu(a13);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 252);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y13, ref ys, 124);
                 }
             }
             for (; s < n; s++)
             {
                 ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 784);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 128);
+                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 64);
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 64);
                     var b1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 68);
@@ -5415,13 +5423,13 @@ namespace Demo
                         a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
                     }
                     var y00 = global::Compiled.SimdMath.Relu(a00);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 64);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
                     var y01 = global::Compiled.SimdMath.Relu(a01);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 68);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 4);
                     var y02 = global::Compiled.SimdMath.Relu(a02);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 72);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 8);
                     var y03 = global::Compiled.SimdMath.Relu(a03);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 76);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 12);
                 }
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 80);
@@ -5443,13 +5451,13 @@ namespace Demo
                         a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
                     }
                     var y00 = global::Compiled.SimdMath.Relu(a00);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 80);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 16);
                     var y01 = global::Compiled.SimdMath.Relu(a01);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 84);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 20);
                     var y02 = global::Compiled.SimdMath.Relu(a02);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 88);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 24);
                     var y03 = global::Compiled.SimdMath.Relu(a03);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 92);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 28);
                 }
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 96);
@@ -5471,13 +5479,13 @@ namespace Demo
                         a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
                     }
                     var y00 = global::Compiled.SimdMath.Relu(a00);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 96);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 32);
                     var y01 = global::Compiled.SimdMath.Relu(a01);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 100);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 36);
                     var y02 = global::Compiled.SimdMath.Relu(a02);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 104);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 40);
                     var y03 = global::Compiled.SimdMath.Relu(a03);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 108);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 44);
                 }
                 {
                     var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 112);
@@ -5499,13 +5507,13 @@ namespace Demo
                         a03 = global::Compiled.SimdMath.MultiplyAdd(w3, x0, a03);
                     }
                     var y00 = global::Compiled.SimdMath.Relu(a00);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 112);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 48);
                     var y01 = global::Compiled.SimdMath.Relu(a01);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 116);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y01, ref ys, 52);
                     var y02 = global::Compiled.SimdMath.Relu(a02);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 120);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y02, ref ys, 56);
                     var y03 = global::Compiled.SimdMath.Relu(a03);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 124);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y03, ref ys, 60);
                 }
             }
         }

@@ -207,13 +207,13 @@ namespace Compiled.Generator.Emit.Layers
             writer.Line($"{Support}.PackCopy(ref {Vec.Unsafe}.Add(ref p, {layer.Plan.Tensors[1].Offset + begin}), ref {Vec.Unsafe}.Add(ref k, {layer.PackedOffset + ((long)inputs * padded) + begin}), {end - begin});");
         }
 
-        public override void EmitSplitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count, int part)
+        public override void EmitSplitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count, int part, SplitBlocks blocks)
         {
-            string z = refs.PreActivation is { } pre ? $", {pre}" : string.Empty;
-            writer.Line($"{SplitForwardName(layer, part, isa)}(ref k, {refs.Input}{z}, {refs.Output}, {count});{Describe(layer)}, part {part}");
+            string z = refs.PreActivation is not null ? $", {blocks.PreActivation}" : string.Empty;
+            writer.Line($"{SplitForwardName(layer, part, isa)}(ref k, {refs.Input}{z}, {blocks.Output}, {count});{Describe(layer)}, part {part}, into its blocks");
         }
 
-        public override void EmitSplitBackward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count, int part, int begin, int end, string block)
+        public override void EmitSplitBackward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count, int part, int begin, int end, SplitBlocks blocks)
         {
             // The part's columns of the output gradient are copied into its own block [count, width] first: two cores
             // writing alternate halves of the same rows slow each other down, even with no cache line in common.
@@ -221,15 +221,22 @@ namespace Compiled.Generator.Emit.Layers
             int outputs = dense.Units;
             int width = SplitWidth(layer, (begin, end));
             string at(string reference) => $"ref {Vec.Unsafe}.Add({reference}, s * {outputs} + {begin})";
-            string own = $"ref {Vec.Unsafe}.Add({block}, s * {width})";
-            writer.Line($"for (int s = 0; s < {count}; s++) {Support}.PackCopy({at(refs.Gradient)}, {own}, {end - begin}); // dL/dy, units {begin} to {end - 1}, into the part's block");
+            string own(string block) => $"ref {Vec.Unsafe}.Add({block}, s * {width})";
+            writer.Line($"for (int s = 0; s < {count}; s++) {Support}.PackCopy({at(refs.Gradient)}, {own(blocks.Gradient)}, {end - begin}); // dL/dy, units {begin} to {end - 1}, into the part's block");
             if (dense.Activation != Activation.Identity)
             {
-                string z = ActivationCode.NeedsPreActivation(dense.Activation) ? $", {at(refs.PreActivation!)}" : string.Empty;
-                writer.Line($"for (int s = 0; s < {count}; s++) {Name(layer, "ActivationBackward", isa)}({own}, {at(refs.Output!)}{z}, {end - begin}); // dL/dz = dL/dy * {dense.Activation}'");
+                string z = ActivationCode.NeedsPreActivation(dense.Activation) ? $", {own(blocks.PreActivation)}" : string.Empty;
+                writer.Line($"for (int s = 0; s < {count}; s++) {Name(layer, "ActivationBackward", isa)}({own(blocks.Gradient)}, {own(blocks.Output)}{z}, {end - begin}); // dL/dz = dL/dy * {dense.Activation}'");
             }
 
-            writer.Line($"Layer{layer.Index}BackwardPart{part}_{Vec.For(layer.Plan.InputSize, isa.Lanes).Lanes}(ref g, {refs.Input}, {block}, {count});{Describe(layer)}, part {part}");
+            writer.Line($"Layer{layer.Index}BackwardPart{part}_{Vec.For(layer.Plan.InputSize, isa.Lanes).Lanes}(ref g, {refs.Input}, {blocks.Gradient}, {count});{Describe(layer)}, part {part}");
+        }
+
+        public override void EmitSplitJoin(SourceWriter writer, LayerContext layer, TrainingRefs refs, string count, int begin, int end, SplitBlocks blocks)
+        {
+            int outputs = layer.Plan.OutputSize;
+            int width = SplitWidth(layer, (begin, end));
+            writer.Line($"for (int s = 0; s < {count}; s++) {Support}.PackCopy(ref {Vec.Unsafe}.Add({blocks.Output}, s * {width}), ref {Vec.Unsafe}.Add({refs.Output}, s * {outputs} + {begin}), {end - begin}); // layer {layer.Index}'s outputs {begin} to {end - 1}");
         }
 
         public override int SplitBlockWidth(LayerContext layer, int begin, int end) => SplitWidth(layer, (begin, end));
@@ -469,7 +476,7 @@ namespace Compiled.Generator.Emit.Layers
             int samples = System.Math.Min(8, (registers == 32 ? 24 : 8) / perBlock);
             w.Line();
             string stores = storeZ && storeY ? "pre-activations to z and outputs to y" : storeZ ? "pre-activations (logits) to z" : "outputs to y";
-            string part = units is { } u ? $" Only outputs {u.Begin} to {u.End - 1} (one thread's part of the layer; see ISplitTraining)." : string.Empty;
+            string part = units is { } u ? $" Only outputs {u.Begin} to {u.End - 1} (one thread's part of the layer; see ISplitTraining), read from and written to the part's own blocks [.., {SplitWidth(layer, u)}]." : string.Empty;
             w.Summary(
                 $"Layer {layer.Index}, <paramref name=\"count\"/> samples, {v.Lanes * 32}-bit: register tiles of {samples} sample(s) x {perBlock * v.Lanes} outputs\n" +
                 $"({samples * perBlock} accumulators); for each input, {perBlock} vector(s) of the transposed weight row meet the broadcast input of every\n" +
@@ -507,12 +514,12 @@ namespace Compiled.Generator.Emit.Layers
                 RefLocal(w, "xs", "x", Vec.Linear(0, ("s", inputs)));
                 if (storeZ)
                 {
-                    RefLocal(w, "zs", "z", Vec.Linear(0, ("s", outputs)));
+                    RefLocal(w, "zs", "z", Vec.Linear(0, ("s", units is { } zb ? SplitWidth(layer, zb) : outputs)));
                 }
 
                 if (storeY)
                 {
-                    RefLocal(w, "ys", "y", Vec.Linear(0, ("s", outputs)));
+                    RefLocal(w, "ys", "y", Vec.Linear(0, ("s", units is { } yb ? SplitWidth(layer, yb) : outputs)));
                 }
 
                 for (int first = firstVector; first < endVector; first += perBlock)
@@ -545,6 +552,7 @@ namespace Compiled.Generator.Emit.Layers
             int padded = weightBlock?.Stride ?? PaddedOutputs(layer);
             int column = first * v.Lanes;
             int weightColumn = column - (weightBlock?.FirstColumn ?? 0);
+            int outputStride = weightBlock?.Stride ?? outputs; // a split part writes its own block, like its weights
             string A(int j, int c) => $"a{j}{c}";
             for (int c = 0; c < count; c++)
             {
@@ -575,7 +583,7 @@ namespace Compiled.Generator.Emit.Layers
                 {
                     int start = column + (c * v.Lanes);
                     int lanes = System.Math.Min(v.Lanes, outputs - start);
-                    string offset = Vec.Int(((long)j * outputs) + start);
+                    string offset = Vec.Int(((long)j * outputStride) + start - (weightBlock?.FirstColumn ?? 0));
                     if (storeZ)
                     {
                         StorePartial(w, v, A(j, c), lanes, "zs", offset);
