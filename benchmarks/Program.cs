@@ -136,10 +136,13 @@ namespace Compiled.Benchmarks
             ? Job.Default.WithId("Quick").WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(5).WithIterationTime(TimeInterval.FromMilliseconds(100))
             : Job.Default.WithId("Bench").WithLaunchCount(1).WithWarmupCount(5).WithIterationCount(15).WithIterationTime(TimeInterval.FromMilliseconds(250));
 
-        /// <summary>An epoch is long (a naive one takes seconds): one invocation per iteration.</summary>
+        /// <summary>
+        /// An epoch is long (a naive one takes seconds): one invocation per iteration; 2 warm-up and 9 measured epochs, since
+        /// the two-thread row varies from epoch to epoch on a shared machine.
+        /// </summary>
         private static Job EpochJob(bool quick) => quick
             ? Job.Default.WithId("QuickEpoch").WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(1).WithInvocationCount(1).WithUnrollFactor(1)
-            : Job.Default.WithId("Epoch").WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(5).WithInvocationCount(1).WithUnrollFactor(1);
+            : Job.Default.WithId("Epoch").WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(9).WithInvocationCount(1).WithUnrollFactor(1);
 
         private static IConfig Config(Job job) => ManualConfig.Create(DefaultConfig.Instance)
             .AddJob(job)

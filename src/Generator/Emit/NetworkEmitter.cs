@@ -718,20 +718,7 @@ namespace Compiled.Generator.Emit
             _w.Line("if (_compiledStorage.IsStale) PackWeights();");
             _w.Line("ref float k = ref _compiledStorage.PackedStart;");
             _w.Line("ref float ws = ref Workspace();");
-            Dispatch(isa =>
-            {
-                foreach ((LayerContext context, LayerEmitter emitter) in _computing)
-                {
-                    (int output, int pre) = _workspace[context.Index];
-                    var refs = new TrainingRefs(
-                        InputRefOf(context),
-                        output >= 0 ? WorkspaceRef(output) : null,
-                        pre >= 0 ? WorkspaceRef(pre) : null,
-                        WorkspaceRef(_gradientA),
-                        null);
-                    emitter.EmitTrainForward(_w, context, isa, refs, "count");
-                }
-            });
+            TrainForwardLayers(first: 0);
             _w.Close();
 
             WriteLossMethod(labels: false);
@@ -753,33 +740,59 @@ namespace Compiled.Generator.Emit
             }
             else
             {
-                Dispatch(isa =>
-                {
-                    bool inA = true;
-                    for (int i = _computing.Count - 1; i >= 0; i--)
-                    {
-                        (LayerContext context, LayerEmitter emitter) = _computing[i];
-                        (int output, int pre) = _workspace[context.Index];
-                        string gradient = WorkspaceRef(inA ? _gradientA : _gradientB);
-                        string other = WorkspaceRef(inA ? _gradientB : _gradientA);
-                        var refs = new TrainingRefs(
-                            InputRefOf(context),
-                            output >= 0 ? WorkspaceRef(output) : null,
-                            pre >= 0 ? WorkspaceRef(pre) : null,
-                            gradient,
-                            context.NeedsInputGradient ? other : null);
-                        emitter.EmitBackward(_w, context, isa, refs, "count");
-                        if (!context.NeedsInputGradient)
-                        {
-                            break;
-                        }
-
-                        inA = !inA;
-                    }
-                });
+                TrainBackwardLayers(lowest: 0);
             }
 
             _w.Close();
+        }
+
+        /// <summary>Writes the training forward calls of the computing layers from index <paramref name="first"/> on, on every SIMD path.</summary>
+        private void TrainForwardLayers(int first)
+        {
+            Dispatch(isa =>
+            {
+                foreach ((LayerContext context, LayerEmitter emitter) in _computing.Skip(first))
+                {
+                    (int output, int pre) = _workspace[context.Index];
+                    var refs = new TrainingRefs(
+                        InputRefOf(context),
+                        output >= 0 ? WorkspaceRef(output) : null,
+                        pre >= 0 ? WorkspaceRef(pre) : null,
+                        WorkspaceRef(_gradientA),
+                        null);
+                    emitter.EmitTrainForward(_w, context, isa, refs, "count");
+                }
+            });
+        }
+
+        /// <summary>
+        /// Writes the backward calls from the last computing layer down to index <paramref name="lowest"/> (or to the first
+        /// that needs no input gradient), the gradient alternating between buffers A and B, on every SIMD path.
+        /// </summary>
+        private void TrainBackwardLayers(int lowest)
+        {
+            Dispatch(isa =>
+            {
+                bool inA = true;
+                for (int i = _computing.Count - 1; i >= lowest; i--)
+                {
+                    (LayerContext context, LayerEmitter emitter) = _computing[i];
+                    (int output, int pre) = _workspace[context.Index];
+                    var refs = new TrainingRefs(
+                        InputRefOf(context),
+                        output >= 0 ? WorkspaceRef(output) : null,
+                        pre >= 0 ? WorkspaceRef(pre) : null,
+                        WorkspaceRef(inA ? _gradientA : _gradientB),
+                        context.NeedsInputGradient ? WorkspaceRef(inA ? _gradientB : _gradientA) : null);
+                    emitter.EmitBackward(_w, context, isa, refs, "count");
+                    if (!context.NeedsInputGradient)
+                    {
+                        break;
+                    }
+
+                    inA = !inA;
+                }
+            });
         }
 
         private void WriteLossMethod(bool labels)
@@ -988,20 +1001,7 @@ namespace Compiled.Generator.Emit
             _w.Open("private void SplitForwardRest(int count)");
             _w.Line("ref float k = ref SplitPacked();");
             _w.Line("ref float ws = ref Workspace();");
-            Dispatch(isa =>
-            {
-                foreach ((LayerContext context, LayerEmitter emitter) in _computing.Skip(1))
-                {
-                    (int output, int pre) = _workspace[context.Index];
-                    var refs = new TrainingRefs(
-                        InputRefOf(context),
-                        output >= 0 ? WorkspaceRef(output) : null,
-                        pre >= 0 ? WorkspaceRef(pre) : null,
-                        WorkspaceRef(_gradientA),
-                        null);
-                    emitter.EmitTrainForward(_w, context, isa, refs, "count");
-                }
-            });
+            TrainForwardLayers(first: 1);
             _w.Close();
 
             _w.Line();
@@ -1011,23 +1011,7 @@ namespace Compiled.Generator.Emit
             _w.Line("ref float p = ref _compiledStorage.ParameterStart;");
             _w.Line($"ref float g = ref {Vec.Unsafe}.Add(ref {Marshal}.GetArrayDataReference(_compiledGradients), _compiledGradientsOffset);");
             _w.Line("ref float ws = ref Workspace();");
-            Dispatch(isa =>
-            {
-                bool gradientInA = true;
-                for (int i = _computing.Count - 1; i >= 1; i--)
-                {
-                    (LayerContext context, LayerEmitter emitter) = _computing[i];
-                    (int output, int pre) = _workspace[context.Index];
-                    var refs = new TrainingRefs(
-                        InputRefOf(context),
-                        output >= 0 ? WorkspaceRef(output) : null,
-                        pre >= 0 ? WorkspaceRef(pre) : null,
-                        WorkspaceRef(gradientInA ? _gradientA : _gradientB),
-                        WorkspaceRef(gradientInA ? _gradientB : _gradientA));
-                    emitter.EmitBackward(_w, context, isa, refs, "count");
-                    gradientInA = !gradientInA;
-                }
-            });
+            TrainBackwardLayers(lowest: 1);
             _w.Close();
         }
 
