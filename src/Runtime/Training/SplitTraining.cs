@@ -34,6 +34,7 @@ namespace Compiled.Training
         private readonly (int Start, int Length)[][] _ranges;
         private readonly Thread _worker;
         private readonly object _gate = new();
+        private readonly long[] _allocatedBytes = new long[Parts];
         private int _generation;
         private int _parked;
         private bool _stopping;
@@ -168,6 +169,7 @@ namespace Compiled.Training
             }
 
             Finish();
+            Volatile.Write(ref _allocatedBytes[0], GC.GetAllocatedBytesForCurrentThread());
             return (float)(total / batch);
         }
 
@@ -190,7 +192,11 @@ namespace Compiled.Training
             Finish();
             _packed = true;
             _network.ParametersChanged();
+            Volatile.Write(ref _allocatedBytes[0], GC.GetAllocatedBytesForCurrentThread());
         }
+
+        /// <summary>For tests: the bytes each part's thread had allocated (its own counter) when it last finished a job.</summary>
+        internal long AllocatedBytes(int part) => Volatile.Read(ref _allocatedBytes[part]);
 
         public void Dispose()
         {
@@ -320,6 +326,7 @@ namespace Compiled.Training
                     Fail(exception);
                 }
 
+                Volatile.Write(ref _allocatedBytes[1], GC.GetAllocatedBytesForCurrentThread());
                 Volatile.Write(ref _workerFinished, 1);
             }
         }
