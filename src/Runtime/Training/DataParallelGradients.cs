@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -12,7 +11,7 @@ namespace Compiled.Training
     /// thread runs <c>BackwardBatch</c> on its part with its own worker network (sharing the parameters, see
     /// <see cref="INetwork.CreateWorker"/>), and the parts' gradients are combined into the main network's
     /// <see cref="INetwork.Gradients"/> weighted by their share of the batch, each thread reducing one slice of the
-    /// parameters. Threads are started once and wait for work by spinning briefly, then sleeping; nothing is allocated
+    /// parameters. Threads are started once and wait for work through a <see cref="WorkSignal"/>; nothing is allocated
     /// per batch.
     /// </summary>
     /// <remarks>
@@ -21,22 +20,17 @@ namespace Compiled.Training
     /// </remarks>
     internal sealed class DataParallelGradients : IDisposable
     {
-        private const long SpinTicksBeforeSleeping = 200_000; // 0.2 ms at Stopwatch's 1 GHz resolution on Linux
-
         private readonly INetwork[] _networks;
         private readonly Thread[] _threads;
-        private readonly object _gate = new();
-        private readonly int[] _parked;
+        private readonly WorkSignal _signal = new();
         private readonly int[] _starts;
         private readonly int[] _counts;
         private readonly float[] _losses;
         private readonly long[] _allocatedBytes;
         private readonly int _inputSize;
         private readonly int _outputSize;
-        private int _generation;
         private int _computing;
         private int _reducing;
-        private bool _stopping;
         private ExceptionDispatchInfo? _failure;
 
         // The current job, set by the main thread before it bumps the generation.
@@ -64,14 +58,13 @@ namespace Compiled.Training
             _counts = new int[threads];
             _losses = new float[threads];
             _allocatedBytes = new long[threads];
-            _parked = new int[threads];
             _threads = new Thread[threads];
             for (int t = 1; t < threads; t++)
             {
                 int index = t;
 
                 // The generation is read here, not when the thread starts running: a batch may be posted before that.
-                int generation = Volatile.Read(ref _generation);
+                int generation = _signal.Generation;
                 _threads[t] = new Thread(() => WorkerLoop(index, generation)) { IsBackground = true, Name = $"Compiled trainer worker {t}" };
                 _threads[t].Start();
             }
@@ -128,8 +121,7 @@ namespace Compiled.Training
         {
             Volatile.Write(ref _computing, Threads);
             Volatile.Write(ref _reducing, Threads);
-            Interlocked.Increment(ref _generation);
-            WakeParkedWorkers();
+            _signal.Post();
             Work(0);
             SpinUntilZero(ref _reducing);
             if (_failure is { } failure)
@@ -141,32 +133,10 @@ namespace Compiled.Training
 
         public void Dispose()
         {
-            Volatile.Write(ref _stopping, true);
-            Interlocked.Increment(ref _generation);
-            lock (_gate)
-            {
-                Monitor.PulseAll(_gate);
-            }
-
+            _signal.Stop();
             for (int t = 1; t < Threads; t++)
             {
                 _threads[t].Join();
-            }
-        }
-
-        private void WakeParkedWorkers()
-        {
-            for (int t = 1; t < Threads; t++)
-            {
-                if (Volatile.Read(ref _parked[t]) == 1)
-                {
-                    lock (_gate)
-                    {
-                        Monitor.PulseAll(_gate);
-                    }
-
-                    return;
-                }
             }
         }
 
@@ -174,43 +144,13 @@ namespace Compiled.Training
         {
             while (true)
             {
-                WaitForGeneration(index, seen);
-                seen = Volatile.Read(ref _generation);
-                if (Volatile.Read(ref _stopping))
+                seen = _signal.Wait(seen);
+                if (_signal.Stopping)
                 {
                     return;
                 }
 
                 Work(index);
-            }
-        }
-
-        private void WaitForGeneration(int index, int seen)
-        {
-            long start = Stopwatch.GetTimestamp();
-            var spinner = default(SpinWait);
-            while (Volatile.Read(ref _generation) == seen)
-            {
-                if (Stopwatch.GetTimestamp() - start < SpinTicksBeforeSleeping * Stopwatch.Frequency / 1_000_000_000)
-                {
-                    spinner.SpinOnce(sleep1Threshold: -1);
-                    continue;
-                }
-
-                // Park: announce it (a full fence), then look again under the lock, so a job posted in between is not
-                // missed: the poster bumps the generation (a full fence) before it reads the flag and pulses.
-                lock (_gate)
-                {
-                    Interlocked.Exchange(ref _parked[index], 1);
-                    while (Volatile.Read(ref _generation) == seen)
-                    {
-                        Monitor.Wait(_gate);
-                    }
-
-                    Interlocked.Exchange(ref _parked[index], 0);
-                }
-
-                start = Stopwatch.GetTimestamp();
             }
         }
 
@@ -341,10 +281,10 @@ namespace Compiled.Training
 
         private static void SpinUntilZero(ref int counter)
         {
-            var spinner = default(SpinWait);
+            int spins = 0;
             while (Volatile.Read(ref counter) != 0)
             {
-                spinner.SpinOnce(sleep1Threshold: -1);
+                WorkSignal.Pause(ref spins);
             }
         }
     }

@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 
@@ -18,11 +17,10 @@ namespace Compiled.Training
     /// thread waits for the worker, runs the rest of the network (forward, loss, backward); the worker waits for that,
     /// and both run their part of the first layer's backward pass. <see cref="Step"/> then has both threads update their
     /// own parameters and pack them for the next batch (the first batch packs before its forward pass). The worker
-    /// waits for work by spinning briefly, then sleeping.
+    /// waits for work through a <see cref="WorkSignal"/>.
     /// </remarks>
     internal sealed class SplitTraining : IDisposable
     {
-        private const long SpinNanosecondsBeforeSleeping = 200_000;
         private const int Parts = 2;
 
         private readonly ISplitTraining _network;
@@ -33,11 +31,9 @@ namespace Compiled.Training
         private readonly float[] _workerInputs;
         private readonly (int Start, int Length)[][] _ranges;
         private readonly Thread _worker;
-        private readonly object _gate = new();
+        private readonly object _gate = new(); // guards _failure
+        private readonly WorkSignal _signal = new();
         private readonly long[] _allocatedBytes = new long[Parts];
-        private int _generation;
-        private int _parked;
-        private bool _stopping;
         private bool _packed; // the split copy of the weights is up to date (packed by the last Step)
         private volatile bool _aborted;
         private ExceptionDispatchInfo? _failure;
@@ -71,7 +67,7 @@ namespace Compiled.Training
             _ranges = OwnedRanges(network);
             network.SplitPrepare();
             // The generation is read here, not when the thread starts running: a batch may be posted before that.
-            int generation = Volatile.Read(ref _generation);
+            int generation = _signal.Generation;
             _worker = new Thread(() => WorkerLoop(generation)) { IsBackground = true, Name = "Compiled split-training worker" };
             _worker.Start();
         }
@@ -201,13 +197,7 @@ namespace Compiled.Training
         public void Dispose()
         {
             _aborted = true; // a job left half done (an exception between Begin and Compute) ends too
-            Volatile.Write(ref _stopping, true);
-            Interlocked.Increment(ref _generation);
-            lock (_gate)
-            {
-                Monitor.PulseAll(_gate);
-            }
-
+            _signal.Stop();
             _worker.Join();
         }
 
@@ -217,14 +207,7 @@ namespace Compiled.Training
             Volatile.Write(ref _restsDone, 0);
             Volatile.Write(ref _workerFinished, 0);
             _aborted = false;
-            Interlocked.Increment(ref _generation);
-            if (Volatile.Read(ref _parked) == 1)
-            {
-                lock (_gate)
-                {
-                    Monitor.PulseAll(_gate);
-                }
-            }
+            _signal.Post();
         }
 
         /// <summary>Waits for the worker to finish the job, then rethrows the first failure of either thread.</summary>
@@ -233,7 +216,7 @@ namespace Compiled.Training
             int spins = 0;
             while (Volatile.Read(ref _workerFinished) == 0)
             {
-                Pause(ref spins);
+                WorkSignal.Pause(ref spins);
             }
 
             if (_failure is { } failure)
@@ -264,7 +247,7 @@ namespace Compiled.Training
                     return false;
                 }
 
-                Pause(ref spins);
+                WorkSignal.Pause(ref spins);
             }
 
             return true;
@@ -283,29 +266,12 @@ namespace Compiled.Training
             _network.SplitPack(part);
         }
 
-        /// <summary>
-        /// One step of a busy wait: the waits here last microseconds, so spin with the CPU's pause instruction rather than
-        /// yield (a yield costs about as much as the wait); yield once in a while in case the other thread was preempted.
-        /// </summary>
-        private static void Pause(ref int spins)
-        {
-            if ((++spins & 1023) == 0)
-            {
-                Thread.Yield();
-            }
-            else
-            {
-                Thread.SpinWait(4);
-            }
-        }
-
         private void WorkerLoop(int seen)
         {
             while (true)
             {
-                WaitForJob(seen);
-                seen = Volatile.Read(ref _generation);
-                if (Volatile.Read(ref _stopping))
+                seen = _signal.Wait(seen);
+                if (_signal.Stopping)
                 {
                     return;
                 }
@@ -364,38 +330,10 @@ namespace Compiled.Training
                 {
                     return;
                 }
+
                 _network.SplitBackward(1, x, count);
             }
         }
 
-        private void WaitForJob(int seen)
-        {
-            long start = Stopwatch.GetTimestamp();
-            long spinTicks = SpinNanosecondsBeforeSleeping * Stopwatch.Frequency / 1_000_000_000;
-            int spins = 0;
-            while (Volatile.Read(ref _generation) == seen)
-            {
-                if (Stopwatch.GetTimestamp() - start < spinTicks)
-                {
-                    Pause(ref spins);
-                    continue;
-                }
-
-                // Park: announce it (a full fence), then look again under the lock, so a job posted in between is not
-                // missed: the poster bumps the generation (a full fence) before it reads the flag and pulses.
-                lock (_gate)
-                {
-                    Interlocked.Exchange(ref _parked, 1);
-                    while (Volatile.Read(ref _generation) == seen)
-                    {
-                        Monitor.Wait(_gate);
-                    }
-
-                    Interlocked.Exchange(ref _parked, 0);
-                }
-
-                start = Stopwatch.GetTimestamp();
-            }
-        }
     }
 }
