@@ -39,7 +39,10 @@ namespace Compiled.Serialization
         public const long MaxHeaderLength = 100_000_000;
 
         private const string MetadataKey = "__metadata__";
+
+        private static readonly string[] KnownDataTypes = { "BOOL", "F4", "F6_E2M3", "F6_E3M2", "U8", "I8", "F8_E5M2", "F8_E4M3", "F8_E8M0", "I16", "U16", "F16", "BF16", "I32", "U32", "F32", "C64", "F64", "I64", "U64" };
         private const int ChunkBytes = 1 << 16;
+        private const int InitialHeaderBuffer = 1 << 16;
 
         /// <summary>Writes every parameter tensor of the network to <paramref name="stream"/> as a safetensors file.</summary>
         /// <param name="network">The network to export.</param>
@@ -271,27 +274,31 @@ namespace Compiled.Serialization
             var used = new HashSet<SafeTensorInfo>();
             if (options.Matching == TensorMatching.ByOrder)
             {
+                IReadOnlyList<SafeTensorInfo> ordered = LayerOrder(header.Tensors);
                 for (int i = 0; i < targets.Count; i++)
                 {
-                    if (i >= header.Tensors.Count)
+                    if (i >= ordered.Count)
                     {
-                        throw new ModelFileException(ModelFileError.MissingTensor, $"{source} has {header.Tensors.Count} tensors but the network has {targets.Count}: nothing is left for the network's tensor '{targets[i].Name}' (matching by order).", path, targets[i].Name);
+                        throw new ModelFileException(ModelFileError.MissingTensor, $"{source} has {ordered.Count} tensors but the network has {targets.Count}: nothing is left for the network's tensor '{targets[i].Name}' (matching by order).", path, targets[i].Name);
                     }
 
-                    sources[i] = header.Tensors[i];
-                    used.Add(header.Tensors[i]);
+                    sources[i] = ordered[i];
+                    used.Add(ordered[i]);
                 }
             }
             else
             {
                 string prefix = options.StripPrefix ?? string.Empty;
+                Func<string, string?>? map = options.MapName;
                 var byName = new Dictionary<string, SafeTensorInfo>(StringComparer.Ordinal);
                 foreach (SafeTensorInfo tensor in header.Tensors)
                 {
-                    string name = prefix.Length > 0 && tensor.Name.StartsWith(prefix, StringComparison.Ordinal) ? tensor.Name.Substring(prefix.Length) : tensor.Name;
+                    string? mapped = map?.Invoke(tensor.Name);
+                    string name = mapped ?? (prefix.Length > 0 && tensor.Name.StartsWith(prefix, StringComparison.Ordinal) ? tensor.Name.Substring(prefix.Length) : tensor.Name);
                     if (!byName.TryAdd(name, tensor))
                     {
-                        throw new ModelFileException(ModelFileError.DuplicateTensor, $"{source}: tensors '{byName[name].Name}' and '{tensor.Name}' both match the name '{name}' once the prefix '{prefix}' is stripped.", path, name);
+                        string how = map is not null ? $"once {nameof(SafeTensorsImportOptions.MapName)} (and the prefix '{prefix}') is applied" : $"once the prefix '{prefix}' is stripped";
+                        throw new ModelFileException(ModelFileError.DuplicateTensor, $"{source}: tensors '{byName[name].Name}' and '{tensor.Name}' both match the name '{name}' {how}.", path, name);
                     }
                 }
 
@@ -300,7 +307,8 @@ namespace Compiled.Serialization
                     if (!byName.TryGetValue(targets[i].Name, out SafeTensorInfo? tensor))
                     {
                         string wanted = prefix.Length > 0 ? $"'{targets[i].Name}' (or '{prefix}{targets[i].Name}')" : $"'{targets[i].Name}'";
-                        throw new ModelFileException(ModelFileError.MissingTensor, $"{source} has no tensor {wanted}, which the network needs; it has {NameList(header.Tensors.Select(t => t.Name))}.", path, targets[i].Name);
+                        string mapped = map is null ? string.Empty : $" (after {nameof(SafeTensorsImportOptions.MapName)}: {NameList(byName.Keys)})";
+                        throw new ModelFileException(ModelFileError.MissingTensor, $"{source} has no tensor {wanted}, which the network needs; it has {NameList(header.Tensors.Select(t => t.Name))}{mapped}.", path, targets[i].Name);
                     }
 
                     sources[i] = tensor;
@@ -315,6 +323,100 @@ namespace Compiled.Serialization
             }
 
             return sources;
+        }
+
+        /// <summary>
+        /// The file's tensors in the order <see cref="TensorMatching.ByOrder"/> pairs them with the network's: grouped into
+        /// modules (the name up to its last '.'), each module's <c>weight</c> then <c>bias</c> (the network's order within a
+        /// layer) then any other tensor in data order; modules in data order, or, when the data is sorted by name (within
+        /// each dtype, as the Python <c>safetensors</c> package writes every file), in name order with numbers compared as
+        /// numbers (<c>fc2</c> before <c>fc10</c>), since the data order then says nothing about the layers.
+        /// </summary>
+        internal static IReadOnlyList<SafeTensorInfo> LayerOrder(IReadOnlyList<SafeTensorInfo> tensors)
+        {
+            bool sortedByName = true;
+            for (int i = 1; i < tensors.Count; i++)
+            {
+                if (tensors[i - 1].DataType == tensors[i].DataType && string.CompareOrdinal(tensors[i - 1].Name, tensors[i].Name) > 0)
+                {
+                    sortedByName = false;
+                    break;
+                }
+            }
+
+            var modules = new List<(string Module, List<(SafeTensorInfo Tensor, int Rank, int Index)> Tensors)>();
+            var byModule = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (int i = 0; i < tensors.Count; i++)
+            {
+                string name = tensors[i].Name;
+                int dot = name.LastIndexOf('.');
+                string module = dot < 0 ? string.Empty : name.Substring(0, dot);
+                string role = dot < 0 ? name : name.Substring(dot + 1);
+                if (!byModule.TryGetValue(module, out int index))
+                {
+                    index = modules.Count;
+                    byModule.Add(module, index);
+                    modules.Add((module, new List<(SafeTensorInfo, int, int)>()));
+                }
+
+                modules[index].Tensors.Add((tensors[i], role switch { "weight" => 0, "bias" => 1, _ => 2 }, i));
+            }
+
+            if (sortedByName)
+            {
+                modules.Sort((a, b) => NaturalCompare(a.Module, b.Module));
+            }
+
+            var ordered = new List<SafeTensorInfo>(tensors.Count);
+            foreach (var (_, members) in modules)
+            {
+                ordered.AddRange(members.OrderBy(m => m.Rank).ThenBy(m => m.Index).Select(m => m.Tensor));
+            }
+
+            return ordered;
+        }
+
+        /// <summary>Ordinal comparison in which runs of digits compare as numbers: <c>layers.2</c> before <c>layers.10</c>.</summary>
+        internal static int NaturalCompare(string a, string b)
+        {
+            int i = 0, j = 0;
+            while (i < a.Length && j < b.Length)
+            {
+                if (char.IsAsciiDigit(a[i]) && char.IsAsciiDigit(b[j]))
+                {
+                    int startA = i, startB = j;
+                    while (i < a.Length && char.IsAsciiDigit(a[i]))
+                    {
+                        i++;
+                    }
+
+                    while (j < b.Length && char.IsAsciiDigit(b[j]))
+                    {
+                        j++;
+                    }
+
+                    ReadOnlySpan<char> x = a.AsSpan(startA, i - startA).TrimStart('0');
+                    ReadOnlySpan<char> y = b.AsSpan(startB, j - startB).TrimStart('0');
+                    int order = x.Length != y.Length ? x.Length.CompareTo(y.Length) : x.SequenceCompareTo(y);
+                    if (order != 0)
+                    {
+                        return order;
+                    }
+
+                    continue;
+                }
+
+                if (a[i] != b[j])
+                {
+                    return a[i].CompareTo(b[j]);
+                }
+
+                i++;
+                j++;
+            }
+
+            int rest = (a.Length - i).CompareTo(b.Length - j);
+            return rest != 0 ? rest : string.CompareOrdinal(a, b);
         }
 
         private static SafeTensorsHeader ReadHeaderCore(Stream stream, string? path)
@@ -349,11 +451,25 @@ namespace Compiled.Serialization
                 throw new ModelFileException(ModelFileError.MalformedHeader, $"{source} announces a {headerLength}-byte header but only {remaining} bytes follow: the header length is corrupt or the file is truncated.", path);
             }
 
-            byte[] json = new byte[(int)headerLength];
-            read = StreamReading.ReadAtMost(stream, json);
-            if (read < json.Length)
+            // The buffer grows with the bytes that actually arrive (from 64 KiB, doubling), so a stream that announces a
+            // large header but ends early costs memory in proportion to what it sent, not to what it announced.
+            int length = (int)headerLength;
+            byte[] json = new byte[Math.Min(length, InitialHeaderBuffer)];
+            int filled = 0;
+            while (filled < length)
             {
-                throw new ModelFileException(ModelFileError.Truncated, $"{source} is truncated: it ends {read} bytes into its {headerLength}-byte header.", path);
+                if (filled == json.Length)
+                {
+                    Array.Resize(ref json, (int)Math.Min(length, (long)json.Length * 2));
+                }
+
+                int got = stream.Read(json, filled, json.Length - filled);
+                if (got == 0)
+                {
+                    throw new ModelFileException(ModelFileError.Truncated, $"{source} is truncated: it ends {filled} bytes into its {headerLength}-byte header.", path);
+                }
+
+                filled += got;
             }
 
             long dataLength = remaining >= 0 ? remaining - (long)headerLength : -1;
@@ -390,7 +506,7 @@ namespace Compiled.Serialization
                         break;
                     }
 
-                    string name = reader.GetString()!;
+                    string name = ReadString(ref reader, path, null, "a tensor name");
                     current = name;
                     if (name == MetadataKey)
                     {
@@ -469,14 +585,17 @@ namespace Compiled.Serialization
                     return;
                 }
 
-                string key = reader.GetString()!;
+                string key = ReadString(ref reader, path, null, $"a key of '{MetadataKey}'");
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.String)
                 {
                     throw Malformed(path, null, $"'{MetadataKey}' entry '{key}' is a {reader.TokenType}, not a string");
                 }
 
-                metadata[key] = reader.GetString()!;
+                if (!metadata.TryAdd(key, ReadString(ref reader, path, null, $"the value of '{MetadataKey}' entry '{key}'")))
+                {
+                    throw Malformed(path, null, $"'{MetadataKey}' has the key '{key}' twice");
+                }
             }
         }
 
@@ -494,8 +613,13 @@ namespace Compiled.Serialization
                     break;
                 }
 
-                string key = reader.GetString()!;
+                string key = ReadString(ref reader, path, name, $"a field name of tensor '{name}'");
                 reader.Read();
+                if ((key == "dtype" && dataType is not null) || (key == "shape" && shape is not null) || (key == "data_offsets" && offsets is not null))
+                {
+                    throw Malformed(path, name, $"tensor '{name}' has the field '{key}' twice");
+                }
+
                 switch (key)
                 {
                     case "dtype":
@@ -504,7 +628,7 @@ namespace Compiled.Serialization
                             throw Malformed(path, name, $"tensor '{name}' has a dtype that is not a string");
                         }
 
-                        dataType = reader.GetString()!;
+                        dataType = ReadString(ref reader, path, name, $"the dtype of tensor '{name}'");
                         break;
                     case "shape":
                         shape = ReadIntegers(ref reader, name, key, path);
@@ -535,10 +659,16 @@ namespace Compiled.Serialization
                 throw Malformed(path, name, $"tensor '{name}' has data_offsets [{begin}, {end}] that end before they begin");
             }
 
+            int bits = ElementBits(dataType);
+            if (bits == 0)
+            {
+                throw Malformed(path, name, $"tensor '{name}' has the unknown dtype '{dataType}'; the safetensors dtypes are {string.Join(", ", KnownDataTypes)}");
+            }
+
             long elements = 1;
             foreach (long dimension in shape)
             {
-                if (dimension > 0 && elements > long.MaxValue / 8 / dimension)
+                if (dimension > 0 && elements > long.MaxValue / 64 / dimension)
                 {
                     throw Malformed(path, name, $"tensor '{name}' has shape [{string.Join(", ", shape)}], too many elements");
                 }
@@ -546,10 +676,15 @@ namespace Compiled.Serialization
                 elements *= dimension;
             }
 
-            int size = ElementSize(dataType);
-            if (size > 0 && end - begin != elements * size)
+            if (elements * bits % 8 != 0)
             {
-                throw Malformed(path, name, $"tensor '{name}' has data_offsets [{begin}, {end}] spanning {end - begin} bytes but {dataType} shape [{string.Join(", ", shape)}] needs {elements * size}");
+                throw Malformed(path, name, $"tensor '{name}' has {elements} {dataType} elements of {bits} bits, which do not fill whole bytes");
+            }
+
+            long size = elements * bits / 8;
+            if (end - begin != size)
+            {
+                throw Malformed(path, name, $"tensor '{name}' has data_offsets [{begin}, {end}] spanning {end - begin} bytes but {dataType} shape [{string.Join(", ", shape)}] needs {size}");
             }
 
             return new SafeTensorInfo(name, dataType, shape.ToArray(), begin, end, elements);
@@ -585,14 +720,38 @@ namespace Compiled.Serialization
             }
         }
 
-        private static int ElementSize(string dataType) => dataType switch
+        /// <summary>The bytes per element of the dtypes <see cref="Convert"/> reads (F32, F16, BF16, F64).</summary>
+        private static int ElementSize(string dataType) => ElementBits(dataType) / 8;
+
+        /// <summary>The bits per element of a dtype of the reference implementation, or 0 for a string it does not know.</summary>
+        private static int ElementBits(string dataType) => dataType switch
         {
-            "F64" or "I64" or "U64" => 8,
-            "F32" or "I32" or "U32" => 4,
-            "F16" or "BF16" or "I16" or "U16" => 2,
-            "BOOL" or "U8" or "I8" or "F8_E5M2" or "F8_E4M3" => 1,
+            "F64" or "I64" or "U64" or "C64" => 64,
+            "F32" or "I32" or "U32" => 32,
+            "F16" or "BF16" or "I16" or "U16" => 16,
+            "BOOL" or "U8" or "I8" or "F8_E5M2" or "F8_E4M3" or "F8_E8M0" => 8,
+            "F6_E2M3" or "F6_E3M2" => 6,
+            "F4" => 4,
             _ => 0,
         };
+
+        /// <summary>
+        /// Reads the current string or property name. A lone UTF-16 surrogate escape (<c>"\ud800"</c>) is valid JSON syntax
+        /// but no valid string, and the reference implementation rejects it: a malformed header, not an
+        /// <see cref="InvalidOperationException"/>.
+        /// </summary>
+        private static string ReadString(ref Utf8JsonReader reader, string? path, string? tensor, string what)
+        {
+            try
+            {
+                return reader.GetString()!;
+            }
+            catch (InvalidOperationException exception)
+            {
+                string raw = Encoding.UTF8.GetString(reader.ValueSpan.Length > 80 ? reader.ValueSpan.Slice(0, 80) : reader.ValueSpan);
+                throw new ModelFileException(ModelFileError.MalformedHeader, $"{Source(path)} has a malformed safetensors header: {what} (\"{raw}\") is not valid Unicode: it holds a lone UTF-16 surrogate escape.", path, tensor, exception);
+            }
+        }
 
         private static void Convert(string dataType, ReadOnlySpan<byte> bytes, Span<float> values)
         {

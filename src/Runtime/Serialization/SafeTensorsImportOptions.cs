@@ -1,3 +1,5 @@
+using System;
+
 namespace Compiled.Serialization
 {
     /// <summary>How <see cref="SafeTensors.Import(INetwork, string, SafeTensorsImportOptions?)"/> pairs the network's tensors with the file's.</summary>
@@ -10,10 +12,14 @@ namespace Compiled.Serialization
         ByName,
 
         /// <summary>
-        /// The network's tensors, in <see cref="INetwork.ParameterTensors"/> order, take the file's tensors in the order of
-        /// their data in the file, whatever their names. Files written by <see cref="SafeTensors.Export(INetwork, string, System.Collections.Generic.IReadOnlyDictionary{string, string}?)"/>
-        /// keep <c>state_dict</c> order, but the Python <c>safetensors</c> package sorts tensors by name (so <c>fc1.bias</c>
-        /// comes before <c>fc1.weight</c>): match such files by name. Shapes must agree either way.
+        /// The network's tensors, in <see cref="INetwork.ParameterTensors"/> order, take the file's tensors in layer order,
+        /// whatever their names. The file's tensors are grouped into modules by the name before the last '.'
+        /// (<c>fc1.weight</c> and <c>fc1.bias</c> form the module <c>fc1</c>); within a module <c>weight</c> comes before
+        /// <c>bias</c>, as in the network; the modules follow the order of their data in the file, except when the data is
+        /// sorted by name (as the Python <c>safetensors</c> package writes every file: the data order then says nothing about
+        /// the layers), where they follow their names with numbers compared as numbers (<c>fc2</c> before <c>fc10</c>,
+        /// <c>layers.2</c> before <c>layers.10</c>). Module names that do not sort in layer order (<c>encoder</c>,
+        /// <c>decoder</c>) in such a file need <see cref="SafeTensorsImportOptions.MapName"/> instead. Shapes must agree.
         /// </summary>
         ByOrder,
     }
@@ -26,6 +32,15 @@ namespace Compiled.Serialization
         /// <c>state_dict</c> saved from a module that wraps the network in an attribute. Names without it are kept as they are.
         /// </summary>
         public string? StripPrefix { get; init; }
+
+        /// <summary>
+        /// Maps a file tensor name to the network's tensor name when matching <see cref="TensorMatching.ByName"/>, for
+        /// models whose modules have their own names: <c>name =&gt; name.Replace("fc1.", "0.").Replace("fc2.", "2.")</c>,
+        /// or a dictionary from file names to network names passed as <c>names.GetValueOrDefault</c>. Returning
+        /// <see langword="null"/> leaves that tensor's name to <see cref="StripPrefix"/>; a tensor mapped to a name the
+        /// network does not have is unused. <see langword="null"/> (the default) maps nothing.
+        /// </summary>
+        public Func<string, string?>? MapName { get; init; }
 
         /// <summary>How tensors are paired; <see cref="TensorMatching.ByName"/> by default.</summary>
         public TensorMatching Matching { get; init; } = TensorMatching.ByName;
