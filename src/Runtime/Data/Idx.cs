@@ -1,5 +1,6 @@
 using System;
 using System.Buffers.Binary;
+using System.Collections.Generic;
 using System.IO;
 using System.Numerics;
 
@@ -14,7 +15,10 @@ namespace Compiled.Data
     /// uint32 per dimension, then the values row-major and big-endian. Type codes: 0x08 unsigned byte, 0x09 signed byte,
     /// 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64. The whole file is checked: a bad magic, an unknown type code,
     /// dimensions too large for an array, missing or extra data all raise a <see cref="DataFormatException"/> naming
-    /// the file and the problem.
+    /// the file and the problem. Dimension products are computed in 64 bits: a sample (the product of the dimensions after
+    /// the first) or a whole file with more values than an array can hold is refused, even when the count is 0. A stream
+    /// that cannot tell its length (a network or gzip stream) is read into a buffer that starts at 64 KiB and doubles as
+    /// data arrives, so memory grows with the bytes actually received, not with the size the header announces.
     /// </remarks>
     public static class Idx
     {
@@ -184,6 +188,8 @@ namespace Compiled.Data
             return Dataset.FromLabels(images.Values, images.SampleSize, labels);
         }
 
+        private const int InitialBuffer = 1 << 16;
+
         private static FileStream OpenFile(string path) => new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
 
         private readonly record struct RawIdx(IdxDataType Type, int[] Dimensions, byte[] Data, int ElementCount);
@@ -249,7 +255,6 @@ namespace Compiled.Data
             }
 
             var dimensions = new int[rank];
-            BigInteger product = BigInteger.One;
             for (int i = 0; i < rank; i++)
             {
                 uint dimension = BinaryPrimitives.ReadUInt32BigEndian(header.Slice(i * 4));
@@ -259,12 +264,20 @@ namespace Compiled.Data
                 }
 
                 dimensions[i] = (int)dimension;
-                product *= dimension;
             }
 
+            // Every product in 64 bits: the values of one sample (the dimensions after the first), then all of them. A
+            // zero count does not excuse a sample too large for an array ([0, 50000, 50000] has no valid sample size).
+            long sampleSize = SampleSize(dimensions);
+            if (sampleSize > Array.MaxLength)
+            {
+                throw Error(name, $"has dimensions {string.Join(" x ", dimensions)}: a sample of {SampleSizeText(dimensions)} values is more than an array can hold (the dimension product overflows)");
+            }
+
+            long product = dimensions[0] * sampleSize;
             if (product > Array.MaxLength)
             {
-                throw Error(name, $"has dimensions {string.Join(" x ", dimensions)} = {product} values, more than an array can hold (the dimension product overflows)");
+                throw Error(name, $"has dimensions {string.Join(" x ", dimensions)} = {SampleSizeText(dimensions, all: true)} values, more than an array can hold (the dimension product overflows)");
             }
 
             int count = (int)product;
@@ -290,9 +303,9 @@ namespace Compiled.Data
                 throw Error(name, $"has {byteCount} bytes of data, more than this reader can hold in memory");
             }
 
-            // Beyond 64 MiB, grow the buffer as data arrives, so that a corrupt header in a small gzip file cannot make
-            // us allocate gigabytes up front.
-            byte[] data = new byte[remaining >= 0 ? byteCount : Math.Min(byteCount, 1 << 26)];
+            // When the stream cannot tell its length, the buffer starts at 64 KiB and doubles as data arrives, so that a
+            // header announcing gigabytes in a tiny (or tiny gzip) stream costs memory in proportion to what it sent.
+            byte[] data = new byte[remaining >= 0 ? byteCount : Math.Min(byteCount, InitialBuffer)];
             long filled = 0;
             while (filled < byteCount)
             {
@@ -316,6 +329,37 @@ namespace Compiled.Data
             }
 
             return new RawIdx(type, dimensions, data, count);
+        }
+
+        /// <summary>The product of the dimensions after the first (1 for one dimension), in 64 bits, saturating at <see cref="long.MaxValue"/>.</summary>
+        internal static long SampleSize(IReadOnlyList<int> dimensions)
+        {
+            long product = 1;
+            bool saturated = false;
+            for (int i = 1; i < dimensions.Count; i++)
+            {
+                if (dimensions[i] == 0)
+                {
+                    return 0;
+                }
+
+                // Each factor is below 2^31; once the product passes Array.MaxLength (below 2^31) it only needs to stay large.
+                product = saturated ? product : product * dimensions[i];
+                saturated |= product > int.MaxValue;
+            }
+
+            return saturated ? long.MaxValue : product;
+        }
+
+        private static string SampleSizeText(int[] dimensions, bool all = false)
+        {
+            var product = BigInteger.One;
+            for (int i = all ? 0 : 1; i < dimensions.Length; i++)
+            {
+                product *= dimensions[i];
+            }
+
+            return product.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         private static float[] ToFloats(RawIdx raw, bool scale, string? name)

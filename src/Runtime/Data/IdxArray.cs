@@ -35,13 +35,8 @@ namespace Compiled.Data
             DataType = dataType;
             _dimensions = dimensions;
             Values = values;
-            int sampleSize = 1;
-            for (int i = 1; i < dimensions.Length; i++)
-            {
-                sampleSize *= dimensions[i];
-            }
-
-            SampleSize = sampleSize;
+            // The reader refuses dimensions whose sample size does not fit an array, so this cannot overflow.
+            SampleSize = checked((int)Idx.SampleSize(dimensions));
         }
 
         /// <summary>The element type stored in the file.</summary>
