@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using Compiled.Data;
 using Compiled.Optimizers;
@@ -78,16 +79,25 @@ namespace Compiled.Training
         /// parameters after the last completed step; best parameters are not restored.
         /// </para>
         /// <para>
+        /// The features (and target vectors) of both data sets are checked once before training, in one allocation-free
+        /// pass: a NaN or infinite value is an <see cref="ArgumentException"/> naming the data set, the sample and the
+        /// feature, since it is bad data, not a learning rate too high.
+        /// </para>
+        /// <para>
         /// A NaN or infinite batch loss throws <see cref="TrainingDivergedException"/> giving the 1-based epoch and batch,
-        /// before that batch's optimizer step; parameters that are no longer finite at the end of an epoch throw it too.
+        /// before that batch's optimizer step; parameters that are no longer finite at the end of an epoch, and a NaN or
+        /// infinite validation loss, throw it too. The exception carries the <see cref="TrainingHistory"/> of the epochs
+        /// that completed (<see cref="TrainingDivergedException.History"/>, with <see cref="StopReason.Diverged"/>), and
+        /// with early stopping and <see cref="EarlyStopping.RestoreBestParameters"/> the best epoch's parameters are
+        /// restored first, as when training ends normally.
         /// </para>
         /// </remarks>
         /// <exception cref="ArgumentNullException"><paramref name="network"/>, <paramref name="optimizer"/> or <paramref name="train"/> is <see langword="null"/>.</exception>
         /// <exception cref="ArgumentException">
         /// A data set does not fit the network (feature count, target count, a label out of range, sample and label counts),
-        /// is empty, or early stopping is set without suitable validation data.
+        /// is empty, has a NaN or infinite feature or target, or early stopping is set without suitable validation data.
         /// </exception>
-        /// <exception cref="TrainingDivergedException">The loss or the parameters became NaN or infinite.</exception>
+        /// <exception cref="TrainingDivergedException">The loss, the validation loss or the parameters became NaN or infinite.</exception>
         /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
         /// <exception cref="InvalidOperationException">The learning-rate schedule returned a negative or non-finite learning rate.</exception>
         public TrainingHistory Fit(
@@ -156,7 +166,7 @@ namespace Compiled.Training
         /// </remarks>
         /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="dataset"/> is <see langword="null"/>.</exception>
         /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
-        /// <exception cref="ArgumentException">The data set does not fit the network.</exception>
+        /// <exception cref="ArgumentException">The data set does not fit the network, or has a NaN or infinite feature or target.</exception>
         public static EvaluationResult Evaluate(INetwork network, Dataset dataset, int batchSize = DefaultEvaluationBatchSize)
         {
             ArgumentNullException.ThrowIfNull(network);
@@ -241,6 +251,15 @@ namespace Compiled.Training
                     parameterName);
             }
 
+            int bad = FiniteValues.IndexOfNonFinite(data.Features);
+            if (bad >= 0)
+            {
+                throw new ArgumentException(
+                    $"Feature {bad % data.FeatureCount} of sample {bad / data.FeatureCount} (0-based) in the '{parameterName}' data set is {Describe(data.Features[bad])}: every feature must be a finite number. "
+                    + "NaN and infinities usually come from a missing value or a division by zero while preparing the data; nothing was trained.",
+                    parameterName);
+            }
+
             int outputs = network.OutputSize;
             if (data.Labels is int[] labels)
             {
@@ -284,12 +303,22 @@ namespace Compiled.Training
                         $"The '{parameterName}' data set has {data.Count} samples but {targets.Length} target values for targets of {data.TargetCount}; the counts do not match.",
                         parameterName);
                 }
+
+                bad = FiniteValues.IndexOfNonFinite(targets);
+                if (bad >= 0)
+                {
+                    throw new ArgumentException(
+                        $"Target value {bad % data.TargetCount} of sample {bad / data.TargetCount} (0-based) in the '{parameterName}' data set is {Describe(targets[bad])}: every target must be a finite number; nothing was trained.",
+                        parameterName);
+                }
             }
             else
             {
                 throw new ArgumentException($"The '{parameterName}' data set has neither labels nor targets.", parameterName);
             }
         }
+
+        private static string Describe(float value) => float.IsNaN(value) ? "NaN" : value > 0 ? "+infinity" : "-infinity";
 
         private static float[] AllocateFloats(long length, string parameterName)
         {
@@ -405,6 +434,7 @@ namespace Compiled.Training
                 double best = double.NaN;
                 int epochsWithoutImprovement = 0;
                 StopReason stopReason = StopReason.Completed;
+                TrainingDivergedException? diverged = null;
                 try
                 {
                     if (_schedule is not null)
@@ -465,6 +495,12 @@ namespace Compiled.Training
                         }
                     }
                 }
+                catch (TrainingDivergedException exception)
+                {
+                    // Stop as the success path does (best parameters restored, history kept), then rethrow with the history.
+                    diverged = exception;
+                    stopReason = StopReason.Diverged;
+                }
                 finally
                 {
                     if (_schedule is not null)
@@ -474,13 +510,20 @@ namespace Compiled.Training
                 }
 
                 bool restored = false;
-                if (bestParameters is not null && bestEpoch > 0 && bestEpoch != epochs.Count)
+                if (bestParameters is not null && bestEpoch > 0 && (bestEpoch != epochs.Count || diverged is not null))
                 {
                     bestParameters.CopyTo(_network.Parameters);
                     restored = true;
                 }
 
-                return new TrainingHistory(epochs.AsReadOnly(), bestEpoch, stopReason, restored, Stopwatch.GetElapsedTime(runStart));
+                var history = new TrainingHistory(epochs.AsReadOnly(), bestEpoch, stopReason, restored, Stopwatch.GetElapsedTime(runStart));
+                if (diverged is not null)
+                {
+                    diverged.Attach(history);
+                    ExceptionDispatchInfo.Throw(diverged);
+                }
+
+                return history;
             }
 
             private EpochResult RunEpoch(int epoch)
@@ -561,6 +604,11 @@ namespace Compiled.Training
                 {
                     _cancellationToken.ThrowIfCancellationRequested();
                     (double loss, int validationCorrect) = EvaluateCore(_network, _validation, _validationChunk, _outputs);
+                    if (!double.IsFinite(loss))
+                    {
+                        throw TrainingDivergedException.NonFiniteValidationLoss(loss, epoch, _options.Epochs);
+                    }
+
                     validationLoss = loss;
                     validationAccuracy = _validation.Labels is null ? null : (double)validationCorrect / _validation.Count;
                 }
