@@ -98,12 +98,21 @@ namespace Compiled.Serialization
 
         /// <summary>
         /// Writes the network's architecture and parameters to <paramref name="path"/>, atomically: through a temporary
-        /// file in the same folder that replaces the target only once completely written and flushed.
+        /// file in the same folder (<c>.NAME.RANDOM.tmp</c>) that replaces the target only once completely written and
+        /// flushed.
         /// </summary>
+        /// <remarks>
+        /// A save killed with its process leaves its temporary file behind; each save deletes the temporary files of the
+        /// same target (that exact name pattern) last written more than a minute ago.
+        /// </remarks>
         /// <param name="network">The network to save.</param>
         /// <param name="path">The file to create or replace.</param>
         /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-        /// <exception cref="IOException">The file cannot be written; the target is unchanged.</exception>
+        /// <exception cref="IOException">
+        /// The file cannot be written (a <see cref="DirectoryNotFoundException"/> when its folder does not exist; an
+        /// <see cref="IOException"/> wrapping the <see cref="UnauthorizedAccessException"/> when the folder is read-only or
+        /// not writable), with a message naming the target; the target is unchanged.
+        /// </exception>
         public static void Save(INetwork network, string path) => Save(network, path, wrap: null);
 
         /// <summary>As <see cref="Save(INetwork, string)"/>, with a test hook that wraps the file stream.</summary>

@@ -136,13 +136,18 @@ namespace Compiled.Serialization
 
         /// <summary>
         /// Writes every parameter tensor of the network to the file <paramref name="path"/>, atomically (through a
-        /// temporary file in the same folder renamed over the target).
+        /// temporary file in the same folder renamed over the target), as <see cref="ModelFile.Save(INetwork, string)"/>
+        /// does: the same error messages naming the target, and the same clean-up of temporary files older than a minute
+        /// left by killed saves of the same target.
         /// </summary>
         /// <param name="network">The network to export.</param>
         /// <param name="path">The <c>.safetensors</c> file to create or replace.</param>
         /// <param name="metadata">Extra <c>__metadata__</c> entries (not <c>format</c> or <c>architecture</c>).</param>
         /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="path"/> is <see langword="null"/>.</exception>
-        /// <exception cref="IOException">The file cannot be written; the target is unchanged.</exception>
+        /// <exception cref="IOException">
+        /// The file cannot be written (its folder is missing, read-only or not writable, the disk is full, ...), with a
+        /// message naming the target; the target is unchanged.
+        /// </exception>
         public static void Export(INetwork network, string path, IReadOnlyDictionary<string, string>? metadata = null)
         {
             ArgumentNullException.ThrowIfNull(network);
