@@ -54,7 +54,7 @@ namespace Compiled.Generator
             IncrementalValuesProvider<GeneratedFile?> sources = specs
                 .Select(static (spec, _) => ShapeInference.Infer(spec).Plan)
                 .WithTrackingName(Steps.Plan)
-                .Select(static (plan, _) => plan is null ? null : new GeneratedFile(NetworkEmitter.HintName(plan), NetworkEmitter.Emit(plan)))
+                .Select(static (plan, _) => plan is null ? null : new GeneratedFile(NetworkEmitter.HintName(plan).Replace("@", string.Empty), NetworkEmitter.Emit(plan)))
                 .WithTrackingName(Steps.Source);
 
             IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = parsed
@@ -94,7 +94,7 @@ namespace Compiled.Generator
             return network.Diagnostics.Concat(issues.Select(issue => issue.ToDiagnostic(network.Locations))).ToEquatableArray();
         }
 
-        /// <summary>One generated file: its hint name and text.</summary>
+        /// <summary>One generated file: its hint name (without the '@' of escaped keywords, which hint names cannot hold) and text.</summary>
         private sealed record GeneratedFile(string HintName, string Text);
     }
 }

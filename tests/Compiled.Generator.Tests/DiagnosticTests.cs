@@ -38,6 +38,18 @@ namespace Compiled.Generator.Tests
         [InlineData("CN0021", "[Network] [Input(4)] [Dense(3)] public partial class Net { public [|Net|]() { } }")]
         [InlineData("CN0023", "[Network] [Input(4)] [Dense(3)] public partial class Net { public [|Net|](int seed) { } }")]
         [InlineData("CN0022", "[Network] [Input(4)] [Dense(1, [|Activation.Softmax|])] public partial class Net { }")]
+        [InlineData("CN0024", "[Network] [Input(4)] [Dense(3)] public abstract partial class [|Net|] { }")]
+        [InlineData("CN0024", "public partial class Outer { [Network] [Input(4)] [Dense(3)] internal abstract partial class [|Net|] { } }")]
+        [InlineData("CN0026", "[Network] [Input(4)] [Dense(3)] file partial class [|Net|] { }")]
+        [InlineData("CN0025", "[Network] [Input(4)] [Dense(3)] public partial class [|Loss|] { }")]
+        [InlineData("CN0025", "[Network] [Input(4)] [Dense(3)] public partial class [|Backward|] { }")]
+        [InlineData("CN0025", "[Network] [Input(4)] [Dense(3)] public partial class [|Forward|] { }")]
+        [InlineData("CN0025", "[Network] [Input(4)] [Dense(3)] public partial class [|Parameters|] { }")]
+        [InlineData("CN0025", "[Network] [Input(4)] [Dense(3)] public partial class [|Architecture|] { }")]
+        [InlineData("CN0025", "[Network] [Input(4)] [Dense(3)] public partial class [|DefaultSeed|] { }")]
+        [InlineData("CN0025", "[Network] [Input(4)] [Dense(3)] public partial class [|ParameterCount|] { }")]
+        [InlineData("CN0025", "[Network] [Input(4)] [Dense(3)] public partial class [|Layer0ForwardBatch512|] { }")]
+        [InlineData("CN0025", "public partial class Outer { [Network] [Input(4)] [Dense(3)] public partial class [|@ForwardBatch|] { } }")]
         public void ReportsDiagnosticAtTheOffendingPlace(string id, string markup)
         {
             (string source, TextSpan span) = GeneratorHarness.Markup("using Compiled;\n" + markup);

@@ -126,11 +126,27 @@ namespace Compiled.Generator.Diagnostics
             "Network constructor must chain to this()",
             "This constructor of network '{0}' does not call ': this()', so the network's buffers would never be allocated; add ': this()'");
 
+        public static readonly DiagnosticDescriptor Abstract = Error(
+            "CN0024", Usage,
+            "Network class cannot be abstract",
+            "The network class '{0}' cannot be abstract: the generated code creates instances of it (its constructor, CreateWorker)");
+
+        public static readonly DiagnosticDescriptor NameCollidesWithMember = Error(
+            "CN0025", Usage,
+            "Network class name collides with a generated member",
+            "The network class '{0}' has the name of a member the generator adds to it ('{0}'), and a member cannot have the name of its class; rename the class, for example to '{0}Network'");
+
+        public static readonly DiagnosticDescriptor FileLocal = Error(
+            "CN0026", Usage,
+            "Network class cannot be file-local",
+            "The network class '{0}' cannot be 'file'-local: the generated part is in another file, so it would declare a different class and this one would get no forward or backward pass");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Index(
             NotPartial, ContainingTypeNotPartial, Generic, Static, MissingInput, MultipleInputs, EmptyInputShape,
             NonPositiveSize, NoLayers, DenseNeedsVector, SoftmaxNotLast, CrossEntropyNeedsSoftmax,
             BinaryCrossEntropyNeedsSigmoid, TooFewClasses, UnknownActivation, UnknownLoss, TooLarge,
-            LayersSplitAcrossParts, SettingHasNoEffect, SettingNotFinite, ParameterlessConstructor, SoftmaxSingleOutput, ConstructorDoesNotChain);
+            LayersSplitAcrossParts, SettingHasNoEffect, SettingNotFinite, ParameterlessConstructor, SoftmaxSingleOutput, ConstructorDoesNotChain,
+            Abstract, NameCollidesWithMember, FileLocal);
 
         public static IReadOnlyCollection<DiagnosticDescriptor> All => s_byId.Values;
 

@@ -40,6 +40,24 @@ namespace Compiled.Generator.Parsing
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.Static, classLocation, type.Name));
                 fatal = true;
             }
+            else if (type.IsAbstract)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.Abstract, classLocation, type.Name));
+                fatal = true;
+            }
+
+            // 'file' (C# 11) is compared by text: the generator builds against Roslyn 4.3, which predates the keyword.
+            if (declaration.Modifiers.Any(m => m.Text == "file"))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FileLocal, classLocation, type.Name));
+                fatal = true;
+            }
+
+            if (GeneratedMemberNames.Contains(type.Name))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameCollidesWithMember, classLocation, type.Name));
+                fatal = true;
+            }
 
             var containing = new List<ContainingTypeSpec>();
             bool generic = type.Arity > 0;
@@ -64,7 +82,7 @@ namespace Compiled.Generator.Parsing
                     fatal = true;
                 }
 
-                containing.Insert(0, new ContainingTypeSpec(KeywordOf(outerDeclaration, outer), outer.Name));
+                containing.Insert(0, new ContainingTypeSpec(KeywordOf(outerDeclaration, outer), Identifier(outer.Name)));
             }
 
             if (generic)
@@ -200,7 +218,7 @@ namespace Compiled.Generator.Parsing
 
             var typeSpec = new TypeSpec(
                 type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : string.Empty,
-                type.Name,
+                Identifier(type.Name),
                 KeywordOf(declaration, type),
                 containing.ToEquatableArray());
             var locations = new NetworkLocations(classLocation, networkLocation, inputLocation, layerLocations.ToEquatableArray());
@@ -255,6 +273,10 @@ namespace Compiled.Generator.Parsing
             shape = builder.MoveToImmutable();
             return ok;
         }
+
+        /// <summary>The name as the generated code must write it: <c>@class</c> for a class declared as <c>@class</c>.</summary>
+        private static string Identifier(string name) =>
+            SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
         private static string KeywordOf(TypeDeclarationSyntax? declaration, INamedTypeSymbol symbol)
         {

@@ -1,0 +1,68 @@
+using System.Collections.Generic;
+
+namespace Compiled.Generator.Parsing
+{
+    /// <summary>
+    /// The names of the members the generator adds to a network class. A class cannot have a member of its own name
+    /// (CS0542), so a network class with one of these names gets diagnostic CN0025 instead of code that does not compile.
+    /// </summary>
+    /// <remarks>
+    /// The list is checked against the golden files (every member of every generated class in
+    /// <c>tests/Compiled.Generator.Tests/Baselines</c>): a member added to the generated code must be added here.
+    /// </remarks>
+    internal static class GeneratedMemberNames
+    {
+        private static readonly HashSet<string> s_fixed = new()
+        {
+            // The public API.
+            "InputSize", "OutputSize", "ParameterCount", "Architecture", "Loss", "DefaultSeed", "InputShape", "ParameterTensors",
+            "Parameters", "Gradients", "ParametersChanged", "ZeroGradients", "InitializeParameters", "CreateWorker",
+            "Forward", "ForwardBatch", "Backward", "BackwardBatch",
+
+            // Private constants, fields, methods and types.
+            "PaddedLength", "PackedLength", "TrainChunk", "WorkspaceLength", "ForwardChunk", "HiddenWidth", "ForwardScratch",
+            "s_inputShape", "s_tensors", "_compiledStorage", "_compiledGradients", "_compiledGradientsOffset",
+            "_compiledWorkspace", "_compiledWorkspaceOffset", "_compiledSplitPacked", "_compiledSplitPackedOffset",
+            "_compiledSplitBlocks", "_compiledSplitBlocksOffset", "PackWeights", "Workspace", "TrainForward", "TrainBackward",
+            "TargetLoss", "LabelLoss", "SplitPacked", "SplitForwardRest", "SplitBackwardRest",
+        };
+
+        // The per-layer kernels: Layer{index}{kind}{lanes}, Layer{index}{kind}Part{part}_{lanes}.
+        private static readonly string[] s_kernelKinds = { "Forward", "Backward", "ActivationBackward", "Logits", "TrainForward" };
+
+        /// <summary>Whether a network class named <paramref name="name"/> would contain a generated member of that name.</summary>
+        public static bool Contains(string name)
+        {
+            if (s_fixed.Contains(name))
+            {
+                return true;
+            }
+
+            if (!name.StartsWith("Layer", System.StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            int i = 5;
+            while (i < name.Length && name[i] >= '0' && name[i] <= '9')
+            {
+                i++;
+            }
+
+            if (i == 5)
+            {
+                return false;
+            }
+
+            foreach (string kind in s_kernelKinds)
+            {
+                if (string.CompareOrdinal(name, i, kind, 0, kind.Length) == 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}
