@@ -8,7 +8,8 @@ namespace Compiled.Generator.Parsing
     /// </summary>
     /// <remarks>
     /// The list is checked against the golden files (every member of every generated class in
-    /// <c>tests/Compiled.Generator.Tests/Baselines</c>): a member added to the generated code must be added here.
+    /// <c>tests/Compiled.Generator.Tests/Baselines</c>, by <c>DeclarationFuzzTests</c>): a member added to the generated
+    /// code must be added here.
     /// </remarks>
     internal static class GeneratedMemberNames
     {
