@@ -105,23 +105,27 @@ namespace Demo
         }
 
         /// <summary>
-        /// All parameters in one flat buffer, in PyTorch state_dict order (see <see cref="ParameterTensors"/>). Writes go straight to the
-        /// network. The forward passes read a packed copy of the weights, which is rebuilt after every access to this property; if you
-        /// keep the span across a forward pass and write through it afterwards, call <see cref="ParametersChanged"/> before the next one.
+        /// All parameters in one flat buffer, in PyTorch state_dict order (see <see cref="ParameterTensors"/>), read-only: write them
+        /// through <see cref="EditParameters"/>, so the packed copy of the weights the forward passes read is rebuilt.
         /// </summary>
-        public global::System.Span<float> Parameters
-        {
-            get
-            {
-                _compiledStorage.MarkChanged();
-                return _compiledStorage.ParameterSpan(ParameterCount);
-            }
-        }
+        public global::System.ReadOnlySpan<float> Parameters => _compiledStorage.ReadParameters(ParameterCount);
 
         /// <summary>
-        /// Tells the network that its parameters were written through a span obtained before the last forward pass, so the next one repacks them.
+        /// Opens a scope in which the parameters may be written; dispose it (<c>using</c>) when done. Every forward and backward pass
+        /// after that computes with the new values.
         /// </summary>
-        public void ParametersChanged() => _compiledStorage.MarkChanged();
+        /// <returns>The edit; write through its <see cref="global::Compiled.ParameterEdit.Values"/>.</returns>
+        public global::Compiled.ParameterEdit EditParameters() => _compiledStorage.Edit(ParameterCount);
+
+        /// <summary>
+        /// Increases when an edit of the parameters starts and again when it ends; derived copies record the version they were built from.
+        /// </summary>
+        public long ParameterVersion => _compiledStorage.Version;
+
+        /// <summary>
+        /// What stochastic layers draw their randomness from in the next training calls on this instance (the trainer sets it per batch).
+        /// </summary>
+        public global::Compiled.TrainingContext TrainingContext { get; set; }
 
         /// <summary>
         /// The accumulated gradient of the loss with respect to each parameter, laid out as <see cref="Parameters"/>.
@@ -152,7 +156,8 @@ namespace Demo
         public void InitializeParameters(int seed)
         {
             var random = new global::Compiled.ParameterInitializer(seed);
-            global::System.Span<float> parameters = Parameters;
+            using global::Compiled.ParameterEdit edit = EditParameters();
+            global::System.Span<float> parameters = edit.Values;
             random.KaimingUniform(parameters.Slice(0, 720), fanIn: 36, gain: 1.4071950892529714); // 1.weight
             parameters.Slice(720, 20).Clear(); // 1.bias
             random.GlorotUniform(parameters.Slice(740, 60), fanIn: 20, fanOut: 3, gain: 1); // 3.weight
@@ -177,8 +182,8 @@ namespace Demo
             try
             {
                 if (!_compiledStorage.IsStale) return;
-                int version = _compiledStorage.Version;
-                ref float p = ref _compiledStorage.ParameterStart;
+                long version = _compiledStorage.Version;
+                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_compiledStorage.ReadParameters(ParameterCount));
                 ref float k = ref _compiledStorage.PackedStart;
                 global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 0), 20, 36, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 0), 32); // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1): weight as [36, 32]
                 global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 720), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1152), 20);
@@ -768,6 +773,50 @@ namespace Demo
         }
 
         /// <summary>
+        /// The backward pass for any loss over <paramref name="batchSize"/> samples: given dL/d(output) for each sample, adds the sum over
+        /// the samples of dL/d(parameters) into <see cref="Gradients"/> and, unless <paramref name="inputGradients"/> is empty, writes
+        /// dL/d(input) for each sample. Allocates nothing after the first training call.
+        /// </summary>
+        /// <param name="inputs"><paramref name="batchSize"/> x <see cref="InputSize"/> floats.</param>
+        /// <param name="outputGradients"><paramref name="batchSize"/> x <see cref="OutputSize"/> floats: the gradient with respect to the outputs.</param>
+        /// <param name="inputGradients">Empty, or <paramref name="batchSize"/> x <see cref="InputSize"/> floats that receive the gradient with respect to the inputs.</param>
+        /// <param name="batchSize">The number of samples; must be positive.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void BackpropagateBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batchSize)
+        {
+            if (batchSize <= 0) global::Compiled.GeneratedCodeSupport.ThrowBatchSize(batchSize);
+            if (inputs.Length != (long)batchSize * InputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);
+            if (outputGradients.Length != (long)batchSize * OutputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(outputGradients), batchSize, OutputSize, outputGradients.Length);
+            if (!inputGradients.IsEmpty && inputGradients.Length != (long)batchSize * InputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(inputGradients), batchSize, InputSize, inputGradients.Length);
+            for (int start = 0; start < batchSize; start += TrainChunk)
+            {
+                int count = global::System.Math.Min(TrainChunk, batchSize - start);
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), (nint)start * InputSize);
+                TrainForward(ref x, count);
+                ref float ws = ref Workspace();
+                ref float dy = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputGradients), (nint)start * OutputSize);
+                for (int s = 0; s < count; s++) global::Compiled.GeneratedCodeSupport.SoftmaxOutputGradient(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2560), s * 3), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, s * 3), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2752), s * 3), 3); // dL/dz through the softmax the loss would have fused
+                TrainBackward(ref x, count);
+                if (!inputGradients.IsEmpty)
+                {
+                    ref float dx = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradients), (nint)start * InputSize);
+                    global::Compiled.GeneratedCodeSupport.DenseInputGradient(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_compiledStorage.ReadParameters(ParameterCount)), 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4032), ref dx, 36, 20, count); // dL/dx = dz W of layer 1
+                }
+            }
+        }
+
+        /// <summary>
+        /// The backward pass for any loss on one sample; see <see cref="BackpropagateBatch"/>.
+        /// </summary>
+        /// <param name="input">One sample, <see cref="InputSize"/> floats.</param>
+        /// <param name="outputGradient"><see cref="OutputSize"/> floats: the gradient with respect to the output.</param>
+        /// <param name="inputGradient">Empty, or <see cref="InputSize"/> floats that receive the gradient with respect to the input.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        public void Backpropagate(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient) => BackpropagateBatch(input, outputGradient, inputGradient, 1);
+
+        /// <summary>
         /// Training forward pass over one chunk of <paramref name="count"/> samples: fills the workspace with what the backward pass reads.
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -829,7 +878,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void TrainBackward(ref float x, int count)
         {
-            ref float p = ref _compiledStorage.ParameterStart;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_compiledStorage.ReadParameters(ParameterCount));
             ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledGradients), _compiledGradientsOffset);
             ref float ws = ref Workspace();
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
