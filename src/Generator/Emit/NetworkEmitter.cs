@@ -215,18 +215,21 @@ namespace Compiled.Generator.Emit
                 _w.Close();
             }
 
-            _w.Line();
-            _w.Comment("------------------------------------------------------------------ layer kernels");
+            // Kernels a layer kind writes for its own sizes (none for Dense: it calls the runtime's shared kernels).
+            SourceWriter main = _w;
+            _w = new SourceWriter(main.Indent);
             foreach ((LayerContext context, LayerEmitter emitter) in _computing)
             {
                 emitter.EmitKernels(_w, context);
             }
 
-            if (CanSplit)
+            string kernels = _w.ToString();
+            _w = main;
+            if (kernels.Trim().Length > 0)
             {
                 _w.Line();
-                _w.Comment("------------------------------------------------------------------ split-training kernels (one thread's units each)");
-                _computing[0].Emitter.EmitSplitKernels(_w, _computing[0].Context, SplitBoundaries);
+                _w.Comment("------------------------------------------------------------------ layer kernels");
+                _w.Raw(kernels);
             }
 
             _w.Close();
@@ -1010,7 +1013,7 @@ namespace Compiled.Generator.Emit
                 for (int part = 0; part < parts; part++)
                 {
                     _w.Open(part == 0 ? "if (part == 0)" : "else");
-                    firstEmitter.EmitSplitTrainForward(_w, first, isa, FirstRefs(), "count", part, blocks[part]);
+                    firstEmitter.EmitSplitTrainForward(_w, first, isa, FirstRefs(), "count", part, boundaries[part], boundaries[part + 1], blocks[part]);
                     _w.Close();
                 }
             });
