@@ -86,7 +86,7 @@ namespace Compiled.Benchmarks
             w.Naive.LoadGradients(generatedGradients);
             w.Dynamic.LoadGradients(generatedGradients);
             var adam = new Adam(Workload.LearningRate);
-            adam.Step(g.Parameters, g.Gradients);
+            adam.Step(g);
             w.Naive.AdamStep(Workload.LearningRate);
             w.Dynamic.AdamStep(Workload.LearningRate);
             float[] generatedParameters = g.Parameters.ToArray();

@@ -28,12 +28,15 @@ namespace Compiled.Benchmarks
             // Seeded weights, and biases made non-zero so that a bias mistake shows in the cross-checks.
             Generated.InitializeParameters(seed);
             var random = new Random(seed);
-            Span<float> parameters = Generated.Parameters;
-            foreach (ParameterTensor tensor in Generated.ParameterTensors.Where(t => t.Name.EndsWith(".bias", StringComparison.Ordinal)))
+            using (ParameterEdit edit = Generated.EditParameters())
             {
-                for (int i = 0; i < tensor.Length; i++)
+                Span<float> parameters = edit.Values;
+                foreach (ParameterTensor tensor in Generated.ParameterTensors.Where(t => t.Name.EndsWith(".bias", StringComparison.Ordinal)))
                 {
-                    parameters[tensor.Offset + i] = (float)((random.NextDouble() - 0.5) * 0.2);
+                    for (int i = 0; i < tensor.Length; i++)
+                    {
+                        parameters[tensor.Offset + i] = (float)((random.NextDouble() - 0.5) * 0.2);
+                    }
                 }
             }
 
@@ -103,7 +106,7 @@ namespace Compiled.Benchmarks
         /// <summary>Puts every implementation back on the initial parameters (training benchmarks do so periodically).</summary>
         public void RestoreParameters()
         {
-            InitialParameters.CopyTo(Generated.Parameters);
+            Generated.SetParameters(InitialParameters);
             Naive.LoadParameters(InitialParameters);
             Dynamic.LoadParameters(InitialParameters);
         }

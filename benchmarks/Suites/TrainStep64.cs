@@ -66,29 +66,29 @@ namespace Compiled.Benchmarks.Suites
                 case NetworkName.Xor:
                     XorNet.ZeroGradients();
                     loss = XorNet.BackwardBatch(_inputs, _targets, Batch);
-                    _adam.Step(XorNet.Parameters, XorNet.Gradients);
+                    _adam.Step(XorNet);
                     break;
                 case NetworkName.Game:
                     GameNet.ZeroGradients();
                     loss = GameNet.BackwardBatch(_inputs, _targets, Batch);
-                    _adam.Step(GameNet.Parameters, GameNet.Gradients);
+                    _adam.Step(GameNet);
                     break;
                 case NetworkName.Mlp:
                     MlpNet.ZeroGradients();
                     loss = MlpNet.BackwardBatch(_inputs, _labels, Batch);
-                    _adam.Step(MlpNet.Parameters, MlpNet.Gradients);
+                    _adam.Step(MlpNet);
                     break;
                 default:
                     Mlp2Net.ZeroGradients();
                     loss = Mlp2Net.BackwardBatch(_inputs, _labels, Batch);
-                    _adam.Step(Mlp2Net.Parameters, Mlp2Net.Gradients);
+                    _adam.Step(Mlp2Net);
                     break;
             }
 
             if (++_generatedSteps == RestoreEvery)
             {
                 _generatedSteps = 0;
-                _initial.CopyTo(W.Generated.Parameters);
+                W.Generated.SetParameters(_initial);
             }
 
             return loss;

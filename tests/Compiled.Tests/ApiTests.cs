@@ -45,7 +45,7 @@ namespace Compiled.Tests
         {
             // y = W x + b with W [2, 3] row-major: y0 = 1*1 + 2*2 + 3*3 + 0.5, y1 = 4*1 + 5*2 + 6*3 - 1.
             var network = new Tiny();
-            new float[] { 1, 2, 3, 4, 5, 6, 0.5f, -1 }.CopyTo(network.Parameters);
+            network.SetParameters(new float[] { 1, 2, 3, 4, 5, 6, 0.5f, -1 });
             var output = new float[2];
             network.Forward(new float[] { 1, 2, 3 }, output);
             Assert.Equal(new[] { 14.5f, 31f }, output);
@@ -131,7 +131,11 @@ namespace Compiled.Tests
             INetwork network = NetworkCases.Create("OddClassifier");
             INetwork worker = network.CreateWorker();
             Assert.IsType<OddClassifier>(worker);
-            network.Parameters[5] = 42f;
+            using (ParameterEdit edit = network.EditParameters())
+            {
+                edit.Values[5] = 42f;
+            }
+
             Assert.Equal(42f, worker.Parameters[5]);
             network.ZeroGradients();
             worker.ZeroGradients();

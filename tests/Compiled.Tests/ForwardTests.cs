@@ -26,10 +26,14 @@ namespace Compiled.Tests
             float[] w = { 1, 2, -1, 0.5f, 0.25f, -2, 3, 1 };
             float[] b = { 0.1f, -0.2f, 0.3f, 0 };
             float[] v = { 1, -1, 0.5f, 2 };
-            w.CopyTo(network.Parameters);
-            b.CopyTo(network.Parameters[8..]);
-            v.CopyTo(network.Parameters[12..]);
-            network.Parameters[16] = -0.5f;
+            using (ParameterEdit edit = network.EditParameters())
+            {
+                w.CopyTo(edit.Values);
+                b.CopyTo(edit.Values[8..]);
+                v.CopyTo(edit.Values[12..]);
+                edit.Values[16] = -0.5f;
+            }
+
             float[] x = { 0.5f, -1.5f };
             double c = -0.5;
             for (int j = 0; j < 4; j++)

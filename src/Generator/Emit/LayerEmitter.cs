@@ -70,18 +70,13 @@ namespace Compiled.Generator.Emit
         /// </summary>
         public virtual bool CanSplitUnits(LayerContext layer) => false;
 
-        /// <summary>Writes the kernels of each part; <paramref name="boundaries"/> are the parts' first units, then the unit count.</summary>
-        public virtual void EmitSplitKernels(SourceWriter writer, LayerContext layer, IReadOnlyList<int> boundaries)
-        {
-        }
-
         /// <summary>Writes the statements that pack units <c>[begin, end)</c> of this layer into the packed copy (<c>k</c>) from <c>p</c>.</summary>
         public virtual void EmitSplitPack(SourceWriter writer, LayerContext layer, int begin, int end)
         {
         }
 
         /// <summary>Writes the training forward pass of one part (its units only) into the part's own blocks.</summary>
-        public virtual void EmitSplitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count, int part, SplitBlocks blocks)
+        public virtual void EmitSplitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count, int part, int begin, int end, SplitBlocks blocks)
         {
         }
 

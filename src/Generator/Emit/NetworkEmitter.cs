@@ -196,6 +196,7 @@ namespace Compiled.Generator.Emit
             WriteForward();
             WriteForwardBatch();
             WriteBackward();
+            WriteBackpropagate();
             WriteTrainingCore();
             WriteInterface();
             if (CanSplit)
@@ -214,18 +215,21 @@ namespace Compiled.Generator.Emit
                 _w.Close();
             }
 
-            _w.Line();
-            _w.Comment("------------------------------------------------------------------ layer kernels");
+            // Kernels a layer kind writes for its own sizes (none for Dense: it calls the runtime's shared kernels).
+            SourceWriter main = _w;
+            _w = new SourceWriter(main.Indent);
             foreach ((LayerContext context, LayerEmitter emitter) in _computing)
             {
                 emitter.EmitKernels(_w, context);
             }
 
-            if (CanSplit)
+            string kernels = _w.ToString();
+            _w = main;
+            if (kernels.Trim().Length > 0)
             {
                 _w.Line();
-                _w.Comment("------------------------------------------------------------------ split-training kernels (one thread's units each)");
-                _computing[0].Emitter.EmitSplitKernels(_w, _computing[0].Context, SplitBoundaries);
+                _w.Comment("------------------------------------------------------------------ layer kernels");
+                _w.Raw(kernels);
             }
 
             _w.Close();
@@ -348,18 +352,21 @@ namespace Compiled.Generator.Emit
             _w.Close();
             _w.Line();
             _w.Summary(
-                "All parameters in one flat buffer, in PyTorch state_dict order (see <see cref=\"ParameterTensors\"/>). Writes go straight to the\n" +
-                "network. The forward passes read a packed copy of the weights, which is rebuilt after every access to this property; if you\n" +
-                "keep the span across a forward pass and write through it afterwards, call <see cref=\"ParametersChanged\"/> before the next one.");
-            _w.Open($"public {Span} Parameters");
-            _w.Open("get");
-            _w.Line("_compiledStorage.MarkChanged();");
-            _w.Line("return _compiledStorage.ParameterSpan(ParameterCount);");
-            _w.Close();
-            _w.Close();
+                "All parameters in one flat buffer, in PyTorch state_dict order (see <see cref=\"ParameterTensors\"/>), read-only: write them\n" +
+                "through <see cref=\"EditParameters\"/>, so the packed copy of the weights the forward passes read is rebuilt.");
+            _w.Line($"public {ReadOnlySpan} Parameters => _compiledStorage.ReadParameters(ParameterCount);");
             _w.Line();
-            _w.Summary("Tells the network that its parameters were written through a span obtained before the last forward pass, so the next one repacks them.");
-            _w.Line("public void ParametersChanged() => _compiledStorage.MarkChanged();");
+            _w.Summary(
+                "Opens a scope in which the parameters may be written; dispose it (<c>using</c>) when done. Every forward and backward pass\n" +
+                "after that computes with the new values.");
+            _w.Line("/// <returns>The edit; write through its <see cref=\"global::Compiled.ParameterEdit.Values\"/>.</returns>");
+            _w.Line("public global::Compiled.ParameterEdit EditParameters() => _compiledStorage.Edit(ParameterCount);");
+            _w.Line();
+            _w.Summary("Increases when an edit of the parameters starts and again when it ends; derived copies record the version they were built from.");
+            _w.Line("public long ParameterVersion => _compiledStorage.Version;");
+            _w.Line();
+            _w.Summary("What stochastic layers draw their randomness from in the next training calls on this instance (the trainer sets it per batch).");
+            _w.Line("public global::Compiled.TrainingContext TrainingContext { get; set; }");
             _w.Line();
             _w.Summary("The accumulated gradient of the loss with respect to each parameter, laid out as <see cref=\"Parameters\"/>.");
             _w.Line($"public {Span} Gradients => new {Span}(_compiledGradients, _compiledGradientsOffset, ParameterCount);");
@@ -380,7 +387,8 @@ namespace Compiled.Generator.Emit
             _w.Line(Optimize);
             _w.Open("public void InitializeParameters(int seed)");
             _w.Line("var random = new global::Compiled.ParameterInitializer(seed);");
-            _w.Line($"{Span} parameters = Parameters;");
+            _w.Line("using global::Compiled.ParameterEdit edit = EditParameters();");
+            _w.Line($"{Span} parameters = edit.Values;");
             foreach (TensorPlan tensor in _plan.Layers.SelectMany(l => l.Tensors))
             {
                 string slice = $"parameters.Slice({tensor.Offset}, {tensor.Length})";
@@ -430,8 +438,8 @@ namespace Compiled.Generator.Emit
             _w.Line("_compiledStorage.EnterPack();");
             _w.Open("try");
             _w.Line("if (!_compiledStorage.IsStale) return;");
-            _w.Line("int version = _compiledStorage.Version;");
-            _w.Line("ref float p = ref _compiledStorage.ParameterStart;");
+            _w.Line("long version = _compiledStorage.Version;");
+            _w.Line($"ref float p = ref {Marshal}.GetReference(_compiledStorage.ReadParameters(ParameterCount));");
             _w.Line("ref float k = ref _compiledStorage.PackedStart;");
             foreach ((LayerContext context, LayerEmitter emitter) in _computing)
             {
@@ -688,6 +696,81 @@ namespace Compiled.Generator.Emit
             }
         }
 
+        // ------------------------------------------------------------------ backward from any loss
+
+        /// <summary>
+        /// <c>Backpropagate</c> and <c>BackpropagateBatch</c>: the training forward pass, the caller's gradient with respect
+        /// to the outputs brought to the last layer's backward input (through the activation a fused loss would have
+        /// skipped), the usual backward pass, then, when asked, the gradient with respect to the network's input.
+        /// </summary>
+        private void WriteBackpropagate()
+        {
+            LayerContext last = _computing[_computing.Count - 1].Context;
+            LayerContext first = _computing[0].Context;
+            int n = _plan.OutputSize;
+
+            _w.Line();
+            _w.Summary(
+                "The backward pass for any loss over <paramref name=\"batchSize\"/> samples: given dL/d(output) for each sample, adds the sum over\n" +
+                "the samples of dL/d(parameters) into <see cref=\"Gradients\"/> and, unless <paramref name=\"inputGradients\"/> is empty, writes\n" +
+                "dL/d(input) for each sample. Allocates nothing after the first training call.");
+            _w.Line("/// <param name=\"inputs\"><paramref name=\"batchSize\"/> x <see cref=\"InputSize\"/> floats.</param>");
+            _w.Line("/// <param name=\"outputGradients\"><paramref name=\"batchSize\"/> x <see cref=\"OutputSize\"/> floats: the gradient with respect to the outputs.</param>");
+            _w.Line("/// <param name=\"inputGradients\">Empty, or <paramref name=\"batchSize\"/> x <see cref=\"InputSize\"/> floats that receive the gradient with respect to the inputs.</param>");
+            _w.Line("/// <param name=\"batchSize\">The number of samples; must be positive.</param>");
+            _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+            _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"batchSize\"/> is not positive.</exception>");
+            _w.Line(Optimize);
+            _w.Open($"public void BackpropagateBatch({ReadOnlySpan} inputs, {ReadOnlySpan} outputGradients, {Span} inputGradients, int batchSize)");
+            _w.Line($"if (batchSize <= 0) {Support}.ThrowBatchSize(batchSize);");
+            _w.Line($"if (inputs.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);");
+            _w.Line($"if (outputGradients.Length != (long)batchSize * OutputSize) {Support}.ThrowBatchLength(nameof(outputGradients), batchSize, OutputSize, outputGradients.Length);");
+            _w.Line($"if (!inputGradients.IsEmpty && inputGradients.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputGradients), batchSize, InputSize, inputGradients.Length);");
+            _w.Open("for (int start = 0; start < batchSize; start += TrainChunk)");
+            _w.Line("int count = global::System.Math.Min(TrainChunk, batchSize - start);");
+            _w.Line($"ref float x = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputs), (nint)start * InputSize);");
+            _w.Line("TrainForward(ref x, count);");
+            _w.Line("ref float ws = ref Workspace();");
+            _w.Line($"ref float dy = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(outputGradients), (nint)start * OutputSize);");
+            (int lastOutput, int lastPre) = _workspace[last.Index];
+            Activation? lastActivation = last.Plan.Spec.OutputActivation;
+            if (!last.FusedLoss)
+            {
+                _w.Line($"{Support}.PackCopy(ref dy, {WorkspaceRef(_gradientA)}, count * {n}); // dL/dy, where the loss gradient would be");
+            }
+            else if (lastActivation == Activation.Softmax)
+            {
+                _w.Line($"for (int s = 0; s < count; s++) {Support}.SoftmaxOutputGradient(ref {Vec.Unsafe}.Add({WorkspaceRef(lastPre)}, s * {n}), ref {Vec.Unsafe}.Add(ref dy, s * {n}), ref {Vec.Unsafe}.Add({WorkspaceRef(_gradientA)}, s * {n}), {n}); // dL/dz through the softmax the loss would have fused");
+            }
+            else
+            {
+                _w.Line($"{Support}.SigmoidOutputGradient({WorkspaceRef(lastPre)}, ref dy, {WorkspaceRef(_gradientA)}, count * {n}); // dL/dz through the sigmoid the loss would have fused");
+            }
+
+            _w.Line("TrainBackward(ref x, count);");
+            bool inA = true;
+            for (int i = _computing.Count - 1; i > 0; i--)
+            {
+                inA = !inA;
+            }
+
+            TensorPlan weight = first.Plan.Tensors[0];
+            _w.Open("if (!inputGradients.IsEmpty)");
+            _w.Line($"ref float dx = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputGradients), (nint)start * InputSize);");
+            _w.Line($"{Support}.DenseInputGradient(ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(_compiledStorage.ReadParameters(ParameterCount)), {weight.Offset}), {WorkspaceRef(inA ? _gradientA : _gradientB)}, ref dx, {first.Plan.InputSize}, {first.Plan.OutputSize}, count); // dL/dx = dz W of layer {first.Index}");
+            _w.Close();
+            _w.Close();
+            _w.Close();
+
+            _w.Line();
+            _w.Summary("The backward pass for any loss on one sample; see <see cref=\"BackpropagateBatch\"/>.");
+            _w.Line("/// <param name=\"input\">One sample, <see cref=\"InputSize\"/> floats.</param>");
+            _w.Line("/// <param name=\"outputGradient\"><see cref=\"OutputSize\"/> floats: the gradient with respect to the output.</param>");
+            _w.Line("/// <param name=\"inputGradient\">Empty, or <see cref=\"InputSize\"/> floats that receive the gradient with respect to the input.</param>");
+            _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+            _w.Line($"public void Backpropagate({ReadOnlySpan} input, {ReadOnlySpan} outputGradient, {Span} inputGradient) => BackpropagateBatch(input, outputGradient, inputGradient, 1);");
+        }
+
         // ------------------------------------------------------------------ training core
 
         private string WorkspaceRef(int offset) => offset == 0 ? "ref ws" : $"ref {Vec.Unsafe}.Add(ref ws, {offset})";
@@ -731,7 +814,7 @@ namespace Compiled.Generator.Emit
             _w.Summary("Training backward pass over one chunk: from the loss gradient in gradients A, adds every parameter gradient into <see cref=\"Gradients\"/>.");
             _w.Line(Optimize);
             _w.Open("private void TrainBackward(ref float x, int count)");
-            _w.Line("ref float p = ref _compiledStorage.ParameterStart;");
+            _w.Line($"ref float p = ref {Marshal}.GetReference(_compiledStorage.ReadParameters(ParameterCount));");
             _w.Line($"ref float g = ref {Vec.Unsafe}.Add(ref {Marshal}.GetArrayDataReference(_compiledGradients), _compiledGradientsOffset);");
             _w.Line("ref float ws = ref Workspace();");
             if (_computing.All(c => !c.Context.Plan.HasParameters))
@@ -902,7 +985,7 @@ namespace Compiled.Generator.Emit
 
             _w.Line();
             _w.Open("void global::Compiled.ISplitTraining.SplitPack(int part)");
-            _w.Line("ref float p = ref _compiledStorage.ParameterStart;");
+            _w.Line($"ref float p = ref {Marshal}.GetReference(_compiledStorage.ReadParameters(ParameterCount));");
             _w.Line("ref float k = ref SplitPacked();");
             _w.Open("if (part == 0)");
             firstEmitter.EmitSplitPack(_w, first, boundaries[0], boundaries[1]);
@@ -930,7 +1013,7 @@ namespace Compiled.Generator.Emit
                 for (int part = 0; part < parts; part++)
                 {
                     _w.Open(part == 0 ? "if (part == 0)" : "else");
-                    firstEmitter.EmitSplitTrainForward(_w, first, isa, FirstRefs(), "count", part, blocks[part]);
+                    firstEmitter.EmitSplitTrainForward(_w, first, isa, FirstRefs(), "count", part, boundaries[part], boundaries[part + 1], blocks[part]);
                     _w.Close();
                 }
             });
@@ -1008,7 +1091,7 @@ namespace Compiled.Generator.Emit
             _w.Summary("Split training: the backward pass of every layer after the first, down to the gradient with respect to the first layer's output.");
             _w.Line(Optimize);
             _w.Open("private void SplitBackwardRest(int count)");
-            _w.Line("ref float p = ref _compiledStorage.ParameterStart;");
+            _w.Line($"ref float p = ref {Marshal}.GetReference(_compiledStorage.ReadParameters(ParameterCount));");
             _w.Line($"ref float g = ref {Vec.Unsafe}.Add(ref {Marshal}.GetArrayDataReference(_compiledGradients), _compiledGradientsOffset);");
             _w.Line("ref float ws = ref Workspace();");
             TrainBackwardLayers(lowest: 1);

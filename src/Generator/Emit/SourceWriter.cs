@@ -10,6 +10,18 @@ namespace Compiled.Generator.Emit
         private readonly StringBuilder _builder = new();
         private int _indent;
 
+        public SourceWriter(int indent = 0) => _indent = indent;
+
+        /// <summary>The current indentation level, for a writer whose text is appended here later with <see cref="Raw"/>.</summary>
+        public int Indent => _indent;
+
+        /// <summary>Appends text that is already indented and ends with a new line.</summary>
+        public SourceWriter Raw(string text)
+        {
+            _builder.Append(text);
+            return this;
+        }
+
         public SourceWriter Line(string text = "")
         {
             if (text.Length == 0)

@@ -49,20 +49,56 @@ namespace Compiled
         IReadOnlyList<ParameterTensor> ParameterTensors { get; }
 
         /// <summary>
-        /// All parameters in one flat buffer, in PyTorch <c>state_dict</c> order. Writes go straight to the network.
+        /// All parameters in one flat buffer, in PyTorch <c>state_dict</c> order, read-only. Write them through
+        /// <see cref="EditParameters"/>.
         /// </summary>
         /// <remarks>
-        /// The forward passes read a packed copy of the weights (each dense weight transposed, for streaming SIMD loads),
-        /// which is rebuilt after any access to this property. If you keep the span across a forward pass and write
-        /// through it afterwards, call <see cref="ParametersChanged"/> before the next forward pass.
+        /// Reading costs nothing and never forces the packed copy of the weights (the forward kernels' transposed layout)
+        /// to be rebuilt. The span is a live view: it shows later edits.
         /// </remarks>
-        Span<float> Parameters { get; }
+        ReadOnlySpan<float> Parameters { get; }
 
         /// <summary>
-        /// Tells the network that its parameters were written through a span obtained before the last forward pass, so the
-        /// next forward pass rebuilds its packed copy of the weights.
+        /// Opens a scope in which the parameters may be written (<see cref="ParameterEdit.Values"/>); dispose it (a
+        /// <c>using</c> statement) when done, and every forward and backward pass after that computes with the new values.
         /// </summary>
-        void ParametersChanged();
+        /// <returns>The edit.</returns>
+        ParameterEdit EditParameters();
+
+        /// <summary>
+        /// Increases whenever an edit of the parameters or buffers starts or ends. Copies derived from the parameters record
+        /// the version they were built from; a copy whose version differs is rebuilt before use.
+        /// </summary>
+        long ParameterVersion { get; }
+
+        /// <summary>
+        /// The non-trainable buffers (running statistics of normalisation layers, <c>num_batches_tracked</c>, ...) in
+        /// <c>state_dict</c> order, named like parameters; empty for networks that have none.
+        /// </summary>
+        IReadOnlyList<ParameterTensor> BufferTensors => Array.Empty<ParameterTensor>();
+
+        /// <summary>The non-trainable buffers' values, laid out as <see cref="BufferTensors"/>, read-only.</summary>
+        ReadOnlySpan<float> Buffers => ReadOnlySpan<float>.Empty;
+
+        /// <summary>Opens a scope in which the buffers may be written, versioned like <see cref="EditParameters"/>.</summary>
+        /// <returns>The edit.</returns>
+        ParameterEdit EditBuffers() => new(Span<float>.Empty, null);
+
+        /// <summary>What the input floats hold: features, or token ids for networks that start with an embedding.</summary>
+        NetworkInputKind InputKind => NetworkInputKind.Features;
+
+        /// <summary>
+        /// The floats of recurrent state one sample carries between calls (0 for feed-forward networks). Networks with
+        /// state also implement a streaming interface of their own.
+        /// </summary>
+        int StateSize => 0;
+
+        /// <summary>
+        /// What the next <c>Backward</c> calls on this instance draw stochastic layers' randomness from. The trainer sets it
+        /// before each batch (and each worker's to its share of the batch); it has no effect on networks without
+        /// stochastic layers.
+        /// </summary>
+        TrainingContext TrainingContext { get; set; }
 
         /// <summary>The accumulated gradient of the loss with respect to each parameter, laid out as <see cref="Parameters"/>.</summary>
         Span<float> Gradients { get; }
@@ -71,7 +107,7 @@ namespace Compiled
         void ZeroGradients();
 
         /// <summary>
-        /// Re-initialises the parameters deterministically from <paramref name="seed"/>: Kaiming (He) uniform for layers
+        /// Re-initialises the parameters (through an edit) deterministically from <paramref name="seed"/>: Kaiming (He) uniform for layers
         /// followed by a ReLU-family activation, Glorot (Xavier) uniform for the others, zero biases.
         /// </summary>
         /// <param name="seed">The seed; the same seed always gives the same parameters.</param>
@@ -132,6 +168,35 @@ namespace Compiled
         /// <exception cref="ArgumentOutOfRangeException">A label is out of range.</exception>
         /// <exception cref="NotSupportedException">The network's loss is not <see cref="Loss.CrossEntropy"/>.</exception>
         float BackwardBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batchSize);
+
+        /// <summary>
+        /// The backward pass for any loss: given the gradient of a loss with respect to this network's output for one sample,
+        /// adds (+=) the gradient with respect to every parameter into <see cref="Gradients"/> and, when
+        /// <paramref name="inputGradient"/> is not empty, writes the gradient with respect to the input into it. Runs the
+        /// training forward pass first (so stochastic layers use <see cref="TrainingContext"/>). Allocates nothing after the
+        /// first training call. For custom losses, GAN-style training, or chaining networks.
+        /// </summary>
+        /// <param name="input">One sample of <see cref="InputSize"/> floats.</param>
+        /// <param name="outputGradient"><see cref="OutputSize"/> floats: dL/d(output), the output after the last activation.</param>
+        /// <param name="inputGradient">Empty, or <see cref="InputSize"/> floats that receive dL/d(input).</param>
+        /// <exception cref="ArgumentException">A span has the wrong length.</exception>
+        void Backpropagate(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, Span<float> inputGradient) =>
+            BackpropagateBatch(input, outputGradient, inputGradient, 1);
+
+        /// <summary>
+        /// As <see cref="Backpropagate"/> over <paramref name="batchSize"/> samples stored one after another: adds the sum
+        /// over the samples of each sample's parameter gradient (scale <paramref name="outputGradients"/> yourself for a
+        /// mean), and writes each sample's input gradient when <paramref name="inputGradients"/> is not empty.
+        /// </summary>
+        /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> floats.</param>
+        /// <param name="outputGradients"><paramref name="batchSize"/> × <see cref="OutputSize"/> floats.</param>
+        /// <param name="inputGradients">Empty, or <paramref name="batchSize"/> × <see cref="InputSize"/> floats.</param>
+        /// <param name="batchSize">The number of samples; must be positive.</param>
+        /// <exception cref="ArgumentException">A span has the wrong length.</exception>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+        /// <exception cref="NotSupportedException">The network does not implement it (hand-written networks).</exception>
+        void BackpropagateBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, Span<float> inputGradients, int batchSize) =>
+            throw new NotSupportedException($"{GetType().Name} does not implement {nameof(BackpropagateBatch)}.");
 
         /// <summary>
         /// Creates a network of the same type that shares this network's parameter buffer (a write through either is seen

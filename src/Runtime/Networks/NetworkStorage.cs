@@ -14,9 +14,10 @@ namespace Compiled
     /// </summary>
     /// <remarks>
     /// <para>
-    /// Every access to a network's <c>Parameters</c> (and <see cref="MarkChanged"/>) bumps <see cref="Version"/>; a
-    /// forward pass that finds the packed copy older than that repacks it first, under a spin lock, so inference on several
-    /// threads stays safe.
+    /// Parameters are written only inside an edit (<see cref="Edit"/>, disposed at the end): its start and its end each
+    /// bump <see cref="Version"/>, so a packed copy built while an edit was open is stale once the edit ends, whichever
+    /// thread packed it. A forward pass that finds the packed copy older than <see cref="Version"/> repacks it first,
+    /// under a spin lock, so inference on several threads stays safe. Reading the parameters never forces a repack.
     /// </para>
     /// <para>
     /// Buffers are allocated to start on a 64-byte boundary (a cache line, a 512-bit vector), best effort: the arrays
@@ -32,24 +33,33 @@ namespace Compiled
         private readonly float[] _packed;
         private readonly int _packedOffset;
         private readonly int _parameterLength;
-        private int _version = 1;
-        private int _packedVersion;
+        private readonly float[] _buffers;
+        private readonly int _bufferLength;
+        private long _version = 1;
+        private long _packedVersion;
         private int _packing;
 
         /// <summary>Creates the storage.</summary>
         /// <param name="parameterLength">The length of the parameter buffer, padding included.</param>
         /// <param name="packedLength">The length of the packed buffer.</param>
-        public NetworkStorage(int parameterLength, int packedLength)
+        /// <param name="bufferLength">The number of non-trainable buffer floats (running statistics and the like).</param>
+        public NetworkStorage(int parameterLength, int packedLength, int bufferLength = 0)
         {
             ArgumentOutOfRangeException.ThrowIfNegative(parameterLength);
             ArgumentOutOfRangeException.ThrowIfNegative(packedLength);
+            ArgumentOutOfRangeException.ThrowIfNegative(bufferLength);
             _parameterLength = parameterLength;
+            _bufferLength = bufferLength;
             _parameters = AllocateAligned(parameterLength, out _parametersOffset);
             _packed = AllocateAligned(packedLength, out _packedOffset);
+            _buffers = bufferLength == 0 ? Array.Empty<float>() : new float[bufferLength];
         }
 
-        /// <summary>The first parameter (PyTorch <c>state_dict</c> order); <c>parameterLength</c> floats follow, padding included.</summary>
-        public ref float ParameterStart => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_parameters), _parametersOffset);
+        /// <summary>
+        /// The first parameter (PyTorch <c>state_dict</c> order); <c>parameterLength</c> floats follow, padding included.
+        /// Read-only: parameters are written through <see cref="Edit"/>, which versions every derived copy.
+        /// </summary>
+        public ref readonly float ParameterStart => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_parameters), _parametersOffset);
 
         /// <summary>The first float of the packed copy the forward kernels read.</summary>
         public ref float PackedStart => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_packed), _packedOffset);
@@ -70,23 +80,46 @@ namespace Compiled
         /// <summary>Releases the packing lock.</summary>
         public void ExitPack() => Volatile.Write(ref _packing, 0);
 
-        /// <summary>Increases whenever the parameters may have changed.</summary>
-        public int Version => Volatile.Read(ref _version);
+        /// <summary>Increases when an edit of the parameters or buffers starts and again when it ends.</summary>
+        public long Version => Volatile.Read(ref _version);
 
         /// <summary>True when the packed copy may be older than the parameters.</summary>
         public bool IsStale => Volatile.Read(ref _packedVersion) != Volatile.Read(ref _version);
 
-        /// <summary>The first <paramref name="count"/> parameters as a span (without the padding).</summary>
+        /// <summary>The first <paramref name="count"/> parameters, read-only (without the padding).</summary>
         /// <param name="count">The number of parameters; at most the parameter length.</param>
         /// <returns>The span.</returns>
-        public Span<float> ParameterSpan(int count) => new(_parameters, _parametersOffset, Math.Min(count, _parameterLength));
+        public ReadOnlySpan<float> ReadParameters(int count) => new(_parameters, _parametersOffset, Math.Min(count, _parameterLength));
 
-        /// <summary>Records that the parameters may have changed, so the next forward pass repacks.</summary>
-        public void MarkChanged() => Interlocked.Increment(ref _version);
+        /// <summary>The non-trainable buffers, read-only.</summary>
+        public ReadOnlySpan<float> ReadBuffers() => _buffers;
+
+        /// <summary>
+        /// Opens an edit of the first <paramref name="count"/> parameters: the version increases now and again when the
+        /// returned edit is disposed, so every derived copy (the packed weights) is rebuilt before it is next read.
+        /// </summary>
+        /// <param name="count">The number of parameters; at most the parameter length.</param>
+        /// <returns>The edit; dispose it when the writes are done.</returns>
+        public ParameterEdit Edit(int count)
+        {
+            Interlocked.Increment(ref _version);
+            return new ParameterEdit(new Span<float>(_parameters, _parametersOffset, Math.Min(count, _parameterLength)), this);
+        }
+
+        /// <summary>Opens an edit of the non-trainable buffers, versioned like <see cref="Edit"/>.</summary>
+        /// <returns>The edit; dispose it when the writes are done.</returns>
+        public ParameterEdit EditBuffers()
+        {
+            Interlocked.Increment(ref _version);
+            return new ParameterEdit(_buffers, this);
+        }
+
+        /// <summary>Ends an edit (called by <see cref="ParameterEdit.Dispose"/>).</summary>
+        internal void EndEdit() => Interlocked.Increment(ref _version);
 
         /// <summary>Records that the packed copy now reflects the parameters as they were at <paramref name="version"/>.</summary>
         /// <param name="version">The <see cref="Version"/> read before packing started.</param>
-        public void MarkPacked(int version) => Volatile.Write(ref _packedVersion, version);
+        public void MarkPacked(long version) => Volatile.Write(ref _packedVersion, version);
 
         /// <summary>
         /// Allocates a float array with room to start <paramref name="length"/> floats on a 64-byte boundary;

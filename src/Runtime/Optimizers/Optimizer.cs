@@ -164,7 +164,8 @@ namespace Compiled.Optimizers
         public void Step(INetwork network)
         {
             ArgumentNullException.ThrowIfNull(network);
-            Step(network.Parameters, network.Gradients);
+            using ParameterEdit edit = network.EditParameters();
+            Step(edit.Values, network.Gradients);
         }
 
         /// <summary>Forgets all state (step count, moments), as a freshly created optimizer.</summary>

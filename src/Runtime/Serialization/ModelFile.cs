@@ -327,7 +327,7 @@ namespace Compiled.Serialization
                         throw Fail(ModelFileError.ParameterCountMismatch, path, $"{source} holds {count} parameters but the network '{network.Architecture}' has {network.ParameterCount}.");
                     }
 
-                    values.AsSpan(0, (int)count).CopyTo(network.Parameters);
+                    network.SetParameters(values.AsSpan(0, (int)count));
                 }
 
                 return new ModelFileInfo(version, architecture, count, end);

@@ -263,7 +263,7 @@ namespace Compiled.Serialization
                     }
                 }
 
-                values.AsSpan(0, parameterCount).CopyTo(network.Parameters);
+                network.SetParameters(values.AsSpan(0, parameterCount));
             }
             finally
             {

@@ -42,6 +42,7 @@ namespace Compiled.Training
         private bool _updating;
         private Optimizers.Optimizer? _optimizer;
         private long _step;
+        private TrainingContext _context;
 
         public DataParallelGradients(INetwork network, int threads)
         {
@@ -76,8 +77,10 @@ namespace Compiled.Training
         internal long AllocatedBytes(int thread) => Volatile.Read(ref _allocatedBytes[thread]);
 
         /// <summary>Computes the gradient of the mean loss of the first <paramref name="batch"/> samples into the main network; returns the mean loss.</summary>
-        public float Compute(float[] inputs, int[] labels, float[] targets, bool useLabels, int batch)
+        /// <remarks>Each thread's network gets <c>context</c> shifted to the first sample of its share of the batch.</remarks>
+        public float Compute(float[] inputs, int[] labels, float[] targets, bool useLabels, int batch, TrainingContext context)
         {
+            _context = context;
             int threads = Math.Min(Threads, batch);
             for (int t = 0, start = 0; t < Threads; t++)
             {
@@ -113,8 +116,10 @@ namespace Compiled.Training
             _optimizer = optimizer;
             _step = optimizer.BeginParallelStep(_networks[0].ParameterCount);
             _updating = true;
+
+            // One edit around the whole parallel update: its end versions the packed weights after every slice is written.
+            using ParameterEdit edit = _networks[0].EditParameters();
             Run();
-            _networks[0].ParametersChanged();
         }
 
         private void Run()
@@ -163,7 +168,7 @@ namespace Compiled.Training
                     (int begin, int end) = Slice(index, _networks[0].ParameterCount);
                     if (begin < end)
                     {
-                        _optimizer!.UpdateSlice(_networks[0].Parameters, _networks[0].Gradients, begin, end - begin, _step);
+                        _optimizer!.UpdateSlice(ParameterAccess.Writable(_networks[0].Parameters), _networks[0].Gradients, begin, end - begin, _step);
                     }
                 }
                 catch (Exception exception)
@@ -184,6 +189,7 @@ namespace Compiled.Training
                     int start = _starts[index];
                     int count = _counts[index];
                     network.ZeroGradients();
+                    network.TrainingContext = _context.Skip(start);
                     ReadOnlySpan<float> inputs = _inputs.AsSpan(start * _inputSize, count * _inputSize);
                     _losses[index] = _useLabels
                         ? network.BackwardBatch(inputs, (ReadOnlySpan<int>)_labels.AsSpan(start, count), count)

@@ -34,7 +34,8 @@ namespace Compiled.Training
         private readonly object _gate = new(); // guards _failure
         private readonly WorkSignal _signal = new();
         private readonly long[] _allocatedBytes = new long[Parts];
-        private bool _packed; // the split copy of the weights is up to date (packed by the last Step)
+        private long _packedVersion = -1; // the parameter version the split copy of the weights was packed from
+        private bool _repack; // this batch's parts repack their units first (the parameters changed since the last Step)
         private volatile bool _aborted;
         private ExceptionDispatchInfo? _failure;
 
@@ -114,6 +115,7 @@ namespace Compiled.Training
             _orderStart = start;
             _batch = batch;
             _updating = false;
+            _repack = _packedVersion != _network.ParameterVersion;
             Post();
         }
 
@@ -135,7 +137,7 @@ namespace Compiled.Training
                     gradients.Slice(s, length).Clear();
                 }
 
-                if (!_packed)
+                if (_repack)
                 {
                     _network.SplitPack(0);
                 }
@@ -175,19 +177,25 @@ namespace Compiled.Training
             _optimizer = optimizer;
             _step = optimizer.BeginParallelStep(_network.ParameterCount);
             _updating = true;
-            Post();
-            try
+            using (ParameterEdit edit = _network.EditParameters())
             {
-                Update(0);
-            }
-            catch (Exception exception)
-            {
-                Fail(exception);
+                // Both parts write their own ranges and repack their own units inside this one edit; when it ends, the split
+                // copy is exactly the parameters at the new version (any later write, from a progress callback or another
+                // thread, bumps the version again and the next batch repacks).
+                Post();
+                try
+                {
+                    Update(0);
+                }
+                catch (Exception exception)
+                {
+                    Fail(exception);
+                }
+
+                Finish();
             }
 
-            Finish();
-            _packed = true;
-            _network.ParametersChanged();
+            _packedVersion = _network.ParameterVersion;
             Volatile.Write(ref _allocatedBytes[0], GC.GetAllocatedBytesForCurrentThread());
         }
 
@@ -255,7 +263,7 @@ namespace Compiled.Training
 
         private void Update(int part)
         {
-            Span<float> parameters = _network.Parameters;
+            Span<float> parameters = ParameterAccess.Writable(_network.Parameters); // inside Step's edit
             ReadOnlySpan<float> gradients = _network.Gradients;
             foreach ((int start, int length) in _ranges[part])
             {
@@ -314,7 +322,7 @@ namespace Compiled.Training
                 features.Slice(_order[_orderStart + k] * inputSize, inputSize).CopyTo(inputs.Slice(k * inputSize, inputSize));
             }
 
-            if (!_packed)
+            if (_repack)
             {
                 _network.SplitPack(1);
             }

@@ -373,6 +373,7 @@ namespace Compiled.Training
             private DataParallelGradients? _parallel;
             private SplitTraining? _split;
             private int _scheduleStep;
+            private long _trainingStep; // the optimizer steps taken so far: TrainingContext.Step
             private float _lastLearningRate;
 
             public Session(TrainerOptions options, INetwork network, Optimizer optimizer, Dataset train, Dataset? validation, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
@@ -429,6 +430,7 @@ namespace Compiled.Training
                 bool higherIsBetter = earlyStopping?.Metric == EarlyStoppingMetric.ValidationAccuracy;
                 double minDelta = earlyStopping?.MinDelta ?? 0;
                 float[]? bestParameters = earlyStopping is { RestoreBestParameters: true } ? new float[_network.Parameters.Length] : null;
+                float[]? bestBuffers = bestParameters is null ? null : new float[_network.Buffers.Length];
                 var epochs = new List<EpochResult>(Math.Min(epochCount, 1024));
                 int bestEpoch = 0;
                 double best = double.NaN;
@@ -460,6 +462,7 @@ namespace Compiled.Training
                             if (bestParameters is not null)
                             {
                                 _network.Parameters.CopyTo(bestParameters);
+                                _network.Buffers.CopyTo(bestBuffers);
                             }
                         }
                         else
@@ -512,7 +515,8 @@ namespace Compiled.Training
                 bool restored = false;
                 if (bestParameters is not null && bestEpoch > 0 && (bestEpoch != epochs.Count || diverged is not null))
                 {
-                    bestParameters.CopyTo(_network.Parameters);
+                    _network.SetParameters(bestParameters);
+                    _network.SetBuffers(bestBuffers);
                     restored = true;
                 }
 
@@ -679,6 +683,8 @@ namespace Compiled.Training
             /// </summary>
             private float ComputeGradients(int n)
             {
+                var context = new TrainingContext(_options.Seed, _trainingStep++, 0);
+                _network.TrainingContext = context;
                 if (_split is not null)
                 {
                     return _split.Compute(_inputs, _labels, _targets, _supervision == Supervision.Labels);
@@ -686,7 +692,7 @@ namespace Compiled.Training
 
                 if (_parallel is not null)
                 {
-                    return _parallel.Compute(_inputs, _labels, _targets, _supervision == Supervision.Labels, n);
+                    return _parallel.Compute(_inputs, _labels, _targets, _supervision == Supervision.Labels, n, context);
                 }
 
                 _network.ZeroGradients();

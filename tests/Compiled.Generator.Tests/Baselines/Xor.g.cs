@@ -103,23 +103,27 @@ namespace Demo
         }
 
         /// <summary>
-        /// All parameters in one flat buffer, in PyTorch state_dict order (see <see cref="ParameterTensors"/>). Writes go straight to the
-        /// network. The forward passes read a packed copy of the weights, which is rebuilt after every access to this property; if you
-        /// keep the span across a forward pass and write through it afterwards, call <see cref="ParametersChanged"/> before the next one.
+        /// All parameters in one flat buffer, in PyTorch state_dict order (see <see cref="ParameterTensors"/>), read-only: write them
+        /// through <see cref="EditParameters"/>, so the packed copy of the weights the forward passes read is rebuilt.
         /// </summary>
-        public global::System.Span<float> Parameters
-        {
-            get
-            {
-                _compiledStorage.MarkChanged();
-                return _compiledStorage.ParameterSpan(ParameterCount);
-            }
-        }
+        public global::System.ReadOnlySpan<float> Parameters => _compiledStorage.ReadParameters(ParameterCount);
 
         /// <summary>
-        /// Tells the network that its parameters were written through a span obtained before the last forward pass, so the next one repacks them.
+        /// Opens a scope in which the parameters may be written; dispose it (<c>using</c>) when done. Every forward and backward pass
+        /// after that computes with the new values.
         /// </summary>
-        public void ParametersChanged() => _compiledStorage.MarkChanged();
+        /// <returns>The edit; write through its <see cref="global::Compiled.ParameterEdit.Values"/>.</returns>
+        public global::Compiled.ParameterEdit EditParameters() => _compiledStorage.Edit(ParameterCount);
+
+        /// <summary>
+        /// Increases when an edit of the parameters starts and again when it ends; derived copies record the version they were built from.
+        /// </summary>
+        public long ParameterVersion => _compiledStorage.Version;
+
+        /// <summary>
+        /// What stochastic layers draw their randomness from in the next training calls on this instance (the trainer sets it per batch).
+        /// </summary>
+        public global::Compiled.TrainingContext TrainingContext { get; set; }
 
         /// <summary>
         /// The accumulated gradient of the loss with respect to each parameter, laid out as <see cref="Parameters"/>.
@@ -150,7 +154,8 @@ namespace Demo
         public void InitializeParameters(int seed)
         {
             var random = new global::Compiled.ParameterInitializer(seed);
-            global::System.Span<float> parameters = Parameters;
+            using global::Compiled.ParameterEdit edit = EditParameters();
+            global::System.Span<float> parameters = edit.Values;
             random.GlorotUniform(parameters.Slice(0, 8), fanIn: 2, fanOut: 4, gain: 1); // 0.weight
             parameters.Slice(8, 4).Clear(); // 0.bias
             random.GlorotUniform(parameters.Slice(12, 4), fanIn: 4, fanOut: 1, gain: 1); // 2.weight
@@ -175,8 +180,8 @@ namespace Demo
             try
             {
                 if (!_compiledStorage.IsStale) return;
-                int version = _compiledStorage.Version;
-                ref float p = ref _compiledStorage.ParameterStart;
+                long version = _compiledStorage.Version;
+                ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_compiledStorage.ReadParameters(ParameterCount));
                 ref float k = ref _compiledStorage.PackedStart;
                 global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 0), 4, 2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 0), 16); // layer 0: Dense 2 -> 4, Sigmoid: weight as [2, 16]
                 global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 8), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 32), 4);
@@ -284,21 +289,8 @@ namespace Demo
                 int count = global::System.Math.Min(ForwardChunk, batchSize - start);
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, (nint)start * InputSize);
                 ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, (nint)start * OutputSize);
-                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-                {
-                    Layer0ForwardBatch512(ref k, ref x, ref h0, count); // layer 0: Dense 2 -> 4, Sigmoid
-                    Layer1ForwardBatch512(ref k, ref h0, ref y, count); // layer 1: Dense 4 -> 1, Sigmoid
-                }
-                else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-                {
-                    Layer0ForwardBatch256(ref k, ref x, ref h0, count); // layer 0: Dense 2 -> 4, Sigmoid
-                    Layer1ForwardBatch256(ref k, ref h0, ref y, count); // layer 1: Dense 4 -> 1, Sigmoid
-                }
-                else
-                {
-                    Layer0ForwardBatch256(ref k, ref x, ref h0, count); // layer 0: Dense 2 -> 4, Sigmoid
-                    Layer1ForwardBatch256(ref k, ref h0, ref y, count); // layer 1: Dense 4 -> 1, Sigmoid
-                }
+                global::Compiled.Kernels.DenseKernels.ForwardBatch(ref k, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 32), 16, ref x, 2, ref h0, 4, 2, 4, count, default(global::Compiled.Kernels.Sigmoid)); // layer 0: Dense 2 -> 4, Sigmoid
+                global::Compiled.Kernels.DenseKernels.ForwardBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 112), 16, ref h0, 4, ref y, 1, 4, 1, count, default(global::Compiled.Kernels.Sigmoid)); // layer 1: Dense 4 -> 1, Sigmoid
             }
         }
 
@@ -352,6 +344,50 @@ namespace Demo
         }
 
         /// <summary>
+        /// The backward pass for any loss over <paramref name="batchSize"/> samples: given dL/d(output) for each sample, adds the sum over
+        /// the samples of dL/d(parameters) into <see cref="Gradients"/> and, unless <paramref name="inputGradients"/> is empty, writes
+        /// dL/d(input) for each sample. Allocates nothing after the first training call.
+        /// </summary>
+        /// <param name="inputs"><paramref name="batchSize"/> x <see cref="InputSize"/> floats.</param>
+        /// <param name="outputGradients"><paramref name="batchSize"/> x <see cref="OutputSize"/> floats: the gradient with respect to the outputs.</param>
+        /// <param name="inputGradients">Empty, or <paramref name="batchSize"/> x <see cref="InputSize"/> floats that receive the gradient with respect to the inputs.</param>
+        /// <param name="batchSize">The number of samples; must be positive.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void BackpropagateBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> inputGradients, int batchSize)
+        {
+            if (batchSize <= 0) global::Compiled.GeneratedCodeSupport.ThrowBatchSize(batchSize);
+            if (inputs.Length != (long)batchSize * InputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);
+            if (outputGradients.Length != (long)batchSize * OutputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(outputGradients), batchSize, OutputSize, outputGradients.Length);
+            if (!inputGradients.IsEmpty && inputGradients.Length != (long)batchSize * InputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(inputGradients), batchSize, InputSize, inputGradients.Length);
+            for (int start = 0; start < batchSize; start += TrainChunk)
+            {
+                int count = global::System.Math.Min(TrainChunk, batchSize - start);
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), (nint)start * InputSize);
+                TrainForward(ref x, count);
+                ref float ws = ref Workspace();
+                ref float dy = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputGradients), (nint)start * OutputSize);
+                global::Compiled.GeneratedCodeSupport.PackCopy(ref dy, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 320), count * 1); // dL/dy, where the loss gradient would be
+                TrainBackward(ref x, count);
+                if (!inputGradients.IsEmpty)
+                {
+                    ref float dx = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradients), (nint)start * InputSize);
+                    global::Compiled.GeneratedCodeSupport.DenseInputGradient(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_compiledStorage.ReadParameters(ParameterCount)), 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 576), ref dx, 2, 4, count); // dL/dx = dz W of layer 0
+                }
+            }
+        }
+
+        /// <summary>
+        /// The backward pass for any loss on one sample; see <see cref="BackpropagateBatch"/>.
+        /// </summary>
+        /// <param name="input">One sample, <see cref="InputSize"/> floats.</param>
+        /// <param name="outputGradient"><see cref="OutputSize"/> floats: the gradient with respect to the output.</param>
+        /// <param name="inputGradient">Empty, or <see cref="InputSize"/> floats that receive the gradient with respect to the input.</param>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        public void Backpropagate(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient) => BackpropagateBatch(input, outputGradient, inputGradient, 1);
+
+        /// <summary>
         /// Training forward pass over one chunk of <paramref name="count"/> samples: fills the workspace with what the backward pass reads.
         /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -360,21 +396,8 @@ namespace Demo
             if (_compiledStorage.IsStale) PackWeights();
             ref float k = ref _compiledStorage.PackedStart;
             ref float ws = ref Workspace();
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                Layer0ForwardBatch512(ref k, ref x, ref ws, count); // layer 0: Dense 2 -> 4, Sigmoid
-                Layer1ForwardBatch512(ref k, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 256), count); // layer 1: Dense 4 -> 1, Sigmoid
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                Layer0ForwardBatch256(ref k, ref x, ref ws, count); // layer 0: Dense 2 -> 4, Sigmoid
-                Layer1ForwardBatch256(ref k, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 256), count); // layer 1: Dense 4 -> 1, Sigmoid
-            }
-            else
-            {
-                Layer0ForwardBatch256(ref k, ref x, ref ws, count); // layer 0: Dense 2 -> 4, Sigmoid
-                Layer1ForwardBatch256(ref k, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 256), count); // layer 1: Dense 4 -> 1, Sigmoid
-            }
+            global::Compiled.Kernels.DenseKernels.ForwardBatch(ref k, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 32), 16, ref x, 2, ref ws, 4, 2, 4, count, default(global::Compiled.Kernels.Sigmoid)); // layer 0: Dense 2 -> 4, Sigmoid
+            global::Compiled.Kernels.DenseKernels.ForwardBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 112), 16, ref ws, 4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 256), 1, 4, 1, count, default(global::Compiled.Kernels.Sigmoid)); // layer 1: Dense 4 -> 1, Sigmoid
         }
 
         /// <summary>
@@ -398,30 +421,13 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void TrainBackward(ref float x, int count)
         {
-            ref float p = ref _compiledStorage.ParameterStart;
+            ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_compiledStorage.ReadParameters(ParameterCount));
             ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledGradients), _compiledGradientsOffset);
             ref float ws = ref Workspace();
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                Layer1ActivationBackward16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 256), count * 1); // dL/dz = dL/dy * Sigmoid'
-                Layer1Backward4(ref p, ref g, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 576), count); // layer 1: Dense 4 -> 1, Sigmoid
-                Layer0ActivationBackward16(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 576), ref ws, count * 4); // dL/dz = dL/dy * Sigmoid'
-                Layer0Backward1(ref p, ref g, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 576), count); // layer 0: Dense 2 -> 4, Sigmoid
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                Layer1ActivationBackward8(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 256), count * 1); // dL/dz = dL/dy * Sigmoid'
-                Layer1Backward4(ref p, ref g, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 576), count); // layer 1: Dense 4 -> 1, Sigmoid
-                Layer0ActivationBackward8(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 576), ref ws, count * 4); // dL/dz = dL/dy * Sigmoid'
-                Layer0Backward1(ref p, ref g, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 576), count); // layer 0: Dense 2 -> 4, Sigmoid
-            }
-            else
-            {
-                Layer1ActivationBackward4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 256), count * 1); // dL/dz = dL/dy * Sigmoid'
-                Layer1Backward4(ref p, ref g, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 576), count); // layer 1: Dense 4 -> 1, Sigmoid
-                Layer0ActivationBackward4(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 576), ref ws, count * 4); // dL/dz = dL/dy * Sigmoid'
-                Layer0Backward1(ref p, ref g, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 576), count); // layer 0: Dense 2 -> 4, Sigmoid
-            }
+            global::Compiled.Kernels.DenseKernels.ActivationBackward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 256), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 256), count * 1, default(global::Compiled.Kernels.Sigmoid)); // dL/dz = dL/dy * Sigmoid'
+            global::Compiled.Kernels.DenseKernels.BackwardWithInputGradient(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 12), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 12), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 16), ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 320), 1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 576), 4, 1, count); // layer 1: Dense 4 -> 1, Sigmoid
+            global::Compiled.Kernels.DenseKernels.ActivationBackward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 576), ref ws, ref ws, count * 4, default(global::Compiled.Kernels.Sigmoid)); // dL/dz = dL/dy * Sigmoid'
+            global::Compiled.Kernels.DenseKernels.Backward(ref g, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 8), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 576), 4, 2, 4, count); // layer 0: Dense 2 -> 4, Sigmoid
         }
 
         int global::Compiled.INetwork.InputSize => InputSize;
@@ -434,776 +440,5 @@ namespace Demo
         global::Compiled.INetwork global::Compiled.INetwork.CreateWorker() => CreateWorker();
         float global::Compiled.INetwork.Backward(global::System.ReadOnlySpan<float> input, int label) => global::Compiled.GeneratedCodeSupport.ThrowLabelsNotSupported(nameof(Xor), Loss);
         float global::Compiled.INetwork.BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize) => global::Compiled.GeneratedCodeSupport.ThrowLabelsNotSupported(nameof(Xor), Loss);
-
-        // ------------------------------------------------------------------ layer kernels
-
-        /// <summary>
-        /// Layer 0, <paramref name="count"/> samples, 128-bit: register tiles of 8 sample(s) x 4 outputs
-        /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
-        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0ForwardBatch512(ref float k, ref float x, ref float y, int count)
-        {
-            ref float wt = ref k;
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 32);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s + 8 <= n; s += 8)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 2);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4);
-                {
-                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0, a70 = b0;
-                    for (nuint i = 0; i < 2; i++)
-                    {
-                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 2));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 4));
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 6));
-                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 8));
-                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
-                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 10));
-                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
-                        var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 12));
-                        a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
-                        var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 14));
-                        a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
-                    }
-                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
-                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 4);
-                    var y20 = global::Compiled.SimdMath.Sigmoid(a20);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y20, ref ys, 8);
-                    var y30 = global::Compiled.SimdMath.Sigmoid(a30);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y30, ref ys, 12);
-                    var y40 = global::Compiled.SimdMath.Sigmoid(a40);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y40, ref ys, 16);
-                    var y50 = global::Compiled.SimdMath.Sigmoid(a50);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y50, ref ys, 20);
-                    var y60 = global::Compiled.SimdMath.Sigmoid(a60);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y60, ref ys, 24);
-                    var y70 = global::Compiled.SimdMath.Sigmoid(a70);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y70, ref ys, 28);
-                }
-            }
-            if (s + 4 <= n)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 2);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4);
-                {
-                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0;
-                    for (nuint i = 0; i < 2; i++)
-                    {
-                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 2));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 4));
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 6));
-                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                    }
-                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
-                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 4);
-                    var y20 = global::Compiled.SimdMath.Sigmoid(a20);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y20, ref ys, 8);
-                    var y30 = global::Compiled.SimdMath.Sigmoid(a30);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y30, ref ys, 12);
-                }
-                s += 4;
-            }
-            if (s + 2 <= n)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 2);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4);
-                {
-                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0;
-                    for (nuint i = 0; i < 2; i++)
-                    {
-                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 2));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                    }
-                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
-                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 4);
-                }
-                s += 2;
-            }
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 2);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4);
-                {
-                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0;
-                    for (nuint i = 0; i < 2; i++)
-                    {
-                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                    }
-                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
-                }
-            }
-        }
-
-        /// <summary>
-        /// Layer 0, <paramref name="count"/> samples, 128-bit: register tiles of 8 sample(s) x 4 outputs
-        /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
-        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0ForwardBatch256(ref float k, ref float x, ref float y, int count)
-        {
-            ref float wt = ref k;
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 32);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s + 8 <= n; s += 8)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 2);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4);
-                {
-                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0, a70 = b0;
-                    for (nuint i = 0; i < 2; i++)
-                    {
-                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 2));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 4));
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 6));
-                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 8));
-                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
-                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 10));
-                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
-                        var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 12));
-                        a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
-                        var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 14));
-                        a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
-                    }
-                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
-                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 4);
-                    var y20 = global::Compiled.SimdMath.Sigmoid(a20);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y20, ref ys, 8);
-                    var y30 = global::Compiled.SimdMath.Sigmoid(a30);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y30, ref ys, 12);
-                    var y40 = global::Compiled.SimdMath.Sigmoid(a40);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y40, ref ys, 16);
-                    var y50 = global::Compiled.SimdMath.Sigmoid(a50);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y50, ref ys, 20);
-                    var y60 = global::Compiled.SimdMath.Sigmoid(a60);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y60, ref ys, 24);
-                    var y70 = global::Compiled.SimdMath.Sigmoid(a70);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y70, ref ys, 28);
-                }
-            }
-            if (s + 4 <= n)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 2);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4);
-                {
-                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0;
-                    for (nuint i = 0; i < 2; i++)
-                    {
-                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 2));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 4));
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 6));
-                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                    }
-                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
-                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 4);
-                    var y20 = global::Compiled.SimdMath.Sigmoid(a20);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y20, ref ys, 8);
-                    var y30 = global::Compiled.SimdMath.Sigmoid(a30);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y30, ref ys, 12);
-                }
-                s += 4;
-            }
-            if (s + 2 <= n)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 2);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4);
-                {
-                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0;
-                    for (nuint i = 0; i < 2; i++)
-                    {
-                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 2));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                    }
-                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
-                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y10, ref ys, 4);
-                }
-                s += 2;
-            }
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 2);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4);
-                {
-                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0;
-                    for (nuint i = 0; i < 2; i++)
-                    {
-                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                    }
-                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(y00, ref ys, 0);
-                }
-            }
-        }
-
-        /// <summary>
-        /// Layer 0 backward over <paramref name="count"/> samples, scalar: given dz = dL/d(pre-activation) [count, 4],
-        /// adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients; the input needs no gradient.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Backward1(ref float p, ref float g, ref float x, ref float dz, int count)
-        {
-            ref float gw = ref g;
-            ref float gb = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 8);
-            nuint n = (nuint)count;
-            // bias gradient: the sum of dz over the samples
-            for (nuint o = 0; o < 4; o++)
-            {
-                float sum = 0f;
-                for (nuint s = 0; s < n; s++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, s * 4 + o);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gb, o) += sum;
-            }
-            // weight gradient: dW[o, i] += sum over samples of dz[s, o] * x[s, i]
-            for (nuint o = 0; o < 4; o++)
-            {
-                float s0 = 0f;
-                float s1 = 0f;
-                for (nuint s = 0; s < n; s++)
-                {
-                    float d = global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, s * 4 + o);
-                    s0 = global::Compiled.SimdMath.MultiplyAdd(d, global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 2 + 0), s0);
-                    s1 = global::Compiled.SimdMath.MultiplyAdd(d, global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 2 + 1), s1);
-                }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, o * 2 + 0) += s0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gw, o * 2 + 1) += s1;
-            }
-        }
-
-        /// <summary>
-        /// Layer 0: dL/dz = dL/dy * Sigmoid'(z), in place over <paramref name="length"/> contiguous elements, 512-bit.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0ActivationBackward16(ref float dy, ref float y, int length)
-        {
-            nuint n = (nuint)length;
-            nuint i = 0;
-            for (; i + 16 <= n; i += 16)
-            {
-                var gv = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dy, i);
-                var yv = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, i);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(gv * (global::System.Runtime.Intrinsics.Vector512.Create(1f) - yv) * yv, ref dy, i);
-            }
-            for (; i < n; i++)
-            {
-                float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, i);
-                float ys = global::System.Runtime.CompilerServices.Unsafe.Add(ref y, i);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, i) = gs * (1f - ys) * ys;
-            }
-        }
-
-        /// <summary>
-        /// Layer 0: dL/dz = dL/dy * Sigmoid'(z), in place over <paramref name="length"/> contiguous elements, 256-bit.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0ActivationBackward8(ref float dy, ref float y, int length)
-        {
-            nuint n = (nuint)length;
-            nuint i = 0;
-            for (; i + 8 <= n; i += 8)
-            {
-                var gv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dy, i);
-                var yv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, i);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(gv * (global::System.Runtime.Intrinsics.Vector256.Create(1f) - yv) * yv, ref dy, i);
-            }
-            for (; i < n; i++)
-            {
-                float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, i);
-                float ys = global::System.Runtime.CompilerServices.Unsafe.Add(ref y, i);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, i) = gs * (1f - ys) * ys;
-            }
-        }
-
-        /// <summary>
-        /// Layer 0: dL/dz = dL/dy * Sigmoid'(z), in place over <paramref name="length"/> contiguous elements, 128-bit.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0ActivationBackward4(ref float dy, ref float y, int length)
-        {
-            nuint n = (nuint)length;
-            nuint i = 0;
-            for (; i + 4 <= n; i += 4)
-            {
-                var gv = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dy, i);
-                var yv = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, i);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(gv * (global::System.Runtime.Intrinsics.Vector128.Create(1f) - yv) * yv, ref dy, i);
-            }
-            for (; i < n; i++)
-            {
-                float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, i);
-                float ys = global::System.Runtime.CompilerServices.Unsafe.Add(ref y, i);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, i) = gs * (1f - ys) * ys;
-            }
-        }
-
-        /// <summary>
-        /// Layer 1, <paramref name="count"/> samples, 128-bit: register tiles of 8 sample(s) x 4 outputs
-        /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
-        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1ForwardBatch512(ref float k, ref float x, ref float y, int count)
-        {
-            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48);
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 112);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s + 8 <= n; s += 8)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 4);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s);
-                {
-                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0, a70 = b0;
-                    for (nuint i = 0; i < 4; i++)
-                    {
-                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 4));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 8));
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 12));
-                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 16));
-                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
-                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 20));
-                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
-                        var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 24));
-                        a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
-                        var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 28));
-                        a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
-                    }
-                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
-                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
-                    var y20 = global::Compiled.SimdMath.Sigmoid(a20);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 0);
-                    var y30 = global::Compiled.SimdMath.Sigmoid(a30);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 0);
-                    var y40 = global::Compiled.SimdMath.Sigmoid(a40);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(y40, 0);
-                    var y50 = global::Compiled.SimdMath.Sigmoid(a50);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(y50, 0);
-                    var y60 = global::Compiled.SimdMath.Sigmoid(a60);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 6) = global::System.Runtime.Intrinsics.Vector128.GetElement(y60, 0);
-                    var y70 = global::Compiled.SimdMath.Sigmoid(a70);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 7) = global::System.Runtime.Intrinsics.Vector128.GetElement(y70, 0);
-                }
-            }
-            if (s + 4 <= n)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 4);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s);
-                {
-                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0;
-                    for (nuint i = 0; i < 4; i++)
-                    {
-                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 4));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 8));
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 12));
-                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                    }
-                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
-                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
-                    var y20 = global::Compiled.SimdMath.Sigmoid(a20);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 0);
-                    var y30 = global::Compiled.SimdMath.Sigmoid(a30);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 0);
-                }
-                s += 4;
-            }
-            if (s + 2 <= n)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 4);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s);
-                {
-                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0;
-                    for (nuint i = 0; i < 4; i++)
-                    {
-                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 4));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                    }
-                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
-                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
-                }
-                s += 2;
-            }
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 4);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s);
-                {
-                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0;
-                    for (nuint i = 0; i < 4; i++)
-                    {
-                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                    }
-                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
-                }
-            }
-        }
-
-        /// <summary>
-        /// Layer 1, <paramref name="count"/> samples, 128-bit: register tiles of 8 sample(s) x 4 outputs
-        /// (8 accumulators); for each input, 1 vector(s) of the transposed weight row meet the broadcast input of every
-        /// sample in the tile. The remaining samples go one at a time. Writes outputs to y.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1ForwardBatch256(ref float k, ref float x, ref float y, int count)
-        {
-            ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48);
-            ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 112);
-            nuint n = (nuint)count;
-            nuint s = 0;
-            for (; s + 8 <= n; s += 8)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 4);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s);
-                {
-                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0, a70 = b0;
-                    for (nuint i = 0; i < 4; i++)
-                    {
-                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 4));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 8));
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 12));
-                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 16));
-                        a40 = global::Compiled.SimdMath.MultiplyAdd(w0, x4, a40);
-                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 20));
-                        a50 = global::Compiled.SimdMath.MultiplyAdd(w0, x5, a50);
-                        var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 24));
-                        a60 = global::Compiled.SimdMath.MultiplyAdd(w0, x6, a60);
-                        var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 28));
-                        a70 = global::Compiled.SimdMath.MultiplyAdd(w0, x7, a70);
-                    }
-                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
-                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
-                    var y20 = global::Compiled.SimdMath.Sigmoid(a20);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 0);
-                    var y30 = global::Compiled.SimdMath.Sigmoid(a30);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 0);
-                    var y40 = global::Compiled.SimdMath.Sigmoid(a40);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(y40, 0);
-                    var y50 = global::Compiled.SimdMath.Sigmoid(a50);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(y50, 0);
-                    var y60 = global::Compiled.SimdMath.Sigmoid(a60);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 6) = global::System.Runtime.Intrinsics.Vector128.GetElement(y60, 0);
-                    var y70 = global::Compiled.SimdMath.Sigmoid(a70);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 7) = global::System.Runtime.Intrinsics.Vector128.GetElement(y70, 0);
-                }
-            }
-            if (s + 4 <= n)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 4);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s);
-                {
-                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0, a20 = b0, a30 = b0;
-                    for (nuint i = 0; i < 4; i++)
-                    {
-                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 4));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 8));
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(w0, x2, a20);
-                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 12));
-                        a30 = global::Compiled.SimdMath.MultiplyAdd(w0, x3, a30);
-                    }
-                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
-                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
-                    var y20 = global::Compiled.SimdMath.Sigmoid(a20);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 2) = global::System.Runtime.Intrinsics.Vector128.GetElement(y20, 0);
-                    var y30 = global::Compiled.SimdMath.Sigmoid(a30);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 3) = global::System.Runtime.Intrinsics.Vector128.GetElement(y30, 0);
-                }
-                s += 4;
-            }
-            if (s + 2 <= n)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 4);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s);
-                {
-                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0, a10 = b0;
-                    for (nuint i = 0; i < 4; i++)
-                    {
-                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i + 4));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(w0, x1, a10);
-                    }
-                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
-                    var y10 = global::Compiled.SimdMath.Sigmoid(a10);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 1) = global::System.Runtime.Intrinsics.Vector128.GetElement(y10, 0);
-                }
-                s += 2;
-            }
-            for (; s < n; s++)
-            {
-                ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 4);
-                ref float ys = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s);
-                {
-                    var b0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = b0;
-                    for (nuint i = 0; i < 4; i++)
-                    {
-                        ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wt, i * 16);
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(w0, x0, a00);
-                    }
-                    var y00 = global::Compiled.SimdMath.Sigmoid(a00);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref ys, 0) = global::System.Runtime.Intrinsics.Vector128.GetElement(y00, 0);
-                }
-            }
-        }
-
-        /// <summary>
-        /// Layer 1 backward over <paramref name="count"/> samples, 128-bit: given dz = dL/d(pre-activation) [count, 1],
-        /// adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients and writes dL/dx = dz W [count, 4].
-        /// Weight gradient: tiles of 4 rows x 2 vectors of columns, accumulated over the samples.
-        /// Input gradient: tiles of 4 samples x 2 vectors of columns, accumulated over the rows.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1Backward4(ref float p, ref float g, ref float x, ref float dz, ref float dx, int count)
-        {
-            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 12);
-            ref float gw = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 12);
-            ref float gb = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 16);
-            nuint n = (nuint)count;
-            // bias gradient: the sum of dz over the samples
-            for (nuint o = 0; o < 1; o++)
-            {
-                float sum = 0f;
-                for (nuint s = 0; s < n; s++) sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, s + o);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref gb, o) += sum;
-            }
-            // weight gradient: dW[o, i] += sum over samples of dz[s, o] * x[s, i], in tiles of 4 rows x 8 columns
-            {
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    for (nuint s = 0; s < n; s++)
-                    {
-                        ref float xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, s * 4);
-                        ref float ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, s);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xs, 0);
-                        var d0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 0));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(d0, x0, a00);
-                    }
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gw, 0) + a00, ref gw, 0);
-                }
-            }
-            // input gradient: dx[s, i] = sum over rows of dz[s, o] * W[o, i], in tiles of 4 samples x 8 columns
-            nuint t = 0;
-            for (; t + 4 <= n; t += 4)
-            {
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a30 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    for (nuint o = 0; o < 1; o++)
-                    {
-                        ref float wo = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, o * 4);
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wo, 0);
-                        var d0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, t + o));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(d0, w0, a00);
-                        var d1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, t + o + 1));
-                        a10 = global::Compiled.SimdMath.MultiplyAdd(d1, w0, a10);
-                        var d2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, t + o + 2));
-                        a20 = global::Compiled.SimdMath.MultiplyAdd(d2, w0, a20);
-                        var d3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, t + o + 3));
-                        a30 = global::Compiled.SimdMath.MultiplyAdd(d3, w0, a30);
-                    }
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a00, ref dx, t * 4);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a10, ref dx, t * 4 + 4);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a20, ref dx, t * 4 + 8);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a30, ref dx, t * 4 + 12);
-                }
-            }
-            for (; t < n; t++)
-            {
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    for (nuint o = 0; o < 1; o++)
-                    {
-                        ref float wo = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, o * 4);
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wo, 0);
-                        var d0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref dz, t + o));
-                        a00 = global::Compiled.SimdMath.MultiplyAdd(d0, w0, a00);
-                    }
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(a00, ref dx, t * 4);
-                }
-            }
-        }
-
-        /// <summary>
-        /// Layer 1: dL/dz = dL/dy * Sigmoid'(z), in place over <paramref name="length"/> contiguous elements, 512-bit.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1ActivationBackward16(ref float dy, ref float y, int length)
-        {
-            nuint n = (nuint)length;
-            nuint i = 0;
-            for (; i + 16 <= n; i += 16)
-            {
-                var gv = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dy, i);
-                var yv = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref y, i);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(gv * (global::System.Runtime.Intrinsics.Vector512.Create(1f) - yv) * yv, ref dy, i);
-            }
-            for (; i < n; i++)
-            {
-                float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, i);
-                float ys = global::System.Runtime.CompilerServices.Unsafe.Add(ref y, i);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, i) = gs * (1f - ys) * ys;
-            }
-        }
-
-        /// <summary>
-        /// Layer 1: dL/dz = dL/dy * Sigmoid'(z), in place over <paramref name="length"/> contiguous elements, 256-bit.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1ActivationBackward8(ref float dy, ref float y, int length)
-        {
-            nuint n = (nuint)length;
-            nuint i = 0;
-            for (; i + 8 <= n; i += 8)
-            {
-                var gv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dy, i);
-                var yv = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref y, i);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(gv * (global::System.Runtime.Intrinsics.Vector256.Create(1f) - yv) * yv, ref dy, i);
-            }
-            for (; i < n; i++)
-            {
-                float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, i);
-                float ys = global::System.Runtime.CompilerServices.Unsafe.Add(ref y, i);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, i) = gs * (1f - ys) * ys;
-            }
-        }
-
-        /// <summary>
-        /// Layer 1: dL/dz = dL/dy * Sigmoid'(z), in place over <paramref name="length"/> contiguous elements, 128-bit.
-        /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer1ActivationBackward4(ref float dy, ref float y, int length)
-        {
-            nuint n = (nuint)length;
-            nuint i = 0;
-            for (; i + 4 <= n; i += 4)
-            {
-                var gv = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dy, i);
-                var yv = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref y, i);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(gv * (global::System.Runtime.Intrinsics.Vector128.Create(1f) - yv) * yv, ref dy, i);
-            }
-            for (; i < n; i++)
-            {
-                float gs = global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, i);
-                float ys = global::System.Runtime.CompilerServices.Unsafe.Add(ref y, i);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref dy, i) = gs * (1f - ys) * ys;
-            }
-        }
     }
 }

@@ -29,11 +29,20 @@ namespace Compiled.Runtime.Tests.Optimizers
 
         public IReadOnlyList<ParameterTensor> ParameterTensors => new[] { new ParameterTensor("0.weight", 0, _parameters.Length) };
 
-        public Span<float> Parameters => _parameters;
+        public ReadOnlySpan<float> Parameters => _parameters;
 
-        public void ParametersChanged()
+        /// <summary>For the tests' own set-up: the parameters, writable without an edit (this fake has no derived copies).</summary>
+        public Span<float> WritableParameters => _parameters;
+
+        public ParameterEdit EditParameters()
         {
+            ParameterVersion++;
+            return new ParameterEdit(_parameters, null);
         }
+
+        public long ParameterVersion { get; private set; }
+
+        public TrainingContext TrainingContext { get; set; }
 
         public Span<float> Gradients => _gradients;
 

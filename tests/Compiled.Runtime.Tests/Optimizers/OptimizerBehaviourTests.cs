@@ -240,7 +240,7 @@ namespace Compiled.Runtime.Tests.Optimizers
             var network = new FakeNetwork(41);
             for (int i = 0; i < 41; i++)
             {
-                network.Parameters[i] = (float)Math.Sin(i);
+                network.WritableParameters[i] = (float)Math.Sin(i);
                 network.Gradients[i] = (float)Math.Cos(i);
             }
 

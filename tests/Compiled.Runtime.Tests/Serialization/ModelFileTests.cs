@@ -27,7 +27,7 @@ namespace Compiled.Runtime.Tests.Serialization
             FakeNetwork network = FakeNetwork.Tiny().Fill(1);
             for (int i = 0; i < SpecialBits.Length; i++)
             {
-                network.Parameters[i * 2] = BitConverter.Int32BitsToSingle(SpecialBits[i]);
+                network.WritableParameters[i * 2] = BitConverter.Int32BitsToSingle(SpecialBits[i]);
             }
 
             return network;

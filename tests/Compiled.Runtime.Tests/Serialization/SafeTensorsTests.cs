@@ -101,8 +101,8 @@ namespace Compiled.Runtime.Tests.Serialization
         {
             using var folder = new TempFolder();
             FakeNetwork source = FakeNetwork.Tiny().Fill(2);
-            source.Parameters[0] = BitConverter.Int32BitsToSingle(0x7FC0BEEF);
-            source.Parameters[1] = -0f;
+            source.WritableParameters[0] = BitConverter.Int32BitsToSingle(0x7FC0BEEF);
+            source.WritableParameters[1] = -0f;
             string path = folder.File("tiny.safetensors");
             SafeTensors.Export(source, path);
             FakeNetwork target = FakeNetwork.Tiny().Fill(3);

@@ -34,7 +34,7 @@ namespace Compiled.Runtime.Tests.Training
             using var parallel = new DataParallelGradients(network, threads);
             for (int repeat = 0; repeat < 3; repeat++)
             {
-                float loss = parallel.Compute(inputs, labels, Array.Empty<float>(), useLabels: true, batch);
+                float loss = parallel.Compute(inputs, labels, Array.Empty<float>(), useLabels: true, batch, default);
                 Assert.Equal(expectedLoss, loss, 1e-6f);
                 float[] expected = single.Gradients.ToArray();
                 float[] actual = network.Gradients.ToArray();
@@ -88,7 +88,7 @@ namespace Compiled.Runtime.Tests.Training
             // Warm up past the JIT's tiering (call counting, on-stack replacement), which may allocate a little once.
             for (int i = 0; i < 300; i++)
             {
-                parallel.Compute(inputs, labels, Array.Empty<float>(), useLabels: true, batch);
+                parallel.Compute(inputs, labels, Array.Empty<float>(), useLabels: true, batch, default);
             }
 
             // Each thread's own allocation counter, read by that thread at the end of each batch. The arrays were made
@@ -100,7 +100,7 @@ namespace Compiled.Runtime.Tests.Training
 
             for (int i = 0; i < 500; i++)
             {
-                parallel.Compute(inputs, labels, empty, useLabels: true, batch);
+                parallel.Compute(inputs, labels, empty, useLabels: true, batch, default);
             }
 
             for (int t = 0; t < 3; t++)
@@ -124,7 +124,7 @@ namespace Compiled.Runtime.Tests.Training
                 for (int i = 0; i < 300; i++)
                 {
                     using var parallel = new DataParallelGradients(network, 2 + (i % 3));
-                    parallel.Compute(inputs, labels, Array.Empty<float>(), useLabels: true, 8);
+                    parallel.Compute(inputs, labels, Array.Empty<float>(), useLabels: true, 8, default);
                 }
             });
             System.Threading.Tasks.Task finished = await System.Threading.Tasks.Task.WhenAny(run, System.Threading.Tasks.Task.Delay(TimeSpan.FromSeconds(60)));

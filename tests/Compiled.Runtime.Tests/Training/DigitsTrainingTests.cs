@@ -83,7 +83,7 @@ namespace Compiled.Runtime.Tests.Training
             }
         }
 
-        private static ReadOnlySpan<byte> Bits(Span<float> values) => MemoryMarshal.AsBytes(values);
+        private static ReadOnlySpan<byte> Bits(ReadOnlySpan<float> values) => MemoryMarshal.AsBytes(values);
 
         /// <summary>The digits split 80/20 by class, and a network trained on the 80%, once for all the tests.</summary>
         public sealed class TrainedDigits

@@ -34,12 +34,15 @@ namespace Compiled.Tests.Networks
             INetwork network = s_factories[name]();
             network.InitializeParameters(seed);
             var random = new Random(seed);
-            Span<float> parameters = network.Parameters;
-            foreach (ParameterTensor tensor in network.ParameterTensors.Where(t => t.Name.EndsWith(".bias", StringComparison.Ordinal)))
+            using (ParameterEdit edit = network.EditParameters())
             {
-                for (int i = 0; i < tensor.Length; i++)
+                Span<float> parameters = edit.Values;
+                foreach (ParameterTensor tensor in network.ParameterTensors.Where(t => t.Name.EndsWith(".bias", StringComparison.Ordinal)))
                 {
-                    parameters[tensor.Offset + i] = (float)((random.NextDouble() - 0.5) * 0.4);
+                    for (int i = 0; i < tensor.Length; i++)
+                    {
+                        parameters[tensor.Offset + i] = (float)((random.NextDouble() - 0.5) * 0.4);
+                    }
                 }
             }
 

@@ -7,20 +7,19 @@ namespace Compiled.Generator.Emit.Layers
 {
     /// <summary>
     /// Emits a fully-connected layer, <c>y = f(W x + b)</c> with <c>W</c> stored <c>[out, in]</c> row-major (PyTorch's
-    /// layout), for its constant sizes. Every kernel runs over the contiguous rows of <c>W</c>:
+    /// layout), for its constant sizes:
     /// <list type="bullet">
-    /// <item>forward, one sample: blocks of one vector's worth of rows, one accumulator per row, reduced together by a
-    /// transpose-add (<c>SimdMath.Sum16</c>) into one vector of outputs; bias and activation fused;</item>
-    /// <item>forward, batched: register tiles of (lanes / 4) samples by 4 rows, reduced the same way;</item>
-    /// <item>backward: weight gradient in tiles of 4 rows by several column vectors accumulated over the samples, input
-    /// gradient in tiles of 4 samples by several column vectors accumulated over the rows.</item>
+    /// <item>forward, one sample, small layers (at most 4,096 weights): written inline by the generator, the outputs in
+    /// vector registers, each input broadcast into its row of the transposed weight, handed to the next layer in registers;</item>
+    /// <item>every other pass (one sample of a larger layer, batched forward, training forward, backward, activation
+    /// backward): a call into the runtime's tuned kernels (<c>Compiled.Kernels.DenseKernels</c>) with constant sizes,
+    /// one generic body that the JIT specialises per vector width and activation, shared by every layer and network.</item>
     /// </list>
-    /// Loops over the input dimension end in one overlapping vector (masked where a lane must not count twice), so no
-    /// kernel reads outside the rows it owns.
     /// </summary>
     internal sealed class DenseEmitter : LayerEmitter
     {
         private const int UnrollLimit = 4;
+        private const string Kernels = "global::Compiled.Kernels.DenseKernels";
 
         public override TrainingBuffers TrainingBuffersFor(LayerContext layer)
         {
@@ -32,50 +31,21 @@ namespace Compiled.Generator.Emit.Layers
 
         public override void EmitKernels(SourceWriter writer, LayerContext layer)
         {
-            DenseSpec dense = Spec(layer);
-            TrainingBuffers buffers = TrainingBuffersFor(layer);
-            var forwardWidths = new System.Collections.Generic.HashSet<int>();
-            foreach (Vec isa in new[] { Vec.W16, Vec.W8, Vec.W4 })
-            {
-                // 512-bit code has 32 vector registers to tile with; 256- and 128-bit code (AVX2, Arm64 NEON) 16.
-                Vec v = Width(layer, isa);
-                int registers = Registers(isa);
-                if (!forwardWidths.Add((v.Lanes * 100) + registers))
-                {
-                    continue;
-                }
-
-                if (!InlineForward(layer))
-                {
-                    EmitForwardKernel(writer, layer, v, registers, ForwardName(layer, "Forward", isa));
-                }
-
-                EmitBatchKernel(writer, layer, v, registers, ForwardName(layer, "ForwardBatch", isa), storeZ: false, storeY: true);
-                if (buffers.PreActivation)
-                {
-                    EmitBatchKernel(writer, layer, v, registers, ForwardName(layer, buffers.Output ? "TrainForward" : "Logits", isa), storeZ: true, storeY: buffers.Output);
-                }
-            }
-
-            foreach (Vec v in layer.Widths)
-            {
-                EmitBackwardKernel(writer, layer, v);
-            }
-
-            if (!layer.FusedLoss && dense.Activation != Activation.Identity && dense.Activation != Activation.Softmax)
-            {
-                foreach (Vec v in new[] { Vec.W16, Vec.W8, Vec.W4 })
-                {
-                    EmitActivationBackwardKernel(writer, layer, v);
-                }
-            }
+            // Nothing per layer: the runtime's kernels serve every layer of every network.
         }
 
         public override void EmitForward(SourceWriter writer, LayerContext layer, Vec isa, Handoff input, Handoff output)
         {
             if (!InlineForward(layer))
             {
-                writer.Line($"{ForwardName(layer, "Forward", isa)}(ref k, ref {input.Memory}, ref {output.Memory});{Describe(layer)}");
+                DenseSpec dense = Spec(layer);
+                int padded = PaddedOutputs(layer);
+                writer.Line($"{Kernels}.Forward({At("k", layer.PackedOffset)}, {At("k", layer.PackedOffset + ((long)layer.Plan.InputSize * padded))}, {padded}, ref {input.Memory}, ref {output.Memory}, {layer.Plan.InputSize}, {layer.Plan.OutputSize}, {ActivationStruct(dense)});{Describe(layer)}");
+                if (dense.Activation == Activation.Softmax)
+                {
+                    writer.Line($"{Support}.Softmax(ref {output.Memory}, {dense.Units});");
+                }
+
                 return;
             }
 
@@ -123,24 +93,34 @@ namespace Compiled.Generator.Emit.Layers
             return shuffled;
         }
 
-        public override void EmitForwardBatch(SourceWriter writer, LayerContext layer, Vec isa, string x, string y, string count) =>
-            writer.Line($"{ForwardName(layer, "ForwardBatch", isa)}(ref k, {x}, {y}, {count});{Describe(layer)}");
+
+        public override void EmitForwardBatch(SourceWriter writer, LayerContext layer, Vec isa, string x, string y, string count)
+        {
+            DenseSpec dense = Spec(layer);
+            writer.Line($"{Kernels}.ForwardBatch({Weight(layer)}, {Bias(layer)}, {PaddedOutputs(layer)}, {x}, {layer.Plan.InputSize}, {y}, {dense.Units}, {layer.Plan.InputSize}, {dense.Units}, {count}, {ActivationStruct(dense)});{Describe(layer)}");
+            SoftmaxRows(writer, layer, y, count);
+        }
 
         public override void EmitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count)
         {
             TrainingBuffers buffers = TrainingBuffersFor(layer);
-            Vec v = Width(layer, isa);
+            DenseSpec dense = Spec(layer);
+            int inputs = layer.Plan.InputSize;
+            string common = $"{Weight(layer)}, {Bias(layer)}, {PaddedOutputs(layer)}, {refs.Input}, {inputs}";
+            string sizes = $"{dense.Units}, {inputs}, {dense.Units}, {count}";
             if (!buffers.PreActivation)
             {
-                writer.Line($"{ForwardName(layer, "ForwardBatch", isa)}(ref k, {refs.Input}, {refs.Output}, {count});{Describe(layer)}");
+                writer.Line($"{Kernels}.ForwardBatch({common}, {refs.Output}, {sizes}, {ActivationStruct(dense)});{Describe(layer)}");
+                SoftmaxRows(writer, layer, refs.Output!, count);
             }
             else if (buffers.Output)
             {
-                writer.Line($"{ForwardName(layer, "TrainForward", isa)}(ref k, {refs.Input}, {refs.PreActivation}, {refs.Output}, {count});{Describe(layer)}");
+                writer.Line($"{Kernels}.ForwardBatchTrain({common}, {refs.PreActivation}, {refs.Output}, {sizes}, {ActivationStruct(dense)});{Describe(layer)}");
+                SoftmaxRows(writer, layer, refs.Output!, count);
             }
             else
             {
-                writer.Line($"{ForwardName(layer, "Logits", isa)}(ref k, {refs.Input}, {refs.PreActivation}, {count});{Describe(layer)}: logits only, the loss applies the activation");
+                writer.Line($"{Kernels}.ForwardBatchLogits({common}, {refs.PreActivation}, {sizes});{Describe(layer)}: logits only, the loss applies the activation");
             }
         }
 
@@ -148,21 +128,16 @@ namespace Compiled.Generator.Emit.Layers
         {
             DenseSpec dense = Spec(layer);
             int outputs = dense.Units;
+            int inputs = layer.Plan.InputSize;
             if (!layer.FusedLoss)
             {
-                if (dense.Activation == Activation.Softmax)
-                {
-                    writer.Line($"for (int s = 0; s < {count}; s++) {Support}.SoftmaxBackward(ref {Vec.Unsafe}.Add({refs.Output}, s * {outputs}), ref {Vec.Unsafe}.Add({refs.Gradient}, s * {outputs}), {outputs}); // Softmax Jacobian, per sample");
-                }
-                else if (dense.Activation != Activation.Identity)
-                {
-                    string z = ActivationCode.NeedsPreActivation(dense.Activation) ? $", {refs.PreActivation}" : string.Empty;
-                    writer.Line($"{Name(layer, "ActivationBackward", isa)}({refs.Gradient}, {refs.Output}{z}, {count} * {outputs}); // dL/dz = dL/dy * {dense.Activation}'");
-                }
+                ActivationBackward(writer, dense, refs.Gradient, refs.Output!, refs.PreActivation, $"{count} * {outputs}", count, outputs);
             }
 
-            string dx = layer.NeedsInputGradient ? $", {refs.InputGradient}" : string.Empty;
-            writer.Line($"{Name(layer, "Backward", Vec.For(layer.Plan.InputSize, isa.Lanes))}(ref p, ref g, {refs.Input}, {refs.Gradient}{dx}, {count});{Describe(layer)}");
+            string gradients = $"{At("g", layer.Plan.Tensors[0].Offset)}, {At("g", layer.Plan.Tensors[1].Offset)}, {refs.Input}, {refs.Gradient}, {outputs}";
+            writer.Line(layer.NeedsInputGradient
+                ? $"{Kernels}.BackwardWithInputGradient({At("p", layer.Plan.Tensors[0].Offset)}, {gradients}, {refs.InputGradient}, {inputs}, {outputs}, {count});{Describe(layer)}"
+                : $"{Kernels}.Backward({gradients}, {inputs}, {outputs}, {count});{Describe(layer)}");
         }
 
         /// <summary>
@@ -171,30 +146,6 @@ namespace Compiled.Generator.Emit.Layers
         /// </summary>
         public override bool CanSplitUnits(LayerContext layer) =>
             !layer.IsLast && !layer.NeedsInputGradient && Spec(layer).Units >= 32 && (long)layer.Plan.InputSize * Spec(layer).Units >= 16384;
-
-        public override void EmitSplitKernels(SourceWriter writer, LayerContext layer, IReadOnlyList<int> boundaries)
-        {
-            TrainingBuffers buffers = TrainingBuffersFor(layer);
-            for (int part = 0; part + 1 < boundaries.Count; part++)
-            {
-                (int Begin, int End) units = (boundaries[part], boundaries[part + 1]);
-                var forwardWidths = new System.Collections.Generic.HashSet<int>();
-                foreach (Vec isa in new[] { Vec.W16, Vec.W8, Vec.W4 })
-                {
-                    Vec v = Width(layer, isa);
-                    int registers = Registers(isa);
-                    if (forwardWidths.Add((v.Lanes * 100) + registers))
-                    {
-                        EmitBatchKernel(writer, layer, v, registers, SplitForwardName(layer, part, isa), storeZ: buffers.PreActivation, storeY: true, units);
-                    }
-                }
-
-                foreach (Vec v in layer.Widths)
-                {
-                    EmitBackwardKernel(writer, layer, v, part, units.Begin, units.End);
-                }
-            }
-        }
 
         public override void EmitSplitPack(SourceWriter writer, LayerContext layer, int begin, int end)
         {
@@ -207,10 +158,18 @@ namespace Compiled.Generator.Emit.Layers
             writer.Line($"{Support}.PackCopy(ref {Vec.Unsafe}.Add(ref p, {layer.Plan.Tensors[1].Offset + begin}), ref {Vec.Unsafe}.Add(ref k, {layer.PackedOffset + ((long)inputs * padded) + begin}), {end - begin});");
         }
 
-        public override void EmitSplitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count, int part, SplitBlocks blocks)
+
+        public override void EmitSplitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count, int part, int begin, int end, SplitBlocks blocks)
         {
-            string z = refs.PreActivation is not null ? $", {blocks.PreActivation}" : string.Empty;
-            writer.Line($"{SplitForwardName(layer, part, isa)}(ref k, {refs.Input}{z}, {blocks.Output}, {count});{Describe(layer)}, part {part}, into its blocks");
+            // The part's weights are a block [inputs, width] of its own (see EmitSplitPack); its outputs go to its own blocks.
+            DenseSpec dense = Spec(layer);
+            int inputs = layer.Plan.InputSize;
+            int width = SplitWidth(layer, (begin, end));
+            string common = $"{At("k", layer.PackedOffset + ((long)inputs * begin))}, {At("k", layer.PackedOffset + ((long)inputs * PaddedOutputs(layer)) + begin)}, {width}, {refs.Input}, {inputs}";
+            string sizes = $"{width}, {inputs}, {end - begin}, {count}";
+            writer.Line(refs.PreActivation is not null
+                ? $"{Kernels}.ForwardBatchTrain({common}, {blocks.PreActivation}, {blocks.Output}, {sizes}, {ActivationStruct(dense)});{Describe(layer)}, part {part}, into its blocks"
+                : $"{Kernels}.ForwardBatch({common}, {blocks.Output}, {sizes}, {ActivationStruct(dense)});{Describe(layer)}, part {part}, into its blocks");
         }
 
         public override void EmitSplitBackward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count, int part, int begin, int end, SplitBlocks blocks)
@@ -219,17 +178,18 @@ namespace Compiled.Generator.Emit.Layers
             // writing alternate halves of the same rows slow each other down, even with no cache line in common.
             DenseSpec dense = Spec(layer);
             int outputs = dense.Units;
+            int inputs = layer.Plan.InputSize;
             int width = SplitWidth(layer, (begin, end));
             string at(string reference) => $"ref {Vec.Unsafe}.Add({reference}, s * {outputs} + {begin})";
             string own(string block) => $"ref {Vec.Unsafe}.Add({block}, s * {width})";
             writer.Line($"for (int s = 0; s < {count}; s++) {Support}.PackCopy({at(refs.Gradient)}, {own(blocks.Gradient)}, {end - begin}); // dL/dy, units {begin} to {end - 1}, into the part's block");
             if (dense.Activation != Activation.Identity)
             {
-                string z = ActivationCode.NeedsPreActivation(dense.Activation) ? $", {own(blocks.PreActivation)}" : string.Empty;
-                writer.Line($"for (int s = 0; s < {count}; s++) {Name(layer, "ActivationBackward", isa)}({own(blocks.Gradient)}, {own(blocks.Output)}{z}, {end - begin}); // dL/dz = dL/dy * {dense.Activation}'");
+                string z = ActivationCode.NeedsPreActivation(dense.Activation) ? own(blocks.PreActivation) : own(blocks.Output);
+                writer.Line($"for (int s = 0; s < {count}; s++) {Kernels}.ActivationBackward({own(blocks.Gradient)}, {own(blocks.Output)}, {z}, {end - begin}, {ActivationStruct(dense)}); // dL/dz = dL/dy * {dense.Activation}'");
             }
 
-            writer.Line($"Layer{layer.Index}BackwardPart{part}_{Vec.For(layer.Plan.InputSize, isa.Lanes).Lanes}(ref g, {refs.Input}, {blocks.Gradient}, {count});{Describe(layer)}, part {part}");
+            writer.Line($"{Kernels}.Backward({At("g", layer.Plan.Tensors[0].Offset + ((long)begin * inputs))}, {At("g", layer.Plan.Tensors[1].Offset + begin)}, {refs.Input}, {blocks.Gradient}, {width}, {inputs}, {end - begin}, {count});{Describe(layer)}, part {part}");
         }
 
         public override void EmitSplitJoin(SourceWriter writer, LayerContext layer, TrainingRefs refs, string count, int begin, int end, SplitBlocks blocks)
@@ -245,28 +205,10 @@ namespace Compiled.Generator.Emit.Layers
         private static int SplitWidth(LayerContext layer, (int Begin, int End) units) =>
             units.End == layer.Plan.OutputSize ? PaddedOutputs(layer) - units.Begin : units.End - units.Begin;
 
-        private static string SplitForwardName(LayerContext layer, int part, Vec isa)
-        {
-            Vec path = isa == Vec.W4 && Width(layer, Vec.W8) == Vec.W4 ? Vec.W8 : isa;
-            return $"Layer{layer.Index}TrainForwardPart{part}_{path.Lanes * 32}";
-        }
 
         private static DenseSpec Spec(LayerContext layer) => (DenseSpec)layer.Plan.Spec;
 
         private static int Registers(Vec isa) => isa.Lanes == 16 ? 32 : 16;
-
-        private static string Name(LayerContext layer, string what, Vec v) => $"Layer{layer.Index}{what}{v.Lanes}";
-
-        /// <summary>
-        /// Forward kernels are named by the SIMD path they serve (512, 256 or 128 bits); the 128-bit path shares the 256-bit
-        /// kernel when both would be the same code (a layer of at most 4 outputs).
-        /// </summary>
-        private static string ForwardName(LayerContext layer, string what, Vec isa)
-        {
-            Vec path = isa == Vec.W4 && Width(layer, Vec.W8) == Vec.W4 ? Vec.W8 : isa;
-            return $"Layer{layer.Index}{what}{path.Lanes * 32}";
-        }
-
         private static string Describe(LayerContext layer) =>
             $" // layer {layer.Index}: Dense {layer.Plan.InputSize} -> {layer.Plan.OutputSize}, {ActivationCode.Describe(Spec(layer).Activation, Spec(layer).NegativeSlope, Spec(layer).Alpha)}";
 
@@ -276,16 +218,43 @@ namespace Compiled.Generator.Emit.Layers
             return ActivationCode.Forward(dense.Activation, dense.NegativeSlope, dense.Alpha, v, z);
         }
 
-        private static void WeightAndBias(SourceWriter w, LayerContext layer, string parameters, string weightName, string biasName, bool weight = true, bool bias = true)
-        {
-            if (weight)
-            {
-                RefLocal(w, weightName, parameters, Vec.Int(layer.Plan.Tensors[0].Offset));
-            }
 
-            if (bias)
+        /// <summary><c>ref</c> to element <paramref name="offset"/> of the <c>ref float</c> local <paramref name="local"/>.</summary>
+        private static string At(string local, long offset) => offset == 0 ? $"ref {local}" : $"ref {Vec.Unsafe}.Add(ref {local}, {offset})";
+
+        private static string Weight(LayerContext layer) => At("k", layer.PackedOffset);
+
+        private static string Bias(LayerContext layer) => At("k", layer.PackedOffset + ((long)layer.Plan.InputSize * PaddedOutputs(layer)));
+
+        /// <summary>The runtime's activation struct for this layer (Softmax is applied per sample afterwards, so it is the identity here).</summary>
+        private static string ActivationStruct(DenseSpec dense) => dense.Activation switch
+        {
+            Activation.LeakyReLU => $"new global::Compiled.Kernels.LeakyReLU({Vec.Float(dense.NegativeSlope)})",
+            Activation.ELU => $"new global::Compiled.Kernels.ELU({Vec.Float(dense.Alpha)})",
+            Activation.Softmax => "default(global::Compiled.Kernels.Identity)",
+            _ => $"default(global::Compiled.Kernels.{dense.Activation})",
+        };
+
+        private static void SoftmaxRows(SourceWriter writer, LayerContext layer, string y, string count)
+        {
+            int outputs = layer.Plan.OutputSize;
+            if (Spec(layer).Activation == Activation.Softmax)
             {
-                RefLocal(w, biasName, parameters, Vec.Int(layer.Plan.Tensors[1].Offset));
+                writer.Line($"for (int s = 0; s < {count}; s++) {Support}.Softmax(ref {Vec.Unsafe}.Add({y}, s * {outputs}), {outputs});");
+            }
+        }
+
+        /// <summary>dL/dz = dL/dy * f'(z) in place over the chunk (Softmax: its Jacobian, per sample).</summary>
+        private static void ActivationBackward(SourceWriter writer, DenseSpec dense, string gradient, string output, string? pre, string length, string count, int outputs)
+        {
+            if (dense.Activation == Activation.Softmax)
+            {
+                writer.Line($"for (int s = 0; s < {count}; s++) {Support}.SoftmaxBackward(ref {Vec.Unsafe}.Add({output}, s * {outputs}), ref {Vec.Unsafe}.Add({gradient}, s * {outputs}), {outputs}); // Softmax Jacobian, per sample");
+            }
+            else if (dense.Activation != Activation.Identity)
+            {
+                string z = ActivationCode.NeedsPreActivation(dense.Activation) ? pre! : output;
+                writer.Line($"{Kernels}.ActivationBackward({gradient}, {output}, {z}, {length}, {ActivationStruct(dense)}); // dL/dz = dL/dy * {dense.Activation}'");
             }
         }
 
@@ -327,16 +296,6 @@ namespace Compiled.Generator.Emit.Layers
         /// depends on the JIT's inlining budget); larger layers get a kernel method.
         /// </summary>
         private static bool InlineForward(LayerContext layer) => (long)layer.Plan.InputSize * layer.Plan.OutputSize <= 4096;
-
-        private static void EmitForwardKernel(SourceWriter w, LayerContext layer, Vec v, int registers, string name)
-        {
-            w.Line();
-            w.Summary(ForwardSummary(layer, v, registers));
-            w.Line(Optimize);
-            w.Open($"private static void {name}(ref float k, ref float x, ref float y)");
-            ForwardBody(w, layer, v, registers, Handoff.InMemory("x"), Handoff.InMemory("y"));
-            w.Close();
-        }
 
         private static (int Vectors, int PerBlock, int Groups) ForwardShape(LayerContext layer, Vec v, int registers)
         {
@@ -462,436 +421,5 @@ namespace Compiled.Generator.Emit.Layers
             }
         }
 
-        // ------------------------------------------------------------------ forward, batched
-
-        private static void EmitBatchKernel(SourceWriter w, LayerContext layer, Vec v, int registers, string name, bool storeZ, bool storeY, (int Begin, int End)? units = null)
-        {
-            DenseSpec dense = Spec(layer);
-            int inputs = layer.Plan.InputSize;
-            int outputs = dense.Units;
-            int firstVector = units is { } u0 ? u0.Begin / v.Lanes : 0;
-            int endVector = units is { } u1 ? (u1.End + v.Lanes - 1) / v.Lanes : (outputs + v.Lanes - 1) / v.Lanes;
-            int vectors = endVector - firstVector;
-            int perBlock = System.Math.Min(vectors, 4);
-            int samples = System.Math.Min(8, (registers == 32 ? 24 : 8) / perBlock);
-            w.Line();
-            string stores = storeZ && storeY ? "pre-activations to z and outputs to y" : storeZ ? "pre-activations (logits) to z" : "outputs to y";
-            string part = units is { } u ? $" Only outputs {u.Begin} to {u.End - 1} (one thread's part of the layer; see ISplitTraining), read from and written to the part's own blocks [.., {SplitWidth(layer, u)}]." : string.Empty;
-            w.Summary(
-                $"Layer {layer.Index}, <paramref name=\"count\"/> samples, {v.Lanes * 32}-bit: register tiles of {samples} sample(s) x {perBlock * v.Lanes} outputs\n" +
-                $"({samples * perBlock} accumulators); for each input, {perBlock} vector(s) of the transposed weight row meet the broadcast input of every\n" +
-                $"sample in the tile. The remaining samples go one at a time. Writes {stores}.{part}");
-            string zParameter = storeZ ? ", ref float z" : string.Empty;
-            string yParameter = storeY ? ", ref float y" : string.Empty;
-            w.Line(Optimize);
-            w.Open($"private static void {name}(ref float k, ref float x{zParameter}{yParameter}, int count)");
-            if (units is { } own)
-            {
-                // Split training packs each part's columns as its own block [inputs, part width] (see EmitSplitPack).
-                RefLocal(w, "wt", "k", Vec.Int(layer.PackedOffset + ((long)inputs * own.Begin)));
-                RefLocal(w, "bt", "k", Vec.Int(layer.PackedOffset + ((long)inputs * PaddedOutputs(layer))));
-            }
-            else
-            {
-                PackedRefs(w, layer);
-            }
-            w.Line("nuint n = (nuint)count;");
-            w.Line("nuint s = 0;");
-            // The full tile while it fits, then the leftover samples (fewer than a tile) in tiles of 4, 2 and 1.
-            var tiles = new System.Collections.Generic.List<int> { samples };
-            foreach (int smaller in new[] { 4, 2, 1 })
-            {
-                if (smaller < samples)
-                {
-                    tiles.Add(smaller);
-                }
-            }
-
-            foreach (int tile in tiles)
-            {
-                bool once = tile != samples && tile != 1;
-                w.Open(tile == samples ? $"for (; s + {tile} <= n; s += {tile})" : once ? $"if (s + {tile} <= n)" : "for (; s < n; s++)");
-                RefLocal(w, "xs", "x", Vec.Linear(0, ("s", inputs)));
-                if (storeZ)
-                {
-                    RefLocal(w, "zs", "z", Vec.Linear(0, ("s", units is { } zb ? SplitWidth(layer, zb) : outputs)));
-                }
-
-                if (storeY)
-                {
-                    RefLocal(w, "ys", "y", Vec.Linear(0, ("s", units is { } yb ? SplitWidth(layer, yb) : outputs)));
-                }
-
-                for (int first = firstVector; first < endVector; first += perBlock)
-                {
-                    w.Scope();
-                    BatchTile(w, layer, v, tile, first, System.Math.Min(perBlock, endVector - first), storeZ, storeY, units is { } block ? (SplitWidth(layer, block), block.Begin) : null);
-                    w.Close();
-                }
-
-                if (once)
-                {
-                    w.Line($"s += {tile};");
-                }
-
-                w.Close();
-            }
-
-            if (storeY && dense.Activation == Activation.Softmax)
-            {
-                w.Line($"for (nuint t = 0; t < n; t++) {Support}.Softmax(ref {Vec.Unsafe}.Add(ref y, t * {outputs}), {outputs});");
-            }
-
-            w.Close();
-        }
-
-        private static void BatchTile(SourceWriter w, LayerContext layer, Vec v, int samples, int first, int count, bool storeZ, bool storeY, (int Stride, int FirstColumn)? weightBlock = null)
-        {
-            int inputs = layer.Plan.InputSize;
-            int outputs = layer.Plan.OutputSize;
-            int padded = weightBlock?.Stride ?? PaddedOutputs(layer);
-            int column = first * v.Lanes;
-            int weightColumn = column - (weightBlock?.FirstColumn ?? 0);
-            int outputStride = weightBlock?.Stride ?? outputs; // a split part writes its own block, like its weights
-            string A(int j, int c) => $"a{j}{c}";
-            for (int c = 0; c < count; c++)
-            {
-                w.Line($"var b{c} = {v.Load("bt", Vec.Int(column + ((long)c * v.Lanes)))};");
-            }
-
-            w.Line($"{v.T} " + string.Join(", ", Range(samples).SelectMany(j => Range(count).Select(c => $"{A(j, c)} = b{c}"))) + ";");
-            w.Open($"for (nuint i = 0; i < {inputs}; i++)");
-            RefLocal(w, "row", "wt", Vec.Linear(weightColumn, ("i", padded)));
-            for (int c = 0; c < count; c++)
-            {
-                w.Line($"var w{c} = {v.Load("row", Vec.Int((long)c * v.Lanes))};");
-            }
-
-            for (int j = 0; j < samples; j++)
-            {
-                w.Line($"var x{j} = {v.Broadcast($"{Vec.Unsafe}.Add(ref xs, {Vec.Linear((long)j * inputs, ("i", 1))})")};");
-                for (int c = 0; c < count; c++)
-                {
-                    w.Line($"{A(j, c)} = {v.Fma($"w{c}", $"x{j}", A(j, c))};");
-                }
-            }
-
-            w.Close();
-            for (int j = 0; j < samples; j++)
-            {
-                for (int c = 0; c < count; c++)
-                {
-                    int start = column + (c * v.Lanes);
-                    int lanes = System.Math.Min(v.Lanes, outputs - start);
-                    string offset = Vec.Int(((long)j * outputStride) + start - (weightBlock?.FirstColumn ?? 0));
-                    if (storeZ)
-                    {
-                        StorePartial(w, v, A(j, c), lanes, "zs", offset);
-                    }
-
-                    if (storeY)
-                    {
-                        w.Line($"var y{j}{c} = {Activate(layer, v, A(j, c))};");
-                        StorePartial(w, v, $"y{j}{c}", lanes, "ys", offset);
-                    }
-                }
-            }
-        }
-
-        // ------------------------------------------------------------------ backward
-
-        private static void EmitBackwardKernel(SourceWriter w, LayerContext layer, Vec v, int part = -1, int rowBegin = 0, int rowEnd = -1)
-        {
-            int inputs = layer.Plan.InputSize;
-            int outputs = layer.Plan.OutputSize;
-            bool split = part >= 0;
-            if (!split)
-            {
-                rowEnd = outputs;
-            }
-
-            bool dx = layer.NeedsInputGradient && !split;
-            int k = v.Lanes == 16 ? 4 : 2;
-            w.Line();
-            w.Summary(
-                $"Layer {layer.Index} backward over <paramref name=\"count\"/> samples{(v.IsScalar ? ", scalar" : $", {v.Lanes * 32}-bit")}: given dz = dL/d(pre-activation) [count, {outputs}],\n" +
-                $"adds dL/dW = dz^T x and dL/db = sum(dz) into the gradients" + (dx ? $" and writes dL/dx = dz W [count, {inputs}]." : "; the input needs no gradient.") +
-                (split ? $"\nOnly rows {rowBegin} to {rowEnd - 1} (one thread's part of the layer; see ISplitTraining)." : string.Empty) +
-                (v.IsScalar ? string.Empty : $"\nWeight gradient: tiles of 4 rows x {k} vectors of columns, accumulated over the samples." +
-                    (dx ? $"\nInput gradient: tiles of 4 samples x {k} vectors of columns, accumulated over the rows." : string.Empty)));
-            string dxParameter = dx ? ", ref float dx" : string.Empty;
-            string name = split ? $"Layer{layer.Index}BackwardPart{part}_{v.Lanes}" : Name(layer, "Backward", v);
-            w.Line(Optimize);
-            w.Open($"private static void {name}({(split ? string.Empty : "ref float p, ")}ref float g, ref float x, ref float dz{dxParameter}, int count)");
-            if (dx)
-            {
-                RefLocal(w, "w", "p", Vec.Int(layer.Plan.Tensors[0].Offset));
-            }
-
-            WeightAndBias(w, layer, "g", "gw", "gb");
-            w.Line("nuint n = (nuint)count;");
-            // Split parts read dz from their own block [count, part width] (see EmitSplitBackward).
-            int dzStride = split ? SplitWidth(layer, (rowBegin, rowEnd)) : outputs;
-            int dzShift = split ? rowBegin : 0;
-            BiasGradient(w, v, dzStride, dzShift, rowBegin, rowEnd);
-            if (v.IsScalar)
-            {
-                ScalarWeightGradient(w, inputs, dzStride, dzShift, rowBegin, rowEnd);
-                if (dx)
-                {
-                    ScalarInputGradient(w, inputs, outputs);
-                }
-            }
-            else
-            {
-                WeightGradient(w, v, inputs, dzStride, dzShift, k, rowBegin, rowEnd);
-                if (dx)
-                {
-                    InputGradient(w, v, inputs, outputs, k);
-                }
-            }
-
-            w.Close();
-        }
-
-        private static void BiasGradient(SourceWriter w, Vec v, int dzStride, int dzShift, int begin, int end)
-        {
-            w.Comment("bias gradient: the sum of dz over the samples");
-            int full = v.IsScalar ? begin : begin + ((end - begin) / v.Lanes * v.Lanes);
-            Loop(w, "o", begin, full, v.Lanes, 2, o =>
-            {
-                w.Line($"var sum = {v.Zero};");
-                w.Line($"for (nuint s = 0; s < n; s++) sum += {v.Load("dz", Vec.Linear(-dzShift, ("s", dzStride), (o, 1)))};");
-                w.Line(v.Store($"{v.Load("gb", o)} + sum", "gb", o));
-            });
-            if (end > full)
-            {
-                w.Open($"for (nuint o = {full}; o < {end}; o++)");
-                w.Line("float sum = 0f;");
-                w.Line($"for (nuint s = 0; s < n; s++) sum += {Vec.Unsafe}.Add(ref dz, {Vec.Linear(-dzShift, ("s", dzStride), ("o", 1))});");
-                w.Line($"{Vec.Unsafe}.Add(ref gb, o) += sum;");
-                w.Close();
-            }
-        }
-
-        private static void ScalarWeightGradient(SourceWriter w, int inputs, int dzStride, int dzShift, int begin, int end)
-        {
-            w.Comment("weight gradient: dW[o, i] += sum over samples of dz[s, o] * x[s, i]");
-            w.Open($"for (nuint o = {begin}; o < {end}; o++)");
-            for (int i = 0; i < inputs; i++)
-            {
-                w.Line($"float s{i} = 0f;");
-            }
-
-            w.Open("for (nuint s = 0; s < n; s++)");
-            w.Line($"float d = {Vec.Unsafe}.Add(ref dz, {Vec.Linear(-dzShift, ("s", dzStride), ("o", 1))});");
-            for (int i = 0; i < inputs; i++)
-            {
-                w.Line($"s{i} = {Vec.Simd}.MultiplyAdd(d, {Vec.Unsafe}.Add(ref x, s * {inputs} + {i}), s{i});");
-            }
-
-            w.Close();
-            for (int i = 0; i < inputs; i++)
-            {
-                w.Line($"{Vec.Unsafe}.Add(ref gw, o * {inputs} + {i}) += s{i};");
-            }
-
-            w.Close();
-        }
-
-        private static void ScalarInputGradient(SourceWriter w, int inputs, int outputs)
-        {
-            w.Comment("input gradient: dx[s, i] = sum over rows of dz[s, o] * W[o, i]");
-            w.Open("for (nuint s = 0; s < n; s++)");
-            for (int i = 0; i < inputs; i++)
-            {
-                w.Line($"float s{i} = 0f;");
-            }
-
-            w.Open($"for (nuint o = 0; o < {outputs}; o++)");
-            w.Line($"float d = {Vec.Unsafe}.Add(ref dz, s * {outputs} + o);");
-            for (int i = 0; i < inputs; i++)
-            {
-                w.Line($"s{i} = {Vec.Simd}.MultiplyAdd(d, {Vec.Unsafe}.Add(ref w, o * {inputs} + {i}), s{i});");
-            }
-
-            w.Close();
-            for (int i = 0; i < inputs; i++)
-            {
-                w.Line($"{Vec.Unsafe}.Add(ref dx, s * {inputs} + {i}) = s{i};");
-            }
-
-            w.Close();
-        }
-
-        private static void WeightGradient(SourceWriter w, Vec v, int inputs, int dzStride, int dzShift, int k, int begin, int end)
-        {
-            int tileColumns = k * v.Lanes;
-            int fullTiles = inputs / tileColumns;
-            int afterTiles = fullTiles * tileColumns;
-            int leftover = (inputs - afterTiles) / v.Lanes;
-            int tail = inputs % v.Lanes;
-            w.Comment($"weight gradient: dW[o, i] += sum over samples of dz[s, o] * x[s, i], in tiles of 4 rows x {tileColumns} columns");
-            Loop(w, "c", 0, afterTiles, tileColumns, 1, c => WeightGradientRows(w, v, inputs, dzStride, dzShift, c, k, 0, begin, end));
-            if (leftover > 0)
-            {
-                w.Scope();
-                WeightGradientRows(w, v, inputs, dzStride, dzShift, Vec.Int(afterTiles), leftover, 0, begin, end);
-                w.Close();
-            }
-
-            if (tail > 0)
-            {
-                w.Scope();
-                w.Comment($"the last {tail} columns: an overlapping vector whose other lanes add zero");
-                WeightGradientRows(w, v, inputs, dzStride, dzShift, Vec.Int(inputs - v.Lanes), 1, tail, begin, end);
-                w.Close();
-            }
-        }
-
-        private static void WeightGradientRows(SourceWriter w, Vec v, int inputs, int dzStride, int dzShift, string c, int vectors, int maskedTail, int begin, int end)
-        {
-            int full = begin + ((end - begin) / 4 * 4);
-            Loop(w, "r", begin, full, 4, 1, r => WeightGradientTile(w, v, inputs, dzStride, dzShift, c, r, 4, vectors, maskedTail));
-            if (end > full)
-            {
-                w.Scope();
-                WeightGradientTile(w, v, inputs, dzStride, dzShift, c, Vec.Int(full), end - full, vectors, maskedTail);
-                w.Close();
-            }
-        }
-
-        private static void WeightGradientTile(SourceWriter w, Vec v, int inputs, int dzStride, int dzShift, string c, string r, int rows, int vectors, int maskedTail)
-        {
-            string A(int row, int j) => $"a{row}{j}";
-            var all = Range(rows).SelectMany(row => Range(vectors).Select(j => A(row, j))).ToArray();
-            w.Line($"{v.T} {string.Join(", ", all.Select(a => $"{a} = {v.Zero}"))};");
-            w.Open("for (nuint s = 0; s < n; s++)");
-            RefLocal(w, "xs", "x", Vec.Linear(0, ("s", inputs), (c, 1)));
-            RefLocal(w, "ds", "dz", Vec.Linear(-dzShift, ("s", dzStride), (r, 1)));
-            for (int j = 0; j < vectors; j++)
-            {
-                string mask = maskedTail > 0 ? $" & {v.TailMask(maskedTail)}" : string.Empty;
-                w.Line($"var x{j} = {v.Load("xs", Vec.Int((long)j * v.Lanes))}{mask};");
-            }
-
-            for (int row = 0; row < rows; row++)
-            {
-                w.Line($"var d{row} = {v.Broadcast($"{Vec.Unsafe}.Add(ref ds, {row})")};");
-                for (int j = 0; j < vectors; j++)
-                {
-                    w.Line($"{A(row, j)} = {v.Fma($"d{row}", $"x{j}", A(row, j))};");
-                }
-            }
-
-            w.Close();
-            for (int row = 0; row < rows; row++)
-            {
-                for (int j = 0; j < vectors; j++)
-                {
-                    string target = Vec.Linear(((long)row * inputs) + ((long)j * v.Lanes), (r, inputs), (c, 1));
-                    w.Line(v.Store($"{v.Load("gw", target)} + {A(row, j)}", "gw", target));
-                }
-            }
-        }
-
-        private static void InputGradient(SourceWriter w, Vec v, int inputs, int outputs, int k)
-        {
-            int tileColumns = k * v.Lanes;
-            int fullTiles = inputs / tileColumns;
-            int afterTiles = fullTiles * tileColumns;
-            int leftover = (inputs - afterTiles) / v.Lanes;
-            int tail = inputs % v.Lanes;
-            w.Comment($"input gradient: dx[s, i] = sum over rows of dz[s, o] * W[o, i], in tiles of 4 samples x {tileColumns} columns");
-            w.Line("nuint t = 0;");
-            foreach (int samples in new[] { 4, 1 })
-            {
-                w.Open(samples == 4 ? "for (; t + 4 <= n; t += 4)" : "for (; t < n; t++)");
-                Loop(w, "c", 0, afterTiles, tileColumns, 1, c => InputGradientTile(w, v, inputs, outputs, c, samples, k));
-                if (leftover > 0)
-                {
-                    w.Scope();
-                    InputGradientTile(w, v, inputs, outputs, Vec.Int(afterTiles), samples, leftover);
-                    w.Close();
-                }
-
-                if (tail > 0)
-                {
-                    w.Scope();
-                    w.Comment($"the last {tail} columns: an overlapping vector that recomputes identical values for the lanes before them");
-                    InputGradientTile(w, v, inputs, outputs, Vec.Int(inputs - v.Lanes), samples, 1);
-                    w.Close();
-                }
-
-                w.Close();
-            }
-        }
-
-        private static void InputGradientTile(SourceWriter w, Vec v, int inputs, int outputs, string c, int samples, int vectors)
-        {
-            string A(int j, int col) => $"a{j}{col}";
-            var all = Range(samples).SelectMany(j => Range(vectors).Select(col => A(j, col))).ToArray();
-            w.Line($"{v.T} {string.Join(", ", all.Select(a => $"{a} = {v.Zero}"))};");
-            w.Open($"for (nuint o = 0; o < {outputs}; o++)");
-            RefLocal(w, "wo", "w", Vec.Linear(0, ("o", inputs), (c, 1)));
-            for (int col = 0; col < vectors; col++)
-            {
-                w.Line($"var w{col} = {v.Load("wo", Vec.Int((long)col * v.Lanes))};");
-            }
-
-            for (int j = 0; j < samples; j++)
-            {
-                w.Line($"var d{j} = {v.Broadcast($"{Vec.Unsafe}.Add(ref dz, {Vec.Linear((long)j * outputs, ("t", outputs), ("o", 1))})")};");
-                for (int col = 0; col < vectors; col++)
-                {
-                    w.Line($"{A(j, col)} = {v.Fma($"d{j}", $"w{col}", A(j, col))};");
-                }
-            }
-
-            w.Close();
-            for (int j = 0; j < samples; j++)
-            {
-                for (int col = 0; col < vectors; col++)
-                {
-                    w.Line(v.Store(A(j, col), "dx", Vec.Linear(((long)j * inputs) + ((long)col * v.Lanes), ("t", inputs), (c, 1))));
-                }
-            }
-        }
-
-        // ------------------------------------------------------------------ activation backward
-
-        private static void EmitActivationBackwardKernel(SourceWriter w, LayerContext layer, Vec v)
-        {
-            DenseSpec dense = Spec(layer);
-            bool needsZ = ActivationCode.NeedsPreActivation(dense.Activation);
-            w.Line();
-            w.Summary($"Layer {layer.Index}: dL/dz = dL/dy * {dense.Activation}'(z), in place over <paramref name=\"length\"/> contiguous elements, {v.Lanes * 32}-bit.");
-            string zParameter = needsZ ? ", ref float z" : string.Empty;
-            w.Line(Optimize);
-            w.Open($"private static void {Name(layer, "ActivationBackward", v)}(ref float dy, ref float y{zParameter}, int length)");
-            w.Line("nuint n = (nuint)length;");
-            w.Line("nuint i = 0;");
-            w.Open($"for (; i + {v.Lanes} <= n; i += {v.Lanes})");
-            w.Line($"var gv = {v.Load("dy", "i")};");
-            w.Line($"var yv = {v.Load("y", "i")};");
-            if (needsZ)
-            {
-                w.Line($"var zv = {v.Load("z", "i")};");
-            }
-
-            w.Line(v.Store(ActivationCode.Backward(dense.Activation, dense.NegativeSlope, dense.Alpha, v, "gv", "yv", "zv"), "dy", "i"));
-            w.Close();
-            w.Open("for (; i < n; i++)");
-            w.Line($"float gs = {Vec.Unsafe}.Add(ref dy, i);");
-            w.Line($"float ys = {Vec.Unsafe}.Add(ref y, i);");
-            if (needsZ)
-            {
-                w.Line($"float zs = {Vec.Unsafe}.Add(ref z, i);");
-            }
-
-            w.Line($"{Vec.Unsafe}.Add(ref dy, i) = {ActivationCode.Backward(dense.Activation, dense.NegativeSlope, dense.Alpha, Vec.W1, "gs", "ys", "zs")};");
-            w.Close();
-            w.Close();
-        }
     }
 }

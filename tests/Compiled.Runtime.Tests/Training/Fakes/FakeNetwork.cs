@@ -35,11 +35,20 @@ namespace Compiled.Runtime.Tests.Training.Fakes
 
         public IReadOnlyList<ParameterTensor> ParameterTensors => _tensors;
 
-        public Span<float> Parameters => ParameterArray;
+        public ReadOnlySpan<float> Parameters => ParameterArray;
 
-        public void ParametersChanged()
+        /// <summary>For the tests' own set-up: the parameters, writable without an edit (this fake has no derived copies).</summary>
+        public Span<float> WritableParameters => ParameterArray;
+
+        public ParameterEdit EditParameters()
         {
+            ParameterVersion++;
+            return new ParameterEdit(ParameterArray, null);
         }
+
+        public long ParameterVersion { get; private set; }
+
+        public TrainingContext TrainingContext { get; set; }
 
         public Span<float> Gradients => GradientArray;
 

@@ -1,0 +1,373 @@
+using System.Runtime.CompilerServices;
+
+namespace Compiled.Kernels
+{
+    // The backward pass of a dense layer and of its activation: one generic body each, specialised by the JIT for each
+    // width (the vectors run along the inputs) and tile shape.
+    public static partial class DenseKernels
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void BackwardBody<TV, TS>(
+            ref float w, ref float gw, ref float gb, ref float x, ref float dz, nuint dzStride, ref float dx, nuint inputs, nuint rows, nuint n, bool inputGradient)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+        {
+            nuint l = (nuint)TS.Lanes;
+
+            // Bias gradient: the sum of dz over the samples, in sample order, then added.
+            nuint o = 0;
+            for (; o + l <= rows; o += l)
+            {
+                TV sum = TS.Zero;
+                for (nuint s = 0; s < n; s++)
+                {
+                    sum = TS.Add(sum, TS.Load(ref dz, (s * dzStride) + o));
+                }
+
+                TS.Store(TS.Add(TS.Load(ref gb, o), sum), ref gb, o);
+            }
+
+            for (; o < rows; o++)
+            {
+                float sum = 0f;
+                for (nuint s = 0; s < n; s++)
+                {
+                    sum += Unsafe.Add(ref dz, (s * dzStride) + o);
+                }
+
+                Unsafe.Add(ref gb, o) += sum;
+            }
+
+            // Weight gradient, dW[o, i] += sum over samples of dz[s, o] * x[s, i], in tiles of 4 rows x k vectors of columns;
+            // then the leftover vectors, then the last inputs % lanes columns as an overlapping vector masked to add zero elsewhere.
+            nuint k = l == 16 ? 4u : 2u;
+            nuint tileColumns = k * l;
+            nuint afterTiles = inputs / tileColumns * tileColumns;
+            nuint leftover = (inputs - afterTiles) / l;
+            nuint tail = inputs % l;
+            for (nuint c = 0; c < afterTiles; c += tileColumns)
+            {
+                if (k == 4)
+                {
+                    WeightGradientRows<TV, TS, N4, N0>(ref gw, ref x, c, ref dz, dzStride, inputs, rows, n, 0);
+                }
+                else
+                {
+                    WeightGradientRows<TV, TS, N2, N0>(ref gw, ref x, c, ref dz, dzStride, inputs, rows, n, 0);
+                }
+            }
+
+            switch (leftover)
+            {
+                case 3: WeightGradientRows<TV, TS, N3, N0>(ref gw, ref x, afterTiles, ref dz, dzStride, inputs, rows, n, 0); break;
+                case 2: WeightGradientRows<TV, TS, N2, N0>(ref gw, ref x, afterTiles, ref dz, dzStride, inputs, rows, n, 0); break;
+                case 1: WeightGradientRows<TV, TS, N1, N0>(ref gw, ref x, afterTiles, ref dz, dzStride, inputs, rows, n, 0); break;
+                default: break;
+            }
+
+            if (tail > 0)
+            {
+                WeightGradientRows<TV, TS, N1, N1>(ref gw, ref x, inputs - l, ref dz, dzStride, inputs, rows, n, (int)tail);
+            }
+
+            if (!inputGradient)
+            {
+                return;
+            }
+
+            // Input gradient, dx[s, i] = sum over rows of dz[s, o] * W[o, i], in tiles of 4 samples x k vectors of columns, then
+            // single samples; the last inputs % lanes columns as an overlapping vector (recomputing identical values).
+            nuint t = 0;
+            for (; t + 4 <= n; t += 4)
+            {
+                InputGradientColumns<TV, TS, N4>(ref w, ref Unsafe.Add(ref dz, t * dzStride), dzStride, ref Unsafe.Add(ref dx, t * inputs), inputs, rows, k, afterTiles, leftover, tail);
+            }
+
+            for (; t < n; t++)
+            {
+                InputGradientColumns<TV, TS, N1>(ref w, ref Unsafe.Add(ref dz, t * dzStride), dzStride, ref Unsafe.Add(ref dx, t * inputs), inputs, rows, k, afterTiles, leftover, tail);
+            }
+        }
+
+        /// <summary>Every row of the weight gradient at columns <paramref name="c"/> .. + <typeparamref name="TC"/> vectors: tiles of 4 rows, then the rest.</summary>
+        private static void WeightGradientRows<TV, TS, TC, TMask>(ref float gw, ref float x, nuint c, ref float dz, nuint dzStride, nuint inputs, nuint rows, nuint n, int keep)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TC : struct, ICount
+            where TMask : struct, ICount
+        {
+            TV mask = TMask.Value != 0 ? TS.TailMask(keep) : default;
+            nuint r = 0;
+            for (; r + 4 <= rows; r += 4)
+            {
+                WeightGradientTile<TV, TS, N4, TC, TMask>(ref Unsafe.Add(ref gw, (r * inputs) + c), ref Unsafe.Add(ref x, c), ref Unsafe.Add(ref dz, r), dzStride, inputs, n, mask);
+            }
+
+            switch (rows - r)
+            {
+                case 3: WeightGradientTile<TV, TS, N3, TC, TMask>(ref Unsafe.Add(ref gw, (r * inputs) + c), ref Unsafe.Add(ref x, c), ref Unsafe.Add(ref dz, r), dzStride, inputs, n, mask); break;
+                case 2: WeightGradientTile<TV, TS, N2, TC, TMask>(ref Unsafe.Add(ref gw, (r * inputs) + c), ref Unsafe.Add(ref x, c), ref Unsafe.Add(ref dz, r), dzStride, inputs, n, mask); break;
+                case 1: WeightGradientTile<TV, TS, N1, TC, TMask>(ref Unsafe.Add(ref gw, (r * inputs) + c), ref Unsafe.Add(ref x, c), ref Unsafe.Add(ref dz, r), dzStride, inputs, n, mask); break;
+                default: break;
+            }
+        }
+
+        /// <summary>
+        /// <typeparamref name="TR"/> rows x <typeparamref name="TC"/> vectors of the weight gradient, each element a multiply-add
+        /// chain over the samples from zero, then added; x masked by <paramref name="mask"/> when <typeparamref name="TMask"/> is 1.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void WeightGradientTile<TV, TS, TR, TC, TMask>(ref float gw, ref float x, ref float dz, nuint dzStride, nuint inputs, nuint n, TV mask)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TR : struct, ICount
+            where TC : struct, ICount
+            where TMask : struct, ICount
+        {
+            nuint l = (nuint)TS.Lanes;
+            TV a00 = TS.Zero, a01 = TS.Zero, a02 = TS.Zero, a03 = TS.Zero;
+            TV a10 = TS.Zero, a11 = TS.Zero, a12 = TS.Zero, a13 = TS.Zero;
+            TV a20 = TS.Zero, a21 = TS.Zero, a22 = TS.Zero, a23 = TS.Zero;
+            TV a30 = TS.Zero, a31 = TS.Zero, a32 = TS.Zero, a33 = TS.Zero;
+            ref float xs = ref x;
+            ref float ds = ref dz;
+            for (nuint s = 0; s < n; s++)
+            {
+                TV x0 = TS.Load(ref xs, 0);
+                if (TMask.Value != 0)
+                {
+                    x0 = TS.BitwiseAnd(x0, mask);
+                }
+
+                TV x1 = TC.Value > 1 ? TS.Load(ref xs, l) : default;
+                TV x2 = TC.Value > 2 ? TS.Load(ref xs, 2 * l) : default;
+                TV x3 = TC.Value > 3 ? TS.Load(ref xs, 3 * l) : default;
+                MultiplyAdd4<TV, TS, TC>(x0, x1, x2, x3, TS.Broadcast(ds), ref a00, ref a01, ref a02, ref a03);
+                if (TR.Value > 1)
+                {
+                    MultiplyAdd4<TV, TS, TC>(x0, x1, x2, x3, TS.Broadcast(Unsafe.Add(ref ds, 1)), ref a10, ref a11, ref a12, ref a13);
+                }
+
+                if (TR.Value > 2)
+                {
+                    MultiplyAdd4<TV, TS, TC>(x0, x1, x2, x3, TS.Broadcast(Unsafe.Add(ref ds, 2)), ref a20, ref a21, ref a22, ref a23);
+                }
+
+                if (TR.Value > 3)
+                {
+                    MultiplyAdd4<TV, TS, TC>(x0, x1, x2, x3, TS.Broadcast(Unsafe.Add(ref ds, 3)), ref a30, ref a31, ref a32, ref a33);
+                }
+
+                xs = ref Unsafe.Add(ref xs, inputs);
+                ds = ref Unsafe.Add(ref ds, dzStride);
+            }
+
+            AddRow<TV, TS, TC>(ref gw, a00, a01, a02, a03);
+            if (TR.Value > 1)
+            {
+                AddRow<TV, TS, TC>(ref Unsafe.Add(ref gw, inputs), a10, a11, a12, a13);
+            }
+
+            if (TR.Value > 2)
+            {
+                AddRow<TV, TS, TC>(ref Unsafe.Add(ref gw, 2 * inputs), a20, a21, a22, a23);
+            }
+
+            if (TR.Value > 3)
+            {
+                AddRow<TV, TS, TC>(ref Unsafe.Add(ref gw, 3 * inputs), a30, a31, a32, a33);
+            }
+        }
+
+        /// <summary><c>target[c vectors] += a_c</c> for the first <typeparamref name="TC"/> vectors.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void AddRow<TV, TS, TC>(ref float target, TV a0, TV a1, TV a2, TV a3)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TC : struct, ICount
+        {
+            nuint l = (nuint)TS.Lanes;
+            TS.Store(TS.Add(TS.Load(ref target, 0), a0), ref target, 0);
+            if (TC.Value > 1)
+            {
+                TS.Store(TS.Add(TS.Load(ref target, l), a1), ref target, l);
+            }
+
+            if (TC.Value > 2)
+            {
+                TS.Store(TS.Add(TS.Load(ref target, 2 * l), a2), ref target, 2 * l);
+            }
+
+            if (TC.Value > 3)
+            {
+                TS.Store(TS.Add(TS.Load(ref target, 3 * l), a3), ref target, 3 * l);
+            }
+        }
+
+        /// <summary>The input gradient of <typeparamref name="TN"/> samples, every column: full tiles, leftover vectors, the overlapping tail.</summary>
+        private static void InputGradientColumns<TV, TS, TN>(ref float w, ref float dz, nuint dzStride, ref float dx, nuint inputs, nuint rows, nuint k, nuint afterTiles, nuint leftover, nuint tail)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TN : struct, ICount
+        {
+            nuint l = (nuint)TS.Lanes;
+            for (nuint c = 0; c < afterTiles; c += k * l)
+            {
+                if (k == 4)
+                {
+                    InputGradientTile<TV, TS, TN, N4>(ref Unsafe.Add(ref w, c), ref dz, dzStride, ref Unsafe.Add(ref dx, c), inputs, rows);
+                }
+                else
+                {
+                    InputGradientTile<TV, TS, TN, N2>(ref Unsafe.Add(ref w, c), ref dz, dzStride, ref Unsafe.Add(ref dx, c), inputs, rows);
+                }
+            }
+
+            switch (leftover)
+            {
+                case 3: InputGradientTile<TV, TS, TN, N3>(ref Unsafe.Add(ref w, afterTiles), ref dz, dzStride, ref Unsafe.Add(ref dx, afterTiles), inputs, rows); break;
+                case 2: InputGradientTile<TV, TS, TN, N2>(ref Unsafe.Add(ref w, afterTiles), ref dz, dzStride, ref Unsafe.Add(ref dx, afterTiles), inputs, rows); break;
+                case 1: InputGradientTile<TV, TS, TN, N1>(ref Unsafe.Add(ref w, afterTiles), ref dz, dzStride, ref Unsafe.Add(ref dx, afterTiles), inputs, rows); break;
+                default: break;
+            }
+
+            if (tail > 0)
+            {
+                InputGradientTile<TV, TS, TN, N1>(ref Unsafe.Add(ref w, inputs - l), ref dz, dzStride, ref Unsafe.Add(ref dx, inputs - l), inputs, rows);
+            }
+        }
+
+        /// <summary>
+        /// <typeparamref name="TN"/> samples x <typeparamref name="TC"/> vectors of the input gradient, each element a
+        /// multiply-add chain over the rows from zero, then stored.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void InputGradientTile<TV, TS, TN, TC>(ref float w, ref float dz, nuint dzStride, ref float dx, nuint inputs, nuint rows)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TN : struct, ICount
+            where TC : struct, ICount
+        {
+            nuint l = (nuint)TS.Lanes;
+            TV a00 = TS.Zero, a01 = TS.Zero, a02 = TS.Zero, a03 = TS.Zero;
+            TV a10 = TS.Zero, a11 = TS.Zero, a12 = TS.Zero, a13 = TS.Zero;
+            TV a20 = TS.Zero, a21 = TS.Zero, a22 = TS.Zero, a23 = TS.Zero;
+            TV a30 = TS.Zero, a31 = TS.Zero, a32 = TS.Zero, a33 = TS.Zero;
+            ref float d0 = ref dz;
+            ref float d1 = ref TN.Value > 1 ? ref Unsafe.Add(ref dz, dzStride) : ref dz;
+            ref float d2 = ref TN.Value > 2 ? ref Unsafe.Add(ref dz, 2 * dzStride) : ref dz;
+            ref float d3 = ref TN.Value > 3 ? ref Unsafe.Add(ref dz, 3 * dzStride) : ref dz;
+            ref float wo = ref w;
+            for (nuint o = 0; o < rows; o++)
+            {
+                TV w0 = TS.Load(ref wo, 0);
+                TV w1 = TC.Value > 1 ? TS.Load(ref wo, l) : default;
+                TV w2 = TC.Value > 2 ? TS.Load(ref wo, 2 * l) : default;
+                TV w3 = TC.Value > 3 ? TS.Load(ref wo, 3 * l) : default;
+                MultiplyAdd4Broadcast<TV, TS, TC>(TS.Broadcast(Unsafe.Add(ref d0, o)), w0, w1, w2, w3, ref a00, ref a01, ref a02, ref a03);
+                if (TN.Value > 1)
+                {
+                    MultiplyAdd4Broadcast<TV, TS, TC>(TS.Broadcast(Unsafe.Add(ref d1, o)), w0, w1, w2, w3, ref a10, ref a11, ref a12, ref a13);
+                }
+
+                if (TN.Value > 2)
+                {
+                    MultiplyAdd4Broadcast<TV, TS, TC>(TS.Broadcast(Unsafe.Add(ref d2, o)), w0, w1, w2, w3, ref a20, ref a21, ref a22, ref a23);
+                }
+
+                if (TN.Value > 3)
+                {
+                    MultiplyAdd4Broadcast<TV, TS, TC>(TS.Broadcast(Unsafe.Add(ref d3, o)), w0, w1, w2, w3, ref a30, ref a31, ref a32, ref a33);
+                }
+
+                wo = ref Unsafe.Add(ref wo, inputs);
+            }
+
+            StoreRowVectors<TV, TS, TC>(ref dx, a00, a01, a02, a03);
+            if (TN.Value > 1)
+            {
+                StoreRowVectors<TV, TS, TC>(ref Unsafe.Add(ref dx, inputs), a10, a11, a12, a13);
+            }
+
+            if (TN.Value > 2)
+            {
+                StoreRowVectors<TV, TS, TC>(ref Unsafe.Add(ref dx, 2 * inputs), a20, a21, a22, a23);
+            }
+
+            if (TN.Value > 3)
+            {
+                StoreRowVectors<TV, TS, TC>(ref Unsafe.Add(ref dx, 3 * inputs), a30, a31, a32, a33);
+            }
+        }
+
+        /// <summary><c>a_c = d * w_c + a_c</c> for the first <typeparamref name="TC"/> vectors.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void MultiplyAdd4Broadcast<TV, TS, TC>(TV d, TV w0, TV w1, TV w2, TV w3, ref TV a0, ref TV a1, ref TV a2, ref TV a3)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TC : struct, ICount
+        {
+            a0 = TS.MultiplyAdd(d, w0, a0);
+            if (TC.Value > 1)
+            {
+                a1 = TS.MultiplyAdd(d, w1, a1);
+            }
+
+            if (TC.Value > 2)
+            {
+                a2 = TS.MultiplyAdd(d, w2, a2);
+            }
+
+            if (TC.Value > 3)
+            {
+                a3 = TS.MultiplyAdd(d, w3, a3);
+            }
+        }
+
+        /// <summary><c>target[c vectors] = a_c</c> for the first <typeparamref name="TC"/> vectors.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreRowVectors<TV, TS, TC>(ref float target, TV a0, TV a1, TV a2, TV a3)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TC : struct, ICount
+        {
+            nuint l = (nuint)TS.Lanes;
+            TS.Store(a0, ref target, 0);
+            if (TC.Value > 1)
+            {
+                TS.Store(a1, ref target, l);
+            }
+
+            if (TC.Value > 2)
+            {
+                TS.Store(a2, ref target, 2 * l);
+            }
+
+            if (TC.Value > 3)
+            {
+                TS.Store(a3, ref target, 3 * l);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void ActivationBackwardBody<TV, TS, TAct>(ref float dy, ref float y, ref float z, nuint n, TAct act)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TAct : struct, IActivation
+        {
+            nuint l = (nuint)TS.Lanes;
+            nuint i = 0;
+            for (; i + l <= n; i += l)
+            {
+                TV zv = TAct.NeedsPreActivation ? TS.Load(ref z, i) : default;
+                TS.Store(act.Backward<TV, TS>(TS.Load(ref dy, i), TS.Load(ref y, i), zv), ref dy, i);
+            }
+
+            for (; i < n; i++)
+            {
+                float zs = TAct.NeedsPreActivation ? Unsafe.Add(ref z, i) : 0f;
+                Unsafe.Add(ref dy, i) = act.Backward<float, SimdScalar>(Unsafe.Add(ref dy, i), Unsafe.Add(ref y, i), zs);
+            }
+        }
+    }
+}

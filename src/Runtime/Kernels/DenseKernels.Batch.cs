@@ -1,0 +1,294 @@
+using System;
+using System.Runtime.CompilerServices;
+
+namespace Compiled.Kernels
+{
+    // The batched forward pass: one generic body, specialised by the JIT for each width, activation and tile shape.
+    public static partial class DenseKernels
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void ForwardBatchBody<TV, TS, TAct>(
+            ref float wt, ref float bt, nuint wStride, ref float x, nuint xStride, ref float z, ref float y, nuint oStride, nuint inputs, int units, int count, int accumulators, int mode, TAct act)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TAct : struct, IActivation
+        {
+            // The generator's shape: up to 4 vectors of outputs per tile, as many samples as the accumulators allow (at most 8);
+            // then the leftover samples in tiles of 4, 2 and 1.
+            int lanes = TS.Lanes;
+            int vectors = (units + lanes - 1) / lanes;
+            int perBlock = Math.Min(vectors, 4);
+            int samples = Math.Min(8, accumulators / perBlock);
+            nuint n = (nuint)count;
+            nuint s = 0;
+            for (; s + (nuint)samples <= n; s += (nuint)samples)
+            {
+                BatchSamples<TV, TS, TAct>(samples, s, ref wt, ref bt, wStride, ref x, xStride, ref z, ref y, oStride, inputs, units, vectors, perBlock, mode, act);
+            }
+
+            for (int tile = 4; tile >= 2; tile /= 2)
+            {
+                if (tile < samples && s + (nuint)tile <= n)
+                {
+                    BatchSamples<TV, TS, TAct>(tile, s, ref wt, ref bt, wStride, ref x, xStride, ref z, ref y, oStride, inputs, units, vectors, perBlock, mode, act);
+                    s += (nuint)tile;
+                }
+            }
+
+            for (; s < n; s++)
+            {
+                BatchSamples<TV, TS, TAct>(1, s, ref wt, ref bt, wStride, ref x, xStride, ref z, ref y, oStride, inputs, units, vectors, perBlock, mode, act);
+            }
+        }
+
+        /// <summary>Samples <paramref name="s"/> to <paramref name="s"/> + <paramref name="tile"/> - 1, block of output vectors after block.</summary>
+        private static void BatchSamples<TV, TS, TAct>(
+            int tile, nuint s, ref float wt, ref float bt, nuint wStride, ref float x, nuint xStride, ref float z, ref float y, nuint oStride, nuint inputs, int units, int vectors, int perBlock, int mode, TAct act)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TAct : struct, IActivation
+        {
+            int lanes = TS.Lanes;
+            ref float xs = ref Unsafe.Add(ref x, s * xStride);
+            ref float zs = ref Unsafe.Add(ref z, s * oStride);
+            ref float ys = ref Unsafe.Add(ref y, s * oStride);
+            for (int first = 0; first < vectors; first += perBlock)
+            {
+                int block = Math.Min(perBlock, vectors - first);
+                nuint column = (nuint)(first * lanes);
+                int lastLanes = Math.Min(lanes, units - ((first + block - 1) * lanes));
+                ref float w = ref Unsafe.Add(ref wt, column);
+                ref float b = ref Unsafe.Add(ref bt, column);
+                ref float zt = ref Unsafe.Add(ref zs, column);
+                ref float yt = ref Unsafe.Add(ref ys, column);
+                switch (tile)
+                {
+                    case 8: BatchTileVectors<TV, TS, TAct, N8>(block, ref w, wStride, ref b, ref xs, xStride, inputs, ref zt, ref yt, oStride, lastLanes, mode, act); break;
+                    case 6: BatchTileVectors<TV, TS, TAct, N6>(block, ref w, wStride, ref b, ref xs, xStride, inputs, ref zt, ref yt, oStride, lastLanes, mode, act); break;
+                    case 4: BatchTileVectors<TV, TS, TAct, N4>(block, ref w, wStride, ref b, ref xs, xStride, inputs, ref zt, ref yt, oStride, lastLanes, mode, act); break;
+                    case 2: BatchTileVectors<TV, TS, TAct, N2>(block, ref w, wStride, ref b, ref xs, xStride, inputs, ref zt, ref yt, oStride, lastLanes, mode, act); break;
+                    default: BatchTileVectors<TV, TS, TAct, N1>(block, ref w, wStride, ref b, ref xs, xStride, inputs, ref zt, ref yt, oStride, lastLanes, mode, act); break;
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void BatchTileVectors<TV, TS, TAct, TN>(
+            int block, ref float w, nuint wStride, ref float b, ref float xs, nuint xStride, nuint inputs, ref float zt, ref float yt, nuint oStride, int lastLanes, int mode, TAct act)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TAct : struct, IActivation
+            where TN : struct, ICount
+        {
+            switch (block)
+            {
+                case 4: BatchTile<TV, TS, TAct, TN, N4>(ref w, wStride, ref b, ref xs, xStride, inputs, ref zt, ref yt, oStride, lastLanes, mode, act); break;
+                case 3: BatchTile<TV, TS, TAct, TN, N3>(ref w, wStride, ref b, ref xs, xStride, inputs, ref zt, ref yt, oStride, lastLanes, mode, act); break;
+                case 2: BatchTile<TV, TS, TAct, TN, N2>(ref w, wStride, ref b, ref xs, xStride, inputs, ref zt, ref yt, oStride, lastLanes, mode, act); break;
+                default: BatchTile<TV, TS, TAct, TN, N1>(ref w, wStride, ref b, ref xs, xStride, inputs, ref zt, ref yt, oStride, lastLanes, mode, act); break;
+            }
+        }
+
+        /// <summary>
+        /// One register tile: <typeparamref name="TN"/> samples x <typeparamref name="TC"/> vectors of outputs, every accumulator
+        /// starting from the bias and taking one multiply-add per input, in input order.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void BatchTile<TV, TS, TAct, TN, TC>(
+            ref float w, nuint wStride, ref float b, ref float xs, nuint xStride, nuint inputs, ref float zt, ref float yt, nuint oStride, int lastLanes, int mode, TAct act)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TAct : struct, IActivation
+            where TN : struct, ICount
+            where TC : struct, ICount
+        {
+            nuint l = (nuint)TS.Lanes;
+            TV b0 = TS.Load(ref b, 0);
+            TV b1 = TC.Value > 1 ? TS.Load(ref b, l) : default;
+            TV b2 = TC.Value > 2 ? TS.Load(ref b, 2 * l) : default;
+            TV b3 = TC.Value > 3 ? TS.Load(ref b, 3 * l) : default;
+            TV a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+            TV a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+            TV a20 = b0, a21 = b1, a22 = b2, a23 = b3;
+            TV a30 = b0, a31 = b1, a32 = b2, a33 = b3;
+            TV a40 = b0, a41 = b1, a42 = b2, a43 = b3;
+            TV a50 = b0, a51 = b1, a52 = b2, a53 = b3;
+            TV a60 = b0, a61 = b1, a62 = b2, a63 = b3;
+            TV a70 = b0, a71 = b1, a72 = b2, a73 = b3;
+
+            // One reference per sample: each input is then a load at [sample + i].
+            ref float x0 = ref xs;
+            ref float x1 = ref TN.Value > 1 ? ref Unsafe.Add(ref xs, xStride) : ref xs;
+            ref float x2 = ref TN.Value > 2 ? ref Unsafe.Add(ref xs, 2 * xStride) : ref xs;
+            ref float x3 = ref TN.Value > 3 ? ref Unsafe.Add(ref xs, 3 * xStride) : ref xs;
+            ref float x4 = ref TN.Value > 4 ? ref Unsafe.Add(ref xs, 4 * xStride) : ref xs;
+            ref float x5 = ref TN.Value > 5 ? ref Unsafe.Add(ref xs, 5 * xStride) : ref xs;
+            ref float x6 = ref TN.Value > 6 ? ref Unsafe.Add(ref xs, 6 * xStride) : ref xs;
+            ref float x7 = ref TN.Value > 7 ? ref Unsafe.Add(ref xs, 7 * xStride) : ref xs;
+            ref float row = ref w;
+            for (nuint i = 0; i < inputs; i++)
+            {
+                TV w0 = TS.Load(ref row, 0);
+                TV w1 = TC.Value > 1 ? TS.Load(ref row, l) : default;
+                TV w2 = TC.Value > 2 ? TS.Load(ref row, 2 * l) : default;
+                TV w3 = TC.Value > 3 ? TS.Load(ref row, 3 * l) : default;
+                MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref x0, i)), ref a00, ref a01, ref a02, ref a03);
+                if (TN.Value > 1)
+                {
+                    MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref x1, i)), ref a10, ref a11, ref a12, ref a13);
+                }
+
+                if (TN.Value > 2)
+                {
+                    MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref x2, i)), ref a20, ref a21, ref a22, ref a23);
+                }
+
+                if (TN.Value > 3)
+                {
+                    MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref x3, i)), ref a30, ref a31, ref a32, ref a33);
+                }
+
+                if (TN.Value > 4)
+                {
+                    MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref x4, i)), ref a40, ref a41, ref a42, ref a43);
+                }
+
+                if (TN.Value > 5)
+                {
+                    MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref x5, i)), ref a50, ref a51, ref a52, ref a53);
+                }
+
+                if (TN.Value > 6)
+                {
+                    MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref x6, i)), ref a60, ref a61, ref a62, ref a63);
+                }
+
+                if (TN.Value > 7)
+                {
+                    MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref x7, i)), ref a70, ref a71, ref a72, ref a73);
+                }
+
+                row = ref Unsafe.Add(ref row, wStride);
+            }
+
+            StoreRow<TV, TS, TAct, TC>(a00, a01, a02, a03, ref zt, ref yt, 0, lastLanes, mode, act);
+            if (TN.Value > 1)
+            {
+                StoreRow<TV, TS, TAct, TC>(a10, a11, a12, a13, ref zt, ref yt, oStride, lastLanes, mode, act);
+            }
+
+            if (TN.Value > 2)
+            {
+                StoreRow<TV, TS, TAct, TC>(a20, a21, a22, a23, ref zt, ref yt, 2 * oStride, lastLanes, mode, act);
+            }
+
+            if (TN.Value > 3)
+            {
+                StoreRow<TV, TS, TAct, TC>(a30, a31, a32, a33, ref zt, ref yt, 3 * oStride, lastLanes, mode, act);
+            }
+
+            if (TN.Value > 4)
+            {
+                StoreRow<TV, TS, TAct, TC>(a40, a41, a42, a43, ref zt, ref yt, 4 * oStride, lastLanes, mode, act);
+            }
+
+            if (TN.Value > 5)
+            {
+                StoreRow<TV, TS, TAct, TC>(a50, a51, a52, a53, ref zt, ref yt, 5 * oStride, lastLanes, mode, act);
+            }
+
+            if (TN.Value > 6)
+            {
+                StoreRow<TV, TS, TAct, TC>(a60, a61, a62, a63, ref zt, ref yt, 6 * oStride, lastLanes, mode, act);
+            }
+
+            if (TN.Value > 7)
+            {
+                StoreRow<TV, TS, TAct, TC>(a70, a71, a72, a73, ref zt, ref yt, 7 * oStride, lastLanes, mode, act);
+            }
+        }
+
+        /// <summary><c>a_c = w_c * x + a_c</c> for the first <typeparamref name="TC"/> vectors.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void MultiplyAdd4<TV, TS, TC>(TV w0, TV w1, TV w2, TV w3, TV x, ref TV a0, ref TV a1, ref TV a2, ref TV a3)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TC : struct, ICount
+        {
+            a0 = TS.MultiplyAdd(w0, x, a0);
+            if (TC.Value > 1)
+            {
+                a1 = TS.MultiplyAdd(w1, x, a1);
+            }
+
+            if (TC.Value > 2)
+            {
+                a2 = TS.MultiplyAdd(w2, x, a2);
+            }
+
+            if (TC.Value > 3)
+            {
+                a3 = TS.MultiplyAdd(w3, x, a3);
+            }
+        }
+
+        /// <summary>Stores one sample's <typeparamref name="TC"/> vectors of pre-activations and/or outputs, the last one partially.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreRow<TV, TS, TAct, TC>(TV a0, TV a1, TV a2, TV a3, ref float zt, ref float yt, nuint offset, int lastLanes, int mode, TAct act)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TAct : struct, IActivation
+            where TC : struct, ICount
+        {
+            int lanes = TS.Lanes;
+            nuint l = (nuint)lanes;
+            StoreOutput<TV, TS, TAct>(a0, ref zt, ref yt, offset, TC.Value == 1 ? lastLanes : lanes, mode, act);
+            if (TC.Value > 1)
+            {
+                StoreOutput<TV, TS, TAct>(a1, ref zt, ref yt, offset + l, TC.Value == 2 ? lastLanes : lanes, mode, act);
+            }
+
+            if (TC.Value > 2)
+            {
+                StoreOutput<TV, TS, TAct>(a2, ref zt, ref yt, offset + (2 * l), TC.Value == 3 ? lastLanes : lanes, mode, act);
+            }
+
+            if (TC.Value > 3)
+            {
+                StoreOutput<TV, TS, TAct>(a3, ref zt, ref yt, offset + (3 * l), lastLanes, mode, act);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreOutput<TV, TS, TAct>(TV a, ref float zt, ref float yt, nuint offset, int lanes, int mode, TAct act)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TAct : struct, IActivation
+        {
+            if ((mode & StoreZ) != 0)
+            {
+                StoreLanes<TV, TS>(a, ref zt, offset, lanes);
+            }
+
+            if ((mode & StoreY) != 0)
+            {
+                StoreLanes<TV, TS>(act.Forward<TV, TS>(a), ref yt, offset, lanes);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreLanes<TV, TS>(TV value, ref float destination, nuint offset, int lanes)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+        {
+            if (lanes == TS.Lanes)
+            {
+                TS.Store(value, ref destination, offset);
+            }
+            else
+            {
+                TS.StorePartial(value, ref destination, offset, lanes);
+            }
+        }
+    }
+}
