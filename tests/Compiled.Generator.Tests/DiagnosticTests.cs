@@ -48,7 +48,7 @@ namespace Compiled.Generator.Tests
         [InlineData("CN0025", "[Network] [Input(4)] [Dense(3)] public partial class [|Architecture|] { }")]
         [InlineData("CN0025", "[Network] [Input(4)] [Dense(3)] public partial class [|DefaultSeed|] { }")]
         [InlineData("CN0025", "[Network] [Input(4)] [Dense(3)] public partial class [|ParameterCount|] { }")]
-        [InlineData("CN0025", "[Network] [Input(4)] [Dense(3)] public partial class [|Layer0ForwardBatch512|] { }")]
+        [InlineData("CN0025", "[Network] [Input(4)] [Dense(3)] public partial class [|EditParameters|] { }")]
         [InlineData("CN0025", "public partial class Outer { [Network] [Input(4)] [Dense(3)] public partial class [|@ForwardBatch|] { } }")]
         public void ReportsDiagnosticAtTheOffendingPlace(string id, string markup)
         {

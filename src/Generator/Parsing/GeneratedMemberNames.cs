@@ -13,12 +13,13 @@ namespace Compiled.Generator.Parsing
     /// </remarks>
     internal static class GeneratedMemberNames
     {
-        private static readonly HashSet<string> s_fixed = new()
+        private static readonly HashSet<string> s_names = new()
         {
             // The public API.
             "InputSize", "OutputSize", "ParameterCount", "Architecture", "Loss", "DefaultSeed", "InputShape", "ParameterTensors",
-            "Parameters", "Gradients", "ParametersChanged", "ZeroGradients", "InitializeParameters", "CreateWorker",
-            "Forward", "ForwardBatch", "Backward", "BackwardBatch",
+            "Parameters", "EditParameters", "ParameterVersion", "TrainingContext", "Gradients", "ZeroGradients",
+            "InitializeParameters", "CreateWorker", "Forward", "ForwardBatch", "Backward", "BackwardBatch", "Backpropagate",
+            "BackpropagateBatch",
 
             // Private constants, fields, methods and types.
             "PaddedLength", "PackedLength", "TrainChunk", "WorkspaceLength", "ForwardChunk", "HiddenWidth", "ForwardScratch",
@@ -28,42 +29,7 @@ namespace Compiled.Generator.Parsing
             "TargetLoss", "LabelLoss", "SplitPacked", "SplitForwardRest", "SplitBackwardRest",
         };
 
-        // The per-layer kernels: Layer{index}{kind}{lanes}, Layer{index}{kind}Part{part}_{lanes}.
-        private static readonly string[] s_kernelKinds = { "Forward", "Backward", "ActivationBackward", "Logits", "TrainForward" };
-
         /// <summary>Whether a network class named <paramref name="name"/> would contain a generated member of that name.</summary>
-        public static bool Contains(string name)
-        {
-            if (s_fixed.Contains(name))
-            {
-                return true;
-            }
-
-            if (!name.StartsWith("Layer", System.StringComparison.Ordinal))
-            {
-                return false;
-            }
-
-            int i = 5;
-            while (i < name.Length && name[i] >= '0' && name[i] <= '9')
-            {
-                i++;
-            }
-
-            if (i == 5)
-            {
-                return false;
-            }
-
-            foreach (string kind in s_kernelKinds)
-            {
-                if (string.CompareOrdinal(name, i, kind, 0, kind.Length) == 0)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
+        public static bool Contains(string name) => s_names.Contains(name);
     }
 }
