@@ -291,11 +291,44 @@ namespace Compiled.Generator.Emit.Layers
 
         // ------------------------------------------------------------------ forward, one sample
 
+        /// <summary>The most weights a layer may have to be written inline.</summary>
+        private const int InlineLayerWeights = 4096;
+
         /// <summary>
-        /// Small layers' single-sample code is written straight into the forward pass (the generator inlines it, so nothing
-        /// depends on the JIT's inlining budget); larger layers get a kernel method.
+        /// The most weights of all inline layers of one network together: unrolled code is written once per vector width,
+        /// and every line of it is compiled on every build of the user's project, so a deep stack of small layers is written
+        /// inline only up to this budget (its first layers) and the rest calls the runtime's kernel.
         /// </summary>
-        private static bool InlineForward(LayerContext layer) => (long)layer.Plan.InputSize * layer.Plan.OutputSize <= 4096;
+        private const int InlineNetworkWeights = 8192;
+
+        /// <summary>
+        /// Small layers' single-sample code is written straight into the forward pass (the generator unrolls it and hands
+        /// activations over in registers, which is what a batch-1 forward of a small network needs); the others call the
+        /// runtime's one-sample kernel. A layer is inline when it has at most 4,096 weights and it and the inline layers
+        /// before it have at most 8,192 together.
+        /// </summary>
+        private static bool InlineForward(LayerContext layer)
+        {
+            long total = 0;
+            foreach (Shapes.LayerPlan plan in layer.Network.Layers)
+            {
+                if (plan.Spec is DenseSpec)
+                {
+                    long weights = (long)plan.InputSize * plan.OutputSize;
+                    if (weights <= InlineLayerWeights)
+                    {
+                        total += weights;
+                    }
+
+                    if (plan.Index == layer.Index)
+                    {
+                        return weights <= InlineLayerWeights && total <= InlineNetworkWeights;
+                    }
+                }
+            }
+
+            return false;
+        }
 
         private static (int Vectors, int PerBlock, int Groups) ForwardShape(LayerContext layer, Vec v, int registers)
         {
