@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Text;
+using System.Text.Json;
 
 namespace Compiled.Package.Tests
 {
@@ -49,6 +50,11 @@ namespace Compiled.Package.Tests
                 WriteApp();
                 AddPackage = Run("dotnet", ["add", "package", "Compiled", "--version", PackageVersion], AppDirectory);
                 Build = Run("dotnet", ["build", "-c", "Release", "--disable-build-servers"], AppDirectory);
+                using (JsonDocument assets = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppDirectory, "obj", "project.assets.json"))))
+                {
+                    RestoredPackages = assets.RootElement.GetProperty("libraries").EnumerateObject().Select(p => p.Name).ToArray();
+                }
+
                 string app = Path.Combine(AppDirectory, "bin", "Release", TargetFramework, "App.dll");
                 RunJit = Run("dotnet", [app], AppDirectory);
             }
@@ -79,6 +85,9 @@ namespace Compiled.Package.Tests
 
         /// <summary>The app's target framework: the one the tests run on.</summary>
         public string TargetFramework { get; }
+
+        /// <summary>The packages the app's build restored (<c>id/version</c>, from its project.assets.json), before any publish.</summary>
+        public IReadOnlyList<string> RestoredPackages { get; }
 
         public CommandResult Pack { get; }
 
