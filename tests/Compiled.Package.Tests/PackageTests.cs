@@ -5,6 +5,7 @@ using System.IO;
 using System.IO.Compression;
 using System.Linq;
 using System.Runtime.InteropServices;
+using System.Text.Json;
 using System.Xml.Linq;
 using Xunit.Abstractions;
 
@@ -111,6 +112,29 @@ namespace Compiled.Package.Tests
             // by EvaluationResult keeps more digits, where the two compilers' SIMD paths may differ in the last place.
             Assert.Equal(Comparable(_app.RunJit.Output), Comparable(run.Output));
             Assert.Contains("reloaded: identical outputs", run.Output, StringComparison.Ordinal);
+        }
+
+        /// <summary>
+        /// <c>dotnet publish -p:PublishAot=true</c> (or <c>PublishTrimmed</c>) on an app with project references hands those
+        /// properties to every referenced project as global properties; on netstandard2.0 they fail the build (NETSDK1207,
+        /// NETSDK1124), so those projects keep them local and off.
+        /// </summary>
+        [Theory]
+        [InlineData("src/Attributes/Compiled.Attributes.csproj")]
+        [InlineData("src/Generator/Compiled.Generator.csproj")]
+        public void NetStandardProjectsIgnorePublishAotAndTrimmingFromTheCommandLine(string project)
+        {
+            CommandResult result = _app.Run(
+                "dotnet",
+                ["msbuild", Path.Combine(_app.RepositoryRoot, project), "-getProperty:PublishAot", "-getProperty:PublishTrimmed",
+                 "-getProperty:IsAotCompatible", "-getProperty:IsTrimmable",
+                 "-p:PublishAot=true", "-p:PublishTrimmed=true", "-p:IsAotCompatible=true", "-p:IsTrimmable=true"],
+                _app.RepositoryRoot);
+            using JsonDocument json = JsonDocument.Parse(result.Output);
+            foreach (JsonProperty property in json.RootElement.GetProperty("Properties").EnumerateObject())
+            {
+                Assert.True(property.Value.GetString() == "false", $"{property.Name} is '{property.Value.GetString()}' in {project}");
+            }
         }
 
         private static string[] Lines(string output) =>
