@@ -336,9 +336,7 @@ namespace Compiled.Generator.Emit
         private void WritePacking()
         {
             _w.Line();
-            _w.Summary(
-                "Rebuilds the packed copy of the weights that the forward kernels read, from the parameters. Called by the forward passes\n" +
-                "when the parameters may have changed; a spin lock keeps concurrent callers from packing at the same time.");
+            _w.Summary("Rebuilds the forward kernels' packed copy of the weights from the parameters, if stale; concurrent callers wait on a spin lock.");
             _w.Line(Optimize);
             _w.Open("private void PackWeights()");
             _w.Line("_compiledStorage.EnterPack();");

@@ -50,7 +50,7 @@ namespace Compiled.Generator.Emit.Layers
             }
 
             writer.Scope();
-            writer.Comment(Describe(layer).Trim().Substring(3) + "\n" + ForwardSummary(layer, Width(layer, isa), Registers(isa)));
+            writer.Comment(Describe(layer).Trim().Substring(3) + ", one sample, " + ForwardSummary(layer, Width(layer, isa), Registers(isa)));
             ForwardBody(writer, layer, Width(layer, isa), Registers(isa), input, output);
             writer.Close();
         }
@@ -347,9 +347,7 @@ namespace Compiled.Generator.Emit.Layers
         private static string ForwardSummary(LayerContext layer, Vec v, int registers)
         {
             (int vectors, int perBlock, int groups) = ForwardShape(layer, v, registers);
-            return $"Layer {layer.Index}, one sample, {v.Lanes * 32}-bit: the outputs are {vectors} vector(s) kept in registers ({perBlock} per pass over the packed\n" +
-                $"weight); each input is broadcast and multiplied into its row of the transposed weight, over {groups} interleaved group(s) of inputs\n" +
-                "so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.";
+            return $"{v.Lanes * 32}-bit: {vectors} output vector(s) in registers ({perBlock} per pass); each input broadcast into its row of the transposed weight, {groups} interleaved input group(s) of accumulators, added, activated";
         }
 
         /// <summary>The statements of the single-sample forward pass, reading <paramref name="x"/> and writing <paramref name="y"/> (both <c>ref float</c> locals).</summary>
