@@ -87,6 +87,12 @@ namespace Compiled.Benchmarks
                 }
             }
 
+            // The runtime kernels against the generated code: only when a filter names them (--filter '*Kernels*').
+            if (filters.Any(f => f.Contains("Kernel", StringComparison.OrdinalIgnoreCase)) && Matches(typeof(KernelsVsGenerated), filters))
+            {
+                BenchmarkSwitcher.FromTypes(new[] { typeof(KernelsVsGenerated) }).Run(bdnArgs.ToArray(), KernelConfig(StepJob(quick)));
+            }
+
             List<ResultRow> rows = ResultTable.Collect(summaries);
             string? coreToCore = CoreToCoreLine(summaries);
             if (rows.Count == 0)
@@ -149,6 +155,14 @@ namespace Compiled.Benchmarks
             .AddDiagnoser(MemoryDiagnoser.Default)
             .AddColumn(StatisticColumn.Median, new GflopsColumn(), new SamplesColumn(), new SpeedupColumn("Naive"), new SpeedupColumn("Dynamic"))
             .HideColumns(Column.Error)
+            .WithOption(ConfigOptions.JoinSummary, false);
+
+        private static IConfig KernelConfig(Job job) => ManualConfig.Create(DefaultConfig.Instance)
+            .AddJob(job)
+            .AddDiagnoser(MemoryDiagnoser.Default)
+            .AddColumn(StatisticColumn.Median, StatisticColumn.Q1, StatisticColumn.Q3, new KernelGflopsColumn())
+            .HideColumns(Column.Error)
+            .WithBuildTimeout(TimeSpan.FromMinutes(10)) // the shared machine is often busy building
             .WithOption(ConfigOptions.JoinSummary, false);
 
         private static bool Take(List<string> args, string flag) => args.RemoveAll(a => string.Equals(a, flag, StringComparison.OrdinalIgnoreCase)) > 0;
