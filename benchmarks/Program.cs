@@ -22,7 +22,7 @@ namespace Compiled.Benchmarks
     /// <summary>
     /// Runs the suites. Own options (everything else goes to BenchmarkDotNet, e.g. <c>--filter '*Forward*'</c>, default all):
     /// <c>--quick</c> short smoke-run jobs; <c>--verify</c> only the correctness guards; <c>--layouts</c> also the Dynamic
-    /// layout study.
+    /// layout study; <c>--kernels-ab</c> only the runtime kernels against the generated code, interleaved in one process.
     /// </summary>
     public static class Program
     {
@@ -34,6 +34,15 @@ namespace Compiled.Benchmarks
             bool quick = Take(bdnArgs, "--quick");
             bool verifyOnly = Take(bdnArgs, "--verify");
             bool layouts = Take(bdnArgs, "--layouts");
+            if (Take(bdnArgs, "--kernels-ab"))
+            {
+                Console.WriteLine(MachineDescription());
+                Console.WriteLine($"Load average at start: {LoadAverage()}");
+                KernelsInterleaved.Run(rounds: 200);
+                Console.WriteLine($"Load average at end: {LoadAverage()}");
+                return 0;
+            }
+
             if (!bdnArgs.Contains("--filter") && !bdnArgs.Contains("-f") && !bdnArgs.Contains("--list"))
             {
                 bdnArgs.AddRange(new[] { "--filter", "*" });
