@@ -22,7 +22,7 @@ namespace Compiled.Benchmarks
     /// <summary>
     /// Runs the suites. Own options (everything else goes to BenchmarkDotNet, e.g. <c>--filter '*Forward*'</c>, default all):
     /// <c>--quick</c> short smoke-run jobs; <c>--verify</c> only the correctness guards; <c>--layouts</c> also the Dynamic
-    /// layout study.
+    /// layout study; <c>--kernels-ab</c> only the runtime kernels against the generated code, interleaved in one process.
     /// </summary>
     public static class Program
     {
@@ -34,6 +34,15 @@ namespace Compiled.Benchmarks
             bool quick = Take(bdnArgs, "--quick");
             bool verifyOnly = Take(bdnArgs, "--verify");
             bool layouts = Take(bdnArgs, "--layouts");
+            if (Take(bdnArgs, "--kernels-ab"))
+            {
+                Console.WriteLine(MachineDescription());
+                Console.WriteLine($"Load average at start: {LoadAverage()}");
+                KernelsInterleaved.Run(rounds: 200);
+                Console.WriteLine($"Load average at end: {LoadAverage()}");
+                return 0;
+            }
+
             if (!bdnArgs.Contains("--filter") && !bdnArgs.Contains("-f") && !bdnArgs.Contains("--list"))
             {
                 bdnArgs.AddRange(new[] { "--filter", "*" });
@@ -85,6 +94,12 @@ namespace Compiled.Benchmarks
                 {
                     Console.WriteLine(FashionMnist.MissingMessage);
                 }
+            }
+
+            // The runtime kernels against the generated code: only when a filter names them (--filter '*Kernels*').
+            if (filters.Any(f => f.Contains("Kernel", StringComparison.OrdinalIgnoreCase)) && Matches(typeof(KernelsVsGenerated), filters))
+            {
+                BenchmarkSwitcher.FromTypes(new[] { typeof(KernelsVsGenerated) }).Run(bdnArgs.ToArray(), KernelConfig(StepJob(quick)));
             }
 
             List<ResultRow> rows = ResultTable.Collect(summaries);
@@ -149,6 +164,14 @@ namespace Compiled.Benchmarks
             .AddDiagnoser(MemoryDiagnoser.Default)
             .AddColumn(StatisticColumn.Median, new GflopsColumn(), new SamplesColumn(), new SpeedupColumn("Naive"), new SpeedupColumn("Dynamic"))
             .HideColumns(Column.Error)
+            .WithOption(ConfigOptions.JoinSummary, false);
+
+        private static IConfig KernelConfig(Job job) => ManualConfig.Create(DefaultConfig.Instance)
+            .AddJob(job)
+            .AddDiagnoser(MemoryDiagnoser.Default)
+            .AddColumn(StatisticColumn.Median, StatisticColumn.Q1, StatisticColumn.Q3, new KernelGflopsColumn())
+            .HideColumns(Column.Error)
+            .WithBuildTimeout(TimeSpan.FromMinutes(10)) // the shared machine is often busy building
             .WithOption(ConfigOptions.JoinSummary, false);
 
         private static bool Take(List<string> args, string flag) => args.RemoveAll(a => string.Equals(a, flag, StringComparison.OrdinalIgnoreCase)) > 0;

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Compiled.Kernels
 {
@@ -7,6 +8,7 @@ namespace Compiled.Kernels
     public static partial class DenseKernels
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [SkipLocalsInit]
         private static void ForwardBatchBody<TV, TS, TAct>(
             ref float wt, ref float bt, nuint wStride, ref float x, nuint xStride, ref float z, ref float y, nuint oStride, nuint inputs, int units, int count, int accumulators, int mode, TAct act)
             where TV : struct
@@ -21,29 +23,36 @@ namespace Compiled.Kernels
             int samples = Math.Min(8, accumulators / perBlock);
             nuint n = (nuint)count;
             nuint s = 0;
+
+            // Each tile leaves its accumulators here (at most 8 samples x 4 vectors of 16 lanes) for FinishTile: a tile whose
+            // epilogue stored (and activated, lane by lane for the last vector) every accumulator itself keeps so many of them
+            // live into that code that the register allocator spilled some inside the loop over the inputs.
+            Span<float> scratchSpan = stackalloc float[8 * 4 * 16];
+            ref float scratch = ref MemoryMarshal.GetReference(scratchSpan);
             for (; s + (nuint)samples <= n; s += (nuint)samples)
             {
-                BatchSamples<TV, TS, TAct>(samples, s, ref wt, ref bt, wStride, ref x, xStride, ref z, ref y, oStride, inputs, units, vectors, perBlock, mode, act);
+                BatchSamples<TV, TS, TAct>(samples, s, ref scratch, ref wt, ref bt, wStride, ref x, xStride, ref z, ref y, oStride, inputs, units, vectors, perBlock, mode, act);
             }
 
             for (int tile = 4; tile >= 2; tile /= 2)
             {
                 if (tile < samples && s + (nuint)tile <= n)
                 {
-                    BatchSamples<TV, TS, TAct>(tile, s, ref wt, ref bt, wStride, ref x, xStride, ref z, ref y, oStride, inputs, units, vectors, perBlock, mode, act);
+                    BatchSamples<TV, TS, TAct>(tile, s, ref scratch, ref wt, ref bt, wStride, ref x, xStride, ref z, ref y, oStride, inputs, units, vectors, perBlock, mode, act);
                     s += (nuint)tile;
                 }
             }
 
             for (; s < n; s++)
             {
-                BatchSamples<TV, TS, TAct>(1, s, ref wt, ref bt, wStride, ref x, xStride, ref z, ref y, oStride, inputs, units, vectors, perBlock, mode, act);
+                BatchSamples<TV, TS, TAct>(1, s, ref scratch, ref wt, ref bt, wStride, ref x, xStride, ref z, ref y, oStride, inputs, units, vectors, perBlock, mode, act);
             }
         }
 
         /// <summary>Samples <paramref name="s"/> to <paramref name="s"/> + <paramref name="tile"/> - 1, block of output vectors after block.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BatchSamples<TV, TS, TAct>(
-            int tile, nuint s, ref float wt, ref float bt, nuint wStride, ref float x, nuint xStride, ref float z, ref float y, nuint oStride, nuint inputs, int units, int vectors, int perBlock, int mode, TAct act)
+            int tile, nuint s, ref float scratch, ref float wt, ref float bt, nuint wStride, ref float x, nuint xStride, ref float z, ref float y, nuint oStride, nuint inputs, int units, int vectors, int perBlock, int mode, TAct act)
             where TV : struct
             where TS : struct, ISimd<TV>
             where TAct : struct, IActivation
@@ -63,29 +72,29 @@ namespace Compiled.Kernels
                 ref float yt = ref Unsafe.Add(ref ys, column);
                 switch (tile)
                 {
-                    case 8: BatchTileVectors<TV, TS, TAct, N8>(block, ref w, wStride, ref b, ref xs, xStride, inputs, ref zt, ref yt, oStride, lastLanes, mode, act); break;
-                    case 6: BatchTileVectors<TV, TS, TAct, N6>(block, ref w, wStride, ref b, ref xs, xStride, inputs, ref zt, ref yt, oStride, lastLanes, mode, act); break;
-                    case 4: BatchTileVectors<TV, TS, TAct, N4>(block, ref w, wStride, ref b, ref xs, xStride, inputs, ref zt, ref yt, oStride, lastLanes, mode, act); break;
-                    case 2: BatchTileVectors<TV, TS, TAct, N2>(block, ref w, wStride, ref b, ref xs, xStride, inputs, ref zt, ref yt, oStride, lastLanes, mode, act); break;
-                    default: BatchTileVectors<TV, TS, TAct, N1>(block, ref w, wStride, ref b, ref xs, xStride, inputs, ref zt, ref yt, oStride, lastLanes, mode, act); break;
+                    case 8: BatchTileVectors<TV, TS, N8>(block, ref w, wStride, ref b, ref xs, xStride, inputs, ref scratch); break;
+                    case 6: BatchTileVectors<TV, TS, N6>(block, ref w, wStride, ref b, ref xs, xStride, inputs, ref scratch); break;
+                    case 4: BatchTileVectors<TV, TS, N4>(block, ref w, wStride, ref b, ref xs, xStride, inputs, ref scratch); break;
+                    case 2: BatchTileVectors<TV, TS, N2>(block, ref w, wStride, ref b, ref xs, xStride, inputs, ref scratch); break;
+                    default: BatchTileVectors<TV, TS, N1>(block, ref w, wStride, ref b, ref xs, xStride, inputs, ref scratch); break;
                 }
+
+                FinishTile<TV, TS, TAct>(ref scratch, tile, block, ref zt, ref yt, oStride, lastLanes, mode, act);
             }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void BatchTileVectors<TV, TS, TAct, TN>(
-            int block, ref float w, nuint wStride, ref float b, ref float xs, nuint xStride, nuint inputs, ref float zt, ref float yt, nuint oStride, int lastLanes, int mode, TAct act)
+        private static void BatchTileVectors<TV, TS, TN>(int block, ref float w, nuint wStride, ref float b, ref float xs, nuint xStride, nuint inputs, ref float scratch)
             where TV : struct
             where TS : struct, ISimd<TV>
-            where TAct : struct, IActivation
             where TN : struct, ICount
         {
             switch (block)
             {
-                case 4: BatchTile<TV, TS, TAct, TN, N4>(ref w, wStride, ref b, ref xs, xStride, inputs, ref zt, ref yt, oStride, lastLanes, mode, act); break;
-                case 3: BatchTile<TV, TS, TAct, TN, N3>(ref w, wStride, ref b, ref xs, xStride, inputs, ref zt, ref yt, oStride, lastLanes, mode, act); break;
-                case 2: BatchTile<TV, TS, TAct, TN, N2>(ref w, wStride, ref b, ref xs, xStride, inputs, ref zt, ref yt, oStride, lastLanes, mode, act); break;
-                default: BatchTile<TV, TS, TAct, TN, N1>(ref w, wStride, ref b, ref xs, xStride, inputs, ref zt, ref yt, oStride, lastLanes, mode, act); break;
+                case 4: BatchTile<TV, TS, TN, N4>(ref w, wStride, ref b, ref xs, xStride, inputs, ref scratch); break;
+                case 3: BatchTile<TV, TS, TN, N3>(ref w, wStride, ref b, ref xs, xStride, inputs, ref scratch); break;
+                case 2: BatchTile<TV, TS, TN, N2>(ref w, wStride, ref b, ref xs, xStride, inputs, ref scratch); break;
+                default: BatchTile<TV, TS, TN, N1>(ref w, wStride, ref b, ref xs, xStride, inputs, ref scratch); break;
             }
         }
 
@@ -94,11 +103,9 @@ namespace Compiled.Kernels
         /// starting from the bias and taking one multiply-add per input, in input order.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BatchTile<TV, TS, TAct, TN, TC>(
-            ref float w, nuint wStride, ref float b, ref float xs, nuint xStride, nuint inputs, ref float zt, ref float yt, nuint oStride, int lastLanes, int mode, TAct act)
+        private static void BatchTile<TV, TS, TN, TC>(ref float w, nuint wStride, ref float b, ref float xs, nuint xStride, nuint inputs, ref float scratch)
             where TV : struct
             where TS : struct, ISimd<TV>
-            where TAct : struct, IActivation
             where TN : struct, ICount
             where TC : struct, ICount
         {
@@ -171,40 +178,42 @@ namespace Compiled.Kernels
                 row = ref Unsafe.Add(ref row, wStride);
             }
 
-            StoreRow<TV, TS, TAct, TC>(a00, a01, a02, a03, ref zt, ref yt, 0, lastLanes, mode, act);
+            // Sample j's vector c goes to scratch[(4 j + c) lanes].
+            nuint row4 = 4 * l;
+            StoreVectors<TV, TS, TC>(ref scratch, a00, a01, a02, a03);
             if (TN.Value > 1)
             {
-                StoreRow<TV, TS, TAct, TC>(a10, a11, a12, a13, ref zt, ref yt, oStride, lastLanes, mode, act);
+                StoreVectors<TV, TS, TC>(ref Unsafe.Add(ref scratch, row4), a10, a11, a12, a13);
             }
 
             if (TN.Value > 2)
             {
-                StoreRow<TV, TS, TAct, TC>(a20, a21, a22, a23, ref zt, ref yt, 2 * oStride, lastLanes, mode, act);
+                StoreVectors<TV, TS, TC>(ref Unsafe.Add(ref scratch, 2 * row4), a20, a21, a22, a23);
             }
 
             if (TN.Value > 3)
             {
-                StoreRow<TV, TS, TAct, TC>(a30, a31, a32, a33, ref zt, ref yt, 3 * oStride, lastLanes, mode, act);
+                StoreVectors<TV, TS, TC>(ref Unsafe.Add(ref scratch, 3 * row4), a30, a31, a32, a33);
             }
 
             if (TN.Value > 4)
             {
-                StoreRow<TV, TS, TAct, TC>(a40, a41, a42, a43, ref zt, ref yt, 4 * oStride, lastLanes, mode, act);
+                StoreVectors<TV, TS, TC>(ref Unsafe.Add(ref scratch, 4 * row4), a40, a41, a42, a43);
             }
 
             if (TN.Value > 5)
             {
-                StoreRow<TV, TS, TAct, TC>(a50, a51, a52, a53, ref zt, ref yt, 5 * oStride, lastLanes, mode, act);
+                StoreVectors<TV, TS, TC>(ref Unsafe.Add(ref scratch, 5 * row4), a50, a51, a52, a53);
             }
 
             if (TN.Value > 6)
             {
-                StoreRow<TV, TS, TAct, TC>(a60, a61, a62, a63, ref zt, ref yt, 6 * oStride, lastLanes, mode, act);
+                StoreVectors<TV, TS, TC>(ref Unsafe.Add(ref scratch, 6 * row4), a60, a61, a62, a63);
             }
 
             if (TN.Value > 7)
             {
-                StoreRow<TV, TS, TAct, TC>(a70, a71, a72, a73, ref zt, ref yt, 7 * oStride, lastLanes, mode, act);
+                StoreVectors<TV, TS, TC>(ref Unsafe.Add(ref scratch, 7 * row4), a70, a71, a72, a73);
             }
         }
 
@@ -232,47 +241,62 @@ namespace Compiled.Kernels
             }
         }
 
-        /// <summary>Stores one sample's <typeparamref name="TC"/> vectors of pre-activations and/or outputs, the last one partially.</summary>
+        /// <summary>Stores the first <typeparamref name="TC"/> vectors at consecutive vector offsets.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void StoreRow<TV, TS, TAct, TC>(TV a0, TV a1, TV a2, TV a3, ref float zt, ref float yt, nuint offset, int lastLanes, int mode, TAct act)
+        private static void StoreVectors<TV, TS, TC>(ref float target, TV a0, TV a1, TV a2, TV a3)
             where TV : struct
             where TS : struct, ISimd<TV>
-            where TAct : struct, IActivation
             where TC : struct, ICount
         {
-            int lanes = TS.Lanes;
-            nuint l = (nuint)lanes;
-            StoreOutput<TV, TS, TAct>(a0, ref zt, ref yt, offset, TC.Value == 1 ? lastLanes : lanes, mode, act);
+            nuint l = (nuint)TS.Lanes;
+            TS.Store(a0, ref target, 0);
             if (TC.Value > 1)
             {
-                StoreOutput<TV, TS, TAct>(a1, ref zt, ref yt, offset + l, TC.Value == 2 ? lastLanes : lanes, mode, act);
+                TS.Store(a1, ref target, l);
             }
 
             if (TC.Value > 2)
             {
-                StoreOutput<TV, TS, TAct>(a2, ref zt, ref yt, offset + (2 * l), TC.Value == 3 ? lastLanes : lanes, mode, act);
+                TS.Store(a2, ref target, 2 * l);
             }
 
             if (TC.Value > 3)
             {
-                StoreOutput<TV, TS, TAct>(a3, ref zt, ref yt, offset + (3 * l), lastLanes, mode, act);
+                TS.Store(a3, ref target, 3 * l);
             }
         }
 
+        /// <summary>
+        /// Stores a tile's pre-activations and/or outputs from the scratch: <paramref name="tile"/> samples x
+        /// <paramref name="block"/> vectors, the last vector of each row only up to <paramref name="lastLanes"/> lanes.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void StoreOutput<TV, TS, TAct>(TV a, ref float zt, ref float yt, nuint offset, int lanes, int mode, TAct act)
+        private static void FinishTile<TV, TS, TAct>(ref float scratch, int tile, int block, ref float zt, ref float yt, nuint oStride, int lastLanes, int mode, TAct act)
             where TV : struct
             where TS : struct, ISimd<TV>
             where TAct : struct, IActivation
         {
-            if ((mode & StoreZ) != 0)
+            int lanes = TS.Lanes;
+            nuint l = (nuint)lanes;
+            for (int j = 0; j < tile; j++)
             {
-                StoreLanes<TV, TS>(a, ref zt, offset, lanes);
-            }
+                ref float from = ref Unsafe.Add(ref scratch, (nuint)j * 4 * l);
+                nuint row = (nuint)j * oStride;
+                for (int c = 0; c < block; c++)
+                {
+                    TV a = TS.Load(ref from, (nuint)c * l);
+                    int count = c == block - 1 ? lastLanes : lanes;
+                    nuint offset = row + ((nuint)c * l);
+                    if ((mode & StoreZ) != 0)
+                    {
+                        StoreLanes<TV, TS>(a, ref zt, offset, count);
+                    }
 
-            if ((mode & StoreY) != 0)
-            {
-                StoreLanes<TV, TS>(act.Forward<TV, TS>(a), ref yt, offset, lanes);
+                    if ((mode & StoreY) != 0)
+                    {
+                        StoreLanes<TV, TS>(act.Forward<TV, TS>(a), ref yt, offset, count);
+                    }
+                }
             }
         }
 

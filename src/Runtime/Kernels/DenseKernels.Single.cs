@@ -7,6 +7,7 @@ namespace Compiled.Kernels
     // and number of output vectors per pass.
     public static partial class DenseKernels
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void ForwardBody<TV, TS, TAct>(ref float wt, ref float bt, nuint wStride, ref float x, ref float y, int inputs, int outputs, TAct act)
             where TV : struct
             where TS : struct, ISimd<TV>
