@@ -102,11 +102,9 @@ namespace Compiled.Benchmarks.Suites
 
             // The one-layer networks hold Mlp's parameters of that layer.
             _first = new Dense784x128();
-            _mlp.Parameters[..(784 * 128 + 128)].CopyTo(_first.Parameters);
+            _first.SetParameters(_mlp.Parameters[..(784 * 128 + 128)]);
             _second = new Dense128x10();
-            _mlp.Parameters[(784 * 128 + 128)..].CopyTo(_second.Parameters);
-            _first.ParametersChanged();
-            _second.ParametersChanged();
+            _second.SetParameters(_mlp.Parameters[(784 * 128 + 128)..]);
 
             _parameters = NetworkStorage.AllocateAligned(Mlp.ParameterCount, out _parametersAt);
             _mlp.Parameters.CopyTo(_parameters.AsSpan(_parametersAt));

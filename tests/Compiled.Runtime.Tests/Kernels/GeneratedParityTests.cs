@@ -58,13 +58,15 @@ namespace Compiled.Runtime.Tests.Kernels
 
             network.InitializeParameters(3);
             var random = new Random(4);
-            Span<float> parameters = network.Parameters;
-            for (int i = 0; i < parameters.Length; i++)
+            using (ParameterEdit edit = network.EditParameters())
             {
-                parameters[i] += (float)((random.NextDouble() - 0.5) * 0.05); // nonzero biases
+                Span<float> parameters = edit.Values;
+                for (int i = 0; i < parameters.Length; i++)
+                {
+                    parameters[i] += (float)((random.NextDouble() - 0.5) * 0.05); // nonzero biases
+                }
             }
 
-            network.ParametersChanged();
             var composed = new ComposedNetwork(network, activations);
             foreach (int count in new[] { 1, 5, 13, 64 })
             {
