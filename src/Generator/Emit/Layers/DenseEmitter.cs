@@ -18,7 +18,6 @@ namespace Compiled.Generator.Emit.Layers
     /// </summary>
     internal sealed class DenseEmitter : LayerEmitter
     {
-        private const int UnrollLimit = 4;
         private const string Kernels = "global::Compiled.Kernels.DenseKernels";
 
         public override TrainingBuffers TrainingBuffersFor(LayerContext layer)
@@ -50,8 +49,9 @@ namespace Compiled.Generator.Emit.Layers
             }
 
             writer.Scope();
-            writer.Comment(Describe(layer).Trim().Substring(3) + ", one sample, " + ForwardSummary(layer, Width(layer, isa), Registers(isa)));
-            ForwardBody(writer, layer, Width(layer, isa), Registers(isa), input, output);
+            MatVec product = Product(layer);
+            writer.Comment(Describe(layer).Trim().Substring(3) + ", one sample, " + InlineMatVec.Summary(product, Width(layer, isa), Registers(isa)));
+            InlineMatVec.Write(writer, product, Width(layer, isa), Registers(isa), input, output);
             writer.Close();
         }
 
@@ -63,36 +63,6 @@ namespace Compiled.Generator.Emit.Layers
         }
 
         public override bool AcceptsRegisterInput(LayerContext layer) => InlineForward(layer);
-
-        /// <summary>
-        /// Input element <paramref name="index"/> broadcast to every lane of width <paramref name="v"/>: a broadcast load from
-        /// memory, or, from vector locals, a constant lane shuffle (narrowed or widened to <paramref name="v"/>).
-        /// </summary>
-        private static string InputBroadcast(Vec v, Handoff x, string index)
-        {
-            if (!x.IsRegisters)
-            {
-                return v.Broadcast($"{Vec.Unsafe}.Add(ref {x.Memory}, {index})");
-            }
-
-            Vec from = x.Width!;
-            int i = int.Parse(index, System.Globalization.CultureInfo.InvariantCulture);
-            string vector = x.Vectors![i / from.Lanes];
-            int lane = i % from.Lanes;
-            if (from.Lanes < v.Lanes)
-            {
-                return v.Broadcast($"{from.S}.GetElement({vector}, {lane})");
-            }
-
-            string shuffled = $"{from.S}.Shuffle({vector}, {from.S}.Create({lane}))";
-            for (Vec width = from; width.Lanes > v.Lanes; width = Vec.FromLanes(width.Lanes / 2))
-            {
-                shuffled = $"{width.S}.GetLower({shuffled})";
-            }
-
-            return shuffled;
-        }
-
 
         public override void EmitForwardBatch(SourceWriter writer, LayerContext layer, Vec isa, string x, string y, string count)
         {
@@ -212,12 +182,6 @@ namespace Compiled.Generator.Emit.Layers
         private static string Describe(LayerContext layer) =>
             $" // layer {layer.Index}: Dense {layer.Plan.InputSize} -> {layer.Plan.OutputSize}, {ActivationCode.Describe(Spec(layer).Activation, Spec(layer).NegativeSlope, Spec(layer).Alpha)}";
 
-        private static string Activate(LayerContext layer, Vec v, string z)
-        {
-            DenseSpec dense = Spec(layer);
-            return ActivationCode.Forward(dense.Activation, dense.NegativeSlope, dense.Alpha, v, z);
-        }
-
 
         /// <summary><c>ref</c> to element <paramref name="offset"/> of the <c>ref float</c> local <paramref name="local"/>.</summary>
         private static string At(string local, long offset) => offset == 0 ? $"ref {local}" : $"ref {Vec.Unsafe}.Add(ref {local}, {offset})";
@@ -282,11 +246,12 @@ namespace Compiled.Generator.Emit.Layers
             return Vec.FromLanes(System.Math.Min(lanes, isa.Lanes));
         }
 
-        private static void PackedRefs(SourceWriter w, LayerContext layer)
+        /// <summary>This layer's one-sample product, for the inline writer: the packed weight and bias in <c>k</c>.</summary>
+        private static MatVec Product(LayerContext layer)
         {
+            DenseSpec dense = Spec(layer);
             int padded = PaddedOutputs(layer);
-            RefLocal(w, "wt", "k", Vec.Int(layer.PackedOffset));
-            RefLocal(w, "bt", "k", Vec.Int(layer.PackedOffset + ((long)layer.Plan.InputSize * padded)));
+            return new MatVec(layer.Plan.InputSize, dense.Units, padded, layer.PackedOffset, layer.PackedOffset + ((long)layer.Plan.InputSize * padded), dense.Activation, dense.NegativeSlope, dense.Alpha);
         }
 
         // ------------------------------------------------------------------ forward, one sample
@@ -328,128 +293,6 @@ namespace Compiled.Generator.Emit.Layers
             }
 
             return false;
-        }
-
-        private static (int Vectors, int PerBlock, int Groups) ForwardShape(LayerContext layer, Vec v, int registers)
-        {
-            int inputs = layer.Plan.InputSize;
-            int vectors = (layer.Plan.OutputSize + v.Lanes - 1) / v.Lanes;
-
-            // Accumulators: outputs in blocks, inputs in interleaved groups. A small layer is bound by its dependency
-            // chains, so it gets up to half the registers; a large one streams its weights from L2 and needs only enough
-            // independent chains to cover the multiply-add latency (8: more groups measured slower).
-            int budget = InlineForward(layer) ? registers / 2 : 8;
-            int perBlock = System.Math.Min(vectors, budget);
-            int groups = System.Math.Max(1, System.Math.Min(System.Math.Min(8, inputs), budget / perBlock));
-            return (vectors, perBlock, groups);
-        }
-
-        private static string ForwardSummary(LayerContext layer, Vec v, int registers)
-        {
-            (int vectors, int perBlock, int groups) = ForwardShape(layer, v, registers);
-            return $"{v.Lanes * 32}-bit: {vectors} output vector(s) in registers ({perBlock} per pass); each input broadcast into its row of the transposed weight, {groups} interleaved input group(s) of accumulators, added, activated";
-        }
-
-        /// <summary>The statements of the single-sample forward pass, reading <paramref name="x"/> and writing <paramref name="y"/> (both <c>ref float</c> locals).</summary>
-        private static void ForwardBody(SourceWriter w, LayerContext layer, Vec v, int registers, Handoff x, Handoff y)
-        {
-            DenseSpec dense = Spec(layer);
-            (int vectors, int perBlock, int groups) = ForwardShape(layer, v, registers);
-            PackedRefs(w, layer);
-            for (int first = 0; first < vectors; first += perBlock)
-            {
-                int count = System.Math.Min(perBlock, vectors - first);
-                if (vectors > perBlock)
-                {
-                    w.Scope();
-                }
-
-                ForwardBlock(w, layer, v, first, count, groups, x, y);
-                if (vectors > perBlock)
-                {
-                    w.Close();
-                }
-            }
-
-            if (dense.Activation == Activation.Softmax)
-            {
-                w.Line($"{Support}.Softmax(ref {y.Memory}, {dense.Units});");
-            }
-        }
-
-        private static void ForwardBlock(SourceWriter w, LayerContext layer, Vec v, int first, int count, int groups, Handoff x, Handoff y)
-        {
-            int inputs = layer.Plan.InputSize;
-            int outputs = layer.Plan.OutputSize;
-            int padded = PaddedOutputs(layer);
-            int column = first * v.Lanes;
-            string A(int g, int c) => $"a{g}{c}";
-            for (int g = 0; g < groups; g++)
-            {
-                w.Line($"{v.T} " + string.Join(", ", Range(count).Select(c => $"{A(g, c)} = {(g == 0 ? v.Load("bt", Vec.Int(column + ((long)c * v.Lanes))) : v.Zero)}")) + ";");
-            }
-
-            void Step(string i, int used)
-            {
-                // One reference to this step's rows of the transposed weight, so every load is a constant offset from it.
-                bool constant = !i.Any(char.IsLetter);
-                if (!constant)
-                {
-                    RefLocal(w, "row", "wt", Vec.Linear(column, (i, padded)));
-                }
-
-                for (int g = 0; g < used; g++)
-                {
-                    w.Line($"var x{g} = {InputBroadcast(v, x, Vec.Plus(i, g))};");
-                    for (int c = 0; c < count; c++)
-                    {
-                        long offset = ((long)g * padded) + ((long)c * v.Lanes);
-                        string load = constant ? v.Load("wt", Vec.Linear(column + offset, (i, padded))) : v.Load("row", Vec.Int(offset));
-                        w.Line($"{A(g, c)} = {v.Fma(load, $"x{g}", A(g, c))};");
-                    }
-                }
-            }
-
-            int full = inputs / groups * groups;
-            Loop(w, "i", 0, full, groups, x.IsRegisters ? int.MaxValue : UnrollLimit, i => Step(i, groups));
-            if (inputs > full)
-            {
-                w.Scope();
-                Step(Vec.Int(full), inputs - full);
-                w.Close();
-            }
-
-            for (int c = 0; c < count; c++)
-            {
-                string sum = A(0, c);
-                var terms = Range(groups).Select(g => A(g, c)).ToList();
-                while (terms.Count > 1)
-                {
-                    var next = new System.Collections.Generic.List<string>();
-                    for (int t = 0; t + 1 < terms.Count; t += 2)
-                    {
-                        next.Add($"({terms[t]} + {terms[t + 1]})");
-                    }
-
-                    if (terms.Count % 2 == 1)
-                    {
-                        next.Add(terms[terms.Count - 1]);
-                    }
-
-                    terms = next;
-                }
-
-                int start = column + (c * v.Lanes);
-                if (y.IsRegisters)
-                {
-                    w.Line($"{y.Vectors![first + c]} = {Activate(layer, v, terms[0])};");
-                }
-                else
-                {
-                    w.Line($"var o{c} = {Activate(layer, v, terms[0])};");
-                    StorePartial(w, v, $"o{c}", System.Math.Min(v.Lanes, outputs - start), y.Memory!, Vec.Int(start));
-                }
-            }
         }
 
     }

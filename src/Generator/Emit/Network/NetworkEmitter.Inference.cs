@@ -1,0 +1,146 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Compiled.Generator.Model;
+using Compiled.Generator.Emit.Planning;
+using Compiled.Generator.Shapes;
+using static Compiled.Generator.Emit.KernelWriter;
+
+namespace Compiled.Generator.Emit
+{
+    /// <summary>Inference: <c>Forward</c> (one sample, small layers inline with activations in registers) and <c>ForwardBatch</c>.</summary>
+    internal sealed partial class NetworkEmitter
+    {
+        // ------------------------------------------------------------------ forward
+
+        private void WriteForward()
+        {
+            _w.Line();
+            _w.Summary("Runs the network on one sample. Allocates nothing; safe to call from several threads at once.");
+            _w.Line("/// <param name=\"input\">One sample, <see cref=\"InputSize\"/> floats.</param>");
+            _w.Line("/// <param name=\"output\">Receives <see cref=\"OutputSize\"/> floats.</param>");
+            _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+            _w.Line(Optimize);
+            _w.Open($"public void Forward({ReadOnlySpan} input, {Span} output)");
+            _w.Line($"if (input.Length != InputSize) {Support}.ThrowLength(nameof(input), InputSize, input.Length);");
+            _w.Line($"if (output.Length != OutputSize) {Support}.ThrowLength(nameof(output), OutputSize, output.Length);");
+            _w.Line("if (_compiledStorage.IsStale) PackWeights();");
+            _w.Line("ref float k = ref _compiledStorage.PackedStart;");
+            _w.Line($"ref float x = ref {Marshal}.GetReference(input);");
+            _w.Line($"ref float y = ref {Marshal}.GetReference(output);");
+            if (_layout.HiddenBuffers > 0 && ForwardNeedsScratch)
+            {
+                int scratch = _layout.MaxHidden * _layout.HiddenBuffers;
+                if (_layout.ForwardOnStack)
+                {
+                    // A fixed-size struct rather than stackalloc: no stack cookie, and the span arguments stay in registers.
+                    _w.Line($"ForwardScratch scratch = default; // hidden activations: {_layout.HiddenBuffers} buffer(s) of {_layout.MaxHidden}");
+                    _w.Line($"ref float h0 = ref {Vec.Unsafe}.As<ForwardScratch, float>(ref scratch);");
+                }
+                else
+                {
+                    _w.Line($"ref float h0 = ref {Marshal}.GetArrayDataReference(t_compiledScratch ??= new float[{scratch}]); // hidden activations, too wide for the stack: one buffer per thread");
+                }
+
+                if (_layout.HiddenBuffers > 1)
+                {
+                    _w.Line($"ref float h1 = ref {Vec.Unsafe}.Add(ref h0, {_layout.MaxHidden});");
+                }
+            }
+
+            Dispatch(isa =>
+            {
+                // Small consecutive layers hand their outputs over in vector locals; the others through the scratch buffers.
+                Handoff current = Handoff.InMemory("x");
+                int hiddenIndex = 0;
+                for (int i = 0; i < _layout.Computing.Count; i++)
+                {
+                    (LayerContext context, LayerEmitter emitter) = _layout.Computing[i];
+                    Handoff next;
+                    Vec? width = context.IsLast ? null : emitter.RegisterOutputWidth(context, isa);
+                    if (context.IsLast)
+                    {
+                        next = Handoff.InMemory("y");
+                    }
+                    else if (width is not null && HandsOverInRegisters(i, isa))
+                    {
+                        string[] names = KernelWriter.Names($"h{context.Index}v", (context.Plan.OutputSize + width.Lanes - 1) / width.Lanes);
+                        _w.Line($"{width.T} {string.Join(", ", names)};");
+                        next = Handoff.InRegisters(width, names);
+                    }
+                    else
+                    {
+                        next = Handoff.InMemory($"h{hiddenIndex++ % 2}");
+                    }
+
+                    emitter.EmitForward(_w, context, isa, current, next);
+                    current = next;
+                }
+            });
+
+            _w.Close();
+        }
+
+        private void WriteForwardBatch()
+        {
+            _w.Line();
+            _w.Summary(
+                "Runs the network on <paramref name=\"batchSize\"/> samples stored one after another. Allocates nothing; safe to call from\n" +
+                "several threads at once.");
+            _w.Line("/// <param name=\"inputs\"><paramref name=\"batchSize\"/> x <see cref=\"InputSize\"/> floats.</param>");
+            _w.Line("/// <param name=\"outputs\">Receives <paramref name=\"batchSize\"/> x <see cref=\"OutputSize\"/> floats.</param>");
+            _w.Line("/// <param name=\"batchSize\">The number of samples; must be positive.</param>");
+            _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+            _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"batchSize\"/> is not positive.</exception>");
+            _w.Line(Optimize);
+            _w.Open($"public void ForwardBatch({ReadOnlySpan} inputs, {Span} outputs, int batchSize)");
+            _w.Line($"if (batchSize <= 0) {Support}.ThrowBatchSize(batchSize);");
+            _w.Line($"if (inputs.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);");
+            _w.Line($"if (outputs.Length != (long)batchSize * OutputSize) {Support}.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);");
+            _w.Line("if (_compiledStorage.IsStale) PackWeights();");
+            _w.Line("ref float k = ref _compiledStorage.PackedStart;");
+            _w.Line($"ref float x0 = ref {Marshal}.GetReference(inputs);");
+            _w.Line($"ref float y0 = ref {Marshal}.GetReference(outputs);");
+            if (_layout.HiddenBuffers > 0)
+            {
+                long scratch = (long)_layout.ForwardChunk * _layout.MaxHidden * _layout.HiddenBuffers;
+                if (_layout.ForwardBatchOnStack)
+                {
+                    _w.Line($"{Span} scratch = stackalloc float[{scratch}]; // hidden activations of {_layout.ForwardChunk} samples: {_layout.HiddenBuffers} buffer(s) of [{_layout.ForwardChunk}, {_layout.MaxHidden}]");
+                    _w.Line($"ref float h0 = ref {Marshal}.GetReference(scratch);");
+                }
+                else
+                {
+                    long perThread = Math.Max(scratch, (long)_layout.MaxHidden * _layout.HiddenBuffers);
+                    _w.Line($"float[] scratchArray = t_compiledScratch is {{ Length: >= {perThread} }} current ? current : (t_compiledScratch = new float[{perThread}]); // too wide for the stack: one buffer per thread");
+                    _w.Line($"ref float h0 = ref {Marshal}.GetArrayDataReference(scratchArray);");
+                }
+
+                if (_layout.HiddenBuffers > 1)
+                {
+                    _w.Line($"ref float h1 = ref {Vec.Unsafe}.Add(ref h0, {(long)_layout.ForwardChunk * _layout.MaxHidden});");
+                }
+            }
+
+            string chunk = _layout.HiddenBuffers > 0 ? "ForwardChunk" : "batchSize";
+            _w.Open($"for (int start = 0; start < batchSize; start += {chunk})");
+            _w.Line($"int count = global::System.Math.Min({chunk}, batchSize - start);");
+            _w.Line($"ref float x = ref {Vec.Unsafe}.Add(ref x0, (nint)start * InputSize);");
+            _w.Line($"ref float y = ref {Vec.Unsafe}.Add(ref y0, (nint)start * OutputSize);");
+            Dispatch(isa =>
+            {
+                string current = "ref x";
+                int hiddenIndex = 0;
+                foreach ((LayerContext context, LayerEmitter emitter) in _layout.Computing)
+                {
+                    string next = context.IsLast ? "ref y" : $"ref h{hiddenIndex++ % 2}";
+                    emitter.EmitForwardBatch(_w, context, isa, current, next, "count");
+                    current = next;
+                }
+            });
+            _w.Close();
+            _w.Close();
+        }
+    }
+}

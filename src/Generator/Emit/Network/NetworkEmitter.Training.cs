@@ -1,0 +1,322 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Compiled.Generator.Model;
+using Compiled.Generator.Emit.Planning;
+using Compiled.Generator.Shapes;
+using static Compiled.Generator.Emit.KernelWriter;
+
+namespace Compiled.Generator.Emit
+{
+    /// <summary>Training: the <c>Backward</c> methods, <c>Backpropagate</c> for any loss, and the training forward, loss and backward passes over a chunk.</summary>
+    internal sealed partial class NetworkEmitter
+    {
+        // ------------------------------------------------------------------ backward (public)
+
+        private void WriteBackward()
+        {
+            bool labels = _plan.Loss == Loss.CrossEntropy;
+            string lossDefinition = _plan.Loss switch
+            {
+                Loss.CrossEntropy => "cross-entropy (<c>-sum_j t_j log p_j</c>)",
+                Loss.BinaryCrossEntropy => "binary cross-entropy (the mean over outputs)",
+                _ => "mean squared error (the mean over outputs)",
+            };
+
+            _w.Line();
+            _w.Summary(
+                $"Runs the network on one sample in training mode, returns its {lossDefinition} and adds (+=) its gradient with respect to\n" +
+                "every parameter into <see cref=\"Gradients\"/>. Allocates nothing after the first training call.");
+            _w.Line("/// <param name=\"input\">One sample, <see cref=\"InputSize\"/> floats.</param>");
+            _w.Line("/// <param name=\"target\">The target output, <see cref=\"OutputSize\"/> floats.</param>");
+            _w.Line("/// <returns>The loss of this sample.</returns>");
+            _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+            _w.Line(Optimize);
+            _w.Open($"public float Backward({ReadOnlySpan} input, {ReadOnlySpan} target)");
+            _w.Line($"if (input.Length != InputSize) {Support}.ThrowLength(nameof(input), InputSize, input.Length);");
+            _w.Line($"if (target.Length != OutputSize) {Support}.ThrowLength(nameof(target), OutputSize, target.Length);");
+            _w.Line($"ref float x = ref {Marshal}.GetReference(input);");
+            _w.Line("TrainForward(ref x, 1);");
+            _w.Line($"float loss = TargetLoss(ref {Marshal}.GetReference(target), 1, 1f);");
+            _w.Line("TrainBackward(ref x, 1);");
+            _w.Line("return loss;");
+            _w.Close();
+
+            _w.Line();
+            _w.Summary(
+                $"Training step over <paramref name=\"batchSize\"/> samples: returns the mean {lossDefinition} and adds the gradient of the\n" +
+                "mean loss (PyTorch's reduction \"mean\") into <see cref=\"Gradients\"/>. Allocates nothing after the first training call.");
+            _w.Line("/// <param name=\"inputs\"><paramref name=\"batchSize\"/> x <see cref=\"InputSize\"/> floats.</param>");
+            _w.Line("/// <param name=\"targets\"><paramref name=\"batchSize\"/> x <see cref=\"OutputSize\"/> floats.</param>");
+            _w.Line("/// <param name=\"batchSize\">The number of samples; must be positive.</param>");
+            _w.Line("/// <returns>The mean loss over the batch.</returns>");
+            _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+            _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"batchSize\"/> is not positive.</exception>");
+            _w.Line(Optimize);
+            _w.Open($"public float BackwardBatch({ReadOnlySpan} inputs, {ReadOnlySpan} targets, int batchSize)");
+            _w.Line($"if (batchSize <= 0) {Support}.ThrowBatchSize(batchSize);");
+            _w.Line($"if (inputs.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);");
+            _w.Line($"if (targets.Length != (long)batchSize * OutputSize) {Support}.ThrowBatchLength(nameof(targets), batchSize, OutputSize, targets.Length);");
+            _w.Line("float scale = 1f / batchSize;");
+            _w.Line("double total = 0;");
+            _w.Open("for (int start = 0; start < batchSize; start += TrainChunk)");
+            _w.Line("int count = global::System.Math.Min(TrainChunk, batchSize - start);");
+            _w.Line($"ref float x = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputs), (nint)start * InputSize);");
+            _w.Line("TrainForward(ref x, count);");
+            _w.Line($"total += TargetLoss(ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(targets), (nint)start * OutputSize), count, scale);");
+            _w.Line("TrainBackward(ref x, count);");
+            _w.Close();
+            _w.Line("return (float)(total / batchSize);");
+            _w.Close();
+
+            if (labels)
+            {
+                _w.Line();
+                _w.Summary(
+                    "Runs the network on one sample in training mode, returns its cross-entropy <c>-log p[label]</c> and adds its gradient\n" +
+                    "into <see cref=\"Gradients\"/>. Allocates nothing after the first training call.");
+                _w.Line("/// <param name=\"input\">One sample, <see cref=\"InputSize\"/> floats.</param>");
+                _w.Line("/// <param name=\"label\">The class, in [0, <see cref=\"OutputSize\"/>).</param>");
+                _w.Line("/// <returns>The loss of this sample.</returns>");
+                _w.Line("/// <exception cref=\"global::System.ArgumentException\">The input has the wrong length.</exception>");
+                _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The label is out of range.</exception>");
+                _w.Line(Optimize);
+                _w.Open($"public float Backward({ReadOnlySpan} input, int label)");
+                _w.Line($"if (input.Length != InputSize) {Support}.ThrowLength(nameof(input), InputSize, input.Length);");
+                _w.Line($"if ((uint)label >= OutputSize) {Support}.ThrowLabel(nameof(label), 0, label, OutputSize);");
+                _w.Line($"ref float x = ref {Marshal}.GetReference(input);");
+                _w.Line("TrainForward(ref x, 1);");
+                _w.Line("float loss = LabelLoss(ref label, 1, 1f);");
+                _w.Line("TrainBackward(ref x, 1);");
+                _w.Line("return loss;");
+                _w.Close();
+
+                _w.Line();
+                _w.Summary(
+                    "Training step over <paramref name=\"batchSize\"/> labelled samples: returns the mean cross-entropy and adds the gradient of\n" +
+                    "the mean loss into <see cref=\"Gradients\"/>. Every label is checked before anything is computed. Allocates nothing after\n" +
+                    "the first training call.");
+                _w.Line("/// <param name=\"inputs\"><paramref name=\"batchSize\"/> x <see cref=\"InputSize\"/> floats.</param>");
+                _w.Line("/// <param name=\"labels\"><paramref name=\"batchSize\"/> classes, each in [0, <see cref=\"OutputSize\"/>).</param>");
+                _w.Line("/// <param name=\"batchSize\">The number of samples; must be positive.</param>");
+                _w.Line("/// <returns>The mean loss over the batch.</returns>");
+                _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+                _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"batchSize\"/> is not positive or a label is out of range.</exception>");
+                _w.Line(Optimize);
+                _w.Open($"public float BackwardBatch({ReadOnlySpan} inputs, global::System.ReadOnlySpan<int> labels, int batchSize)");
+                _w.Line($"if (batchSize <= 0) {Support}.ThrowBatchSize(batchSize);");
+                _w.Line($"if (inputs.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);");
+                _w.Line($"if (labels.Length != batchSize) {Support}.ThrowLength(nameof(labels), batchSize, labels.Length);");
+                _w.Line($"for (int i = 0; i < labels.Length; i++) if ((uint)labels[i] >= OutputSize) {Support}.ThrowLabel(nameof(labels), i, labels[i], OutputSize);");
+                _w.Line("float scale = 1f / batchSize;");
+                _w.Line("double total = 0;");
+                _w.Open("for (int start = 0; start < batchSize; start += TrainChunk)");
+                _w.Line("int count = global::System.Math.Min(TrainChunk, batchSize - start);");
+                _w.Line($"ref float x = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputs), (nint)start * InputSize);");
+                _w.Line("TrainForward(ref x, count);");
+                _w.Line($"total += LabelLoss(ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(labels), start), count, scale);");
+                _w.Line("TrainBackward(ref x, count);");
+                _w.Close();
+                _w.Line("return (float)(total / batchSize);");
+                _w.Close();
+            }
+        }
+
+        // ------------------------------------------------------------------ backward from any loss
+
+        /// <summary>
+        /// <c>Backpropagate</c> and <c>BackpropagateBatch</c>: the training forward pass, the caller's gradient with respect
+        /// to the outputs brought to the last layer's backward input (through the activation a fused loss would have
+        /// skipped), the usual backward pass, then, when asked, the gradient with respect to the network's input.
+        /// </summary>
+        private void WriteBackpropagate()
+        {
+            LayerContext last = _layout.Computing[_layout.Computing.Count - 1].Context;
+            LayerContext first = _layout.Computing[0].Context;
+            int n = _plan.OutputSize;
+
+            _w.Line();
+            _w.Summary(
+                "The backward pass for any loss over <paramref name=\"batchSize\"/> samples: given dL/d(output) for each sample, adds the sum over\n" +
+                "the samples of dL/d(parameters) into <see cref=\"Gradients\"/> and, unless <paramref name=\"inputGradients\"/> is empty, writes\n" +
+                "dL/d(input) for each sample. Allocates nothing after the first training call.");
+            _w.Line("/// <param name=\"inputs\"><paramref name=\"batchSize\"/> x <see cref=\"InputSize\"/> floats.</param>");
+            _w.Line("/// <param name=\"outputGradients\"><paramref name=\"batchSize\"/> x <see cref=\"OutputSize\"/> floats: the gradient with respect to the outputs.</param>");
+            _w.Line("/// <param name=\"inputGradients\">Empty, or <paramref name=\"batchSize\"/> x <see cref=\"InputSize\"/> floats that receive the gradient with respect to the inputs.</param>");
+            _w.Line("/// <param name=\"batchSize\">The number of samples; must be positive.</param>");
+            _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+            _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"batchSize\"/> is not positive.</exception>");
+            _w.Line(Optimize);
+            _w.Open($"public void BackpropagateBatch({ReadOnlySpan} inputs, {ReadOnlySpan} outputGradients, {Span} inputGradients, int batchSize)");
+            _w.Line($"if (batchSize <= 0) {Support}.ThrowBatchSize(batchSize);");
+            _w.Line($"if (inputs.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);");
+            _w.Line($"if (outputGradients.Length != (long)batchSize * OutputSize) {Support}.ThrowBatchLength(nameof(outputGradients), batchSize, OutputSize, outputGradients.Length);");
+            _w.Line($"if (!inputGradients.IsEmpty && inputGradients.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputGradients), batchSize, InputSize, inputGradients.Length);");
+            _w.Open("for (int start = 0; start < batchSize; start += TrainChunk)");
+            _w.Line("int count = global::System.Math.Min(TrainChunk, batchSize - start);");
+            _w.Line($"ref float x = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputs), (nint)start * InputSize);");
+            _w.Line("TrainForward(ref x, count);");
+            _w.Line("ref float ws = ref Workspace();");
+            _w.Line($"ref float dy = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(outputGradients), (nint)start * OutputSize);");
+            (int lastOutput, int lastPre) = _layout.Saved(last.Index);
+            Activation? lastActivation = last.Plan.Spec.OutputActivation;
+            if (!last.FusedLoss)
+            {
+                _w.Line($"{Support}.PackCopy(ref dy, {WorkspaceRef(_layout.GradientA)}, count * {n}); // dL/dy, where the loss gradient would be");
+            }
+            else if (lastActivation == Activation.Softmax)
+            {
+                _w.Line($"for (int s = 0; s < count; s++) {Support}.SoftmaxOutputGradient(ref {Vec.Unsafe}.Add({WorkspaceRef(lastPre)}, s * {n}), ref {Vec.Unsafe}.Add(ref dy, s * {n}), ref {Vec.Unsafe}.Add({WorkspaceRef(_layout.GradientA)}, s * {n}), {n}); // dL/dz through the softmax the loss would have fused");
+            }
+            else
+            {
+                _w.Line($"{Support}.SigmoidOutputGradient({WorkspaceRef(lastPre)}, ref dy, {WorkspaceRef(_layout.GradientA)}, count * {n}); // dL/dz through the sigmoid the loss would have fused");
+            }
+
+            _w.Line("TrainBackward(ref x, count);");
+            TensorPlan weight = first.Plan.Tensors[0];
+            _w.Open("if (!inputGradients.IsEmpty)");
+            _w.Line($"ref float dx = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputGradients), (nint)start * InputSize);");
+            _w.Line($"{Support}.DenseInputGradient(ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(_compiledStorage.ReadParameters(ParameterCount)), {weight.Offset}), {WorkspaceRef(_layout.GradientOf(first.Index))}, ref dx, {first.Plan.InputSize}, {first.Plan.OutputSize}, count); // dL/dx = dz W of layer {first.Index}");
+            _w.Close();
+            _w.Close();
+            _w.Close();
+
+            _w.Line();
+            _w.Summary("The backward pass for any loss on one sample; see <see cref=\"BackpropagateBatch\"/>.");
+            _w.Line("/// <param name=\"input\">One sample, <see cref=\"InputSize\"/> floats.</param>");
+            _w.Line("/// <param name=\"outputGradient\"><see cref=\"OutputSize\"/> floats: the gradient with respect to the output.</param>");
+            _w.Line("/// <param name=\"inputGradient\">Empty, or <see cref=\"InputSize\"/> floats that receive the gradient with respect to the input.</param>");
+            _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+            _w.Line($"public void Backpropagate({ReadOnlySpan} input, {ReadOnlySpan} outputGradient, {Span} inputGradient) => BackpropagateBatch(input, outputGradient, inputGradient, 1);");
+        }
+
+        // ------------------------------------------------------------------ training core
+
+        private string WorkspaceRef(int offset) => offset == 0 ? "ref ws" : $"ref {Vec.Unsafe}.Add(ref ws, {offset})";
+
+        /// <summary>The training buffer a layer reads: the value its input edge names (the network input is <c>x</c>).</summary>
+        private string InputRefOf(LayerContext layer)
+        {
+            ValueId input = _layout.InputOf(layer.Index);
+            return input.Kind == ValueKind.Input ? "ref x" : WorkspaceRef(_layout.Offset(input));
+        }
+
+        private void WriteTrainingCore()
+        {
+            _w.Line();
+            _w.Summary("Training forward pass over one chunk of <paramref name=\"count\"/> samples: fills the workspace with what the backward pass reads.");
+            _w.Line(Optimize);
+            _w.Open("private void TrainForward(ref float x, int count)");
+            _w.Line("if (_compiledStorage.IsStale) PackWeights();");
+            _w.Line("ref float k = ref _compiledStorage.PackedStart;");
+            _w.Line("ref float ws = ref Workspace();");
+            TrainForwardLayers(first: 0);
+            _w.Close();
+
+            WriteLossMethod(labels: false);
+            if (_plan.Loss == Loss.CrossEntropy)
+            {
+                WriteLossMethod(labels: true);
+            }
+
+            _w.Line();
+            _w.Summary("Training backward pass over one chunk: from the loss gradient in gradients A, adds every parameter gradient into <see cref=\"Gradients\"/>.");
+            _w.Line(Optimize);
+            _w.Open("private void TrainBackward(ref float x, int count)");
+            _w.Line($"ref float p = ref {Marshal}.GetReference(_compiledStorage.ReadParameters(ParameterCount));");
+            _w.Line($"ref float g = ref {Vec.Unsafe}.Add(ref {Marshal}.GetArrayDataReference(_compiledGradients), _compiledGradientsOffset);");
+            _w.Line("ref float ws = ref Workspace();");
+            if (_layout.Computing.All(c => !c.Context.Plan.HasParameters))
+            {
+                _w.Line("_ = count; // no layer has parameters");
+            }
+            else
+            {
+                TrainBackwardLayers(lowest: 0);
+            }
+
+            _w.Close();
+        }
+
+        /// <summary>Writes the training forward calls of the computing layers from index <paramref name="first"/> on, on every SIMD path.</summary>
+        private void TrainForwardLayers(int first)
+        {
+            Dispatch(isa =>
+            {
+                foreach ((LayerContext context, LayerEmitter emitter) in _layout.Computing.Skip(first))
+                {
+                    (int output, int pre) = _layout.Saved(context.Index);
+                    var refs = new TrainingRefs(
+                        InputRefOf(context),
+                        output >= 0 ? WorkspaceRef(output) : null,
+                        pre >= 0 ? WorkspaceRef(pre) : null,
+                        WorkspaceRef(_layout.GradientA),
+                        null);
+                    emitter.EmitTrainForward(_w, context, isa, refs, "count");
+                }
+            });
+        }
+
+        /// <summary>
+        /// Writes the backward calls from the last computing layer down to index <paramref name="lowest"/> (or to the first
+        /// that needs no input gradient), each gradient in the block the layout assigned it by liveness, on every SIMD path.
+        /// </summary>
+        private void TrainBackwardLayers(int lowest)
+        {
+            Dispatch(isa =>
+            {
+                for (int i = _layout.Computing.Count - 1; i >= lowest; i--)
+                {
+                    (LayerContext context, LayerEmitter emitter) = _layout.Computing[i];
+                    (int output, int pre) = _layout.Saved(context.Index);
+                    var refs = new TrainingRefs(
+                        InputRefOf(context),
+                        output >= 0 ? WorkspaceRef(output) : null,
+                        pre >= 0 ? WorkspaceRef(pre) : null,
+                        WorkspaceRef(_layout.GradientOf(context.Index)),
+                        context.NeedsInputGradient ? WorkspaceRef(_layout.GradientOf(_layout.InputOf(context.Index).Layer)) : null);
+                    emitter.EmitBackward(_w, context, isa, refs, "count");
+                    if (!context.NeedsInputGradient)
+                    {
+                        break;
+                    }
+                }
+            });
+        }
+
+        private void WriteLossMethod(bool labels)
+        {
+            LayerContext last = _layout.Computing[_layout.Computing.Count - 1].Context;
+            int n = _plan.OutputSize;
+            (int lastOutput, int lastPre) = _layout.Saved(last.Index);
+            string source = WorkspaceRef(last.FusedLoss ? lastPre : lastOutput);
+
+            _w.Line();
+            _w.Summary(labels
+                ? "The summed cross-entropy of one chunk given labels; writes (p - onehot) * scale, the gradient with respect to the logits, to gradients A."
+                : $"The summed loss of one chunk given targets; writes scale times its gradient with respect to the {(last.FusedLoss ? "logits" : "outputs")} to gradients A.");
+            string targetParameter = labels ? "ref int labels" : "ref float targets";
+            _w.Line(Optimize);
+            _w.Open($"private float {(labels ? "LabelLoss" : "TargetLoss")}({targetParameter}, int count, float scale)");
+            _w.Line("ref float ws = ref Workspace();");
+            _w.Line("float sum = 0f;");
+            _w.Open("for (int s = 0; s < count; s++)");
+            string at(string reference) => $"ref {Vec.Unsafe}.Add({reference}, s * {n})";
+            string gradient = at(WorkspaceRef(_layout.GradientA));
+            string output = at(source);
+            string call = _plan.Loss switch
+            {
+                Loss.CrossEntropy when labels => $"{Support}.SoftmaxCrossEntropy({output}, {n}, {Vec.Unsafe}.Add(ref labels, s), {gradient}, scale)",
+                Loss.CrossEntropy => $"{Support}.SoftmaxCrossEntropy({output}, {n}, {at("ref targets")}, {gradient}, scale)",
+                Loss.BinaryCrossEntropy => $"{Support}.SigmoidBinaryCrossEntropy({output}, {n}, {at("ref targets")}, {gradient}, scale)",
+                _ => $"{Support}.MeanSquaredError({output}, {n}, {at("ref targets")}, {gradient}, scale)",
+            };
+            _w.Line($"sum += {call};");
+            _w.Close();
+            _w.Line("return sum;");
+            _w.Close();
+        }
+    }
+}
