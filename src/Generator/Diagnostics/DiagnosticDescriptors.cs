@@ -163,7 +163,7 @@ namespace Compiled.Generator.Diagnostics
         private static DiagnosticDescriptor Warning(string id, string category, string title, string message) =>
             new(id, title, message, category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
 
-        private static string HelpLink(string id) => "https://github.com/compiled-nn/compiled#" + id.ToLowerInvariant();
+        private static string HelpLink(string id) => "https://github.com/compiled-nn/compiled/blob/main/docs/diagnostics.md#" + id.ToLowerInvariant();
 
         private static Dictionary<string, DiagnosticDescriptor> Index(params DiagnosticDescriptor[] descriptors)
         {

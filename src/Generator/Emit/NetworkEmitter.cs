@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using Compiled.Generator.Model;
+using Compiled.Generator.Emit.Planning;
 using Compiled.Generator.Shapes;
 using static Compiled.Generator.Emit.KernelWriter;
 
@@ -15,12 +16,6 @@ namespace Compiled.Generator.Emit
     /// </summary>
     internal sealed class NetworkEmitter
     {
-        /// <summary>Scratch kept on the stack is capped at this many floats (64 KiB); beyond, a per-thread buffer is used.</summary>
-        private const int StackScratchLimit = 16 * 1024;
-
-        /// <summary>The training workspace of one chunk is kept under this many floats (64 MiB) by shrinking the chunk.</summary>
-        private const long WorkspaceLimit = 16L * 1024 * 1024;
-
         private const string Span = "global::System.Span<float>";
         private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
         private const string Marshal = "global::System.Runtime.InteropServices.MemoryMarshal";
@@ -29,122 +24,33 @@ namespace Compiled.Generator.Emit
         private static readonly Vec[] s_paths = { Vec.W16, Vec.W8, Vec.W4 };
 
         private readonly NetworkPlan _plan;
-        private readonly List<(LayerContext Context, LayerEmitter Emitter)> _layers = new();
-        private readonly List<(LayerContext Context, LayerEmitter Emitter)> _computing = new();
+        private readonly NetworkLayout _layout;
         private SourceWriter _w = new();
-        private readonly Dictionary<int, (int Output, int PreActivation)> _workspace = new();
-        private readonly int _maxHidden;
-        private readonly int _hiddenBuffers;
-        private readonly int _forwardChunk;
-        private readonly int _trainChunk;
-        private readonly int _gradientWidth;
-        private int _workspaceLength;
-        private int _packedLength;
-        private int _gradientA;
-        private int _gradientB;
 
         private NetworkEmitter(NetworkPlan plan)
         {
             _plan = plan;
-            var emitters = plan.Layers.Select(l => LayerKinds.EmitterFor(l.Spec)).ToList();
-            int lastComputing = emitters.FindLastIndex(e => !e.IsAlias);
-            bool anyParametersBefore = false;
-            for (int i = 0; i < plan.Layers.Count; i++)
-            {
-                LayerPlan layer = plan.Layers[i];
-                bool isLast = i == lastComputing;
-                Activation? activation = layer.Spec.OutputActivation;
-                bool fused = isLast && ((plan.Loss == Loss.CrossEntropy && activation == Activation.Softmax) || (plan.Loss == Loss.BinaryCrossEntropy && activation == Activation.Sigmoid));
-                var context = new LayerContext(layer, plan, isLast, fused, anyParametersBefore);
-                _layers.Add((context, emitters[i]));
-                if (!emitters[i].IsAlias)
-                {
-                    _computing.Add((context, emitters[i]));
-                }
-
-                anyParametersBefore |= layer.HasParameters;
-            }
-
-            foreach ((LayerContext context, LayerEmitter emitter) in _computing)
-            {
-                context.PackedOffset = _packedLength;
-                _packedLength += emitter.PackedLength(context);
-            }
-
-            var hidden = _computing.Where(c => !c.Context.IsLast).Select(c => c.Context.Plan.OutputSize).ToList();
-            _maxHidden = hidden.Count == 0 ? 0 : hidden.Max();
-            _hiddenBuffers = Math.Min(hidden.Count, 2);
-            _forwardChunk = 64;
-            while (_forwardChunk > 4 && (long)_forwardChunk * _maxHidden * _hiddenBuffers > StackScratchLimit)
-            {
-                _forwardChunk /= 2;
-            }
-
-            _gradientWidth = Math.Max(plan.OutputSize, _computing.Count == 0 ? 0 : _computing.Max(c => c.Context.Plan.OutputSize));
-            _trainChunk = 64;
-            while (_trainChunk > 4 && LayOutWorkspace(_trainChunk) > WorkspaceLimit)
-            {
-                _trainChunk /= 2;
-            }
-
-            LayOutWorkspace(_trainChunk);
+            _layout = new NetworkLayout(plan);
         }
-
-        private bool ForwardOnStack => (long)_maxHidden * _hiddenBuffers <= StackScratchLimit;
 
         /// <summary>True when, on the given path, layer <paramref name="i"/> of the computing layers hands its output to the next in vector locals.</summary>
         private bool HandsOverInRegisters(int i, Vec isa)
         {
-            (LayerContext context, LayerEmitter emitter) = _computing[i];
+            (LayerContext context, LayerEmitter emitter) = _layout.Computing[i];
             return !context.IsLast
                 && emitter.RegisterOutputWidth(context, isa) is not null
-                && _computing[i + 1].Emitter.AcceptsRegisterInput(_computing[i + 1].Context);
+                && _layout.Computing[i + 1].Emitter.AcceptsRegisterInput(_layout.Computing[i + 1].Context);
         }
 
         /// <summary>True when the single-sample forward pass needs scratch buffers on some path (some hand-over goes through memory).</summary>
         private bool ForwardNeedsScratch =>
-            Enumerable.Range(0, _computing.Count - 1).Any(i => s_paths.Any(isa => !HandsOverInRegisters(i, isa)));
-
-        private bool ForwardBatchOnStack => (long)_forwardChunk * _maxHidden * _hiddenBuffers <= StackScratchLimit;
+            Enumerable.Range(0, _layout.Computing.Count - 1).Any(i => s_paths.Any(isa => !HandsOverInRegisters(i, isa)));
 
         private string Name => _plan.Type.Name;
 
         public static string Emit(NetworkPlan plan) => new NetworkEmitter(plan).Write();
 
         public static string HintName(NetworkPlan plan) => plan.Type.FullName + ".g.cs";
-
-        private long LayOutWorkspace(int chunk)
-        {
-            _workspace.Clear();
-            long offset = 0;
-            foreach ((LayerContext context, LayerEmitter emitter) in _computing)
-            {
-                TrainingBuffers buffers = emitter.TrainingBuffersFor(context);
-                long size = (long)chunk * context.Plan.OutputSize;
-                int output = -1;
-                int pre = -1;
-                if (buffers.Output)
-                {
-                    output = (int)Math.Min(offset, int.MaxValue);
-                    offset += size;
-                }
-
-                if (buffers.PreActivation)
-                {
-                    pre = (int)Math.Min(offset, int.MaxValue);
-                    offset += size;
-                }
-
-                _workspace[context.Index] = (output, pre);
-            }
-
-            _gradientA = (int)Math.Min(offset, int.MaxValue);
-            offset += (long)chunk * _gradientWidth;
-            _gradientB = (int)Math.Min(offset, int.MaxValue);
-            offset += (long)chunk * _gradientWidth;
-            _workspaceLength = (int)Math.Min(offset, int.MaxValue);
-            return offset;
-        }
 
         private string Write()
         {
@@ -183,7 +89,7 @@ namespace Compiled.Generator.Emit
                 $"<remarks>\n" +
                 $"Generated network <c>{Escape(_plan.Architecture)}</c>, loss {_plan.Loss}, {_plan.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} parameters.\n" +
                 "<see cref=\"Forward\"/> and <see cref=\"ForwardBatch\"/> keep their scratch on the stack" +
-                (ForwardOnStack && ForwardBatchOnStack ? string.Empty : " (or, for layers this wide, in a buffer allocated once per thread)") +
+                (_layout.ForwardOnStack && _layout.ForwardBatchOnStack ? string.Empty : " (or, for layers this wide, in a buffer allocated once per thread)") +
                 " and only read the parameters, so one instance may run inference on several threads at once.\n" +
                 "The <c>Backward</c> methods write <see cref=\"Gradients\"/> and a training workspace owned by the instance: use one instance per\n" +
                 "training thread (<see cref=\"CreateWorker\"/> makes one that shares the parameters).\n" +
@@ -203,11 +109,11 @@ namespace Compiled.Generator.Emit
             {
                 WriteSplitTraining();
             }
-            if (_hiddenBuffers > 0 && ForwardOnStack && ForwardNeedsScratch)
+            if (_layout.HiddenBuffers > 0 && _layout.ForwardOnStack && ForwardNeedsScratch)
             {
                 _w.Line();
-                _w.Summary($"The hidden activations of one sample ({_hiddenBuffers} buffer(s) of {_maxHidden} floats), kept on the stack by <see cref=\"Forward\"/>.");
-                _w.Line($"[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = {_maxHidden * _hiddenBuffers * 4})]");
+                _w.Summary($"The hidden activations of one sample ({_layout.HiddenBuffers} buffer(s) of {_layout.MaxHidden} floats), kept on the stack by <see cref=\"Forward\"/>.");
+                _w.Line($"[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = {_layout.MaxHidden * _layout.HiddenBuffers * 4})]");
                 _w.Open("private struct ForwardScratch");
                 _w.Line("#pragma warning disable CS0169 // the field marks where the buffer starts; the layout's Size gives its length");
                 _w.Line("private float _first;");
@@ -218,7 +124,7 @@ namespace Compiled.Generator.Emit
             // Kernels a layer kind writes for its own sizes (none for Dense: it calls the runtime's shared kernels).
             SourceWriter main = _w;
             _w = new SourceWriter(main.Indent);
-            foreach ((LayerContext context, LayerEmitter emitter) in _computing)
+            foreach ((LayerContext context, LayerEmitter emitter) in _layout.Computing)
             {
                 emitter.EmitKernels(_w, context);
             }
@@ -246,7 +152,7 @@ namespace Compiled.Generator.Emit
                 string.Empty,
                 $"input: {_plan.InputShape} = {_plan.InputSize} floats per sample",
             };
-            foreach ((LayerContext context, LayerEmitter _) in _layers)
+            foreach ((LayerContext context, LayerEmitter _) in _layout.Layers)
             {
                 LayerPlan layer = context.Plan;
                 lines.Add($"layer {layer.Index}: {layer.Description,-28} {layer.Input} -> {layer.Output}");
@@ -257,22 +163,22 @@ namespace Compiled.Generator.Emit
             }
 
             lines.Add(string.Empty);
-            lines.Add($"Training workspace, for chunks of {_trainChunk} samples ({_workspaceLength.ToString("N0", CultureInfo.InvariantCulture)} floats):");
-            foreach ((LayerContext context, LayerEmitter _) in _computing)
+            lines.Add($"Training workspace, for chunks of {_layout.TrainChunk} samples ({_layout.WorkspaceLength.ToString("N0", CultureInfo.InvariantCulture)} floats):");
+            foreach ((LayerContext context, LayerEmitter _) in _layout.Computing)
             {
-                (int output, int pre) = _workspace[context.Index];
+                (int output, int pre) = _layout.Saved(context.Index);
                 if (output >= 0)
                 {
-                    lines.Add($"    layer {context.Index} outputs         [{_trainChunk}, {context.Plan.OutputSize}] at {output}");
+                    lines.Add($"    layer {context.Index} outputs         [{_layout.TrainChunk}, {context.Plan.OutputSize}] at {output}");
                 }
 
                 if (pre >= 0)
                 {
-                    lines.Add($"    layer {context.Index} {(context.FusedLoss ? "logits         " : "pre-activations")} [{_trainChunk}, {context.Plan.OutputSize}] at {pre}");
+                    lines.Add($"    layer {context.Index} {(context.FusedLoss ? "logits         " : "pre-activations")} [{_layout.TrainChunk}, {context.Plan.OutputSize}] at {pre}");
                 }
             }
 
-            lines.Add($"    gradients A, B        [{_trainChunk}, {_gradientWidth}] at {_gradientA} and {_gradientB}");
+            lines.Add($"    gradients A, B        [{_layout.TrainChunk}, {_layout.GradientWidth}] at {_layout.GradientA} and {_layout.GradientB}");
             _w.Line();
             _w.Comment(string.Join("\n", lines));
         }
@@ -302,13 +208,13 @@ namespace Compiled.Generator.Emit
             _w.Line();
             _w.Comment("The parameter and gradient arrays carry 16 floats of padding so that a vector load of a tensor's last\nelements never leaves the array; the spans handed out stop at ParameterCount.");
             _w.Line("private const int PaddedLength = ParameterCount + 16;");
-            _w.Line($"private const int PackedLength = {_packedLength}; // the forward kernels' copy of the weights, each transposed to [in, out]");
-            _w.Line($"private const int TrainChunk = {_trainChunk};");
-            _w.Line($"private const int WorkspaceLength = {_workspaceLength};");
-            if (_hiddenBuffers > 0)
+            _w.Line($"private const int PackedLength = {_layout.PackedLength}; // the forward kernels' copy of the weights, each transposed to [in, out]");
+            _w.Line($"private const int TrainChunk = {_layout.TrainChunk};");
+            _w.Line($"private const int WorkspaceLength = {_layout.WorkspaceLength};");
+            if (_layout.HiddenBuffers > 0)
             {
-                _w.Line($"private const int ForwardChunk = {_forwardChunk};");
-                _w.Line($"private const int HiddenWidth = {_maxHidden};");
+                _w.Line($"private const int ForwardChunk = {_layout.ForwardChunk};");
+                _w.Line($"private const int HiddenWidth = {_layout.MaxHidden};");
             }
 
             _w.Line();
@@ -328,7 +234,7 @@ namespace Compiled.Generator.Emit
             _w.Line("private readonly int _compiledGradientsOffset;");
             _w.Line("private float[]? _compiledWorkspace;");
             _w.Line("private int _compiledWorkspaceOffset;");
-            if (!ForwardOnStack || !ForwardBatchOnStack)
+            if (!_layout.ForwardOnStack || !_layout.ForwardBatchOnStack)
             {
                 _w.Line();
                 _w.Line("[global::System.ThreadStatic]");
@@ -430,9 +336,7 @@ namespace Compiled.Generator.Emit
         private void WritePacking()
         {
             _w.Line();
-            _w.Summary(
-                "Rebuilds the packed copy of the weights that the forward kernels read, from the parameters. Called by the forward passes\n" +
-                "when the parameters may have changed; a spin lock keeps concurrent callers from packing at the same time.");
+            _w.Summary("Rebuilds the forward kernels' packed copy of the weights from the parameters, if stale; concurrent callers wait on a spin lock.");
             _w.Line(Optimize);
             _w.Open("private void PackWeights()");
             _w.Line("_compiledStorage.EnterPack();");
@@ -441,7 +345,7 @@ namespace Compiled.Generator.Emit
             _w.Line("long version = _compiledStorage.Version;");
             _w.Line($"ref float p = ref {Marshal}.GetReference(_compiledStorage.ReadParameters(ParameterCount));");
             _w.Line("ref float k = ref _compiledStorage.PackedStart;");
-            foreach ((LayerContext context, LayerEmitter emitter) in _computing)
+            foreach ((LayerContext context, LayerEmitter emitter) in _layout.Computing)
             {
                 emitter.EmitPack(_w, context);
             }
@@ -471,13 +375,13 @@ namespace Compiled.Generator.Emit
             _w.Line("ref float k = ref _compiledStorage.PackedStart;");
             _w.Line($"ref float x = ref {Marshal}.GetReference(input);");
             _w.Line($"ref float y = ref {Marshal}.GetReference(output);");
-            if (_hiddenBuffers > 0 && ForwardNeedsScratch)
+            if (_layout.HiddenBuffers > 0 && ForwardNeedsScratch)
             {
-                int scratch = _maxHidden * _hiddenBuffers;
-                if (ForwardOnStack)
+                int scratch = _layout.MaxHidden * _layout.HiddenBuffers;
+                if (_layout.ForwardOnStack)
                 {
                     // A fixed-size struct rather than stackalloc: no stack cookie, and the span arguments stay in registers.
-                    _w.Line($"ForwardScratch scratch = default; // hidden activations: {_hiddenBuffers} buffer(s) of {_maxHidden}");
+                    _w.Line($"ForwardScratch scratch = default; // hidden activations: {_layout.HiddenBuffers} buffer(s) of {_layout.MaxHidden}");
                     _w.Line($"ref float h0 = ref {Vec.Unsafe}.As<ForwardScratch, float>(ref scratch);");
                 }
                 else
@@ -485,9 +389,9 @@ namespace Compiled.Generator.Emit
                     _w.Line($"ref float h0 = ref {Marshal}.GetArrayDataReference(t_compiledScratch ??= new float[{scratch}]); // hidden activations, too wide for the stack: one buffer per thread");
                 }
 
-                if (_hiddenBuffers > 1)
+                if (_layout.HiddenBuffers > 1)
                 {
-                    _w.Line($"ref float h1 = ref {Vec.Unsafe}.Add(ref h0, {_maxHidden});");
+                    _w.Line($"ref float h1 = ref {Vec.Unsafe}.Add(ref h0, {_layout.MaxHidden});");
                 }
             }
 
@@ -496,9 +400,9 @@ namespace Compiled.Generator.Emit
                 // Small consecutive layers hand their outputs over in vector locals; the others through the scratch buffers.
                 Handoff current = Handoff.InMemory("x");
                 int hiddenIndex = 0;
-                for (int i = 0; i < _computing.Count; i++)
+                for (int i = 0; i < _layout.Computing.Count; i++)
                 {
-                    (LayerContext context, LayerEmitter emitter) = _computing[i];
+                    (LayerContext context, LayerEmitter emitter) = _layout.Computing[i];
                     Handoff next;
                     Vec? width = context.IsLast ? null : emitter.RegisterOutputWidth(context, isa);
                     if (context.IsLast)
@@ -544,28 +448,28 @@ namespace Compiled.Generator.Emit
             _w.Line("ref float k = ref _compiledStorage.PackedStart;");
             _w.Line($"ref float x0 = ref {Marshal}.GetReference(inputs);");
             _w.Line($"ref float y0 = ref {Marshal}.GetReference(outputs);");
-            if (_hiddenBuffers > 0)
+            if (_layout.HiddenBuffers > 0)
             {
-                long scratch = (long)_forwardChunk * _maxHidden * _hiddenBuffers;
-                if (ForwardBatchOnStack)
+                long scratch = (long)_layout.ForwardChunk * _layout.MaxHidden * _layout.HiddenBuffers;
+                if (_layout.ForwardBatchOnStack)
                 {
-                    _w.Line($"{Span} scratch = stackalloc float[{scratch}]; // hidden activations of {_forwardChunk} samples: {_hiddenBuffers} buffer(s) of [{_forwardChunk}, {_maxHidden}]");
+                    _w.Line($"{Span} scratch = stackalloc float[{scratch}]; // hidden activations of {_layout.ForwardChunk} samples: {_layout.HiddenBuffers} buffer(s) of [{_layout.ForwardChunk}, {_layout.MaxHidden}]");
                     _w.Line($"ref float h0 = ref {Marshal}.GetReference(scratch);");
                 }
                 else
                 {
-                    long perThread = Math.Max(scratch, (long)_maxHidden * _hiddenBuffers);
+                    long perThread = Math.Max(scratch, (long)_layout.MaxHidden * _layout.HiddenBuffers);
                     _w.Line($"float[] scratchArray = t_compiledScratch is {{ Length: >= {perThread} }} current ? current : (t_compiledScratch = new float[{perThread}]); // too wide for the stack: one buffer per thread");
                     _w.Line($"ref float h0 = ref {Marshal}.GetArrayDataReference(scratchArray);");
                 }
 
-                if (_hiddenBuffers > 1)
+                if (_layout.HiddenBuffers > 1)
                 {
-                    _w.Line($"ref float h1 = ref {Vec.Unsafe}.Add(ref h0, {(long)_forwardChunk * _maxHidden});");
+                    _w.Line($"ref float h1 = ref {Vec.Unsafe}.Add(ref h0, {(long)_layout.ForwardChunk * _layout.MaxHidden});");
                 }
             }
 
-            string chunk = _hiddenBuffers > 0 ? "ForwardChunk" : "batchSize";
+            string chunk = _layout.HiddenBuffers > 0 ? "ForwardChunk" : "batchSize";
             _w.Open($"for (int start = 0; start < batchSize; start += {chunk})");
             _w.Line($"int count = global::System.Math.Min({chunk}, batchSize - start);");
             _w.Line($"ref float x = ref {Vec.Unsafe}.Add(ref x0, (nint)start * InputSize);");
@@ -574,7 +478,7 @@ namespace Compiled.Generator.Emit
             {
                 string current = "ref x";
                 int hiddenIndex = 0;
-                foreach ((LayerContext context, LayerEmitter emitter) in _computing)
+                foreach ((LayerContext context, LayerEmitter emitter) in _layout.Computing)
                 {
                     string next = context.IsLast ? "ref y" : $"ref h{hiddenIndex++ % 2}";
                     emitter.EmitForwardBatch(_w, context, isa, current, next, "count");
@@ -705,8 +609,8 @@ namespace Compiled.Generator.Emit
         /// </summary>
         private void WriteBackpropagate()
         {
-            LayerContext last = _computing[_computing.Count - 1].Context;
-            LayerContext first = _computing[0].Context;
+            LayerContext last = _layout.Computing[_layout.Computing.Count - 1].Context;
+            LayerContext first = _layout.Computing[0].Context;
             int n = _plan.OutputSize;
 
             _w.Line();
@@ -732,32 +636,26 @@ namespace Compiled.Generator.Emit
             _w.Line("TrainForward(ref x, count);");
             _w.Line("ref float ws = ref Workspace();");
             _w.Line($"ref float dy = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(outputGradients), (nint)start * OutputSize);");
-            (int lastOutput, int lastPre) = _workspace[last.Index];
+            (int lastOutput, int lastPre) = _layout.Saved(last.Index);
             Activation? lastActivation = last.Plan.Spec.OutputActivation;
             if (!last.FusedLoss)
             {
-                _w.Line($"{Support}.PackCopy(ref dy, {WorkspaceRef(_gradientA)}, count * {n}); // dL/dy, where the loss gradient would be");
+                _w.Line($"{Support}.PackCopy(ref dy, {WorkspaceRef(_layout.GradientA)}, count * {n}); // dL/dy, where the loss gradient would be");
             }
             else if (lastActivation == Activation.Softmax)
             {
-                _w.Line($"for (int s = 0; s < count; s++) {Support}.SoftmaxOutputGradient(ref {Vec.Unsafe}.Add({WorkspaceRef(lastPre)}, s * {n}), ref {Vec.Unsafe}.Add(ref dy, s * {n}), ref {Vec.Unsafe}.Add({WorkspaceRef(_gradientA)}, s * {n}), {n}); // dL/dz through the softmax the loss would have fused");
+                _w.Line($"for (int s = 0; s < count; s++) {Support}.SoftmaxOutputGradient(ref {Vec.Unsafe}.Add({WorkspaceRef(lastPre)}, s * {n}), ref {Vec.Unsafe}.Add(ref dy, s * {n}), ref {Vec.Unsafe}.Add({WorkspaceRef(_layout.GradientA)}, s * {n}), {n}); // dL/dz through the softmax the loss would have fused");
             }
             else
             {
-                _w.Line($"{Support}.SigmoidOutputGradient({WorkspaceRef(lastPre)}, ref dy, {WorkspaceRef(_gradientA)}, count * {n}); // dL/dz through the sigmoid the loss would have fused");
+                _w.Line($"{Support}.SigmoidOutputGradient({WorkspaceRef(lastPre)}, ref dy, {WorkspaceRef(_layout.GradientA)}, count * {n}); // dL/dz through the sigmoid the loss would have fused");
             }
 
             _w.Line("TrainBackward(ref x, count);");
-            bool inA = true;
-            for (int i = _computing.Count - 1; i > 0; i--)
-            {
-                inA = !inA;
-            }
-
             TensorPlan weight = first.Plan.Tensors[0];
             _w.Open("if (!inputGradients.IsEmpty)");
             _w.Line($"ref float dx = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputGradients), (nint)start * InputSize);");
-            _w.Line($"{Support}.DenseInputGradient(ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(_compiledStorage.ReadParameters(ParameterCount)), {weight.Offset}), {WorkspaceRef(inA ? _gradientA : _gradientB)}, ref dx, {first.Plan.InputSize}, {first.Plan.OutputSize}, count); // dL/dx = dz W of layer {first.Index}");
+            _w.Line($"{Support}.DenseInputGradient(ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(_compiledStorage.ReadParameters(ParameterCount)), {weight.Offset}), {WorkspaceRef(_layout.GradientOf(first.Index))}, ref dx, {first.Plan.InputSize}, {first.Plan.OutputSize}, count); // dL/dx = dz W of layer {first.Index}");
             _w.Close();
             _w.Close();
             _w.Close();
@@ -775,21 +673,11 @@ namespace Compiled.Generator.Emit
 
         private string WorkspaceRef(int offset) => offset == 0 ? "ref ws" : $"ref {Vec.Unsafe}.Add(ref ws, {offset})";
 
-        /// <summary>The training buffer holding a layer's output: the input for the first layer, else the last computing layer's output before it.</summary>
+        /// <summary>The training buffer a layer reads: the value its input edge names (the network input is <c>x</c>).</summary>
         private string InputRefOf(LayerContext layer)
         {
-            string current = "ref x";
-            foreach ((LayerContext context, LayerEmitter _) in _computing)
-            {
-                if (context.Index == layer.Index)
-                {
-                    return current;
-                }
-
-                current = WorkspaceRef(_workspace[context.Index].Output);
-            }
-
-            return current;
+            ValueId input = _layout.InputOf(layer.Index);
+            return input.Kind == ValueKind.Input ? "ref x" : WorkspaceRef(_layout.Offset(input));
         }
 
         private void WriteTrainingCore()
@@ -817,7 +705,7 @@ namespace Compiled.Generator.Emit
             _w.Line($"ref float p = ref {Marshal}.GetReference(_compiledStorage.ReadParameters(ParameterCount));");
             _w.Line($"ref float g = ref {Vec.Unsafe}.Add(ref {Marshal}.GetArrayDataReference(_compiledGradients), _compiledGradientsOffset);");
             _w.Line("ref float ws = ref Workspace();");
-            if (_computing.All(c => !c.Context.Plan.HasParameters))
+            if (_layout.Computing.All(c => !c.Context.Plan.HasParameters))
             {
                 _w.Line("_ = count; // no layer has parameters");
             }
@@ -834,14 +722,14 @@ namespace Compiled.Generator.Emit
         {
             Dispatch(isa =>
             {
-                foreach ((LayerContext context, LayerEmitter emitter) in _computing.Skip(first))
+                foreach ((LayerContext context, LayerEmitter emitter) in _layout.Computing.Skip(first))
                 {
-                    (int output, int pre) = _workspace[context.Index];
+                    (int output, int pre) = _layout.Saved(context.Index);
                     var refs = new TrainingRefs(
                         InputRefOf(context),
                         output >= 0 ? WorkspaceRef(output) : null,
                         pre >= 0 ? WorkspaceRef(pre) : null,
-                        WorkspaceRef(_gradientA),
+                        WorkspaceRef(_layout.GradientA),
                         null);
                     emitter.EmitTrainForward(_w, context, isa, refs, "count");
                 }
@@ -850,39 +738,36 @@ namespace Compiled.Generator.Emit
 
         /// <summary>
         /// Writes the backward calls from the last computing layer down to index <paramref name="lowest"/> (or to the first
-        /// that needs no input gradient), the gradient alternating between buffers A and B, on every SIMD path.
+        /// that needs no input gradient), each gradient in the block the layout assigned it by liveness, on every SIMD path.
         /// </summary>
         private void TrainBackwardLayers(int lowest)
         {
             Dispatch(isa =>
             {
-                bool inA = true;
-                for (int i = _computing.Count - 1; i >= lowest; i--)
+                for (int i = _layout.Computing.Count - 1; i >= lowest; i--)
                 {
-                    (LayerContext context, LayerEmitter emitter) = _computing[i];
-                    (int output, int pre) = _workspace[context.Index];
+                    (LayerContext context, LayerEmitter emitter) = _layout.Computing[i];
+                    (int output, int pre) = _layout.Saved(context.Index);
                     var refs = new TrainingRefs(
                         InputRefOf(context),
                         output >= 0 ? WorkspaceRef(output) : null,
                         pre >= 0 ? WorkspaceRef(pre) : null,
-                        WorkspaceRef(inA ? _gradientA : _gradientB),
-                        context.NeedsInputGradient ? WorkspaceRef(inA ? _gradientB : _gradientA) : null);
+                        WorkspaceRef(_layout.GradientOf(context.Index)),
+                        context.NeedsInputGradient ? WorkspaceRef(_layout.GradientOf(_layout.InputOf(context.Index).Layer)) : null);
                     emitter.EmitBackward(_w, context, isa, refs, "count");
                     if (!context.NeedsInputGradient)
                     {
                         break;
                     }
-
-                    inA = !inA;
                 }
             });
         }
 
         private void WriteLossMethod(bool labels)
         {
-            LayerContext last = _computing[_computing.Count - 1].Context;
+            LayerContext last = _layout.Computing[_layout.Computing.Count - 1].Context;
             int n = _plan.OutputSize;
-            (int lastOutput, int lastPre) = _workspace[last.Index];
+            (int lastOutput, int lastPre) = _layout.Saved(last.Index);
             string source = WorkspaceRef(last.FusedLoss ? lastPre : lastOutput);
 
             _w.Line();
@@ -896,7 +781,7 @@ namespace Compiled.Generator.Emit
             _w.Line("float sum = 0f;");
             _w.Open("for (int s = 0; s < count; s++)");
             string at(string reference) => $"ref {Vec.Unsafe}.Add({reference}, s * {n})";
-            string gradient = at(WorkspaceRef(_gradientA));
+            string gradient = at(WorkspaceRef(_layout.GradientA));
             string output = at(source);
             string call = _plan.Loss switch
             {
@@ -914,14 +799,14 @@ namespace Compiled.Generator.Emit
         // ------------------------------------------------------------------ split training
 
         /// <summary>True when the first computing layer can have its units split between training threads (ISplitTraining).</summary>
-        private bool CanSplit => _computing.Count >= 2 && _computing[0].Emitter.CanSplitUnits(_computing[0].Context);
+        private bool CanSplit => _layout.Computing.Count >= 2 && _layout.Computing[0].Emitter.CanSplitUnits(_layout.Computing[0].Context);
 
         /// <summary>The first unit of each part, then the unit count: two parts, split on a 16-unit (64-byte) boundary.</summary>
         private int[] SplitBoundaries
         {
             get
             {
-                int units = _computing[0].Context.Plan.OutputSize;
+                int units = _layout.Computing[0].Context.Plan.OutputSize;
                 int middle = Math.Max(16, Math.Min(units - 1, ((units / 2) + 8) / 16 * 16));
                 return new[] { 0, middle, units };
             }
@@ -929,19 +814,12 @@ namespace Compiled.Generator.Emit
 
         private void WriteSplitTraining()
         {
-            (LayerContext first, LayerEmitter firstEmitter) = _computing[0];
+            (LayerContext first, LayerEmitter firstEmitter) = _layout.Computing[0];
             int[] boundaries = SplitBoundaries;
             int parts = boundaries.Length - 1;
-            (int firstOutput, int firstPre) = _workspace[first.Index];
+            (int firstOutput, int firstPre) = _layout.Saved(first.Index);
 
-            // The buffer the first layer's output gradient arrives in: the backward pass alternates between A and B.
-            bool inA = true;
-            for (int i = _computing.Count - 1; i >= 1; i--)
-            {
-                inA = !inA;
-            }
-
-            string firstGradient = WorkspaceRef(inA ? _gradientA : _gradientB);
+            string firstGradient = WorkspaceRef(_layout.GradientOf(first.Index)); // where the first layer's output gradient arrives
             TrainingRefs FirstRefs() => new TrainingRefs(
                 "ref x",
                 firstOutput >= 0 ? WorkspaceRef(firstOutput) : null,
@@ -967,7 +845,7 @@ namespace Compiled.Generator.Emit
             string BlockRef(int offset) => offset == 0 ? "ref blocks" : $"ref {Vec.Unsafe}.Add(ref blocks, {offset})";
             for (int part = 0; part < parts; part++)
             {
-                int size = ((_trainChunk * firstEmitter.SplitBlockWidth(first, boundaries[part], boundaries[part + 1])) + 15) / 16 * 16;
+                int size = ((_layout.TrainChunk * firstEmitter.SplitBlockWidth(first, boundaries[part], boundaries[part + 1])) + 15) / 16 * 16;
                 blocks[part] = new SplitBlocks(BlockRef(blocksLength), BlockRef(blocksLength + size + 64), BlockRef(blocksLength + (2 * (size + 64))));
                 blocksLength += 3 * (size + 64);
             }
@@ -989,7 +867,7 @@ namespace Compiled.Generator.Emit
             _w.Line("ref float k = ref SplitPacked();");
             _w.Open("if (part == 0)");
             firstEmitter.EmitSplitPack(_w, first, boundaries[0], boundaries[1]);
-            foreach ((LayerContext context, LayerEmitter emitter) in _computing.Skip(1))
+            foreach ((LayerContext context, LayerEmitter emitter) in _layout.Computing.Skip(1))
             {
                 emitter.EmitPack(_w, context);
             }

@@ -93,9 +93,14 @@ namespace Compiled.Generator.Emit
             return this;
         }
 
-        /// <summary>Writes an XML doc <c>summary</c>.</summary>
+        /// <summary>Writes an XML doc <c>summary</c>: on one line when the text is one line.</summary>
         public SourceWriter Summary(string text)
         {
+            if (text.IndexOf('\n') < 0)
+            {
+                return Line($"/// <summary>{text}</summary>");
+            }
+
             Line("/// <summary>");
             foreach (string line in text.Replace("\r\n", "\n").Split('\n'))
             {

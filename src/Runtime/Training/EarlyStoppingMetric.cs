@@ -6,7 +6,10 @@ namespace Compiled.Training
         /// <summary>The mean validation loss; lower is better.</summary>
         ValidationLoss = 0,
 
-        /// <summary>The validation accuracy (labelled validation data only); higher is better.</summary>
+        /// <summary>
+        /// The validation accuracy (labelled validation data, or target vectors for a <see cref="Loss.BinaryCrossEntropy"/>
+        /// network); higher is better.
+        /// </summary>
         ValidationAccuracy = 1,
     }
 }

@@ -27,8 +27,9 @@ namespace Compiled.Training
         public double TrainLoss { get; }
 
         /// <summary>
-        /// The fraction of training samples whose predicted class (see <see cref="Trainer.Evaluate"/>) was their label, each
-        /// measured before its batch's step; <see langword="null"/> for target-vector data or when
+        /// The training accuracy (see <see cref="Trainer.Evaluate"/>: for labels the fraction of samples whose predicted class
+        /// was their label, for a <see cref="Loss.BinaryCrossEntropy"/> network's target vectors the binary accuracy), each
+        /// sample measured before its batch's step; <see langword="null"/> for other target-vector data or when
         /// <see cref="TrainerOptions.TrackTrainingAccuracy"/> is off.
         /// </summary>
         public double? TrainAccuracy { get; }
@@ -36,7 +37,10 @@ namespace Compiled.Training
         /// <summary>The mean validation loss after the epoch, or <see langword="null"/> without validation data.</summary>
         public double? ValidationLoss { get; }
 
-        /// <summary>The validation accuracy after the epoch, or <see langword="null"/> without labelled validation data.</summary>
+        /// <summary>
+        /// The validation accuracy after the epoch (see <see cref="Trainer.Evaluate"/>), or <see langword="null"/> without
+        /// validation data that has one (labels, or target vectors for a <see cref="Loss.BinaryCrossEntropy"/> network).
+        /// </summary>
         public double? ValidationAccuracy { get; }
 
         /// <summary>The learning rate of the epoch's last optimizer step.</summary>

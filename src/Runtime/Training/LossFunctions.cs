@@ -138,6 +138,24 @@ namespace Compiled.Training
             return best;
         }
 
+        /// <summary>
+        /// The number of outputs whose thresholded value matches their target (Keras' binary accuracy, before averaging):
+        /// an output counts as 1 when it is at least 0.5, and so does a target.
+        /// </summary>
+        internal static int CountBinaryMatches(ReadOnlySpan<float> output, ReadOnlySpan<float> target)
+        {
+            int matches = 0;
+            for (int j = 0; j < output.Length; j++)
+            {
+                if ((output[j] >= 0.5f) == (target[j] >= 0.5f))
+                {
+                    matches++;
+                }
+            }
+
+            return matches;
+        }
+
         private static double Bce(float p, double t)
         {
             double logP = Math.Max(Math.Log(p), BceLogFloor);

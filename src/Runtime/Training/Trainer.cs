@@ -28,6 +28,12 @@ namespace Compiled.Training
     /// predicted class is 1 when the output is at least 0.5. A data set of target vectors always trains with targets.
     /// </para>
     /// <para>
+    /// Accuracy: for labelled data, the fraction of samples whose predicted class is their label; for target vectors and a
+    /// <see cref="Loss.BinaryCrossEntropy"/> network, the binary accuracy of Keras (each output and each target counts as
+    /// 1 when it is at least 0.5, and the accuracy is the fraction of outputs that match their target); for other target
+    /// vectors there is none (<see langword="null"/>).
+    /// </para>
+    /// <para>
     /// After the first batch, training allocates nothing: not per batch, and not per epoch either when the progress
     /// consumer allocates nothing (apart from growing the history past 1024 epochs).
     /// </para>
@@ -127,10 +133,10 @@ namespace Compiled.Training
                         nameof(validation));
                 }
 
-                if (earlyStopping.Metric == EarlyStoppingMetric.ValidationAccuracy && validation.Labels is null)
+                if (earlyStopping.Metric == EarlyStoppingMetric.ValidationAccuracy && !HasAccuracy(network, validation))
                 {
                     throw new ArgumentException(
-                        "Early stopping on validation accuracy needs a labelled validation data set, but this one has target vectors; monitor EarlyStoppingMetric.ValidationLoss instead.",
+                        $"Early stopping on validation accuracy needs a labelled validation data set (or target vectors for a BinaryCrossEntropy network), but this one has target vectors and the network's loss is {network.Loss}; monitor EarlyStoppingMetric.ValidationLoss instead.",
                         nameof(validation));
                 }
             }
@@ -142,12 +148,12 @@ namespace Compiled.Training
 
         /// <summary>
         /// Computes a network's mean loss on a data set (by its <see cref="INetwork.Loss"/>, from <see cref="INetwork.ForwardBatch"/>
-        /// outputs) and, for labelled data, its accuracy.
+        /// outputs) and its accuracy: for labelled data, and for target vectors with a <see cref="Loss.BinaryCrossEntropy"/> network.
         /// </summary>
         /// <param name="network">The network.</param>
         /// <param name="dataset">The data.</param>
         /// <param name="batchSize">The number of samples per forward pass; positive. It does not change the result.</param>
-        /// <returns>The mean loss, the accuracy (labelled data only) and the sample count.</returns>
+        /// <returns>The mean loss, the accuracy (labelled data, or binary targets) and the sample count.</returns>
         /// <remarks>
         /// <para>Per-sample losses follow PyTorch (computed in double precision, then averaged over samples):</para>
         /// <list type="bullet">
@@ -162,6 +168,13 @@ namespace Compiled.Training
         /// output). The accuracy is the fraction of samples whose predicted class equals the label: the index of the first
         /// largest output, or for a single-output MSE or BCE network, 1 when the output is at least 0.5.
         /// </para>
+        /// <para>
+        /// With target vectors, a <see cref="Loss.BinaryCrossEntropy"/> network (sigmoid outputs) gets Keras' binary accuracy:
+        /// each output is 1 when it is at least 0.5 and 0 otherwise, each target likewise (so 0/1 targets are taken as they
+        /// are), and the accuracy is the fraction of all outputs of all samples that match their target. It equals
+        /// <c>keras.metrics.BinaryAccuracy(threshold=0.5)</c> for 0/1 targets, except that an output of exactly 0.5 counts as 1
+        /// here (as for labels) and as 0 in Keras. Other target-vector data has no accuracy.
+        /// </para>
         /// <para>Allocates one output buffer of <paramref name="batchSize"/> samples per call.</para>
         /// </remarks>
         /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="dataset"/> is <see langword="null"/>.</exception>
@@ -175,12 +188,11 @@ namespace Compiled.Training
             CheckDataset(network, dataset, nameof(dataset));
             int chunk = Math.Min(batchSize, dataset.Count);
             float[] outputs = AllocateFloats((long)chunk * network.OutputSize, nameof(batchSize));
-            (double loss, int correct) = EvaluateCore(network, dataset, chunk, outputs);
-            double? accuracy = dataset.Labels is null ? null : (double)correct / dataset.Count;
+            (double loss, double? accuracy) = EvaluateCore(network, dataset, chunk, outputs);
             return new EvaluationResult(loss, accuracy, dataset.Count);
         }
 
-        private static (double Loss, int Correct) EvaluateCore(INetwork network, Dataset data, int chunk, Span<float> outputs)
+        private static (double Loss, double? Accuracy) EvaluateCore(INetwork network, Dataset data, int chunk, Span<float> outputs)
         {
             int count = data.Count;
             int inputSize = data.FeatureCount;
@@ -190,8 +202,9 @@ namespace Compiled.Training
             ReadOnlySpan<float> features = data.Features;
             int[]? labels = data.Labels;
             ReadOnlySpan<float> targets = data.Targets;
+            bool binaryTargets = labels is null && loss == Loss.BinaryCrossEntropy;
             double sum = 0;
-            int correct = 0;
+            long correct = 0;
             for (int start = 0; start < count;)
             {
                 int n = Math.Min(chunk, count - start);
@@ -211,18 +224,29 @@ namespace Compiled.Training
                     }
                     else
                     {
-                        sum += LossFunctions.FromTarget(loss, output, targets.Slice((start + k) * outputSize, outputSize));
+                        ReadOnlySpan<float> target = targets.Slice((start + k) * outputSize, outputSize);
+                        sum += LossFunctions.FromTarget(loss, output, target);
+                        if (binaryTargets)
+                        {
+                            correct += LossFunctions.CountBinaryMatches(output, target);
+                        }
                     }
                 }
 
                 start += n;
             }
 
-            return (sum / count, correct);
+            double? accuracy = labels is not null ? (double)correct / count
+                : binaryTargets ? (double)correct / ((long)count * outputSize)
+                : null;
+            return (sum / count, accuracy);
         }
 
         /// <summary>Whether labels are the 0/1 target of a single output (a non-cross-entropy network with one output).</summary>
         private static bool IsBinary(INetwork network) => network.OutputSize == 1 && network.Loss != Loss.CrossEntropy;
+
+        /// <summary>Whether a data set has an accuracy on this network: labels, or target vectors for a BCE network (binary accuracy).</summary>
+        private static bool HasAccuracy(INetwork network, Dataset data) => data.Labels is not null || network.Loss == Loss.BinaryCrossEntropy;
 
         private static void CheckDataset(INetwork network, Dataset data, string parameterName)
         {
@@ -358,6 +382,7 @@ namespace Compiled.Training
             private readonly Supervision _supervision;
             private readonly bool _binary;
             private readonly bool _trackAccuracy;
+            private readonly int _accuracyUnitsPerSample;
             private readonly int _inputSize;
             private readonly int _outputSize;
             private readonly int _sampleCount;
@@ -397,7 +422,8 @@ namespace Compiled.Training
                 _supervision = train.Labels is null ? Supervision.Targets
                     : network.Loss == Loss.CrossEntropy ? Supervision.Labels
                     : Supervision.LabelsAsTargets;
-                _trackAccuracy = options.TrackTrainingAccuracy && train.Labels is not null;
+                _trackAccuracy = options.TrackTrainingAccuracy && HasAccuracy(network, train);
+                _accuracyUnitsPerSample = train.Labels is null ? _outputSize : 1;
                 _validationChunk = validation is null ? 0 : Math.Min(options.BatchSize, validation.Count);
                 _random = new DeterministicRandom(unchecked((ulong)(long)options.Seed));
 
@@ -539,7 +565,7 @@ namespace Compiled.Training
                 }
 
                 double lossSum = 0;
-                int correct = 0;
+                long correct = 0;
                 int seen = 0;
                 for (int batch = 0; batch < _batchCount; batch++)
                 {
@@ -590,7 +616,7 @@ namespace Compiled.Training
                             seen,
                             _sampleCount,
                             lossSum / seen,
-                            _trackAccuracy ? (double)correct / seen : null,
+                            _trackAccuracy ? (double)correct / ((long)seen * _accuracyUnitsPerSample) : null,
                             _lastLearningRate,
                             elapsed,
                             Rate(seen, elapsed),
@@ -607,20 +633,20 @@ namespace Compiled.Training
                 if (_validation is not null)
                 {
                     _cancellationToken.ThrowIfCancellationRequested();
-                    (double loss, int validationCorrect) = EvaluateCore(_network, _validation, _validationChunk, _outputs);
+                    (double loss, double? accuracy) = EvaluateCore(_network, _validation, _validationChunk, _outputs);
                     if (!double.IsFinite(loss))
                     {
                         throw TrainingDivergedException.NonFiniteValidationLoss(loss, epoch, _options.Epochs);
                     }
 
                     validationLoss = loss;
-                    validationAccuracy = _validation.Labels is null ? null : (double)validationCorrect / _validation.Count;
+                    validationAccuracy = accuracy;
                 }
 
                 return new EpochResult(
                     epoch,
                     lossSum / _sampleCount,
-                    _trackAccuracy ? (double)correct / _sampleCount : null,
+                    _trackAccuracy ? (double)correct / ((long)_sampleCount * _accuracyUnitsPerSample) : null,
                     validationLoss,
                     validationAccuracy,
                     _lastLearningRate,
@@ -657,13 +683,21 @@ namespace Compiled.Training
                 }
             }
 
-            /// <summary>Runs the batch forward with the current parameters and counts the predictions that match the labels.</summary>
+            /// <summary>
+            /// Runs the batch forward with the current parameters and counts the predictions that match the labels, or for
+            /// binary targets the outputs that match their targets.
+            /// </summary>
             private int CountCorrect(int n)
             {
                 int outputSize = _outputSize;
                 Span<float> outputs = _outputs.AsSpan(0, n * outputSize);
                 _network.ForwardBatch(_inputs.AsSpan(0, n * _inputSize), outputs, n);
                 int correct = 0;
+                if (_supervision == Supervision.Targets)
+                {
+                    return LossFunctions.CountBinaryMatches(outputs, _targets.AsSpan(0, n * outputSize));
+                }
+
                 for (int k = 0; k < n; k++)
                 {
                     if (LossFunctions.Predict(outputs.Slice(k * outputSize, outputSize), _binary) == _labels[k])

@@ -117,10 +117,11 @@ namespace Compiled.Training
         }
 
         /// <summary>
-        /// Whether to measure the training accuracy of labelled data as training goes. Defaults to <see langword="true"/>.
+        /// Whether to measure the training accuracy as training goes (of labelled data, and of a
+        /// <see cref="Loss.BinaryCrossEntropy"/> network's target vectors). Defaults to <see langword="true"/>.
         /// It needs one extra forward pass per batch (with the parameters before that batch's step, so the accuracy is
         /// that of the outputs the batch's loss came from), which costs roughly a quarter to a third of the training
-        /// time; turn it off for speed. Target-vector data never has an accuracy.
+        /// time; turn it off for speed. Other target-vector data never has an accuracy.
         /// </summary>
         public bool TrackTrainingAccuracy { get; init; } = true;
     }

@@ -84,7 +84,10 @@ namespace Compiled.Training
         /// <summary>The validation loss; only in <see cref="TrainingProgressKind.EpochEnd"/> reports with validation data.</summary>
         public double? ValidationLoss { get; }
 
-        /// <summary>The validation accuracy; only in <see cref="TrainingProgressKind.EpochEnd"/> reports with labelled validation data.</summary>
+        /// <summary>
+        /// The validation accuracy; only in <see cref="TrainingProgressKind.EpochEnd"/> reports with validation data that
+        /// has one (labels, or target vectors for a <see cref="Loss.BinaryCrossEntropy"/> network).
+        /// </summary>
         public double? ValidationAccuracy { get; }
     }
 }

@@ -34,34 +34,22 @@ namespace Demo
         //     layer 2 outputs         [64, 4] at 4096
         //     gradients A, B        [64, 32] at 4352 and 6400
 
-        /// <summary>
-        /// The number of floats in one input sample.
-        /// </summary>
+        /// <summary>The number of floats in one input sample.</summary>
         public const int InputSize = 16;
 
-        /// <summary>
-        /// The number of floats in one output sample.
-        /// </summary>
+        /// <summary>The number of floats in one output sample.</summary>
         public const int OutputSize = 4;
 
-        /// <summary>
-        /// The number of trainable parameters.
-        /// </summary>
+        /// <summary>The number of trainable parameters.</summary>
         public const int ParameterCount = 1732;
 
-        /// <summary>
-        /// The architecture signature, recorded in model files.
-        /// </summary>
+        /// <summary>The architecture signature, recorded in model files.</summary>
         public const string Architecture = "Input(16) -> Dense(32, Tanh) -> Dense(32, Tanh) -> Dense(4, Identity)";
 
-        /// <summary>
-        /// The loss the <c>Backward</c> methods minimise.
-        /// </summary>
+        /// <summary>The loss the <c>Backward</c> methods minimise.</summary>
         public const global::Compiled.Loss Loss = global::Compiled.Loss.MeanSquaredError;
 
-        /// <summary>
-        /// The seed the parameterless constructor initialises the parameters with.
-        /// </summary>
+        /// <summary>The seed the parameterless constructor initialises the parameters with.</summary>
         public const int DefaultSeed = 42;
 
         // The parameter and gradient arrays carry 16 floats of padding so that a vector load of a tensor's last
@@ -121,34 +109,22 @@ namespace Demo
         /// <returns>The edit; write through its <see cref="global::Compiled.ParameterEdit.Values"/>.</returns>
         public global::Compiled.ParameterEdit EditParameters() => _compiledStorage.Edit(ParameterCount);
 
-        /// <summary>
-        /// Increases when an edit of the parameters starts and again when it ends; derived copies record the version they were built from.
-        /// </summary>
+        /// <summary>Increases when an edit of the parameters starts and again when it ends; derived copies record the version they were built from.</summary>
         public long ParameterVersion => _compiledStorage.Version;
 
-        /// <summary>
-        /// What stochastic layers draw their randomness from in the next training calls on this instance (the trainer sets it per batch).
-        /// </summary>
+        /// <summary>What stochastic layers draw their randomness from in the next training calls on this instance (the trainer sets it per batch).</summary>
         public global::Compiled.TrainingContext TrainingContext { get; set; }
 
-        /// <summary>
-        /// The accumulated gradient of the loss with respect to each parameter, laid out as <see cref="Parameters"/>.
-        /// </summary>
+        /// <summary>The accumulated gradient of the loss with respect to each parameter, laid out as <see cref="Parameters"/>.</summary>
         public global::System.Span<float> Gradients => new global::System.Span<float>(_compiledGradients, _compiledGradientsOffset, ParameterCount);
 
-        /// <summary>
-        /// The dimensions of one input sample, outermost first.
-        /// </summary>
+        /// <summary>The dimensions of one input sample, outermost first.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<int> InputShape => s_inputShape;
 
-        /// <summary>
-        /// Every parameter tensor with its name, shape and offset in <see cref="Parameters"/>.
-        /// </summary>
+        /// <summary>Every parameter tensor with its name, shape and offset in <see cref="Parameters"/>.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::Compiled.ParameterTensor> ParameterTensors => s_tensors;
 
-        /// <summary>
-        /// Sets every gradient to zero.
-        /// </summary>
+        /// <summary>Sets every gradient to zero.</summary>
         public void ZeroGradients() => global::System.Array.Clear(_compiledGradients);
 
         /// <summary>
@@ -177,10 +153,7 @@ namespace Demo
         /// <returns>The worker.</returns>
         public Game CreateWorker() => new Game(_compiledStorage);
 
-        /// <summary>
-        /// Rebuilds the packed copy of the weights that the forward kernels read, from the parameters. Called by the forward passes
-        /// when the parameters may have changed; a spin lock keeps concurrent callers from packing at the same time.
-        /// </summary>
+        /// <summary>Rebuilds the forward kernels' packed copy of the weights from the parameters, if stale; concurrent callers wait on a spin lock.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void PackWeights()
         {
@@ -205,18 +178,14 @@ namespace Demo
             }
         }
 
-        /// <summary>
-        /// The training workspace, allocated (64-byte aligned) on the first training call and kept.
-        /// </summary>
+        /// <summary>The training workspace, allocated (64-byte aligned) on the first training call and kept.</summary>
         private ref float Workspace()
         {
             _compiledWorkspace ??= global::Compiled.NetworkStorage.AllocateAligned(WorkspaceLength, out _compiledWorkspaceOffset);
             return ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace), _compiledWorkspaceOffset);
         }
 
-        /// <summary>
-        /// Runs the network on one sample. Allocates nothing; safe to call from several threads at once.
-        /// </summary>
+        /// <summary>Runs the network on one sample. Allocates nothing; safe to call from several threads at once.</summary>
         /// <param name="input">One sample, <see cref="InputSize"/> floats.</param>
         /// <param name="output">Receives <see cref="OutputSize"/> floats.</param>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
@@ -236,10 +205,7 @@ namespace Demo
             {
                 global::System.Runtime.Intrinsics.Vector512<float> h0v0, h0v1;
                 {
-                    // layer 0: Dense 16 -> 32, Tanh
-                    // Layer 0, one sample, 512-bit: the outputs are 2 vector(s) kept in registers (2 per pass over the packed
-                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
-                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    // layer 0: Dense 16 -> 32, Tanh, one sample, 512-bit: 2 output vector(s) in registers (2 per pass); each input broadcast into its row of the transposed weight, 8 interleaved input group(s) of accumulators, added, activated
                     ref float wt = ref k;
                     ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 512);
                     global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
@@ -307,10 +273,7 @@ namespace Demo
                 }
                 global::System.Runtime.Intrinsics.Vector512<float> h1v0, h1v1;
                 {
-                    // layer 1: Dense 32 -> 32, Tanh
-                    // Layer 1, one sample, 512-bit: the outputs are 2 vector(s) kept in registers (2 per pass over the packed
-                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
-                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    // layer 1: Dense 32 -> 32, Tanh, one sample, 512-bit: 2 output vector(s) in registers (2 per pass); each input broadcast into its row of the transposed weight, 8 interleaved input group(s) of accumulators, added, activated
                     ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 544);
                     ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1568);
                     global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
@@ -429,10 +392,7 @@ namespace Demo
                     h1v1 = global::Compiled.SimdMath.Tanh((((a01 + a11) + (a21 + a31)) + ((a41 + a51) + (a61 + a71))));
                 }
                 {
-                    // layer 2: Dense 32 -> 4, Identity
-                    // Layer 2, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
-                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
-                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    // layer 2: Dense 32 -> 4, Identity, one sample, 128-bit: 1 output vector(s) in registers (1 per pass); each input broadcast into its row of the transposed weight, 8 interleaved input group(s) of accumulators, added, activated
                     ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1600);
                     ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 2112);
                     global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
@@ -523,10 +483,7 @@ namespace Demo
             {
                 global::System.Runtime.Intrinsics.Vector256<float> h0v0, h0v1, h0v2, h0v3;
                 {
-                    // layer 0: Dense 16 -> 32, Tanh
-                    // Layer 0, one sample, 256-bit: the outputs are 4 vector(s) kept in registers (4 per pass over the packed
-                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 2 interleaved group(s) of inputs
-                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    // layer 0: Dense 16 -> 32, Tanh, one sample, 256-bit: 4 output vector(s) in registers (4 per pass); each input broadcast into its row of the transposed weight, 2 interleaved input group(s) of accumulators, added, activated
                     ref float wt = ref k;
                     ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 512);
                     global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8), a02 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 16), a03 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 24);
@@ -552,10 +509,7 @@ namespace Demo
                 }
                 global::System.Runtime.Intrinsics.Vector256<float> h1v0, h1v1, h1v2, h1v3;
                 {
-                    // layer 1: Dense 32 -> 32, Tanh
-                    // Layer 1, one sample, 256-bit: the outputs are 4 vector(s) kept in registers (4 per pass over the packed
-                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 2 interleaved group(s) of inputs
-                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    // layer 1: Dense 32 -> 32, Tanh, one sample, 256-bit: 4 output vector(s) in registers (4 per pass); each input broadcast into its row of the transposed weight, 2 interleaved input group(s) of accumulators, added, activated
                     ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 544);
                     ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1568);
                     global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8), a02 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 16), a03 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 24);
@@ -758,10 +712,7 @@ namespace Demo
                     h1v3 = global::Compiled.SimdMath.Tanh((a03 + a13));
                 }
                 {
-                    // layer 2: Dense 32 -> 4, Identity
-                    // Layer 2, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
-                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
-                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    // layer 2: Dense 32 -> 4, Identity, one sample, 128-bit: 1 output vector(s) in registers (1 per pass); each input broadcast into its row of the transposed weight, 8 interleaved input group(s) of accumulators, added, activated
                     ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1600);
                     ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 2112);
                     global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
@@ -851,10 +802,7 @@ namespace Demo
             else
             {
                 {
-                    // layer 0: Dense 16 -> 32, Tanh
-                    // Layer 0, one sample, 128-bit: the outputs are 8 vector(s) kept in registers (8 per pass over the packed
-                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 1 interleaved group(s) of inputs
-                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    // layer 0: Dense 16 -> 32, Tanh, one sample, 128-bit: 8 output vector(s) in registers (8 per pass); each input broadcast into its row of the transposed weight, 1 interleaved input group(s) of accumulators, added, activated
                     ref float wt = ref k;
                     ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 512);
                     global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8), a03 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12), a04 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16), a05 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 20), a06 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 24), a07 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 28);
@@ -889,10 +837,7 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o7, ref h0, 28);
                 }
                 {
-                    // layer 1: Dense 32 -> 32, Tanh
-                    // Layer 1, one sample, 128-bit: the outputs are 8 vector(s) kept in registers (8 per pass over the packed
-                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 1 interleaved group(s) of inputs
-                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    // layer 1: Dense 32 -> 32, Tanh, one sample, 128-bit: 8 output vector(s) in registers (8 per pass); each input broadcast into its row of the transposed weight, 1 interleaved input group(s) of accumulators, added, activated
                     ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 544);
                     ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1568);
                     global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8), a03 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12), a04 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16), a05 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 20), a06 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 24), a07 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 28);
@@ -927,10 +872,7 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o7, ref h1, 28);
                 }
                 {
-                    // layer 2: Dense 32 -> 4, Identity
-                    // Layer 2, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
-                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
-                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    // layer 2: Dense 32 -> 4, Identity, one sample, 128-bit: 1 output vector(s) in registers (1 per pass); each input broadcast into its row of the transposed weight, 8 interleaved input group(s) of accumulators, added, activated
                     ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1600);
                     ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 2112);
                     global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
@@ -1136,18 +1078,14 @@ namespace Demo
             }
         }
 
-        /// <summary>
-        /// The backward pass for any loss on one sample; see <see cref="BackpropagateBatch"/>.
-        /// </summary>
+        /// <summary>The backward pass for any loss on one sample; see <see cref="BackpropagateBatch"/>.</summary>
         /// <param name="input">One sample, <see cref="InputSize"/> floats.</param>
         /// <param name="outputGradient"><see cref="OutputSize"/> floats: the gradient with respect to the output.</param>
         /// <param name="inputGradient">Empty, or <see cref="InputSize"/> floats that receive the gradient with respect to the input.</param>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         public void Backpropagate(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient) => BackpropagateBatch(input, outputGradient, inputGradient, 1);
 
-        /// <summary>
-        /// Training forward pass over one chunk of <paramref name="count"/> samples: fills the workspace with what the backward pass reads.
-        /// </summary>
+        /// <summary>Training forward pass over one chunk of <paramref name="count"/> samples: fills the workspace with what the backward pass reads.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void TrainForward(ref float x, int count)
         {
@@ -1159,9 +1097,7 @@ namespace Demo
             global::Compiled.Kernels.DenseKernels.ForwardBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 2112), 16, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2048), 32, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4096), 4, 32, 4, count, default(global::Compiled.Kernels.Identity)); // layer 2: Dense 32 -> 4, Identity
         }
 
-        /// <summary>
-        /// The summed loss of one chunk given targets; writes scale times its gradient with respect to the outputs to gradients A.
-        /// </summary>
+        /// <summary>The summed loss of one chunk given targets; writes scale times its gradient with respect to the outputs to gradients A.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private float TargetLoss(ref float targets, int count, float scale)
         {
@@ -1174,9 +1110,7 @@ namespace Demo
             return sum;
         }
 
-        /// <summary>
-        /// Training backward pass over one chunk: from the loss gradient in gradients A, adds every parameter gradient into <see cref="Gradients"/>.
-        /// </summary>
+        /// <summary>Training backward pass over one chunk: from the loss gradient in gradients A, adds every parameter gradient into <see cref="Gradients"/>.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void TrainBackward(ref float x, int count)
         {
@@ -1201,9 +1135,7 @@ namespace Demo
         float global::Compiled.INetwork.Backward(global::System.ReadOnlySpan<float> input, int label) => global::Compiled.GeneratedCodeSupport.ThrowLabelsNotSupported(nameof(Game), Loss);
         float global::Compiled.INetwork.BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize) => global::Compiled.GeneratedCodeSupport.ThrowLabelsNotSupported(nameof(Game), Loss);
 
-        /// <summary>
-        /// The hidden activations of one sample (2 buffer(s) of 32 floats), kept on the stack by <see cref="Forward"/>.
-        /// </summary>
+        /// <summary>The hidden activations of one sample (2 buffer(s) of 32 floats), kept on the stack by <see cref="Forward"/>.</summary>
         [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 256)]
         private struct ForwardScratch
         {

@@ -32,34 +32,22 @@ namespace Demo
         //     layer 2 logits          [64, 3] at 2560
         //     gradients A, B        [64, 20] at 2752 and 4032
 
-        /// <summary>
-        /// The number of floats in one input sample.
-        /// </summary>
+        /// <summary>The number of floats in one input sample.</summary>
         public const int InputSize = 36;
 
-        /// <summary>
-        /// The number of floats in one output sample.
-        /// </summary>
+        /// <summary>The number of floats in one output sample.</summary>
         public const int OutputSize = 3;
 
-        /// <summary>
-        /// The number of trainable parameters.
-        /// </summary>
+        /// <summary>The number of trainable parameters.</summary>
         public const int ParameterCount = 803;
 
-        /// <summary>
-        /// The architecture signature, recorded in model files.
-        /// </summary>
+        /// <summary>The architecture signature, recorded in model files.</summary>
         public const string Architecture = "Input(1, 6, 6) -> Flatten -> Dense(20, LeakyReLU(0.1)) -> Dense(3, Softmax)";
 
-        /// <summary>
-        /// The loss the <c>Backward</c> methods minimise.
-        /// </summary>
+        /// <summary>The loss the <c>Backward</c> methods minimise.</summary>
         public const global::Compiled.Loss Loss = global::Compiled.Loss.CrossEntropy;
 
-        /// <summary>
-        /// The seed the parameterless constructor initialises the parameters with.
-        /// </summary>
+        /// <summary>The seed the parameterless constructor initialises the parameters with.</summary>
         public const int DefaultSeed = 42;
 
         // The parameter and gradient arrays carry 16 floats of padding so that a vector load of a tensor's last
@@ -117,34 +105,22 @@ namespace Demo
         /// <returns>The edit; write through its <see cref="global::Compiled.ParameterEdit.Values"/>.</returns>
         public global::Compiled.ParameterEdit EditParameters() => _compiledStorage.Edit(ParameterCount);
 
-        /// <summary>
-        /// Increases when an edit of the parameters starts and again when it ends; derived copies record the version they were built from.
-        /// </summary>
+        /// <summary>Increases when an edit of the parameters starts and again when it ends; derived copies record the version they were built from.</summary>
         public long ParameterVersion => _compiledStorage.Version;
 
-        /// <summary>
-        /// What stochastic layers draw their randomness from in the next training calls on this instance (the trainer sets it per batch).
-        /// </summary>
+        /// <summary>What stochastic layers draw their randomness from in the next training calls on this instance (the trainer sets it per batch).</summary>
         public global::Compiled.TrainingContext TrainingContext { get; set; }
 
-        /// <summary>
-        /// The accumulated gradient of the loss with respect to each parameter, laid out as <see cref="Parameters"/>.
-        /// </summary>
+        /// <summary>The accumulated gradient of the loss with respect to each parameter, laid out as <see cref="Parameters"/>.</summary>
         public global::System.Span<float> Gradients => new global::System.Span<float>(_compiledGradients, _compiledGradientsOffset, ParameterCount);
 
-        /// <summary>
-        /// The dimensions of one input sample, outermost first.
-        /// </summary>
+        /// <summary>The dimensions of one input sample, outermost first.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<int> InputShape => s_inputShape;
 
-        /// <summary>
-        /// Every parameter tensor with its name, shape and offset in <see cref="Parameters"/>.
-        /// </summary>
+        /// <summary>Every parameter tensor with its name, shape and offset in <see cref="Parameters"/>.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::Compiled.ParameterTensor> ParameterTensors => s_tensors;
 
-        /// <summary>
-        /// Sets every gradient to zero.
-        /// </summary>
+        /// <summary>Sets every gradient to zero.</summary>
         public void ZeroGradients() => global::System.Array.Clear(_compiledGradients);
 
         /// <summary>
@@ -171,10 +147,7 @@ namespace Demo
         /// <returns>The worker.</returns>
         public ImageClassifier CreateWorker() => new ImageClassifier(_compiledStorage);
 
-        /// <summary>
-        /// Rebuilds the packed copy of the weights that the forward kernels read, from the parameters. Called by the forward passes
-        /// when the parameters may have changed; a spin lock keeps concurrent callers from packing at the same time.
-        /// </summary>
+        /// <summary>Rebuilds the forward kernels' packed copy of the weights from the parameters, if stale; concurrent callers wait on a spin lock.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void PackWeights()
         {
@@ -197,18 +170,14 @@ namespace Demo
             }
         }
 
-        /// <summary>
-        /// The training workspace, allocated (64-byte aligned) on the first training call and kept.
-        /// </summary>
+        /// <summary>The training workspace, allocated (64-byte aligned) on the first training call and kept.</summary>
         private ref float Workspace()
         {
             _compiledWorkspace ??= global::Compiled.NetworkStorage.AllocateAligned(WorkspaceLength, out _compiledWorkspaceOffset);
             return ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace), _compiledWorkspaceOffset);
         }
 
-        /// <summary>
-        /// Runs the network on one sample. Allocates nothing; safe to call from several threads at once.
-        /// </summary>
+        /// <summary>Runs the network on one sample. Allocates nothing; safe to call from several threads at once.</summary>
         /// <param name="input">One sample, <see cref="InputSize"/> floats.</param>
         /// <param name="output">Receives <see cref="OutputSize"/> floats.</param>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
@@ -227,10 +196,7 @@ namespace Demo
             {
                 global::System.Runtime.Intrinsics.Vector512<float> h1v0, h1v1;
                 {
-                    // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
-                    // Layer 1, one sample, 512-bit: the outputs are 2 vector(s) kept in registers (2 per pass over the packed
-                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
-                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1), one sample, 512-bit: 2 output vector(s) in registers (2 per pass); each input broadcast into its row of the transposed weight, 8 interleaved input group(s) of accumulators, added, activated
                     ref float wt = ref k;
                     ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1152);
                     global::System.Runtime.Intrinsics.Vector512<float> a00 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bt, 16);
@@ -363,10 +329,7 @@ namespace Demo
                     h1v1 = global::Compiled.SimdMath.LeakyRelu((((a01 + a11) + (a21 + a31)) + ((a41 + a51) + (a61 + a71))), 0.1f);
                 }
                 {
-                    // layer 2: Dense 20 -> 3, Softmax
-                    // Layer 2, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
-                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
-                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    // layer 2: Dense 20 -> 3, Softmax, one sample, 128-bit: 1 output vector(s) in registers (1 per pass); each input broadcast into its row of the transposed weight, 8 interleaved input group(s) of accumulators, added, activated
                     ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1184);
                     ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1504);
                     global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
@@ -434,10 +397,7 @@ namespace Demo
             {
                 global::System.Runtime.Intrinsics.Vector256<float> h1v0, h1v1, h1v2;
                 {
-                    // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
-                    // Layer 1, one sample, 256-bit: the outputs are 3 vector(s) kept in registers (3 per pass over the packed
-                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 2 interleaved group(s) of inputs
-                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1), one sample, 256-bit: 3 output vector(s) in registers (3 per pass); each input broadcast into its row of the transposed weight, 2 interleaved input group(s) of accumulators, added, activated
                     ref float wt = ref k;
                     ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1152);
                     global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 8), a02 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 16);
@@ -459,10 +419,7 @@ namespace Demo
                     h1v2 = global::Compiled.SimdMath.LeakyRelu((a02 + a12), 0.1f);
                 }
                 {
-                    // layer 2: Dense 20 -> 3, Softmax
-                    // Layer 2, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
-                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
-                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    // layer 2: Dense 20 -> 3, Softmax, one sample, 128-bit: 1 output vector(s) in registers (1 per pass); each input broadcast into its row of the transposed weight, 8 interleaved input group(s) of accumulators, added, activated
                     ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1184);
                     ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1504);
                     global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
@@ -529,10 +486,7 @@ namespace Demo
             else
             {
                 {
-                    // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1)
-                    // Layer 1, one sample, 128-bit: the outputs are 5 vector(s) kept in registers (5 per pass over the packed
-                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 1 interleaved group(s) of inputs
-                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1), one sample, 128-bit: 5 output vector(s) in registers (5 per pass); each input broadcast into its row of the transposed weight, 1 interleaved input group(s) of accumulators, added, activated
                     ref float wt = ref k;
                     ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1152);
                     global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4), a02 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 8), a03 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 12), a04 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 16);
@@ -558,10 +512,7 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o4, ref h0, 16);
                 }
                 {
-                    // layer 2: Dense 20 -> 3, Softmax
-                    // Layer 2, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
-                    // weight); each input is broadcast and multiplied into its row of the transposed weight, over 8 interleaved group(s) of inputs
-                    // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                    // layer 2: Dense 20 -> 3, Softmax, one sample, 128-bit: 1 output vector(s) in registers (1 per pass); each input broadcast into its row of the transposed weight, 8 interleaved input group(s) of accumulators, added, activated
                     ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1184);
                     ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1504);
                     global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
@@ -795,18 +746,14 @@ namespace Demo
             }
         }
 
-        /// <summary>
-        /// The backward pass for any loss on one sample; see <see cref="BackpropagateBatch"/>.
-        /// </summary>
+        /// <summary>The backward pass for any loss on one sample; see <see cref="BackpropagateBatch"/>.</summary>
         /// <param name="input">One sample, <see cref="InputSize"/> floats.</param>
         /// <param name="outputGradient"><see cref="OutputSize"/> floats: the gradient with respect to the output.</param>
         /// <param name="inputGradient">Empty, or <see cref="InputSize"/> floats that receive the gradient with respect to the input.</param>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         public void Backpropagate(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient) => BackpropagateBatch(input, outputGradient, inputGradient, 1);
 
-        /// <summary>
-        /// Training forward pass over one chunk of <paramref name="count"/> samples: fills the workspace with what the backward pass reads.
-        /// </summary>
+        /// <summary>Training forward pass over one chunk of <paramref name="count"/> samples: fills the workspace with what the backward pass reads.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void TrainForward(ref float x, int count)
         {
@@ -817,9 +764,7 @@ namespace Demo
             global::Compiled.Kernels.DenseKernels.ForwardBatchLogits(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1184), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1504), 16, ref ws, 20, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2560), 3, 20, 3, count); // layer 2: Dense 20 -> 3, Softmax: logits only, the loss applies the activation
         }
 
-        /// <summary>
-        /// The summed loss of one chunk given targets; writes scale times its gradient with respect to the logits to gradients A.
-        /// </summary>
+        /// <summary>The summed loss of one chunk given targets; writes scale times its gradient with respect to the logits to gradients A.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private float TargetLoss(ref float targets, int count, float scale)
         {
@@ -832,9 +777,7 @@ namespace Demo
             return sum;
         }
 
-        /// <summary>
-        /// The summed cross-entropy of one chunk given labels; writes (p - onehot) * scale, the gradient with respect to the logits, to gradients A.
-        /// </summary>
+        /// <summary>The summed cross-entropy of one chunk given labels; writes (p - onehot) * scale, the gradient with respect to the logits, to gradients A.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private float LabelLoss(ref int labels, int count, float scale)
         {
@@ -847,9 +790,7 @@ namespace Demo
             return sum;
         }
 
-        /// <summary>
-        /// Training backward pass over one chunk: from the loss gradient in gradients A, adds every parameter gradient into <see cref="Gradients"/>.
-        /// </summary>
+        /// <summary>Training backward pass over one chunk: from the loss gradient in gradients A, adds every parameter gradient into <see cref="Gradients"/>.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void TrainBackward(ref float x, int count)
         {
@@ -870,9 +811,7 @@ namespace Demo
         global::System.Collections.Generic.IReadOnlyList<global::Compiled.ParameterTensor> global::Compiled.INetwork.ParameterTensors => s_tensors;
         global::Compiled.INetwork global::Compiled.INetwork.CreateWorker() => CreateWorker();
 
-        /// <summary>
-        /// The hidden activations of one sample (1 buffer(s) of 20 floats), kept on the stack by <see cref="Forward"/>.
-        /// </summary>
+        /// <summary>The hidden activations of one sample (1 buffer(s) of 20 floats), kept on the stack by <see cref="Forward"/>.</summary>
         [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 80)]
         private struct ForwardScratch
         {

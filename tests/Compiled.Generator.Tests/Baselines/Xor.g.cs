@@ -30,34 +30,22 @@ namespace Demo
         //     layer 1 outputs         [64, 1] at 256
         //     gradients A, B        [64, 4] at 320 and 576
 
-        /// <summary>
-        /// The number of floats in one input sample.
-        /// </summary>
+        /// <summary>The number of floats in one input sample.</summary>
         public const int InputSize = 2;
 
-        /// <summary>
-        /// The number of floats in one output sample.
-        /// </summary>
+        /// <summary>The number of floats in one output sample.</summary>
         public const int OutputSize = 1;
 
-        /// <summary>
-        /// The number of trainable parameters.
-        /// </summary>
+        /// <summary>The number of trainable parameters.</summary>
         public const int ParameterCount = 17;
 
-        /// <summary>
-        /// The architecture signature, recorded in model files.
-        /// </summary>
+        /// <summary>The architecture signature, recorded in model files.</summary>
         public const string Architecture = "Input(2) -> Dense(4, Sigmoid) -> Dense(1, Sigmoid)";
 
-        /// <summary>
-        /// The loss the <c>Backward</c> methods minimise.
-        /// </summary>
+        /// <summary>The loss the <c>Backward</c> methods minimise.</summary>
         public const global::Compiled.Loss Loss = global::Compiled.Loss.MeanSquaredError;
 
-        /// <summary>
-        /// The seed the parameterless constructor initialises the parameters with.
-        /// </summary>
+        /// <summary>The seed the parameterless constructor initialises the parameters with.</summary>
         public const int DefaultSeed = 42;
 
         // The parameter and gradient arrays carry 16 floats of padding so that a vector load of a tensor's last
@@ -115,34 +103,22 @@ namespace Demo
         /// <returns>The edit; write through its <see cref="global::Compiled.ParameterEdit.Values"/>.</returns>
         public global::Compiled.ParameterEdit EditParameters() => _compiledStorage.Edit(ParameterCount);
 
-        /// <summary>
-        /// Increases when an edit of the parameters starts and again when it ends; derived copies record the version they were built from.
-        /// </summary>
+        /// <summary>Increases when an edit of the parameters starts and again when it ends; derived copies record the version they were built from.</summary>
         public long ParameterVersion => _compiledStorage.Version;
 
-        /// <summary>
-        /// What stochastic layers draw their randomness from in the next training calls on this instance (the trainer sets it per batch).
-        /// </summary>
+        /// <summary>What stochastic layers draw their randomness from in the next training calls on this instance (the trainer sets it per batch).</summary>
         public global::Compiled.TrainingContext TrainingContext { get; set; }
 
-        /// <summary>
-        /// The accumulated gradient of the loss with respect to each parameter, laid out as <see cref="Parameters"/>.
-        /// </summary>
+        /// <summary>The accumulated gradient of the loss with respect to each parameter, laid out as <see cref="Parameters"/>.</summary>
         public global::System.Span<float> Gradients => new global::System.Span<float>(_compiledGradients, _compiledGradientsOffset, ParameterCount);
 
-        /// <summary>
-        /// The dimensions of one input sample, outermost first.
-        /// </summary>
+        /// <summary>The dimensions of one input sample, outermost first.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<int> InputShape => s_inputShape;
 
-        /// <summary>
-        /// Every parameter tensor with its name, shape and offset in <see cref="Parameters"/>.
-        /// </summary>
+        /// <summary>Every parameter tensor with its name, shape and offset in <see cref="Parameters"/>.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::Compiled.ParameterTensor> ParameterTensors => s_tensors;
 
-        /// <summary>
-        /// Sets every gradient to zero.
-        /// </summary>
+        /// <summary>Sets every gradient to zero.</summary>
         public void ZeroGradients() => global::System.Array.Clear(_compiledGradients);
 
         /// <summary>
@@ -169,10 +145,7 @@ namespace Demo
         /// <returns>The worker.</returns>
         public Xor CreateWorker() => new Xor(_compiledStorage);
 
-        /// <summary>
-        /// Rebuilds the packed copy of the weights that the forward kernels read, from the parameters. Called by the forward passes
-        /// when the parameters may have changed; a spin lock keeps concurrent callers from packing at the same time.
-        /// </summary>
+        /// <summary>Rebuilds the forward kernels' packed copy of the weights from the parameters, if stale; concurrent callers wait on a spin lock.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void PackWeights()
         {
@@ -195,18 +168,14 @@ namespace Demo
             }
         }
 
-        /// <summary>
-        /// The training workspace, allocated (64-byte aligned) on the first training call and kept.
-        /// </summary>
+        /// <summary>The training workspace, allocated (64-byte aligned) on the first training call and kept.</summary>
         private ref float Workspace()
         {
             _compiledWorkspace ??= global::Compiled.NetworkStorage.AllocateAligned(WorkspaceLength, out _compiledWorkspaceOffset);
             return ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledWorkspace), _compiledWorkspaceOffset);
         }
 
-        /// <summary>
-        /// Runs the network on one sample. Allocates nothing; safe to call from several threads at once.
-        /// </summary>
+        /// <summary>Runs the network on one sample. Allocates nothing; safe to call from several threads at once.</summary>
         /// <param name="input">One sample, <see cref="InputSize"/> floats.</param>
         /// <param name="output">Receives <see cref="OutputSize"/> floats.</param>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
@@ -221,10 +190,7 @@ namespace Demo
             ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
             global::System.Runtime.Intrinsics.Vector128<float> h0v0;
             {
-                // layer 0: Dense 2 -> 4, Sigmoid
-                // Layer 0, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
-                // weight); each input is broadcast and multiplied into its row of the transposed weight, over 2 interleaved group(s) of inputs
-                // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                // layer 0: Dense 2 -> 4, Sigmoid, one sample, 128-bit: 1 output vector(s) in registers (1 per pass); each input broadcast into its row of the transposed weight, 2 interleaved input group(s) of accumulators, added, activated
                 ref float wt = ref k;
                 ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 32);
                 global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
@@ -238,10 +204,7 @@ namespace Demo
                 h0v0 = global::Compiled.SimdMath.Sigmoid((a00 + a10));
             }
             {
-                // layer 1: Dense 4 -> 1, Sigmoid
-                // Layer 1, one sample, 128-bit: the outputs are 1 vector(s) kept in registers (1 per pass over the packed
-                // weight); each input is broadcast and multiplied into its row of the transposed weight, over 4 interleaved group(s) of inputs
-                // so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.
+                // layer 1: Dense 4 -> 1, Sigmoid, one sample, 128-bit: 1 output vector(s) in registers (1 per pass); each input broadcast into its row of the transposed weight, 4 interleaved input group(s) of accumulators, added, activated
                 ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48);
                 ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 112);
                 global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
@@ -378,18 +341,14 @@ namespace Demo
             }
         }
 
-        /// <summary>
-        /// The backward pass for any loss on one sample; see <see cref="BackpropagateBatch"/>.
-        /// </summary>
+        /// <summary>The backward pass for any loss on one sample; see <see cref="BackpropagateBatch"/>.</summary>
         /// <param name="input">One sample, <see cref="InputSize"/> floats.</param>
         /// <param name="outputGradient"><see cref="OutputSize"/> floats: the gradient with respect to the output.</param>
         /// <param name="inputGradient">Empty, or <see cref="InputSize"/> floats that receive the gradient with respect to the input.</param>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         public void Backpropagate(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient) => BackpropagateBatch(input, outputGradient, inputGradient, 1);
 
-        /// <summary>
-        /// Training forward pass over one chunk of <paramref name="count"/> samples: fills the workspace with what the backward pass reads.
-        /// </summary>
+        /// <summary>Training forward pass over one chunk of <paramref name="count"/> samples: fills the workspace with what the backward pass reads.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void TrainForward(ref float x, int count)
         {
@@ -400,9 +359,7 @@ namespace Demo
             global::Compiled.Kernels.DenseKernels.ForwardBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 112), 16, ref ws, 4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 256), 1, 4, 1, count, default(global::Compiled.Kernels.Sigmoid)); // layer 1: Dense 4 -> 1, Sigmoid
         }
 
-        /// <summary>
-        /// The summed loss of one chunk given targets; writes scale times its gradient with respect to the outputs to gradients A.
-        /// </summary>
+        /// <summary>The summed loss of one chunk given targets; writes scale times its gradient with respect to the outputs to gradients A.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private float TargetLoss(ref float targets, int count, float scale)
         {
@@ -415,9 +372,7 @@ namespace Demo
             return sum;
         }
 
-        /// <summary>
-        /// Training backward pass over one chunk: from the loss gradient in gradients A, adds every parameter gradient into <see cref="Gradients"/>.
-        /// </summary>
+        /// <summary>Training backward pass over one chunk: from the loss gradient in gradients A, adds every parameter gradient into <see cref="Gradients"/>.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void TrainBackward(ref float x, int count)
         {

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using Compiled.Data;
 using Compiled.Runtime.Tests.Training.Fakes;
 using Compiled.Training;
@@ -87,6 +88,54 @@ namespace Compiled.Runtime.Tests.Training
             EvaluationResult result = Trainer.Evaluate(new IdentityNetwork(2, Loss.BinaryCrossEntropy), data);
             Assert.Equal((0.223144 + 0.510826) / 2, result.Loss, Precision);
             Assert.Equal(1.0, result.Accuracy);
+        }
+
+        [Fact]
+        public void Binary_cross_entropy_with_targets_has_the_binary_accuracy_of_each_output()
+        {
+            // Keras' binary accuracy, threshold 0.5 per output: [0.9, 0.2, 0.7] vs [1, 0, 0] matches 2 of 3; [0.5, 0.49, 0.1]
+            // vs [1, 1, 0] matches 2 of 3 (0.5 counts as 1, as for labels; Keras' strict 0.5 < p would count it as 0).
+            var data = Dataset.FromTargets(new[] { 0.9f, 0.2f, 0.7f, 0.5f, 0.49f, 0.1f }, 3, new[] { 1f, 0f, 0f, 1f, 1f, 0f }, 3);
+            EvaluationResult result = Trainer.Evaluate(new IdentityNetwork(3, Loss.BinaryCrossEntropy), data);
+            Assert.Equal(4.0 / 6, result.Accuracy);
+
+            // Soft targets count as the side of 0.5 they are on: 0.8 -> 1, 0.3 -> 0, 0.5 -> 1.
+            var soft = Dataset.FromTargets(new[] { 0.6f, 0.6f, 0.6f }, 3, new[] { 0.8f, 0.3f, 0.5f }, 3);
+            Assert.Equal(2.0 / 3, Trainer.Evaluate(new IdentityNetwork(3, Loss.BinaryCrossEntropy), soft).Accuracy);
+
+            // The accuracy is the mean over all outputs, so every sample weighs the same (all have the same output count).
+            var single = Dataset.FromTargets(new[] { 0.9f, 0.1f, 0.4f }, 1, new[] { 1f, 1f, 0f }, 1);
+            Assert.Equal(2.0 / 3, Trainer.Evaluate(new IdentityNetwork(1, Loss.BinaryCrossEntropy), single).Accuracy);
+        }
+
+        [Fact]
+        public void Only_binary_cross_entropy_gives_target_vectors_an_accuracy()
+        {
+            var data = Dataset.FromTargets(new[] { 0.9f, 0.1f }, 2, new[] { 1f, 0f }, 2);
+            Assert.NotNull(Trainer.Evaluate(new IdentityNetwork(2, Loss.BinaryCrossEntropy), data).Accuracy);
+            Assert.Null(Trainer.Evaluate(new IdentityNetwork(2, Loss.MeanSquaredError), data).Accuracy);
+            Assert.Null(Trainer.Evaluate(new IdentityNetwork(2, Loss.CrossEntropy), data).Accuracy);
+        }
+
+        [Fact]
+        public void ToString_gives_loss_accuracy_and_sample_count_in_the_invariant_culture()
+        {
+            CultureInfo previous = CultureInfo.CurrentCulture;
+            try
+            {
+                CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE"); // a decimal comma must not appear
+                var labelled = Dataset.FromLabels(new[] { 0.9f, 0.2f, 0.4f }, 1, new[] { 1, 0, 1 });
+                EvaluationResult withAccuracy = Trainer.Evaluate(new IdentityNetwork(1, Loss.BinaryCrossEntropy), labelled);
+                Assert.Equal("loss 0.414932, accuracy 66.67 %, 3 samples", withAccuracy.ToString());
+
+                var targets = Dataset.FromTargets(new[] { 0.5f, -1f }, 2, new[] { 1f, 1f }, 2);
+                EvaluationResult lossOnly = Trainer.Evaluate(new IdentityNetwork(2, Loss.MeanSquaredError), targets);
+                Assert.Equal("loss 2.125, 1 sample", lossOnly.ToString());
+            }
+            finally
+            {
+                CultureInfo.CurrentCulture = previous;
+            }
         }
 
         [Fact]

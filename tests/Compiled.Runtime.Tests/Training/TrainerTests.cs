@@ -184,6 +184,22 @@ namespace Compiled.Runtime.Tests.Training
         }
 
         [Fact]
+        public void Binary_cross_entropy_targets_have_a_training_and_validation_accuracy()
+        {
+            // The recording network outputs 1 for its single output; the targets say 1, 0, 1, 1: a binary accuracy of 3/4.
+            var data = Dataset.FromTargets(new float[] { 0, 1, 1, 11, 2, 21, 3, 31 }, 2, new float[] { 1, 0, 1, 1 }, 1);
+            var trainer = new Trainer(new TrainerOptions
+            {
+                Epochs = 2,
+                BatchSize = 3,
+                EarlyStopping = new EarlyStopping { Metric = EarlyStoppingMetric.ValidationAccuracy, Patience = 5 },
+            });
+            TrainingHistory history = trainer.Fit(new RecordingNetwork(2, 1, Loss.BinaryCrossEntropy), new TestSgd(0.1f), data, data);
+            Assert.All(history.Epochs, e => Assert.Equal(0.75, e.TrainAccuracy));
+            Assert.All(history.Epochs, e => Assert.Equal(0.75, e.ValidationAccuracy));
+        }
+
+        [Fact]
         public void Epoch_train_loss_is_the_sample_weighted_mean_of_batch_losses()
         {
             // Without shuffling and with a learning rate of 0 the parameters never move, so each batch's loss is known.

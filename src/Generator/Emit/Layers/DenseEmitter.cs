@@ -50,7 +50,7 @@ namespace Compiled.Generator.Emit.Layers
             }
 
             writer.Scope();
-            writer.Comment(Describe(layer).Trim().Substring(3) + "\n" + ForwardSummary(layer, Width(layer, isa), Registers(isa)));
+            writer.Comment(Describe(layer).Trim().Substring(3) + ", one sample, " + ForwardSummary(layer, Width(layer, isa), Registers(isa)));
             ForwardBody(writer, layer, Width(layer, isa), Registers(isa), input, output);
             writer.Close();
         }
@@ -291,11 +291,44 @@ namespace Compiled.Generator.Emit.Layers
 
         // ------------------------------------------------------------------ forward, one sample
 
+        /// <summary>The most weights a layer may have to be written inline.</summary>
+        private const int InlineLayerWeights = 4096;
+
         /// <summary>
-        /// Small layers' single-sample code is written straight into the forward pass (the generator inlines it, so nothing
-        /// depends on the JIT's inlining budget); larger layers get a kernel method.
+        /// The most weights of all inline layers of one network together: unrolled code is written once per vector width,
+        /// and every line of it is compiled on every build of the user's project, so a deep stack of small layers is written
+        /// inline only up to this budget (its first layers) and the rest calls the runtime's kernel.
         /// </summary>
-        private static bool InlineForward(LayerContext layer) => (long)layer.Plan.InputSize * layer.Plan.OutputSize <= 4096;
+        private const int InlineNetworkWeights = 8192;
+
+        /// <summary>
+        /// Small layers' single-sample code is written straight into the forward pass (the generator unrolls it and hands
+        /// activations over in registers, which is what a batch-1 forward of a small network needs); the others call the
+        /// runtime's one-sample kernel. A layer is inline when it has at most 4,096 weights and it and the inline layers
+        /// before it have at most 8,192 together.
+        /// </summary>
+        private static bool InlineForward(LayerContext layer)
+        {
+            long total = 0;
+            foreach (Shapes.LayerPlan plan in layer.Network.Layers)
+            {
+                if (plan.Spec is DenseSpec)
+                {
+                    long weights = (long)plan.InputSize * plan.OutputSize;
+                    if (weights <= InlineLayerWeights)
+                    {
+                        total += weights;
+                    }
+
+                    if (plan.Index == layer.Index)
+                    {
+                        return weights <= InlineLayerWeights && total <= InlineNetworkWeights;
+                    }
+                }
+            }
+
+            return false;
+        }
 
         private static (int Vectors, int PerBlock, int Groups) ForwardShape(LayerContext layer, Vec v, int registers)
         {
@@ -314,9 +347,7 @@ namespace Compiled.Generator.Emit.Layers
         private static string ForwardSummary(LayerContext layer, Vec v, int registers)
         {
             (int vectors, int perBlock, int groups) = ForwardShape(layer, v, registers);
-            return $"Layer {layer.Index}, one sample, {v.Lanes * 32}-bit: the outputs are {vectors} vector(s) kept in registers ({perBlock} per pass over the packed\n" +
-                $"weight); each input is broadcast and multiplied into its row of the transposed weight, over {groups} interleaved group(s) of inputs\n" +
-                "so that enough independent accumulators are in flight; the groups are added, the activation applied, the block stored.";
+            return $"{v.Lanes * 32}-bit: {vectors} output vector(s) in registers ({perBlock} per pass); each input broadcast into its row of the transposed weight, {groups} interleaved input group(s) of accumulators, added, activated";
         }
 
         /// <summary>The statements of the single-sample forward pass, reading <paramref name="x"/> and writing <paramref name="y"/> (both <c>ref float</c> locals).</summary>

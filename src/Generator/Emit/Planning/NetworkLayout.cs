@@ -1,0 +1,227 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Compiled.Generator.Shapes;
+
+namespace Compiled.Generator.Emit.Planning
+{
+    /// <summary>What a value in the network's data flow holds.</summary>
+    internal enum ValueKind
+    {
+        /// <summary>The network's input sample.</summary>
+        Input,
+
+        /// <summary>A layer's output (after its activation).</summary>
+        Output,
+
+        /// <summary>A layer's pre-activation (or, when the loss fuses the activation, its logits), saved for backward.</summary>
+        PreActivation,
+
+        /// <summary>The gradient of the loss with respect to a layer's output (or pre-activation, for a fused loss).</summary>
+        Gradient,
+    }
+
+    /// <summary>The identity of one value: its kind and the layer that produces it (-1 for the network input).</summary>
+    internal readonly record struct ValueId(ValueKind Kind, int Layer)
+    {
+        public static readonly ValueId NetworkInput = new(ValueKind.Input, -1);
+
+        public override string ToString() => Layer < 0 ? "input" : $"layer {Layer} {Kind.ToString().ToLowerInvariant()}";
+    }
+
+    /// <summary>
+    /// The plan of a network's data flow, separate from emission: every value (the input, each layer's output and saved
+    /// pre-activation, each gradient) gets an identity, the edges say which value each layer reads, and buffers are
+    /// assigned by liveness. Training: forward values are all live until the backward pass reads them, so each has its
+    /// own block of the workspace; a gradient is live from the backward step of the layer that consumes the value to the
+    /// backward step of the layer that produces it, so gradient blocks are reused (a chain alternates two, A and B).
+    /// Inference: hidden activations alternate between two blocks. A skip connection is one more edge, not a rewrite.
+    /// </summary>
+    internal sealed class NetworkLayout
+    {
+        /// <summary>Scratch kept on the stack is capped at this many floats (64 KiB); beyond, a per-thread buffer is used.</summary>
+        public const int StackScratchLimit = 16 * 1024;
+
+        /// <summary>The training workspace of one chunk is kept under this many floats (64 MiB) by shrinking the chunk.</summary>
+        private const long WorkspaceLimit = 16L * 1024 * 1024;
+
+        private readonly Dictionary<ValueId, int> _offsets = new();
+        private readonly Dictionary<int, ValueId> _inputs = new();
+
+        public NetworkLayout(NetworkPlan plan)
+        {
+            Plan = plan;
+            var emitters = plan.Layers.Select(l => LayerKinds.EmitterFor(l.Spec)).ToList();
+            int lastComputing = emitters.FindLastIndex(e => !e.IsAlias);
+            bool anyParametersBefore = false;
+            ValueId current = ValueId.NetworkInput;
+            for (int i = 0; i < plan.Layers.Count; i++)
+            {
+                LayerPlan layer = plan.Layers[i];
+                bool isLast = i == lastComputing;
+                Activation? activation = layer.Spec.OutputActivation;
+                bool fused = isLast && ((plan.Loss == Loss.CrossEntropy && activation == Activation.Softmax) || (plan.Loss == Loss.BinaryCrossEntropy && activation == Activation.Sigmoid));
+                var context = new LayerContext(layer, plan, isLast, fused, anyParametersBefore);
+                Layers.Add((context, emitters[i]));
+                if (!emitters[i].IsAlias)
+                {
+                    // The edge: this layer reads the value the previous computing layer produced (aliases move no data).
+                    Computing.Add((context, emitters[i]));
+                    _inputs[layer.Index] = current;
+                    current = new ValueId(ValueKind.Output, layer.Index);
+                }
+
+                anyParametersBefore |= layer.HasParameters;
+            }
+
+            foreach ((LayerContext context, LayerEmitter emitter) in Computing)
+            {
+                context.PackedOffset = PackedLength;
+                PackedLength += emitter.PackedLength(context);
+            }
+
+            var hidden = Computing.Where(c => !c.Context.IsLast).Select(c => c.Context.Plan.OutputSize).ToList();
+            MaxHidden = hidden.Count == 0 ? 0 : hidden.Max();
+            HiddenBuffers = Math.Min(hidden.Count, 2);
+            ForwardChunk = 64;
+            while (ForwardChunk > 4 && (long)ForwardChunk * MaxHidden * HiddenBuffers > StackScratchLimit)
+            {
+                ForwardChunk /= 2;
+            }
+
+            GradientWidth = Math.Max(plan.OutputSize, Computing.Count == 0 ? 0 : Computing.Max(c => c.Context.Plan.OutputSize));
+            TrainChunk = 64;
+            while (TrainChunk > 4 && AssignWorkspace(TrainChunk) > WorkspaceLimit)
+            {
+                TrainChunk /= 2;
+            }
+
+            AssignWorkspace(TrainChunk);
+        }
+
+        public NetworkPlan Plan { get; }
+
+        /// <summary>Every layer, aliases included, in declaration order.</summary>
+        public List<(LayerContext Context, LayerEmitter Emitter)> Layers { get; } = new();
+
+        /// <summary>The layers that compute something (not aliases such as Flatten).</summary>
+        public List<(LayerContext Context, LayerEmitter Emitter)> Computing { get; } = new();
+
+        /// <summary>The floats of the packed weight copy (every layer's packed form, one after another).</summary>
+        public int PackedLength { get; }
+
+        /// <summary>The widest hidden activation, and how many hidden blocks inference alternates between (0, 1 or 2).</summary>
+        public int MaxHidden { get; }
+
+        public int HiddenBuffers { get; }
+
+        /// <summary>Samples per chunk of <c>ForwardBatch</c>, so its hidden blocks fit the stack.</summary>
+        public int ForwardChunk { get; }
+
+        /// <summary>Samples per chunk of the training passes, so the workspace stays under 64 MiB.</summary>
+        public int TrainChunk { get; }
+
+        /// <summary>The floats per sample of a gradient block (the widest layer output).</summary>
+        public int GradientWidth { get; }
+
+        public int WorkspaceLength { get; private set; }
+
+        /// <summary>The two gradient blocks a chain alternates between.</summary>
+        public int GradientA { get; private set; }
+
+        public int GradientB { get; private set; }
+
+        public bool ForwardOnStack => (long)MaxHidden * HiddenBuffers <= StackScratchLimit;
+
+        public bool ForwardBatchOnStack => (long)ForwardChunk * MaxHidden * HiddenBuffers <= StackScratchLimit;
+
+        /// <summary>The value a computing layer reads.</summary>
+        public ValueId InputOf(int layer) => _inputs[layer];
+
+        /// <summary>Where a value lives in the training workspace, or -1 when it is not stored there (the network input).</summary>
+        public int Offset(ValueId value) => _offsets.TryGetValue(value, out int offset) ? offset : -1;
+
+        /// <summary>The training workspace blocks of a layer's saved output and pre-activation (-1 where not saved).</summary>
+        public (int Output, int PreActivation) Saved(int layer) =>
+            (Offset(new ValueId(ValueKind.Output, layer)), Offset(new ValueId(ValueKind.PreActivation, layer)));
+
+        /// <summary>Where the gradient with respect to a layer's output arrives in the backward pass.</summary>
+        public int GradientOf(int layer) => Offset(new ValueId(ValueKind.Gradient, layer));
+
+        /// <summary>The values in the order they are laid out, for the generated layout comment.</summary>
+        public IEnumerable<(ValueId Value, int Offset)> Values => _offsets.OrderBy(p => p.Value).Select(p => (p.Key, p.Value));
+
+        private long AssignWorkspace(int chunk)
+        {
+            _offsets.Clear();
+            long offset = 0;
+
+            // Forward values: each saved value its own block (all live until the backward pass).
+            foreach ((LayerContext context, LayerEmitter emitter) in Computing)
+            {
+                TrainingBuffers buffers = emitter.TrainingBuffersFor(context);
+                long size = (long)chunk * context.Plan.OutputSize;
+                if (buffers.Output)
+                {
+                    _offsets[new ValueId(ValueKind.Output, context.Index)] = Clamp(offset);
+                    offset += size;
+                }
+
+                if (buffers.PreActivation)
+                {
+                    _offsets[new ValueId(ValueKind.PreActivation, context.Index)] = Clamp(offset);
+                    offset += size;
+                }
+            }
+
+            // Gradients, by liveness in backward order: a gradient block is taken when the consumer's backward step writes
+            // it and given back once the producer's backward step has read it. A chain needs two (A and B).
+            var free = new Stack<int>();
+            int blocks = 0;
+            int Take()
+            {
+                if (free.Count > 0)
+                {
+                    return free.Pop();
+                }
+
+                return blocks++;
+            }
+
+            var gradientBlocks = new Dictionary<int, int>();
+            for (int i = Computing.Count - 1; i >= 0; i--)
+            {
+                LayerContext context = Computing[i].Context;
+                if (i == Computing.Count - 1)
+                {
+                    gradientBlocks[context.Index] = Take(); // the loss writes the last layer's gradient
+                }
+
+                ValueId input = _inputs[context.Index];
+                int own = gradientBlocks[context.Index];
+                if (context.NeedsInputGradient && input.Kind == ValueKind.Output)
+                {
+                    gradientBlocks[input.Layer] = Take();
+                }
+
+                free.Push(own);
+            }
+
+            int first = Clamp(offset);
+            foreach (KeyValuePair<int, int> block in gradientBlocks)
+            {
+                _offsets[new ValueId(ValueKind.Gradient, block.Key)] = Clamp(first + ((long)block.Value * chunk * GradientWidth));
+            }
+
+            // Two blocks at least, so the layout (and Backpropagate's landing block) does not depend on the depth.
+            blocks = Math.Max(blocks, 2);
+            GradientA = first;
+            GradientB = Clamp(first + ((long)chunk * GradientWidth));
+            offset += (long)blocks * chunk * GradientWidth;
+            WorkspaceLength = Clamp(offset);
+            return offset;
+        }
+
+        private static int Clamp(long value) => (int)Math.Min(value, int.MaxValue);
+    }
+}
