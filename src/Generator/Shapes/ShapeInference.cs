@@ -22,8 +22,9 @@ namespace Compiled.Generator.Shapes
 
         /// <summary>
         /// The most layer attributes a network may have. Generated code no longer grows with a layer's width (wide layers
-        /// call the runtime's shared kernels), but it does grow with the number of layers, by some tens of lines each;
-        /// this limit, far above any real network, keeps a declaration from producing a file the compiler chokes on.
+        /// call the runtime's shared kernels, small ones are inlined within a per-network budget), but it does grow with
+        /// the number of layers, by some tens of lines each (about 23,000 lines at the limit; GeneratedSizeTests); this
+        /// limit, far above any real network, keeps a declaration from producing a file the compiler chokes on.
         /// </summary>
         public const int MaxLayers = 1000;
 
