@@ -141,12 +141,17 @@ namespace Compiled.Generator.Diagnostics
             "Network class cannot be file-local",
             "The network class '{0}' cannot be 'file'-local: the generated part is in another file, so it would declare a different class and this one would get no forward or backward pass");
 
+        public static readonly DiagnosticDescriptor TooManyLayers = Error(
+            "CN0027", Shape,
+            "Network has too many layers",
+            "Network '{0}' has {1} layers, more than the supported maximum of {2}: the generated code grows with the number of layers (not with their widths), and this many would make a file the compiler is slow to build");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Index(
             NotPartial, ContainingTypeNotPartial, Generic, Static, MissingInput, MultipleInputs, EmptyInputShape,
             NonPositiveSize, NoLayers, DenseNeedsVector, SoftmaxNotLast, CrossEntropyNeedsSoftmax,
             BinaryCrossEntropyNeedsSigmoid, TooFewClasses, UnknownActivation, UnknownLoss, TooLarge,
             LayersSplitAcrossParts, SettingHasNoEffect, SettingNotFinite, ParameterlessConstructor, SoftmaxSingleOutput, ConstructorDoesNotChain,
-            Abstract, NameCollidesWithMember, FileLocal);
+            Abstract, NameCollidesWithMember, FileLocal, TooManyLayers);
 
         public static IReadOnlyCollection<DiagnosticDescriptor> All => s_byId.Values;
 

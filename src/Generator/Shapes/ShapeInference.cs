@@ -20,6 +20,14 @@ namespace Compiled.Generator.Shapes
         /// <summary>The most floats one sample may have at any point of the network.</summary>
         public const long MaxActivation = 1L << 28;
 
+        /// <summary>
+        /// The most layer attributes a network may have. Generated code no longer grows with a layer's width (wide layers
+        /// call the runtime's shared kernels, small ones are inlined within a per-network budget), but it does grow with
+        /// the number of layers, by some tens of lines each (about 23,000 lines at the limit; GeneratedSizeTests); this
+        /// limit, far above any real network, keeps a declaration from producing a file the compiler chokes on.
+        /// </summary>
+        public const int MaxLayers = 1000;
+
         public static PlanResult Infer(NetworkSpec? spec)
         {
             if (spec is null)
@@ -31,6 +39,12 @@ namespace Compiled.Generator.Shapes
             var context = new ShapeContext(issues) { LayerCount = spec.Layers.Count };
             var input = new Shape(spec.InputShape);
             string name = spec.Type.Name;
+            if (spec.Layers.Count > MaxLayers)
+            {
+                issues.Add(Issue(DiagnosticDescriptors.TooManyLayers, ShapeIssue.NetworkTarget, null, name, spec.Layers.Count, MaxLayers));
+                return Fail(issues);
+            }
+
             if (input.Size > MaxActivation)
             {
                 issues.Add(Issue(DiagnosticDescriptors.TooLarge, ShapeIssue.InputTarget, null, "The input size", name, input.Size, MaxActivation));

@@ -1,40 +1,59 @@
 using System;
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Compiled.Serialization
 {
     /// <summary>
-    /// Saves and loads a network's parameters in Compiled's own small binary format, checked against the network's
-    /// architecture and protected by a CRC-32.
+    /// Saves and loads a network's parameters and non-trainable buffers in Compiled's own small binary format, checked
+    /// against the network's architecture and protected by a CRC-32.
     /// </summary>
     /// <remarks>
-    /// <para>Format version 1 (every integer and float little-endian, whatever the host):</para>
+    /// <para>Format version 2, written by <see cref="Save(INetwork, Stream)"/> (every integer and float little-endian, whatever the host):</para>
     /// <code>
-    /// offset    size  field
-    /// 0         4     magic: the ASCII bytes "CMPL" (43 4D 50 4C)
-    /// 4         4     uint32 format version = 1
-    /// 8         4     uint32 L, byte length of the architecture signature (at most 1 MiB)
-    /// 12        L     architecture signature, UTF-8 without BOM or terminator (INetwork.Architecture)
-    /// 12+L      8     int64 N, the parameter count (0 &lt;= N &lt;= Array.MaxLength)
-    /// 20+L      4N    the parameters as IEEE 754 float32, in INetwork.Parameters order (PyTorch state_dict order)
-    /// 20+L+4N   4     uint32 CRC-32 (IEEE / zlib / PNG: reflected polynomial 0xEDB88320, init and final XOR 0xFFFFFFFF)
-    ///                 of every byte before it
+    /// offset         size  field
+    /// 0              4     magic: the ASCII bytes "CMPL" (43 4D 50 4C)
+    /// 4              4     uint32 format version = 2
+    /// 8              4     uint32 L, byte length of the architecture signature (at most 1 MiB)
+    /// 12             L     architecture signature, UTF-8 without BOM or terminator (INetwork.Architecture)
+    /// 12+L           8     int64 N, the parameter count (0 &lt;= N &lt;= Array.MaxLength)
+    /// 20+L           4N    the parameters as IEEE 754 float32, in INetwork.Parameters order (PyTorch state_dict order)
+    /// 20+L+4N        8     int64 M, the buffer count (0 &lt;= M &lt;= Array.MaxLength; 0 for networks without buffers)
+    /// 28+L+4N        4M    the non-trainable buffers as IEEE 754 float32, in INetwork.Buffers order
+    /// 28+L+4N+4M     4     uint32 CRC-32 (IEEE / zlib / PNG: reflected polynomial 0xEDB88320, init and final XOR 0xFFFFFFFF)
+    ///                      of every byte before it
     /// </code>
     /// <para>
-    /// Loading reads and checks the whole record (magic, version, lengths, checksum, architecture, parameter count) into
-    /// a temporary buffer before copying anything, so on any error the network's parameters are left untouched. Errors
-    /// are <see cref="ModelFileException"/>s (an <see cref="IOException"/>) naming the file. Saving to a path is
-    /// atomic: the file is written to a temporary file in the same folder, flushed, and renamed over the target.
+    /// Version 1 is the same without the buffer count and buffers (the CRC follows the parameters). Both versions are
+    /// read. A version 1 file has no buffers: it loads into a network without buffers (every network generated today);
+    /// into a network with buffers (running statistics) it is refused with <see cref="ModelFileError.BufferCountMismatch"/>,
+    /// as PyTorch's strict <c>load_state_dict</c> refuses a <c>state_dict</c> without <c>running_mean</c>: keeping the
+    /// network's buffers would run inference with statistics the file's parameters were never trained with, silently.
+    /// </para>
+    /// <para>
+    /// Loading reads and checks the whole record (magic, version, lengths, checksum, architecture, parameter and buffer
+    /// counts) into temporary buffers before copying anything, so on any error the network's parameters and buffers are
+    /// left untouched; then both are written in one edit each (<see cref="INetwork.EditParameters"/>,
+    /// <see cref="INetwork.EditBuffers"/>). Errors are <see cref="ModelFileException"/>s (an <see cref="IOException"/>)
+    /// naming the file. Saving to a path is atomic: the file is written to a temporary file in the same folder, flushed,
+    /// and renamed over the target.
     /// </para>
     /// </remarks>
     public static class ModelFile
     {
-        /// <summary>The format version written by <see cref="Save(INetwork, Stream)"/> and the only one read.</summary>
-        public const uint FormatVersion = 1;
+        /// <summary>
+        /// The format version written by <see cref="Save(INetwork, Stream)"/>: 2, which stores the buffers after the
+        /// parameters. Versions <see cref="OldestReadableVersion"/> to <see cref="FormatVersion"/> are read.
+        /// </summary>
+        public const uint FormatVersion = 2;
+
+        /// <summary>The oldest format version read: 1 (parameters only, no buffers).</summary>
+        public const uint OldestReadableVersion = 1;
 
         /// <summary>The longest architecture signature accepted, in UTF-8 bytes.</summary>
         public const int MaxArchitectureBytes = 1 << 20;
@@ -46,7 +65,10 @@ namespace Compiled.Serialization
         /// <summary>The four magic bytes that start every model file: ASCII <c>CMPL</c>.</summary>
         public static ReadOnlySpan<byte> Magic => "CMPL"u8;
 
-        /// <summary>Writes the network's architecture and parameters to <paramref name="stream"/>.</summary>
+        /// <summary>
+        /// Writes the network's architecture, parameters and buffers to <paramref name="stream"/> (format
+        /// <see cref="FormatVersion"/>).
+        /// </summary>
         /// <param name="network">The network to save.</param>
         /// <param name="stream">A writable stream; it is left open, positioned after the model.</param>
         /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
@@ -66,25 +88,15 @@ namespace Compiled.Serialization
             try
             {
                 var crc = default(Crc32);
-                Span<byte> header = buffer.AsSpan(0, FixedHeaderBytes + architectureBytes + 8);
+                Span<byte> header = buffer.AsSpan(0, FixedHeaderBytes + architectureBytes);
                 Magic.CopyTo(header);
                 BinaryPrimitives.WriteUInt32LittleEndian(header.Slice(4), FormatVersion);
                 BinaryPrimitives.WriteUInt32LittleEndian(header.Slice(8), (uint)architectureBytes);
                 StrictUtf8.GetBytes(architecture, header.Slice(FixedHeaderBytes, architectureBytes));
-                int count = network.Parameters.Length;
-                BinaryPrimitives.WriteInt64LittleEndian(header.Slice(FixedHeaderBytes + architectureBytes), count);
                 crc.Append(header);
                 stream.Write(header);
-
-                const int floatsPerChunk = ChunkBytes / sizeof(float);
-                for (int start = 0; start < count; start += floatsPerChunk)
-                {
-                    ReadOnlySpan<float> values = network.Parameters.Slice(start, Math.Min(floatsPerChunk, count - start));
-                    Span<byte> bytes = buffer.AsSpan(0, values.Length * sizeof(float));
-                    WriteLittleEndian(values, bytes);
-                    crc.Append(bytes);
-                    stream.Write(bytes);
-                }
+                WriteSection(network.Parameters, stream, buffer, ref crc);
+                WriteSection(network.Buffers, stream, buffer, ref crc);
 
                 Span<byte> checksum = buffer.AsSpan(0, 4);
                 BinaryPrimitives.WriteUInt32LittleEndian(checksum, crc.Value);
@@ -96,10 +108,29 @@ namespace Compiled.Serialization
             }
         }
 
+        /// <summary>Writes an int64 count then the floats, little-endian, through <paramref name="buffer"/>, checksummed.</summary>
+        private static void WriteSection(ReadOnlySpan<float> values, Stream stream, byte[] buffer, ref Crc32 crc)
+        {
+            Span<byte> count = buffer.AsSpan(0, sizeof(long));
+            BinaryPrimitives.WriteInt64LittleEndian(count, values.Length);
+            crc.Append(count);
+            stream.Write(count);
+
+            const int floatsPerChunk = ChunkBytes / sizeof(float);
+            for (int start = 0; start < values.Length; start += floatsPerChunk)
+            {
+                ReadOnlySpan<float> chunk = values.Slice(start, Math.Min(floatsPerChunk, values.Length - start));
+                Span<byte> bytes = buffer.AsSpan(0, chunk.Length * sizeof(float));
+                WriteLittleEndian(chunk, bytes);
+                crc.Append(bytes);
+                stream.Write(bytes);
+            }
+        }
+
         /// <summary>
-        /// Writes the network's architecture and parameters to <paramref name="path"/>, atomically: through a temporary
-        /// file in the same folder (<c>.NAME.RANDOM.tmp</c>) that replaces the target only once completely written and
-        /// flushed.
+        /// Writes the network's architecture, parameters and buffers to <paramref name="path"/>, atomically: through a
+        /// temporary file in the same folder (<c>.NAME.RANDOM.tmp</c>) that replaces the target only once completely
+        /// written and flushed.
         /// </summary>
         /// <remarks>
         /// A save killed with its process leaves its temporary file behind; each save deletes the temporary files of the
@@ -124,15 +155,17 @@ namespace Compiled.Serialization
         }
 
         /// <summary>
-        /// Reads a model from <paramref name="stream"/> into the network's parameters, after checking the whole record.
-        /// The stream is left open, positioned after the model (bytes after it are not read).
+        /// Reads a model from <paramref name="stream"/> into the network's parameters and buffers, after checking the
+        /// whole record. The stream is left open, positioned after the model (bytes after it are not read).
         /// </summary>
         /// <param name="network">The network to load into; it must have the architecture the model was saved from.</param>
-        /// <param name="stream">A readable stream positioned at the start of a model.</param>
+        /// <param name="stream">A readable stream positioned at the start of a model (format version 1 or 2).</param>
         /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
         /// <exception cref="ModelFileException">
-        /// The data is not a valid model (truncated, bad magic, unknown version, bad checksum, ...) or was saved from
-        /// another architecture; <see cref="ModelFileException.Error"/> says which. The parameters are unchanged.
+        /// The data is not a valid model (truncated, bad magic, unknown version, bad checksum, ...), was saved from
+        /// another architecture, or holds another number of parameters or buffer values than the network (a version 1
+        /// model, which has no buffers, into a network with buffers included); <see cref="ModelFileException.Error"/>
+        /// says which. The parameters and buffers are unchanged.
         /// </exception>
         public static void Load(INetwork network, Stream stream)
         {
@@ -142,15 +175,17 @@ namespace Compiled.Serialization
         }
 
         /// <summary>
-        /// Reads the model file <paramref name="path"/> into the network's parameters, after checking the whole file
-        /// (which must hold exactly one model and nothing after it).
+        /// Reads the model file <paramref name="path"/> into the network's parameters and buffers, after checking the
+        /// whole file (which must hold exactly one model and nothing after it).
         /// </summary>
         /// <param name="network">The network to load into; it must have the architecture the model was saved from.</param>
-        /// <param name="path">The model file.</param>
+        /// <param name="path">The model file (format version 1 or 2).</param>
         /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
         /// <exception cref="ModelFileException">
-        /// The file is not a valid model or was saved from another architecture; the message names the file and
-        /// <see cref="ModelFileException.Error"/> says what is wrong. The parameters are unchanged.
+        /// The file is not a valid model, was saved from another architecture, or holds another number of parameters or
+        /// buffer values than the network (a version 1 file, which has no buffers, into a network with buffers included);
+        /// the message names the file and <see cref="ModelFileException.Error"/> says what is wrong. The parameters and
+        /// buffers are unchanged.
         /// </exception>
         /// <exception cref="IOException">The file cannot be opened or read.</exception>
         public static void Load(INetwork network, string path)
@@ -189,6 +224,7 @@ namespace Compiled.Serialization
             var crc = default(Crc32);
             byte[] chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
             float[]? values = null;
+            float[]? buffers = null;
             try
             {
                 // Magic, version and architecture length.
@@ -215,11 +251,12 @@ namespace Compiled.Serialization
                 }
 
                 uint version = BinaryPrimitives.ReadUInt32LittleEndian(fixedHeader.Slice(4));
-                if (version != FormatVersion)
+                if (version < OldestReadableVersion || version > FormatVersion)
                 {
-                    throw Fail(ModelFileError.UnsupportedVersion, path, $"{source} has format version {version}; this library reads version {FormatVersion} only.");
+                    throw Fail(ModelFileError.UnsupportedVersion, path, $"{source} has format version {version}; this library reads versions {OldestReadableVersion} to {FormatVersion}.");
                 }
 
+                bool hasBuffers = version >= 2;
                 uint architectureLength = BinaryPrimitives.ReadUInt32LittleEndian(fixedHeader.Slice(8));
                 if (architectureLength > MaxArchitectureBytes)
                 {
@@ -248,41 +285,56 @@ namespace Compiled.Serialization
                     throw Fail(ModelFileError.MalformedHeader, path, $"{source} announces {count} parameters, which is impossible: the header is corrupt.");
                 }
 
-                long end = offset + (count * sizeof(float)) + sizeof(uint);
+                // The end of the record as far as it is known: a version 2 record has at least an empty buffer section.
+                long end = offset + (count * sizeof(float)) + (hasBuffers ? sizeof(long) : 0) + sizeof(uint);
                 long remaining = StreamReading.Remaining(stream);
+                long remainingAtParameters = remaining;
                 if (remaining >= 0 && remaining < end - offset)
                 {
-                    throw Truncated(path, source, "its parameters and checksum", offset + remaining, end);
+                    throw Truncated(path, source, hasBuffers ? "its parameters, buffers and checksum" : "its parameters and checksum", offset + remaining, end, atLeast: hasBuffers);
                 }
 
-                // Parameters: kept only when they will be loaded, otherwise just checksummed.
-                bool keep = network is not null && count == network.ParameterCount
+                // Parameters and buffers: kept only when they will be loaded, otherwise just checksummed.
+                bool matches = network is not null
                     && architectureBytes.AsSpan().SequenceEqual(Encoding.UTF8.GetBytes(network.Architecture ?? string.Empty));
-                if (keep)
+                if (matches && count == network!.ParameterCount)
                 {
                     values = ArrayPool<float>.Shared.Rent((int)count);
                 }
 
-                long bytesLeft = count * sizeof(float);
-                int valueIndex = 0;
-                while (bytesLeft > 0)
+                ReadSection(stream, count, values, chunk, ref crc, ref offset, path, source, "its parameters", end, atLeast: hasBuffers);
+
+                long bufferCount = 0;
+                if (hasBuffers)
                 {
-                    Span<byte> bytes = chunk.AsSpan(0, (int)Math.Min(ChunkBytes, bytesLeft));
-                    read = StreamReading.ReadAtMost(stream, bytes);
-                    if (read < bytes.Length)
+                    Span<byte> bufferHeader = chunk.AsSpan(0, sizeof(long));
+                    read = StreamReading.ReadAtMost(stream, bufferHeader);
+                    if (read < sizeof(long))
                     {
-                        throw Truncated(path, source, "its parameters", offset + read, end);
+                        throw Truncated(path, source, "its buffer count", offset + read, end, atLeast: true);
                     }
 
-                    crc.Append(bytes);
-                    if (values is not null)
+                    crc.Append(bufferHeader);
+                    offset += sizeof(long);
+                    bufferCount = BinaryPrimitives.ReadInt64LittleEndian(bufferHeader);
+                    if (bufferCount < 0 || bufferCount > Array.MaxLength)
                     {
-                        ReadLittleEndian(bytes, values.AsSpan(valueIndex, bytes.Length / sizeof(float)));
-                        valueIndex += bytes.Length / sizeof(float);
+                        throw Fail(ModelFileError.MalformedHeader, path, $"{source} announces {bufferCount} buffer values, which is impossible: the header is corrupt.");
                     }
 
-                    offset += read;
-                    bytesLeft -= read;
+                    end = offset + (bufferCount * sizeof(float)) + sizeof(uint);
+                    remaining = StreamReading.Remaining(stream);
+                    if (remaining >= 0 && remaining < end - offset)
+                    {
+                        throw Truncated(path, source, "its buffers and checksum", offset + remaining, end);
+                    }
+
+                    if (values is not null && bufferCount == network!.Buffers.Length)
+                    {
+                        buffers = bufferCount == 0 ? Array.Empty<float>() : ArrayPool<float>.Shared.Rent((int)bufferCount);
+                    }
+
+                    ReadSection(stream, bufferCount, buffers, chunk, ref crc, ref offset, path, source, "its buffers", end, atLeast: false);
                 }
 
                 Span<byte> checksum = chunk.AsSpan(0, sizeof(uint));
@@ -310,7 +362,7 @@ namespace Compiled.Serialization
 
                 if (requireEnd && StreamReading.ReadAtMost(stream, chunk.AsSpan(0, 1)) != 0)
                 {
-                    long extra = remaining >= 0 ? remaining - (end - FixedHeaderBytes - variableLength) : -1;
+                    long extra = remainingAtParameters >= 0 ? remainingAtParameters - (end - FixedHeaderBytes - variableLength) : -1;
                     string amount = extra > 0 ? $"{extra} unexpected bytes" : "unexpected bytes";
                     throw Fail(ModelFileError.TrailingData, path, $"{source} has {amount} after the model's checksum (at offset {end}).");
                 }
@@ -322,15 +374,31 @@ namespace Compiled.Serialization
                         throw Fail(ModelFileError.ArchitectureMismatch, path, $"{source} was saved from a network with architecture '{architecture}' and cannot be loaded into a network with architecture '{network.Architecture}'.");
                     }
 
-                    if (!keep || network.Parameters.Length != count)
+                    if (values is null || network.Parameters.Length != count)
                     {
                         throw Fail(ModelFileError.ParameterCountMismatch, path, $"{source} holds {count} parameters but the network '{network.Architecture}' has {network.ParameterCount}.");
                     }
 
+                    int networkBuffers = network.Buffers.Length;
+                    if (!hasBuffers && networkBuffers > 0)
+                    {
+                        throw Fail(ModelFileError.BufferCountMismatch, path, $"{source} has format version {version}, which stores no buffers, but the network '{network.Architecture}' has {networkBuffers} buffer values ({TensorNames(network.BufferTensors)}); they are not loaded from defaults silently. Save the model again with this library.");
+                    }
+
+                    if (hasBuffers && (buffers is null || bufferCount != networkBuffers))
+                    {
+                        throw Fail(ModelFileError.BufferCountMismatch, path, $"{source} holds {bufferCount} buffer values but the network '{network.Architecture}' has {networkBuffers} ({TensorNames(network.BufferTensors)}).");
+                    }
+
+                    // Everything is checked: write the parameters and then the buffers, each in one edit.
                     network.SetParameters(values.AsSpan(0, (int)count));
+                    if (networkBuffers > 0)
+                    {
+                        network.SetBuffers(buffers.AsSpan(0, networkBuffers));
+                    }
                 }
 
-                return new ModelFileInfo(version, architecture, count, end);
+                return new ModelFileInfo(version, architecture, count, bufferCount, end);
             }
             finally
             {
@@ -339,7 +407,52 @@ namespace Compiled.Serialization
                 {
                     ArrayPool<float>.Shared.Return(values);
                 }
+
+                if (buffers is not null && buffers.Length > 0)
+                {
+                    ArrayPool<float>.Shared.Return(buffers);
+                }
             }
+        }
+
+        /// <summary>
+        /// Reads <paramref name="count"/> little-endian floats through <paramref name="chunk"/>, checksummed, into
+        /// <paramref name="values"/> when it is not <see langword="null"/> (otherwise only checksummed).
+        /// </summary>
+        private static void ReadSection(Stream stream, long count, float[]? values, byte[] chunk, ref Crc32 crc, ref long offset, string? path, string source, string what, long end, bool atLeast)
+        {
+            long bytesLeft = count * sizeof(float);
+            int valueIndex = 0;
+            while (bytesLeft > 0)
+            {
+                Span<byte> bytes = chunk.AsSpan(0, (int)Math.Min(ChunkBytes, bytesLeft));
+                int read = StreamReading.ReadAtMost(stream, bytes);
+                if (read < bytes.Length)
+                {
+                    throw Truncated(path, source, what, offset + read, end, atLeast);
+                }
+
+                crc.Append(bytes);
+                if (values is not null)
+                {
+                    ReadLittleEndian(bytes, values.AsSpan(valueIndex, bytes.Length / sizeof(float)));
+                    valueIndex += bytes.Length / sizeof(float);
+                }
+
+                offset += read;
+                bytesLeft -= read;
+            }
+        }
+
+        private static string TensorNames(IReadOnlyList<ParameterTensor> tensors)
+        {
+            if (tensors.Count == 0)
+            {
+                return "no buffer tensors described";
+            }
+
+            string names = string.Join(", ", tensors.Take(5).Select(t => $"'{t.Name}'"));
+            return tensors.Count > 5 ? names + ", ..." : names;
         }
 
         /// <summary>Writes floats as little-endian IEEE 754 bits: a block copy on little-endian hosts, byte swaps otherwise.</summary>
@@ -384,8 +497,8 @@ namespace Compiled.Serialization
             }
         }
 
-        private static ModelFileException Truncated(string? path, string source, string what, long actual, long expected) =>
-            Fail(ModelFileError.Truncated, path, $"{source} is truncated: it ends in {what}, after {actual} bytes where the model needs {expected}.");
+        private static ModelFileException Truncated(string? path, string source, string what, long actual, long expected, bool atLeast = false) =>
+            Fail(ModelFileError.Truncated, path, $"{source} is truncated: it ends in {what}, after {actual} bytes where the model needs {(atLeast ? "at least " : string.Empty)}{expected}.");
 
         private static ModelFileException Fail(ModelFileError error, string? path, string message, Exception? inner = null) =>
             new(error, message, path, null, inner);

@@ -41,5 +41,11 @@ namespace Compiled.Serialization
 
         /// <summary>Two tensors of the file have the same name, or the same name once a prefix is stripped.</summary>
         DuplicateTensor,
+
+        /// <summary>
+        /// The model file holds another number of non-trainable buffer values (running statistics) than the network,
+        /// including a version 1 file, which stores none, loaded into a network that has buffers.
+        /// </summary>
+        BufferCountMismatch,
     }
 }

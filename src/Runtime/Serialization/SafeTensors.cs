@@ -12,25 +12,31 @@ using System.Text.Unicode;
 namespace Compiled.Serialization
 {
     /// <summary>
-    /// Exports a network's parameters to, and imports them from, the <c>.safetensors</c> format used by PyTorch and
-    /// Hugging Face: an 8-byte little-endian header length N, N bytes of UTF-8 JSON, then the raw little-endian tensor data.
+    /// Exports a network's parameters and non-trainable buffers to, and imports them from, the <c>.safetensors</c> format
+    /// used by PyTorch and Hugging Face: an 8-byte little-endian header length N, N bytes of UTF-8 JSON, then the raw
+    /// little-endian tensor data.
     /// </summary>
     /// <remarks>
     /// <para>
     /// The JSON header maps each tensor name to <c>{"dtype": "F32", "shape": [out, in], "data_offsets": [begin, end]}</c>,
     /// offsets counted from the start of the data buffer, and may hold a <c>"__metadata__"</c> object of string pairs.
     /// <see cref="Export(INetwork, Stream, IReadOnlyDictionary{string, string}?)"/> writes every
-    /// <see cref="INetwork.ParameterTensors"/> entry as F32 under its name (<c>0.weight</c>, <c>0.bias</c>, ...), in
-    /// <c>state_dict</c> order, with metadata <c>format</c> = <c>pt</c> and <c>architecture</c> = the network's signature; the
-    /// header is padded with spaces to a multiple of 8 bytes. So <c>safetensors.torch.load_file</c> gives a <c>state_dict</c>
-    /// that loads into the equivalent <c>torch.nn.Sequential</c>.
+    /// <see cref="INetwork.ParameterTensors"/> and <see cref="INetwork.BufferTensors"/> entry under its name
+    /// (<c>0.weight</c>, <c>0.bias</c>, <c>1.running_mean</c>, ...), in <c>state_dict</c> order (module by module, each
+    /// module's parameters then its buffers), with metadata <c>format</c> = <c>pt</c> and <c>architecture</c> = the
+    /// network's signature; the header is padded with spaces to a multiple of 8 bytes. Every tensor is F32 except buffers
+    /// whose name ends with <c>num_batches_tracked</c>, which PyTorch keeps as <c>int64</c> and which are written as I64
+    /// (each value converted exactly). So <c>safetensors.torch.load_file</c> gives a <c>state_dict</c> that
+    /// <c>load_state_dict</c> accepts (strictly) in the equivalent <c>torch.nn.Sequential</c>.
     /// </para>
     /// <para>
-    /// Import accepts F32, F16, BF16 and F64 tensors (converted to float32). It checks the header as the reference
-    /// implementation does (size limit, valid UTF-8 JSON, offsets that tile the data buffer with no overlap, gap or
-    /// trailing byte, byte lengths that match dtype and shape) and pairs every network tensor with a file tensor of the
-    /// same shape before touching the network: on any error, a <see cref="ModelFileException"/> naming the file and the
-    /// tensor, the parameters are left as they were.
+    /// Import accepts F32, F16, BF16 and F64 tensors (converted to float32), and for buffers also I64 (converted to the
+    /// nearest float32: exactly for magnitudes up to 2^24). It checks the header as the reference implementation does
+    /// (size limit, valid UTF-8 JSON, offsets that tile the data buffer with no overlap, gap or trailing byte, byte lengths
+    /// that match dtype and shape) and pairs every network tensor, buffers included, with a file tensor of the same shape
+    /// before touching the network: a buffer missing from the file is an error, as a parameter is (PyTorch's strict
+    /// <c>load_state_dict</c>). On any error, a <see cref="ModelFileException"/> naming the file and the tensor, the
+    /// parameters and buffers are left as they were.
     /// </para>
     /// </remarks>
     public static class SafeTensors
@@ -44,7 +50,10 @@ namespace Compiled.Serialization
         private const int ChunkBytes = 1 << 16;
         private const int InitialHeaderBuffer = 1 << 16;
 
-        /// <summary>Writes every parameter tensor of the network to <paramref name="stream"/> as a safetensors file.</summary>
+        /// <summary>
+        /// Writes every parameter and buffer tensor of the network to <paramref name="stream"/> as a safetensors file
+        /// (buffers named <c>...num_batches_tracked</c> as I64, everything else as F32).
+        /// </summary>
         /// <param name="network">The network to export.</param>
         /// <param name="stream">A writable stream, left open.</param>
         /// <param name="metadata">
@@ -53,18 +62,37 @@ namespace Compiled.Serialization
         /// </param>
         /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="stream"/> is <see langword="null"/>.</exception>
         /// <exception cref="ArgumentException"><paramref name="metadata"/> sets a reserved key.</exception>
-        /// <exception cref="InvalidOperationException">The network's tensor list is inconsistent (duplicate names, out of range).</exception>
+        /// <exception cref="InvalidOperationException">
+        /// The network's tensor list is inconsistent (duplicate names, out of range), or a <c>num_batches_tracked</c> buffer
+        /// holds a value that is not an integer (nothing is written then).
+        /// </exception>
         public static void Export(INetwork network, Stream stream, IReadOnlyDictionary<string, string>? metadata = null)
         {
             ArgumentNullException.ThrowIfNull(network);
             ArgumentNullException.ThrowIfNull(stream);
-            IReadOnlyList<ParameterTensor> tensors = CheckNetworkTensors(network);
+            Target[] targets = CheckNetworkTensors(network);
+            Target[] tensors = StateDictOrder(targets).Select(i => targets[i]).ToArray();
+            foreach (Target tensor in tensors)
+            {
+                if (ExportType(tensor) == "I64")
+                {
+                    ReadOnlySpan<float> values = network.Buffers.Slice(tensor.Tensor.Offset, tensor.Tensor.Length);
+                    for (int i = 0; i < values.Length; i++)
+                    {
+                        if (!IsInt64(values[i]))
+                        {
+                            throw new InvalidOperationException($"The buffer '{tensor.Tensor.Name}' of network '{network.Architecture}' holds {values[i]} at index {i}, which is not an integer; it is exported as I64 (PyTorch's int64), which cannot represent it.");
+                        }
+                    }
+                }
+            }
+
             if (metadata is not null && (metadata.ContainsKey("format") || metadata.ContainsKey("architecture")))
             {
                 throw new ArgumentException("The metadata keys 'format' and 'architecture' are written by the exporter.", nameof(metadata));
             }
 
-            var json = new ArrayBufferWriter<byte>(256 + (tensors.Count * 96));
+            var json = new ArrayBufferWriter<byte>(256 + (tensors.Length * 96));
             using (var writer = new Utf8JsonWriter(json, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             {
                 writer.WriteStartObject();
@@ -81,10 +109,12 @@ namespace Compiled.Serialization
 
                 writer.WriteEndObject();
                 long offset = 0;
-                foreach (ParameterTensor tensor in tensors)
+                foreach (Target target in tensors)
                 {
+                    ParameterTensor tensor = target.Tensor;
+                    string dataType = ExportType(target);
                     writer.WriteStartObject(tensor.Name);
-                    writer.WriteString("dtype", "F32");
+                    writer.WriteString("dtype", dataType);
                     writer.WriteStartArray("shape");
                     foreach (int dimension in tensor.Shape)
                     {
@@ -94,7 +124,7 @@ namespace Compiled.Serialization
                     writer.WriteEndArray();
                     writer.WriteStartArray("data_offsets");
                     writer.WriteNumberValue(offset);
-                    offset += (long)tensor.Length * sizeof(float);
+                    offset += (long)tensor.Length * ElementSize(dataType);
                     writer.WriteNumberValue(offset);
                     writer.WriteEndArray();
                     writer.WriteEndObject();
@@ -116,14 +146,29 @@ namespace Compiled.Serialization
             byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
             try
             {
-                const int floatsPerChunk = ChunkBytes / sizeof(float);
-                foreach (ParameterTensor tensor in tensors)
+                foreach (Target target in tensors)
                 {
-                    for (int start = 0; start < tensor.Length; start += floatsPerChunk)
+                    ParameterTensor tensor = target.Tensor;
+                    bool int64 = ExportType(target) == "I64";
+                    int elementSize = int64 ? sizeof(long) : sizeof(float);
+                    int perChunk = ChunkBytes / elementSize;
+                    for (int start = 0; start < tensor.Length; start += perChunk)
                     {
-                        ReadOnlySpan<float> values = network.Parameters.Slice(tensor.Offset + start, Math.Min(floatsPerChunk, tensor.Length - start));
-                        Span<byte> bytes = buffer.AsSpan(0, values.Length * sizeof(float));
-                        ModelFile.WriteLittleEndian(values, bytes);
+                        ReadOnlySpan<float> source = target.IsBuffer ? network.Buffers : network.Parameters;
+                        ReadOnlySpan<float> values = source.Slice(tensor.Offset + start, Math.Min(perChunk, tensor.Length - start));
+                        Span<byte> bytes = buffer.AsSpan(0, values.Length * elementSize);
+                        if (int64)
+                        {
+                            for (int i = 0; i < values.Length; i++)
+                            {
+                                BinaryPrimitives.WriteInt64LittleEndian(bytes.Slice(i * sizeof(long)), (long)values[i]);
+                            }
+                        }
+                        else
+                        {
+                            ModelFile.WriteLittleEndian(values, bytes);
+                        }
+
                         stream.Write(bytes);
                     }
                 }
@@ -135,7 +180,7 @@ namespace Compiled.Serialization
         }
 
         /// <summary>
-        /// Writes every parameter tensor of the network to the file <paramref name="path"/>, atomically (through a
+        /// Writes every parameter and buffer tensor of the network to the file <paramref name="path"/>, atomically (through a
         /// temporary file in the same folder renamed over the target), as <see cref="ModelFile.Save(INetwork, string)"/>
         /// does: the same error messages naming the target, and the same clean-up of temporary files older than a minute
         /// left by killed saves of the same target.
@@ -155,12 +200,17 @@ namespace Compiled.Serialization
             AtomicFile.Write(path, stream => Export(network, stream, metadata));
         }
 
-        /// <summary>Loads the network's parameters from a safetensors stream (for example a PyTorch <c>state_dict</c>).</summary>
+        /// <summary>
+        /// Loads the network's parameters and buffers from a safetensors stream (for example a PyTorch <c>state_dict</c>).
+        /// </summary>
         /// <param name="network">The network to load into.</param>
         /// <param name="stream">A readable stream at the start of a safetensors file. If it can seek, its end must be the end of the data.</param>
         /// <param name="options">How tensors are matched; by name with no prefix stripped by default.</param>
         /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="stream"/> is <see langword="null"/>.</exception>
-        /// <exception cref="ModelFileException">The file is malformed or does not fit the network; the parameters are unchanged.</exception>
+        /// <exception cref="ModelFileException">
+        /// The file is malformed or does not fit the network (a parameter or buffer tensor missing or of another shape, ...);
+        /// the parameters and buffers are unchanged.
+        /// </exception>
         public static void Import(INetwork network, Stream stream, SafeTensorsImportOptions? options = null)
         {
             ArgumentNullException.ThrowIfNull(network);
@@ -168,12 +218,17 @@ namespace Compiled.Serialization
             ImportCore(network, stream, null, options ?? new SafeTensorsImportOptions());
         }
 
-        /// <summary>Loads the network's parameters from a <c>.safetensors</c> file (for example a PyTorch <c>state_dict</c>).</summary>
+        /// <summary>
+        /// Loads the network's parameters and buffers from a <c>.safetensors</c> file (for example a PyTorch <c>state_dict</c>).
+        /// </summary>
         /// <param name="network">The network to load into.</param>
         /// <param name="path">The file.</param>
         /// <param name="options">How tensors are matched; by name with no prefix stripped by default.</param>
         /// <exception cref="ArgumentNullException"><paramref name="network"/> or <paramref name="path"/> is <see langword="null"/>.</exception>
-        /// <exception cref="ModelFileException">The file is malformed or does not fit the network; the parameters are unchanged.</exception>
+        /// <exception cref="ModelFileException">
+        /// The file is malformed or does not fit the network (a parameter or buffer tensor missing or of another shape, ...);
+        /// the parameters and buffers are unchanged.
+        /// </exception>
         /// <exception cref="IOException">The file cannot be opened or read.</exception>
         public static void Import(INetwork network, string path, SafeTensorsImportOptions? options = null)
         {
@@ -208,18 +263,19 @@ namespace Compiled.Serialization
         private static void ImportCore(INetwork network, Stream stream, string? path, SafeTensorsImportOptions options)
         {
             string source = Source(path);
-            IReadOnlyList<ParameterTensor> targets = CheckNetworkTensors(network);
+            Target[] targets = CheckNetworkTensors(network);
             SafeTensorsHeader header = ReadHeaderCore(stream, path);
             SafeTensorInfo[] sources = Pair(targets, header, path, options);
 
-            for (int i = 0; i < targets.Count; i++)
+            for (int i = 0; i < targets.Length; i++)
             {
-                ParameterTensor target = targets[i];
+                ParameterTensor target = targets[i].Tensor;
                 SafeTensorInfo file = sources[i];
                 string which = file.Name == target.Name ? $"tensor '{target.Name}'" : $"tensor '{file.Name}' (for the network's '{target.Name}')";
-                if (file.DataType is not ("F32" or "F16" or "BF16" or "F64"))
+                if (file.DataType is not ("F32" or "F16" or "BF16" or "F64") && !(targets[i].IsBuffer && file.DataType == "I64"))
                 {
-                    throw new ModelFileException(ModelFileError.UnsupportedDataType, $"{source}: {which} has dtype {file.DataType}; only F32, F16, BF16 and F64 tensors can be loaded.", path, target.Name);
+                    string allowed = targets[i].IsBuffer ? "only F32, F16, BF16, F64 and I64 tensors can be loaded into a buffer" : "only F32, F16, BF16 and F64 tensors can be loaded into a parameter";
+                    throw new ModelFileException(ModelFileError.UnsupportedDataType, $"{source}: {which} has dtype {file.DataType}; {allowed}.", path, target.Name);
                 }
 
                 if (!file.Shape.SequenceEqual(target.Shape.Select(d => (long)d)))
@@ -229,15 +285,19 @@ namespace Compiled.Serialization
             }
 
             int parameterCount = network.Parameters.Length;
+            int bufferCount = network.Buffers.Length;
             float[] values = ArrayPool<float>.Shared.Rent(Math.Max(1, parameterCount));
+            float[] buffers = ArrayPool<float>.Shared.Rent(Math.Max(1, bufferCount));
             byte[] chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
             try
             {
                 network.Parameters.CopyTo(values);
+                network.Buffers.CopyTo(buffers);
                 long position = 0;
-                foreach (int i in Enumerable.Range(0, targets.Count).OrderBy(i => sources[i].DataBegin))
+                foreach (int i in Enumerable.Range(0, targets.Length).OrderBy(i => sources[i].DataBegin))
                 {
-                    ParameterTensor target = targets[i];
+                    ParameterTensor target = targets[i].Tensor;
+                    float[] destination = targets[i].IsBuffer ? buffers : values;
                     SafeTensorInfo file = sources[i];
                     long skip = file.DataBegin - position;
                     if (StreamReading.Skip(stream, skip, chunk) != skip)
@@ -257,38 +317,46 @@ namespace Compiled.Serialization
                             throw TruncatedData(path, file);
                         }
 
-                        Convert(file.DataType, bytes, values.AsSpan(target.Offset + done, elements));
+                        Convert(file.DataType, bytes, destination.AsSpan(target.Offset + done, elements));
                         done += elements;
                         position += bytes.Length;
                     }
                 }
 
+                // Everything is read and checked: write the parameters and then the buffers, each in one edit.
                 network.SetParameters(values.AsSpan(0, parameterCount));
+                if (bufferCount > 0)
+                {
+                    network.SetBuffers(buffers.AsSpan(0, bufferCount));
+                }
             }
             finally
             {
                 ArrayPool<byte>.Shared.Return(chunk);
                 ArrayPool<float>.Shared.Return(values);
+                ArrayPool<float>.Shared.Return(buffers);
             }
         }
 
-        private static SafeTensorInfo[] Pair(IReadOnlyList<ParameterTensor> targets, SafeTensorsHeader header, string? path, SafeTensorsImportOptions options)
+        private static SafeTensorInfo[] Pair(Target[] targets, SafeTensorsHeader header, string? path, SafeTensorsImportOptions options)
         {
             string source = Source(path);
-            var sources = new SafeTensorInfo[targets.Count];
+            var sources = new SafeTensorInfo[targets.Length];
             var used = new HashSet<SafeTensorInfo>();
             if (options.Matching == TensorMatching.ByOrder)
             {
                 IReadOnlyList<SafeTensorInfo> ordered = LayerOrder(header.Tensors);
-                for (int i = 0; i < targets.Count; i++)
+                int[] order = StateDictOrder(targets);
+                for (int k = 0; k < order.Length; k++)
                 {
-                    if (i >= ordered.Count)
+                    ParameterTensor target = targets[order[k]].Tensor;
+                    if (k >= ordered.Count)
                     {
-                        throw new ModelFileException(ModelFileError.MissingTensor, $"{source} has {ordered.Count} tensors but the network has {targets.Count}: nothing is left for the network's tensor '{targets[i].Name}' (matching by order).", path, targets[i].Name);
+                        throw new ModelFileException(ModelFileError.MissingTensor, $"{source} has {ordered.Count} tensors but the network has {targets.Length}: nothing is left for the network's {Kind(targets[order[k]])} '{target.Name}' (matching by order).", path, target.Name);
                     }
 
-                    sources[i] = ordered[i];
-                    used.Add(ordered[i]);
+                    sources[order[k]] = ordered[k];
+                    used.Add(ordered[k]);
                 }
             }
             else
@@ -307,13 +375,15 @@ namespace Compiled.Serialization
                     }
                 }
 
-                for (int i = 0; i < targets.Count; i++)
+                for (int i = 0; i < targets.Length; i++)
                 {
-                    if (!byName.TryGetValue(targets[i].Name, out SafeTensorInfo? tensor))
+                    string name = targets[i].Tensor.Name;
+                    if (!byName.TryGetValue(name, out SafeTensorInfo? tensor))
                     {
-                        string wanted = prefix.Length > 0 ? $"'{targets[i].Name}' (or '{prefix}{targets[i].Name}')" : $"'{targets[i].Name}'";
+                        string wanted = prefix.Length > 0 ? $"'{name}' (or '{prefix}{name}')" : $"'{name}'";
                         string mapped = map is null ? string.Empty : $" (after {nameof(SafeTensorsImportOptions.MapName)}: {NameList(byName.Keys)})";
-                        throw new ModelFileException(ModelFileError.MissingTensor, $"{source} has no tensor {wanted}, which the network needs; it has {NameList(header.Tensors.Select(t => t.Name))}{mapped}.", path, targets[i].Name);
+                        string kind = targets[i].IsBuffer ? ", a non-trainable buffer the network needs (buffers are loaded strictly, like parameters)" : ", which the network needs";
+                        throw new ModelFileException(ModelFileError.MissingTensor, $"{source} has no tensor {wanted}{kind}; it has {NameList(header.Tensors.Select(t => t.Name))}{mapped}.", path, name);
                     }
 
                     sources[i] = tensor;
@@ -332,8 +402,10 @@ namespace Compiled.Serialization
 
         /// <summary>
         /// The file's tensors in the order <see cref="TensorMatching.ByOrder"/> pairs them with the network's: grouped into
-        /// modules (the name up to its last '.'), each module's <c>weight</c> then <c>bias</c> (the network's order within a
-        /// layer) then any other tensor in data order; modules in data order, or, when the data is sorted by name (within
+        /// modules (the name up to its last '.'), each module's <c>weight</c>, <c>bias</c>, <c>running_mean</c>,
+        /// <c>running_var</c>, <c>num_batches_tracked</c> (PyTorch's order within a module, whatever the data order: the
+        /// package writes an I64 <c>num_batches_tracked</c> before the F32 tensors) then any other tensor in data order;
+        /// modules in data order, or, when the data is sorted by name (within
         /// each dtype, as the Python <c>safetensors</c> package writes every file), in name order with numbers compared as
         /// numbers (<c>fc2</c> before <c>fc10</c>), since the data order then says nothing about the layers.
         /// </summary>
@@ -364,7 +436,7 @@ namespace Compiled.Serialization
                     modules.Add((module, new List<(SafeTensorInfo, int, int)>()));
                 }
 
-                modules[index].Tensors.Add((tensors[i], role switch { "weight" => 0, "bias" => 1, _ => 2 }, i));
+                modules[index].Tensors.Add((tensors[i], role switch { "weight" => 0, "bias" => 1, "running_mean" => 2, "running_var" => 3, "num_batches_tracked" => 4, _ => 5 }, i));
             }
 
             if (sortedByName)
@@ -725,7 +797,7 @@ namespace Compiled.Serialization
             }
         }
 
-        /// <summary>The bytes per element of the dtypes <see cref="Convert"/> reads (F32, F16, BF16, F64).</summary>
+        /// <summary>The bytes per element of the dtypes <see cref="Convert"/> reads (F32, F16, BF16, F64, I64).</summary>
         private static int ElementSize(string dataType) => ElementBits(dataType) / 8;
 
         /// <summary>The bits per element of a dtype of the reference implementation, or 0 for a string it does not know.</summary>
@@ -779,6 +851,14 @@ namespace Compiled.Serialization
                     }
 
                     break;
+                case "I64":
+                    // Round to nearest: exact for magnitudes up to 2^24, as any count a float buffer can hold exactly.
+                    for (int i = 0; i < values.Length; i++)
+                    {
+                        values[i] = BinaryPrimitives.ReadInt64LittleEndian(bytes.Slice(i * 8));
+                    }
+
+                    break;
                 default:
                     for (int i = 0; i < values.Length; i++)
                     {
@@ -789,26 +869,84 @@ namespace Compiled.Serialization
             }
         }
 
-        private static IReadOnlyList<ParameterTensor> CheckNetworkTensors(INetwork network)
+        /// <summary>The network's parameter tensors then its buffer tensors, checked: unique names, within their buffers.</summary>
+        private static Target[] CheckNetworkTensors(INetwork network)
         {
-            IReadOnlyList<ParameterTensor> tensors = network.ParameterTensors;
-            int count = network.Parameters.Length;
+            IReadOnlyList<ParameterTensor> parameters = network.ParameterTensors;
+            IReadOnlyList<ParameterTensor> buffers = network.BufferTensors;
+            int parameterCount = network.Parameters.Length;
+            int bufferCount = network.Buffers.Length;
+            var targets = new Target[parameters.Count + buffers.Count];
             var names = new HashSet<string>(StringComparer.Ordinal);
-            foreach (ParameterTensor tensor in tensors)
+            for (int i = 0; i < targets.Length; i++)
             {
+                bool isBuffer = i >= parameters.Count;
+                ParameterTensor tensor = isBuffer ? buffers[i - parameters.Count] : parameters[i];
                 if (tensor.Name == MetadataKey || !names.Add(tensor.Name))
                 {
                     throw new InvalidOperationException($"The network '{network.Architecture}' has an invalid or duplicate tensor name '{tensor.Name}'.");
                 }
 
+                int count = isBuffer ? bufferCount : parameterCount;
                 if ((long)tensor.Offset + tensor.Length > count)
                 {
-                    throw new InvalidOperationException($"The network '{network.Architecture}' describes tensor {tensor} beyond its {count} parameters.");
+                    throw new InvalidOperationException($"The network '{network.Architecture}' describes tensor {tensor} beyond its {count} {(isBuffer ? "buffer values" : "parameters")}.");
+                }
+
+                targets[i] = new Target(tensor, isBuffer);
+            }
+
+            return targets;
+        }
+
+        /// <summary>
+        /// The network's tensors (indices into <paramref name="targets"/>) in <c>state_dict</c> order: module by module (the
+        /// name up to its last '.'), each module's parameters then its buffers. Modules come in the order of the parameters;
+        /// a module that has only buffers goes before the first module whose name sorts after its own (numbers compared as
+        /// numbers, <see cref="NaturalCompare"/>), as Sequential indices do. Without buffers this is the parameter order.
+        /// </summary>
+        internal static int[] StateDictOrder(IReadOnlyList<Target> targets)
+        {
+            var modules = new List<string>();
+            var members = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+            foreach (bool buffers in new[] { false, true })
+            {
+                for (int i = 0; i < targets.Count; i++)
+                {
+                    if (targets[i].IsBuffer != buffers)
+                    {
+                        continue;
+                    }
+
+                    string name = targets[i].Tensor.Name;
+                    int dot = name.LastIndexOf('.');
+                    string module = dot < 0 ? string.Empty : name.Substring(0, dot);
+                    if (!members.TryGetValue(module, out List<int>? list))
+                    {
+                        list = new List<int>();
+                        members.Add(module, list);
+                        int at = buffers ? modules.FindIndex(m => NaturalCompare(m, module) > 0) : -1;
+                        modules.Insert(at < 0 ? modules.Count : at, module);
+                    }
+
+                    list.Add(i);
                 }
             }
 
-            return tensors;
+            return modules.SelectMany(m => members[m]).ToArray();
         }
+
+        /// <summary>The dtype <see cref="Export(INetwork, Stream, IReadOnlyDictionary{string, string}?)"/> writes a tensor with.</summary>
+        private static string ExportType(Target target) =>
+            target.IsBuffer && target.Tensor.Name.EndsWith("num_batches_tracked", StringComparison.Ordinal) ? "I64" : "F32";
+
+        /// <summary>Whether <paramref name="value"/> is an integer that an <see cref="long"/> holds exactly.</summary>
+        private static bool IsInt64(float value) => float.IsInteger(value) && value >= -9.223372036854775808E18f && value < 9.223372036854775808E18f;
+
+        private static string Kind(Target target) => target.IsBuffer ? "buffer" : "tensor";
+
+        /// <summary>A network tensor: a parameter tensor (offsets into <see cref="INetwork.Parameters"/>) or a buffer.</summary>
+        internal readonly record struct Target(ParameterTensor Tensor, bool IsBuffer);
 
         private static string NameList(IEnumerable<string> names)
         {

@@ -12,10 +12,11 @@ namespace Compiled.Serialization
         ByName,
 
         /// <summary>
-        /// The network's tensors, in <see cref="INetwork.ParameterTensors"/> order, take the file's tensors in layer order,
-        /// whatever their names. The file's tensors are grouped into modules by the name before the last '.'
-        /// (<c>fc1.weight</c> and <c>fc1.bias</c> form the module <c>fc1</c>); within a module <c>weight</c> comes before
-        /// <c>bias</c>, as in the network; the modules follow the order of their data in the file, except when the data is
+        /// The network's tensors, in <c>state_dict</c> order (module by module, each module's parameters then its buffers),
+        /// take the file's tensors in layer order, whatever their names. The file's tensors are grouped into modules by the
+        /// name before the last '.' (<c>fc1.weight</c> and <c>fc1.bias</c> form the module <c>fc1</c>); within a module
+        /// <c>weight</c>, <c>bias</c>, <c>running_mean</c>, <c>running_var</c> and <c>num_batches_tracked</c> come in that
+        /// order, as in the network, then any other tensor in data order; the modules follow the order of their data in the file, except when the data is
         /// sorted by name (as the Python <c>safetensors</c> package writes every file: the data order then says nothing about
         /// the layers), where they follow their names with numbers compared as numbers (<c>fc2</c> before <c>fc10</c>,
         /// <c>layers.2</c> before <c>layers.10</c>). Module names that do not sort in layer order (<c>encoder</c>,
@@ -47,7 +48,9 @@ namespace Compiled.Serialization
 
         /// <summary>
         /// Whether tensors of the file that the network does not use are ignored. By default they are an error
-        /// (<see cref="ModelFileError.UnusedTensor"/>), which catches loading a file made for another model.
+        /// (<see cref="ModelFileError.UnusedTensor"/>), which catches loading a file made for another model. (The
+        /// opposite case, a parameter or buffer of the network that the file lacks, is always an error:
+        /// <see cref="ModelFileError.MissingTensor"/>.)
         /// </summary>
         public bool IgnoreUnusedTensors { get; init; }
     }

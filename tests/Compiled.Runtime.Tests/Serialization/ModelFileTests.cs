@@ -40,9 +40,24 @@ namespace Compiled.Runtime.Tests.Serialization
             return stream.ToArray();
         }
 
-        private static ModelFileException LoadFails(FakeNetwork target, byte[] bytes, ModelFileError? expected = null)
+        /// <summary>The networks the generic tests run on: without buffers (every generated network today) and with BatchNorm-like buffers.</summary>
+        public static TheoryData<string> Networks => new() { "tiny", "batchnorm" };
+
+        internal static FakeNetwork Create(string kind) => kind == "batchnorm" ? FakeNetwork.TinyBatchNorm() : FakeNetwork.Tiny();
+
+        /// <summary>The byte ranges a flip in must fail the checksum: the signature, the parameters, the buffers and the CRC itself.</summary>
+        internal static bool IsChecksummedPayload(FakeNetwork network, int i, int length)
+        {
+            int architectureEnd = 12 + Encoding.UTF8.GetByteCount(network.Architecture);
+            int parametersEnd = architectureEnd + 8 + (4 * network.ParameterCount);
+            return (i >= 12 && i < architectureEnd) || (i >= architectureEnd + 8 && i < parametersEnd) || (i >= parametersEnd + 8 && i < length);
+        }
+
+        internal static ModelFileException LoadFails(FakeNetwork target, byte[] bytes, ModelFileError? expected = null)
         {
             int[] before = target.ParameterBits();
+            int[] buffersBefore = target.BufferBits();
+            int edits = target.ParameterEdits + target.BufferEdits;
             var exception = Assert.Throws<ModelFileException>(() => ModelFile.Load(target, new MemoryStream(bytes)));
             if (expected is not null)
             {
@@ -50,6 +65,8 @@ namespace Compiled.Runtime.Tests.Serialization
             }
 
             Assert.Equal(before, target.ParameterBits());
+            Assert.Equal(buffersBefore, target.BufferBits());
+            Assert.Equal(edits, target.ParameterEdits + target.BufferEdits);
             return exception;
         }
 
@@ -93,7 +110,9 @@ namespace Compiled.Runtime.Tests.Serialization
             ModelFileInfo info = ModelFile.ReadInfo(path);
             Assert.Equal(FakeNetwork.TinyArchitecture, info.Architecture);
             Assert.Equal(26, info.ParameterCount);
-            Assert.Equal(1u, info.FormatVersion);
+            Assert.Equal(2u, info.FormatVersion);
+            Assert.Equal(ModelFile.FormatVersion, info.FormatVersion);
+            Assert.Equal(0, info.BufferCount);
             Assert.Equal(new FileInfo(path).Length, info.Length);
             Assert.Single(Directory.GetFiles(folder.Path));
         }
@@ -104,9 +123,9 @@ namespace Compiled.Runtime.Tests.Serialization
             FakeNetwork network = FakeNetwork.Tiny("Input(5) -> Dense(3, ReLU) -> Dense(2, Softmax) é").Fill(4);
             byte[] bytes = Save(network);
             byte[] architecture = Encoding.UTF8.GetBytes(network.Architecture);
-            Assert.Equal(24 + architecture.Length + (4 * 26), bytes.Length);
+            Assert.Equal(32 + architecture.Length + (4 * 26), bytes.Length);
             Assert.Equal("CMPL"u8.ToArray(), bytes[..4]);
-            Assert.Equal(1u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4)));
+            Assert.Equal(2u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4)));
             Assert.Equal((uint)architecture.Length, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)));
             Assert.Equal(architecture, bytes[12..(12 + architecture.Length)]);
             int at = 12 + architecture.Length;
@@ -116,17 +135,27 @@ namespace Compiled.Runtime.Tests.Serialization
                 Assert.Equal(BitConverter.SingleToInt32Bits(network.Parameters[i]), BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(at + 8 + (4 * i))));
             }
 
+            Assert.Equal(0L, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(at + 8 + (4 * 26)))); // no buffers
             Assert.Equal(Crc32.Compute(bytes.AsSpan(0, bytes.Length - 4)), BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4)));
         }
 
         [Fact]
-        public void LoadsAFileWrittenByTheIndependentPythonWriter()
+        public void LoadsFilesWrittenByTheIndependentPythonWriterInBothVersions()
         {
-            string path = TempFolder.Fixture("model", "tiny.cmpl");
+            // Version 1 (written before buffers existed) still loads bit for bit into a network without buffers.
+            string v1 = TempFolder.Fixture("model", "tiny.cmpl");
             FakeNetwork network = FakeNetwork.Tiny().Fill(5);
-            ModelFile.Load(network, path);
+            ModelFile.Load(network, v1);
             Assert.Equal(FakeNetwork.TinyWithFixtureValues().ParameterBits(), network.ParameterBits());
-            Assert.Equal(File.ReadAllBytes(path), Save(FakeNetwork.TinyWithFixtureValues()));
+            Assert.Equal(1u, ModelFile.ReadInfo(v1).FormatVersion);
+            Assert.Equal(175, ModelFile.ReadInfo(v1).Length);
+
+            // Save writes version 2: the same bytes as the Python writer, with an empty buffer section.
+            string v2 = TempFolder.Fixture("model", "tiny_v2.cmpl");
+            Assert.Equal(File.ReadAllBytes(v2), Save(FakeNetwork.TinyWithFixtureValues()));
+            FakeNetwork again = FakeNetwork.Tiny().Fill(6);
+            ModelFile.Load(again, v2);
+            Assert.Equal(network.ParameterBits(), again.ParameterBits());
         }
 
         [Fact]
@@ -153,19 +182,21 @@ namespace Compiled.Runtime.Tests.Serialization
             Assert.Contains("18", exception.Message);
         }
 
-        [Fact]
-        public void EveryTruncationFailsAsTruncated()
+        [Theory]
+        [MemberData(nameof(Networks))]
+        public void EveryTruncationFailsAsTruncated(string kind)
         {
-            byte[] bytes = Save(FakeNetwork.Tiny().Fill(11));
-            FakeNetwork target = FakeNetwork.Tiny().Fill(12);
+            byte[] bytes = Save(Create(kind).Fill(11));
+            FakeNetwork target = Create(kind).Fill(12);
             for (int length = 0; length < bytes.Length; length++)
             {
                 byte[] cut = bytes[..length];
                 LoadFails(target, cut, ModelFileError.Truncated);
-                int[] before = target.ParameterBits();
+                int[] before = target.ParameterBits(), buffers = target.BufferBits();
                 var exception = Assert.Throws<ModelFileException>(() => ModelFile.Load(target, new NonSeekableStream(cut)));
                 Assert.Equal(ModelFileError.Truncated, exception.Error);
                 Assert.Equal(before, target.ParameterBits());
+                Assert.Equal(buffers, target.BufferBits());
             }
         }
 
@@ -189,12 +220,12 @@ namespace Compiled.Runtime.Tests.Serialization
             }
         }
 
-        [Fact]
-        public void EveryFlippedByteIsDetectedAndParameterBytesFailTheChecksum()
+        [Theory]
+        [MemberData(nameof(Networks))]
+        public void EveryFlippedByteIsDetectedAndParameterBytesFailTheChecksum(string kind)
         {
-            byte[] bytes = Save(FakeNetwork.Tiny().Fill(15));
-            FakeNetwork target = FakeNetwork.Tiny().Fill(16);
-            int architectureEnd = 12 + FakeNetwork.TinyArchitecture.Length;
+            byte[] bytes = Save(Create(kind).Fill(15));
+            FakeNetwork target = Create(kind).Fill(16);
             for (int i = 0; i < bytes.Length; i++)
             {
                 foreach (byte mask in new byte[] { 0x01, 0x80, 0xFF })
@@ -202,8 +233,7 @@ namespace Compiled.Runtime.Tests.Serialization
                     byte[] corrupt = (byte[])bytes.Clone();
                     corrupt[i] ^= mask;
                     ModelFileException exception = LoadFails(target, corrupt);
-                    bool checksummedPayload = (i >= 12 && i < architectureEnd) || (i >= architectureEnd + 8 && i < bytes.Length);
-                    if (checksummedPayload)
+                    if (IsChecksummedPayload(target, i, bytes.Length))
                     {
                         Assert.True(exception.Error == ModelFileError.ChecksumMismatch, $"byte {i}: {exception.Error}: {exception.Message}");
                     }
@@ -225,9 +255,12 @@ namespace Compiled.Runtime.Tests.Serialization
             LoadFails(target, "CX"u8.ToArray(), ModelFileError.BadMagic);
 
             byte[] version = (byte[])bytes.Clone();
-            BinaryPrimitives.WriteUInt32LittleEndian(version.AsSpan(4), 2);
+            BinaryPrimitives.WriteUInt32LittleEndian(version.AsSpan(4), 3);
             ModelFileException exception = LoadFails(target, version, ModelFileError.UnsupportedVersion);
-            Assert.Contains("version 2", exception.Message);
+            Assert.Contains("version 3", exception.Message);
+            Assert.Contains("versions 1 to 2", exception.Message);
+            BinaryPrimitives.WriteUInt32LittleEndian(version.AsSpan(4), 0);
+            Assert.Contains("version 0", LoadFails(target, version, ModelFileError.UnsupportedVersion).Message);
 
             byte[] hugeArchitecture = (byte[])bytes.Clone();
             BinaryPrimitives.WriteUInt32LittleEndian(hugeArchitecture.AsSpan(8), uint.MaxValue);

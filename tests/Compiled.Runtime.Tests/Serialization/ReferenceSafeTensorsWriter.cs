@@ -61,6 +61,10 @@ namespace Compiled.Runtime.Tests.Serialization
                     return values.SelectMany(v => BitConverter.GetBytes((double)v)).ToArray();
                 case "F16":
                     return values.SelectMany(v => BitConverter.GetBytes((Half)v)).ToArray();
+                case "I64": // torch.int64, as PyTorch keeps BatchNorm's num_batches_tracked
+                    return values.SelectMany(v => BitConverter.GetBytes((long)v)).ToArray();
+                case "I32":
+                    return values.SelectMany(v => BitConverter.GetBytes((int)v)).ToArray();
                 default:
                     throw new ArgumentException(dtype);
             }

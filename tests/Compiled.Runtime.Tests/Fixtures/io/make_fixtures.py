@@ -10,6 +10,7 @@ Every output is deterministic (gzip mtime 0), so re-running it must leave `git s
 """
 import gzip
 import json
+import math
 import os
 import struct
 import zlib
@@ -85,12 +86,28 @@ def safetensors(entries, metadata=None, sort_like_reference=False):
     return struct.pack("<Q", len(text)) + text + data
 
 
-def model_file():
-    arch = ARCHITECTURE.encode("utf-8")
-    count = sum(int(np.prod(s)) for _, s in SHAPES)
-    body = b"CMPL" + struct.pack("<II", 1, len(arch)) + arch + struct.pack("<q", count)
+def model_file(version=1, architecture=ARCHITECTURE, shapes=SHAPES, buffers=()):
+    """A Compiled model file: version 1 (parameters only) or 2 (then the buffer count and the buffers)."""
+    arch = architecture.encode("utf-8")
+    count = sum(math.prod(s) for _, s in shapes)
+    body = b"CMPL" + struct.pack("<II", version, len(arch)) + arch + struct.pack("<q", count)
     body += struct.pack("<%df" % count, *[fixture_value(k) for k in range(count)])
+    if version >= 2:
+        body += struct.pack("<q", len(buffers)) + struct.pack("<%df" % len(buffers), *buffers)
     return body + struct.pack("<I", zlib.crc32(body) & 0xFFFFFFFF)
+
+
+# FakeNetwork.TinyBatchNorm: Linear(5, 3), BatchNorm1d(3), ReLU, Linear(3, 2), Softmax.
+BATCHNORM_ARCHITECTURE = "Input(5) -> Dense(3) -> BatchNorm() -> ReLU -> Dense(2, Softmax)"
+BATCHNORM_SHAPES = [("0.weight", (3, 5)), ("0.bias", (3,)), ("1.weight", (3,)), ("1.bias", (3,)), ("3.weight", (2, 3)), ("3.bias", (2,))]
+# 1.running_mean [3], 1.running_var [3], 1.num_batches_tracked []: the values of FakeNetwork.BatchNormFixtureBuffers.
+BATCHNORM_BUFFERS = [0.25, -1.5, 3.0, 0.5, 2.0, 1.125, 1234.0]
+
+
+def model_files():
+    write("model/tiny.cmpl", model_file())
+    write("model/tiny_v2.cmpl", model_file(version=2))
+    write("model/tiny_batchnorm.cmpl", model_file(2, BATCHNORM_ARCHITECTURE, BATCHNORM_SHAPES, BATCHNORM_BUFFERS))
 
 
 def idx(type_code, dims, payload):
@@ -101,7 +118,7 @@ def main():
     sd = state_dict()
 
     # Model files.
-    write("model/tiny.cmpl", model_file())
+    model_files()
 
     # safetensors: as the reference writer lays out a torch state_dict (sorted names: biases first).
     write("safetensors/tiny_reference_layout.safetensors",
