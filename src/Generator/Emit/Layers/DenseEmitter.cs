@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using Compiled.Generator.Emit.Planning;
 using Compiled.Generator.Model.Layers;
 using static Compiled.Generator.Emit.KernelWriter;
 
@@ -16,21 +17,25 @@ namespace Compiled.Generator.Emit.Layers
     /// one generic body that the JIT specialises per vector width and activation, shared by every layer and network.</item>
     /// </list>
     /// </summary>
-    internal sealed class DenseEmitter : LayerEmitter
+    internal sealed class DenseEmitter : LayerEmitter, IRegisterHandoff, ISplitUnits
     {
         private const string Kernels = "global::Compiled.Kernels.DenseKernels";
 
-        public override TrainingBuffers TrainingBuffersFor(LayerContext layer)
+        /// <summary>
+        /// The output, and the pre-activation where the activation's derivative needs it; with a fused loss, only the
+        /// logits (the loss applies the activation).
+        /// </summary>
+        public override IReadOnlyList<SavedValue> SavedValues(LayerContext layer)
         {
-            DenseSpec dense = Spec(layer);
-            return layer.FusedLoss
-                ? new TrainingBuffers(Output: false, PreActivation: true)
-                : new TrainingBuffers(Output: true, PreActivation: ActivationCode.NeedsPreActivation(dense.Activation));
-        }
+            int units = layer.Plan.OutputSize;
+            if (layer.FusedLoss)
+            {
+                return new[] { new SavedValue(ValueKind.PreActivation, units) };
+            }
 
-        public override void EmitKernels(SourceWriter writer, LayerContext layer)
-        {
-            // Nothing per layer: the runtime's kernels serve every layer of every network.
+            return ActivationCode.NeedsPreActivation(Spec(layer).Activation)
+                ? new[] { new SavedValue(ValueKind.Output, units), new SavedValue(ValueKind.PreActivation, units) }
+                : new[] { new SavedValue(ValueKind.Output, units) };
         }
 
         public override void EmitForward(SourceWriter writer, LayerContext layer, Vec isa, Handoff input, Handoff output)
@@ -55,14 +60,14 @@ namespace Compiled.Generator.Emit.Layers
             writer.Close();
         }
 
-        public override Vec? RegisterOutputWidth(LayerContext layer, Vec isa)
+        public Vec? RegisterOutputWidth(LayerContext layer, Vec isa)
         {
             Vec v = Width(layer, isa);
             bool fits = InlineForward(layer) && (layer.Plan.OutputSize + v.Lanes - 1) / v.Lanes <= 4 && Spec(layer).Activation != Activation.Softmax;
             return fits ? v : null;
         }
 
-        public override bool AcceptsRegisterInput(LayerContext layer) => InlineForward(layer);
+        public bool AcceptsRegisterInput(LayerContext layer) => InlineForward(layer);
 
         public override void EmitForwardBatch(SourceWriter writer, LayerContext layer, Vec isa, string x, string y, string count)
         {
@@ -73,17 +78,19 @@ namespace Compiled.Generator.Emit.Layers
 
         public override void EmitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count)
         {
-            TrainingBuffers buffers = TrainingBuffersFor(layer);
+            IReadOnlyList<SavedValue> saved = SavedValues(layer);
+            bool storesOutput = saved.Any(v => v.Kind == ValueKind.Output);
+            bool storesPre = saved.Any(v => v.Kind == ValueKind.PreActivation);
             DenseSpec dense = Spec(layer);
             int inputs = layer.Plan.InputSize;
             string common = $"{Weight(layer)}, {Bias(layer)}, {PaddedOutputs(layer)}, {refs.Input}, {inputs}";
             string sizes = $"{dense.Units}, {inputs}, {dense.Units}, {count}";
-            if (!buffers.PreActivation)
+            if (!storesPre)
             {
                 writer.Line($"{Kernels}.ForwardBatch({common}, {refs.Output}, {sizes}, {ActivationStruct(dense)});{Describe(layer)}");
                 SoftmaxRows(writer, layer, refs.Output!, count);
             }
-            else if (buffers.Output)
+            else if (storesOutput)
             {
                 writer.Line($"{Kernels}.ForwardBatchTrain({common}, {refs.PreActivation}, {refs.Output}, {sizes}, {ActivationStruct(dense)});{Describe(layer)}");
                 SoftmaxRows(writer, layer, refs.Output!, count);
@@ -114,10 +121,10 @@ namespace Compiled.Generator.Emit.Layers
         /// Worth splitting: the first layer (nothing before it needs a gradient), not the last, at least two vectors of
         /// units, and at least 16,384 multiply-adds per sample (smaller layers finish before a hand-over between cores would).
         /// </summary>
-        public override bool CanSplitUnits(LayerContext layer) =>
+        public bool CanSplitUnits(LayerContext layer) =>
             !layer.IsLast && !layer.NeedsInputGradient && Spec(layer).Units >= 32 && (long)layer.Plan.InputSize * Spec(layer).Units >= 16384;
 
-        public override void EmitSplitPack(SourceWriter writer, LayerContext layer, int begin, int end)
+        public void EmitSplitPack(SourceWriter writer, LayerContext layer, int begin, int end)
         {
             // Each part's block is contiguous, [inputs, part width]: two cores writing alternate halves of the same rows
             // slow each other down (measured 10x on the development machine), even with no cache line in common.
@@ -129,7 +136,7 @@ namespace Compiled.Generator.Emit.Layers
         }
 
 
-        public override void EmitSplitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count, int part, int begin, int end, SplitBlocks blocks)
+        public void EmitSplitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count, int part, int begin, int end, SplitBlocks blocks)
         {
             // The part's weights are a block [inputs, width] of its own (see EmitSplitPack); its outputs go to its own blocks.
             DenseSpec dense = Spec(layer);
@@ -142,7 +149,7 @@ namespace Compiled.Generator.Emit.Layers
                 : $"{Kernels}.ForwardBatch({common}, {blocks.Output}, {sizes}, {ActivationStruct(dense)});{Describe(layer)}, part {part}, into its blocks");
         }
 
-        public override void EmitSplitBackward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count, int part, int begin, int end, SplitBlocks blocks)
+        public void EmitSplitBackward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count, int part, int begin, int end, SplitBlocks blocks)
         {
             // The part's columns of the output gradient are copied into its own block [count, width] first: two cores
             // writing alternate halves of the same rows slow each other down, even with no cache line in common.
@@ -162,14 +169,14 @@ namespace Compiled.Generator.Emit.Layers
             writer.Line($"{Kernels}.Backward({At("g", layer.Plan.Tensors[0].Offset + ((long)begin * inputs))}, {At("g", layer.Plan.Tensors[1].Offset + begin)}, {refs.Input}, {blocks.Gradient}, {width}, {inputs}, {end - begin}, {count});{Describe(layer)}, part {part}");
         }
 
-        public override void EmitSplitJoin(SourceWriter writer, LayerContext layer, TrainingRefs refs, string count, int begin, int end, SplitBlocks blocks)
+        public void EmitSplitJoin(SourceWriter writer, LayerContext layer, TrainingRefs refs, string count, int begin, int end, SplitBlocks blocks)
         {
             int outputs = layer.Plan.OutputSize;
             int width = SplitWidth(layer, (begin, end));
             writer.Line($"for (int s = 0; s < {count}; s++) {Support}.PackCopy(ref {Vec.Unsafe}.Add({blocks.Output}, s * {width}), ref {Vec.Unsafe}.Add({refs.Output}, s * {outputs} + {begin}), {end - begin}); // layer {layer.Index}'s outputs {begin} to {end - 1}");
         }
 
-        public override int SplitBlockWidth(LayerContext layer, int begin, int end) => SplitWidth(layer, (begin, end));
+        public int SplitBlockWidth(LayerContext layer, int begin, int end) => SplitWidth(layer, (begin, end));
 
         /// <summary>The row length of a part's packed block: its units, padded to 16 for the last part.</summary>
         private static int SplitWidth(LayerContext layer, (int Begin, int End) units) =>

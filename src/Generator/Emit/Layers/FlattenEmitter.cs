@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace Compiled.Generator.Emit.Layers
 {
     /// <summary>[Flatten] computes nothing: the data is already stored flat, so its output aliases its input.</summary>
@@ -5,11 +7,7 @@ namespace Compiled.Generator.Emit.Layers
     {
         public override bool IsAlias => true;
 
-        public override TrainingBuffers TrainingBuffersFor(LayerContext layer) => default;
-
-        public override void EmitKernels(SourceWriter writer, LayerContext layer)
-        {
-        }
+        public override IReadOnlyList<SavedValue> SavedValues(LayerContext layer) => System.Array.Empty<SavedValue>();
 
         public override void EmitForward(SourceWriter writer, LayerContext layer, Vec isa, Handoff input, Handoff output)
         {

@@ -4,8 +4,12 @@ using Compiled.Generator.Shapes;
 namespace Compiled.Generator.Emit
 {
     /// <summary>
-    /// Writes the code of one layer kind for its constant sizes: its kernels (private static methods, one per SIMD width)
-    /// and the calls the network's orchestration makes to them. Adding a layer kind is adding one of these.
+    /// The contract a layer kind implements to be emitted (see docs/adding-a-layer.md). A layer declares what it needs
+    /// (its packed form, the values it saves for backward, its recurrent state) and writes its inference, training-forward
+    /// and backward code for its constant sizes; the network emitter and the planner do the rest. Its trainable tensors
+    /// (PyTorch names, shapes, initialisation) and non-trainable buffers come from its shape rule. Optional capabilities
+    /// are interfaces a layer emitter may also implement: <see cref="IRegisterHandoff"/> (one-sample activations passed in
+    /// vector locals) and <see cref="ISplitUnits"/> (its units split between training threads).
     /// </summary>
     internal abstract class LayerEmitter
     {
@@ -26,11 +30,26 @@ namespace Compiled.Generator.Emit
         {
         }
 
-        /// <summary>Which training buffers (for a chunk of samples) this layer needs besides its input.</summary>
-        public abstract TrainingBuffers TrainingBuffersFor(LayerContext layer);
+        /// <summary>
+        /// The values the training forward pass stores for the backward pass (per sample of a chunk): the layer's output,
+        /// its pre-activation, or values of its own such as argmax indices (<see cref="ElementType.Int"/>). The planner
+        /// gives each a block of the training workspace (float or int) and hands their locations in <see cref="TrainingRefs"/>.
+        /// </summary>
+        public abstract IReadOnlyList<SavedValue> SavedValues(LayerContext layer);
 
-        /// <summary>Writes this layer's private static kernels.</summary>
-        public abstract void EmitKernels(SourceWriter writer, LayerContext layer);
+        /// <summary>
+        /// The floats of state one sample carries from one call to the next (recurrent layers, causal convolutions); 0 for
+        /// stateless layers. A network with state gets a generated state type sized from the sum of its layers'.
+        /// </summary>
+        public virtual int StatePerSample(LayerContext layer) => 0;
+
+        /// <summary>
+        /// Writes private static kernels this layer kind specialises for its own sizes, if any (most layers call the
+        /// runtime's shared kernels and the shared kernel writers of <c>Emit/Kernels</c> instead, and write none).
+        /// </summary>
+        public virtual void EmitKernels(SourceWriter writer, LayerContext layer)
+        {
+        }
 
         /// <summary>
         /// Writes the code that runs the layer on one sample, from <paramref name="input"/> to <paramref name="output"/>
@@ -38,19 +57,14 @@ namespace Compiled.Generator.Emit
         /// </summary>
         public abstract void EmitForward(SourceWriter writer, LayerContext layer, Vec isa, Handoff input, Handoff output);
 
-        /// <summary>
-        /// The width of the vector locals this layer can leave its single-sample output in, or null when it writes memory
-        /// only. The network emitter hands activations over in registers when the next layer accepts them.
-        /// </summary>
-        public virtual Vec? RegisterOutputWidth(LayerContext layer, Vec isa) => null;
-
-        /// <summary>True when this layer's single-sample code can read its input from vector locals.</summary>
-        public virtual bool AcceptsRegisterInput(LayerContext layer) => false;
-
         /// <summary>Writes the call that runs the layer on <paramref name="count"/> samples (inference).</summary>
         public abstract void EmitForwardBatch(SourceWriter writer, LayerContext layer, Vec isa, string x, string y, string count);
 
-        /// <summary>Writes the call of the training forward pass: fills the buffers <see cref="TrainingBuffersFor"/> asked for.</summary>
+        /// <summary>
+        /// Writes the training forward pass over <paramref name="count"/> samples: fills the values <see cref="SavedValues"/>
+        /// declared. Separate from inference (a layer may be the identity at inference, like dropout); stochastic layers draw
+        /// from the network's <c>TrainingContext</c>.
+        /// </summary>
         public abstract void EmitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count);
 
         /// <summary>
@@ -60,42 +74,53 @@ namespace Compiled.Generator.Emit
         /// <see cref="TrainingRefs.InputGradient"/>. The gradient buffer may be overwritten.
         /// </summary>
         public abstract void EmitBackward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count);
+    }
 
-        // ------------------------------------------------------------------ split training (ISplitTraining)
-
+    /// <summary>
+    /// Optional capability: the layer, as the network's first computing layer, can have its units split between training
+    /// threads (<c>ISplitTraining</c> in the runtime): each thread packs, computes and differentiates only its own units,
+    /// so the weights each core touches stay in its own cache.
+    /// </summary>
+    internal interface ISplitUnits
+    {
         /// <summary>
         /// True when this layer, as the network's first computing layer, can have its outputs (units) split between
         /// training threads: each thread packs, computes and differentiates only its own units, so the weights each core
-        /// touches stay in its own cache (see <c>ISplitTraining</c> in the runtime). False by default.
+        /// touches stay in its own cache (see <c>ISplitTraining</c> in the runtime).
         /// </summary>
-        public virtual bool CanSplitUnits(LayerContext layer) => false;
+        bool CanSplitUnits(LayerContext layer);
 
         /// <summary>Writes the statements that pack units <c>[begin, end)</c> of this layer into the packed copy (<c>k</c>) from <c>p</c>.</summary>
-        public virtual void EmitSplitPack(SourceWriter writer, LayerContext layer, int begin, int end)
-        {
-        }
+        void EmitSplitPack(SourceWriter writer, LayerContext layer, int begin, int end);
 
         /// <summary>Writes the training forward pass of one part (its units only) into the part's own blocks.</summary>
-        public virtual void EmitSplitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count, int part, int begin, int end, SplitBlocks blocks)
-        {
-        }
+        void EmitSplitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count, int part, int begin, int end, SplitBlocks blocks);
 
         /// <summary>Writes the copy of one part's outputs from its block into the layer's output buffer (<see cref="TrainingRefs.Output"/>), for the later layers.</summary>
-        public virtual void EmitSplitJoin(SourceWriter writer, LayerContext layer, TrainingRefs refs, string count, int begin, int end, SplitBlocks blocks)
-        {
-        }
+        void EmitSplitJoin(SourceWriter writer, LayerContext layer, TrainingRefs refs, string count, int begin, int end, SplitBlocks blocks);
 
         /// <summary>
         /// Writes the backward pass of one part: from the gradient with respect to the layer's output (units
         /// <c>[begin, end)</c> of <see cref="TrainingRefs.Gradient"/>), adds the gradients of that part's parameters.
         /// <paramref name="blocks"/> are the part's own blocks.
         /// </summary>
-        public virtual void EmitSplitBackward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count, int part, int begin, int end, SplitBlocks blocks)
-        {
-        }
+        void EmitSplitBackward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count, int part, int begin, int end, SplitBlocks blocks);
 
         /// <summary>The floats per sample of a part's scratch block (see <see cref="EmitSplitBackward"/>).</summary>
-        public virtual int SplitBlockWidth(LayerContext layer, int begin, int end) => end - begin;
+        int SplitBlockWidth(LayerContext layer, int begin, int end);
+    }
+
+    /// <summary>
+    /// Optional capability: the layer's one-sample code can leave its output in, or read its input from, vector locals,
+    /// so small layers hand activations to each other in registers.
+    /// </summary>
+    internal interface IRegisterHandoff
+    {
+        /// <summary>The width of the vector locals this layer can leave its one-sample output in, or null when it writes memory only.</summary>
+        Vec? RegisterOutputWidth(LayerContext layer, Vec isa);
+
+        /// <summary>True when this layer's one-sample code can read its input from vector locals.</summary>
+        bool AcceptsRegisterInput(LayerContext layer);
     }
 
     /// <summary>
@@ -124,10 +149,18 @@ namespace Compiled.Generator.Emit
         public static Handoff InRegisters(Vec width, string[] names) => new(null, width, names);
     }
 
-    /// <summary>What a layer needs stored during the training forward pass.</summary>
-    /// <param name="Output">Its output (post-activation) for every sample of the chunk.</param>
-    /// <param name="PreActivation">Its pre-activation (or, for a fused loss, its logits).</param>
-    internal readonly record struct TrainingBuffers(bool Output, bool PreActivation);
+    /// <summary>The element type of a saved value.</summary>
+    internal enum ElementType
+    {
+        Float,
+        Int,
+    }
+
+    /// <summary>One value a layer's training forward pass stores for its backward pass.</summary>
+    /// <param name="Kind">What it is: the layer's output, its pre-activation (or logits), or a value of its own.</param>
+    /// <param name="PerSample">Its elements per sample.</param>
+    /// <param name="Element">Float, or int (indices such as max-pooling's argmax).</param>
+    internal readonly record struct SavedValue(Planning.ValueKind Kind, int PerSample, ElementType Element = ElementType.Float);
 
     /// <summary>
     /// Expressions (of type <c>ref float</c>) naming one split-training part's own blocks, each <c>count x SplitBlockWidth</c>

@@ -58,7 +58,7 @@ namespace Compiled.Generator.Emit
                 {
                     (LayerContext context, LayerEmitter emitter) = _layout.Computing[i];
                     Handoff next;
-                    Vec? width = context.IsLast ? null : emitter.RegisterOutputWidth(context, isa);
+                    Vec? width = context.IsLast || emitter is not IRegisterHandoff handoff ? null : handoff.RegisterOutputWidth(context, isa);
                     if (context.IsLast)
                     {
                         next = Handoff.InMemory("y");

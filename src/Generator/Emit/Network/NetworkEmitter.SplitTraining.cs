@@ -15,7 +15,7 @@ namespace Compiled.Generator.Emit
         // ------------------------------------------------------------------ split training
 
         /// <summary>True when the first computing layer can have its units split between training threads (ISplitTraining).</summary>
-        private bool CanSplit => _layout.Computing.Count >= 2 && _layout.Computing[0].Emitter.CanSplitUnits(_layout.Computing[0].Context);
+        private bool CanSplit => _layout.Computing.Count >= 2 && _layout.Computing[0].Emitter is ISplitUnits split && split.CanSplitUnits(_layout.Computing[0].Context);
 
         /// <summary>The first unit of each part, then the unit count: two parts, split on a 16-unit (64-byte) boundary.</summary>
         private int[] SplitBoundaries
@@ -30,7 +30,8 @@ namespace Compiled.Generator.Emit
 
         private void WriteSplitTraining()
         {
-            (LayerContext first, LayerEmitter firstEmitter) = _layout.Computing[0];
+            LayerContext first = _layout.Computing[0].Context;
+            var firstEmitter = (ISplitUnits)_layout.Computing[0].Emitter;
             int[] boundaries = SplitBoundaries;
             int parts = boundaries.Length - 1;
             (int firstOutput, int firstPre) = _layout.Saved(first.Index);

@@ -38,8 +38,8 @@ namespace Compiled.Generator.Emit
         {
             (LayerContext context, LayerEmitter emitter) = _layout.Computing[i];
             return !context.IsLast
-                && emitter.RegisterOutputWidth(context, isa) is not null
-                && _layout.Computing[i + 1].Emitter.AcceptsRegisterInput(_layout.Computing[i + 1].Context);
+                && emitter is IRegisterHandoff handoff && handoff.RegisterOutputWidth(context, isa) is not null
+                && _layout.Computing[i + 1].Emitter is IRegisterHandoff next && next.AcceptsRegisterInput(_layout.Computing[i + 1].Context);
         }
 
         /// <summary>True when the single-sample forward pass needs scratch buffers on some path (some hand-over goes through memory).</summary>

@@ -46,6 +46,7 @@ namespace Compiled.Generator.Emit.Planning
         private const long WorkspaceLimit = 16L * 1024 * 1024;
 
         private readonly Dictionary<ValueId, int> _offsets = new();
+        private readonly Dictionary<ValueId, int> _intOffsets = new();
         private readonly Dictionary<int, ValueId> _inputs = new();
 
         public NetworkLayout(NetworkPlan plan)
@@ -126,6 +127,12 @@ namespace Compiled.Generator.Emit.Planning
 
         public int WorkspaceLength { get; private set; }
 
+        /// <summary>The ints of the training workspace for saved int values (indices), per chunk; 0 when no layer saves any.</summary>
+        public int IntWorkspaceLength { get; private set; }
+
+        /// <summary>The floats of recurrent state one sample carries between calls (the sum of the layers' state).</summary>
+        public int StatePerSample => Computing.Sum(c => c.Emitter.StatePerSample(c.Context));
+
         /// <summary>The two gradient blocks a chain alternates between.</summary>
         public int GradientA { get; private set; }
 
@@ -145,6 +152,9 @@ namespace Compiled.Generator.Emit.Planning
         public (int Output, int PreActivation) Saved(int layer) =>
             (Offset(new ValueId(ValueKind.Output, layer)), Offset(new ValueId(ValueKind.PreActivation, layer)));
 
+        /// <summary>Where a saved int value lives in the int workspace, or -1.</summary>
+        public int IntOffset(ValueId value) => _intOffsets.TryGetValue(value, out int offset) ? offset : -1;
+
         /// <summary>Where the gradient with respect to a layer's output arrives in the backward pass.</summary>
         public int GradientOf(int layer) => Offset(new ValueId(ValueKind.Gradient, layer));
 
@@ -156,23 +166,29 @@ namespace Compiled.Generator.Emit.Planning
             _offsets.Clear();
             long offset = 0;
 
-            // Forward values: each saved value its own block (all live until the backward pass).
+            // Forward values: each saved value its own block (all live until the backward pass); int values (indices)
+            // in a workspace of their own.
+            long intOffset = 0;
             foreach ((LayerContext context, LayerEmitter emitter) in Computing)
             {
-                TrainingBuffers buffers = emitter.TrainingBuffersFor(context);
-                long size = (long)chunk * context.Plan.OutputSize;
-                if (buffers.Output)
+                foreach (SavedValue value in emitter.SavedValues(context))
                 {
-                    _offsets[new ValueId(ValueKind.Output, context.Index)] = Clamp(offset);
-                    offset += size;
-                }
-
-                if (buffers.PreActivation)
-                {
-                    _offsets[new ValueId(ValueKind.PreActivation, context.Index)] = Clamp(offset);
-                    offset += size;
+                    var id = new ValueId(value.Kind, context.Index);
+                    long size = (long)chunk * value.PerSample;
+                    if (value.Element == ElementType.Int)
+                    {
+                        _intOffsets[id] = Clamp(intOffset);
+                        intOffset += size;
+                    }
+                    else
+                    {
+                        _offsets[id] = Clamp(offset);
+                        offset += size;
+                    }
                 }
             }
+
+            IntWorkspaceLength = Clamp(intOffset);
 
             // Gradients, by liveness in backward order: a gradient block is taken when the consumer's backward step writes
             // it and given back once the producer's backward step has read it. A chain needs two (A and B).

@@ -1,0 +1,54 @@
+using System;
+
+namespace Compiled.Tests.Reference
+{
+    /// <summary>
+    /// One layer kind of the double-precision reference: PyTorch's definition written the obvious way, sharing no code
+    /// with the generator. A new layer kind adds one class and one entry in <see cref="ReferenceLayers.Parsers"/>.
+    /// </summary>
+    public interface IReferenceLayer
+    {
+        /// <summary>Floats per sample this layer reads.</summary>
+        int InputSize { get; }
+
+        /// <summary>Floats per sample this layer writes.</summary>
+        int OutputSize { get; }
+
+        /// <summary>Trainable parameters of the layer, in the network's flat parameter order.</summary>
+        int ParameterCount { get; }
+
+        /// <summary>
+        /// One sample: <paramref name="parameters"/> starts at this layer's first parameter. Returns the output and the
+        /// value before the layer's fused activation (the output itself when it has none), which the fused losses read.
+        /// </summary>
+        double[] Forward(ReadOnlySpan<double> parameters, double[] input, out double[] preActivation);
+    }
+
+    /// <summary>The registry of reference layer kinds, keyed by how each reads in an architecture signature.</summary>
+    public static class ReferenceLayers
+    {
+        /// <summary>
+        /// Each entry tries to read one part of an architecture signature (<c>"Dense(10, ReLU)"</c>) given the width
+        /// of its input, and returns null when the part is not its kind.
+        /// </summary>
+        public static readonly Func<string, int, IReferenceLayer?>[] Parsers =
+        {
+            ReferenceFlatten.TryParse,
+            ReferenceDense.TryParse,
+        };
+
+        /// <summary>Reads one part of an architecture signature, or fails the test naming it.</summary>
+        public static IReferenceLayer Parse(string part, int inputSize)
+        {
+            foreach (Func<string, int, IReferenceLayer?> parser in Parsers)
+            {
+                if (parser(part, inputSize) is { } layer)
+                {
+                    return layer;
+                }
+            }
+
+            throw new Xunit.Sdk.XunitException($"the reference has no layer kind for '{part}'");
+        }
+    }
+}
