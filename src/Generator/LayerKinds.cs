@@ -21,6 +21,7 @@ namespace Compiled.Generator
         {
             LayerKind.Create<DenseSpec>(new DenseParser(), new DenseShapeRule(), new DenseEmitter()),
             LayerKind.Create<FlattenSpec>(new FlattenParser(), new FlattenShapeRule(), new FlattenEmitter()),
+            LayerKind.Create<DropoutSpec>(new DropoutParser(), new DropoutShapeRule(), new DropoutEmitter()),
         };
 
         public static ILayerParser? FindParser(string attributeMetadataName)

@@ -88,6 +88,10 @@ namespace Compiled.Generator.Tests
             "[Input(3)] [Dense(4, Activation.LeakyReLU, NegativeSlope = 0.1f)] [Dense(2, Activation.Softmax)]",
             "[Input(16)] [Dense(0)]",
             "[Dense(3)]",
+            "[Input(6)] [Dropout(0.3)] [Dense(4, Activation.ReLU)] [Dropout] [Dense(2, Activation.Softmax)]",
+            "[Input(2, 3)] [Dropout(0.1)] [Flatten] [Dense(3, Activation.Sigmoid)]",
+            "[Input(5)] [Dense(3)] [Dropout(0.5)]",
+            "[Input(5)] [Dropout(2)] [Dense(3)]",
         };
 
         [Fact]

@@ -24,8 +24,9 @@ namespace Compiled.Tests
                 float[] inputs = NetworkCases.Inputs(network, batch, 11);
                 float[] targets = NetworkCases.Targets(network, batch, 12);
                 network.ZeroGradients();
+                TrainingContext context = network.TrainingContext;
                 float loss = network.BackwardBatch(inputs, targets, batch);
-                NetworkChecks.CheckAgainstReference(network, inputs, targets, null, batch, loss, batch > 10 ? 60 : 400, $"{name} batch {batch}");
+                NetworkChecks.CheckAgainstReference(network, inputs, targets, null, batch, loss, batch > 10 ? 60 : 400, $"{name} batch {batch}", context);
             }
         }
 
@@ -42,8 +43,9 @@ namespace Compiled.Tests
                 float[] inputs = NetworkCases.Inputs(network, batch, 21);
                 int[] labels = NetworkCases.Labels(network, batch, 22);
                 network.ZeroGradients();
+                TrainingContext context = network.TrainingContext;
                 float loss = network.BackwardBatch(inputs, labels, batch);
-                NetworkChecks.CheckAgainstReference(network, inputs, null, labels, batch, loss, batch > 10 ? 60 : 400, $"{name} batch {batch}");
+                NetworkChecks.CheckAgainstReference(network, inputs, null, labels, batch, loss, batch > 10 ? 60 : 400, $"{name} batch {batch}", context);
             }
         }
 
@@ -51,7 +53,8 @@ namespace Compiled.Tests
         [MemberData(nameof(Names))]
         public void SingleSampleBackwardAccumulatesLikeTheBatch(string name)
         {
-            // Backward adds into Gradients: the sum of per-sample gradients over 9 samples, divided by 9, is the batch gradient.
+            // Backward adds into Gradients: the sum of per-sample gradients over 9 samples, divided by 9, is the batch gradient
+            // (stochastic layers: sample s of the batch draws what a single call with the context shifted to s draws).
             const int batch = 9;
             INetwork single = NetworkCases.Create(name, seed: 5);
             INetwork batched = NetworkCases.Create(name, seed: 5);
@@ -61,10 +64,12 @@ namespace Compiled.Tests
             double total = 0;
             for (int s = 0; s < batch; s++)
             {
+                single.TrainingContext = new TrainingContext(2, 9, s);
                 total += single.Backward(inputs.AsSpan(s * single.InputSize, single.InputSize), targets.AsSpan(s * single.OutputSize, single.OutputSize));
             }
 
             batched.ZeroGradients();
+            batched.TrainingContext = new TrainingContext(2, 9, 0);
             float mean = batched.BackwardBatch(inputs, targets, batch);
             Assert.Equal(total / batch, mean, 1e-5 * Math.Max(1, Math.Abs(mean)));
             float[] a = single.Gradients.ToArray();

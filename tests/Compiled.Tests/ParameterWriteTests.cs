@@ -34,8 +34,9 @@ namespace Compiled.Tests
             for (int step = 0; step < 5; step++)
             {
                 network.ZeroGradients();
+                TrainingContext context = network.TrainingContext;
                 float loss = network.BackwardBatch(inputs, targets, batch);
-                AssertLoss(reference, network, inputs, targets, batch, loss, $"{name}, step {step}");
+                AssertLoss(reference, network, inputs, targets, batch, loss, $"{name}, step {step}", context);
                 ReadOnlySpan<float> g = network.Gradients;
                 using (ParameterEdit edit = network.EditParameters())
                 {
@@ -230,6 +231,7 @@ namespace Compiled.Tests
         [InlineData("Game")]
         [InlineData("Mlp")]
         [InlineData("Image")]
+        [InlineData("Dropouts")]
         public void BackpropagateInputGradientMatchesFiniteDifferences(string name)
         {
             // L = sum_j c_j y_j, so dL/dy = c; dL/dx is checked against central differences of the double reference.
@@ -239,6 +241,7 @@ namespace Compiled.Tests
             float[] c = NetworkCases.Normal(batch * network.OutputSize, seed: 13);
             var inputGradients = new float[batch * network.InputSize];
             network.ZeroGradients();
+            TrainingContext context = network.TrainingContext;
             network.BackpropagateBatch(inputs, c, inputGradients, batch);
 
             var reference = new ReferenceNetwork(network);
@@ -252,7 +255,7 @@ namespace Compiled.Tests
                 double Objective(float value)
                 {
                     x[i] = value;
-                    double[] y = reference.Forward(parameters, x, out _);
+                    double[] y = reference.Forward(parameters, x, out _, context.Skip(s));
                     return y.Select((v, j) => v * c[(s * network.OutputSize) + j]).Sum();
                 }
 
@@ -294,14 +297,14 @@ namespace Compiled.Tests
             return gradient;
         }
 
-        private static void AssertLoss(ReferenceNetwork reference, INetwork network, float[] inputs, float[] targets, int batch, float loss, string what)
+        private static void AssertLoss(ReferenceNetwork reference, INetwork network, float[] inputs, float[] targets, int batch, float loss, string what, TrainingContext? training = null)
         {
             double[] parameters = Array.ConvertAll(network.Parameters.ToArray(), v => (double)v);
             int n = network.OutputSize;
             double sum = 0;
             for (int s = 0; s < batch; s++)
             {
-                sum += reference.Loss1(parameters, inputs.AsSpan(s * network.InputSize, network.InputSize), targets.AsSpan(s * n, n));
+                sum += reference.Loss1(parameters, inputs.AsSpan(s * network.InputSize, network.InputSize), targets.AsSpan(s * n, n), training: training?.Skip(s));
             }
 
             double expected = sum / batch;
@@ -329,8 +332,9 @@ namespace Compiled.Tests
 
             float[] targets = NetworkCases.Targets(network, batch, seed: 22);
             network.ZeroGradients();
+            TrainingContext context = network.TrainingContext;
             float loss = network.BackwardBatch(inputs, targets, batch);
-            AssertLoss(reference, network, inputs, targets, batch, loss, $"{what}: BackwardBatch");
+            AssertLoss(reference, network, inputs, targets, batch, loss, $"{what}: BackwardBatch", context);
         }
 
         private sealed class Callback : IProgress<TrainingProgress>

@@ -14,7 +14,7 @@ namespace Compiled.Tests
     /// </summary>
     public class SplitTrainingTests
     {
-        public static TheoryData<string> Splittable => new() { "Mlp", "SplitGelu", "SplitImage" };
+        public static TheoryData<string> Splittable => new() { "Mlp", "SplitGelu", "SplitImage", "SplitDropout" };
 
         [Fact]
         public void OnlyNetworksWithALargeFirstLayerCanSplit()

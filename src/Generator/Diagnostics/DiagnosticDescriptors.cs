@@ -146,12 +146,27 @@ namespace Compiled.Generator.Diagnostics
             "Network has too many layers",
             "Network '{0}' has {1} layers, more than the supported maximum of {2}: the generated code grows with the number of layers (not with their widths), and this many would make a file the compiler is slow to build");
 
+        public static readonly DiagnosticDescriptor DropoutProbability = Error(
+            "CN0028", Usage,
+            "Dropout probability must be between 0 and 1",
+            "The probability {0} of [Dropout] at layer {1} is not in [0, 1]: it is the chance of zeroing each element in training (PyTorch's p)");
+
+        public static readonly DiagnosticDescriptor DropoutLast = Error(
+            "CN0029", Shape,
+            "Dropout cannot be the last layer",
+            "[Dropout] at layer {0} is the network's last layer: its output would be randomly zeroed in training and not at inference; put dropout before the output layer");
+
+        public static readonly DiagnosticDescriptor HidesNamespace = Error(
+            "CN0032", Usage,
+            "Network class hides a namespace the generated code uses",
+            "The network class '{0}' is declared in the global namespace with the name of the '{0}' namespace, which the generated code refers to as 'global::{0}'; put the class in a namespace or rename it");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Index(
             NotPartial, ContainingTypeNotPartial, Generic, Static, MissingInput, MultipleInputs, EmptyInputShape,
             NonPositiveSize, NoLayers, DenseNeedsVector, SoftmaxNotLast, CrossEntropyNeedsSoftmax,
             BinaryCrossEntropyNeedsSigmoid, TooFewClasses, UnknownActivation, UnknownLoss, TooLarge,
             LayersSplitAcrossParts, SettingHasNoEffect, SettingNotFinite, ParameterlessConstructor, SoftmaxSingleOutput, ConstructorDoesNotChain,
-            Abstract, NameCollidesWithMember, FileLocal, TooManyLayers);
+            Abstract, NameCollidesWithMember, FileLocal, TooManyLayers, DropoutProbability, DropoutLast, HidesNamespace);
 
         public static IReadOnlyCollection<DiagnosticDescriptor> All => s_byId.Values;
 

@@ -59,6 +59,14 @@ namespace Compiled.Generator.Parsing
                 fatal = true;
             }
 
+            // The generated code names everything 'global::System.…' and 'global::Compiled.…'; a type of that name in the
+            // global namespace is what 'global::System' would then mean.
+            if (type.ContainingType is null && type.ContainingNamespace.IsGlobalNamespace && (type.Name == "System" || type.Name == "Compiled"))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.HidesNamespace, classLocation, type.Name));
+                fatal = true;
+            }
+
             var containing = new List<ContainingTypeSpec>();
             bool generic = type.Arity > 0;
             SyntaxNode? enclosing = declaration.Parent;

@@ -128,6 +128,9 @@ namespace Compiled.Training
         {
             int batch = _batch;
 
+            // Stochastic layers (dropout) are in the rest of the network, which runs here chunk by chunk: each chunk sees
+            // the batch's context shifted to its first sample, so the masks are those one BackwardBatch call would draw.
+            TrainingContext context = _network.TrainingContext;
             double total = 0;
             try
             {
@@ -154,6 +157,7 @@ namespace Compiled.Training
                         break;
                     }
 
+                    _network.TrainingContext = context.Skip(c0);
                     total += useLabels
                         ? _network.SplitRest((ReadOnlySpan<int>)labels.AsSpan(c0, count), count, scale)
                         : _network.SplitRest((ReadOnlySpan<float>)targets.AsSpan(c0 * _outputSize, count * _outputSize), count, scale);
@@ -164,6 +168,10 @@ namespace Compiled.Training
             catch (Exception exception)
             {
                 Fail(exception);
+            }
+            finally
+            {
+                _network.TrainingContext = context;
             }
 
             Finish();

@@ -741,7 +741,8 @@ namespace Demo
                 if (!inputGradients.IsEmpty)
                 {
                     ref float dx = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradients), (nint)start * InputSize);
-                    global::Compiled.GeneratedCodeSupport.DenseInputGradient(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_compiledStorage.ReadParameters(ParameterCount)), 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4032), ref dx, 36, 20, count); // dL/dx = dz W of layer 1
+                    ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_compiledStorage.ReadParameters(ParameterCount));
+                    global::Compiled.GeneratedCodeSupport.DenseInputGradient(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4032), ref dx, 36, 20, count); // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1): dL/dx = dz W
                 }
             }
         }

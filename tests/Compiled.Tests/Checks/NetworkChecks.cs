@@ -52,19 +52,27 @@ namespace Compiled.Tests.Checks
             INetwork network = NetworkCases.Create(name, seed: 3);
             float[] inputs = NetworkCases.Inputs(network, batch, 11);
             float[] targets = NetworkCases.Targets(network, batch, 12);
+            network.TrainingContext = new TrainingContext(5, 7, 3);
             network.ZeroGradients();
+            TrainingContext context = network.TrainingContext;
             float loss = network.BackwardBatch(inputs, targets, batch);
-            CheckAgainstReference(network, inputs, targets, null, batch, loss, maxParameters, $"{name} batch {batch} targets");
+            CheckAgainstReference(network, inputs, targets, null, batch, loss, maxParameters, $"{name} batch {batch} targets", context);
             if (network.Loss == Loss.CrossEntropy)
             {
                 int[] labels = NetworkCases.Labels(network, batch, 22);
                 network.ZeroGradients();
+                context = network.TrainingContext;
                 loss = network.BackwardBatch(inputs, labels, batch);
-                CheckAgainstReference(network, inputs, null, labels, batch, loss, maxParameters, $"{name} batch {batch} labels");
+                CheckAgainstReference(network, inputs, null, labels, batch, loss, maxParameters, $"{name} batch {batch} labels", context);
             }
         }
 
-        public static void CheckAgainstReference(INetwork network, float[] inputs, float[]? targets, int[]? labels, int batch, float loss, int maxParameters, string what)
+        /// <summary>
+        /// The loss and the gradients of a training call against the reference's mean loss and its central finite
+        /// differences; <paramref name="training"/> is the network's <see cref="INetwork.TrainingContext"/> when the call
+        /// was made (stochastic layers draw from it).
+        /// </summary>
+        public static void CheckAgainstReference(INetwork network, float[] inputs, float[]? targets, int[]? labels, int batch, float loss, int maxParameters, string what, TrainingContext? training = null)
         {
             var reference = new ReferenceNetwork(network);
             double[] parameters = Array.ConvertAll(network.Parameters.ToArray(), v => (double)v);
@@ -77,9 +85,10 @@ namespace Compiled.Tests.Checks
                 for (int s = 0; s < batch; s++)
                 {
                     ReadOnlySpan<float> x = inputs.AsSpan(s * network.InputSize, network.InputSize);
+                    TrainingContext? sample = training?.Skip(s);
                     sum += labels is null
-                        ? reference.Loss1(parameters, x, targets.AsSpan(s * n, n))
-                        : reference.Loss1(parameters, x, default, labels[s]);
+                        ? reference.Loss1(parameters, x, targets.AsSpan(s * n, n), training: sample)
+                        : reference.Loss1(parameters, x, default, labels[s], sample);
                 }
 
                 return sum / batch;

@@ -42,6 +42,7 @@ namespace Compiled.Tests.Checks
                 ReadOnlySpan<float> x = inputs.AsSpan(start * split.InputSize, count * split.InputSize);
                 parts.SplitForward(1, x, count);
                 parts.SplitForward(0, x, count);
+                split.TrainingContext = new TrainingContext(0, 0, start); // as SplitTraining does: the chunk's first sample
                 total += useLabels
                     ? parts.SplitRest((ReadOnlySpan<int>)labels.AsSpan(start, count), count, 1f / batch)
                     : parts.SplitRest((ReadOnlySpan<float>)targets.AsSpan(start * split.OutputSize, count * split.OutputSize), count, 1f / batch);

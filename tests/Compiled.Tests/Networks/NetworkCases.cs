@@ -22,6 +22,8 @@ namespace Compiled.Tests.Networks
             ["Digits"] = () => new Digits(),
             ["SplitGelu"] = () => new SplitGelu(),
             ["SplitImage"] = () => new SplitImage(),
+            ["Dropouts"] = () => new Dropouts(),
+            ["SplitDropout"] = () => new SplitDropout(),
         };
 
         public static IEnumerable<object[]> All => s_factories.Keys.Select(name => new object[] { name });

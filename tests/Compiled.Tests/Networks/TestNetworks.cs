@@ -91,4 +91,24 @@ namespace Compiled.Tests.Networks
     [Dense(16, Activation.Tanh)]
     [Dense(5, Activation.Softmax)]
     public partial class SplitImage { }
+
+    // Dropout on the input (the first computing layer: Backpropagate's input gradient goes through it) and between
+    // layers, widths that are not multiples of any vector width.
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(30)]
+    [Dropout(0.2)]
+    [Dense(40, Activation.ReLU)]
+    [Dropout(0.5)]
+    [Dense(21, Activation.Tanh)]
+    [Dropout(0.3)]
+    [Dense(5, Activation.Softmax)]
+    public partial class Dropouts { }
+
+    // Dropout after a first layer that split training divides between two threads.
+    [Network(Loss = Loss.BinaryCrossEntropy)]
+    [Input(300)]
+    [Dense(64, Activation.ReLU)]
+    [Dropout(0.25)]
+    [Dense(3, Activation.Sigmoid)]
+    public partial class SplitDropout { }
 }

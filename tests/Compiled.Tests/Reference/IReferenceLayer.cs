@@ -18,10 +18,12 @@ namespace Compiled.Tests.Reference
         int ParameterCount { get; }
 
         /// <summary>
-        /// One sample: <paramref name="parameters"/> starts at this layer's first parameter. Returns the output and the
-        /// value before the layer's fused activation (the output itself when it has none), which the fused losses read.
+        /// One sample: <paramref name="parameters"/> starts at this layer's first parameter; <paramref name="training"/> is
+        /// null at inference, else the training context of this very sample (its <c>FirstSample</c> is the sample's index
+        /// within the call). Returns the output and the value before the layer's fused activation (the output itself when
+        /// it has none), which the fused losses read.
         /// </summary>
-        double[] Forward(ReadOnlySpan<double> parameters, double[] input, out double[] preActivation);
+        double[] Forward(ReadOnlySpan<double> parameters, double[] input, TrainingContext? training, out double[] preActivation);
     }
 
     /// <summary>The registry of reference layer kinds, keyed by how each reads in an architecture signature.</summary>
@@ -29,20 +31,21 @@ namespace Compiled.Tests.Reference
     {
         /// <summary>
         /// Each entry tries to read one part of an architecture signature (<c>"Dense(10, ReLU)"</c>) given the width
-        /// of its input, and returns null when the part is not its kind.
+        /// of its input and the layer's index, and returns null when the part is not its kind.
         /// </summary>
-        public static readonly Func<string, int, IReferenceLayer?>[] Parsers =
+        public static readonly Func<string, int, int, IReferenceLayer?>[] Parsers =
         {
             ReferenceFlatten.TryParse,
             ReferenceDense.TryParse,
+            ReferenceDropout.TryParse,
         };
 
         /// <summary>Reads one part of an architecture signature, or fails the test naming it.</summary>
-        public static IReferenceLayer Parse(string part, int inputSize)
+        public static IReferenceLayer Parse(string part, int inputSize, int index)
         {
-            foreach (Func<string, int, IReferenceLayer?> parser in Parsers)
+            foreach (Func<string, int, int, IReferenceLayer?> parser in Parsers)
             {
-                if (parser(part, inputSize) is { } layer)
+                if (parser(part, inputSize, index) is { } layer)
                 {
                     return layer;
                 }

@@ -25,7 +25,7 @@ namespace Compiled.Tests.Reference
 
         public int ParameterCount => (InputSize * OutputSize) + OutputSize;
 
-        public static IReferenceLayer? TryParse(string part, int inputSize)
+        public static IReferenceLayer? TryParse(string part, int inputSize, int index)
         {
             Match match = Regex.Match(part, @"^Dense\((\d+), (\w+)(?:\(([-0-9.E]+)\))?\)$");
             if (!match.Success)
@@ -39,7 +39,7 @@ namespace Compiled.Tests.Reference
             return new ReferenceDense(inputSize, units, activation, setting);
         }
 
-        public double[] Forward(ReadOnlySpan<double> parameters, double[] input, out double[] preActivation)
+        public double[] Forward(ReadOnlySpan<double> parameters, double[] input, TrainingContext? training, out double[] preActivation)
         {
             var z = new double[OutputSize];
             for (int o = 0; o < OutputSize; o++)

@@ -13,9 +13,9 @@ namespace Compiled.Tests.Reference
 
         public int ParameterCount => 0;
 
-        public static IReferenceLayer? TryParse(string part, int inputSize) => part == "Flatten" ? new ReferenceFlatten(inputSize) : null;
+        public static IReferenceLayer? TryParse(string part, int inputSize, int index) => part == "Flatten" ? new ReferenceFlatten(inputSize) : null;
 
-        public double[] Forward(ReadOnlySpan<double> parameters, double[] input, out double[] preActivation)
+        public double[] Forward(ReadOnlySpan<double> parameters, double[] input, TrainingContext? training, out double[] preActivation)
         {
             preActivation = input;
             return input;

@@ -18,9 +18,10 @@ namespace Compiled.Tests.Reference
             InputSize = network.InputSize;
             int width = InputSize;
             int parameters = 0;
-            foreach (string part in network.Architecture.Split(" -> ").Skip(1))
+            string[] parts = network.Architecture.Split(" -> ");
+            for (int index = 0; index < parts.Length - 1; index++)
             {
-                IReferenceLayer layer = ReferenceLayers.Parse(part, width);
+                IReferenceLayer layer = ReferenceLayers.Parse(parts[index + 1], width, index);
                 _layers.Add(layer);
                 parameters += layer.ParameterCount;
                 width = layer.OutputSize;
@@ -36,15 +37,19 @@ namespace Compiled.Tests.Reference
 
         public int OutputSize { get; }
 
-        /// <summary>The output of one sample, and (for the fused losses) the last layer's value before its activation.</summary>
-        public double[] Forward(double[] parameters, ReadOnlySpan<float> input, out double[] logits)
+        /// <summary>
+        /// The output of one sample, and (for the fused losses) the last layer's value before its activation; in training
+        /// mode when <paramref name="training"/> is given (the context of this very sample: its <c>FirstSample</c> is the
+        /// sample's index within the call).
+        /// </summary>
+        public double[] Forward(double[] parameters, ReadOnlySpan<float> input, out double[] logits, TrainingContext? training = null)
         {
             double[] x = input.ToArray().Select(v => (double)v).ToArray();
             logits = x;
             int offset = 0;
             foreach (IReferenceLayer layer in _layers)
             {
-                x = layer.Forward(parameters.AsSpan(offset, layer.ParameterCount), x, out logits);
+                x = layer.Forward(parameters.AsSpan(offset, layer.ParameterCount), x, training, out logits);
                 offset += layer.ParameterCount;
             }
 
@@ -52,9 +57,9 @@ namespace Compiled.Tests.Reference
         }
 
         /// <summary>The loss of one sample given a target vector (or a label for cross-entropy when <paramref name="label"/> is not negative).</summary>
-        public double Loss1(double[] parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target, int label = -1)
+        public double Loss1(double[] parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target, int label = -1, TrainingContext? training = null)
         {
-            double[] y = Forward(parameters, input, out double[] z);
+            double[] y = Forward(parameters, input, out double[] z, training);
             int n = y.Length;
             switch (Loss)
             {

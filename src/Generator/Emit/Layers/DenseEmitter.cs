@@ -117,6 +117,9 @@ namespace Compiled.Generator.Emit.Layers
                 : $"{Kernels}.Backward({gradients}, {inputs}, {outputs}, {count});{Describe(layer)}");
         }
 
+        public override void EmitInputGradient(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count) =>
+            writer.Line($"{Support}.DenseInputGradient({At("p", layer.Plan.Tensors[0].Offset)}, {refs.Gradient}, {refs.InputGradient}, {layer.Plan.InputSize}, {layer.Plan.OutputSize}, {count});{Describe(layer)}: dL/dx = dz W");
+
         /// <summary>
         /// Worth splitting: the first layer (nothing before it needs a gradient), not the last, at least two vectors of
         /// units, and at least 16,384 multiply-adds per sample (smaller layers finish before a hand-over between cores would).

@@ -24,5 +24,9 @@ namespace Compiled.Generator.Emit.Layers
         public override void EmitBackward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count)
         {
         }
+
+        public override void EmitInputGradient(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count)
+        {
+        }
     }
 }

@@ -20,6 +20,18 @@ namespace Compiled.Generator.Emit
         public virtual bool IsAlias => false;
 
         /// <summary>
+        /// True for layers that are the identity at inference but compute in training (dropout): the inference passes skip
+        /// them (they cost nothing there) and the training passes call them.
+        /// </summary>
+        public virtual bool IsIdentityAtInference => IsAlias;
+
+        /// <summary>
+        /// True for stochastic layers, which read the network's <c>TrainingContext</c> and the index of each chunk's first
+        /// sample (<see cref="TrainingRefs.First"/>); a network with any advances its context's step after each training call.
+        /// </summary>
+        public virtual bool UsesTrainingContext => false;
+
+        /// <summary>
         /// How many floats of the packed weight copy this layer uses (0 for none). The packed copy is rebuilt from the
         /// parameters whenever they may have changed; forward kernels read it through <c>ref float k</c>.
         /// </summary>
@@ -74,6 +86,15 @@ namespace Compiled.Generator.Emit
         /// <see cref="TrainingRefs.InputGradient"/>. The gradient buffer may be overwritten.
         /// </summary>
         public abstract void EmitBackward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count);
+
+        /// <summary>
+        /// Writes only the gradient with respect to the layer's input, for <c>Backpropagate</c>'s input gradients: called for
+        /// the first layer with parameters after its <see cref="EmitBackward"/> ran without one (<see cref="TrainingRefs.Gradient"/>
+        /// holds what that left there, for Dense the gradient with respect to its pre-activation), then for each
+        /// parameterless layer before it, in place (<see cref="TrainingRefs.Gradient"/> and <see cref="TrainingRefs.InputGradient"/>
+        /// are the same buffer of the network input's size).
+        /// </summary>
+        public abstract void EmitInputGradient(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count);
     }
 
     /// <summary>
@@ -168,8 +189,12 @@ namespace Compiled.Generator.Emit
     /// </summary>
     internal sealed record SplitBlocks(string Output, string PreActivation, string Gradient);
 
-    /// <summary>Expressions (of type <c>ref float</c>) naming the training buffers a layer reads and writes.</summary>
-    internal sealed record TrainingRefs(string Input, string? Output, string? PreActivation, string Gradient, string? InputGradient);
+    /// <summary>
+    /// Expressions (of type <c>ref float</c>) naming the training buffers a layer reads and writes, and <see cref="First"/>:
+    /// an <c>int</c> expression, the index within the training call of the chunk's first sample (stochastic layers add it
+    /// to <c>TrainingContext.FirstSample</c>).
+    /// </summary>
+    internal sealed record TrainingRefs(string Input, string? Output, string? PreActivation, string Gradient, string? InputGradient, string First = "0");
 
     /// <summary>A layer with what the network emitter decided about it.</summary>
     internal sealed class LayerContext

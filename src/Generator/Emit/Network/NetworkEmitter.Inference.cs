@@ -54,9 +54,9 @@ namespace Compiled.Generator.Emit
                 // Small consecutive layers hand their outputs over in vector locals; the others through the scratch buffers.
                 Handoff current = Handoff.InMemory("x");
                 int hiddenIndex = 0;
-                for (int i = 0; i < _layout.Computing.Count; i++)
+                for (int i = 0; i < _layout.Inference.Count; i++)
                 {
-                    (LayerContext context, LayerEmitter emitter) = _layout.Computing[i];
+                    (LayerContext context, LayerEmitter emitter) = _layout.Inference[i];
                     Handoff next;
                     Vec? width = context.IsLast || emitter is not IRegisterHandoff handoff ? null : handoff.RegisterOutputWidth(context, isa);
                     if (context.IsLast)
@@ -132,7 +132,7 @@ namespace Compiled.Generator.Emit
             {
                 string current = "ref x";
                 int hiddenIndex = 0;
-                foreach ((LayerContext context, LayerEmitter emitter) in _layout.Computing)
+                foreach ((LayerContext context, LayerEmitter emitter) in _layout.Inference)
                 {
                     string next = context.IsLast ? "ref y" : $"ref h{hiddenIndex++ % 2}";
                     emitter.EmitForwardBatch(_w, context, isa, current, next, "count");

@@ -37,9 +37,10 @@ namespace Compiled.Generator.Emit
             _w.Line($"if (input.Length != InputSize) {Support}.ThrowLength(nameof(input), InputSize, input.Length);");
             _w.Line($"if (target.Length != OutputSize) {Support}.ThrowLength(nameof(target), OutputSize, target.Length);");
             _w.Line($"ref float x = ref {Marshal}.GetReference(input);");
-            _w.Line("TrainForward(ref x, 1);");
+            _w.Line(TrainCall("TrainForward", "1", "0"));
             _w.Line($"float loss = TargetLoss(ref {Marshal}.GetReference(target), 1, 1f);");
-            _w.Line("TrainBackward(ref x, 1);");
+            _w.Line(TrainCall("TrainBackward", "1", "0"));
+            AdvanceContext();
             _w.Line("return loss;");
             _w.Close();
 
@@ -63,10 +64,11 @@ namespace Compiled.Generator.Emit
             _w.Open("for (int start = 0; start < batchSize; start += TrainChunk)");
             _w.Line("int count = global::System.Math.Min(TrainChunk, batchSize - start);");
             _w.Line($"ref float x = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputs), (nint)start * InputSize);");
-            _w.Line("TrainForward(ref x, count);");
+            _w.Line(TrainCall("TrainForward", "count", "start"));
             _w.Line($"total += TargetLoss(ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(targets), (nint)start * OutputSize), count, scale);");
-            _w.Line("TrainBackward(ref x, count);");
+            _w.Line(TrainCall("TrainBackward", "count", "start"));
             _w.Close();
+            AdvanceContext();
             _w.Line("return (float)(total / batchSize);");
             _w.Close();
 
@@ -86,10 +88,11 @@ namespace Compiled.Generator.Emit
                 _w.Line($"if (input.Length != InputSize) {Support}.ThrowLength(nameof(input), InputSize, input.Length);");
                 _w.Line($"if ((uint)label >= OutputSize) {Support}.ThrowLabel(nameof(label), 0, label, OutputSize);");
                 _w.Line($"ref float x = ref {Marshal}.GetReference(input);");
-                _w.Line("TrainForward(ref x, 1);");
+                _w.Line(TrainCall("TrainForward", "1", "0"));
                 _w.Line("float loss = LabelLoss(ref label, 1, 1f);");
-                _w.Line("TrainBackward(ref x, 1);");
-                _w.Line("return loss;");
+                _w.Line(TrainCall("TrainBackward", "1", "0"));
+                AdvanceContext();
+            _w.Line("return loss;");
                 _w.Close();
 
                 _w.Line();
@@ -114,11 +117,12 @@ namespace Compiled.Generator.Emit
                 _w.Open("for (int start = 0; start < batchSize; start += TrainChunk)");
                 _w.Line("int count = global::System.Math.Min(TrainChunk, batchSize - start);");
                 _w.Line($"ref float x = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputs), (nint)start * InputSize);");
-                _w.Line("TrainForward(ref x, count);");
+                _w.Line(TrainCall("TrainForward", "count", "start"));
                 _w.Line($"total += LabelLoss(ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(labels), start), count, scale);");
-                _w.Line("TrainBackward(ref x, count);");
+                _w.Line(TrainCall("TrainBackward", "count", "start"));
                 _w.Close();
-                _w.Line("return (float)(total / batchSize);");
+                AdvanceContext();
+            _w.Line("return (float)(total / batchSize);");
                 _w.Close();
             }
         }
@@ -133,7 +137,6 @@ namespace Compiled.Generator.Emit
         private void WriteBackpropagate()
         {
             LayerContext last = _layout.Computing[_layout.Computing.Count - 1].Context;
-            LayerContext first = _layout.Computing[0].Context;
             int n = _plan.OutputSize;
 
             _w.Line();
@@ -156,7 +159,7 @@ namespace Compiled.Generator.Emit
             _w.Open("for (int start = 0; start < batchSize; start += TrainChunk)");
             _w.Line("int count = global::System.Math.Min(TrainChunk, batchSize - start);");
             _w.Line($"ref float x = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputs), (nint)start * InputSize);");
-            _w.Line("TrainForward(ref x, count);");
+            _w.Line(TrainCall("TrainForward", "count", "start"));
             _w.Line("ref float ws = ref Workspace();");
             _w.Line($"ref float dy = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(outputGradients), (nint)start * OutputSize);");
             (int lastOutput, int lastPre) = _layout.Saved(last.Index);
@@ -174,13 +177,10 @@ namespace Compiled.Generator.Emit
                 _w.Line($"{Support}.SigmoidOutputGradient({WorkspaceRef(lastPre)}, ref dy, {WorkspaceRef(_layout.GradientA)}, count * {n}); // dL/dz through the sigmoid the loss would have fused");
             }
 
-            _w.Line("TrainBackward(ref x, count);");
-            TensorPlan weight = first.Plan.Tensors[0];
-            _w.Open("if (!inputGradients.IsEmpty)");
-            _w.Line($"ref float dx = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputGradients), (nint)start * InputSize);");
-            _w.Line($"{Support}.DenseInputGradient(ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(_compiledStorage.ReadParameters(ParameterCount)), {weight.Offset}), {WorkspaceRef(_layout.GradientOf(first.Index))}, ref dx, {first.Plan.InputSize}, {first.Plan.OutputSize}, count); // dL/dx = dz W of layer {first.Index}");
+            _w.Line(TrainCall("TrainBackward", "count", "start"));
+            WriteNetworkInputGradient();
             _w.Close();
-            _w.Close();
+            AdvanceContext();
             _w.Close();
 
             _w.Line();
@@ -192,7 +192,64 @@ namespace Compiled.Generator.Emit
             _w.Line($"public void Backpropagate({ReadOnlySpan} input, {ReadOnlySpan} outputGradient, {Span} inputGradient) => BackpropagateBatch(input, outputGradient, inputGradient, 1);");
         }
 
+        /// <summary>
+        /// Backpropagate's dL/d(input), when asked for: the first layer with parameters writes its input gradient into
+        /// <c>dx</c> from what its backward step left (the training backward stops there), then each parameterless layer
+        /// before it (dropout) applies its own in place; with no parameters anywhere, the output gradient is copied into
+        /// <c>dx</c> and every layer applies its own in place.
+        /// </summary>
+        private void WriteNetworkInputGradient()
+        {
+            int firstWithParameters = _layout.Computing.FindIndex(c => c.Context.Plan.HasParameters);
+            string first = _layout.UsesTrainingContext ? "start" : "0";
+            _w.Open("if (!inputGradients.IsEmpty)");
+            _w.Line($"ref float dx = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputGradients), (nint)start * InputSize);");
+            if (firstWithParameters >= 0)
+            {
+                _w.Line($"ref float p = ref {Marshal}.GetReference(_compiledStorage.ReadParameters(ParameterCount));");
+            }
+
+            Dispatch(isa =>
+            {
+                int below = firstWithParameters;
+                if (firstWithParameters >= 0)
+                {
+                    (LayerContext context, LayerEmitter emitter) = _layout.Computing[firstWithParameters];
+                    emitter.EmitInputGradient(_w, context, isa, new TrainingRefs(InputRefOf(context), null, null, WorkspaceRef(_layout.GradientOf(context.Index)), "ref dx", first), "count");
+                }
+                else
+                {
+                    LayerContext last = _layout.Computing[_layout.Computing.Count - 1].Context;
+                    _w.Line($"{Support}.PackCopy({WorkspaceRef(_layout.GradientOf(last.Index))}, ref dx, count * InputSize); // no layer has parameters: dL/dy, then each layer in place");
+                    below = _layout.Computing.Count;
+                }
+
+                for (int i = below - 1; i >= 0; i--)
+                {
+                    (LayerContext context, LayerEmitter emitter) = _layout.Computing[i];
+                    emitter.EmitInputGradient(_w, context, isa, new TrainingRefs(InputRefOf(context), null, null, "ref dx", "ref dx", first), "count");
+                }
+            });
+            _w.Close();
+        }
+
         // ------------------------------------------------------------------ training core
+
+        /// <summary>The <c>, int first</c> parameter of the training passes when a layer is stochastic (the chunk's first sample within the call).</summary>
+        private string FirstParameter => _layout.UsesTrainingContext ? ", int first" : string.Empty;
+
+        /// <summary>A call of a training pass over <paramref name="count"/> samples starting at sample <paramref name="start"/> of the call.</summary>
+        private string TrainCall(string method, string count, string start) =>
+            _layout.UsesTrainingContext ? $"{method}(ref x, {count}, {start});" : $"{method}(ref x, {count});";
+
+        /// <summary>With stochastic layers, a training call ends by moving the context to the next step, so the next call draws fresh masks.</summary>
+        private void AdvanceContext()
+        {
+            if (_layout.UsesTrainingContext)
+            {
+                _w.Line("TrainingContext = TrainingContext with { Step = TrainingContext.Step + 1 }; // the next call draws fresh dropout masks");
+            }
+        }
 
         private string WorkspaceRef(int offset) => offset == 0 ? "ref ws" : $"ref {Vec.Unsafe}.Add(ref ws, {offset})";
 
@@ -208,11 +265,11 @@ namespace Compiled.Generator.Emit
             _w.Line();
             _w.Summary("Training forward pass over one chunk of <paramref name=\"count\"/> samples: fills the workspace with what the backward pass reads.");
             _w.Line(Optimize);
-            _w.Open("private void TrainForward(ref float x, int count)");
+            _w.Open($"private void TrainForward(ref float x, int count{FirstParameter})");
             _w.Line("if (_compiledStorage.IsStale) PackWeights();");
             _w.Line("ref float k = ref _compiledStorage.PackedStart;");
             _w.Line("ref float ws = ref Workspace();");
-            TrainForwardLayers(first: 0);
+            TrainForwardLayers(first: 0, firstSample: _layout.UsesTrainingContext ? "first" : "0");
             _w.Close();
 
             WriteLossMethod(labels: false);
@@ -224,7 +281,7 @@ namespace Compiled.Generator.Emit
             _w.Line();
             _w.Summary("Training backward pass over one chunk: from the loss gradient in gradients A, adds every parameter gradient into <see cref=\"Gradients\"/>.");
             _w.Line(Optimize);
-            _w.Open("private void TrainBackward(ref float x, int count)");
+            _w.Open($"private void TrainBackward(ref float x, int count{FirstParameter})");
             _w.Line($"ref float p = ref {Marshal}.GetReference(_compiledStorage.ReadParameters(ParameterCount));");
             _w.Line($"ref float g = ref {Vec.Unsafe}.Add(ref {Marshal}.GetArrayDataReference(_compiledGradients), _compiledGradientsOffset);");
             _w.Line("ref float ws = ref Workspace();");
@@ -234,14 +291,14 @@ namespace Compiled.Generator.Emit
             }
             else
             {
-                TrainBackwardLayers(lowest: 0);
+                TrainBackwardLayers(lowest: 0, firstSample: _layout.UsesTrainingContext ? "first" : "0");
             }
 
             _w.Close();
         }
 
         /// <summary>Writes the training forward calls of the computing layers from index <paramref name="first"/> on, on every SIMD path.</summary>
-        private void TrainForwardLayers(int first)
+        private void TrainForwardLayers(int first, string firstSample)
         {
             Dispatch(isa =>
             {
@@ -253,7 +310,8 @@ namespace Compiled.Generator.Emit
                         output >= 0 ? WorkspaceRef(output) : null,
                         pre >= 0 ? WorkspaceRef(pre) : null,
                         WorkspaceRef(_layout.GradientA),
-                        null);
+                        null,
+                        firstSample);
                     emitter.EmitTrainForward(_w, context, isa, refs, "count");
                 }
             });
@@ -263,7 +321,7 @@ namespace Compiled.Generator.Emit
         /// Writes the backward calls from the last computing layer down to index <paramref name="lowest"/> (or to the first
         /// that needs no input gradient), each gradient in the block the layout assigned it by liveness, on every SIMD path.
         /// </summary>
-        private void TrainBackwardLayers(int lowest)
+        private void TrainBackwardLayers(int lowest, string firstSample)
         {
             Dispatch(isa =>
             {
@@ -276,7 +334,8 @@ namespace Compiled.Generator.Emit
                         output >= 0 ? WorkspaceRef(output) : null,
                         pre >= 0 ? WorkspaceRef(pre) : null,
                         WorkspaceRef(_layout.GradientOf(context.Index)),
-                        context.NeedsInputGradient ? WorkspaceRef(_layout.GradientOf(_layout.InputOf(context.Index).Layer)) : null);
+                        context.NeedsInputGradient ? WorkspaceRef(_layout.GradientOf(_layout.InputOf(context.Index).Layer)) : null,
+                        firstSample);
                     emitter.EmitBackward(_w, context, isa, refs, "count");
                     if (!context.NeedsInputGradient)
                     {

@@ -33,18 +33,18 @@ namespace Compiled.Generator.Emit
             _layout = new NetworkLayout(plan);
         }
 
-        /// <summary>True when, on the given path, layer <paramref name="i"/> of the computing layers hands its output to the next in vector locals.</summary>
+        /// <summary>True when, on the given path, layer <paramref name="i"/> of the inference layers hands its output to the next in vector locals.</summary>
         private bool HandsOverInRegisters(int i, Vec isa)
         {
-            (LayerContext context, LayerEmitter emitter) = _layout.Computing[i];
+            (LayerContext context, LayerEmitter emitter) = _layout.Inference[i];
             return !context.IsLast
                 && emitter is IRegisterHandoff handoff && handoff.RegisterOutputWidth(context, isa) is not null
-                && _layout.Computing[i + 1].Emitter is IRegisterHandoff next && next.AcceptsRegisterInput(_layout.Computing[i + 1].Context);
+                && _layout.Inference[i + 1].Emitter is IRegisterHandoff next && next.AcceptsRegisterInput(_layout.Inference[i + 1].Context);
         }
 
         /// <summary>True when the single-sample forward pass needs scratch buffers on some path (some hand-over goes through memory).</summary>
         private bool ForwardNeedsScratch =>
-            Enumerable.Range(0, _layout.Computing.Count - 1).Any(i => s_paths.Any(isa => !HandsOverInRegisters(i, isa)));
+            Enumerable.Range(0, _layout.Inference.Count - 1).Any(i => s_paths.Any(isa => !HandsOverInRegisters(i, isa)));
 
         private string Name => _plan.Type.Name;
 

@@ -68,6 +68,11 @@ namespace Compiled.Generator.Emit.Planning
                 {
                     // The edge: this layer reads the value the previous computing layer produced (aliases move no data).
                     Computing.Add((context, emitters[i]));
+                    if (!emitters[i].IsIdentityAtInference)
+                    {
+                        Inference.Add((context, emitters[i]));
+                    }
+
                     _inputs[layer.Index] = current;
                     current = new ValueId(ValueKind.Output, layer.Index);
                 }
@@ -81,7 +86,7 @@ namespace Compiled.Generator.Emit.Planning
                 PackedLength += emitter.PackedLength(context);
             }
 
-            var hidden = Computing.Where(c => !c.Context.IsLast).Select(c => c.Context.Plan.OutputSize).ToList();
+            var hidden = Inference.Where(c => !c.Context.IsLast).Select(c => c.Context.Plan.OutputSize).ToList();
             MaxHidden = hidden.Count == 0 ? 0 : hidden.Max();
             HiddenBuffers = Math.Min(hidden.Count, 2);
             ForwardChunk = 64;
@@ -107,6 +112,12 @@ namespace Compiled.Generator.Emit.Planning
 
         /// <summary>The layers that compute something (not aliases such as Flatten).</summary>
         public List<(LayerContext Context, LayerEmitter Emitter)> Computing { get; } = new();
+
+        /// <summary>The layers the inference passes run: the computing layers without those that are the identity at inference (dropout).</summary>
+        public List<(LayerContext Context, LayerEmitter Emitter)> Inference { get; } = new();
+
+        /// <summary>True when some layer is stochastic in training (reads the <c>TrainingContext</c>).</summary>
+        public bool UsesTrainingContext => Computing.Any(c => c.Emitter.UsesTrainingContext);
 
         /// <summary>The floats of the packed weight copy (every layer's packed form, one after another).</summary>
         public int PackedLength { get; }
@@ -213,8 +224,12 @@ namespace Compiled.Generator.Emit.Planning
                     gradientBlocks[context.Index] = Take(); // the loss writes the last layer's gradient
                 }
 
+                if (!gradientBlocks.TryGetValue(context.Index, out int own))
+                {
+                    continue; // no gradient reaches this layer: nothing after it needs one (parameterless layers first, such as input dropout)
+                }
+
                 ValueId input = _inputs[context.Index];
-                int own = gradientBlocks[context.Index];
                 if (context.NeedsInputGradient && input.Kind == ValueKind.Output)
                 {
                     gradientBlocks[input.Layer] = Take();

@@ -1,0 +1,155 @@
+using System;
+using System.ComponentModel;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Compiled.Kernels
+{
+    /// <summary>
+    /// The kernels of <c>[Dropout(p)]</c> in training, called by generated code; <see cref="Keeps"/> is the mask's
+    /// definition, public so tests and tools can reproduce a mask.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// The mask is a pure function of (seed, step, layer index, sample index, element index): a counter-based hash, not a
+    /// random stream, so the forward pass and the backward pass recompute the same mask without storing it, and a batch
+    /// split over any number of threads (each thread's chunk offset by <see cref="TrainingContext.FirstSample"/>) draws
+    /// exactly the masks one thread would. Element <c>j</c> of sample <c>s</c> is kept when the top 24 bits of its hash are
+    /// at least <c>round(p * 2^24)</c>, so the drop probability is <c>p</c> to 24 bits; kept elements are scaled by
+    /// <c>1 / (1 - p)</c> computed in single precision, as PyTorch's <c>nn.Dropout</c> does.
+    /// </para>
+    /// <para>The hash: SplitMix64 to mix seed, step and layer into a key and the key with the sample index into a
+    /// per-sample key, then MurmurHash3's 32-bit finalizer of (per-sample key XOR element * 0x9E3779B9), vectorised with
+    /// <see cref="Vector{T}"/> (every width gives the same bits).</para>
+    /// </remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static class DropoutKernels
+    {
+        private const uint Golden = 0x9E3779B9u;
+
+        /// <summary>
+        /// The training forward pass over <paramref name="count"/> samples of <paramref name="width"/> floats:
+        /// <c>output = keep ? input / (1 - p) : 0</c>. <paramref name="input"/> and <paramref name="output"/> may be the same.
+        /// </summary>
+        /// <param name="input">The first input.</param>
+        /// <param name="output">The first output.</param>
+        /// <param name="width">Floats per sample.</param>
+        /// <param name="count">Samples.</param>
+        /// <param name="p">The drop probability, in [0, 1].</param>
+        /// <param name="context">The network's training context.</param>
+        /// <param name="first">The index, within the call the context describes, of the first sample.</param>
+        /// <param name="layer">The layer's index in the network (each dropout layer draws its own masks).</param>
+        public static void Forward(ref float input, ref float output, int width, int count, float p, TrainingContext context, int first, int layer) =>
+            Apply(ref input, ref output, width, count, p, context, first, layer);
+
+        /// <summary>
+        /// The backward pass: <c>inputGradient = keep ? outputGradient / (1 - p) : 0</c> with the masks of
+        /// <see cref="Forward"/>. The two references may be the same.
+        /// </summary>
+        /// <param name="outputGradient">The gradient with respect to the layer's output.</param>
+        /// <param name="inputGradient">Receives the gradient with respect to its input.</param>
+        /// <param name="width">Floats per sample.</param>
+        /// <param name="count">Samples.</param>
+        /// <param name="p">The drop probability.</param>
+        /// <param name="context">The training context the forward pass used.</param>
+        /// <param name="first">The index of the first sample within the call.</param>
+        /// <param name="layer">The layer's index in the network.</param>
+        public static void Backward(ref float outputGradient, ref float inputGradient, int width, int count, float p, TrainingContext context, int first, int layer) =>
+            Apply(ref outputGradient, ref inputGradient, width, count, p, context, first, layer);
+
+        /// <summary>Whether element <paramref name="element"/> of sample <paramref name="sample"/> (within the call) is kept.</summary>
+        /// <param name="context">The training context of the call.</param>
+        /// <param name="layer">The layer's index in the network.</param>
+        /// <param name="sample">The sample's index within the call (added to <see cref="TrainingContext.FirstSample"/>).</param>
+        /// <param name="element">The element's index within the sample.</param>
+        /// <param name="p">The drop probability.</param>
+        /// <returns>True when the element is kept (and scaled), false when it is zeroed.</returns>
+        public static bool Keeps(TrainingContext context, int layer, int sample, int element, float p)
+        {
+            uint key = SampleKey(LayerKey(context, layer), (long)context.FirstSample + sample);
+            return Hash(key, (uint)element) >> 8 >= Threshold(p);
+        }
+
+        private static void Apply(ref float source, ref float destination, int width, int count, float p, TrainingContext context, int first, int layer)
+        {
+            uint threshold = Threshold(p);
+            float scale = 1f / (1f - p); // infinite when p is 1, but then nothing is kept and it is never used
+            ulong layerKey = LayerKey(context, layer);
+            for (int s = 0; s < count; s++)
+            {
+                uint key = SampleKey(layerKey, (long)context.FirstSample + first + s);
+                ref float x = ref Unsafe.Add(ref source, (nint)s * width);
+                ref float y = ref Unsafe.Add(ref destination, (nint)s * width);
+                int j = 0;
+                if (Vector.IsHardwareAccelerated && width >= Vector<uint>.Count)
+                {
+                    var keys = new Vector<uint>(key);
+                    var limit = new Vector<uint>(threshold);
+                    var scales = new Vector<float>(scale);
+                    Vector<uint> lanes = LaneIndices();
+                    for (; j <= width - Vector<uint>.Count; j += Vector<uint>.Count)
+                    {
+                        Vector<uint> h = Mix(keys ^ ((lanes + new Vector<uint>((uint)j)) * new Vector<uint>(Golden)));
+                        Vector<uint> keep = Vector.GreaterThanOrEqual(Vector.ShiftRightLogical(h, 8), limit);
+                        Vector<float> value = Vector.LoadUnsafe(ref x, (nuint)j) * scales;
+                        Vector.ConditionalSelect(Vector.AsVectorSingle(keep), value, Vector<float>.Zero).StoreUnsafe(ref y, (nuint)j);
+                    }
+                }
+
+                for (; j < width; j++)
+                {
+                    float value = Unsafe.Add(ref x, j) * scale;
+                    Unsafe.Add(ref y, j) = Hash(key, (uint)j) >> 8 >= threshold ? value : 0f;
+                }
+            }
+        }
+
+        /// <summary>The drop threshold on 24-bit hashes: <c>round(p * 2^24)</c>, 2^24 (drop all) for p = 1.</summary>
+        private static uint Threshold(float p) => (uint)Math.Round(Math.Clamp((double)p, 0, 1) * (1 << 24));
+
+        private static ulong LayerKey(TrainingContext context, int layer) =>
+            SplitMix(SplitMix(((ulong)(uint)context.Seed << 32) | (uint)layer) ^ (ulong)context.Step);
+
+        private static uint SampleKey(ulong layerKey, long sample) => (uint)(SplitMix(layerKey ^ (ulong)sample) >> 32);
+
+        private static ulong SplitMix(ulong z)
+        {
+            z += 0x9E3779B97F4A7C15UL;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            return z ^ (z >> 31);
+        }
+
+        private static uint Hash(uint key, uint element)
+        {
+            uint h = key ^ (element * Golden);
+            h ^= h >> 16;
+            h *= 0x85EBCA6Bu;
+            h ^= h >> 13;
+            h *= 0xC2B2AE35u;
+            return h ^ (h >> 16);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector<uint> Mix(Vector<uint> h)
+        {
+            h ^= Vector.ShiftRightLogical(h, 16);
+            h *= new Vector<uint>(0x85EBCA6Bu);
+            h ^= Vector.ShiftRightLogical(h, 13);
+            h *= new Vector<uint>(0xC2B2AE35u);
+            return h ^ Vector.ShiftRightLogical(h, 16);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector<uint> LaneIndices()
+        {
+            Span<uint> indices = stackalloc uint[Vector<uint>.Count];
+            for (int i = 0; i < indices.Length; i++)
+            {
+                indices[i] = (uint)i;
+            }
+
+            return new Vector<uint>(indices);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Compiled.Kernels;
+
+namespace Compiled.Tests.Reference
+{
+    /// <summary>
+    /// <c>nn.Dropout(p)</c>: the identity at inference; in training, element <c>j</c> is kept (and scaled by
+    /// <c>1 / (1 - p)</c>) when the mask says so. The mask is this library's definition (PyTorch's random stream cannot be
+    /// reproduced), so the reference reads it from <see cref="DropoutKernels.Keeps"/> and checks everything around it.
+    /// </summary>
+    public sealed class ReferenceDropout : IReferenceLayer
+    {
+        private readonly int _index;
+
+        private ReferenceDropout(int size, float p, int index)
+        {
+            InputSize = size;
+            P = p;
+            _index = index;
+        }
+
+        public int InputSize { get; }
+
+        public int OutputSize => InputSize;
+
+        public int ParameterCount => 0;
+
+        public float P { get; }
+
+        public static IReferenceLayer? TryParse(string part, int inputSize, int index)
+        {
+            Match match = Regex.Match(part, @"^Dropout\(([-0-9.E]+)\)$");
+            return match.Success ? new ReferenceDropout(inputSize, float.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), index) : null;
+        }
+
+        public double[] Forward(ReadOnlySpan<double> parameters, double[] input, TrainingContext? training, out double[] preActivation)
+        {
+            if (training is not { } context)
+            {
+                preActivation = input;
+                return input;
+            }
+
+            double scale = 1f / (1f - P);
+            var output = new double[input.Length];
+            for (int j = 0; j < input.Length; j++)
+            {
+                output[j] = DropoutKernels.Keeps(context, _index, 0, j, P) ? input[j] * scale : 0;
+            }
+
+            preActivation = output;
+            return output;
+        }
+    }
+}
