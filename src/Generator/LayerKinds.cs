@@ -22,6 +22,7 @@ namespace Compiled.Generator
             LayerKind.Create<DenseSpec>(new DenseParser(), new DenseShapeRule(), new DenseEmitter()),
             LayerKind.Create<FlattenSpec>(new FlattenParser(), new FlattenShapeRule(), new FlattenEmitter()),
             LayerKind.Create<DropoutSpec>(new DropoutParser(), new DropoutShapeRule(), new DropoutEmitter()),
+            LayerKind.Create<LayerNormSpec>(new LayerNormParser(), new LayerNormShapeRule(), new LayerNormEmitter()),
         };
 
         public static ILayerParser? FindParser(string attributeMetadataName)

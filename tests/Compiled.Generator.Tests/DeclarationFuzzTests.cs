@@ -92,6 +92,8 @@ namespace Compiled.Generator.Tests
             "[Input(2, 3)] [Dropout(0.1)] [Flatten] [Dense(3, Activation.Sigmoid)]",
             "[Input(5)] [Dense(3)] [Dropout(0.5)]",
             "[Input(5)] [Dropout(2)] [Dense(3)]",
+            "[Input(2, 4)] [LayerNorm(NormalizedDimensions = 1)] [Flatten] [Dense(3, Activation.ReLU)] [LayerNorm] [Dense(2)]",
+            "[Input(4)] [LayerNorm(Eps = -1)] [Dense(2)]",
         };
 
         [Fact]

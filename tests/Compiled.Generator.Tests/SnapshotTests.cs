@@ -19,6 +19,7 @@ namespace Compiled.Generator.Tests
             { "ImageClassifier", "[Network(Loss = Loss.CrossEntropy)] [Input(1, 6, 6)] [Flatten] [Dense(20, Activation.LeakyReLU, NegativeSlope = 0.1f)] [Dense(3, Activation.Softmax)] public partial class ImageClassifier { }" },
             { "MultiLabel", "[Network(Loss = Loss.BinaryCrossEntropy)] [Input(10)] [Dense(9, Activation.GELU)] [Dense(5, Activation.Sigmoid)] public partial class MultiLabel { }" },
             { "Dropouts", "[Network(Loss = Loss.CrossEntropy)] [Input(20)] [Dropout(0.2)] [Dense(16, Activation.ReLU)] [Dropout] [Dense(3, Activation.Softmax)] public partial class Dropouts { }" },
+            { "LayerNorms", "[Network] [Input(2, 5)] [LayerNorm(NormalizedDimensions = 1)] [Flatten] [Dense(6, Activation.ReLU)] [LayerNorm(ElementwiseAffine = false)] [Dense(1)] public partial class LayerNorms { }" },
             { "Nested", "public partial class Outer { internal partial record Inner { [Network] [Input(3)] [Dense(2, Activation.ELU, Alpha = 0.5f)] private partial class Policy { } } }" },
         };
 

@@ -232,6 +232,7 @@ namespace Compiled.Tests
         [InlineData("Mlp")]
         [InlineData("Image")]
         [InlineData("Dropouts")]
+        [InlineData("Norms")]
         public void BackpropagateInputGradientMatchesFiniteDifferences(string name)
         {
             // L = sum_j c_j y_j, so dL/dy = c; dL/dx is checked against central differences of the double reference.

@@ -161,12 +161,17 @@ namespace Compiled.Generator.Diagnostics
             "Network class hides a namespace the generated code uses",
             "The network class '{0}' is declared in the global namespace with the name of the '{0}' namespace, which the generated code refers to as 'global::{0}'; put the class in a namespace or rename it");
 
+        public static readonly DiagnosticDescriptor SettingOutOfRange = Error(
+            "CN0033", Usage,
+            "Layer setting is out of range",
+            "{0} of [{1}] at layer {2} is {3}; it must be {4}");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Index(
             NotPartial, ContainingTypeNotPartial, Generic, Static, MissingInput, MultipleInputs, EmptyInputShape,
             NonPositiveSize, NoLayers, DenseNeedsVector, SoftmaxNotLast, CrossEntropyNeedsSoftmax,
             BinaryCrossEntropyNeedsSigmoid, TooFewClasses, UnknownActivation, UnknownLoss, TooLarge,
             LayersSplitAcrossParts, SettingHasNoEffect, SettingNotFinite, ParameterlessConstructor, SoftmaxSingleOutput, ConstructorDoesNotChain,
-            Abstract, NameCollidesWithMember, FileLocal, TooManyLayers, DropoutProbability, DropoutLast, HidesNamespace);
+            Abstract, NameCollidesWithMember, FileLocal, TooManyLayers, DropoutProbability, DropoutLast, HidesNamespace, SettingOutOfRange);
 
         public static IReadOnlyCollection<DiagnosticDescriptor> All => s_byId.Values;
 

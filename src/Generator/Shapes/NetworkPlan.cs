@@ -41,6 +41,7 @@ namespace Compiled.Generator.Shapes
     internal enum InitKind
     {
         Zeros,
+        Ones,
         KaimingUniform,
         GlorotUniform,
     }

@@ -24,6 +24,8 @@ namespace Compiled.Tests.Networks
             ["SplitImage"] = () => new SplitImage(),
             ["Dropouts"] = () => new Dropouts(),
             ["SplitDropout"] = () => new SplitDropout(),
+            ["Norms"] = () => new Norms(),
+            ["NormNoAffine"] = () => new NormNoAffine(),
         };
 
         public static IEnumerable<object[]> All => s_factories.Keys.Select(name => new object[] { name });

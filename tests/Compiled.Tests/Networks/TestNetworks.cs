@@ -111,4 +111,23 @@ namespace Compiled.Tests.Networks
     [Dropout(0.25)]
     [Dense(3, Activation.Sigmoid)]
     public partial class SplitDropout { }
+
+    // Layer normalisation over the last dimension of a 2-D input (the first layer with parameters, so Backpropagate's
+    // input gradient goes through it), then over a whole hidden vector.
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(3, 8)]
+    [LayerNorm(NormalizedDimensions = 1)]
+    [Flatten]
+    [Dense(20, Activation.GELU)]
+    [LayerNorm]
+    [Dense(4, Activation.Softmax)]
+    public partial class Norms { }
+
+    // Without the affine parameters, another eps.
+    [Network]
+    [Input(10)]
+    [Dense(12, Activation.Tanh)]
+    [LayerNorm(ElementwiseAffine = false, Eps = 1e-3)]
+    [Dense(2)]
+    public partial class NormNoAffine { }
 }

@@ -14,6 +14,9 @@ namespace Compiled.Tests.Reference
         /// <summary>Floats per sample this layer writes.</summary>
         int OutputSize { get; }
 
+        /// <summary>The shape of one output sample (outermost first).</summary>
+        int[] OutputShape { get; }
+
         /// <summary>Trainable parameters of the layer, in the network's flat parameter order.</summary>
         int ParameterCount { get; }
 
@@ -30,22 +33,23 @@ namespace Compiled.Tests.Reference
     public static class ReferenceLayers
     {
         /// <summary>
-        /// Each entry tries to read one part of an architecture signature (<c>"Dense(10, ReLU)"</c>) given the width
+        /// Each entry tries to read one part of an architecture signature (<c>"Dense(10, ReLU)"</c>) given the shape
         /// of its input and the layer's index, and returns null when the part is not its kind.
         /// </summary>
-        public static readonly Func<string, int, int, IReferenceLayer?>[] Parsers =
+        public static readonly Func<string, int[], int, IReferenceLayer?>[] Parsers =
         {
             ReferenceFlatten.TryParse,
             ReferenceDense.TryParse,
             ReferenceDropout.TryParse,
+            ReferenceLayerNorm.TryParse,
         };
 
         /// <summary>Reads one part of an architecture signature, or fails the test naming it.</summary>
-        public static IReferenceLayer Parse(string part, int inputSize, int index)
+        public static IReferenceLayer Parse(string part, int[] inputShape, int index)
         {
-            foreach (Func<string, int, int, IReferenceLayer?> parser in Parsers)
+            foreach (Func<string, int[], int, IReferenceLayer?> parser in Parsers)
             {
-                if (parser(part, inputSize, index) is { } layer)
+                if (parser(part, inputShape, index) is { } layer)
                 {
                     return layer;
                 }

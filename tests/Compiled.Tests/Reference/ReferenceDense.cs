@@ -21,11 +21,13 @@ namespace Compiled.Tests.Reference
 
         public int InputSize { get; }
 
+        public int[] OutputShape => new[] { OutputSize };
+
         public int OutputSize { get; }
 
         public int ParameterCount => (InputSize * OutputSize) + OutputSize;
 
-        public static IReferenceLayer? TryParse(string part, int inputSize, int index)
+        public static IReferenceLayer? TryParse(string part, int[] inputShape, int index)
         {
             Match match = Regex.Match(part, @"^Dense\((\d+), (\w+)(?:\(([-0-9.E]+)\))?\)$");
             if (!match.Success)
@@ -36,7 +38,7 @@ namespace Compiled.Tests.Reference
             int units = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
             var activation = Enum.Parse<Activation>(match.Groups[2].Value);
             double setting = match.Groups[3].Success ? double.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture) : double.NaN;
-            return new ReferenceDense(inputSize, units, activation, setting);
+            return new ReferenceDense(inputShape.Aggregate(1, (a, b) => a * b), units, activation, setting);
         }
 
         public double[] Forward(ReadOnlySpan<double> parameters, double[] input, TrainingContext? training, out double[] preActivation)

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Linq;
 using System.Text.RegularExpressions;
 using Compiled.Kernels;
 
@@ -13,15 +14,19 @@ namespace Compiled.Tests.Reference
     public sealed class ReferenceDropout : IReferenceLayer
     {
         private readonly int _index;
+        private readonly int[] _shape;
 
-        private ReferenceDropout(int size, float p, int index)
+        private ReferenceDropout(int[] shape, float p, int index)
         {
-            InputSize = size;
+            _shape = shape;
+            InputSize = shape.Aggregate(1, (a, b) => a * b);
             P = p;
             _index = index;
         }
 
         public int InputSize { get; }
+
+        public int[] OutputShape => _shape;
 
         public int OutputSize => InputSize;
 
@@ -29,10 +34,10 @@ namespace Compiled.Tests.Reference
 
         public float P { get; }
 
-        public static IReferenceLayer? TryParse(string part, int inputSize, int index)
+        public static IReferenceLayer? TryParse(string part, int[] inputShape, int index)
         {
             Match match = Regex.Match(part, @"^Dropout\(([-0-9.E]+)\)$");
-            return match.Success ? new ReferenceDropout(inputSize, float.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), index) : null;
+            return match.Success ? new ReferenceDropout(inputShape, float.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), index) : null;
         }
 
         public double[] Forward(ReadOnlySpan<double> parameters, double[] input, TrainingContext? training, out double[] preActivation)

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 
 namespace Compiled.Tests.Reference
 {
@@ -9,11 +10,13 @@ namespace Compiled.Tests.Reference
 
         public int InputSize { get; }
 
+        public int[] OutputShape => new[] { InputSize };
+
         public int OutputSize => InputSize;
 
         public int ParameterCount => 0;
 
-        public static IReferenceLayer? TryParse(string part, int inputSize, int index) => part == "Flatten" ? new ReferenceFlatten(inputSize) : null;
+        public static IReferenceLayer? TryParse(string part, int[] inputShape, int index) => part == "Flatten" ? new ReferenceFlatten(inputShape.Aggregate(1, (a, b) => a * b)) : null;
 
         public double[] Forward(ReadOnlySpan<double> parameters, double[] input, TrainingContext? training, out double[] preActivation)
         {

@@ -16,19 +16,19 @@ namespace Compiled.Tests.Reference
         {
             Loss = network.Loss;
             InputSize = network.InputSize;
-            int width = InputSize;
+            int[] shape = network.InputShape.ToArray();
             int parameters = 0;
             string[] parts = network.Architecture.Split(" -> ");
             for (int index = 0; index < parts.Length - 1; index++)
             {
-                IReferenceLayer layer = ReferenceLayers.Parse(parts[index + 1], width, index);
+                IReferenceLayer layer = ReferenceLayers.Parse(parts[index + 1], shape, index);
                 _layers.Add(layer);
                 parameters += layer.ParameterCount;
-                width = layer.OutputSize;
+                shape = layer.OutputShape;
             }
 
             Assert.Equal(network.ParameterCount, parameters);
-            OutputSize = width;
+            OutputSize = shape.Aggregate(1, (a, b) => a * b);
         }
 
         public Loss Loss { get; }

@@ -194,7 +194,14 @@ namespace Compiled.Generator.Emit
     /// an <c>int</c> expression, the index within the training call of the chunk's first sample (stochastic layers add it
     /// to <c>TrainingContext.FirstSample</c>).
     /// </summary>
-    internal sealed record TrainingRefs(string Input, string? Output, string? PreActivation, string Gradient, string? InputGradient, string First = "0");
+    internal sealed record TrainingRefs(string Input, string? Output, string? PreActivation, string Gradient, string? InputGradient, string First = "0")
+    {
+        /// <summary>
+        /// Expressions naming the layer's own saved values (<c>ValueKind.Own</c>), in the order its <c>SavedValues</c> lists
+        /// them: <c>ref float</c> into the workspace, or <c>ref int</c> into the int workspace.
+        /// </summary>
+        public IReadOnlyList<string> Own { get; init; } = System.Array.Empty<string>();
+    }
 
     /// <summary>A layer with what the network emitter decided about it.</summary>
     internal sealed class LayerContext

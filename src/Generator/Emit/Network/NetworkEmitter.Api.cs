@@ -132,6 +132,9 @@ namespace Compiled.Generator.Emit
                     case InitKind.Zeros:
                         _w.Line($"{slice}.Clear(); // {tensor.Name}");
                         break;
+                    case InitKind.Ones:
+                        _w.Line($"{slice}.Fill(1f); // {tensor.Name}");
+                        break;
                     case InitKind.KaimingUniform:
                         _w.Line($"random.KaimingUniform({slice}, fanIn: {tensor.FanIn}, gain: {Double(tensor.Gain)}); // {tensor.Name}");
                         break;

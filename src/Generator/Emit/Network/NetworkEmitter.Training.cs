@@ -215,7 +215,7 @@ namespace Compiled.Generator.Emit
                 if (firstWithParameters >= 0)
                 {
                     (LayerContext context, LayerEmitter emitter) = _layout.Computing[firstWithParameters];
-                    emitter.EmitInputGradient(_w, context, isa, new TrainingRefs(InputRefOf(context), null, null, WorkspaceRef(_layout.GradientOf(context.Index)), "ref dx", first), "count");
+                    emitter.EmitInputGradient(_w, context, isa, new TrainingRefs(InputRefOf(context), null, null, WorkspaceRef(_layout.GradientOf(context.Index)), "ref dx", first) { Own = OwnRefs(context, emitter) }, "count");
                 }
                 else
                 {
@@ -227,7 +227,7 @@ namespace Compiled.Generator.Emit
                 for (int i = below - 1; i >= 0; i--)
                 {
                     (LayerContext context, LayerEmitter emitter) = _layout.Computing[i];
-                    emitter.EmitInputGradient(_w, context, isa, new TrainingRefs(InputRefOf(context), null, null, "ref dx", "ref dx", first), "count");
+                    emitter.EmitInputGradient(_w, context, isa, new TrainingRefs(InputRefOf(context), null, null, "ref dx", "ref dx", first) { Own = OwnRefs(context, emitter) }, "count");
                 }
             });
             _w.Close();
@@ -252,6 +252,13 @@ namespace Compiled.Generator.Emit
         }
 
         private string WorkspaceRef(int offset) => offset == 0 ? "ref ws" : $"ref {Vec.Unsafe}.Add(ref ws, {offset})";
+
+        /// <summary>
+        /// The layer's own saved values in the workspace (float values; the int workspace is added with the first layer kind
+        /// that saves int values, such as max-pooling's argmax).
+        /// </summary>
+        private IReadOnlyList<string> OwnRefs(LayerContext context, LayerEmitter emitter) =>
+            _layout.OwnValues(context, emitter).Select(v => WorkspaceRef(v.Offset)).ToList();
 
         /// <summary>The training buffer a layer reads: the value its input edge names (the network input is <c>x</c>).</summary>
         private string InputRefOf(LayerContext layer)
@@ -311,7 +318,7 @@ namespace Compiled.Generator.Emit
                         pre >= 0 ? WorkspaceRef(pre) : null,
                         WorkspaceRef(_layout.GradientA),
                         null,
-                        firstSample);
+                        firstSample) { Own = OwnRefs(context, emitter) };
                     emitter.EmitTrainForward(_w, context, isa, refs, "count");
                 }
             });
@@ -335,7 +342,7 @@ namespace Compiled.Generator.Emit
                         pre >= 0 ? WorkspaceRef(pre) : null,
                         WorkspaceRef(_layout.GradientOf(context.Index)),
                         context.NeedsInputGradient ? WorkspaceRef(_layout.GradientOf(_layout.InputOf(context.Index).Layer)) : null,
-                        firstSample);
+                        firstSample) { Own = OwnRefs(context, emitter) };
                     emitter.EmitBackward(_w, context, isa, refs, "count");
                     if (!context.NeedsInputGradient)
                     {

@@ -164,7 +164,7 @@ namespace Compiled.Generator.Emit
 
             lines.Add(string.Empty);
             lines.Add($"Training workspace, for chunks of {_layout.TrainChunk} samples ({_layout.WorkspaceLength.ToString("N0", CultureInfo.InvariantCulture)} floats):");
-            foreach ((LayerContext context, LayerEmitter _) in _layout.Computing)
+            foreach ((LayerContext context, LayerEmitter emitter) in _layout.Computing)
             {
                 (int output, int pre) = _layout.Saved(context.Index);
                 if (output >= 0)
@@ -175,6 +175,12 @@ namespace Compiled.Generator.Emit
                 if (pre >= 0)
                 {
                     lines.Add($"    layer {context.Index} {(context.FusedLoss ? "logits         " : "pre-activations")} [{_layout.TrainChunk}, {context.Plan.OutputSize}] at {pre}");
+                }
+
+                int slot = 0;
+                foreach ((int offset, ElementType element, int perSample) in _layout.OwnValues(context, emitter))
+                {
+                    lines.Add($"    layer {context.Index} saved {slot++}{(element == ElementType.Int ? " (int)" : "      ")}   [{_layout.TrainChunk}, {perSample}] at {offset}");
                 }
             }
 

@@ -19,14 +19,17 @@ namespace Compiled.Generator.Emit.Planning
 
         /// <summary>The gradient of the loss with respect to a layer's output (or pre-activation, for a fused loss).</summary>
         Gradient,
+
+        /// <summary>A value of the layer's own saved for its backward pass (normalisation statistics, argmax indices); <see cref="ValueId.Slot"/> tells several apart.</summary>
+        Own,
     }
 
-    /// <summary>The identity of one value: its kind and the layer that produces it (-1 for the network input).</summary>
-    internal readonly record struct ValueId(ValueKind Kind, int Layer)
+    /// <summary>The identity of one value: its kind, the layer that produces it (-1 for the network input) and, for a layer's own values, which one.</summary>
+    internal readonly record struct ValueId(ValueKind Kind, int Layer, int Slot = 0)
     {
         public static readonly ValueId NetworkInput = new(ValueKind.Input, -1);
 
-        public override string ToString() => Layer < 0 ? "input" : $"layer {Layer} {Kind.ToString().ToLowerInvariant()}";
+        public override string ToString() => Layer < 0 ? "input" : Kind == ValueKind.Own ? $"layer {Layer} saved value {Slot}" : $"layer {Layer} {Kind.ToString().ToLowerInvariant()}";
     }
 
     /// <summary>
@@ -163,6 +166,26 @@ namespace Compiled.Generator.Emit.Planning
         public (int Output, int PreActivation) Saved(int layer) =>
             (Offset(new ValueId(ValueKind.Output, layer)), Offset(new ValueId(ValueKind.PreActivation, layer)));
 
+        /// <summary>
+        /// The workspace offsets of a layer's own saved values (<see cref="ValueKind.Own"/>), in the order its
+        /// <see cref="LayerEmitter.SavedValues"/> lists them; float values in the float workspace, int values in the int one.
+        /// </summary>
+        public IReadOnlyList<(int Offset, ElementType Element, int PerSample)> OwnValues(LayerContext context, LayerEmitter emitter)
+        {
+            var result = new List<(int, ElementType, int)>();
+            int slot = 0;
+            foreach (SavedValue value in emitter.SavedValues(context))
+            {
+                if (value.Kind == ValueKind.Own)
+                {
+                    var id = new ValueId(ValueKind.Own, context.Index, slot++);
+                    result.Add((value.Element == ElementType.Int ? IntOffset(id) : Offset(id), value.Element, value.PerSample));
+                }
+            }
+
+            return result;
+        }
+
         /// <summary>Where a saved int value lives in the int workspace, or -1.</summary>
         public int IntOffset(ValueId value) => _intOffsets.TryGetValue(value, out int offset) ? offset : -1;
 
@@ -182,9 +205,10 @@ namespace Compiled.Generator.Emit.Planning
             long intOffset = 0;
             foreach ((LayerContext context, LayerEmitter emitter) in Computing)
             {
+                int slot = 0;
                 foreach (SavedValue value in emitter.SavedValues(context))
                 {
-                    var id = new ValueId(value.Kind, context.Index);
+                    var id = new ValueId(value.Kind, context.Index, value.Kind == ValueKind.Own ? slot++ : 0);
                     long size = (long)chunk * value.PerSample;
                     if (value.Element == ElementType.Int)
                     {
