@@ -646,8 +646,7 @@ namespace Demo
                 TrainBackward(ref x, count, start);
                 if (!inputGradients.IsEmpty)
                 {
-                    ref float dx = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradients), (nint)start * InputSize);
-                    ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_compiledStorage.ReadParameters(ParameterCount));
+                    ref float dx = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradients), (nint)start * InputSize), p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_compiledStorage.ReadParameters(ParameterCount));
                     global::Compiled.GeneratedCodeSupport.DenseInputGradient(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3520), ref dx, 20, 16, count); // layer 1: Dense 20 -> 16, ReLU: dL/dx = dz W
                     global::Compiled.Kernels.DropoutKernels.Backward(ref dx, ref dx, 20, count, 0.2f, TrainingContext, start, 0); // layer 0: Dropout(0.2) over 20: dL/dx = mask * dL/dy / (1 - p)
                 }

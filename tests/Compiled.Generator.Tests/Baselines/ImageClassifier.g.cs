@@ -740,8 +740,7 @@ namespace Demo
                 TrainBackward(ref x, count);
                 if (!inputGradients.IsEmpty)
                 {
-                    ref float dx = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradients), (nint)start * InputSize);
-                    ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_compiledStorage.ReadParameters(ParameterCount));
+                    ref float dx = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradients), (nint)start * InputSize), p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_compiledStorage.ReadParameters(ParameterCount));
                     global::Compiled.GeneratedCodeSupport.DenseInputGradient(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4032), ref dx, 36, 20, count); // layer 1: Dense 36 -> 20, LeakyReLU(negative_slope=0.1): dL/dx = dz W
                 }
             }

@@ -547,8 +547,7 @@ namespace Demo
                 TrainBackward(ref x, count);
                 if (!inputGradients.IsEmpty)
                 {
-                    ref float dx = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradients), (nint)start * InputSize);
-                    ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_compiledStorage.ReadParameters(ParameterCount));
+                    ref float dx = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradients), (nint)start * InputSize), p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_compiledStorage.ReadParameters(ParameterCount));
                     global::Compiled.Kernels.NormalizationKernels.LayerNormBackward(ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2496), ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 640), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref dx, 2, 5, count); // layer 0: LayerNorm over 2 group(s) of 5: dL/dx
                 }
             }

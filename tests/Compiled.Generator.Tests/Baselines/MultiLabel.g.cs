@@ -541,8 +541,7 @@ namespace Demo
                 TrainBackward(ref x, count);
                 if (!inputGradients.IsEmpty)
                 {
-                    ref float dx = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradients), (nint)start * InputSize);
-                    ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_compiledStorage.ReadParameters(ParameterCount));
+                    ref float dx = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradients), (nint)start * InputSize), p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_compiledStorage.ReadParameters(ParameterCount));
                     global::Compiled.GeneratedCodeSupport.DenseInputGradient(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2048), ref dx, 10, 9, count); // layer 0: Dense 10 -> 9, GELU: dL/dx = dz W
                 }
             }

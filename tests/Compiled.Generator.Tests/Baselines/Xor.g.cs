@@ -335,8 +335,7 @@ namespace Demo
                 TrainBackward(ref x, count);
                 if (!inputGradients.IsEmpty)
                 {
-                    ref float dx = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradients), (nint)start * InputSize);
-                    ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_compiledStorage.ReadParameters(ParameterCount));
+                    ref float dx = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradients), (nint)start * InputSize), p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_compiledStorage.ReadParameters(ParameterCount));
                     global::Compiled.GeneratedCodeSupport.DenseInputGradient(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 576), ref dx, 2, 4, count); // layer 0: Dense 2 -> 4, Sigmoid: dL/dx = dz W
                 }
             }

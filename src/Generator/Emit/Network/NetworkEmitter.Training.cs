@@ -203,11 +203,8 @@ namespace Compiled.Generator.Emit
             int firstWithParameters = _layout.Computing.FindIndex(c => c.Context.Plan.HasParameters);
             string first = _layout.UsesTrainingContext ? "start" : "0";
             _w.Open("if (!inputGradients.IsEmpty)");
-            _w.Line($"ref float dx = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputGradients), (nint)start * InputSize);");
-            if (firstWithParameters >= 0)
-            {
-                _w.Line($"ref float p = ref {Marshal}.GetReference(_compiledStorage.ReadParameters(ParameterCount));");
-            }
+            string parameters = firstWithParameters >= 0 ? $", p = ref {Marshal}.GetReference(_compiledStorage.ReadParameters(ParameterCount))" : string.Empty;
+            _w.Line($"ref float dx = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputGradients), (nint)start * InputSize){parameters};");
 
             Dispatch(isa =>
             {
