@@ -146,12 +146,22 @@ namespace Compiled.Generator.Diagnostics
             "Network has too many layers",
             "Network '{0}' has {1} layers, more than the supported maximum of {2}: the generated code grows with the number of layers (not with their widths), and this many would make a file the compiler is slow to build");
 
+        public static readonly DiagnosticDescriptor UnknownInitializer = Error(
+            "CN0030", Usage,
+            "Unknown initializer",
+            "{0} is not a defined Initializer value");
+
+        public static readonly DiagnosticDescriptor InitializerNeedsMatrix = Error(
+            "CN0031", Usage,
+            "Orthogonal initialisation needs a matrix",
+            "{0} = Initializer.Orthogonal initialises {1}, a vector of {2}; orthogonal initialisation needs a matrix, so use it for a weight (Init) only");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Index(
             NotPartial, ContainingTypeNotPartial, Generic, Static, MissingInput, MultipleInputs, EmptyInputShape,
             NonPositiveSize, NoLayers, DenseNeedsVector, SoftmaxNotLast, CrossEntropyNeedsSoftmax,
             BinaryCrossEntropyNeedsSigmoid, TooFewClasses, UnknownActivation, UnknownLoss, TooLarge,
             LayersSplitAcrossParts, SettingHasNoEffect, SettingNotFinite, ParameterlessConstructor, SoftmaxSingleOutput, ConstructorDoesNotChain,
-            Abstract, NameCollidesWithMember, FileLocal, TooManyLayers);
+            Abstract, NameCollidesWithMember, FileLocal, TooManyLayers, UnknownInitializer, InitializerNeedsMatrix);
 
         public static IReadOnlyCollection<DiagnosticDescriptor> All => s_byId.Values;
 
