@@ -53,10 +53,10 @@ namespace Compiled.Runtime.Tests.Networks
         [Fact]
         public void Streams_are_pinned_so_initial_parameters_never_change_across_runtimes()
         {
-            // Reference values from an independent implementation (Python) of the documented algorithms: xoshiro128**
-            // seeded by SplitMix64; 24-bit floats for the uniform schemes; 53-bit doubles from two draws (the first the high
-            // bits) and Marsaglia's polar method for the normal ones; Householder QR in double with fixed-order sums for the
-            // orthogonal one (the same bits with or without 256-bit vectors).
+            // Reference values from an independent implementation of the documented algorithms (Fixtures/init/reference.py):
+            // xoshiro128** seeded by SplitMix64; 24-bit floats for the uniform schemes; 53-bit doubles from two draws (the
+            // first the high bits) and Marsaglia's polar method for the normal ones; Householder QR in double with fixed-order
+            // sums for the orthogonal one (the same bits with or without 256-bit vectors: the test passes with AVX off too).
             var random = new ParameterInitializer(42);
             Assert.Equal(new uint[] { 0x0c2ec5ae, 0x6d113d84, 0xefb7993e }, new[] { random.NextUInt(), random.NextUInt(), random.NextUInt() });
 
