@@ -30,5 +30,19 @@ namespace Compiled
 
         /// <summary>The <c>alpha</c> of <see cref="Activation.ELU"/>. Default 1.</summary>
         public float Alpha { get; set; } = 1f;
+
+        /// <summary>
+        /// How the weight is initialised. Default <see cref="Initializer.Default"/>: Kaiming (He) uniform for ReLU-family
+        /// activations, Xavier (Glorot) uniform otherwise. <see cref="Initializer.PyTorchDefault"/> is <c>nn.Linear</c>'s
+        /// <c>kaiming_uniform_(weight, a=sqrt(5))</c>.
+        /// </summary>
+        public Initializer Init { get; set; } = Initializer.Default;
+
+        /// <summary>
+        /// How the bias is initialised. Default <see cref="Initializer.Default"/>: zeros. <see cref="Initializer.PyTorchDefault"/>
+        /// is <c>nn.Linear</c>'s <c>U(-1/sqrt(in), 1/sqrt(in))</c>. <see cref="Initializer.Orthogonal"/> needs a matrix and is not
+        /// allowed here.
+        /// </summary>
+        public Initializer BiasInit { get; set; } = Initializer.Default;
     }
 }

@@ -60,6 +60,9 @@ namespace Compiled.Generator.Tests
         [InlineData("CN0025", "[Network] [Input(4)] [Dense(3)] public partial class [|ParameterCount|] { }")]
         [InlineData("CN0025", "[Network] [Input(4)] [Dense(3)] public partial class [|EditParameters|] { }")]
         [InlineData("CN0025", "public partial class Outer { [Network] [Input(4)] [Dense(3)] public partial class [|@ForwardBatch|] { } }")]
+        [InlineData("CN0030", "[Network] [Input(4)] [Dense(3, Activation.ReLU, [|Init = (Initializer)99|])] public partial class Net { }")]
+        [InlineData("CN0030", "[Network] [Input(4)] [Dense(3, [|BiasInit = (Initializer)(-1)|], Init = Initializer.HeNormal)] public partial class Net { }")]
+        [InlineData("CN0031", "[Network] [Input(4)] [Dense(3, Activation.Tanh, Init = Initializer.Orthogonal, [|BiasInit = Initializer.Orthogonal|])] public partial class Net { }")]
         public void ReportsDiagnosticAtTheOffendingPlace(string id, string markup)
         {
             (string source, TextSpan span) = GeneratorHarness.Markup("using Compiled;\n" + markup);

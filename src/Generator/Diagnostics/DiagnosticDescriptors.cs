@@ -165,13 +165,22 @@ namespace Compiled.Generator.Diagnostics
             "CN0033", Usage,
             "Layer setting is out of range",
             "{0} of [{1}] at layer {2} is {3}; it must be {4}");
+        public static readonly DiagnosticDescriptor UnknownInitializer = Error(
+            "CN0030", Usage,
+            "Unknown initializer",
+            "{0} is not a defined Initializer value");
+
+        public static readonly DiagnosticDescriptor InitializerNeedsMatrix = Error(
+            "CN0031", Usage,
+            "Orthogonal initialisation needs a matrix",
+            "{0} = Initializer.Orthogonal initialises {1}, a vector of {2}; orthogonal initialisation needs a matrix, so use it for a weight (Init) only");
 
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Index(
             NotPartial, ContainingTypeNotPartial, Generic, Static, MissingInput, MultipleInputs, EmptyInputShape,
             NonPositiveSize, NoLayers, DenseNeedsVector, SoftmaxNotLast, CrossEntropyNeedsSoftmax,
             BinaryCrossEntropyNeedsSigmoid, TooFewClasses, UnknownActivation, UnknownLoss, TooLarge,
             LayersSplitAcrossParts, SettingHasNoEffect, SettingNotFinite, ParameterlessConstructor, SoftmaxSingleOutput, ConstructorDoesNotChain,
-            Abstract, NameCollidesWithMember, FileLocal, TooManyLayers, DropoutProbability, DropoutLast, HidesNamespace, SettingOutOfRange);
+            Abstract, NameCollidesWithMember, FileLocal, TooManyLayers, DropoutProbability, DropoutLast, HidesNamespace, SettingOutOfRange, UnknownInitializer, InitializerNeedsMatrix);
 
         public static IReadOnlyCollection<DiagnosticDescriptor> All => s_byId.Values;
 

@@ -37,13 +37,29 @@ namespace Compiled.Generator.Shapes
         public bool HasParameters => Tensors.Count > 0;
     }
 
-    /// <summary>How a tensor's initial values are drawn.</summary>
+    /// <summary>How a tensor's initial values are drawn: one runtime call each (<c>Compiled.ParameterInitializer</c>).</summary>
     internal enum InitKind
     {
+        /// <summary>Every value 0.</summary>
         Zeros,
-        Ones,
+
+        /// <summary><c>U(-b, b)</c>, <c>b = gain * sqrt(3 / fanIn)</c>.</summary>
         KaimingUniform,
+
+        /// <summary><c>U(-b, b)</c>, <c>b = gain * sqrt(6 / (fanIn + fanOut))</c>.</summary>
         GlorotUniform,
+
+        /// <summary><c>N(0, std^2)</c>, <c>std = gain / sqrt(fanIn)</c>.</summary>
+        KaimingNormal,
+
+        /// <summary><c>N(0, std^2)</c>, <c>std = gain * sqrt(2 / (fanIn + fanOut))</c>.</summary>
+        GlorotNormal,
+
+        /// <summary><c>orthogonal_</c> of the tensor as a matrix (first dimension by the rest), times the gain.</summary>
+        Orthogonal,
+
+        /// <summary>Every value 1.</summary>
+        Ones,
     }
 
     /// <summary>One parameter tensor: its name, shape, offset in the flat buffer and initialisation.</summary>
@@ -54,9 +70,16 @@ namespace Compiled.Generator.Shapes
     /// <param name="FanIn">The fan-in used by the initialiser.</param>
     /// <param name="FanOut">The fan-out used by the initialiser.</param>
     /// <param name="Gain">The gain used by the initialiser (sqrt(2) for ReLU, ...).</param>
-    internal sealed record TensorPlan(string Name, Shape Shape, int Offset, InitKind Init, int FanIn, int FanOut, double Gain)
+    /// <param name="Declared">True when the layer's attribute chose the initialiser (<c>Init</c>, <c>BiasInit</c>), false for the kind's default.</param>
+    internal sealed record TensorPlan(string Name, Shape Shape, int Offset, InitKind Init, int FanIn, int FanOut, double Gain, bool Declared = false)
     {
         public int Length => (int)Shape.Size;
+
+        /// <summary>The number of rows when the tensor is read as a matrix: its first dimension.</summary>
+        public int Rows => Shape.Dimensions[0];
+
+        /// <summary>The number of columns when the tensor is read as a matrix: the product of the other dimensions.</summary>
+        public int Columns => Length / Rows;
 
         public int End => Offset + Length;
     }

@@ -107,8 +107,9 @@ namespace Compiled
         void ZeroGradients();
 
         /// <summary>
-        /// Re-initialises the parameters (through an edit) deterministically from <paramref name="seed"/>: Kaiming (He) uniform for layers
-        /// followed by a ReLU-family activation, Glorot (Xavier) uniform for the others, zero biases.
+        /// Re-initialises the parameters (through an edit) deterministically from <paramref name="seed"/>, each tensor as its layer's
+        /// <c>Init</c> or <c>BiasInit</c> says (<see cref="Initializer"/>); by default Kaiming (He) uniform for layers followed by a
+        /// ReLU-family activation, Glorot (Xavier) uniform for the others, zero biases.
         /// </summary>
         /// <param name="seed">The seed; the same seed always gives the same parameters.</param>
         void InitializeParameters(int seed);

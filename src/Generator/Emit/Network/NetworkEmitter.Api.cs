@@ -115,16 +115,21 @@ namespace Compiled.Generator.Emit
             _w.Summary("Sets every gradient to zero.");
             _w.Line("public void ZeroGradients() => global::System.Array.Clear(_compiledGradients);");
             _w.Line();
+            var tensors = _plan.Layers.SelectMany(l => l.Tensors).ToList();
             _w.Summary(
-                "Re-initialises the parameters deterministically from <paramref name=\"seed\"/>: Kaiming (He) uniform for layers followed by a\n" +
-                "ReLU-family activation, Glorot (Xavier) uniform for the others, zero biases.");
+                tensors.Any(t => t.Declared)
+                    ? "Re-initialises the parameters deterministically from <paramref name=\"seed\"/>, each tensor as its layer declares (<c>Init</c>,\n" +
+                      "<c>BiasInit</c>; one call per tensor below); the others Kaiming (He) uniform for weights followed by a ReLU-family activation,\n" +
+                      "Glorot (Xavier) uniform for the other weights, zero biases."
+                    : "Re-initialises the parameters deterministically from <paramref name=\"seed\"/>: Kaiming (He) uniform for layers followed by a\n" +
+                      "ReLU-family activation, Glorot (Xavier) uniform for the others, zero biases.");
             _w.Line("/// <param name=\"seed\">The seed; the same seed always gives the same parameters.</param>");
             _w.Line(Optimize);
             _w.Open("public void InitializeParameters(int seed)");
             _w.Line("var random = new global::Compiled.ParameterInitializer(seed);");
             _w.Line("using global::Compiled.ParameterEdit edit = EditParameters();");
             _w.Line($"{Span} parameters = edit.Values;");
-            foreach (TensorPlan tensor in _plan.Layers.SelectMany(l => l.Tensors))
+            foreach (TensorPlan tensor in tensors)
             {
                 string slice = $"parameters.Slice({tensor.Offset}, {tensor.Length})";
                 switch (tensor.Init)
@@ -140,6 +145,15 @@ namespace Compiled.Generator.Emit
                         break;
                     case InitKind.GlorotUniform:
                         _w.Line($"random.GlorotUniform({slice}, fanIn: {tensor.FanIn}, fanOut: {tensor.FanOut}, gain: {Double(tensor.Gain)}); // {tensor.Name}");
+                        break;
+                    case InitKind.KaimingNormal:
+                        _w.Line($"random.KaimingNormal({slice}, fanIn: {tensor.FanIn}, gain: {Double(tensor.Gain)}); // {tensor.Name}");
+                        break;
+                    case InitKind.GlorotNormal:
+                        _w.Line($"random.GlorotNormal({slice}, fanIn: {tensor.FanIn}, fanOut: {tensor.FanOut}, gain: {Double(tensor.Gain)}); // {tensor.Name}");
+                        break;
+                    case InitKind.Orthogonal:
+                        _w.Line($"random.Orthogonal({slice}, rows: {tensor.Rows}, columns: {tensor.Columns}, gain: {Double(tensor.Gain)}); // {tensor.Name}");
                         break;
                 }
             }

@@ -5,7 +5,9 @@ namespace Compiled.Generator.Model.Layers
     /// <param name="Activation">The activation applied to the outputs.</param>
     /// <param name="NegativeSlope">The slope of <see cref="Compiled.Activation.LeakyReLU"/> for negative inputs.</param>
     /// <param name="Alpha">The alpha of <see cref="Compiled.Activation.ELU"/>.</param>
-    internal sealed record DenseSpec(int Units, Activation Activation, float NegativeSlope, float Alpha) : LayerSpec
+    /// <param name="Init">How the weight is initialised.</param>
+    /// <param name="BiasInit">How the bias is initialised.</param>
+    internal sealed record DenseSpec(int Units, Activation Activation, float NegativeSlope, float Alpha, Initializer Init, Initializer BiasInit) : LayerSpec
     {
         public override string KindName => "Dense";
 

@@ -5,7 +5,7 @@ using Compiled.Generator.Model.Layers;
 
 namespace Compiled.Generator.Parsing.Layers
 {
-    /// <summary>Parses <c>[Dense(units, activation) { NegativeSlope = ..., Alpha = ... }]</c>.</summary>
+    /// <summary>Parses <c>[Dense(units, activation) { NegativeSlope = ..., Alpha = ..., Init = ..., BiasInit = ... }]</c>.</summary>
     internal sealed class DenseParser : ILayerParser
     {
         public const float DefaultNegativeSlope = 0.01f;
@@ -41,7 +41,9 @@ namespace Compiled.Generator.Parsing.Layers
                 context.Report(DiagnosticDescriptors.SoftmaxSingleOutput, "activation");
             }
 
-            return new DenseSpec(units, activation, slope, alpha);
+            Initializer init = InitializerArgument.Read(context, "Init");
+            Initializer biasInit = InitializerArgument.Read(context, "BiasInit", $"the bias of [Dense] at layer {context.LayerIndex}", units);
+            return new DenseSpec(units, activation, slope, alpha, init, biasInit);
         }
 
         private static void CheckSetting(LayerParseContext context, string name, float value, bool written, Activation activation, Activation appliesTo)

@@ -8,7 +8,8 @@ namespace Compiled.Generator.Shapes.Layers
 {
     /// <summary>
     /// <c>[Dense(units)]</c>: a vector of <c>in</c> becomes a vector of <c>units</c>; weight <c>[units, in]</c> then
-    /// bias <c>[units]</c>, as <c>nn.Linear</c>.
+    /// bias <c>[units]</c>, as <c>nn.Linear</c>. Their initialisation is the layer's <c>Init</c> and <c>BiasInit</c>; for a
+    /// bias, the fans are the layer's.
     /// </summary>
     internal sealed class DenseShapeRule : IShapeRule
     {
@@ -34,31 +35,41 @@ namespace Compiled.Generator.Shapes.Layers
                 return null; // ShapeInference reports the total as too large.
             }
 
+            // The library's default (Initializer.Default), unchanged: Kaiming uniform for the ReLU family, Glorot uniform with
+            // gain 1 for the others (Tanh included), zero bias.
             bool reluFamily = dense.Activation is Activation.ReLU or Activation.LeakyReLU or Activation.ELU or Activation.SiLU or Activation.GELU;
-            double gain = dense.Activation switch
+            double defaultGain = dense.Activation switch
             {
-                Activation.LeakyReLU => Math.Sqrt(2.0 / (1.0 + ((double)dense.NegativeSlope * dense.NegativeSlope))),
+                Activation.LeakyReLU => Initialization.LeakyReLUGain(dense.NegativeSlope),
                 _ when reluFamily => Math.Sqrt(2.0),
                 _ => 1.0,
             };
+            (InitKind weightInit, double weightGain) = dense.Init == Initializer.Default
+                ? (reluFamily ? InitKind.KaimingUniform : InitKind.GlorotUniform, defaultGain)
+                : Initialization.Of(dense.Init, Initialization.Gain(dense.Activation, dense.NegativeSlope));
+            (InitKind biasInit, double biasGain) = dense.BiasInit == Initializer.Default
+                ? (InitKind.Zeros, 0.0)
+                : Initialization.Of(dense.BiasInit, Initialization.Gain(dense.Activation, dense.NegativeSlope));
 
             int offset = (int)context.ParameterOffset;
             var weight = new TensorPlan(
                 $"{context.ModuleIndex}.weight",
                 new Shape(EquatableArray.Create(dense.Units, inputs)),
                 offset,
-                reluFamily ? InitKind.KaimingUniform : InitKind.GlorotUniform,
+                weightInit,
                 inputs,
                 dense.Units,
-                gain);
+                weightGain,
+                dense.Init != Initializer.Default);
             var bias = new TensorPlan(
                 $"{context.ModuleIndex}.bias",
                 Shape.Vector(dense.Units),
                 offset + (int)weights,
-                InitKind.Zeros,
+                biasInit,
                 inputs,
                 dense.Units,
-                0.0);
+                biasGain,
+                dense.BiasInit != Initializer.Default);
             return new LayerShape(Shape.Vector(dense.Units), EquatableArray.Create(weight, bias));
         }
 
