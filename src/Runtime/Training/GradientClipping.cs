@@ -8,7 +8,9 @@ namespace Compiled.Training
     /// <summary>
     /// Gradient clipping with PyTorch's semantics: <see cref="ClipByNorm(Span{float}, float, float, bool)"/> is
     /// <c>torch.nn.utils.clip_grad_norm_</c> and <see cref="ClipByValue(Span{float}, float)"/> is
-    /// <c>torch.nn.utils.clip_grad_value_</c>. Call them between the backward pass and the optimizer step.
+    /// <c>torch.nn.utils.clip_grad_value_</c>. Call them between the backward pass and the optimizer step, or set
+    /// <see cref="TrainerOptions.ClipGradientNorm"/> or <see cref="TrainerOptions.ClipGradientValue"/> and the
+    /// <see cref="Trainer"/> does it on every batch.
     /// </summary>
     /// <remarks>
     /// <para>

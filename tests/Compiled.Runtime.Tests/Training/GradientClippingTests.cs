@@ -10,7 +10,8 @@ namespace Compiled.Runtime.Tests.Training
 {
     /// <summary>
     /// <see cref="GradientClipping"/> against a plain double-precision reference of <c>torch.nn.utils.clip_grad_norm_</c> and
-    /// <c>clip_grad_value_</c>.
+    /// <c>clip_grad_value_</c>, and the trainer's clipping against the same calls in a hand-written loop, on one thread,
+    /// split training and data parallelism.
     /// </summary>
     public class GradientClippingTests
     {
@@ -356,6 +357,30 @@ namespace Compiled.Runtime.Tests.Training
         }
 
         [Fact]
+        public void Trainer_options_are_validated_and_off_by_default()
+        {
+            var defaults = new TrainerOptions();
+            Assert.Null(defaults.ClipGradientNorm);
+            Assert.Equal(2f, defaults.ClipGradientNormType);
+            Assert.Null(defaults.ClipGradientValue);
+
+            foreach (float bad in new[] { -1f, float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+            {
+                Assert.Equal(bad, Assert.Throws<ArgumentOutOfRangeException>(() => new TrainerOptions { ClipGradientNorm = bad }).ActualValue);
+                Assert.Equal(bad, Assert.Throws<ArgumentOutOfRangeException>(() => new TrainerOptions { ClipGradientValue = bad }).ActualValue);
+            }
+
+            foreach (float bad in new[] { 0f, -1f, float.NaN, float.NegativeInfinity })
+            {
+                Assert.Equal(bad, Assert.Throws<ArgumentOutOfRangeException>(() => new TrainerOptions { ClipGradientNormType = bad }).ActualValue);
+            }
+
+            var set = new TrainerOptions { ClipGradientNorm = 0f, ClipGradientNormType = float.PositiveInfinity, ClipGradientValue = 0f };
+            Assert.Equal((0f, float.PositiveInfinity, 0f), (set.ClipGradientNorm!.Value, set.ClipGradientNormType, set.ClipGradientValue!.Value));
+            Assert.Null(new TrainerOptions { ClipGradientNorm = null, ClipGradientValue = null }.ClipGradientNorm);
+        }
+
+        [Fact]
         public void Clipping_allocates_nothing()
         {
             float[] g = RandomGradients(new Random(8), 1031);
@@ -380,6 +405,230 @@ namespace Compiled.Runtime.Tests.Training
             }
 
             Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+        }
+
+        // ---- The trainer. ----
+
+        public static TheoryData<float?, float, float?, string> TrainerCases => new()
+        {
+            { 0.5f, 2f, null, "sgd" },
+            { 0.2f, float.PositiveInfinity, null, "sgd" },
+            { 1f, 1f, null, "sgd" },
+            { 0.3f, 3f, null, "adam-l1-l2" },
+            { null, 2f, 0.05f, "sgd" },
+            { 0.3f, 2f, 0.1f, "sgd" },
+            { 0.3f, 2f, 0.1f, "adam-l1-l2" },
+        };
+
+        private static Optimizer CreateOptimizer(string name) =>
+            name == "sgd" ? new TestSgd(0.3f) : new Adam(0.05f, weightDecay: 0.01) { L1 = 0.001, L2 = 0.02 };
+
+        [Theory]
+        [MemberData(nameof(TrainerCases))]
+        public void The_trainer_clips_like_a_hand_written_loop_bit_for_bit(float? maxNorm, float normType, float? clipValue, string optimizer)
+        {
+            Dataset data = TestData.Blobs(23);
+            const int batch = 5;
+            const int epochs = 3;
+
+            var trained = new LogisticRegressionNetwork(2, 3);
+            trained.InitializeParameters(4);
+            var progress = new ListProgress();
+            var options = new TrainerOptions
+            {
+                Epochs = epochs,
+                BatchSize = batch,
+                Shuffle = false,
+                TrackTrainingAccuracy = false,
+                ClipGradientNorm = maxNorm,
+                ClipGradientNormType = normType,
+                ClipGradientValue = clipValue,
+            };
+            new Trainer(options).Fit(trained, CreateOptimizer(optimizer), data, progress: progress);
+
+            // The PyTorch loop: backward, clip_grad_value_, clip_grad_norm_, step (whose L1, L2 and weight decay are
+            // added to the clipped gradient).
+            var manual = new LogisticRegressionNetwork(2, 3);
+            manual.InitializeParameters(4);
+            Optimizer step = CreateOptimizer(optimizer);
+            var norms = new List<float?>();
+            int clippedSteps = 0;
+            for (int epoch = 0; epoch < epochs; epoch++)
+            {
+                for (int start = 0; start < data.Count; start += batch)
+                {
+                    int n = Math.Min(batch, data.Count - start);
+                    manual.ZeroGradients();
+                    manual.BackwardBatch(data.Features.AsSpan(start * 2, n * 2), data.Labels.AsSpan(start, n), n);
+                    float[] raw = manual.Gradients.ToArray();
+                    if (clipValue is float value)
+                    {
+                        GradientClipping.ClipByValue(manual, value);
+                    }
+
+                    norms.Add(maxNorm is float max ? GradientClipping.ClipByNorm(manual, max, normType) : null);
+                    if (!raw.SequenceEqual(manual.Gradients.ToArray()))
+                    {
+                        clippedSteps++;
+                    }
+
+                    step.Step(manual);
+                }
+            }
+
+            Assert.Equal(manual.Parameters.ToArray(), trained.Parameters.ToArray());
+            Assert.True(clippedSteps >= 5, $"clipping changed only {clippedSteps} of {norms.Count} steps");
+
+            // Each batch report carries the norm clip_grad_norm_ returned (before clipping); epoch reports none.
+            Assert.Equal(norms, progress.Reports.Where(r => r.Kind == TrainingProgressKind.Batch).Select(r => r.GradientNorm));
+            Assert.All(progress.Reports.Where(r => r.Kind == TrainingProgressKind.EpochEnd), r => Assert.Null(r.GradientNorm));
+
+            // And clipping changed the result.
+            var unclipped = new LogisticRegressionNetwork(2, 3);
+            unclipped.InitializeParameters(4);
+            new Trainer(new TrainerOptions { Epochs = epochs, BatchSize = batch, Shuffle = false, TrackTrainingAccuracy = false })
+                .Fit(unclipped, CreateOptimizer(optimizer), data);
+            Assert.NotEqual(unclipped.Parameters.ToArray(), trained.Parameters.ToArray());
+        }
+
+        [Fact]
+        public void Split_training_on_two_threads_clips_to_the_same_parameters_bit_for_bit()
+        {
+            Assert.IsAssignableFrom<ISplitTraining>(new SplitNet());
+            var random = new Random(12);
+            const int samples = 130;
+            float[] features = Enumerable.Range(0, samples * 160).Select(_ => (float)random.NextDouble()).ToArray();
+            int[] labels = Enumerable.Range(0, samples).Select(i => (i * 7) % 5).ToArray();
+            Dataset data = Dataset.FromLabels(features, 160, labels);
+
+            foreach ((float? maxNorm, float normType, float? clipValue) in new (float?, float, float?)[] { (0.05f, 2f, null), (0.002f, float.PositiveInfinity, 0.005f), (null, 2f, 0.0005f) })
+            {
+                (float[] Parameters, double[] Losses, float?[] Norms) Train(int threads)
+                {
+                    var network = new SplitNet();
+                    network.InitializeParameters(2);
+                    var progress = new ListProgress();
+                    var options = new TrainerOptions
+                    {
+                        Epochs = 2,
+                        BatchSize = 40,
+                        Seed = 3,
+                        Threads = threads,
+                        ClipGradientNorm = maxNorm,
+                        ClipGradientNormType = normType,
+                        ClipGradientValue = clipValue,
+                    };
+                    TrainingHistory history = new Trainer(options).Fit(network, new Adam(0.01f), data, progress: progress);
+                    return (
+                        network.Parameters.ToArray(),
+                        history.Epochs.Select(e => e.TrainLoss).ToArray(),
+                        progress.Reports.Where(r => r.Kind == TrainingProgressKind.Batch).Select(r => r.GradientNorm).ToArray());
+                }
+
+                (float[] oneParameters, double[] oneLosses, float?[] oneNorms) = Train(1);
+                (float[] twoParameters, double[] twoLosses, float?[] twoNorms) = Train(2);
+                Assert.Equal(Bits(oneParameters), Bits(twoParameters));
+                Assert.Equal(oneLosses, twoLosses);
+                Assert.Equal(oneNorms, twoNorms);
+                if (maxNorm is float max)
+                {
+                    Assert.Contains(oneNorms, n => n > max); // the clipping was active
+                }
+            }
+        }
+
+        [Fact]
+        public void Data_parallel_training_clips_the_combined_gradient()
+        {
+            var random = new Random(21);
+            const int count = 150;
+            const int batch = 32;
+            float[] features = Enumerable.Range(0, count * 20).Select(_ => (float)random.NextDouble()).ToArray();
+            int[] labels = Enumerable.Range(0, count).Select(i => (int)(features[i * 20] * 5 * 0.999f)).ToArray();
+            Dataset data = Dataset.FromLabels(features, 20, labels);
+            const float maxNorm = 0.05f;
+            const float clipValue = 0.02f;
+
+            float[] Train(int threads, out float?[] norms)
+            {
+                var network = new ParallelNet();
+                var progress = new ListProgress();
+                var options = new TrainerOptions
+                {
+                    Epochs = 2,
+                    BatchSize = batch,
+                    Seed = 5,
+                    Shuffle = false,
+                    Threads = threads,
+                    TrackTrainingAccuracy = false,
+                    ClipGradientNorm = maxNorm,
+                    ClipGradientValue = clipValue,
+                };
+                new Trainer(options).Fit(network, new Adam(0.01f), data, progress: progress);
+                norms = progress.Reports.Where(r => r.Kind == TrainingProgressKind.Batch).Select(r => r.GradientNorm).ToArray();
+                return network.Parameters.ToArray();
+            }
+
+            // The same steps by hand: the parts' gradients combined, then clipped whole, then the parallel step.
+            float[] HandWritten(int threads, out List<float?> norms)
+            {
+                var network = new ParallelNet();
+                using var parallel = new DataParallelGradients(network, threads);
+                var adam = new Adam(0.01f);
+                norms = new List<float?>();
+                long step = 0;
+                for (int epoch = 0; epoch < 2; epoch++)
+                {
+                    for (int start = 0; start < count; start += batch)
+                    {
+                        int n = Math.Min(batch, count - start);
+                        var context = new TrainingContext(5, step++, 0);
+                        network.TrainingContext = context;
+                        parallel.Compute(features[(start * 20)..((start + n) * 20)], labels[start..(start + n)], Array.Empty<float>(), useLabels: true, n, context);
+                        GradientClipping.ClipByValue(network, clipValue);
+                        norms.Add(GradientClipping.ClipByNorm(network, maxNorm));
+                        parallel.Step(adam);
+                    }
+                }
+
+                return network.Parameters.ToArray();
+            }
+
+            foreach (int threads in new[] { 2, 3 })
+            {
+                float[] trained = Train(threads, out float?[] trainedNorms);
+                float[] manual = HandWritten(threads, out List<float?> manualNorms);
+                Assert.Equal(Bits(manual), Bits(trained));
+                Assert.Equal(manualNorms, trainedNorms);
+                Assert.Contains(trainedNorms, n => n > maxNorm);
+            }
+
+            // Against one thread: the combined gradient equals the single-threaded one up to float rounding only (see
+            // DataParallelTests), so the parameters agree closely but not bit for bit.
+            float[] one = Train(1, out float?[] oneNorms);
+            float[] two = Train(2, out float?[] twoNorms);
+            for (int i = 0; i < one.Length; i++)
+            {
+                Assert.True(Math.Abs(one[i] - two[i]) <= 1e-3f, $"parameter {i}: {two[i]} vs {one[i]}");
+            }
+
+            for (int b = 0; b < oneNorms.Length; b++)
+            {
+                Assert.True(Math.Abs(oneNorms[b]!.Value - twoNorms[b]!.Value) <= 1e-4f * oneNorms[b]!.Value, $"batch {b}: norm {twoNorms[b]} vs {oneNorms[b]}");
+            }
+        }
+
+        [Fact]
+        public void A_NaN_gradient_with_clipping_on_stops_training_as_diverged()
+        {
+            // PyTorch's default (error_if_nonfinite=False): the NaN norm makes every gradient NaN, the step makes the
+            // parameters NaN, and the next batch's loss (here) reports the divergence.
+            var network = new LogisticRegressionNetwork(2, 3) { NaNGradientAtCall = 2 };
+            network.InitializeParameters(1);
+            var exception = Assert.Throws<TrainingDivergedException>(
+                () => new Trainer(new TrainerOptions { Epochs = 1, BatchSize = 4, ClipGradientNorm = 1f }).Fit(network, new TestSgd(0.1f), TestData.Blobs(10)));
+            Assert.Equal((1, 3), (exception.Epoch, exception.Batch));
+            Assert.All(network.Parameters.ToArray(), p => Assert.True(float.IsNaN(p)));
         }
     }
 }
