@@ -16,7 +16,8 @@ namespace Compiled.Training
     /// </summary>
     /// <remarks>
     /// The result equals the single-threaded gradient up to float rounding (the sum is taken in another order); it is
-    /// deterministic for a given thread count.
+    /// deterministic for a given thread count. Between <see cref="Compute"/> and <see cref="Step"/> the main network's
+    /// gradient is complete, and the trainer clips it there (<see cref="GradientClipping"/>) on its own thread.
     /// </remarks>
     internal sealed class DataParallelGradients : IDisposable
     {

@@ -17,7 +17,10 @@ namespace Compiled.Training
     /// thread waits for the worker, runs the rest of the network (forward, loss, backward); the worker waits for that,
     /// and both run their part of the first layer's backward pass. <see cref="Step"/> then has both threads update their
     /// own parameters and pack them for the next batch (the first batch packs before its forward pass). The worker
-    /// waits for work through a <see cref="WorkSignal"/>.
+    /// waits for work through a <see cref="WorkSignal"/>. When <see cref="Compute"/> returns, the worker has finished and
+    /// the whole gradient is in the network, so the trainer clips it there (<see cref="GradientClipping"/>), on the main
+    /// thread, before <see cref="Step"/>; this reads (and, when clipping scales, writes) the worker's half of the first
+    /// layer's gradient from the other core.
     /// </remarks>
     internal sealed class SplitTraining : IDisposable
     {

@@ -18,8 +18,11 @@ namespace Compiled.Training
     /// Each epoch visits every training sample exactly once, in an order re-drawn from <see cref="TrainerOptions.Seed"/>
     /// (unless <see cref="TrainerOptions.Shuffle"/> is off). Each step copies the batch into buffers allocated when
     /// <see cref="Fit"/> starts, calls <see cref="INetwork.ZeroGradients"/>, then <c>BackwardBatch</c> (which adds the
-    /// gradient of the batch's mean loss), then <see cref="Optimizer.Step(INetwork)"/>. The last batch of an epoch may
-    /// be partial; it is trained like the others (PyTorch's <c>drop_last=False</c>).
+    /// gradient of the batch's mean loss), then, when <see cref="TrainerOptions.ClipGradientValue"/> or
+    /// <see cref="TrainerOptions.ClipGradientNorm"/> is set, clips that gradient (<see cref="GradientClipping"/>: by
+    /// value first, then by norm), then <see cref="Optimizer.Step(INetwork)"/>, which adds the optimizer's L1 and L2
+    /// penalties and weight decay to the clipped gradient. The last batch of an epoch may be partial; it is trained like
+    /// the others (PyTorch's <c>drop_last=False</c>).
     /// </para>
     /// <para>
     /// Labels and targets: a labelled data set trains a <see cref="Loss.CrossEntropy"/> network with labels. With a
@@ -394,12 +397,16 @@ namespace Compiled.Training
             private readonly int[] _labels;
             private readonly float[] _targets;
             private readonly float[] _outputs;
+            private readonly float? _clipValue;
+            private readonly float? _clipNorm;
+            private readonly float _clipNormType;
             private DeterministicRandom _random;
             private DataParallelGradients? _parallel;
             private SplitTraining? _split;
             private int _scheduleStep;
             private long _trainingStep; // the optimizer steps taken so far: TrainingContext.Step
             private float _lastLearningRate;
+            private float? _gradientNorm; // the last batch's total gradient norm before clipping, when clipping by norm
 
             public Session(TrainerOptions options, INetwork network, Optimizer optimizer, Dataset train, Dataset? validation, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
             {
@@ -426,6 +433,9 @@ namespace Compiled.Training
                 _accuracyUnitsPerSample = train.Labels is null ? _outputSize : 1;
                 _validationChunk = validation is null ? 0 : Math.Min(options.BatchSize, validation.Count);
                 _random = new DeterministicRandom(unchecked((ulong)(long)options.Seed));
+                _clipValue = options.ClipGradientValue;
+                _clipNorm = options.ClipGradientNorm;
+                _clipNormType = options.ClipGradientNormType;
 
                 _order = new int[_sampleCount];
                 for (int i = 0; i < _order.Length; i++)
@@ -510,7 +520,8 @@ namespace Compiled.Training
                             result.Elapsed,
                             result.SamplesPerSecond,
                             result.ValidationLoss,
-                            result.ValidationAccuracy));
+                            result.ValidationAccuracy,
+                            null));
 
                         if (earlyStopping is not null && epochsWithoutImprovement >= earlyStopping.Patience)
                         {
@@ -584,6 +595,7 @@ namespace Compiled.Training
                         throw TrainingDivergedException.NonFiniteLoss(loss, epoch, _options.Epochs, batch + 1, _batchCount);
                     }
 
+                    ClipGradients();
                     _lastLearningRate = _optimizer.LearningRate;
                     if (_split is not null)
                     {
@@ -621,7 +633,8 @@ namespace Compiled.Training
                             elapsed,
                             Rate(seen, elapsed),
                             null,
-                            null));
+                            null,
+                            _gradientNorm));
                     }
                 }
 
@@ -734,6 +747,24 @@ namespace Compiled.Training
                 return _supervision == Supervision.Labels
                     ? _network.BackwardBatch(inputs, (ReadOnlySpan<int>)_labels.AsSpan(0, n), n)
                     : _network.BackwardBatch(inputs, (ReadOnlySpan<float>)_targets.AsSpan(0, n * _outputSize), n);
+            }
+
+            /// <summary>
+            /// Clips the batch's complete gradient, which <see cref="ComputeGradients"/> left in the network on every path
+            /// (one thread, split or data-parallel), before the optimizer step: by value, then by norm, as set in the
+            /// options. It runs on this thread over the whole buffer, so it is the same whatever the number of threads.
+            /// </summary>
+            private void ClipGradients()
+            {
+                if (_clipValue is float clipValue)
+                {
+                    GradientClipping.ClipByValue(_network.Gradients, clipValue);
+                }
+
+                if (_clipNorm is float maxNorm)
+                {
+                    _gradientNorm = GradientClipping.ClipByNorm(_network.Gradients, maxNorm, _clipNormType);
+                }
             }
 
             private void CheckParametersFinite(int epoch)

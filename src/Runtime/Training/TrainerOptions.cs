@@ -10,6 +10,9 @@ namespace Compiled.Training
         private int _batchSize = 32;
         private ScheduleStepping _scheduleStepping;
         private int _threads = 1;
+        private float? _clipGradientNorm;
+        private float _clipGradientNormType = 2f;
+        private float? _clipGradientValue;
 
         /// <summary>The number of passes over the training data; positive. Defaults to 10.</summary>
         /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
@@ -113,6 +116,82 @@ namespace Compiled.Training
                 }
 
                 _threads = value;
+            }
+        }
+
+        /// <summary>
+        /// The largest total norm of each batch's gradient, or <see langword="null"/> (the default) not to clip by norm:
+        /// after the batch's gradient is complete and before the optimizer step, the trainer calls
+        /// <see cref="GradientClipping.ClipByNorm(INetwork, float, float, bool)"/> with this and
+        /// <see cref="ClipGradientNormType"/>, as a PyTorch loop calls <c>torch.nn.utils.clip_grad_norm_</c> between
+        /// <c>loss.backward()</c> and <c>optimizer.step()</c>. Finite and &gt;= 0.
+        /// </summary>
+        /// <remarks>
+        /// <para>
+        /// The norm is that of the whole gradient of the batch's mean loss, on every path: with
+        /// <see cref="Threads"/> above 1 it is taken after the parts have been combined (data parallelism) or after both
+        /// halves of the first layer are done (split training), on the training thread, so the clipping itself does not
+        /// depend on the number of threads. This is one more pass over the gradient per batch.
+        /// </para>
+        /// <para>
+        /// The optimizer's <see cref="Optimizers.Optimizer.L1"/> and <see cref="Optimizers.Optimizer.L2"/> penalties and
+        /// its weight decay are added inside the optimizer step, so they are not clipped, as PyTorch's
+        /// <c>weight_decay</c> is not. A non-finite norm is handled as PyTorch does by default
+        /// (<c>error_if_nonfinite=False</c>): a NaN gradient makes every gradient NaN, and the trainer's divergence
+        /// checks then stop training with <see cref="TrainingDivergedException"/>. When <see cref="ClipGradientValue"/> is
+        /// set too, values are clamped first and the norm is taken of the clamped gradient.
+        /// </para>
+        /// <para>Each batch's <see cref="TrainingProgress"/> report carries the norm before clipping (<see cref="TrainingProgress.GradientNorm"/>).</para>
+        /// </remarks>
+        /// <exception cref="ArgumentOutOfRangeException">The value is negative, infinite or NaN.</exception>
+        public float? ClipGradientNorm
+        {
+            get => _clipGradientNorm;
+            init
+            {
+                if (value is float maxNorm)
+                {
+                    GradientClipping.CheckMaxNorm(maxNorm, nameof(value));
+                }
+
+                _clipGradientNorm = value;
+            }
+        }
+
+        /// <summary>
+        /// The order of the norm <see cref="ClipGradientNorm"/> limits (PyTorch's <c>norm_type</c>): a positive number,
+        /// or <see cref="float.PositiveInfinity"/> for the largest absolute value. Defaults to 2.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">The value is zero, negative or NaN.</exception>
+        public float ClipGradientNormType
+        {
+            get => _clipGradientNormType;
+            init
+            {
+                GradientClipping.CheckNormType(value, nameof(value));
+                _clipGradientNormType = value;
+            }
+        }
+
+        /// <summary>
+        /// The largest magnitude of each gradient value, or <see langword="null"/> (the default) not to clip by value:
+        /// after the batch's gradient is complete and before the optimizer step, the trainer clamps every gradient to
+        /// <c>[-ClipGradientValue, ClipGradientValue]</c> with <see cref="GradientClipping.ClipByValue(INetwork, float)"/>,
+        /// as a PyTorch loop calls <c>torch.nn.utils.clip_grad_value_</c>. Finite and &gt;= 0. When
+        /// <see cref="ClipGradientNorm"/> is set too, this clamping comes first.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">The value is negative, infinite or NaN.</exception>
+        public float? ClipGradientValue
+        {
+            get => _clipGradientValue;
+            init
+            {
+                if (value is float clipValue)
+                {
+                    GradientClipping.CheckClipValue(clipValue, nameof(value));
+                }
+
+                _clipGradientValue = value;
             }
         }
 

@@ -27,7 +27,8 @@ namespace Compiled.Training
             TimeSpan elapsed,
             double samplesPerSecond,
             double? validationLoss,
-            double? validationAccuracy)
+            double? validationAccuracy,
+            float? gradientNorm)
         {
             Kind = kind;
             Epoch = epoch;
@@ -43,6 +44,7 @@ namespace Compiled.Training
             SamplesPerSecond = samplesPerSecond;
             ValidationLoss = validationLoss;
             ValidationAccuracy = validationAccuracy;
+            GradientNorm = gradientNorm;
         }
 
         /// <summary>Whether this report follows a batch or ends an epoch.</summary>
@@ -89,5 +91,13 @@ namespace Compiled.Training
         /// has one (labels, or target vectors for a <see cref="Loss.BinaryCrossEntropy"/> network).
         /// </summary>
         public double? ValidationAccuracy { get; }
+
+        /// <summary>
+        /// The total norm of the batch's gradient before clipping, as <see cref="GradientClipping.ClipByNorm(INetwork, float, float, bool)"/>
+        /// returned it (what a PyTorch loop logs from <c>clip_grad_norm_</c>); only in <see cref="TrainingProgressKind.Batch"/>
+        /// reports, and only when <see cref="TrainerOptions.ClipGradientNorm"/> is set. When
+        /// <see cref="TrainerOptions.ClipGradientValue"/> is set too, it is the norm of the clamped gradient.
+        /// </summary>
+        public float? GradientNorm { get; }
     }
 }

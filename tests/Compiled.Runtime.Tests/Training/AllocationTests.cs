@@ -61,6 +61,24 @@ namespace Compiled.Runtime.Tests.Training
         }
 
         [Fact]
+        public void Clipping_gradients_by_value_and_norm_allocates_nothing_per_batch()
+        {
+            var options = new TrainerOptions
+            {
+                Epochs = Epochs,
+                BatchSize = BatchSize,
+                ClipGradientNorm = 0.5f,
+                ClipGradientNormType = 3f,
+                ClipGradientValue = 0.2f,
+            };
+            int withoutNorm = 0;
+            var progress = new CountingProgress { OnReport = p => withoutNorm += p.Kind == TrainingProgressKind.Batch && p.GradientNorm is null ? 1 : 0 };
+            Assert.Equal(0, AllocatedAfterFirstEpoch(options, TestData.Blobs(Samples), TestData.Blobs(50, seed: 3), progress));
+            Assert.Equal(Epochs * BatchesPerEpoch, progress.BatchReports);
+            Assert.Equal(0, withoutNorm);
+        }
+
+        [Fact]
         public void Labels_converted_to_targets_and_target_data_allocate_nothing()
         {
             var options = new TrainerOptions { Epochs = Epochs, BatchSize = BatchSize, Seed = 4 };
