@@ -65,7 +65,9 @@ namespace Compiled.Optimizers
         /// The L1 penalty coefficient (default 0): the loss gains <c>L1 * sum|p|</c>, so <c>L1 * sign(p)</c> (with
         /// <c>sign(0) = 0</c>) is added to each gradient before the update rule. Must be finite and non-negative.
         /// </summary>
-        /// <remarks>PyTorch's optimizers have no option for it; add <c>l1 * p.abs().sum()</c> to the loss for the same effect.</remarks>
+        /// <remarks>PyTorch's optimizers have no option for it; adding <c>l1 * p.abs().sum()</c> to the loss has the same effect, except that
+        /// gradient clipping (<c>TrainerOptions.ClipGradientNorm</c>, <c>ClipGradientValue</c>) happens before this term is added here, so it
+        /// is not clipped, where in such a PyTorch loop it would be.</remarks>
         /// <exception cref="ArgumentOutOfRangeException">The value is negative, infinite or NaN.</exception>
         public double L1
         {
