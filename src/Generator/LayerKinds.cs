@@ -23,6 +23,7 @@ namespace Compiled.Generator
             LayerKind.Create<FlattenSpec>(new FlattenParser(), new FlattenShapeRule(), new FlattenEmitter()),
             LayerKind.Create<DropoutSpec>(new DropoutParser(), new DropoutShapeRule(), new DropoutEmitter()),
             LayerKind.Create<LayerNormSpec>(new LayerNormParser(), new LayerNormShapeRule(), new LayerNormEmitter()),
+            LayerKind.Create<BatchNormSpec>(new BatchNormParser(), new BatchNormShapeRule(), new BatchNormEmitter()),
         };
 
         public static ILayerParser? FindParser(string attributeMetadataName)

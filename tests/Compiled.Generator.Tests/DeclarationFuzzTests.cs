@@ -94,6 +94,9 @@ namespace Compiled.Generator.Tests
             "[Input(5)] [Dropout(2)] [Dense(3)]",
             "[Input(2, 4)] [LayerNorm(NormalizedDimensions = 1)] [Flatten] [Dense(3, Activation.ReLU)] [LayerNorm] [Dense(2)]",
             "[Input(4)] [LayerNorm(Eps = -1)] [Dense(2)]",
+            "[Input(2, 3)] [BatchNorm] [Flatten] [Dense(4, Activation.ReLU)] [BatchNorm(Affine = false)] [Dense(2)]",
+            "[Input(4)] [BatchNorm(Momentum = 2)] [Dense(2)]",
+            "[Input(5)] [Dense(3)] [BatchNorm]",
         };
 
         [Fact]

@@ -21,12 +21,18 @@ namespace Compiled.Tests
             float[] input = inputs.AsSpan(0, network.InputSize).ToArray();
             float[] target = targets.AsSpan(0, network.OutputSize).ToArray();
             bool crossEntropy = network.Loss == Loss.CrossEntropy;
+            bool trainsSingles = NetworkCases.TrainsSingleSamples(name); // batch normalisation of one value per channel cannot train on one sample
 
             void Round(int singles)
             {
                 for (int i = 0; i < singles; i++)
                 {
                     network.Forward(input, outputs.AsSpan(0, network.OutputSize));
+                    if (!trainsSingles)
+                    {
+                        continue;
+                    }
+
                     network.Backward(input, target);
                     if (crossEntropy)
                     {

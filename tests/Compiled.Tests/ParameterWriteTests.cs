@@ -233,9 +233,12 @@ namespace Compiled.Tests
         [InlineData("Image")]
         [InlineData("Dropouts")]
         [InlineData("Norms")]
+        [InlineData("BatchNorms")]
+        [InlineData("ChannelNorms")]
         public void BackpropagateInputGradientMatchesFiniteDifferences(string name)
         {
-            // L = sum_j c_j y_j, so dL/dy = c; dL/dx is checked against central differences of the double reference.
+            // L = sum_s sum_j c_sj y_sj, so dL/dy = c; dL/dx is checked against central differences of the double reference's
+            // training forward pass of the whole batch (with batch normalisation, one input moves every sample's output).
             INetwork network = NetworkCases.Create(name);
             const int batch = 3;
             float[] inputs = NetworkCases.Inputs(network, batch, seed: 12);
@@ -252,15 +255,15 @@ namespace Compiled.Tests
             {
                 int s = random.Next(batch);
                 int i = random.Next(network.InputSize);
-                float[] x = inputs.AsSpan(s * network.InputSize, network.InputSize).ToArray();
+                double[][] x = Enumerable.Range(0, batch).Select(t => inputs.AsSpan(t * network.InputSize, network.InputSize).ToArray().Select(v => (double)v).ToArray()).ToArray();
                 double Objective(float value)
                 {
-                    x[i] = value;
-                    double[] y = reference.Forward(parameters, x, out _, context.Skip(s));
-                    return y.Select((v, j) => v * c[(s * network.OutputSize) + j]).Sum();
+                    x[s][i] = value;
+                    double[][] y = reference.ForwardBatch(parameters, x, out _, context);
+                    return y.SelectMany((row, t) => row.Select((v, j) => v * c[(t * network.OutputSize) + j])).Sum();
                 }
 
-                float saved = x[i];
+                float saved = (float)x[s][i];
                 const float h = 1e-2f;
                 double numeric = (Objective(saved + h) - Objective(saved - h)) / (2 * h);
                 double actual = inputGradients[(s * network.InputSize) + i];
@@ -301,14 +304,7 @@ namespace Compiled.Tests
         private static void AssertLoss(ReferenceNetwork reference, INetwork network, float[] inputs, float[] targets, int batch, float loss, string what, TrainingContext? training = null)
         {
             double[] parameters = Array.ConvertAll(network.Parameters.ToArray(), v => (double)v);
-            int n = network.OutputSize;
-            double sum = 0;
-            for (int s = 0; s < batch; s++)
-            {
-                sum += reference.Loss1(parameters, inputs.AsSpan(s * network.InputSize, network.InputSize), targets.AsSpan(s * n, n), training: training?.Skip(s));
-            }
-
-            double expected = sum / batch;
+            double expected = reference.MeanLoss(parameters, inputs, targets, null, batch, training ?? network.TrainingContext);
             Assert.True(Math.Abs(expected - loss) <= 1e-5 * Math.Max(1, Math.Abs(expected)), $"{what}: loss {loss:R}, the reference at the current parameters gives {expected:R}");
         }
 

@@ -19,14 +19,15 @@ namespace Compiled.Generator.Parsing
             "InputSize", "OutputSize", "ParameterCount", "Architecture", "Loss", "DefaultSeed", "InputShape", "ParameterTensors",
             "Parameters", "EditParameters", "ParameterVersion", "TrainingContext", "Gradients", "ZeroGradients",
             "InitializeParameters", "CreateWorker", "Forward", "ForwardBatch", "Backward", "BackwardBatch", "Backpropagate",
-            "BackpropagateBatch",
+            "BackpropagateBatch", "BufferTensors", "Buffers", "EditBuffers",
 
             // Private constants, fields, methods and types.
             "PaddedLength", "PackedLength", "TrainChunk", "WorkspaceLength", "ForwardChunk", "HiddenWidth", "ForwardScratch",
             "s_inputShape", "s_tensors", "_compiledStorage", "_compiledGradients", "_compiledGradientsOffset",
             "_compiledWorkspace", "_compiledWorkspaceOffset", "_compiledSplitPacked", "_compiledSplitPackedOffset",
             "_compiledSplitBlocks", "_compiledSplitBlocksOffset", "PackWeights", "Workspace", "TrainForward", "TrainBackward",
-            "TargetLoss", "LabelLoss", "SplitPacked", "SplitForwardRest", "SplitBackwardRest",
+            "TargetLoss", "LabelLoss", "SplitPacked", "SplitForwardRest", "SplitBackwardRest", "BufferCount", "s_buffers",
+            "_compiledCapacity", "EnsureWorkspace",
         };
 
         /// <summary>Whether a network class named <paramref name="name"/> would contain a generated member of that name.</summary>

@@ -25,7 +25,14 @@ namespace Compiled.Generator.Shapes
     }
 
     /// <summary>What a shape rule produces for one layer.</summary>
-    internal sealed record LayerShape(Shape Output, EquatableArray<TensorPlan> Tensors);
+    internal sealed record LayerShape(Shape Output, EquatableArray<TensorPlan> Tensors)
+    {
+        /// <summary>
+        /// Its non-trainable buffers (running statistics), in state_dict order, with offsets from
+        /// <see cref="ShapeContext.BufferOffset"/> into the network's buffer block; none for most kinds.
+        /// </summary>
+        public EquatableArray<TensorPlan> Buffers { get; init; } = EquatableArray<TensorPlan>.Empty;
+    }
 
     /// <summary>Where a shape rule is: which layer, the next free parameter offset, and a place to report issues.</summary>
     internal sealed class ShapeContext
@@ -45,6 +52,9 @@ namespace Compiled.Generator.Shapes
         public int LayerCount { get; set; }
 
         public long ParameterOffset { get; set; }
+
+        /// <summary>The next free offset in the network's buffer block (non-trainable tensors such as running statistics).</summary>
+        public int BufferOffset { get; set; }
 
         public bool IsLast => LayerIndex == LayerCount - 1;
 

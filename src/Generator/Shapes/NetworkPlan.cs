@@ -19,6 +19,9 @@ namespace Compiled.Generator.Shapes
         public int OutputSize => (int)Layers[Layers.Count - 1].Output.Size;
 
         public LayerPlan Last => Layers[Layers.Count - 1];
+
+        /// <summary>The floats of the non-trainable buffers (every layer's, one after another); 0 for most networks.</summary>
+        public int BufferCount => System.Linq.Enumerable.Sum(Layers, l => System.Linq.Enumerable.Sum(l.Buffers, b => b.Length));
     }
 
     /// <summary>One layer after shape inference.</summary>
@@ -35,6 +38,9 @@ namespace Compiled.Generator.Shapes
         public int OutputSize => (int)Output.Size;
 
         public bool HasParameters => Tensors.Count > 0;
+
+        /// <summary>Its non-trainable buffers (running statistics), in state_dict order, with offsets into <c>Buffers</c>.</summary>
+        public EquatableArray<TensorPlan> Buffers { get; init; } = EquatableArray<TensorPlan>.Empty;
     }
 
     /// <summary>How a tensor's initial values are drawn: one runtime call each (<c>Compiled.ParameterInitializer</c>).</summary>

@@ -83,8 +83,9 @@ namespace Compiled.Generator.Shapes
                     return Fail(issues);
                 }
 
-                layers.Add(new LayerPlan(i, layer, current, shape.Output, shape.Tensors, rule.Describe(layer)));
+                layers.Add(new LayerPlan(i, layer, current, shape.Output, shape.Tensors, rule.Describe(layer)) { Buffers = shape.Buffers });
                 context.ParameterOffset += layerParameters;
+                context.BufferOffset += shape.Buffers.Sum(b => b.Length);
                 context.ModuleIndex += rule.ModuleCount(layer);
                 current = shape.Output;
             }

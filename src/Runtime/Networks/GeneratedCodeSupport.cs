@@ -46,6 +46,13 @@ namespace Compiled
         public static void ThrowBatchSize(int batchSize) =>
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
 
+        /// <summary>Throws the error for a training batch whose whole-batch workspace would not fit in one array.</summary>
+        /// <param name="batchSize">The batch size.</param>
+        /// <param name="perSample">The workspace floats per sample.</param>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static void ThrowWorkspaceTooLarge(int batchSize, int perSample) =>
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"A training batch of {batchSize} samples needs {(long)batchSize * perSample} floats of workspace (the network trains each batch as one piece), more than an array holds; use smaller batches.");
+
         /// <summary>Throws the error for a label outside <c>[0, classes)</c>.</summary>
         /// <param name="parameter">The parameter name.</param>
         /// <param name="index">The sample index.</param>

@@ -84,6 +84,13 @@ namespace Compiled
         /// <returns>The edit.</returns>
         ParameterEdit EditBuffers() => new(Span<float>.Empty, null);
 
+        /// <summary>
+        /// True when the training calls couple the samples of a batch (batch normalisation normalises each sample with the
+        /// statistics of the whole batch and updates its running statistics once per call): a batch must then not be split
+        /// into parts computed separately, so the trainer trains such a network on one thread. False for most networks.
+        /// </summary>
+        bool RequiresWholeBatch => false;
+
         /// <summary>What the input floats hold: features, or token ids for networks that start with an embedding.</summary>
         NetworkInputKind InputKind => NetworkInputKind.Features;
 

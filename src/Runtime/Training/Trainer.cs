@@ -453,11 +453,14 @@ namespace Compiled.Training
             public TrainingHistory Run()
             {
                 // Two threads on a network whose first layer can be split: each thread owns half of that layer (its
-                // weights stay in its core's cache). Otherwise several threads split each batch (data parallelism).
-                using SplitTraining? split = _options.Threads == 2 && _network is ISplitTraining splittable
+                // weights stay in its core's cache). Otherwise several threads split each batch (data parallelism). A
+                // network that needs whole batches (batch normalisation: statistics over the batch, running statistics
+                // updated once per batch) trains on this thread whatever Threads says, so its result is Threads = 1's.
+                int threads = _network.RequiresWholeBatch ? 1 : _options.Threads;
+                using SplitTraining? split = threads == 2 && _network is ISplitTraining splittable
                     ? new SplitTraining(splittable, _train.Features, _batchSize)
                     : null;
-                using DataParallelGradients? parallel = _options.Threads > 1 && split is null ? new DataParallelGradients(_network, _options.Threads) : null;
+                using DataParallelGradients? parallel = threads > 1 && split is null ? new DataParallelGradients(_network, threads) : null;
                 _split = split;
                 _parallel = parallel;
                 long runStart = Stopwatch.GetTimestamp();

@@ -103,6 +103,11 @@ namespace Compiled.Training
         /// batch's arithmetic: on the 2-core AMD EPYC (Zen 5) virtual machine this library is benchmarked on, handing
         /// over 400 KB takes about 90 µs, so measure before relying on it (see the benchmarks' README).
         /// </para>
+        /// <para>
+        /// A network whose training couples the samples of a batch (<see cref="INetwork.RequiresWholeBatch"/>: one with
+        /// <c>[BatchNorm]</c>) is trained on one thread whatever this says: its statistics are the whole batch's, which a
+        /// batch split between threads would not give.
+        /// </para>
         /// </summary>
         /// <exception cref="ArgumentOutOfRangeException">The value is outside [1, 64].</exception>
         public int Threads

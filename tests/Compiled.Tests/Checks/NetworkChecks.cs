@@ -77,22 +77,10 @@ namespace Compiled.Tests.Checks
             var reference = new ReferenceNetwork(network);
             double[] parameters = Array.ConvertAll(network.Parameters.ToArray(), v => (double)v);
             float[] gradients = network.Gradients.ToArray();
-            int n = network.OutputSize;
 
-            double MeanLoss()
-            {
-                double sum = 0;
-                for (int s = 0; s < batch; s++)
-                {
-                    ReadOnlySpan<float> x = inputs.AsSpan(s * network.InputSize, network.InputSize);
-                    TrainingContext? sample = training?.Skip(s);
-                    sum += labels is null
-                        ? reference.Loss1(parameters, x, targets.AsSpan(s * n, n), training: sample)
-                        : reference.Loss1(parameters, x, default, labels[s], sample);
-                }
-
-                return sum / batch;
-            }
+            // The whole batch's training forward pass (batch normalisation's statistics are the batch's).
+            TrainingContext context = training ?? network.TrainingContext;
+            double MeanLoss() => reference.MeanLoss(parameters, inputs, targets, labels, batch, context);
 
             double expectedLoss = MeanLoss();
             Assert.True(Math.Abs(expectedLoss - loss) <= 1e-5 * Math.Max(1, Math.Abs(expectedLoss)), $"{what}: loss {loss:R}, expected {expectedLoss:R}");

@@ -26,11 +26,29 @@ namespace Compiled.Tests.Networks
             ["SplitDropout"] = () => new SplitDropout(),
             ["Norms"] = () => new Norms(),
             ["NormNoAffine"] = () => new NormNoAffine(),
+            ["BatchNorms"] = () => new BatchNorms(),
+            ["ChannelNorms"] = () => new ChannelNorms(),
+            ["SpatialNorm"] = () => new SpatialNorm(),
         };
+
+        /// <summary>Networks whose training normalises with batch statistics: a sample's loss depends on the rest of its batch.</summary>
+        private static readonly HashSet<string> s_batchCoupled = new() { "BatchNorms", "ChannelNorms", "SpatialNorm" };
+
+        /// <summary>Networks that cannot train on a single sample (a batch normalisation of one value per channel).</summary>
+        private static readonly HashSet<string> s_noSingleSample = new() { "BatchNorms", "ChannelNorms" };
 
         public static IEnumerable<object[]> All => s_factories.Keys.Select(name => new object[] { name });
 
         public static IEnumerable<string> Names => s_factories.Keys;
+
+        /// <summary>
+        /// The networks whose training treats each sample independently (every network but those with batch normalisation,
+        /// where each sample is normalised with its batch's statistics).
+        /// </summary>
+        public static IEnumerable<string> IndependentSampleNames => s_factories.Keys.Where(name => !s_batchCoupled.Contains(name));
+
+        /// <summary>True when a training call of one sample is allowed (false for batch normalisation over one value per channel).</summary>
+        public static bool TrainsSingleSamples(string name) => !s_noSingleSample.Contains(name);
 
         /// <summary>Creates the network with seeded parameters whose biases are non-zero (so bias mistakes show).</summary>
         public static INetwork Create(string name, int seed = 1)
@@ -46,6 +64,21 @@ namespace Compiled.Tests.Networks
                     for (int i = 0; i < tensor.Length; i++)
                     {
                         parameters[tensor.Offset + i] = (float)((random.NextDouble() - 0.5) * 0.4);
+                    }
+                }
+            }
+
+            // Running statistics away from their initial zeros and ones, so mixing up running and batch statistics shows.
+            using (ParameterEdit edit = network.EditBuffers())
+            {
+                Span<float> buffers = edit.Values;
+                foreach (ParameterTensor tensor in network.BufferTensors)
+                {
+                    for (int i = 0; i < tensor.Length; i++)
+                    {
+                        buffers[tensor.Offset + i] = tensor.Name.EndsWith(".running_mean", StringComparison.Ordinal) ? (float)((random.NextDouble() - 0.5) * 0.6)
+                            : tensor.Name.EndsWith(".running_var", StringComparison.Ordinal) ? (float)(0.5 + random.NextDouble())
+                            : 3f;
                     }
                 }
             }

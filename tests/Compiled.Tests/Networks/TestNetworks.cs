@@ -130,4 +130,31 @@ namespace Compiled.Tests.Networks
     [LayerNorm(ElementwiseAffine = false, Eps = 1e-3)]
     [Dense(2)]
     public partial class NormNoAffine { }
+
+    // Batch normalisation after a hidden layer (nn.BatchNorm1d on (N, 20)), cross-entropy: batches of one cannot train.
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(12)]
+    [Dense(20, Activation.ReLU)]
+    [BatchNorm]
+    [Dense(4, Activation.Softmax)]
+    public partial class BatchNorms { }
+
+    // Per channel over positions first (BatchNorm2d on (N, 3, 4, 5), the first layer with parameters), then a BatchNorm1d
+    // without affine parameters and with other eps and momentum; MSE.
+    [Network]
+    [Input(3, 4, 5)]
+    [BatchNorm]
+    [Flatten]
+    [Dense(7, Activation.Tanh)]
+    [BatchNorm(Affine = false, Eps = 1e-3, Momentum = 0.3)]
+    [Dense(2)]
+    public partial class ChannelNorms { }
+
+    // Only a per-channel batch normalisation (9 positions per channel), so a single sample trains; binary cross-entropy.
+    [Network(Loss = Loss.BinaryCrossEntropy)]
+    [Input(2, 3, 3)]
+    [BatchNorm(Momentum = 0.5)]
+    [Flatten]
+    [Dense(3, Activation.Sigmoid)]
+    public partial class SpatialNorm { }
 }

@@ -29,6 +29,23 @@ namespace Compiled.Tests.Reference
         double[] Forward(ReadOnlySpan<double> parameters, double[] input, TrainingContext? training, out double[] preActivation);
     }
 
+    /// <summary>
+    /// A reference layer whose training pass couples the samples of a batch and that has non-trainable buffers (batch
+    /// normalisation): the reference network runs it on the whole batch at once, and never through
+    /// <see cref="IReferenceLayer.Forward"/>.
+    /// </summary>
+    public interface IReferenceBatchLayer : IReferenceLayer
+    {
+        /// <summary>Buffer floats of the layer, in the network's flat buffer order.</summary>
+        int BufferCount { get; }
+
+        /// <summary>
+        /// The whole batch: in training mode (<paramref name="training"/>) with the batch's statistics, else with the
+        /// running statistics in <paramref name="buffers"/> (which starts at this layer's first buffer).
+        /// </summary>
+        double[][] ForwardBatch(ReadOnlySpan<double> parameters, ReadOnlySpan<double> buffers, double[][] inputs, bool training, out double[][] preActivations);
+    }
+
     /// <summary>The registry of reference layer kinds, keyed by how each reads in an architecture signature.</summary>
     public static class ReferenceLayers
     {
@@ -42,6 +59,7 @@ namespace Compiled.Tests.Reference
             ReferenceDense.TryParse,
             ReferenceDropout.TryParse,
             ReferenceLayerNorm.TryParse,
+            ReferenceBatchNorm.TryParse,
         };
 
         /// <summary>Reads one part of an architecture signature, or fails the test naming it.</summary>

@@ -11,9 +11,15 @@ namespace Compiled.Tests.Reference
     public sealed class ReferenceNetwork
     {
         private readonly List<IReferenceLayer> _layers = new();
+        private readonly INetwork _network;
 
+        /// <summary>
+        /// The reference of <paramref name="network"/>'s architecture. Parameters are passed to each call; the buffers
+        /// (running statistics, read at inference) are the network's own at the time of the call.
+        /// </summary>
         public ReferenceNetwork(INetwork network)
         {
+            _network = network;
             Loss = network.Loss;
             InputSize = network.InputSize;
             int[] shape = network.InputShape.ToArray();
@@ -44,22 +50,84 @@ namespace Compiled.Tests.Reference
         /// </summary>
         public double[] Forward(double[] parameters, ReadOnlySpan<float> input, out double[] logits, TrainingContext? training = null)
         {
-            double[] x = input.ToArray().Select(v => (double)v).ToArray();
+            double[][] y = ForwardBatch(parameters, new[] { input.ToArray().Select(v => (double)v).ToArray() }, out double[][] z, training);
+            logits = z[0];
+            return y[0];
+        }
+
+        /// <summary>
+        /// A whole batch, layer by layer: in training mode when <paramref name="training"/> is given (the context of the
+        /// call: sample <c>s</c> draws from <c>training.Skip(s)</c>), where batch normalisation uses the batch's statistics;
+        /// at inference, the network's current running statistics.
+        /// </summary>
+        public double[][] ForwardBatch(double[] parameters, double[][] inputs, out double[][] logits, TrainingContext? training = null)
+        {
+            double[] buffers = Array.ConvertAll(_network.Buffers.ToArray(), v => (double)v);
+            double[][] x = inputs;
             logits = x;
             int offset = 0;
+            int bufferOffset = 0;
             foreach (IReferenceLayer layer in _layers)
             {
-                x = layer.Forward(parameters.AsSpan(offset, layer.ParameterCount), x, training, out logits);
+                ReadOnlySpan<double> p = parameters.AsSpan(offset, layer.ParameterCount);
+                if (layer is IReferenceBatchLayer batchLayer)
+                {
+                    x = batchLayer.ForwardBatch(p, buffers.AsSpan(bufferOffset, batchLayer.BufferCount), x, training is not null, out logits);
+                    bufferOffset += batchLayer.BufferCount;
+                }
+                else
+                {
+                    var outputs = new double[x.Length][];
+                    var pre = new double[x.Length][];
+                    for (int s = 0; s < x.Length; s++)
+                    {
+                        outputs[s] = layer.Forward(p, x[s], training?.Skip(s), out pre[s]);
+                    }
+
+                    x = outputs;
+                    logits = pre;
+                }
+
                 offset += layer.ParameterCount;
             }
 
             return x;
         }
 
+        /// <summary>
+        /// The mean loss of a batch (<paramref name="batch"/> samples of <paramref name="inputs"/>) given targets, or labels
+        /// for cross-entropy; in training mode when <paramref name="training"/> (the call's context) is given, the batch
+        /// forward pass as the network's training calls compute it (batch statistics over the whole batch).
+        /// </summary>
+        public double MeanLoss(double[] parameters, float[] inputs, float[]? targets, int[]? labels, int batch, TrainingContext? training)
+        {
+            var x = new double[batch][];
+            for (int s = 0; s < batch; s++)
+            {
+                x[s] = inputs.AsSpan(s * InputSize, InputSize).ToArray().Select(v => (double)v).ToArray();
+            }
+
+            double[][] y = ForwardBatch(parameters, x, out double[][] z, training);
+            double sum = 0;
+            for (int s = 0; s < batch; s++)
+            {
+                sum += labels is null
+                    ? LossOf(y[s], z[s], targets.AsSpan(s * OutputSize, OutputSize))
+                    : LossOf(y[s], z[s], default, labels[s]);
+            }
+
+            return sum / batch;
+        }
+
         /// <summary>The loss of one sample given a target vector (or a label for cross-entropy when <paramref name="label"/> is not negative).</summary>
         public double Loss1(double[] parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target, int label = -1, TrainingContext? training = null)
         {
             double[] y = Forward(parameters, input, out double[] z, training);
+            return LossOf(y, z, target, label);
+        }
+
+        private double LossOf(double[] y, double[] z, ReadOnlySpan<float> target, int label = -1)
+        {
             int n = y.Length;
             switch (Loss)
             {

@@ -32,12 +32,32 @@ namespace Compiled.Generator.Emit
         public virtual bool UsesTrainingContext => false;
 
         /// <summary>
+        /// True for layers whose training pass couples the samples of a batch (batch normalisation: each sample is normalised
+        /// with the statistics of the whole batch). A network with any trains each call's batch as one chunk: its training
+        /// workspace is sized for the largest batch seen (the planner's offsets are per sample, times the capacity), and it
+        /// tells the runtime (<c>INetwork.RequiresWholeBatch</c>) not to split a batch between threads.
+        /// </summary>
+        public virtual bool NeedsWholeBatch => false;
+
+        /// <summary>
+        /// Writes the check, at the start of every training call, that <paramref name="batchSize"/> (an <c>int</c> expression)
+        /// samples are enough for this layer to train (batch normalisation of one value per channel cannot), throwing an
+        /// <c>ArgumentException</c> for <paramref name="parameter"/> (a string expression) otherwise. Most layers write nothing.
+        /// </summary>
+        public virtual void EmitTrainingBatchCheck(SourceWriter writer, LayerContext layer, string batchSize, string parameter)
+        {
+        }
+
+        /// <summary>
         /// How many floats of the packed weight copy this layer uses (0 for none). The packed copy is rebuilt from the
         /// parameters whenever they may have changed; forward kernels read it through <c>ref float k</c>.
         /// </summary>
         public virtual int PackedLength(LayerContext layer) => 0;
 
-        /// <summary>Writes the statements that fill this layer's part of the packed copy (<c>k</c>) from the parameters (<c>p</c>).</summary>
+        /// <summary>
+        /// Writes the statements that fill this layer's part of the packed copy (<c>k</c>) from the parameters (<c>p</c>) and,
+        /// in networks that have any, the non-trainable buffers (<c>b</c>; an edit of either makes the packed copy stale).
+        /// </summary>
         public virtual void EmitPack(SourceWriter writer, LayerContext layer)
         {
         }

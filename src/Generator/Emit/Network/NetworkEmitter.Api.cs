@@ -38,8 +38,21 @@ namespace Compiled.Generator.Emit
             _w.Comment("The parameter and gradient arrays carry 16 floats of padding so that a vector load of a tensor's last\nelements never leaves the array; the spans handed out stop at ParameterCount.");
             _w.Line("private const int PaddedLength = ParameterCount + 16;");
             _w.Line($"private const int PackedLength = {_layout.PackedLength}; // the forward kernels' copy of the weights, each transposed to [in, out]");
-            _w.Line($"private const int TrainChunk = {_layout.TrainChunk};");
-            _w.Line($"private const int WorkspaceLength = {_layout.WorkspaceLength};");
+            if (_layout.WholeBatch)
+            {
+                _w.Line($"private const int WorkspaceLength = {_layout.WorkspaceLength}; // per sample: the training workspace holds each call's whole batch");
+            }
+            else
+            {
+                _w.Line($"private const int TrainChunk = {_layout.TrainChunk};");
+                _w.Line($"private const int WorkspaceLength = {_layout.WorkspaceLength};");
+            }
+
+            if (_layout.BufferCount > 0)
+            {
+                _w.Line($"private const int BufferCount = {_layout.BufferCount}; // non-trainable buffers (running statistics)");
+            }
+
             if (_layout.HiddenBuffers > 0)
             {
                 _w.Line($"private const int ForwardChunk = {_layout.ForwardChunk};");
@@ -56,6 +69,18 @@ namespace Compiled.Generator.Emit
             }
 
             _w.Close(");");
+            if (_layout.BufferCount > 0)
+            {
+                _w.Open("private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<global::Compiled.ParameterTensor> s_buffers = new(new global::Compiled.ParameterTensor[]");
+                foreach (TensorPlan buffer in _plan.Layers.SelectMany(l => l.Buffers))
+                {
+                    string shape = buffer.Shape.Rank == 0 ? string.Empty : ", " + string.Join(", ", buffer.Shape.Dimensions);
+                    _w.Line($"new global::Compiled.ParameterTensor({Literal(buffer.Name)}, {buffer.Offset}{shape}),{(buffer.Shape.Rank == 0 ? " // a scalar (int64 in PyTorch)" : string.Empty)}");
+                }
+
+                _w.Close(");");
+            }
+
             _w.Line();
             _w.Line("private readonly global::Compiled.NetworkStorage _compiledStorage; // parameters and their packed copy, shared with workers");
             _w.Comment("Gradients and the training workspace start on a 64-byte boundary, like the shared buffers.");
@@ -63,6 +88,10 @@ namespace Compiled.Generator.Emit
             _w.Line("private readonly int _compiledGradientsOffset;");
             _w.Line("private float[]? _compiledWorkspace;");
             _w.Line("private int _compiledWorkspaceOffset;");
+            if (_layout.WholeBatch)
+            {
+                _w.Line("private int _compiledCapacity; // the samples the training workspace holds (the largest batch so far)");
+            }
             if (!_layout.ForwardOnStack || !_layout.ForwardBatchOnStack)
             {
                 _w.Line();
@@ -76,7 +105,9 @@ namespace Compiled.Generator.Emit
             _w.Line();
             _w.Summary($"Creates the network with its parameters initialised from <see cref=\"DefaultSeed\"/>; it is ready to train.\nOther constructors should chain to this one with <c>: this()</c>.");
             _w.Open($"public {Name}()");
-            _w.Line("_compiledStorage = new global::Compiled.NetworkStorage(PaddedLength, PackedLength);");
+            _w.Line(_layout.BufferCount > 0
+                ? "_compiledStorage = new global::Compiled.NetworkStorage(PaddedLength, PackedLength, BufferCount);"
+                : "_compiledStorage = new global::Compiled.NetworkStorage(PaddedLength, PackedLength);");
             _w.Line("_compiledGradients = global::Compiled.NetworkStorage.AllocateAligned(PaddedLength, out _compiledGradientsOffset);");
             _w.Line("InitializeParameters(DefaultSeed);");
             _w.Close();
@@ -97,7 +128,9 @@ namespace Compiled.Generator.Emit
             _w.Line("/// <returns>The edit; write through its <see cref=\"global::Compiled.ParameterEdit.Values\"/>.</returns>");
             _w.Line("public global::Compiled.ParameterEdit EditParameters() => _compiledStorage.Edit(ParameterCount);");
             _w.Line();
-            _w.Summary("Increases when an edit of the parameters starts and again when it ends; derived copies record the version they were built from.");
+            _w.Summary(_layout.BufferCount > 0
+                ? "Increases when an edit of the parameters or of the buffers starts and again when it ends; derived copies record the version they were built from."
+                : "Increases when an edit of the parameters starts and again when it ends; derived copies record the version they were built from.");
             _w.Line("public long ParameterVersion => _compiledStorage.Version;");
             _w.Line();
             _w.Summary("What stochastic layers draw their randomness from in the next training calls on this instance (the trainer sets it per batch).");
@@ -111,6 +144,21 @@ namespace Compiled.Generator.Emit
             _w.Line();
             _w.Summary("Every parameter tensor with its name, shape and offset in <see cref=\"Parameters\"/>.");
             _w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::Compiled.ParameterTensor> ParameterTensors => s_tensors;");
+            if (_layout.BufferCount > 0)
+            {
+                _w.Line();
+                _w.Summary("Every non-trainable buffer (running statistics, <c>num_batches_tracked</c>) with its state_dict name, shape and offset in <see cref=\"Buffers\"/>.");
+                _w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::Compiled.ParameterTensor> BufferTensors => s_buffers;");
+                _w.Line();
+                _w.Summary(
+                    "The non-trainable buffers, laid out as <see cref=\"BufferTensors\"/>, read-only: the training calls update the running statistics;\n" +
+                    "write them through <see cref=\"EditBuffers\"/>, so the packed copy the forward passes read is rebuilt.");
+                _w.Line($"public {ReadOnlySpan} Buffers => _compiledStorage.ReadBuffers();");
+                _w.Line();
+                _w.Summary("Opens a scope in which the buffers may be written, versioned like <see cref=\"EditParameters\"/>; dispose it when done.");
+                _w.Line("/// <returns>The edit; write through its <see cref=\"global::Compiled.ParameterEdit.Values\"/>.</returns>");
+                _w.Line("public global::Compiled.ParameterEdit EditBuffers() => _compiledStorage.EditBuffers();");
+            }
             _w.Line();
             _w.Summary("Sets every gradient to zero.");
             _w.Line("public void ZeroGradients() => global::System.Array.Clear(_compiledGradients);");
@@ -126,6 +174,20 @@ namespace Compiled.Generator.Emit
             _w.Line("/// <param name=\"seed\">The seed; the same seed always gives the same parameters.</param>");
             _w.Line(Optimize);
             _w.Open("public void InitializeParameters(int seed)");
+            if (_layout.BufferCount > 0)
+            {
+                _w.Open("using (global::Compiled.ParameterEdit bufferEdit = EditBuffers()) // the running statistics start over, as PyTorch's reset_running_stats");
+                _w.Line($"{Span} buffers = bufferEdit.Values;");
+                foreach (TensorPlan buffer in _plan.Layers.SelectMany(l => l.Buffers))
+                {
+                    _w.Line(buffer.Init == InitKind.Ones
+                        ? $"buffers.Slice({buffer.Offset}, {buffer.Length}).Fill(1f); // {buffer.Name}"
+                        : $"buffers.Slice({buffer.Offset}, {buffer.Length}).Clear(); // {buffer.Name}");
+                }
+
+                _w.Close();
+            }
+
             _w.Line("var random = new global::Compiled.ParameterInitializer(seed);");
             _w.Line("using global::Compiled.ParameterEdit edit = EditParameters();");
             _w.Line($"{Span} parameters = edit.Values;");
@@ -171,6 +233,27 @@ namespace Compiled.Generator.Emit
 
         private void WriteWorkspace()
         {
+            if (_layout.WholeBatch)
+            {
+                _w.Line();
+                _w.Summary(
+                    "Grows the training workspace (64-byte aligned) to hold <paramref name=\"count\"/> samples: the training passes take each call's\n" +
+                    "whole batch as one chunk, so it is allocated again only when a batch is larger than any before.");
+                _w.Open("private void EnsureWorkspace(int count)");
+                _w.Line("if (_compiledWorkspace is not null && count <= _compiledCapacity) return;");
+                _w.Line("int capacity = global::System.Math.Max(count, _compiledCapacity);");
+                _w.Line($"if ((long)capacity * WorkspaceLength > global::System.Array.MaxLength - 16) {Support}.ThrowWorkspaceTooLarge(count, WorkspaceLength);");
+                _w.Line("_compiledWorkspace = global::Compiled.NetworkStorage.AllocateAligned(capacity * WorkspaceLength, out _compiledWorkspaceOffset);");
+                _w.Line("_compiledCapacity = capacity;");
+                _w.Close();
+                _w.Line();
+                _w.Summary("The training workspace, as <see cref=\"EnsureWorkspace\"/> last sized it.");
+                _w.Open("private ref float Workspace()");
+                _w.Line($"return ref {Vec.Unsafe}.Add(ref {Marshal}.GetArrayDataReference(_compiledWorkspace!), _compiledWorkspaceOffset);");
+                _w.Close();
+                return;
+            }
+
             _w.Line();
             _w.Summary("The training workspace, allocated (64-byte aligned) on the first training call and kept.");
             _w.Open("private ref float Workspace()");
@@ -191,6 +274,11 @@ namespace Compiled.Generator.Emit
             _w.Line("long version = _compiledStorage.Version;");
             _w.Line($"ref float p = ref {Marshal}.GetReference(_compiledStorage.ReadParameters(ParameterCount));");
             _w.Line("ref float k = ref _compiledStorage.PackedStart;");
+            if (_layout.BufferCount > 0)
+            {
+                _w.Line($"ref float b = ref {Marshal}.GetReference(_compiledStorage.ReadBuffers()); // the running statistics, folded in too");
+            }
+
             foreach ((LayerContext context, LayerEmitter emitter) in _layout.Computing)
             {
                 emitter.EmitPack(_w, context);
@@ -217,6 +305,17 @@ namespace Compiled.Generator.Emit
             _w.Line("global::System.Collections.Generic.IReadOnlyList<int> global::Compiled.INetwork.InputShape => s_inputShape;");
             _w.Line("global::System.Collections.Generic.IReadOnlyList<global::Compiled.ParameterTensor> global::Compiled.INetwork.ParameterTensors => s_tensors;");
             _w.Line("global::Compiled.INetwork global::Compiled.INetwork.CreateWorker() => CreateWorker();");
+            if (_layout.BufferCount > 0)
+            {
+                _w.Line("global::System.Collections.Generic.IReadOnlyList<global::Compiled.ParameterTensor> global::Compiled.INetwork.BufferTensors => s_buffers;");
+                _w.Line($"{ReadOnlySpan} global::Compiled.INetwork.Buffers => Buffers;");
+                _w.Line("global::Compiled.ParameterEdit global::Compiled.INetwork.EditBuffers() => EditBuffers();");
+            }
+
+            if (_layout.WholeBatch)
+            {
+                _w.Line("bool global::Compiled.INetwork.RequiresWholeBatch => true; // batch normalisation: a batch split between threads would be normalised per part");
+            }
             if (_plan.Loss != Loss.CrossEntropy)
             {
                 _w.Line($"float global::Compiled.INetwork.Backward({ReadOnlySpan} input, int label) => {Support}.ThrowLabelsNotSupported(nameof({Name}), Loss);");

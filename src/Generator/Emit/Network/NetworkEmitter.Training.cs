@@ -36,6 +36,7 @@ namespace Compiled.Generator.Emit
             _w.Open($"public float Backward({ReadOnlySpan} input, {ReadOnlySpan} target)");
             _w.Line($"if (input.Length != InputSize) {Support}.ThrowLength(nameof(input), InputSize, input.Length);");
             _w.Line($"if (target.Length != OutputSize) {Support}.ThrowLength(nameof(target), OutputSize, target.Length);");
+            WriteTrainingBatchChecks("1", "nameof(input)");
             _w.Line($"ref float x = ref {Marshal}.GetReference(input);");
             _w.Line(TrainCall("TrainForward", "1", "0"));
             _w.Line($"float loss = TargetLoss(ref {Marshal}.GetReference(target), 1, 1f);");
@@ -59,10 +60,10 @@ namespace Compiled.Generator.Emit
             _w.Line($"if (batchSize <= 0) {Support}.ThrowBatchSize(batchSize);");
             _w.Line($"if (inputs.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);");
             _w.Line($"if (targets.Length != (long)batchSize * OutputSize) {Support}.ThrowBatchLength(nameof(targets), batchSize, OutputSize, targets.Length);");
+            WriteTrainingBatchChecks("batchSize", "nameof(batchSize)");
             _w.Line("float scale = 1f / batchSize;");
             _w.Line("double total = 0;");
-            _w.Open("for (int start = 0; start < batchSize; start += TrainChunk)");
-            _w.Line("int count = global::System.Math.Min(TrainChunk, batchSize - start);");
+            OpenChunks();
             _w.Line($"ref float x = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputs), (nint)start * InputSize);");
             _w.Line(TrainCall("TrainForward", "count", "start"));
             _w.Line($"total += TargetLoss(ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(targets), (nint)start * OutputSize), count, scale);");
@@ -87,6 +88,7 @@ namespace Compiled.Generator.Emit
                 _w.Open($"public float Backward({ReadOnlySpan} input, int label)");
                 _w.Line($"if (input.Length != InputSize) {Support}.ThrowLength(nameof(input), InputSize, input.Length);");
                 _w.Line($"if ((uint)label >= OutputSize) {Support}.ThrowLabel(nameof(label), 0, label, OutputSize);");
+                WriteTrainingBatchChecks("1", "nameof(input)");
                 _w.Line($"ref float x = ref {Marshal}.GetReference(input);");
                 _w.Line(TrainCall("TrainForward", "1", "0"));
                 _w.Line("float loss = LabelLoss(ref label, 1, 1f);");
@@ -112,10 +114,10 @@ namespace Compiled.Generator.Emit
                 _w.Line($"if (inputs.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);");
                 _w.Line($"if (labels.Length != batchSize) {Support}.ThrowLength(nameof(labels), batchSize, labels.Length);");
                 _w.Line($"for (int i = 0; i < labels.Length; i++) if ((uint)labels[i] >= OutputSize) {Support}.ThrowLabel(nameof(labels), i, labels[i], OutputSize);");
+                WriteTrainingBatchChecks("batchSize", "nameof(batchSize)");
                 _w.Line("float scale = 1f / batchSize;");
                 _w.Line("double total = 0;");
-                _w.Open("for (int start = 0; start < batchSize; start += TrainChunk)");
-                _w.Line("int count = global::System.Math.Min(TrainChunk, batchSize - start);");
+                OpenChunks();
                 _w.Line($"ref float x = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputs), (nint)start * InputSize);");
                 _w.Line(TrainCall("TrainForward", "count", "start"));
                 _w.Line($"total += LabelLoss(ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(labels), start), count, scale);");
@@ -156,8 +158,8 @@ namespace Compiled.Generator.Emit
             _w.Line($"if (inputs.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);");
             _w.Line($"if (outputGradients.Length != (long)batchSize * OutputSize) {Support}.ThrowBatchLength(nameof(outputGradients), batchSize, OutputSize, outputGradients.Length);");
             _w.Line($"if (!inputGradients.IsEmpty && inputGradients.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputGradients), batchSize, InputSize, inputGradients.Length);");
-            _w.Open("for (int start = 0; start < batchSize; start += TrainChunk)");
-            _w.Line("int count = global::System.Math.Min(TrainChunk, batchSize - start);");
+            WriteTrainingBatchChecks("batchSize", "nameof(batchSize)");
+            OpenChunks();
             _w.Line($"ref float x = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputs), (nint)start * InputSize);");
             _w.Line(TrainCall("TrainForward", "count", "start"));
             _w.Line("ref float ws = ref Workspace();");
@@ -248,7 +250,48 @@ namespace Compiled.Generator.Emit
             }
         }
 
-        private string WorkspaceRef(int offset) => offset == 0 ? "ref ws" : $"ref {Vec.Unsafe}.Add(ref ws, {offset})";
+        private string WorkspaceRef(int offset) =>
+            offset == 0 ? "ref ws"
+            : _layout.WholeBatch ? $"ref {Vec.Unsafe}.Add(ref ws, (nint){offset} * _compiledCapacity)"
+            : $"ref {Vec.Unsafe}.Add(ref ws, {offset})";
+
+        /// <summary>
+        /// Opens the loop over the chunks of a training call (<c>start</c>, <c>count</c>); with <see cref="NetworkLayout.WholeBatch"/>,
+        /// one chunk of the whole batch, the workspace first grown to hold it (allocating only when the batch is larger than any before).
+        /// </summary>
+        private void OpenChunks()
+        {
+            if (_layout.WholeBatch)
+            {
+                _w.Line("EnsureWorkspace(batchSize);");
+                _w.Line("// One chunk, the whole batch: batch normalisation normalises every sample with the batch's statistics.");
+                _w.Scope();
+                _w.Line("const int start = 0;");
+                _w.Line("int count = batchSize;");
+                return;
+            }
+
+            _w.Open("for (int start = 0; start < batchSize; start += TrainChunk)");
+            _w.Line("int count = global::System.Math.Min(TrainChunk, batchSize - start);");
+        }
+
+        /// <summary>
+        /// The layers' checks that a training call of <paramref name="batchSize"/> samples can train them (batch normalisation
+        /// needs more than one value per channel); with <see cref="NetworkLayout.WholeBatch"/>, for a single sample
+        /// (<paramref name="batchSize"/> <c>"1"</c>), also the workspace for it.
+        /// </summary>
+        private void WriteTrainingBatchChecks(string batchSize, string parameter)
+        {
+            foreach ((LayerContext context, LayerEmitter emitter) in _layout.Computing)
+            {
+                emitter.EmitTrainingBatchCheck(_w, context, batchSize, parameter);
+            }
+
+            if (_layout.WholeBatch && batchSize == "1")
+            {
+                _w.Line("EnsureWorkspace(1);");
+            }
+        }
 
         /// <summary>
         /// The layer's own saved values in the workspace (float values; the int workspace is added with the first layer kind
@@ -273,6 +316,12 @@ namespace Compiled.Generator.Emit
             _w.Line("if (_compiledStorage.IsStale) PackWeights();");
             _w.Line("ref float k = ref _compiledStorage.PackedStart;");
             _w.Line("ref float ws = ref Workspace();");
+            if (_layout.BufferCount > 0)
+            {
+                _w.Line("using global::Compiled.ParameterEdit bufferEdit = _compiledStorage.EditBuffers(); // the running statistics move once per training call; the edit makes the packed copy stale");
+                _w.Line($"ref float b = ref {Marshal}.GetReference(bufferEdit.Values);");
+            }
+
             TrainForwardLayers(first: 0, firstSample: _layout.UsesTrainingContext ? "first" : "0");
             _w.Close();
 

@@ -160,31 +160,39 @@ namespace Compiled.Generator.Emit
                 {
                     lines.Add($"    {tensor.Name,-12} [{string.Join(", ", tensor.Shape.Dimensions)}]".PadRight(36) + $"Parameters[{tensor.Offset} .. {tensor.End})");
                 }
+
+                foreach (TensorPlan buffer in layer.Buffers)
+                {
+                    lines.Add($"    {buffer.Name,-12} [{string.Join(", ", buffer.Shape.Dimensions)}]".PadRight(36) + $"Buffers[{buffer.Offset} .. {buffer.End})");
+                }
             }
 
             lines.Add(string.Empty);
-            lines.Add($"Training workspace, for chunks of {_layout.TrainChunk} samples ({_layout.WorkspaceLength.ToString("N0", CultureInfo.InvariantCulture)} floats):");
+            lines.Add(_layout.WholeBatch
+                ? $"Training workspace, per sample of the whole batch ({_layout.WorkspaceLength.ToString("N0", CultureInfo.InvariantCulture)} floats; each offset and length times the batch capacity):"
+                : $"Training workspace, for chunks of {_layout.TrainChunk} samples ({_layout.WorkspaceLength.ToString("N0", CultureInfo.InvariantCulture)} floats):");
+            string chunk = _layout.WholeBatch ? "N" : _layout.TrainChunk.ToString(CultureInfo.InvariantCulture);
             foreach ((LayerContext context, LayerEmitter emitter) in _layout.Computing)
             {
                 (int output, int pre) = _layout.Saved(context.Index);
                 if (output >= 0)
                 {
-                    lines.Add($"    layer {context.Index} outputs         [{_layout.TrainChunk}, {context.Plan.OutputSize}] at {output}");
+                    lines.Add($"    layer {context.Index} outputs         [{chunk}, {context.Plan.OutputSize}] at {output}");
                 }
 
                 if (pre >= 0)
                 {
-                    lines.Add($"    layer {context.Index} {(context.FusedLoss ? "logits         " : "pre-activations")} [{_layout.TrainChunk}, {context.Plan.OutputSize}] at {pre}");
+                    lines.Add($"    layer {context.Index} {(context.FusedLoss ? "logits         " : "pre-activations")} [{chunk}, {context.Plan.OutputSize}] at {pre}");
                 }
 
                 int slot = 0;
                 foreach ((int offset, ElementType element, int perSample) in _layout.OwnValues(context, emitter))
                 {
-                    lines.Add($"    layer {context.Index} saved {slot++}{(element == ElementType.Int ? " (int)" : "      ")}   [{_layout.TrainChunk}, {perSample}] at {offset}");
+                    lines.Add($"    layer {context.Index} saved {slot++}{(element == ElementType.Int ? " (int)" : "      ")}   [{chunk}, {perSample}] at {offset}");
                 }
             }
 
-            lines.Add($"    gradients A, B        [{_layout.TrainChunk}, {_layout.GradientWidth}] at {_layout.GradientA} and {_layout.GradientB}");
+            lines.Add($"    gradients A, B        [{chunk}, {_layout.GradientWidth}] at {_layout.GradientA} and {_layout.GradientB}");
             _w.Line();
             _w.Comment(string.Join("\n", lines));
         }

@@ -99,6 +99,14 @@ namespace Compiled.Generator.Emit.Planning
             }
 
             GradientWidth = Math.Max(plan.OutputSize, Computing.Count == 0 ? 0 : Computing.Max(c => c.Context.Plan.OutputSize));
+            if (WholeBatch)
+            {
+                // The whole batch is one chunk: offsets and lengths per sample, multiplied by the batch capacity at run time.
+                TrainChunk = 1;
+                AssignWorkspace(1);
+                return;
+            }
+
             TrainChunk = 64;
             while (TrainChunk > 4 && AssignWorkspace(TrainChunk) > WorkspaceLimit)
             {
@@ -122,6 +130,16 @@ namespace Compiled.Generator.Emit.Planning
         /// <summary>True when some layer is stochastic in training (reads the <c>TrainingContext</c>).</summary>
         public bool UsesTrainingContext => Computing.Any(c => c.Emitter.UsesTrainingContext);
 
+        /// <summary>
+        /// True when some layer couples the samples of a batch in training (batch normalisation): the training passes take
+        /// the whole batch as one chunk, and <see cref="TrainChunk"/> is 1, so every workspace offset and length is per
+        /// sample, multiplied at run time by the batch capacity the workspace was allocated for.
+        /// </summary>
+        public bool WholeBatch => Computing.Any(c => c.Emitter.NeedsWholeBatch);
+
+        /// <summary>The floats of the non-trainable buffers (running statistics); 0 for most networks.</summary>
+        public int BufferCount => Plan.BufferCount;
+
         /// <summary>The floats of the packed weight copy (every layer's packed form, one after another).</summary>
         public int PackedLength { get; }
 
@@ -133,7 +151,7 @@ namespace Compiled.Generator.Emit.Planning
         /// <summary>Samples per chunk of <c>ForwardBatch</c>, so its hidden blocks fit the stack.</summary>
         public int ForwardChunk { get; }
 
-        /// <summary>Samples per chunk of the training passes, so the workspace stays under 64 MiB.</summary>
+        /// <summary>Samples per chunk of the training passes, so the workspace stays under 64 MiB (1 with <see cref="WholeBatch"/>: per sample).</summary>
         public int TrainChunk { get; }
 
         /// <summary>The floats per sample of a gradient block (the widest layer output).</summary>

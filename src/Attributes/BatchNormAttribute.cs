@@ -1,0 +1,34 @@
+using System;
+
+namespace Compiled
+{
+    /// <summary>
+    /// Batch normalisation, exactly <c>torch.nn.BatchNorm1d(C, eps, momentum, affine)</c> for a vector input of <c>C</c>
+    /// features (after a <c>[Dense]</c>) and <c>BatchNorm1d</c>/<c>BatchNorm2d</c>/<c>BatchNorm3d</c> for an input
+    /// <c>(C, ...)</c>: per channel (the first dimension), over the batch and every other position. In training
+    /// (the <c>Backward</c> and <c>Backpropagate</c> methods) it normalises with the statistics of the whole batch (biased
+    /// variance) and updates the running statistics once per call; at inference (<c>Forward</c>, <c>ForwardBatch</c>) it
+    /// uses the running statistics. Buffers <c>running_mean</c> (zeros), <c>running_var</c> (ones) and
+    /// <c>num_batches_tracked</c>; parameters <c>weight</c> (ones) and <c>bias</c> (zeros) when <see cref="Affine"/>.
+    /// </summary>
+    /// <remarks>
+    /// A network with a batch normalisation layer trains every batch as one piece (its statistics are the whole batch's),
+    /// so the trainer runs it on one thread; a training batch must have more than one value per channel (more than one
+    /// sample for a vector input), as PyTorch requires.
+    /// </remarks>
+    [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+    public sealed class BatchNormAttribute : LayerAttribute
+    {
+        /// <summary>Added to the variance for numerical stability (PyTorch's <c>eps</c>). Default 1e-5.</summary>
+        public double Eps { get; set; } = 1e-5;
+
+        /// <summary>
+        /// The weight of the new batch's statistics in the running statistics, in [0, 1] (PyTorch's <c>momentum</c>):
+        /// <c>running = (1 - momentum) * running + momentum * batch</c>, the batch variance unbiased. Default 0.1.
+        /// </summary>
+        public double Momentum { get; set; } = 0.1;
+
+        /// <summary>Whether the layer has a learnable per-channel <c>weight</c> and <c>bias</c> (PyTorch's <c>affine</c>). Default true.</summary>
+        public bool Affine { get; set; } = true;
+    }
+}
