@@ -3,7 +3,7 @@
 //
 // Run it with:  dotnet run -c Release --project samples/Overfitting
 //
-// Two networks with the same 85,002 parameters (64 -> 256 -> 256 -> 10) train for 200 epochs on only 300 of the 1,797
+// Three networks of the same 85,002 weights (64 -> 256 -> 256 -> 10) train for 200 epochs on only 300 of the 1,797
 // digits and are validated on the other 1,497 after every epoch. What to look for:
 // - plain: the training loss falls steadily to 0.0001, three orders of magnitude below the validation loss. The
 //   validation loss is lowest at epoch 45 and then creeps up (0.154 to 0.174) while the training loss keeps falling,
@@ -12,6 +12,10 @@
 // - regularized: the same network with dropout after each hidden layer and weight decay. Its training loss (measured
 //   with dropout on) stays near 0.02, a decade under the validation loss instead of three, and its validation loss
 //   keeps improving until about epoch 130 and ends about 20% under the plain network's.
+// - + batch norm: the regularized network with batch normalisation after each hidden layer. On batches of 32 out of
+//   300 samples its batch statistics are noisy: its validation loss is lowest at epoch 167 (0.141) and ends at 0.161,
+//   between the other two. Batch normalisation mostly speeds up and steadies the training of deep networks; as a
+//   regularizer of a small one it adds little here.
 // The digits are an easy data set: the validation accuracies end within half a point of each other, so watch the
 // losses. Measured without dropout, the regularized network fits its 300 digits too (the summary shows both), so what
 // regularization buys here is a better validation loss, not a worse fit.
@@ -59,12 +63,9 @@ var runs = new List<Run>
 {
     new("plain", new PlainNetwork(), new Adam(learningRate: 1e-3f)),
     new("regularized", new RegularizedNetwork(), new AdamW(learningRate: 1e-3f, weightDecay: 0.1)),
+    new("+ batch norm", new BatchNormNetwork(), new AdamW(learningRate: 1e-3f, weightDecay: 0.1)),
 
-    // ---- BatchNorm goes here -------------------------------------------------------------------------------------
-    // When the [BatchNorm] layer is on main: declare BatchNormNetwork at the bottom of this file (marked there too) and
-    // add its run, for example
-    //     new("batch norm", new BatchNormNetwork(), new Adam(learningRate: 1e-3f)),
-    // The table, the summary and the picture take any number of runs.
+    // The table, the summary and the picture take any number of runs: declare a network at the bottom, add a line.
 };
 
 foreach (Run run in runs)
@@ -187,6 +188,20 @@ public partial class RegularizedNetwork
 {
 }
 
-// ---- BatchNorm goes here -------------------------------------------------------------------------------------------
-// When the [BatchNorm] layer is on main, declare the third network here (same layers, a [BatchNorm] after each hidden
-// [Dense]) as `public partial class BatchNormNetwork`, and add its run to the list in step 2.
+/// <summary>
+/// The regularized network with batch normalisation after each hidden layer (nn.BatchNorm1d(256)): in training each
+/// unit is normalised over the batch, at inference with the running statistics it gathered. 1,024 more parameters
+/// (each BatchNorm's weight and bias) and 1,026 buffers (running mean and variance, the batch count).
+/// </summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(64)]
+[Dense(256, Activation.ReLU)]
+[BatchNorm]
+[Dropout(0.5)]
+[Dense(256, Activation.ReLU)]
+[BatchNorm]
+[Dropout(0.5)]
+[Dense(10, Activation.Softmax)]
+public partial class BatchNormNetwork
+{
+}
