@@ -686,8 +686,7 @@ namespace Demo
                 TrainBackward(ref x, count);
                 if (!inputGradients.IsEmpty)
                 {
-                    ref float dx = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradients), (nint)start * InputSize);
-                    ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_compiledStorage.ReadParameters(ParameterCount));
+                    ref float dx = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradients), (nint)start * InputSize), p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_compiledStorage.ReadParameters(ParameterCount));
                     global::Compiled.Kernels.BatchNormKernels.Backward(ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)56 * _compiledCapacity), ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)12 * _compiledCapacity), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref dx, 3, 4, count); // layer 0: BatchNorm of 3 channel(s) x 4 position(s): dL/dx
                 }
             }
