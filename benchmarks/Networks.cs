@@ -49,3 +49,22 @@ namespace Compiled.Benchmarks.Networks
     [Dense(10)]
     public sealed partial class Dense128x10 { }
 }
+
+namespace Compiled.Benchmarks.Networks
+{
+    /// <summary>Mlp with dropout after its hidden layer: what dropout costs (nothing at inference, stated in training).</summary>
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(784)]
+    [Dense(128, Activation.ReLU)]
+    [Dropout(0.5)]
+    [Dense(10, Activation.Softmax)]
+    public sealed partial class MlpDropout { }
+
+    /// <summary>Mlp with batch normalisation after its hidden layer (nn.BatchNorm1d(128)).</summary>
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(784)]
+    [Dense(128, Activation.ReLU)]
+    [BatchNorm]
+    [Dense(10, Activation.Softmax)]
+    public sealed partial class MlpBatchNorm { }
+}

@@ -102,6 +102,12 @@ namespace Compiled.Benchmarks
                 BenchmarkSwitcher.FromTypes(new[] { typeof(KernelsVsGenerated) }).Run(bdnArgs.ToArray(), KernelConfig(StepJob(quick)));
             }
 
+            // What dropout and batch normalisation cost on top of Mlp: only when a filter names it (--filter '*LayerOverhead*').
+            if (filters.Any(f => f.Contains("LayerOverhead", StringComparison.OrdinalIgnoreCase)))
+            {
+                BenchmarkSwitcher.FromTypes(new[] { typeof(LayerOverhead) }).Run(bdnArgs.ToArray(), KernelConfig(StepJob(quick)));
+            }
+
             List<ResultRow> rows = ResultTable.Collect(summaries);
             string? coreToCore = CoreToCoreLine(summaries);
             if (rows.Count == 0)
