@@ -20,7 +20,7 @@ namespace Compiled.Kernels
             // sample instead of 4 scalar chains of dependent adds).
             BiasGradient(ref gb, ref dz, dzStride, rows, n);
 
-            // Weight gradient, dW[o, i] += sum over samples of dz[s, o] * x[s, i], in tiles of 4 rows x k vectors of columns;
+            // Weight gradient, dW[o, i] += sum over samples of dz[s, o] * x[s, i], in tiles of 8 or 4 rows x k vectors of columns;
             // then the leftover vectors, then the last inputs % lanes columns as an overlapping vector masked to add zero elsewhere.
             nuint k = l == 16 ? 4u : 2u;
             nuint tileColumns = k * l;
@@ -52,10 +52,20 @@ namespace Compiled.Kernels
                 WeightGradientRows<TV, TS, N1, N1>(ref gw, ref x, inputs - l, ref dz, dzStride, inputs, rows, n, (int)tail);
             }
 
-            if (!inputGradient)
+            if (inputGradient)
             {
-                return;
+                InputGradient<TV, TS>(ref w, ref dz, dzStride, ref dx, inputs, rows, n, k, afterTiles, leftover, tail);
             }
+        }
+
+        /// <summary>The input gradient, every column group (see <see cref="BackwardWithInputGradient"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void InputGradient<TV, TS>(ref float w, ref float dz, nuint dzStride, ref float dx, nuint inputs, nuint rows, nuint n, nuint k, nuint afterTiles, nuint leftover, nuint tail)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+        {
+            nuint l = (nuint)TS.Lanes;
+            nuint tileColumns = k * l;
 
             // Input gradient, dx[s, i] = sum over rows of dz[s, o] * W[o, i], in tiles of 4 samples x k vectors of columns, then
             // single samples; the last inputs % lanes columns as an overlapping vector (recomputing identical values). Each

@@ -530,6 +530,7 @@ namespace Compiled.Kernels
         /// <c>to = f(from)</c> over <paramref name="count"/> rows of <paramref name="units"/> elements, <paramref name="stride"/>
         /// apart (one run when the rows are contiguous); in place when both are the same. Nothing past a row is written.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void ActivateRows<TAct>(ref float from, ref float to, nuint stride, nuint units, nuint count, TAct act)
             where TAct : struct, IActivation
         {

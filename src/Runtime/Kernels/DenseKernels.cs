@@ -163,7 +163,8 @@ namespace Compiled.Kernels
         /// </summary>
         /// <remarks>
         /// The vectors run along the inputs (the widest width with at most <paramref name="inputs"/> lanes, scalar below 4).
-        /// Bias gradient: the sum of dz over the samples in sample order, then added. Weight gradient: tiles of 4 rows x 4
+        /// Bias gradient: the sum of dz over the samples in sample order, then added. Weight gradient: tiles of 4 (8 for at
+        /// most 2 vectors of columns with 32 vector registers) rows x 4
         /// vectors (512-bit) or 2 vectors of columns, each element a multiply-add chain over the samples in order from zero,
         /// then added; the last <c>inputs % lanes</c> columns are an overlapping vector whose other lanes are masked to add
         /// zero. Bit-identical to today's kernel.
