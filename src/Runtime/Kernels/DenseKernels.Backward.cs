@@ -201,7 +201,7 @@ namespace Compiled.Kernels
         /// <typeparamref name="TR"/> rows x <typeparamref name="TC"/> vectors of the weight gradient, each element a multiply-add
         /// chain over the samples from zero, then added; x masked by <paramref name="mask"/> when <typeparamref name="TMask"/> is 1.
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void WeightGradientTile<TV, TS, TR, TC, TMask>(ref float gw, ref float x, ref float dz, nuint dzStride, nuint inputs, nuint n, TV mask)
             where TV : struct
             where TS : struct, ISimd<TV>

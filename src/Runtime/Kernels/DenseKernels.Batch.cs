@@ -70,7 +70,7 @@ namespace Compiled.Kernels
         /// Every sample of a layer whose outputs are <typeparamref name="TC"/> vectors (one block): tiles of as many samples as
         /// the accumulators allow (at most 8), then 4, 2 and 1, storing the pre-activations; then the activation.
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void ForwardColumns<TV, TS, TAct, TC>(
             ref float wt, ref float bt, nuint wStride, ref float x, nuint xStride, ref float z, ref float y, nuint oStride, nuint inputs, int lastLanes, nuint n, int mode, TAct act)
             where TV : struct
@@ -78,10 +78,17 @@ namespace Compiled.Kernels
             where TAct : struct, IActivation
             where TC : struct, ICount
         {
-            // The tiles store the pre-activations (to z, or to y to be activated in place); the activation is then one pass over
-            // the outputs with the widest vectors. For a narrow layer that is several samples per vector instead of one
-            // (2 -> 4: 16 vectors of 16 lanes instead of 64 of 4); and the tiles do not inline an activation per accumulator.
+            // The tiles store the pre-activations (to z, or to y to be activated in place); the activation reloads them. For a
+            // narrow layer one pass over the outputs with the widest vectors takes several samples per vector instead of one
+            // (2 -> 4: 16 vectors of 16 lanes instead of 64 of 4); and the tiles never inline an activation per accumulator,
+            // which exhausts the JIT's inlining budget (nothing after it is inlined, 10 times slower).
             ref float target = ref (mode & StoreZ) != 0 ? ref z : ref y;
+            bool activation = (mode & StoreY) != 0 && ((mode & StoreZ) != 0 || typeof(TAct) != typeof(Identity));
+
+            // Rows of whole vectors of the widest width (Game's 32 units): the activation of each tile right after it, from
+            // the outputs just stored, so that it overlaps with the next tile's multiply-adds; otherwise (narrower vectors,
+            // partial last vectors) one pass afterwards over whole vectors of the widest width.
+            bool fused = activation && lastLanes == TS.Lanes && TS.Lanes == WidestLanes;
 
             // A JIT-time constant: the tile loops of the other sizes are compiled away.
             int budget = BatchAccumulators / TC.Value;
@@ -89,21 +96,29 @@ namespace Compiled.Kernels
             nuint s = 0;
             if (samples == 8)
             {
-                s = ForwardTiles<TV, TS, N8, TC>(s, ref wt, ref bt, wStride, ref x, xStride, ref target, oStride, inputs, lastLanes, n);
+                s = ForwardTiles<TV, TS, TAct, N8, TC>(s, ref wt, ref bt, wStride, ref x, xStride, ref target, ref y, oStride, inputs, lastLanes, n, fused, act);
             }
             else if (samples >= 6)
             {
-                s = ForwardTiles<TV, TS, N6, TC>(s, ref wt, ref bt, wStride, ref x, xStride, ref target, oStride, inputs, lastLanes, n);
+                s = ForwardTiles<TV, TS, TAct, N6, TC>(s, ref wt, ref bt, wStride, ref x, xStride, ref target, ref y, oStride, inputs, lastLanes, n, fused, act);
             }
 
-            if (samples >= 4)
+            // The leftover samples (none for a batch of 64 and tiles of 8: no calls then).
+            if (samples >= 4 && s + 4 <= n)
             {
-                s = ForwardTiles<TV, TS, N4, TC>(s, ref wt, ref bt, wStride, ref x, xStride, ref target, oStride, inputs, lastLanes, n);
+                s = ForwardTiles<TV, TS, TAct, N4, TC>(s, ref wt, ref bt, wStride, ref x, xStride, ref target, ref y, oStride, inputs, lastLanes, n, fused, act);
             }
 
-            s = ForwardTiles<TV, TS, N2, TC>(s, ref wt, ref bt, wStride, ref x, xStride, ref target, oStride, inputs, lastLanes, n);
-            ForwardTiles<TV, TS, N1, TC>(s, ref wt, ref bt, wStride, ref x, xStride, ref target, oStride, inputs, lastLanes, n);
-            if ((mode & StoreY) != 0 && ((mode & StoreZ) != 0 || typeof(TAct) != typeof(Identity)))
+            if (s + 2 <= n)
+            {
+                s = ForwardTiles<TV, TS, TAct, N2, TC>(s, ref wt, ref bt, wStride, ref x, xStride, ref target, ref y, oStride, inputs, lastLanes, n, fused, act);
+            }
+
+            if (s < n)
+            {
+                ForwardTiles<TV, TS, TAct, N1, TC>(s, ref wt, ref bt, wStride, ref x, xStride, ref target, ref y, oStride, inputs, lastLanes, n, fused, act);
+            }
+            if (activation && !fused)
             {
                 nuint units = ((nuint)(TC.Value - 1) * (nuint)TS.Lanes) + (nuint)lastLanes;
                 ActivateRows(ref target, ref y, oStride, units, n, act);
@@ -112,15 +127,17 @@ namespace Compiled.Kernels
 
         /// <summary>
         /// Tiles of <typeparamref name="TN"/> samples x <typeparamref name="TC"/> vectors from sample <paramref name="s"/> while
-        /// a whole tile fits; each output the bias, then one multiply-add per input in input order, then the activation, stored
-        /// from the registers.
+        /// a whole tile fits; each pre-activation the bias, then one multiply-add per input in input order, stored from the
+        /// registers (the last vector of a row up to <paramref name="lastLanes"/> lanes) to <paramref name="target"/>; then, if
+        /// <paramref name="activate"/> (rows of whole vectors), the tile's activation from there to <paramref name="y"/>.
         /// </summary>
         /// <returns>The first sample not done.</returns>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static nuint ForwardTiles<TV, TS, TN, TC>(
-            nuint s, ref float wt, ref float b, nuint wStride, ref float x, nuint xStride, ref float target, nuint oStride, nuint inputs, int lastLanes, nuint n)
+        private static nuint ForwardTiles<TV, TS, TAct, TN, TC>(
+            nuint s, ref float wt, ref float b, nuint wStride, ref float x, nuint xStride, ref float target, ref float y, nuint oStride, nuint inputs, int lastLanes, nuint n, bool activate, TAct act)
             where TV : struct
             where TS : struct, ISimd<TV>
+            where TAct : struct, IActivation
             where TN : struct, ICount
             where TC : struct, ICount
         {
@@ -140,14 +157,12 @@ namespace Compiled.Kernels
                 TV a50 = b0, a51 = b1, a52 = b2, a53 = b3;
                 TV a60 = b0, a61 = b1, a62 = b2, a63 = b3;
                 TV a70 = b0, a71 = b1, a72 = b2, a73 = b3;
-                ref float x0 = ref Unsafe.Add(ref x, s * xStride);
-                ref float x1 = ref TN.Value > 1 ? ref Unsafe.Add(ref x0, xStride) : ref x0;
-                ref float x2 = ref TN.Value > 2 ? ref Unsafe.Add(ref x0, 2 * xStride) : ref x0;
-                ref float x3 = ref TN.Value > 3 ? ref Unsafe.Add(ref x0, 3 * xStride) : ref x0;
-                ref float x4 = ref TN.Value > 4 ? ref Unsafe.Add(ref x0, 4 * xStride) : ref x0;
-                ref float x5 = ref TN.Value > 5 ? ref Unsafe.Add(ref x0, 5 * xStride) : ref x0;
-                ref float x6 = ref TN.Value > 6 ? ref Unsafe.Add(ref x0, 6 * xStride) : ref x0;
-                ref float x7 = ref TN.Value > 7 ? ref Unsafe.Add(ref x0, 7 * xStride) : ref x0;
+                // Two references into the samples, advanced one input at a time, and the offsets of the others from them: few
+                // registers (one per sample spilled some inside this loop, on the path from one input to the next).
+                ref float xa = ref Unsafe.Add(ref x, s * xStride);
+                ref float xb = ref TN.Value > 4 ? ref Unsafe.Add(ref xa, 4 * xStride) : ref xa;
+                nuint x2 = 2 * xStride;
+                nuint x3 = 3 * xStride;
                 ref float row = ref wt;
                 for (nuint i = 0; i < inputs; i++)
                 {
@@ -155,42 +170,44 @@ namespace Compiled.Kernels
                     TV w1 = TC.Value > 1 ? TS.Load(ref row, l) : default;
                     TV w2 = TC.Value > 2 ? TS.Load(ref row, 2 * l) : default;
                     TV w3 = TC.Value > 3 ? TS.Load(ref row, 3 * l) : default;
-                    MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref x0, i)), ref a00, ref a01, ref a02, ref a03);
+                    MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(xa), ref a00, ref a01, ref a02, ref a03);
                     if (TN.Value > 1)
                     {
-                        MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref x1, i)), ref a10, ref a11, ref a12, ref a13);
+                        MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref xa, xStride)), ref a10, ref a11, ref a12, ref a13);
                     }
 
                     if (TN.Value > 2)
                     {
-                        MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref x2, i)), ref a20, ref a21, ref a22, ref a23);
+                        MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref xa, x2)), ref a20, ref a21, ref a22, ref a23);
                     }
 
                     if (TN.Value > 3)
                     {
-                        MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref x3, i)), ref a30, ref a31, ref a32, ref a33);
+                        MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref xa, x3)), ref a30, ref a31, ref a32, ref a33);
                     }
 
                     if (TN.Value > 4)
                     {
-                        MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref x4, i)), ref a40, ref a41, ref a42, ref a43);
+                        MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(xb), ref a40, ref a41, ref a42, ref a43);
                     }
 
                     if (TN.Value > 5)
                     {
-                        MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref x5, i)), ref a50, ref a51, ref a52, ref a53);
+                        MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref xb, xStride)), ref a50, ref a51, ref a52, ref a53);
                     }
 
                     if (TN.Value > 6)
                     {
-                        MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref x6, i)), ref a60, ref a61, ref a62, ref a63);
+                        MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref xb, x2)), ref a60, ref a61, ref a62, ref a63);
                     }
 
                     if (TN.Value > 7)
                     {
-                        MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref x7, i)), ref a70, ref a71, ref a72, ref a73);
+                        MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref xb, x3)), ref a70, ref a71, ref a72, ref a73);
                     }
 
+                    xa = ref Unsafe.Add(ref xa, 1);
+                    xb = ref Unsafe.Add(ref xb, 1);
                     row = ref Unsafe.Add(ref row, wStride);
                 }
 
@@ -229,6 +246,22 @@ namespace Compiled.Kernels
                 if (TN.Value > 7)
                 {
                     StoreRow<TV, TS, TC>(ref target, o + (7 * oStride), lastLanes, a70, a71, a72, a73);
+                }
+
+                // Whole vectors: the tile's activation here (reloading what was just stored), where it overlaps with the
+                // multiply-adds of the next tile; one copy of the activation, in a loop.
+                if (activate)
+                {
+                    for (nuint j = 0; j < tn; j++)
+                    {
+                        for (nuint c = 0; c < (nuint)TC.Value; c++)
+                        {
+                            nuint at = o + (c * l);
+                            TS.Store(act.Forward<TV, TS>(TS.Load(ref target, at)), ref y, at);
+                        }
+
+                        o += oStride;
+                    }
                 }
             }
 

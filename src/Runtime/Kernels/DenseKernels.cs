@@ -234,9 +234,17 @@ namespace Compiled.Kernels
             }
         }
 
+        /// <summary>Gets the lanes of the widest accelerated width: 16, 8 or 4.</summary>
+        private static int WidestLanes
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            get => Vector512.IsHardwareAccelerated ? 16 : Vector256.IsHardwareAccelerated ? 8 : 4;
+        }
+
         /// <summary>The lanes along a layer's outputs, as the generator narrows them: 4 up to 4 outputs, 8 up to 8, else 16 (before the path's cap).</summary>
         private static int NarrowedLanes(int outputs) => outputs <= 4 ? 4 : outputs <= 8 ? 8 : 16;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void ForwardBatchDispatch<TAct>(
             ref float weight, ref float bias, int weightStride, ref float x, int xStride, ref float z, ref float y, int outputStride, int inputs, int units, int count, int mode, TAct activation)
             where TAct : struct, IActivation
@@ -261,6 +269,7 @@ namespace Compiled.Kernels
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void BackwardDispatch(
             ref float weight, ref float gradWeight, ref float gradBias, ref float x, ref float dz, int dzStride, ref float dx, int inputs, int rows, int count, bool inputGradient)
         {
