@@ -24,9 +24,9 @@ namespace Compiled.Kernels
 
             // A layer of at most 4 output vectors (every small layer) is one block of columns: its tiles are compiled with the
             // shape known, loop over the samples without a call per tile and store straight from the accumulators, and the
-            // activation runs afterwards over whole vectors (ForwardColumns). This matters most for tiny layers, where the
-            // calls, the scratch round trip and the activation of mostly empty vectors in the general path cost more than
-            // the arithmetic.
+            // activation runs over whole vectors, tile by tile or in one pass afterwards (ForwardColumns). This matters most
+            // for tiny layers, where the calls, the scratch round trip and the activation of mostly empty vectors in the
+            // general path below cost more than the arithmetic (Xor's 4 -> 1 layer: one useful lane in 4).
             int lastLanes = units - ((vectors - 1) * lanes);
             switch (vectors)
             {

@@ -50,7 +50,9 @@ namespace Compiled.Kernels
         /// accumulators); for each input, the tile's vectors of the transposed weight row meet the broadcast input of every
         /// sample in the tile. Leftover samples go in tiles of 4, 2 and 1. Each output is the bias, then one multiply-add per
         /// input in input order (the generated kernel's order, bit for bit), then the activation. The last vector of a row
-        /// is stored lane by lane up to <paramref name="units"/>: nothing past a row is written.
+        /// is stored lane by lane up to <paramref name="units"/>: nothing past a row is written. A layer of at most 4
+        /// vectors stores the pre-activations from the registers and activates them afterwards with the widest vectors
+        /// (tile by tile for rows of whole vectors, else in one pass), which gives the same bits.
         /// </remarks>
         /// <typeparam name="TAct">The activation.</typeparam>
         /// <param name="weight">The packed transposed weight at [0, first unit]: element (i, u) at <c>weight[i * weightStride + u]</c>, readable up to <paramref name="units"/> rounded up to 16 in each row.</param>
