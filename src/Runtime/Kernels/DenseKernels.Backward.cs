@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Compiled.Kernels
 {
@@ -14,31 +15,12 @@ namespace Compiled.Kernels
         {
             nuint l = (nuint)TS.Lanes;
 
-            // Bias gradient: the sum of dz over the samples, in sample order, then added.
-            nuint o = 0;
-            for (; o + l <= rows; o += l)
-            {
-                TV sum = TS.Zero;
-                for (nuint s = 0; s < n; s++)
-                {
-                    sum = TS.Add(sum, TS.Load(ref dz, (s * dzStride) + o));
-                }
+            // Bias gradient: the sum of dz over the samples, in sample order, then added; vectors along the rows, as wide as the
+            // rows allow whatever width runs along the inputs (a layer of 4 units with 32 inputs takes one 4-lane vector per
+            // sample instead of 4 scalar chains of dependent adds).
+            BiasGradient(ref gb, ref dz, dzStride, rows, n);
 
-                TS.Store(TS.Add(TS.Load(ref gb, o), sum), ref gb, o);
-            }
-
-            for (; o < rows; o++)
-            {
-                float sum = 0f;
-                for (nuint s = 0; s < n; s++)
-                {
-                    sum += Unsafe.Add(ref dz, (s * dzStride) + o);
-                }
-
-                Unsafe.Add(ref gb, o) += sum;
-            }
-
-            // Weight gradient, dW[o, i] += sum over samples of dz[s, o] * x[s, i], in tiles of 4 rows x k vectors of columns;
+            // Weight gradient, dW[o, i] += sum over samples of dz[s, o] * x[s, i], in tiles of 8 or 4 rows x k vectors of columns;
             // then the leftover vectors, then the last inputs % lanes columns as an overlapping vector masked to add zero elsewhere.
             nuint k = l == 16 ? 4u : 2u;
             nuint tileColumns = k * l;
@@ -70,34 +52,137 @@ namespace Compiled.Kernels
                 WeightGradientRows<TV, TS, N1, N1>(ref gw, ref x, inputs - l, ref dz, dzStride, inputs, rows, n, (int)tail);
             }
 
-            if (!inputGradient)
+            if (inputGradient)
             {
-                return;
+                InputGradient<TV, TS>(ref w, ref dz, dzStride, ref dx, inputs, rows, n, k, afterTiles, leftover, tail);
             }
+        }
+
+        /// <summary>The input gradient, every column group (see <see cref="BackwardWithInputGradient"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void InputGradient<TV, TS>(ref float w, ref float dz, nuint dzStride, ref float dx, nuint inputs, nuint rows, nuint n, nuint k, nuint afterTiles, nuint leftover, nuint tail)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+        {
+            nuint l = (nuint)TS.Lanes;
+            nuint tileColumns = k * l;
 
             // Input gradient, dx[s, i] = sum over rows of dz[s, o] * W[o, i], in tiles of 4 samples x k vectors of columns, then
-            // single samples; the last inputs % lanes columns as an overlapping vector (recomputing identical values).
+            // single samples; the last inputs % lanes columns as an overlapping vector (recomputing identical values). Each
+            // group of columns runs all its samples in one call, so a tiny layer does not pay calls per tile.
+            for (nuint c = 0; c < afterTiles; c += tileColumns)
+            {
+                if (k == 4)
+                {
+                    InputGradientSamples<TV, TS, N4>(ref Unsafe.Add(ref w, c), ref dz, dzStride, ref Unsafe.Add(ref dx, c), inputs, rows, n);
+                }
+                else
+                {
+                    InputGradientSamples<TV, TS, N2>(ref Unsafe.Add(ref w, c), ref dz, dzStride, ref Unsafe.Add(ref dx, c), inputs, rows, n);
+                }
+            }
+
+            switch (leftover)
+            {
+                case 3: InputGradientSamples<TV, TS, N3>(ref Unsafe.Add(ref w, afterTiles), ref dz, dzStride, ref Unsafe.Add(ref dx, afterTiles), inputs, rows, n); break;
+                case 2: InputGradientSamples<TV, TS, N2>(ref Unsafe.Add(ref w, afterTiles), ref dz, dzStride, ref Unsafe.Add(ref dx, afterTiles), inputs, rows, n); break;
+                case 1: InputGradientSamples<TV, TS, N1>(ref Unsafe.Add(ref w, afterTiles), ref dz, dzStride, ref Unsafe.Add(ref dx, afterTiles), inputs, rows, n); break;
+                default: break;
+            }
+
+            if (tail > 0)
+            {
+                InputGradientSamples<TV, TS, N1>(ref Unsafe.Add(ref w, inputs - l), ref dz, dzStride, ref Unsafe.Add(ref dx, inputs - l), inputs, rows, n);
+            }
+        }
+
+        /// <summary>The bias gradient of <paramref name="rows"/> units: vectors along the rows, the widest first, then one unit at a time.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void BiasGradient(ref float gb, ref float dz, nuint dzStride, nuint rows, nuint n)
+        {
+            nuint o = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                o = BiasGradientVectors<Vector512<float>, Simd512>(ref gb, ref dz, dzStride, o, rows, n);
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                o = BiasGradientVectors<Vector256<float>, Simd256>(ref gb, ref dz, dzStride, o, rows, n);
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                o = BiasGradientVectors<Vector128<float>, Simd128>(ref gb, ref dz, dzStride, o, rows, n);
+            }
+
+            BiasGradientVectors<float, SimdScalar>(ref gb, ref dz, dzStride, o, rows, n);
+        }
+
+        /// <summary>Whole vectors of units from unit <paramref name="o"/>: the sum of dz over the samples in sample order, then added.</summary>
+        /// <returns>The first unit not done.</returns>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static nuint BiasGradientVectors<TV, TS>(ref float gb, ref float dz, nuint dzStride, nuint o, nuint rows, nuint n)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+        {
+            nuint l = (nuint)TS.Lanes;
+            for (; o + l <= rows; o += l)
+            {
+                TV sum = TS.Zero;
+                for (nuint s = 0; s < n; s++)
+                {
+                    sum = TS.Add(sum, TS.Load(ref dz, (s * dzStride) + o));
+                }
+
+                TS.Store(TS.Add(TS.Load(ref gb, o), sum), ref gb, o);
+            }
+
+            return o;
+        }
+
+        /// <summary>The input gradient of every sample at <typeparamref name="TC"/> vectors of columns: tiles of 4 samples, then single samples.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void InputGradientSamples<TV, TS, TC>(ref float w, ref float dz, nuint dzStride, ref float dx, nuint inputs, nuint rows, nuint n)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TC : struct, ICount
+        {
             nuint t = 0;
             for (; t + 4 <= n; t += 4)
             {
-                InputGradientColumns<TV, TS, N4>(ref w, ref Unsafe.Add(ref dz, t * dzStride), dzStride, ref Unsafe.Add(ref dx, t * inputs), inputs, rows, k, afterTiles, leftover, tail);
+                InputGradientTile<TV, TS, N4, TC>(ref w, ref Unsafe.Add(ref dz, t * dzStride), dzStride, ref Unsafe.Add(ref dx, t * inputs), inputs, rows);
             }
 
             for (; t < n; t++)
             {
-                InputGradientColumns<TV, TS, N1>(ref w, ref Unsafe.Add(ref dz, t * dzStride), dzStride, ref Unsafe.Add(ref dx, t * inputs), inputs, rows, k, afterTiles, leftover, tail);
+                InputGradientTile<TV, TS, N1, TC>(ref w, ref Unsafe.Add(ref dz, t * dzStride), dzStride, ref Unsafe.Add(ref dx, t * inputs), inputs, rows);
             }
         }
 
-        /// <summary>Every row of the weight gradient at columns <paramref name="c"/> .. + <typeparamref name="TC"/> vectors: tiles of 4 rows, then the rest.</summary>
+        /// <summary>
+        /// Every row of the weight gradient at columns <paramref name="c"/> .. + <typeparamref name="TC"/> vectors: tiles of 8
+        /// rows when there are registers for them (at most 2 vectors of columns, 32 vector registers), else of 4; then the rest.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void WeightGradientRows<TV, TS, TC, TMask>(ref float gw, ref float x, nuint c, ref float dz, nuint dzStride, nuint inputs, nuint rows, nuint n, int keep)
             where TV : struct
             where TS : struct, ISimd<TV>
             where TC : struct, ICount
             where TMask : struct, ICount
         {
+            // Each element is a chain of dependent multiply-adds over the samples: a tile of 4 rows x 1 vector (a layer with
+            // few inputs) has only 4 chains in flight, fewer than the multiply-add units can overlap; 8 rows keep them busy.
             TV mask = TMask.Value != 0 ? TS.TailMask(keep) : default;
             nuint r = 0;
+            if (TC.Value <= 2 && BatchAccumulators >= 16)
+            {
+                for (; r + 8 <= rows; r += 8)
+                {
+                    WeightGradientTile<TV, TS, N8, TC, TMask>(ref Unsafe.Add(ref gw, (r * inputs) + c), ref Unsafe.Add(ref x, c), ref Unsafe.Add(ref dz, r), dzStride, inputs, n, mask);
+                }
+            }
+
             for (; r + 4 <= rows; r += 4)
             {
                 WeightGradientTile<TV, TS, N4, TC, TMask>(ref Unsafe.Add(ref gw, (r * inputs) + c), ref Unsafe.Add(ref x, c), ref Unsafe.Add(ref dz, r), dzStride, inputs, n, mask);
@@ -129,6 +214,9 @@ namespace Compiled.Kernels
             TV a10 = TS.Zero, a11 = TS.Zero, a12 = TS.Zero, a13 = TS.Zero;
             TV a20 = TS.Zero, a21 = TS.Zero, a22 = TS.Zero, a23 = TS.Zero;
             TV a30 = TS.Zero, a31 = TS.Zero, a32 = TS.Zero, a33 = TS.Zero;
+            TV a40 = TS.Zero, a41 = TS.Zero, a50 = TS.Zero, a51 = TS.Zero;
+            TV a60 = TS.Zero, a61 = TS.Zero, a70 = TS.Zero, a71 = TS.Zero;
+            TV unused = default;
             ref float xs = ref x;
             ref float ds = ref dz;
             for (nuint s = 0; s < n; s++)
@@ -158,6 +246,27 @@ namespace Compiled.Kernels
                     MultiplyAdd4<TV, TS, TC>(x0, x1, x2, x3, TS.Broadcast(Unsafe.Add(ref ds, 3)), ref a30, ref a31, ref a32, ref a33);
                 }
 
+                // Rows 4 to 7 only with at most 2 vectors of columns (see WeightGradientRows).
+                if (TR.Value > 4)
+                {
+                    MultiplyAdd4<TV, TS, TC>(x0, x1, x2, x3, TS.Broadcast(Unsafe.Add(ref ds, 4)), ref a40, ref a41, ref unused, ref unused);
+                }
+
+                if (TR.Value > 5)
+                {
+                    MultiplyAdd4<TV, TS, TC>(x0, x1, x2, x3, TS.Broadcast(Unsafe.Add(ref ds, 5)), ref a50, ref a51, ref unused, ref unused);
+                }
+
+                if (TR.Value > 6)
+                {
+                    MultiplyAdd4<TV, TS, TC>(x0, x1, x2, x3, TS.Broadcast(Unsafe.Add(ref ds, 6)), ref a60, ref a61, ref unused, ref unused);
+                }
+
+                if (TR.Value > 7)
+                {
+                    MultiplyAdd4<TV, TS, TC>(x0, x1, x2, x3, TS.Broadcast(Unsafe.Add(ref ds, 7)), ref a70, ref a71, ref unused, ref unused);
+                }
+
                 xs = ref Unsafe.Add(ref xs, inputs);
                 ds = ref Unsafe.Add(ref ds, dzStride);
             }
@@ -176,6 +285,26 @@ namespace Compiled.Kernels
             if (TR.Value > 3)
             {
                 AddRow<TV, TS, TC>(ref Unsafe.Add(ref gw, 3 * inputs), a30, a31, a32, a33);
+            }
+
+            if (TR.Value > 4)
+            {
+                AddRow<TV, TS, TC>(ref Unsafe.Add(ref gw, 4 * inputs), a40, a41, unused, unused);
+            }
+
+            if (TR.Value > 5)
+            {
+                AddRow<TV, TS, TC>(ref Unsafe.Add(ref gw, 5 * inputs), a50, a51, unused, unused);
+            }
+
+            if (TR.Value > 6)
+            {
+                AddRow<TV, TS, TC>(ref Unsafe.Add(ref gw, 6 * inputs), a60, a61, unused, unused);
+            }
+
+            if (TR.Value > 7)
+            {
+                AddRow<TV, TS, TC>(ref Unsafe.Add(ref gw, 7 * inputs), a70, a71, unused, unused);
             }
         }
 
@@ -204,44 +333,11 @@ namespace Compiled.Kernels
             }
         }
 
-        /// <summary>The input gradient of <typeparamref name="TN"/> samples, every column: full tiles, leftover vectors, the overlapping tail.</summary>
-        private static void InputGradientColumns<TV, TS, TN>(ref float w, ref float dz, nuint dzStride, ref float dx, nuint inputs, nuint rows, nuint k, nuint afterTiles, nuint leftover, nuint tail)
-            where TV : struct
-            where TS : struct, ISimd<TV>
-            where TN : struct, ICount
-        {
-            nuint l = (nuint)TS.Lanes;
-            for (nuint c = 0; c < afterTiles; c += k * l)
-            {
-                if (k == 4)
-                {
-                    InputGradientTile<TV, TS, TN, N4>(ref Unsafe.Add(ref w, c), ref dz, dzStride, ref Unsafe.Add(ref dx, c), inputs, rows);
-                }
-                else
-                {
-                    InputGradientTile<TV, TS, TN, N2>(ref Unsafe.Add(ref w, c), ref dz, dzStride, ref Unsafe.Add(ref dx, c), inputs, rows);
-                }
-            }
-
-            switch (leftover)
-            {
-                case 3: InputGradientTile<TV, TS, TN, N3>(ref Unsafe.Add(ref w, afterTiles), ref dz, dzStride, ref Unsafe.Add(ref dx, afterTiles), inputs, rows); break;
-                case 2: InputGradientTile<TV, TS, TN, N2>(ref Unsafe.Add(ref w, afterTiles), ref dz, dzStride, ref Unsafe.Add(ref dx, afterTiles), inputs, rows); break;
-                case 1: InputGradientTile<TV, TS, TN, N1>(ref Unsafe.Add(ref w, afterTiles), ref dz, dzStride, ref Unsafe.Add(ref dx, afterTiles), inputs, rows); break;
-                default: break;
-            }
-
-            if (tail > 0)
-            {
-                InputGradientTile<TV, TS, TN, N1>(ref Unsafe.Add(ref w, inputs - l), ref dz, dzStride, ref Unsafe.Add(ref dx, inputs - l), inputs, rows);
-            }
-        }
-
         /// <summary>
         /// <typeparamref name="TN"/> samples x <typeparamref name="TC"/> vectors of the input gradient, each element a
         /// multiply-add chain over the rows from zero, then stored.
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void InputGradientTile<TV, TS, TN, TC>(ref float w, ref float dz, nuint dzStride, ref float dx, nuint inputs, nuint rows)
             where TV : struct
             where TS : struct, ISimd<TV>

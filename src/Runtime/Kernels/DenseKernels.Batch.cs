@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Compiled.Kernels
 {
@@ -19,9 +20,25 @@ namespace Compiled.Kernels
             // then the leftover samples in tiles of 4, 2 and 1.
             int lanes = TS.Lanes;
             int vectors = (units + lanes - 1) / lanes;
+            nuint n = (nuint)count;
+
+            // A layer of at most 4 output vectors (every small layer) is one block of columns: its tiles are compiled with the
+            // shape known, loop over the samples without a call per tile and store straight from the accumulators, and the
+            // activation runs over whole vectors, tile by tile or in one pass afterwards (ForwardColumns). This matters most
+            // for tiny layers, where the calls, the scratch round trip and the activation of mostly empty vectors in the
+            // general path below cost more than the arithmetic (Xor's 4 -> 1 layer: one useful lane in 4).
+            int lastLanes = units - ((vectors - 1) * lanes);
+            switch (vectors)
+            {
+                case 1: ForwardColumns<TV, TS, TAct, N1>(ref wt, ref bt, wStride, ref x, xStride, ref z, ref y, oStride, inputs, lastLanes, n, mode, act); return;
+                case 2: ForwardColumns<TV, TS, TAct, N2>(ref wt, ref bt, wStride, ref x, xStride, ref z, ref y, oStride, inputs, lastLanes, n, mode, act); return;
+                case 3: ForwardColumns<TV, TS, TAct, N3>(ref wt, ref bt, wStride, ref x, xStride, ref z, ref y, oStride, inputs, lastLanes, n, mode, act); return;
+                case 4: ForwardColumns<TV, TS, TAct, N4>(ref wt, ref bt, wStride, ref x, xStride, ref z, ref y, oStride, inputs, lastLanes, n, mode, act); return;
+                default: break;
+            }
+
             int perBlock = Math.Min(vectors, 4);
             int samples = Math.Min(8, accumulators / perBlock);
-            nuint n = (nuint)count;
             nuint s = 0;
 
             // Each tile leaves its accumulators here (at most 8 samples x 4 vectors of 16 lanes) for FinishTile: a tile whose
@@ -46,6 +63,233 @@ namespace Compiled.Kernels
             for (; s < n; s++)
             {
                 BatchSamples<TV, TS, TAct>(1, s, ref scratch, ref wt, ref bt, wStride, ref x, xStride, ref z, ref y, oStride, inputs, units, vectors, perBlock, mode, act);
+            }
+        }
+
+        /// <summary>
+        /// Every sample of a layer whose outputs are <typeparamref name="TC"/> vectors (one block): tiles of as many samples as
+        /// the accumulators allow (at most 8), then 4, 2 and 1, storing the pre-activations; then the activation.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void ForwardColumns<TV, TS, TAct, TC>(
+            ref float wt, ref float bt, nuint wStride, ref float x, nuint xStride, ref float z, ref float y, nuint oStride, nuint inputs, int lastLanes, nuint n, int mode, TAct act)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TAct : struct, IActivation
+            where TC : struct, ICount
+        {
+            // The tiles store the pre-activations (to z, or to y to be activated in place); the activation reloads them. For a
+            // narrow layer one pass over the outputs with the widest vectors takes several samples per vector instead of one
+            // (2 -> 4: 16 vectors of 16 lanes instead of 64 of 4); and the tiles never inline an activation per accumulator,
+            // which exhausts the JIT's inlining budget (nothing after it is inlined, 10 times slower).
+            ref float target = ref (mode & StoreZ) != 0 ? ref z : ref y;
+            bool activation = (mode & StoreY) != 0 && ((mode & StoreZ) != 0 || typeof(TAct) != typeof(Identity));
+
+            // Rows of whole vectors of the widest width (Game's 32 units): the activation of each tile right after it, from
+            // the outputs just stored, so that it overlaps with the next tile's multiply-adds; otherwise (narrower vectors,
+            // partial last vectors) one pass afterwards over whole vectors of the widest width.
+            bool fused = activation && lastLanes == TS.Lanes && TS.Lanes == WidestLanes;
+
+            // A JIT-time constant: the tile loops of the other sizes are compiled away.
+            int budget = BatchAccumulators / TC.Value;
+            int samples = budget >= 8 ? 8 : budget;
+            nuint s = 0;
+            if (samples == 8)
+            {
+                s = ForwardTiles<TV, TS, TAct, N8, TC>(s, ref wt, ref bt, wStride, ref x, xStride, ref target, ref y, oStride, inputs, lastLanes, n, fused, act);
+            }
+            else if (samples >= 6)
+            {
+                s = ForwardTiles<TV, TS, TAct, N6, TC>(s, ref wt, ref bt, wStride, ref x, xStride, ref target, ref y, oStride, inputs, lastLanes, n, fused, act);
+            }
+
+            // The leftover samples (none for a batch of 64 and tiles of 8: no calls then).
+            if (samples >= 4 && s + 4 <= n)
+            {
+                s = ForwardTiles<TV, TS, TAct, N4, TC>(s, ref wt, ref bt, wStride, ref x, xStride, ref target, ref y, oStride, inputs, lastLanes, n, fused, act);
+            }
+
+            if (s + 2 <= n)
+            {
+                s = ForwardTiles<TV, TS, TAct, N2, TC>(s, ref wt, ref bt, wStride, ref x, xStride, ref target, ref y, oStride, inputs, lastLanes, n, fused, act);
+            }
+
+            if (s < n)
+            {
+                ForwardTiles<TV, TS, TAct, N1, TC>(s, ref wt, ref bt, wStride, ref x, xStride, ref target, ref y, oStride, inputs, lastLanes, n, fused, act);
+            }
+            if (activation && !fused)
+            {
+                nuint units = ((nuint)(TC.Value - 1) * (nuint)TS.Lanes) + (nuint)lastLanes;
+                ActivateRows(ref target, ref y, oStride, units, n, act);
+            }
+        }
+
+        /// <summary>
+        /// Tiles of <typeparamref name="TN"/> samples x <typeparamref name="TC"/> vectors from sample <paramref name="s"/> while
+        /// a whole tile fits; each pre-activation the bias, then one multiply-add per input in input order, stored from the
+        /// registers (the last vector of a row up to <paramref name="lastLanes"/> lanes) to <paramref name="target"/>; then, if
+        /// <paramref name="activate"/> (rows of whole vectors), the tile's activation from there to <paramref name="y"/>.
+        /// </summary>
+        /// <returns>The first sample not done.</returns>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static nuint ForwardTiles<TV, TS, TAct, TN, TC>(
+            nuint s, ref float wt, ref float b, nuint wStride, ref float x, nuint xStride, ref float target, ref float y, nuint oStride, nuint inputs, int lastLanes, nuint n, bool activate, TAct act)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TAct : struct, IActivation
+            where TN : struct, ICount
+            where TC : struct, ICount
+        {
+            nuint l = (nuint)TS.Lanes;
+            nuint tn = (nuint)TN.Value;
+            for (; s + tn <= n; s += tn)
+            {
+                TV b0 = TS.Load(ref b, 0);
+                TV b1 = TC.Value > 1 ? TS.Load(ref b, l) : default;
+                TV b2 = TC.Value > 2 ? TS.Load(ref b, 2 * l) : default;
+                TV b3 = TC.Value > 3 ? TS.Load(ref b, 3 * l) : default;
+                TV a00 = b0, a01 = b1, a02 = b2, a03 = b3;
+                TV a10 = b0, a11 = b1, a12 = b2, a13 = b3;
+                TV a20 = b0, a21 = b1, a22 = b2, a23 = b3;
+                TV a30 = b0, a31 = b1, a32 = b2, a33 = b3;
+                TV a40 = b0, a41 = b1, a42 = b2, a43 = b3;
+                TV a50 = b0, a51 = b1, a52 = b2, a53 = b3;
+                TV a60 = b0, a61 = b1, a62 = b2, a63 = b3;
+                TV a70 = b0, a71 = b1, a72 = b2, a73 = b3;
+                // Two references into the samples, advanced one input at a time, and the offsets of the others from them: few
+                // registers (one per sample spilled some inside this loop, on the path from one input to the next).
+                ref float xa = ref Unsafe.Add(ref x, s * xStride);
+                ref float xb = ref TN.Value > 4 ? ref Unsafe.Add(ref xa, 4 * xStride) : ref xa;
+                nuint x2 = 2 * xStride;
+                nuint x3 = 3 * xStride;
+                ref float row = ref wt;
+                for (nuint i = 0; i < inputs; i++)
+                {
+                    TV w0 = TS.Load(ref row, 0);
+                    TV w1 = TC.Value > 1 ? TS.Load(ref row, l) : default;
+                    TV w2 = TC.Value > 2 ? TS.Load(ref row, 2 * l) : default;
+                    TV w3 = TC.Value > 3 ? TS.Load(ref row, 3 * l) : default;
+                    MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(xa), ref a00, ref a01, ref a02, ref a03);
+                    if (TN.Value > 1)
+                    {
+                        MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref xa, xStride)), ref a10, ref a11, ref a12, ref a13);
+                    }
+
+                    if (TN.Value > 2)
+                    {
+                        MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref xa, x2)), ref a20, ref a21, ref a22, ref a23);
+                    }
+
+                    if (TN.Value > 3)
+                    {
+                        MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref xa, x3)), ref a30, ref a31, ref a32, ref a33);
+                    }
+
+                    if (TN.Value > 4)
+                    {
+                        MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(xb), ref a40, ref a41, ref a42, ref a43);
+                    }
+
+                    if (TN.Value > 5)
+                    {
+                        MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref xb, xStride)), ref a50, ref a51, ref a52, ref a53);
+                    }
+
+                    if (TN.Value > 6)
+                    {
+                        MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref xb, x2)), ref a60, ref a61, ref a62, ref a63);
+                    }
+
+                    if (TN.Value > 7)
+                    {
+                        MultiplyAdd4<TV, TS, TC>(w0, w1, w2, w3, TS.Broadcast(Unsafe.Add(ref xb, x3)), ref a70, ref a71, ref a72, ref a73);
+                    }
+
+                    xa = ref Unsafe.Add(ref xa, 1);
+                    xb = ref Unsafe.Add(ref xb, 1);
+                    row = ref Unsafe.Add(ref row, wStride);
+                }
+
+                nuint o = s * oStride;
+                StoreRow<TV, TS, TC>(ref target, o, lastLanes, a00, a01, a02, a03);
+                if (TN.Value > 1)
+                {
+                    StoreRow<TV, TS, TC>(ref target, o + oStride, lastLanes, a10, a11, a12, a13);
+                }
+
+                if (TN.Value > 2)
+                {
+                    StoreRow<TV, TS, TC>(ref target, o + (2 * oStride), lastLanes, a20, a21, a22, a23);
+                }
+
+                if (TN.Value > 3)
+                {
+                    StoreRow<TV, TS, TC>(ref target, o + (3 * oStride), lastLanes, a30, a31, a32, a33);
+                }
+
+                if (TN.Value > 4)
+                {
+                    StoreRow<TV, TS, TC>(ref target, o + (4 * oStride), lastLanes, a40, a41, a42, a43);
+                }
+
+                if (TN.Value > 5)
+                {
+                    StoreRow<TV, TS, TC>(ref target, o + (5 * oStride), lastLanes, a50, a51, a52, a53);
+                }
+
+                if (TN.Value > 6)
+                {
+                    StoreRow<TV, TS, TC>(ref target, o + (6 * oStride), lastLanes, a60, a61, a62, a63);
+                }
+
+                if (TN.Value > 7)
+                {
+                    StoreRow<TV, TS, TC>(ref target, o + (7 * oStride), lastLanes, a70, a71, a72, a73);
+                }
+
+                // Whole vectors: the tile's activation here (reloading what was just stored), where it overlaps with the
+                // multiply-adds of the next tile; one copy of the activation, in a loop.
+                if (activate)
+                {
+                    for (nuint j = 0; j < tn; j++)
+                    {
+                        for (nuint c = 0; c < (nuint)TC.Value; c++)
+                        {
+                            nuint at = o + (c * l);
+                            TS.Store(act.Forward<TV, TS>(TS.Load(ref target, at)), ref y, at);
+                        }
+
+                        o += oStride;
+                    }
+                }
+            }
+
+            return s;
+        }
+
+        /// <summary>Stores one sample's <typeparamref name="TC"/> vectors at <paramref name="offset"/>, the last up to <paramref name="lastLanes"/> lanes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreRow<TV, TS, TC>(ref float target, nuint offset, int lastLanes, TV a0, TV a1, TV a2, TV a3)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TC : struct, ICount
+        {
+            nuint l = (nuint)TS.Lanes;
+            StoreLanes<TV, TS>(a0, ref target, offset, TC.Value == 1 ? lastLanes : TS.Lanes);
+            if (TC.Value > 1)
+            {
+                StoreLanes<TV, TS>(a1, ref target, offset + l, TC.Value == 2 ? lastLanes : TS.Lanes);
+            }
+
+            if (TC.Value > 2)
+            {
+                StoreLanes<TV, TS>(a2, ref target, offset + (2 * l), TC.Value == 3 ? lastLanes : TS.Lanes);
+            }
+
+            if (TC.Value > 3)
+            {
+                StoreLanes<TV, TS>(a3, ref target, offset + (3 * l), lastLanes);
             }
         }
 
@@ -313,6 +557,70 @@ namespace Compiled.Kernels
             {
                 TS.StorePartial(value, ref destination, offset, lanes);
             }
+        }
+
+        /// <summary>
+        /// <c>to = f(from)</c> over <paramref name="count"/> rows of <paramref name="units"/> elements, <paramref name="stride"/>
+        /// apart (one run when the rows are contiguous); in place when both are the same. Nothing past a row is written.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void ActivateRows<TAct>(ref float from, ref float to, nuint stride, nuint units, nuint count, TAct act)
+            where TAct : struct, IActivation
+        {
+            if (stride == units)
+            {
+                ActivateRun(ref from, ref to, units * count, act);
+                return;
+            }
+
+            for (nuint s = 0; s < count; s++)
+            {
+                ActivateRun(ref Unsafe.Add(ref from, s * stride), ref Unsafe.Add(ref to, s * stride), units, act);
+            }
+        }
+
+        /// <summary>
+        /// <c>to = f(from)</c> over <paramref name="length"/> contiguous elements: the widest accelerated vectors, then narrower
+        /// ones, then one at a time; each element's bits are the same whichever width computes it.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void ActivateRun<TAct>(ref float from, ref float to, nuint length, TAct act)
+            where TAct : struct, IActivation
+        {
+            nuint i = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                i = ActivateVectors<Vector512<float>, Simd512, TAct>(ref from, ref to, i, length, act);
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                i = ActivateVectors<Vector256<float>, Simd256, TAct>(ref from, ref to, i, length, act);
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                i = ActivateVectors<Vector128<float>, Simd128, TAct>(ref from, ref to, i, length, act);
+            }
+
+            ActivateVectors<float, SimdScalar, TAct>(ref from, ref to, i, length, act);
+        }
+
+        /// <summary>Whole vectors of <typeparamref name="TS"/> from element <paramref name="i"/>.</summary>
+        /// <returns>The first element not done.</returns>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static nuint ActivateVectors<TV, TS, TAct>(ref float from, ref float to, nuint i, nuint length, TAct act)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TAct : struct, IActivation
+        {
+            nuint l = (nuint)TS.Lanes;
+            for (; i + l <= length; i += l)
+            {
+                TS.Store(act.Forward<TV, TS>(TS.Load(ref from, i)), ref to, i);
+            }
+
+            return i;
         }
     }
 }

@@ -50,7 +50,9 @@ namespace Compiled.Kernels
         /// accumulators); for each input, the tile's vectors of the transposed weight row meet the broadcast input of every
         /// sample in the tile. Leftover samples go in tiles of 4, 2 and 1. Each output is the bias, then one multiply-add per
         /// input in input order (the generated kernel's order, bit for bit), then the activation. The last vector of a row
-        /// is stored lane by lane up to <paramref name="units"/>: nothing past a row is written.
+        /// is stored lane by lane up to <paramref name="units"/>: nothing past a row is written. A layer of at most 4
+        /// vectors stores the pre-activations from the registers and activates them afterwards with the widest vectors
+        /// (tile by tile for rows of whole vectors, else in one pass), which gives the same bits.
         /// </remarks>
         /// <typeparam name="TAct">The activation.</typeparam>
         /// <param name="weight">The packed transposed weight at [0, first unit]: element (i, u) at <c>weight[i * weightStride + u]</c>, readable up to <paramref name="units"/> rounded up to 16 in each row.</param>
@@ -163,7 +165,8 @@ namespace Compiled.Kernels
         /// </summary>
         /// <remarks>
         /// The vectors run along the inputs (the widest width with at most <paramref name="inputs"/> lanes, scalar below 4).
-        /// Bias gradient: the sum of dz over the samples in sample order, then added. Weight gradient: tiles of 4 rows x 4
+        /// Bias gradient: the sum of dz over the samples in sample order, then added. Weight gradient: tiles of 4 (8 for at
+        /// most 2 vectors of columns with 32 vector registers) rows x 4
         /// vectors (512-bit) or 2 vectors of columns, each element a multiply-add chain over the samples in order from zero,
         /// then added; the last <c>inputs % lanes</c> columns are an overlapping vector whose other lanes are masked to add
         /// zero. Bit-identical to today's kernel.
@@ -233,9 +236,17 @@ namespace Compiled.Kernels
             }
         }
 
+        /// <summary>Gets the lanes of the widest accelerated width: 16, 8 or 4.</summary>
+        private static int WidestLanes
+        {
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            get => Vector512.IsHardwareAccelerated ? 16 : Vector256.IsHardwareAccelerated ? 8 : 4;
+        }
+
         /// <summary>The lanes along a layer's outputs, as the generator narrows them: 4 up to 4 outputs, 8 up to 8, else 16 (before the path's cap).</summary>
         private static int NarrowedLanes(int outputs) => outputs <= 4 ? 4 : outputs <= 8 ? 8 : 16;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void ForwardBatchDispatch<TAct>(
             ref float weight, ref float bias, int weightStride, ref float x, int xStride, ref float z, ref float y, int outputStride, int inputs, int units, int count, int mode, TAct activation)
             where TAct : struct, IActivation
@@ -260,6 +271,7 @@ namespace Compiled.Kernels
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void BackwardDispatch(
             ref float weight, ref float gradWeight, ref float gradBias, ref float x, ref float dz, int dzStride, ref float dx, int inputs, int rows, int count, bool inputGradient)
         {
