@@ -1,4 +1,5 @@
 using System;
+using Compiled.Testing;
 using System.IO;
 using System.Linq;
 using System.Reflection;

@@ -1,4 +1,5 @@
 using System;
+using Compiled.Testing;
 using System.Linq;
 
 namespace Compiled.Runtime.Tests.Networks
@@ -18,28 +19,28 @@ namespace Compiled.Runtime.Tests.Networks
         public void Kaiming_uniform_has_the_bound_gain_sqrt_3_over_fan_in()
         {
             float[] values = Draw((r, v) => r.KaimingUniform(v, fanIn: Columns, gain: Math.Sqrt(2)));
-            CheckUniform(values, Math.Sqrt(2) * Math.Sqrt(3.0 / Columns));
+            Statistics.CheckUniform(values, Math.Sqrt(2) * Math.Sqrt(3.0 / Columns));
         }
 
         [Fact]
         public void Glorot_uniform_has_the_bound_gain_sqrt_6_over_fan_in_plus_fan_out()
         {
             float[] values = Draw((r, v) => r.GlorotUniform(v, fanIn: Columns, fanOut: 500, gain: 5.0 / 3.0));
-            CheckUniform(values, 5.0 / 3.0 * Math.Sqrt(6.0 / (Columns + 500)));
+            Statistics.CheckUniform(values, 5.0 / 3.0 * Math.Sqrt(6.0 / (Columns + 500)));
         }
 
         [Fact]
         public void Kaiming_normal_has_the_std_gain_over_sqrt_fan_in()
         {
             float[] values = Draw((r, v) => r.KaimingNormal(v, fanIn: Columns, gain: Math.Sqrt(2)));
-            CheckNormal(values, Math.Sqrt(2) / Math.Sqrt(Columns));
+            Statistics.CheckNormal(values, Math.Sqrt(2) / Math.Sqrt(Columns));
         }
 
         [Fact]
         public void Glorot_normal_has_the_std_gain_sqrt_2_over_fan_in_plus_fan_out()
         {
             float[] values = Draw((r, v) => r.GlorotNormal(v, fanIn: Columns, fanOut: 250, gain: 1));
-            CheckNormal(values, Math.Sqrt(2.0 / (Columns + 250)));
+            Statistics.CheckNormal(values, Math.Sqrt(2.0 / (Columns + 250)));
         }
 
         [Fact]
@@ -47,7 +48,7 @@ namespace Compiled.Runtime.Tests.Networks
         {
             var values = new float[(Rows * Columns) - 1];
             new ParameterInitializer(5).Normal(values, 3.0);
-            CheckNormal(values, 3.0);
+            Statistics.CheckNormal(values, 3.0);
         }
 
         [Fact]
@@ -274,46 +275,6 @@ namespace Compiled.Runtime.Tests.Networks
             var values = new float[Rows * Columns];
             fill(new ParameterInitializer(2024), values);
             return values;
-        }
-
-        /// <summary>U(-bound, bound): every value within the bound, the largest within 20/N of it, mean 0 and variance bound^2/3.</summary>
-        private static void CheckUniform(float[] values, double bound)
-        {
-            double largest = values.Max(v => Math.Abs((double)v));
-            Assert.True(largest <= bound * (1 + 1e-6), $"{largest} beyond the bound {bound}"); // (up to the bound's rounding to float)
-
-            // P(every |x| < bound (1 - 20/N)) = (1 - 20/N)^N ~ e^-20.
-            Assert.True(largest >= bound * (1 - (20.0 / values.Length)), $"the largest |x| {largest} is well inside the bound {bound}");
-            CheckMoments(values, bound * bound / 3, kurtosis: 9.0 / 5.0);
-        }
-
-        /// <summary>N(0, std^2): mean 0, variance std^2, and P(|x| &gt; std) = 0.3173 (a uniform of that variance gives 0.4226).</summary>
-        private static void CheckNormal(float[] values, double std)
-        {
-            CheckMoments(values, std * std, kurtosis: 3);
-            const double P = 0.31731050786291404; // erfc(1 / sqrt(2))
-            double beyond = values.Count(v => Math.Abs(v) > std) / (double)values.Length;
-            Assert.True(Math.Abs(beyond - P) < 4 * Math.Sqrt(P * (1 - P) / values.Length), $"P(|x| > std) = {beyond}, expected {P}");
-        }
-
-        private static void CheckMoments(float[] values, double variance, double kurtosis)
-        {
-            int n = values.Length;
-            double mean = 0, square = 0;
-            foreach (float v in values)
-            {
-                mean += v;
-                square += (double)v * v;
-            }
-
-            mean /= n;
-            square /= n;
-            double meanTolerance = 4 * Math.Sqrt(variance / n);
-            Assert.True(Math.Abs(mean) < meanTolerance, $"mean {mean:E3}, tolerance {meanTolerance:E3}");
-
-            // The mean square estimates the variance (the mean is known, 0); its standard error is sigma^2 sqrt((kurtosis - 1) / N).
-            double varianceTolerance = 4 * variance * Math.Sqrt((kurtosis - 1) / n);
-            Assert.True(Math.Abs(square - variance) < varianceTolerance, $"variance {square:E6}, expected {variance:E6} within {varianceTolerance:E2}");
         }
     }
 }

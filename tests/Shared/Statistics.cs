@@ -1,10 +1,10 @@
 using System;
 using System.Linq;
 
-namespace Compiled.Generator.Tests
+namespace Compiled.Testing
 {
     /// <summary>
-    /// Checks that values were drawn from a distribution, to four standard errors computed from it: the mean's is
+    /// Shared by the generator and runtime test projects (linked into both). Checks that values were drawn from a distribution, to four standard errors computed from it: the mean's is
     /// <c>sigma / sqrt(N)</c>, the mean square's <c>sigma^2 sqrt((kurtosis - 1) / N)</c> (kurtosis 9/5 uniform, 3 normal).
     /// </summary>
     internal static class Statistics
