@@ -40,7 +40,7 @@ namespace Compiled.Training
         /// error_if_nonfinite)</c> does, and returns the total norm before clipping.
         /// </summary>
         /// <param name="gradients">The gradients, clipped in place (for example a network's <see cref="INetwork.Gradients"/>).</param>
-        /// <param name="maxNorm">The largest total norm to allow (<c>max_norm</c>); finite and &gt;= 0.</param>
+        /// <param name="maxNorm">The largest total norm to allow (<c>max_norm</c>); &gt;= 0, or +infinity to only measure the norm (as PyTorch allows).</param>
         /// <param name="normType">
         /// The order <c>p</c> of the norm (<c>norm_type</c>): any positive finite number, or
         /// <see cref="float.PositiveInfinity"/> for the largest absolute value. Defaults to 2.
@@ -77,7 +77,7 @@ namespace Compiled.Training
         /// </para>
         /// </remarks>
         /// <exception cref="ArgumentOutOfRangeException">
-        /// <paramref name="maxNorm"/> is negative, infinite or NaN, or <paramref name="normType"/> is not positive or is NaN.
+        /// <paramref name="maxNorm"/> is negative or NaN, or <paramref name="normType"/> is not positive or is NaN.
         /// </exception>
         /// <exception cref="NotFiniteNumberException">
         /// <paramref name="errorIfNonFinite"/> is <see langword="true"/> and the total norm is NaN or infinite
@@ -111,13 +111,13 @@ namespace Compiled.Training
         /// <see cref="ClipByNorm(Span{float}, float, float, bool)"/>.
         /// </summary>
         /// <param name="network">The network whose gradients are clipped in place.</param>
-        /// <param name="maxNorm">The largest total norm to allow (<c>max_norm</c>); finite and &gt;= 0.</param>
+        /// <param name="maxNorm">The largest total norm to allow (<c>max_norm</c>); &gt;= 0, or +infinity to only measure the norm (as PyTorch allows).</param>
         /// <param name="normType">The order of the norm, positive, or <see cref="float.PositiveInfinity"/>; defaults to 2.</param>
         /// <param name="errorIfNonFinite">Whether to throw, leaving the gradients unchanged, when the total norm is NaN or infinite.</param>
         /// <returns>The total norm of the gradients before clipping.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="network"/> is <see langword="null"/>.</exception>
         /// <exception cref="ArgumentOutOfRangeException">
-        /// <paramref name="maxNorm"/> is negative, infinite or NaN, or <paramref name="normType"/> is not positive or is NaN.
+        /// <paramref name="maxNorm"/> is negative or NaN, or <paramref name="normType"/> is not positive or is NaN.
         /// </exception>
         /// <exception cref="NotFiniteNumberException"><paramref name="errorIfNonFinite"/> is <see langword="true"/> and the total norm is NaN or infinite.</exception>
         public static float ClipByNorm(INetwork network, float maxNorm, float normType = 2f, bool errorIfNonFinite = false)
@@ -189,9 +189,9 @@ namespace Compiled.Training
         /// <summary>Requires a finite maximum norm <c>&gt;= 0</c>.</summary>
         internal static void CheckMaxNorm(float value, string parameterName)
         {
-            if (!float.IsFinite(value) || value < 0f)
+            if (float.IsNaN(value) || value < 0f)
             {
-                throw new ArgumentOutOfRangeException(parameterName, value, "The maximum gradient norm must be finite and >= 0.");
+                throw new ArgumentOutOfRangeException(parameterName, value, "The maximum gradient norm must be >= 0 (+infinity only measures the norm).");
             }
         }
 

@@ -148,7 +148,7 @@ namespace Compiled.Training
         /// </para>
         /// <para>Each batch's <see cref="TrainingProgress"/> report carries the norm before clipping (<see cref="TrainingProgress.GradientNorm"/>).</para>
         /// </remarks>
-        /// <exception cref="ArgumentOutOfRangeException">The value is negative, infinite or NaN.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">The value is negative or NaN (+infinity only measures the norm, reported in <see cref="TrainingProgress.GradientNorm"/>).</exception>
         public float? ClipGradientNorm
         {
             get => _clipGradientNorm;
