@@ -53,6 +53,9 @@ namespace Compiled.Benchmarks
         /// <summary>The FMA peak of the widest accelerated width: the denominator of the "% of peak" column.</summary>
         public double PeakGflops => Fma.Count > 0 ? Fma[0].Value : double.NaN;
 
+        /// <summary>The width of <see cref="PeakGflops"/>, e.g. "Vector512".</summary>
+        public static string PeakWidth => WidestName();
+
         /// <summary>The vector widths the JIT accelerates here, widest first (e.g. "Vector512, Vector256, Vector128").</summary>
         public static string AcceleratedWidths()
         {
@@ -115,7 +118,8 @@ namespace Compiled.Benchmarks
                 text.AppendLine(CultureInfo.InvariantCulture, $"| {bound.Name} | {bound.Value:0.0} {bound.Unit} |");
             }
 
-            // Printing the sink keeps every kernel's result observable; it is meaningless otherwise.
+            // A blank line ends the Markdown table. Printing the sink keeps every kernel's result observable; it means nothing else.
+            text.AppendLine();
             text.AppendLine(CultureInfo.InvariantCulture, $"Best Stopwatch repetition of each within {Budget.TotalSeconds:0.0} s; FMA: 12 independent accumulators, GFLOP/s = 2 x lanes x FMAs / time; read: {WidestName()} loads, 8 accumulators (checksum {_sink:G3}).");
             return text.ToString();
         }

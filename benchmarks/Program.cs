@@ -145,7 +145,7 @@ namespace Compiled.Benchmarks
             report.AppendLine();
             report.Append(ResultTable.Render(rows, bounds.PeakGflops));
             report.AppendLine();
-            report.AppendLine(CultureInfo.InvariantCulture, $"IQR = interquartile range of the iterations, relative to the median (the noise). GFLOP/s = 2 x weight multiply-adds / median; training rows count forward + backward as 3 x the forward multiply-adds; % of peak = GFLOP/s / the measured single-core FMA peak of the widest accelerated width ({bounds.Fma.FirstOrDefault()?.Name ?? "none"}, {bounds.PeakGflops:0.0} GFLOP/s; the two-thread row too, so it can pass 100%); GFLOP/s exact counts the multiply-adds really done (forward, weight gradients, input gradients of all layers but the first: 2.0x forward for Mlp, 2.1x Mlp2, 2.3x Xor, 2.7x Game). x vs Naive/Dynamic = baseline median / this median. Allocated = bytes per invocation.");
+            report.AppendLine(CultureInfo.InvariantCulture, $"IQR = interquartile range of the iterations, relative to the median (the noise). GFLOP/s = 2 x weight multiply-adds / median; training rows count forward + backward as 3 x the forward multiply-adds; % of peak = GFLOP/s / the measured single-core float32 FMA peak of the widest accelerated width ({MachineBounds.PeakWidth}: {bounds.PeakGflops:0.0} GFLOP/s; the two-thread row too, so it can pass 100%); GFLOP/s exact counts the multiply-adds really done (forward, weight gradients, input gradients of all layers but the first: 2.0x forward for Mlp, 2.1x Mlp2, 2.3x Xor, 2.7x Game). x vs Naive/Dynamic = baseline median / this median. Allocated = bytes per invocation.");
             if (coreToCore is not null)
             {
                 report.AppendLine();
