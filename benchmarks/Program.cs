@@ -4,7 +4,6 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.RegularExpressions;
 using BenchmarkDotNet.Columns;
@@ -22,7 +21,8 @@ namespace Compiled.Benchmarks
     /// <summary>
     /// Runs the suites. Own options (everything else goes to BenchmarkDotNet, e.g. <c>--filter '*Forward*'</c>, default all):
     /// <c>--quick</c> short smoke-run jobs; <c>--verify</c> only the correctness guards; <c>--layouts</c> also the Dynamic
-    /// layout study; <c>--kernels-ab</c> only the runtime kernels against the generated code, interleaved in one process.
+    /// layout study; <c>--kernels-ab</c> only the runtime kernels against the generated code, interleaved in one process;
+    /// <c>--peak</c> only the machine's measured bounds (<see cref="MachineBounds"/>), a second or two.
     /// </summary>
     public static class Program
     {
@@ -34,6 +34,15 @@ namespace Compiled.Benchmarks
             bool quick = Take(bdnArgs, "--quick");
             bool verifyOnly = Take(bdnArgs, "--verify");
             bool layouts = Take(bdnArgs, "--layouts");
+            if (Take(bdnArgs, "--peak"))
+            {
+                Console.WriteLine(MachineDescription());
+                Console.WriteLine($"Load average at start: {LoadAverage()}");
+                Console.WriteLine(MachineBounds.Measure().Render());
+                Console.WriteLine($"Load average at end: {LoadAverage()}");
+                return 0;
+            }
+
             if (Take(bdnArgs, "--kernels-ab"))
             {
                 Console.WriteLine(MachineDescription());
@@ -74,6 +83,12 @@ namespace Compiled.Benchmarks
             {
                 return 0;
             }
+
+            // The machine's ceilings, measured before the rows (and before BenchmarkDotNet loads the machine) so that every
+            // row can be read as a share of them.
+            Console.WriteLine();
+            MachineBounds bounds = MachineBounds.Measure();
+            Console.WriteLine(bounds.Render());
 
             string[] filters = Filters(bdnArgs);
             var summaries = new List<Summary>();
@@ -126,9 +141,11 @@ namespace Compiled.Benchmarks
             report.AppendLine(MachineDescription());
             report.AppendLine(CultureInfo.InvariantCulture, $"Job: {(quick ? "quick (smoke run: few iterations, not for publishing)" : "full")}; load average at start {startLoad}, at end {endLoad}.");
             report.AppendLine();
-            report.Append(ResultTable.Render(rows));
+            report.Append(bounds.Render());
             report.AppendLine();
-            report.AppendLine("IQR = interquartile range of the iterations, relative to the median (the noise). GFLOP/s = 2 x weight multiply-adds / median; training rows count forward + backward as 3 x the forward multiply-adds; GFLOP/s exact counts the multiply-adds really done (forward, weight gradients, input gradients of all layers but the first: 2.0x forward for Mlp, 2.1x Mlp2, 2.3x Xor, 2.7x Game). x vs Naive/Dynamic = baseline median / this median. Allocated = bytes per invocation.");
+            report.Append(ResultTable.Render(rows, bounds.PeakGflops));
+            report.AppendLine();
+            report.AppendLine(CultureInfo.InvariantCulture, $"IQR = interquartile range of the iterations, relative to the median (the noise). GFLOP/s = 2 x weight multiply-adds / median; training rows count forward + backward as 3 x the forward multiply-adds; % of peak = GFLOP/s / the measured single-core float32 FMA peak of the widest accelerated width ({MachineBounds.PeakWidth}: {bounds.PeakGflops:0.0} GFLOP/s; the two-thread row too, so it can pass 100%); GFLOP/s exact counts the multiply-adds really done (forward, weight gradients, input gradients of all layers but the first: 2.0x forward for Mlp, 2.1x Mlp2, 2.3x Xor, 2.7x Game). x vs Naive/Dynamic = baseline median / this median. Allocated = bytes per invocation.");
             if (coreToCore is not null)
             {
                 report.AppendLine();
@@ -195,18 +212,31 @@ namespace Compiled.Benchmarks
 
         private static string MachineDescription()
         {
-            string cpu = "unknown CPU";
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; CPU {CpuName()}, {Environment.ProcessorCount} logical cores; {RuntimeInformation.FrameworkDescription} ({RuntimeInformation.OSDescription}); accelerated vector widths: {MachineBounds.AcceleratedWidths()}; single-threaded.");
+        }
+
+        /// <summary>
+        /// The CPU as <c>lscpu</c> names it: "model name (family F, model M)" from /proc/cpuinfo on Linux; elsewhere
+        /// PROCESSOR_IDENTIFIER (Windows) or just the architecture.
+        /// </summary>
+        private static string CpuName()
+        {
             try
             {
-                cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? cpu;
+                string[] lines = File.ReadAllLines("/proc/cpuinfo");
+                string? Field(string key) => lines.FirstOrDefault(l => l.Split(':', 2)[0].Trim() == key)?.Split(':', 2)[1].Trim();
+                if (Field("model name") is { } name)
+                {
+                    return Field("cpu family") is { } family && Field("model") is { } model ? $"{name} (family {family}, model {model})" : name;
+                }
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
             }
 
-            return string.Create(
-                CultureInfo.InvariantCulture,
-                $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; CPU {cpu}, {Environment.ProcessorCount} logical cores; {RuntimeInformation.FrameworkDescription} ({RuntimeInformation.OSDescription}); Vector512 accelerated: {Vector512.IsHardwareAccelerated}; single-threaded.");
+            return Environment.GetEnvironmentVariable("PROCESSOR_IDENTIFIER") ?? $"unknown {RuntimeInformation.ProcessArchitecture} CPU";
         }
 
         /// <summary>The <see cref="CoreToCore"/> medians as a sentence, if that suite ran.</summary>

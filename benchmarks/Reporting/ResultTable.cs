@@ -76,12 +76,15 @@ namespace Compiled.Benchmarks.Reporting
                 .ToList();
         }
 
-        /// <summary>Markdown: one row per implementation; the bars on the generated rows.</summary>
-        public static string Render(IReadOnlyList<ResultRow> rows)
+        /// <summary>
+        /// Markdown: one row per implementation; the bars on the generated rows. <paramref name="peakGflops"/> is the
+        /// machine's measured FMA peak (<see cref="MachineBounds.PeakGflops"/>), the denominator of "% of peak".
+        /// </summary>
+        public static string Render(IReadOnlyList<ResultRow> rows, double peakGflops)
         {
             var text = new StringBuilder();
-            text.AppendLine("| Operation | Network | Implementation | Median | IQR | GFLOP/s | GFLOP/s exact | Samples/s | x vs Naive | x vs Dynamic | Allocated | Bar | Met |");
-            text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
+            text.AppendLine("| Operation | Network | Implementation | Median | IQR | GFLOP/s | % of peak | GFLOP/s exact | Samples/s | x vs Naive | x vs Dynamic | Allocated | Bar | Met |");
+            text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
             foreach (ResultRow row in rows)
             {
                 Work work = Work.Of(row.Operation, row.Network)!.Value;
@@ -103,7 +106,8 @@ namespace Compiled.Benchmarks.Reporting
                 }
 
                 text.Append(CultureInfo.InvariantCulture, $"| {Label(row.Operation)} | {row.Network} | {row.Implementation} | {FormatTime(row.MedianNs)} | {100 * row.InterquartileNs / row.MedianNs:0.0}% ");
-                text.Append(CultureInfo.InvariantCulture, $"| {work.Flops / row.MedianNs:0.00} | {work.ExactFlops / row.MedianNs:0.00} | {work.Samples * 1e9 / row.MedianNs:N0} ");
+                string ofPeak = double.IsFinite(peakGflops) && peakGflops > 0 ? (100 * work.Flops / row.MedianNs / peakGflops).ToString("0.0", CultureInfo.InvariantCulture) + "%" : "-";
+                text.Append(CultureInfo.InvariantCulture, $"| {work.Flops / row.MedianNs:0.00} | {ofPeak} | {work.ExactFlops / row.MedianNs:0.00} | {work.Samples * 1e9 / row.MedianNs:N0} ");
                 text.Append(CultureInfo.InvariantCulture, $"| {Ratio(naive, row.MedianNs)} | {Ratio(dynamic, row.MedianNs)} | {FormatBytes(row.AllocatedBytes)} | {bars} | {met} |");
                 text.AppendLine();
             }
