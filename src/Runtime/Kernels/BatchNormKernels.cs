@@ -26,6 +26,12 @@ namespace Compiled.Kernels
     /// <c>dbias = sum(dy)</c>, sums per channel over the whole batch.
     /// </para>
     /// <para>
+    /// Vectorisation: with <c>spatial = 1</c> a vector holds consecutive channels and each lane sums its channel over the
+    /// samples in order, so the results are the same bits on every SIMD width (and as a one-value-at-a-time loop); with
+    /// <c>spatial &gt; 1</c> vectors run along a channel's positions, whose double-precision sums then depend on the width
+    /// in their last bits.
+    /// </para>
+    /// <para>
     /// Inference (<see cref="Inference"/>) reads the running statistics folded by <see cref="Pack"/> into a per-channel
     /// <c>scale = weight / sqrt(running_var + eps)</c> and <c>shift = bias - running_mean * scale</c>: <c>y = x * scale + shift</c>.
     /// </para>
