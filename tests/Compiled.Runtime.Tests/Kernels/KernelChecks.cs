@@ -27,6 +27,8 @@ namespace Compiled.Runtime.Tests.Kernels
             ("Backward, 784x128 and 128x10", BackwardMlpShapes),
             ("Backward, row ranges", BackwardRowRanges),
             ("ActivationBackward", ActivationBackwardAll),
+            ("BatchNorm training, one position per channel (bit for bit)", BatchNormVectorInputs),
+            ("BatchNorm training, positions per channel", BatchNormSpatialInputs),
         };
 
         public static void ForwardBatchSmallShapes()
@@ -147,6 +149,96 @@ namespace Compiled.Runtime.Tests.Kernels
                 }
 
                 ActivationBackwardCase(activation, 64 * 128, seed: 1);
+            }
+        }
+
+        public static void BatchNormVectorInputs()
+        {
+            // spatial = 1 (BatchNorm1d after a Dense layer): vectors across the channels, each lane one channel summed over the
+            // samples in order, so the same bits as the reference on every path, the tail channels included.
+            foreach ((int channels, int count) in new[] { (128, 64), (128, 2), (128, 67), (1, 2), (3, 5), (8, 3), (15, 9), (16, 4), (17, 31), (33, 2), (40, 64), (100, 7) })
+            {
+                BatchNormCase(channels, 1, count, seed: (channels * 100) + count, exact: true);
+            }
+        }
+
+        public static void BatchNormSpatialInputs()
+        {
+            // spatial > 1 (BatchNorm2d): vectors along a channel's positions; sums in another order, so within a tolerance.
+            foreach ((int channels, int spatial, int count) in new[] { (3, 4, 2), (3, 4, 5), (1, 7, 3), (4, 8, 2), (5, 9, 6), (2, 16, 3), (6, 31, 4), (16, 49, 8), (4, 64, 64), (3, 1024, 2) })
+            {
+                BatchNormCase(channels, spatial, count, seed: (channels * 10000) + (spatial * 100) + count, exact: false);
+            }
+        }
+
+        /// <summary>Both kernels against the one-value-at-a-time reference, with and without the affine parameters, dx separate and in place of dy.</summary>
+        public static void BatchNormCase(int channels, int spatial, int count, int seed, bool exact)
+        {
+            var random = new Random(seed);
+            int length = channels * spatial * count;
+            float[] x = RandomValues(random, length, 2);
+            for (int i = 0; i < length; i++)
+            {
+                x[i] += (i / spatial % channels) - 3; // a different mean per channel
+            }
+
+            float[] dy = RandomValues(random, length, 1);
+            float[] affine = RandomValues(random, 2 * channels, 1);
+            float[] running = RandomValues(random, (2 * channels) + 1, 1);
+            for (int c = 0; c < channels; c++)
+            {
+                running[channels + c] = Math.Abs(running[channels + c]) + 0.5f;
+            }
+
+            foreach (bool hasAffine in new[] { true, false })
+            {
+                string Where(string what, int i) => $"{PathName} BatchNorm {channels}x{spatial} count {count}{(hasAffine ? string.Empty : " without affine")}: {what}[{i}]";
+                float[]? a = hasAffine ? affine : null;
+                float[] y = Filled(length), yRef = Filled(length), stats = Filled(2 * channels), statsRef = Filled(2 * channels);
+                float[] run = (float[])running.Clone(), runRef = (float[])running.Clone();
+                BatchNormKernels.TrainForward(ref x[0], ref y[0], ref Ref(a), ref stats[0], ref run[0], channels, spatial, count, 1e-5f, 0.1f);
+                BatchNormTrainForward(x, yRef, a, statsRef, runRef, channels, spatial, count, 1e-5f, 0.1f);
+                Compare("y", yRef, y, exact, Where);
+                Compare("statistics", statsRef, stats, exact, Where);
+                Compare("running", runRef, run, exact, Where);
+
+                float[] gw = RandomValues(new Random(seed + 1), channels, 1), gb = RandomValues(new Random(seed + 2), channels, 1);
+                float[] gwRef = (float[])gw.Clone(), gbRef = (float[])gb.Clone();
+                float[] dx = Filled(length), dxRef = Filled(length);
+                BatchNormKernels.Backward(ref x[0], ref dy[0], ref Ref(a), ref statsRef[0], ref gw[0], ref gb[0], ref dx[0], channels, spatial, count);
+                BatchNormBackward(x, dy, a, statsRef, gwRef, gbRef, dxRef, channels, spatial, count);
+                Compare("gradWeight", gwRef, gw, exact, Where);
+                Compare("gradBias", gbRef, gb, exact, Where);
+                Compare("dx", dxRef, dx, exact, Where);
+
+                // dx in place of dy, no parameter gradients.
+                float[] inPlace = (float[])dy.Clone();
+                BatchNormKernels.Backward(ref x[0], ref inPlace[0], ref Ref(a), ref statsRef[0], ref Ref(null), ref Ref(null), ref inPlace[0], channels, spatial, count);
+                Compare("dx in place of dy", dxRef, inPlace, exact, Where);
+
+                // Parameter gradients only.
+                float[] gw2 = RandomValues(new Random(seed + 1), channels, 1), gb2 = RandomValues(new Random(seed + 2), channels, 1);
+                BatchNormKernels.Backward(ref x[0], ref dy[0], ref Ref(a), ref statsRef[0], ref gw2[0], ref gb2[0], ref Ref(null), channels, spatial, count);
+                Compare("gradWeight without dx", gwRef, gw2, exact, Where);
+                Compare("gradBias without dx", gbRef, gb2, exact, Where);
+            }
+        }
+
+        private static ref float Ref(float[]? array) => ref array is null ? ref System.Runtime.CompilerServices.Unsafe.NullRef<float>() : ref array[0];
+
+        private static void Compare(string what, float[] expected, float[] actual, bool exact, Func<string, int, string> where)
+        {
+            for (int i = 0; i < expected.Length; i++)
+            {
+                if (exact)
+                {
+                    Same(expected[i], actual[i], () => where(what, i));
+                }
+                else
+                {
+                    // The double sums differ only in their order: a few float ulps at most after rounding.
+                    Near(expected[i], actual[i], 1e-6 * Math.Max(1, Math.Abs(expected[i])), () => where(what, i));
+                }
             }
         }
 

@@ -148,6 +148,104 @@ namespace Compiled.Runtime.Tests.Kernels
             return packed;
         }
 
+        /// <summary>
+        /// <see cref="BatchNormKernels.TrainForward"/> one value at a time: per channel, sums over the samples in order in
+        /// double precision (the order the kernel keeps, lane by channel, when <c>spatial = 1</c>).
+        /// </summary>
+        public static void BatchNormTrainForward(float[] x, float[] y, float[]? affine, float[] statistics, float[] running, int channels, int spatial, int count, float eps, float momentum)
+        {
+            long n = (long)count * spatial;
+            int stride = channels * spatial;
+            for (int c = 0; c < channels; c++)
+            {
+                double sum = 0;
+                for (int s = 0; s < count; s++)
+                {
+                    for (int j = 0; j < spatial; j++)
+                    {
+                        sum += x[(s * stride) + (c * spatial) + j];
+                    }
+                }
+
+                double mean = sum / n;
+                double squares = 0;
+                for (int s = 0; s < count; s++)
+                {
+                    for (int j = 0; j < spatial; j++)
+                    {
+                        double d = x[(s * stride) + (c * spatial) + j] - mean;
+                        squares += d * d;
+                    }
+                }
+
+                double variance = squares / n;
+                statistics[c] = (float)mean;
+                statistics[channels + c] = (float)(1.0 / Math.Sqrt(variance + eps));
+                running[c] = (float)(((1.0 - momentum) * running[c]) + (momentum * mean));
+                running[channels + c] = (float)(((1.0 - momentum) * running[channels + c]) + (momentum * variance * n / (n - 1)));
+                float meanF = statistics[c];
+                float scale = statistics[channels + c] * (affine is null ? 1f : affine[c]);
+                float bias = affine is null ? 0f : affine[channels + c];
+                for (int s = 0; s < count; s++)
+                {
+                    for (int j = 0; j < spatial; j++)
+                    {
+                        int at = (s * stride) + (c * spatial) + j;
+                        y[at] = ((x[at] - meanF) * scale) + bias;
+                    }
+                }
+            }
+
+            running[2 * channels] += 1f;
+        }
+
+        /// <summary><see cref="BatchNormKernels.Backward"/> one value at a time, in the order of <see cref="BatchNormTrainForward"/>.</summary>
+        public static void BatchNormBackward(float[] x, float[] dy, float[]? weight, float[] statistics, float[]? gradWeight, float[]? gradBias, float[]? dx, int channels, int spatial, int count)
+        {
+            long n = (long)count * spatial;
+            int stride = channels * spatial;
+            for (int c = 0; c < channels; c++)
+            {
+                float mean = statistics[c];
+                float rstd = statistics[channels + c];
+                double sumG = 0, sumGx = 0;
+                for (int s = 0; s < count; s++)
+                {
+                    for (int j = 0; j < spatial; j++)
+                    {
+                        int at = (s * stride) + (c * spatial) + j;
+                        double g = dy[at];
+                        sumG += g;
+                        sumGx += g * ((x[at] - (double)mean) * rstd);
+                    }
+                }
+
+                if (gradWeight is not null && gradBias is not null)
+                {
+                    gradWeight[c] += (float)sumGx;
+                    gradBias[c] += (float)sumG;
+                }
+
+                if (dx is null)
+                {
+                    continue;
+                }
+
+                double a = (weight is null ? 1.0 : weight[c]) * rstd;
+                double meanG = sumG / n;
+                double meanGx = sumGx / n;
+                for (int s = 0; s < count; s++)
+                {
+                    for (int j = 0; j < spatial; j++)
+                    {
+                        int at = (s * stride) + (c * spatial) + j;
+                        double xhat = (x[at] - (double)mean) * rstd;
+                        dx[at] = (float)(a * (dy[at] - meanG - (xhat * meanGx)));
+                    }
+                }
+            }
+        }
+
         public static int Padded(int outputs) => (outputs + 15) / 16 * 16;
 
         /// <summary>The lanes this process's path gives a layer with <paramref name="outputs"/> outputs (the generator's narrowing).</summary>
