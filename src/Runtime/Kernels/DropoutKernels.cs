@@ -75,18 +75,19 @@ namespace Compiled.Kernels
             uint threshold = Threshold(p);
             float scale = 1f / (1f - p); // infinite when p is 1, but then nothing is kept and it is never used
             ulong layerKey = LayerKey(context, layer);
+            bool vectors = Vector.IsHardwareAccelerated && width >= Vector<uint>.Count;
+            Vector<uint> lanes = vectors ? LaneIndices() : default;
             for (int s = 0; s < count; s++)
             {
                 uint key = SampleKey(layerKey, (long)context.FirstSample + first + s);
                 ref float x = ref Unsafe.Add(ref source, (nint)s * width);
                 ref float y = ref Unsafe.Add(ref destination, (nint)s * width);
                 int j = 0;
-                if (Vector.IsHardwareAccelerated && width >= Vector<uint>.Count)
+                if (vectors)
                 {
                     var keys = new Vector<uint>(key);
                     var limit = new Vector<uint>(threshold);
                     var scales = new Vector<float>(scale);
-                    Vector<uint> lanes = LaneIndices();
                     for (; j <= width - Vector<uint>.Count; j += Vector<uint>.Count)
                     {
                         Vector<uint> h = Mix(keys ^ ((lanes + new Vector<uint>((uint)j)) * new Vector<uint>(Golden)));
@@ -140,7 +141,7 @@ namespace Compiled.Kernels
             return h ^ Vector.ShiftRightLogical(h, 16);
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        /// <summary>0, 1, 2, ... in the lanes of a <see cref="Vector{T}"/> (once per call, outside the loops).</summary>
         private static Vector<uint> LaneIndices()
         {
             Span<uint> indices = stackalloc uint[Vector<uint>.Count];
