@@ -1,4 +1,5 @@
 using System;
+using Compiled.Kernels;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
@@ -83,25 +84,25 @@ namespace Compiled.Benchmarks
             var fma = new List<Bound>();
             if (Vector512.IsHardwareAccelerated)
             {
-                fma.Add(MeasureFma<Vector512<float>, W512>("Vector512"));
+                fma.Add(MeasureFma<Vector512<float>, Simd512>("Vector512"));
             }
 
             if (Vector256.IsHardwareAccelerated)
             {
-                fma.Add(MeasureFma<Vector256<float>, W256>("Vector256"));
+                fma.Add(MeasureFma<Vector256<float>, Simd256>("Vector256"));
             }
 
             if (Vector128.IsHardwareAccelerated)
             {
-                fma.Add(MeasureFma<Vector128<float>, W128>("Vector128"));
+                fma.Add(MeasureFma<Vector128<float>, Simd128>("Vector128"));
             }
 
             var bandwidth = new List<Bound>();
             foreach ((string level, int bytes) in WorkingSets)
             {
-                bandwidth.Add(Vector512.IsHardwareAccelerated ? MeasureRead<Vector512<float>, W512>(level, bytes)
-                    : Vector256.IsHardwareAccelerated ? MeasureRead<Vector256<float>, W256>(level, bytes)
-                    : MeasureRead<Vector128<float>, W128>(level, bytes));
+                bandwidth.Add(Vector512.IsHardwareAccelerated ? MeasureRead<Vector512<float>, Simd512>(level, bytes)
+                    : Vector256.IsHardwareAccelerated ? MeasureRead<Vector256<float>, Simd256>(level, bytes)
+                    : MeasureRead<Vector128<float>, Simd128>(level, bytes));
             }
 
             return new MachineBounds(fma, bandwidth);
@@ -147,7 +148,8 @@ namespace Compiled.Benchmarks
         /// Intel, 8–10), each <c>acc = acc * m + c</c>, which converges to 1 and so never reaches denormals or infinity.
         /// </summary>
         private static Bound MeasureFma<TV, TW>(string name)
-            where TW : IWidth<TV>
+            where TV : struct
+            where TW : struct, ISimd<TV>
         {
             const long Iterations = 1 << 18; // 12 x 2^18 FMAs: 0.5-2 ms per repetition
             FmaLoop<TV, TW>(1000); // compile before timing
@@ -158,7 +160,8 @@ namespace Compiled.Benchmarks
 
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         private static float FmaLoop<TV, TW>(long iterations)
-            where TW : IWidth<TV>
+            where TV : struct
+            where TW : struct, ISimd<TV>
         {
             TV m = TW.Broadcast(0.999f), c = TW.Broadcast(0.001f);
             TV a0 = TW.Broadcast(0.1f), a1 = TW.Broadcast(0.2f), a2 = TW.Broadcast(0.3f), a3 = TW.Broadcast(0.4f);
@@ -166,22 +169,22 @@ namespace Compiled.Benchmarks
             TV a8 = TW.Broadcast(0.9f), a9 = TW.Broadcast(1.1f), a10 = TW.Broadcast(1.2f), a11 = TW.Broadcast(1.3f);
             for (long i = 0; i < iterations; i++)
             {
-                a0 = TW.Fma(a0, m, c);
-                a1 = TW.Fma(a1, m, c);
-                a2 = TW.Fma(a2, m, c);
-                a3 = TW.Fma(a3, m, c);
-                a4 = TW.Fma(a4, m, c);
-                a5 = TW.Fma(a5, m, c);
-                a6 = TW.Fma(a6, m, c);
-                a7 = TW.Fma(a7, m, c);
-                a8 = TW.Fma(a8, m, c);
-                a9 = TW.Fma(a9, m, c);
-                a10 = TW.Fma(a10, m, c);
-                a11 = TW.Fma(a11, m, c);
+                a0 = TW.MultiplyAdd(a0, m, c);
+                a1 = TW.MultiplyAdd(a1, m, c);
+                a2 = TW.MultiplyAdd(a2, m, c);
+                a3 = TW.MultiplyAdd(a3, m, c);
+                a4 = TW.MultiplyAdd(a4, m, c);
+                a5 = TW.MultiplyAdd(a5, m, c);
+                a6 = TW.MultiplyAdd(a6, m, c);
+                a7 = TW.MultiplyAdd(a7, m, c);
+                a8 = TW.MultiplyAdd(a8, m, c);
+                a9 = TW.MultiplyAdd(a9, m, c);
+                a10 = TW.MultiplyAdd(a10, m, c);
+                a11 = TW.MultiplyAdd(a11, m, c);
             }
 
             TV sum = TW.Add(TW.Add(TW.Add(a0, a1), TW.Add(a2, a3)), TW.Add(TW.Add(a4, a5), TW.Add(a6, a7)));
-            return TW.Sum(TW.Add(sum, TW.Add(TW.Add(a8, a9), TW.Add(a10, a11))));
+            return Sum<TV, TW>(TW.Add(sum, TW.Add(TW.Add(a8, a9), TW.Add(a10, a11))));
         }
 
         /// <summary>
@@ -189,7 +192,8 @@ namespace Compiled.Benchmarks
         /// mapped, not the shared zero page) and then summed repeatedly with 8 independent accumulators.
         /// </summary>
         private static unsafe Bound MeasureRead<TV, TW>(string level, int bytes)
-            where TW : IWidth<TV>
+            where TV : struct
+            where TW : struct, ISimd<TV>
         {
             int floats = bytes / sizeof(float);
             float* data = (float*)NativeMemory.AlignedAlloc((nuint)bytes, 64);
@@ -210,7 +214,8 @@ namespace Compiled.Benchmarks
 
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         private static unsafe float ReadLoop<TV, TW>(float* data, int floats, long passes)
-            where TW : IWidth<TV>
+            where TV : struct
+            where TW : struct, ISimd<TV>
         {
             int step = 8 * TW.Lanes; // every working set is a multiple of 8 vectors
             TV s0 = TW.Broadcast(0), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
@@ -218,85 +223,37 @@ namespace Compiled.Benchmarks
             {
                 for (float* q = data, end = data + floats; q < end; q += step)
                 {
-                    s0 = TW.Add(s0, TW.Load(q));
-                    s1 = TW.Add(s1, TW.Load(q + TW.Lanes));
-                    s2 = TW.Add(s2, TW.Load(q + (2 * TW.Lanes)));
-                    s3 = TW.Add(s3, TW.Load(q + (3 * TW.Lanes)));
-                    s4 = TW.Add(s4, TW.Load(q + (4 * TW.Lanes)));
-                    s5 = TW.Add(s5, TW.Load(q + (5 * TW.Lanes)));
-                    s6 = TW.Add(s6, TW.Load(q + (6 * TW.Lanes)));
-                    s7 = TW.Add(s7, TW.Load(q + (7 * TW.Lanes)));
+                    s0 = TW.Add(s0, TW.Load(ref *q, 0));
+                    s1 = TW.Add(s1, TW.Load(ref *q, (nuint)TW.Lanes));
+                    s2 = TW.Add(s2, TW.Load(ref *q, (nuint)(2 * TW.Lanes)));
+                    s3 = TW.Add(s3, TW.Load(ref *q, (nuint)(3 * TW.Lanes)));
+                    s4 = TW.Add(s4, TW.Load(ref *q, (nuint)(4 * TW.Lanes)));
+                    s5 = TW.Add(s5, TW.Load(ref *q, (nuint)(5 * TW.Lanes)));
+                    s6 = TW.Add(s6, TW.Load(ref *q, (nuint)(6 * TW.Lanes)));
+                    s7 = TW.Add(s7, TW.Load(ref *q, (nuint)(7 * TW.Lanes)));
                 }
             }
 
-            return TW.Sum(TW.Add(TW.Add(TW.Add(s0, s1), TW.Add(s2, s3)), TW.Add(TW.Add(s4, s5), TW.Add(s6, s7))));
+            return Sum<TV, TW>(TW.Add(TW.Add(TW.Add(s0, s1), TW.Add(s2, s3)), TW.Add(TW.Add(s4, s5), TW.Add(s6, s7))));
+        }
+
+        /// <summary>The sum of a vector's lanes (once per measurement, so a scalar loop is fine).</summary>
+        private static float Sum<TV, TW>(TV v)
+            where TV : struct
+            where TW : struct, ISimd<TV>
+        {
+            Span<float> lanes = stackalloc float[TW.Lanes];
+            TW.Store(v, ref MemoryMarshal.GetReference(lanes), 0);
+            float sum = 0;
+            foreach (float lane in lanes)
+            {
+                sum += lane;
+            }
+
+            return sum;
         }
 
         private static string FormatSize(int bytes) =>
             bytes >= 1 << 20 ? $"{bytes >> 20} MiB" : $"{bytes >> 10} KiB";
-
-        /// <summary>
-        /// The operations the kernels need, per vector width: the JIT specialises the generic kernels for each of these
-        /// structs (value types), so each kernel compiles to straight vector instructions of one width.
-        /// </summary>
-        private unsafe interface IWidth<TV>
-        {
-            static abstract int Lanes { get; }
-
-            static abstract TV Broadcast(float value);
-
-            static abstract TV Fma(TV a, TV b, TV c);
-
-            static abstract TV Add(TV a, TV b);
-
-            static abstract TV Load(float* address);
-
-            static abstract float Sum(TV v);
-        }
-
-        private readonly unsafe struct W512 : IWidth<Vector512<float>>
-        {
-            public static int Lanes => Vector512<float>.Count;
-
-            public static Vector512<float> Broadcast(float value) => Vector512.Create(value);
-
-            public static Vector512<float> Fma(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
-
-            public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
-
-            public static Vector512<float> Load(float* address) => Vector512.LoadAligned(address);
-
-            public static float Sum(Vector512<float> v) => Vector512.Sum(v);
-        }
-
-        private readonly unsafe struct W256 : IWidth<Vector256<float>>
-        {
-            public static int Lanes => Vector256<float>.Count;
-
-            public static Vector256<float> Broadcast(float value) => Vector256.Create(value);
-
-            public static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
-
-            public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
-
-            public static Vector256<float> Load(float* address) => Vector256.LoadAligned(address);
-
-            public static float Sum(Vector256<float> v) => Vector256.Sum(v);
-        }
-
-        private readonly unsafe struct W128 : IWidth<Vector128<float>>
-        {
-            public static int Lanes => Vector128<float>.Count;
-
-            public static Vector128<float> Broadcast(float value) => Vector128.Create(value);
-
-            public static Vector128<float> Fma(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.FusedMultiplyAdd(a, b, c);
-
-            public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;
-
-            public static Vector128<float> Load(float* address) => Vector128.LoadAligned(address);
-
-            public static float Sum(Vector128<float> v) => Vector128.Sum(v);
-        }
     }
 }
