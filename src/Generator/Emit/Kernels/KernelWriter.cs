@@ -13,6 +13,12 @@ namespace Compiled.Generator.Emit
         /// Every generated method is compiled fully optimised on first call (no tiering): steady speed from the first
         /// sample, which real-time callers need, and no warm-up epoch in training.
         /// </summary>
+        /// <summary>A null <c>ref float</c> argument: what the runtime kernels take for an optional buffer they should skip.</summary>
+        public const string NullRef = "ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>()";
+
+        /// <summary><c>ref</c> to element <paramref name="offset"/> of the <c>ref float</c> local <paramref name="local"/>.</summary>
+        public static string At(string local, long offset) => offset == 0 ? $"ref {local}" : $"ref {Vec.Unsafe}.Add(ref {local}, {offset})";
+
         public const string Optimize = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
 
         /// <summary>

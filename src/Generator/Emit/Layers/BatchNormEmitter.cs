@@ -4,6 +4,8 @@ using Compiled.Generator.Emit.Planning;
 using Compiled.Generator.Model.Layers;
 using Compiled.Generator.Shapes.Layers;
 
+using static Compiled.Generator.Emit.KernelWriter;
+
 namespace Compiled.Generator.Emit.Layers
 {
     /// <summary>
@@ -16,7 +18,6 @@ namespace Compiled.Generator.Emit.Layers
     internal sealed class BatchNormEmitter : LayerEmitter
     {
         private const string Kernels = "global::Compiled.Kernels.BatchNormKernels";
-        private const string NullRef = "ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>()";
 
         public override bool NeedsWholeBatch => true;
 
@@ -82,7 +83,6 @@ namespace Compiled.Generator.Emit.Layers
         /// <summary>The weight (followed by the bias) in <paramref name="parameters"/>, or a null reference without affine parameters.</summary>
         private static string Weight(LayerContext layer, string parameters) => Spec(layer).Affine ? At(parameters, layer.Plan.Tensors[0].Offset) : NullRef;
 
-        private static string At(string local, long offset) => offset == 0 ? $"ref {local}" : $"ref {Vec.Unsafe}.Add(ref {local}, {offset})";
 
         private static string Describe(LayerContext layer) =>
             $" // layer {layer.Index}: BatchNorm of {Channels(layer).ToString(CultureInfo.InvariantCulture)} channel(s) x {Spatial(layer).ToString(CultureInfo.InvariantCulture)} position(s)";

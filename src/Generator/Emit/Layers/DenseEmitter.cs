@@ -193,8 +193,6 @@ namespace Compiled.Generator.Emit.Layers
             $" // layer {layer.Index}: Dense {layer.Plan.InputSize} -> {layer.Plan.OutputSize}, {ActivationCode.Describe(Spec(layer).Activation, Spec(layer).NegativeSlope, Spec(layer).Alpha)}";
 
 
-        /// <summary><c>ref</c> to element <paramref name="offset"/> of the <c>ref float</c> local <paramref name="local"/>.</summary>
-        private static string At(string local, long offset) => offset == 0 ? $"ref {local}" : $"ref {Vec.Unsafe}.Add(ref {local}, {offset})";
 
         private static string Weight(LayerContext layer) => At("k", layer.PackedOffset);
 

@@ -4,6 +4,8 @@ using Compiled.Generator.Emit.Planning;
 using Compiled.Generator.Model.Layers;
 using Compiled.Generator.Shapes.Layers;
 
+using static Compiled.Generator.Emit.KernelWriter;
+
 namespace Compiled.Generator.Emit.Layers
 {
     /// <summary>
@@ -14,7 +16,6 @@ namespace Compiled.Generator.Emit.Layers
     internal sealed class LayerNormEmitter : LayerEmitter
     {
         private const string Kernels = "global::Compiled.Kernels.NormalizationKernels";
-        private const string NullRef = "ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>()";
 
         /// <summary>Its output, and (mean, rstd) per normalised group.</summary>
         public override IReadOnlyList<SavedValue> SavedValues(LayerContext layer) => new[]
@@ -30,7 +31,7 @@ namespace Compiled.Generator.Emit.Layers
         {
             if (Spec(layer).Affine)
             {
-                writer.Line($"{KernelWriter.Support}.PackCopy({At("p", layer.Plan.Tensors[0].Offset)}, {At("k", layer.PackedOffset)}, {2 * GroupSize(layer)});{Describe(layer)}: weight and bias");
+                writer.Line($"{Support}.PackCopy({At("p", layer.Plan.Tensors[0].Offset)}, {At("k", layer.PackedOffset)}, {2 * GroupSize(layer)});{Describe(layer)}: weight and bias");
             }
         }
 
@@ -69,7 +70,6 @@ namespace Compiled.Generator.Emit.Layers
         /// <summary>The packed weight (<paramref name="which"/> 0) or bias (1), or a null reference without affine parameters.</summary>
         private static string Packed(LayerContext layer, int which) => Spec(layer).Affine ? At("k", layer.PackedOffset + ((long)which * GroupSize(layer))) : NullRef;
 
-        private static string At(string local, long offset) => offset == 0 ? $"ref {local}" : $"ref {Vec.Unsafe}.Add(ref {local}, {offset})";
 
         private static string Describe(LayerContext layer) =>
             $" // layer {layer.Index}: LayerNorm over {Groups(layer).ToString(CultureInfo.InvariantCulture)} group(s) of {GroupSize(layer).ToString(CultureInfo.InvariantCulture)}";
