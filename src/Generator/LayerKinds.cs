@@ -24,6 +24,7 @@ namespace Compiled.Generator
             LayerKind.Create<DropoutSpec>(new DropoutParser(), new DropoutShapeRule(), new DropoutEmitter()),
             LayerKind.Create<LayerNormSpec>(new LayerNormParser(), new LayerNormShapeRule(), new LayerNormEmitter()),
             LayerKind.Create<BatchNormSpec>(new BatchNormParser(), new BatchNormShapeRule(), new BatchNormEmitter()),
+            LayerKind.Create<EmbeddingSpec>(new EmbeddingParser(), new EmbeddingShapeRule(), new EmbeddingEmitter()),
         };
 
         public static ILayerParser? FindParser(string attributeMetadataName)

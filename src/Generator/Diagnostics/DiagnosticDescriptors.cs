@@ -165,6 +165,12 @@ namespace Compiled.Generator.Diagnostics
             "CN0033", Usage,
             "Layer setting is out of range",
             "{0} of [{1}] at layer {2} is {3}; it must be {4}");
+
+        public static readonly DiagnosticDescriptor EmbeddingNotFirst = Error(
+            "CN0056", Shape,
+            "Embedding must be the first layer",
+            "[Embedding] at layer {0} reads token ids, so it must be the network's first layer; here its input is the {1} output of the layers before it");
+
         public static readonly DiagnosticDescriptor UnknownInitializer = Error(
             "CN0030", Usage,
             "Unknown initializer",
@@ -180,7 +186,8 @@ namespace Compiled.Generator.Diagnostics
             NonPositiveSize, NoLayers, DenseNeedsVector, SoftmaxNotLast, CrossEntropyNeedsSoftmax,
             BinaryCrossEntropyNeedsSigmoid, TooFewClasses, UnknownActivation, UnknownLoss, TooLarge,
             LayersSplitAcrossParts, SettingHasNoEffect, SettingNotFinite, ParameterlessConstructor, SoftmaxSingleOutput, ConstructorDoesNotChain,
-            Abstract, NameCollidesWithMember, FileLocal, TooManyLayers, DropoutProbability, DropoutLast, HidesNamespace, SettingOutOfRange, UnknownInitializer, InitializerNeedsMatrix);
+            Abstract, NameCollidesWithMember, FileLocal, TooManyLayers, DropoutProbability, DropoutLast, HidesNamespace, SettingOutOfRange, UnknownInitializer, InitializerNeedsMatrix,
+            EmbeddingNotFirst);
 
         public static IReadOnlyCollection<DiagnosticDescriptor> All => s_byId.Values;
 

@@ -88,5 +88,8 @@ namespace Compiled.Generator.Shapes
         public int Columns => Length / Rows;
 
         public int End => Offset + Length;
+
+        /// <summary>A row (first index) set back to zero after initialisation, or -1: an embedding's <c>padding_idx</c>.</summary>
+        public int ZeroRow { get; init; } = -1;
     }
 }

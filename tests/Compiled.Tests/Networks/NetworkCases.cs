@@ -29,6 +29,8 @@ namespace Compiled.Tests.Networks
             ["BatchNorms"] = () => new BatchNorms(),
             ["ChannelNorms"] = () => new ChannelNorms(),
             ["SpatialNorm"] = () => new SpatialNorm(),
+            ["Tokens"] = () => new Tokens(),
+            ["TokensPadded"] = () => new TokensPadded(),
         };
 
         /// <summary>Networks whose training normalises with batch statistics: a sample's loss depends on the rest of its batch.</summary>
@@ -86,7 +88,18 @@ namespace Compiled.Tests.Networks
             return network;
         }
 
-        public static float[] Inputs(INetwork network, int batch, int seed) => Normal(batch * network.InputSize, seed);
+        /// <summary>Normal features, or for networks that read token ids, ids spread over the vocabulary (the embedding's rows).</summary>
+        public static float[] Inputs(INetwork network, int batch, int seed)
+        {
+            if (network.InputKind != NetworkInputKind.TokenIds)
+            {
+                return Normal(batch * network.InputSize, seed);
+            }
+
+            int vocabulary = network.ParameterTensors[0].Shape[0];
+            var random = new Random(seed + 3000);
+            return Enumerable.Range(0, batch * network.InputSize).Select(_ => (float)random.Next(vocabulary)).ToArray();
+        }
 
         /// <summary>Targets fitting the loss: probabilities for cross-entropy, [0, 1] for BCE, normal values for MSE.</summary>
         public static float[] Targets(INetwork network, int batch, int seed)

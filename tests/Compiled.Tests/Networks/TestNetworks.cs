@@ -157,4 +157,21 @@ namespace Compiled.Tests.Networks
     [Flatten]
     [Dense(3, Activation.Sigmoid)]
     public partial class SpatialNorm { }
+
+    /// <summary>Token ids through an embedding, flattened into a classifier.</summary>
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(5)]
+    [Embedding(11, 6)]
+    [Flatten]
+    [Dense(4, Activation.Softmax)]
+    public partial class Tokens { }
+
+    /// <summary>An embedding with a padding id, normalised per token, then a regression head.</summary>
+    [Network]
+    [Input(2, 3)]
+    [Embedding(7, 4, PaddingIndex = 0)]
+    [LayerNorm(NormalizedDimensions = 1)]
+    [Flatten]
+    [Dense(2)]
+    public partial class TokensPadded { }
 }

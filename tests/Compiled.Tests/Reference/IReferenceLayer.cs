@@ -27,6 +27,12 @@ namespace Compiled.Tests.Reference
         /// it has none), which the fused losses read.
         /// </summary>
         double[] Forward(ReadOnlySpan<double> parameters, double[] input, TrainingContext? training, out double[] preActivation);
+
+        /// <summary>
+        /// False for a parameter (index within the layer) that the forward pass reads but training never changes by
+        /// definition, so its gradient is zero whatever finite differences say (an embedding's <c>padding_idx</c> row).
+        /// </summary>
+        bool IsTrained(int parameter) => true;
     }
 
     /// <summary>
@@ -60,6 +66,7 @@ namespace Compiled.Tests.Reference
             ReferenceDropout.TryParse,
             ReferenceLayerNorm.TryParse,
             ReferenceBatchNorm.TryParse,
+            ReferenceEmbedding.TryParse,
         };
 
         /// <summary>Reads one part of an architecture signature, or fails the test naming it.</summary>

@@ -39,6 +39,22 @@ namespace Compiled.Tests.Reference
 
         public Loss Loss { get; }
 
+        /// <summary>False for a parameter (index in the network's flat order) whose gradient is zero by definition.</summary>
+        public bool IsTrained(int parameter)
+        {
+            foreach (IReferenceLayer layer in _layers)
+            {
+                if (parameter < layer.ParameterCount)
+                {
+                    return layer.IsTrained(parameter);
+                }
+
+                parameter -= layer.ParameterCount;
+            }
+
+            throw new ArgumentOutOfRangeException(nameof(parameter));
+        }
+
         public int InputSize { get; }
 
         public int OutputSize { get; }

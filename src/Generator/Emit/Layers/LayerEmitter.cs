@@ -40,6 +40,22 @@ namespace Compiled.Generator.Emit
         public virtual bool NeedsWholeBatch => false;
 
         /// <summary>
+        /// True for layers that read token ids (embeddings; always the first layer): the network's <c>InputKind</c> is
+        /// <c>TokenIds</c>, it gets <c>int</c> overloads of <c>Forward</c>, and every call that takes inputs runs
+        /// <see cref="EmitInputCheck"/> first.
+        /// </summary>
+        public virtual bool ReadsTokenIds => false;
+
+        /// <summary>
+        /// Writes the check of the network's input values, at the start of every call that takes inputs, before anything is
+        /// computed (token ids in range), throwing for <paramref name="parameter"/> (a string expression).
+        /// <paramref name="inputs"/> is the <c>ReadOnlySpan&lt;float&gt;</c> of the call's samples. Only the first layer's runs.
+        /// </summary>
+        public virtual void EmitInputCheck(SourceWriter writer, LayerContext layer, string inputs, string parameter)
+        {
+        }
+
+        /// <summary>
         /// Writes the check, at the start of every training call, that <paramref name="batchSize"/> (an <c>int</c> expression)
         /// samples are enough for this layer to train (batch normalisation of one value per channel cannot), throwing an
         /// <c>ArgumentException</c> for <paramref name="parameter"/> (a string expression) otherwise. Most layers write nothing.

@@ -218,6 +218,11 @@ namespace Compiled.Generator.Emit
                         _w.Line($"random.Orthogonal({slice}, rows: {tensor.Rows}, columns: {tensor.Columns}, gain: {Double(tensor.Gain)}); // {tensor.Name}");
                         break;
                 }
+
+                if (tensor.ZeroRow >= 0)
+                {
+                    _w.Line($"parameters.Slice({tensor.Offset + ((long)tensor.ZeroRow * tensor.Columns)}, {tensor.Columns}).Clear(); // {tensor.Name} row {tensor.ZeroRow} (padding_idx) starts at zero");
+                }
             }
 
             _w.Close();
@@ -310,6 +315,11 @@ namespace Compiled.Generator.Emit
                 _w.Line("global::System.Collections.Generic.IReadOnlyList<global::Compiled.ParameterTensor> global::Compiled.INetwork.BufferTensors => s_buffers;");
                 _w.Line($"{ReadOnlySpan} global::Compiled.INetwork.Buffers => Buffers;");
                 _w.Line("global::Compiled.ParameterEdit global::Compiled.INetwork.EditBuffers() => EditBuffers();");
+            }
+
+            if (ReadsTokenIds)
+            {
+                _w.Line("global::Compiled.NetworkInputKind global::Compiled.INetwork.InputKind => global::Compiled.NetworkInputKind.TokenIds; // the first layer is an embedding");
             }
 
             if (_layout.WholeBatch)

@@ -25,6 +25,7 @@ namespace Compiled.Generator.Emit
             _w.Open($"public void Forward({ReadOnlySpan} input, {Span} output)");
             _w.Line($"if (input.Length != InputSize) {Support}.ThrowLength(nameof(input), InputSize, input.Length);");
             _w.Line($"if (output.Length != OutputSize) {Support}.ThrowLength(nameof(output), OutputSize, output.Length);");
+            WriteInputChecks("input");
             _w.Line("if (_compiledStorage.IsStale) PackWeights();");
             _w.Line("ref float k = ref _compiledStorage.PackedStart;");
             _w.Line($"ref float x = ref {Marshal}.GetReference(input);");
@@ -98,6 +99,7 @@ namespace Compiled.Generator.Emit
             _w.Line($"if (batchSize <= 0) {Support}.ThrowBatchSize(batchSize);");
             _w.Line($"if (inputs.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);");
             _w.Line($"if (outputs.Length != (long)batchSize * OutputSize) {Support}.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);");
+            WriteInputChecks("inputs");
             _w.Line("if (_compiledStorage.IsStale) PackWeights();");
             _w.Line("ref float k = ref _compiledStorage.PackedStart;");
             _w.Line($"ref float x0 = ref {Marshal}.GetReference(inputs);");
@@ -139,6 +141,58 @@ namespace Compiled.Generator.Emit
                     current = next;
                 }
             });
+            _w.Close();
+            _w.Close();
+        }
+
+        /// <summary>True when the first layer reads token ids (an embedding).</summary>
+        private bool ReadsTokenIds => _layout.Computing.Count > 0 && _layout.Computing[0].Emitter.ReadsTokenIds;
+
+        /// <summary>
+        /// For networks that read token ids: <c>Forward</c> and <c>ForwardBatch</c> over <c>int</c> ids, which check the ids,
+        /// convert them to the floats the passes take (on the stack, a few thousand at a time) and call the float forms.
+        /// </summary>
+        private void WriteTokenForwards()
+        {
+            if (!ReadsTokenIds)
+            {
+                return;
+            }
+
+            const int StackFloats = 4096;
+            int chunk = Math.Max(1, StackFloats / _plan.InputSize);
+            string buffer = $"{Span} ids = {chunk} * InputSize <= {StackFloats} ? stackalloc float[{chunk} * InputSize] : new float[{chunk} * InputSize]; // ids as floats: on the stack unless a sample has more than {StackFloats}";
+            _w.Line();
+            _w.Summary("Runs the network on one sample of token ids; see <see cref=\"Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/>.");
+            _w.Line("/// <param name=\"tokens\">One sample, <see cref=\"InputSize\"/> token ids.</param>");
+            _w.Line("/// <param name=\"output\">Receives <see cref=\"OutputSize\"/> floats.</param>");
+            _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+            _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">An id is outside the vocabulary.</exception>");
+            _w.Open($"public void Forward(global::System.ReadOnlySpan<int> tokens, {Span} output)");
+            _w.Line($"if (tokens.Length != InputSize) {Support}.ThrowLength(nameof(tokens), InputSize, tokens.Length);");
+            WriteInputChecks("tokens");
+            _w.Line(buffer.Replace($"{chunk} * InputSize", "InputSize"));
+            _w.Line("for (int i = 0; i < InputSize; i++) ids[i] = tokens[i];");
+            _w.Line("Forward(ids.Slice(0, InputSize), output);");
+            _w.Close();
+            _w.Line();
+            _w.Summary("Runs the network on <paramref name=\"batchSize\"/> samples of token ids stored one after another; see <see cref=\"ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)\"/>.");
+            _w.Line("/// <param name=\"tokens\"><paramref name=\"batchSize\"/> x <see cref=\"InputSize\"/> token ids.</param>");
+            _w.Line("/// <param name=\"outputs\">Receives <paramref name=\"batchSize\"/> x <see cref=\"OutputSize\"/> floats.</param>");
+            _w.Line("/// <param name=\"batchSize\">The number of samples; must be positive.</param>");
+            _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+            _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"batchSize\"/> is not positive or an id is outside the vocabulary.</exception>");
+            _w.Open($"public void ForwardBatch(global::System.ReadOnlySpan<int> tokens, {Span} outputs, int batchSize)");
+            _w.Line($"if (batchSize <= 0) {Support}.ThrowBatchSize(batchSize);");
+            _w.Line($"if (tokens.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(tokens), batchSize, InputSize, tokens.Length);");
+            _w.Line($"if (outputs.Length != (long)batchSize * OutputSize) {Support}.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);");
+            WriteInputChecks("tokens");
+            _w.Line(buffer);
+            _w.Open($"for (int start = 0; start < batchSize; start += {chunk})");
+            _w.Line($"int count = global::System.Math.Min({chunk}, batchSize - start);");
+            _w.Line("global::System.ReadOnlySpan<int> part = tokens.Slice(start * InputSize, count * InputSize);");
+            _w.Line("for (int i = 0; i < part.Length; i++) ids[i] = part[i];");
+            _w.Line("ForwardBatch(ids.Slice(0, part.Length), outputs.Slice(start * OutputSize, count * OutputSize), count);");
             _w.Close();
             _w.Close();
         }

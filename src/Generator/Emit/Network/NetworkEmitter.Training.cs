@@ -36,6 +36,7 @@ namespace Compiled.Generator.Emit
             _w.Open($"public float Backward({ReadOnlySpan} input, {ReadOnlySpan} target)");
             _w.Line($"if (input.Length != InputSize) {Support}.ThrowLength(nameof(input), InputSize, input.Length);");
             _w.Line($"if (target.Length != OutputSize) {Support}.ThrowLength(nameof(target), OutputSize, target.Length);");
+            WriteInputChecks("input");
             WriteTrainingBatchChecks("1", "nameof(input)");
             _w.Line($"ref float x = ref {Marshal}.GetReference(input);");
             _w.Line(TrainCall("TrainForward", "1", "0"));
@@ -60,6 +61,7 @@ namespace Compiled.Generator.Emit
             _w.Line($"if (batchSize <= 0) {Support}.ThrowBatchSize(batchSize);");
             _w.Line($"if (inputs.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);");
             _w.Line($"if (targets.Length != (long)batchSize * OutputSize) {Support}.ThrowBatchLength(nameof(targets), batchSize, OutputSize, targets.Length);");
+            WriteInputChecks("inputs");
             WriteTrainingBatchChecks("batchSize", "nameof(batchSize)");
             _w.Line("float scale = 1f / batchSize;");
             _w.Line("double total = 0;");
@@ -88,6 +90,7 @@ namespace Compiled.Generator.Emit
                 _w.Open($"public float Backward({ReadOnlySpan} input, int label)");
                 _w.Line($"if (input.Length != InputSize) {Support}.ThrowLength(nameof(input), InputSize, input.Length);");
                 _w.Line($"if ((uint)label >= OutputSize) {Support}.ThrowLabel(nameof(label), 0, label, OutputSize);");
+                WriteInputChecks("input");
                 WriteTrainingBatchChecks("1", "nameof(input)");
                 _w.Line($"ref float x = ref {Marshal}.GetReference(input);");
                 _w.Line(TrainCall("TrainForward", "1", "0"));
@@ -114,6 +117,7 @@ namespace Compiled.Generator.Emit
                 _w.Line($"if (inputs.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);");
                 _w.Line($"if (labels.Length != batchSize) {Support}.ThrowLength(nameof(labels), batchSize, labels.Length);");
                 _w.Line($"for (int i = 0; i < labels.Length; i++) if ((uint)labels[i] >= OutputSize) {Support}.ThrowLabel(nameof(labels), i, labels[i], OutputSize);");
+                WriteInputChecks("inputs");
                 WriteTrainingBatchChecks("batchSize", "nameof(batchSize)");
                 _w.Line("float scale = 1f / batchSize;");
                 _w.Line("double total = 0;");
@@ -158,6 +162,7 @@ namespace Compiled.Generator.Emit
             _w.Line($"if (inputs.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);");
             _w.Line($"if (outputGradients.Length != (long)batchSize * OutputSize) {Support}.ThrowBatchLength(nameof(outputGradients), batchSize, OutputSize, outputGradients.Length);");
             _w.Line($"if (!inputGradients.IsEmpty && inputGradients.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputGradients), batchSize, InputSize, inputGradients.Length);");
+            WriteInputChecks("inputs");
             WriteTrainingBatchChecks("batchSize", "nameof(batchSize)");
             OpenChunks();
             _w.Line($"ref float x = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputs), (nint)start * InputSize);");
@@ -273,6 +278,16 @@ namespace Compiled.Generator.Emit
 
             _w.Open("for (int start = 0; start < batchSize; start += TrainChunk)");
             _w.Line("int count = global::System.Math.Min(TrainChunk, batchSize - start);");
+        }
+
+        /// <summary>The first layer's check of the values of the input span named <paramref name="span"/> (embeddings: token ids in range).</summary>
+        private void WriteInputChecks(string span)
+        {
+            if (_layout.Computing.Count > 0)
+            {
+                (LayerContext context, LayerEmitter emitter) = _layout.Computing[0];
+                emitter.EmitInputCheck(_w, context, span, $"nameof({span})");
+            }
         }
 
         /// <summary>

@@ -101,6 +101,7 @@ namespace Compiled.Generator.Emit
             WriteConstructionAndBuffers();
             WriteForward();
             WriteForwardBatch();
+            WriteTokenForwards();
             WriteBackward();
             WriteBackpropagate();
             WriteTrainingCore();
