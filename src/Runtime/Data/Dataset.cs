@@ -89,6 +89,57 @@ namespace Compiled.Data
             return new Dataset(features, featureCount, null, targets, targetCount, count);
         }
 
+        /// <summary>
+        /// Creates a labelled data set of token-id sequences, for networks that start with an embedding
+        /// (<see cref="NetworkInputKind.TokenIds"/>): the ids become the floats the networks take (exact below 2^24).
+        /// </summary>
+        /// <param name="tokens">The ids, <c>labels.Length</c> × <paramref name="tokensPerSample"/>; each in [0, 2^24).</param>
+        /// <param name="tokensPerSample">The ids in one sample (the network's <c>InputSize</c>); must be positive.</param>
+        /// <param name="labels">One class label per sample; none may be negative.</param>
+        /// <returns>The data set (the ids copied as floats).</returns>
+        /// <exception cref="ArgumentException">The lengths do not agree, the set is empty, or a label is negative.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">An id is negative or not below 2^24.</exception>
+        public static Dataset FromTokens(int[] tokens, int tokensPerSample, int[] labels)
+        {
+            ArgumentNullException.ThrowIfNull(tokens);
+            return FromLabels(TokenFloats(tokens, tokensPerSample), tokensPerSample, labels);
+        }
+
+        /// <summary>
+        /// Creates a data set of token-id sequences with a target vector per sample, for networks that start with an
+        /// embedding; see <see cref="FromTokens(int[], int, int[])"/>.
+        /// </summary>
+        /// <param name="tokens">The ids, <c>count</c> × <paramref name="tokensPerSample"/>; each in [0, 2^24).</param>
+        /// <param name="tokensPerSample">The ids in one sample; must be positive.</param>
+        /// <param name="targets">The targets, <c>count</c> × <paramref name="targetCount"/> floats.</param>
+        /// <param name="targetCount">The number of floats in one target; must be positive.</param>
+        /// <returns>The data set (the ids copied as floats).</returns>
+        /// <exception cref="ArgumentException">The lengths do not agree or the set is empty.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">An id is negative or not below 2^24.</exception>
+        public static Dataset FromTokens(int[] tokens, int tokensPerSample, float[] targets, int targetCount)
+        {
+            ArgumentNullException.ThrowIfNull(tokens);
+            return FromTargets(TokenFloats(tokens, tokensPerSample), tokensPerSample, targets, targetCount);
+        }
+
+        /// <summary>The ids as floats, each checked to be exactly representable.</summary>
+        private static float[] TokenFloats(int[] tokens, int tokensPerSample)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokensPerSample);
+            var features = new float[tokens.Length];
+            for (int i = 0; i < tokens.Length; i++)
+            {
+                if ((uint)tokens[i] >= 1u << 24)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(tokens), tokens[i], $"Token id {tokens[i]} at sample {i / tokensPerSample}, position {i % tokensPerSample} is not in [0, 2^24): ids travel as floats, exact only below 2^24.");
+                }
+
+                features[i] = tokens[i];
+            }
+
+            return features;
+        }
+
         private static int CheckFeatures(float[] features, int featureCount, int count, string what)
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureCount);
