@@ -145,6 +145,12 @@ namespace Compiled.Generator.Emit
             _w.Close();
         }
 
+        /// <summary>How doc comments name the float <c>Forward</c>: with its parameters when int overloads exist too.</summary>
+        private string ForwardCref => ReadsTokenIds ? "Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})" : "Forward";
+
+        /// <summary>How doc comments name the float <c>ForwardBatch</c>.</summary>
+        private string ForwardBatchCref => ReadsTokenIds ? "ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)" : "ForwardBatch";
+
         /// <summary>True when the first layer reads token ids (an embedding).</summary>
         private bool ReadsTokenIds => _layout.Computing.Count > 0 && _layout.Computing[0].Emitter.ReadsTokenIds;
 

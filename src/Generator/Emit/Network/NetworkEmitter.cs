@@ -88,7 +88,7 @@ namespace Compiled.Generator.Emit
             _w.Doc(
                 $"<remarks>\n" +
                 $"Generated network <c>{Escape(_plan.Architecture)}</c>, loss {_plan.Loss}, {_plan.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} parameters.\n" +
-                "<see cref=\"Forward\"/> and <see cref=\"ForwardBatch\"/> keep their scratch on the stack" +
+                $"<see cref=\"{ForwardCref}\"/> and <see cref=\"{ForwardBatchCref}\"/> keep their scratch on the stack" +
                 (_layout.ForwardOnStack && _layout.ForwardBatchOnStack ? string.Empty : " (or, for layers this wide, in a buffer allocated once per thread)") +
                 " and only read the parameters, so one instance may run inference on several threads at once.\n" +
                 "The <c>Backward</c> methods write <see cref=\"Gradients\"/> and a training workspace owned by the instance: use one instance per\n" +
@@ -113,7 +113,7 @@ namespace Compiled.Generator.Emit
             if (_layout.HiddenBuffers > 0 && _layout.ForwardOnStack && ForwardNeedsScratch)
             {
                 _w.Line();
-                _w.Summary($"The hidden activations of one sample ({_layout.HiddenBuffers} buffer(s) of {_layout.MaxHidden} floats), kept on the stack by <see cref=\"Forward\"/>.");
+                _w.Summary($"The hidden activations of one sample ({_layout.HiddenBuffers} buffer(s) of {_layout.MaxHidden} floats), kept on the stack by <see cref=\"{ForwardCref}\"/>.");
                 _w.Line($"[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = {_layout.MaxHidden * _layout.HiddenBuffers * 4})]");
                 _w.Open("private struct ForwardScratch");
                 _w.Line("#pragma warning disable CS0169 // the field marks where the buffer starts; the layout's Size gives its length");
