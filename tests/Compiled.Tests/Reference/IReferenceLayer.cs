@@ -60,6 +60,8 @@ namespace Compiled.Tests.Reference
             ReferenceDropout.TryParse,
             ReferenceLayerNorm.TryParse,
             ReferenceBatchNorm.TryParse,
+            ReferencePool.TryParse,
+            ReferenceGlobalPool.TryParse,
         };
 
         /// <summary>Reads one part of an architecture signature, or fails the test naming it.</summary>

@@ -163,6 +163,7 @@ namespace Compiled.Generator.Emit
             _w.Line($"ref float x = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputs), (nint)start * InputSize);");
             _w.Line(TrainCall("TrainForward", "count", "start"));
             _w.Line("ref float ws = ref Workspace();");
+            WriteIntWorkspaceLocal();
             _w.Line($"ref float dy = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(outputGradients), (nint)start * OutputSize);");
             (int lastOutput, int lastPre) = _layout.Saved(last.Index);
             Activation? lastActivation = last.Plan.Spec.OutputActivation;
@@ -294,11 +295,26 @@ namespace Compiled.Generator.Emit
         }
 
         /// <summary>
-        /// The layer's own saved values in the workspace (float values; the int workspace is added with the first layer kind
-        /// that saves int values, such as max-pooling's argmax).
+        /// The layer's own saved values: <c>ref float</c> into the workspace (<c>ws</c>) for float values, <c>ref int</c> into
+        /// the int workspace (<c>iws</c>) for int values (max-pooling's argmax indices).
         /// </summary>
         private IReadOnlyList<string> OwnRefs(LayerContext context, LayerEmitter emitter) =>
-            _layout.OwnValues(context, emitter).Select(v => WorkspaceRef(v.Offset)).ToList();
+            _layout.OwnValues(context, emitter).Select(v => v.Element == ElementType.Int ? IntWorkspaceRef(v.Offset) : WorkspaceRef(v.Offset)).ToList();
+
+        /// <summary>A <c>ref int</c> into the int workspace, like <see cref="WorkspaceRef"/> (per sample times the capacity with <see cref="NetworkLayout.WholeBatch"/>).</summary>
+        private string IntWorkspaceRef(int offset) =>
+            offset == 0 ? "ref iws"
+            : _layout.WholeBatch ? $"ref {Vec.Unsafe}.Add(ref iws, (nint){offset} * _compiledCapacity)"
+            : $"ref {Vec.Unsafe}.Add(ref iws, {offset})";
+
+        /// <summary>In a network whose layers save int values, the local <c>iws</c>: the int workspace, beside <c>ws</c>.</summary>
+        private void WriteIntWorkspaceLocal()
+        {
+            if (_layout.IntWorkspaceLength > 0)
+            {
+                _w.Line("ref int iws = ref IntWorkspace(); // saved indices (max-pooling's argmax)");
+            }
+        }
 
         /// <summary>The training buffer a layer reads: the value its input edge names (the network input is <c>x</c>).</summary>
         private string InputRefOf(LayerContext layer)
@@ -316,6 +332,7 @@ namespace Compiled.Generator.Emit
             _w.Line("if (_compiledStorage.IsStale) PackWeights();");
             _w.Line("ref float k = ref _compiledStorage.PackedStart;");
             _w.Line("ref float ws = ref Workspace();");
+            WriteIntWorkspaceLocal();
             if (_layout.BufferCount > 0)
             {
                 _w.Line("using global::Compiled.ParameterEdit bufferEdit = _compiledStorage.EditBuffers(); // the running statistics move once per training call; the edit makes the packed copy stale");
@@ -338,6 +355,7 @@ namespace Compiled.Generator.Emit
             _w.Line($"ref float p = ref {Marshal}.GetReference(_compiledStorage.ReadParameters(ParameterCount));");
             _w.Line($"ref float g = ref {Vec.Unsafe}.Add(ref {Marshal}.GetArrayDataReference(_compiledGradients), _compiledGradientsOffset);");
             _w.Line("ref float ws = ref Workspace();");
+            WriteIntWorkspaceLocal();
             if (_layout.Computing.All(c => !c.Context.Plan.HasParameters))
             {
                 _w.Line("_ = count; // no layer has parameters");
