@@ -28,8 +28,10 @@ namespace Compiled.Generator.Emit.Layers
         {
             int[] g = Geometry(layer);
             writer.Line();
+            string Dims(int at) => $"{g[at]}x{g[at + 1]}x{g[at + 2]}";
             writer.Comment(
-                $"Layer {layer.Index}, {Describe(layer)}: channels; input, output, window, stride, padding and dilation as (depth, height, width).");
+                $"Layer {layer.Index}, {Describe(layer)}: {g[0]} channel(s); as depth x height x width: input {Dims(1)}, output {Dims(4)},\n" +
+                $"window {Dims(7)}, stride {Dims(10)}, padding {Dims(13)}, dilation {Dims(16)}.");
             string Triple(int at) => $"{g[at]}, {g[at + 1]}, {g[at + 2]}";
             writer.Line($"private static readonly global::Compiled.Kernels.PoolGeometry {Field(layer)} = new({g[0]}, {Triple(1)}, {Triple(4)}, {Triple(7)}, {Triple(10)}, {Triple(13)}, {Triple(16)});");
         }

@@ -50,7 +50,7 @@ namespace Compiled.Generator.Emit
 
             if (_layout.IntWorkspaceLength > 0)
             {
-                _w.Line($"private const int IntWorkspaceLength = {_layout.IntWorkspaceLength};{(_layout.WholeBatch ? " // per sample" : string.Empty)} // saved indices (max-pooling's argmax)");
+                _w.Line($"private const int IntWorkspaceLength = {_layout.IntWorkspaceLength}; // saved indices (max-pooling's argmax){(_layout.WholeBatch ? ", per sample" : string.Empty)}");
             }
 
             if (_layout.BufferCount > 0)
