@@ -63,7 +63,7 @@ namespace Demo
         private const int PaddedLength = ParameterCount + 16;
         private const int PackedLength = 76; // the forward kernels' copy of the weights, each transposed to [in, out]
         private const int WorkspaceLength = 353; // per sample: the training workspace holds each call's whole batch
-        private const int IntWorkspaceLength = 18; // per sample // saved indices (max-pooling's argmax)
+        private const int IntWorkspaceLength = 18; // saved indices (max-pooling's argmax), per sample
         private const int BufferCount = 7; // non-trainable buffers (running statistics)
         private const int ForwardChunk = 64;
         private const int HiddenWidth = 108;
@@ -247,8 +247,8 @@ namespace Demo
             ref float h0 = ref global::System.Runtime.CompilerServices.Unsafe.As<ForwardScratch, float>(ref scratch);
             ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 108);
             global::Compiled.Kernels.BatchNormKernels.Inference(ref x, ref h0, ref k, 3, 36, 1); // layer 0: BatchNorm of 3 channel(s) x 36 position(s), running statistics
-            global::Compiled.Kernels.PoolingKernels.MaxForward(ref h0, ref h1, ref global::System.Runtime.CompilerServices.Unsafe.NullRef<int>(), s_window1, 1); // layer 1: MaxPool2D(2x3), 3x6x6 -> 3x3x2
-            global::Compiled.Kernels.PoolingKernels.AvgForward(ref h1, ref h0, s_window2, true, 1); // layer 2: GlobalAvgPool, 3x3x2 -> 3
+            global::Compiled.Kernels.PoolingKernels.MaxForward(ref h0, ref h1, ref global::System.Runtime.CompilerServices.Unsafe.NullRef<int>(), s_compiledWindow1, 1); // layer 1: MaxPool2D(2x3), 3x6x6 -> 3x3x2
+            global::Compiled.Kernels.PoolingKernels.AvgForward(ref h1, ref h0, s_compiledWindow2, true, 1); // layer 2: GlobalAvgPool, 3x3x2 -> 3
             {
                 // layer 3: Dense 3 -> 2, Identity, one sample, 128-bit: 1 output vector(s) in registers (1 per pass); each input broadcast into its row of the transposed weight, 3 interleaved input group(s) of accumulators, added, activated
                 ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 12);
@@ -298,8 +298,8 @@ namespace Demo
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, (nint)start * InputSize);
                 ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, (nint)start * OutputSize);
                 global::Compiled.Kernels.BatchNormKernels.Inference(ref x, ref h0, ref k, 3, 36, count); // layer 0: BatchNorm of 3 channel(s) x 36 position(s), running statistics
-                global::Compiled.Kernels.PoolingKernels.MaxForward(ref h0, ref h1, ref global::System.Runtime.CompilerServices.Unsafe.NullRef<int>(), s_window1, count); // layer 1: MaxPool2D(2x3), 3x6x6 -> 3x3x2
-                global::Compiled.Kernels.PoolingKernels.AvgForward(ref h1, ref h0, s_window2, true, count); // layer 2: GlobalAvgPool, 3x3x2 -> 3
+                global::Compiled.Kernels.PoolingKernels.MaxForward(ref h0, ref h1, ref global::System.Runtime.CompilerServices.Unsafe.NullRef<int>(), s_compiledWindow1, count); // layer 1: MaxPool2D(2x3), 3x6x6 -> 3x3x2
+                global::Compiled.Kernels.PoolingKernels.AvgForward(ref h1, ref h0, s_compiledWindow2, true, count); // layer 2: GlobalAvgPool, 3x3x2 -> 3
                 global::Compiled.Kernels.DenseKernels.ForwardBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 12), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 60), 16, ref h0, 3, ref y, 2, 3, 2, count, default(global::Compiled.Kernels.Identity)); // layer 3: Dense 3 -> 2, Identity
             }
         }
@@ -412,8 +412,8 @@ namespace Demo
             using global::Compiled.ParameterEdit bufferEdit = _compiledStorage.EditBuffers(); // the running statistics move once per training call; the edit makes the packed copy stale
             ref float b = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(bufferEdit.Values);
             global::Compiled.Kernels.BatchNormKernels.TrainForward(ref x, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 6), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)108 * _compiledCapacity), ref b, 3, 36, count, 1E-05f, 0.1f); // layer 0: BatchNorm of 3 channel(s) x 36 position(s), batch statistics, updating the running ones
-            global::Compiled.Kernels.PoolingKernels.MaxForward(ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)114 * _compiledCapacity), ref iws, s_window1, count); // layer 1: MaxPool2D(2x3), 3x6x6 -> 3x3x2, saving the argmax
-            global::Compiled.Kernels.PoolingKernels.AvgForward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)114 * _compiledCapacity), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)132 * _compiledCapacity), s_window2, true, count); // layer 2: GlobalAvgPool, 3x3x2 -> 3
+            global::Compiled.Kernels.PoolingKernels.MaxForward(ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)114 * _compiledCapacity), ref iws, s_compiledWindow1, count); // layer 1: MaxPool2D(2x3), 3x6x6 -> 3x3x2, saving the argmax
+            global::Compiled.Kernels.PoolingKernels.AvgForward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)114 * _compiledCapacity), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)132 * _compiledCapacity), s_compiledWindow2, true, count); // layer 2: GlobalAvgPool, 3x3x2 -> 3
             global::Compiled.Kernels.DenseKernels.ForwardBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 12), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 60), 16, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)132 * _compiledCapacity), 3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)135 * _compiledCapacity), 2, 3, 2, count, default(global::Compiled.Kernels.Identity)); // layer 3: Dense 3 -> 2, Identity
         }
 
@@ -439,8 +439,8 @@ namespace Demo
             ref float ws = ref Workspace();
             ref int iws = ref IntWorkspace(); // saved indices (max-pooling's argmax)
             global::Compiled.Kernels.DenseKernels.BackwardWithInputGradient(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 6), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 12), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)132 * _compiledCapacity), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)137 * _compiledCapacity), 2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)245 * _compiledCapacity), 3, 2, count); // layer 3: Dense 3 -> 2, Identity
-            global::Compiled.Kernels.PoolingKernels.AvgBackward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)245 * _compiledCapacity), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)137 * _compiledCapacity), s_window2, true, count); // layer 2: GlobalAvgPool, 3x3x2 -> 3: dL/dx
-            global::Compiled.Kernels.PoolingKernels.MaxBackward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)137 * _compiledCapacity), ref iws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)245 * _compiledCapacity), s_window1, count); // layer 1: MaxPool2D(2x3), 3x6x6 -> 3x3x2: dL/dx at the argmax
+            global::Compiled.Kernels.PoolingKernels.AvgBackward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)245 * _compiledCapacity), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)137 * _compiledCapacity), s_compiledWindow2, true, count); // layer 2: GlobalAvgPool, 3x3x2 -> 3: dL/dx
+            global::Compiled.Kernels.PoolingKernels.MaxBackward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)137 * _compiledCapacity), ref iws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)245 * _compiledCapacity), s_compiledWindow1, count); // layer 1: MaxPool2D(2x3), 3x6x6 -> 3x3x2: dL/dx at the argmax
             global::Compiled.Kernels.BatchNormKernels.Backward(ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)245 * _compiledCapacity), ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)108 * _compiledCapacity), ref g, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 3), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), 3, 36, count); // layer 0: BatchNorm of 3 channel(s) x 36 position(s)
         }
 
@@ -470,10 +470,12 @@ namespace Demo
 
         // ------------------------------------------------------------------ layer kernels
 
-        // Layer 1, MaxPool2D(2x3): channels; input, output, window, stride, padding and dilation as (depth, height, width).
-        private static readonly global::Compiled.Kernels.PoolGeometry s_window1 = new(3, 1, 6, 6, 1, 3, 2, 1, 2, 3, 1, 2, 3, 0, 0, 0, 1, 1, 1);
+        // Layer 1, MaxPool2D(2x3): 3 channel(s); as depth x height x width: input 1x6x6, output 1x3x2,
+        // window 1x2x3, stride 1x2x3, padding 0x0x0, dilation 1x1x1.
+        private static readonly global::Compiled.Kernels.PoolGeometry s_compiledWindow1 = new(3, 1, 6, 6, 1, 3, 2, 1, 2, 3, 1, 2, 3, 0, 0, 0, 1, 1, 1);
 
-        // Layer 2, GlobalAvgPool: channels; input, output, window, stride, padding and dilation as (depth, height, width).
-        private static readonly global::Compiled.Kernels.PoolGeometry s_window2 = new(3, 1, 1, 6, 1, 1, 1, 1, 1, 6, 1, 1, 6, 0, 0, 0, 1, 1, 1);
+        // Layer 2, GlobalAvgPool: 3 channel(s); as depth x height x width: input 1x1x6, output 1x1x1,
+        // window 1x1x6, stride 1x1x6, padding 0x0x0, dilation 1x1x1.
+        private static readonly global::Compiled.Kernels.PoolGeometry s_compiledWindow2 = new(3, 1, 1, 6, 1, 1, 1, 1, 1, 6, 1, 1, 6, 0, 0, 0, 1, 1, 1);
     }
 }

@@ -193,8 +193,8 @@ namespace Demo
             ForwardScratch scratch = default; // hidden activations: 2 buffer(s) of 40
             ref float h0 = ref global::System.Runtime.CompilerServices.Unsafe.As<ForwardScratch, float>(ref scratch);
             ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 40);
-            global::Compiled.Kernels.PoolingKernels.MaxForward(ref x, ref h0, ref global::System.Runtime.CompilerServices.Unsafe.NullRef<int>(), s_window0, 1); // layer 0: MaxPool2D(3, stride 2, padding 1), 2x7x9 -> 2x4x5
-            global::Compiled.Kernels.PoolingKernels.AvgForward(ref h0, ref h1, s_window1, true, 1); // layer 1: AvgPool2D(2, ceil mode), 2x4x5 -> 2x2x3
+            global::Compiled.Kernels.PoolingKernels.MaxForward(ref x, ref h0, ref global::System.Runtime.CompilerServices.Unsafe.NullRef<int>(), s_compiledWindow0, 1); // layer 0: MaxPool2D(3, stride 2, padding 1), 2x7x9 -> 2x4x5
+            global::Compiled.Kernels.PoolingKernels.AvgForward(ref h0, ref h1, s_compiledWindow1, true, 1); // layer 1: AvgPool2D(2, ceil mode), 2x4x5 -> 2x2x3
             {
                 // layer 3: Dense 12 -> 4, Softmax, one sample, 128-bit: 1 output vector(s) in registers (1 per pass); each input broadcast into its row of the transposed weight, 8 interleaved input group(s) of accumulators, added, activated
                 ref float wt = ref k;
@@ -268,8 +268,8 @@ namespace Demo
                 int count = global::System.Math.Min(ForwardChunk, batchSize - start);
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, (nint)start * InputSize);
                 ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, (nint)start * OutputSize);
-                global::Compiled.Kernels.PoolingKernels.MaxForward(ref x, ref h0, ref global::System.Runtime.CompilerServices.Unsafe.NullRef<int>(), s_window0, count); // layer 0: MaxPool2D(3, stride 2, padding 1), 2x7x9 -> 2x4x5
-                global::Compiled.Kernels.PoolingKernels.AvgForward(ref h0, ref h1, s_window1, true, count); // layer 1: AvgPool2D(2, ceil mode), 2x4x5 -> 2x2x3
+                global::Compiled.Kernels.PoolingKernels.MaxForward(ref x, ref h0, ref global::System.Runtime.CompilerServices.Unsafe.NullRef<int>(), s_compiledWindow0, count); // layer 0: MaxPool2D(3, stride 2, padding 1), 2x7x9 -> 2x4x5
+                global::Compiled.Kernels.PoolingKernels.AvgForward(ref h0, ref h1, s_compiledWindow1, true, count); // layer 1: AvgPool2D(2, ceil mode), 2x4x5 -> 2x2x3
                 global::Compiled.Kernels.DenseKernels.ForwardBatch(ref k, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 192), 16, ref h1, 12, ref y, 4, 12, 4, count, default(global::Compiled.Kernels.Identity)); // layer 3: Dense 12 -> 4, Softmax
                 for (int s = 0; s < count; s++) global::Compiled.GeneratedCodeSupport.Softmax(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 4), 4);
             }
@@ -408,8 +408,8 @@ namespace Demo
                 {
                     ref float dx = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradients), (nint)start * InputSize), p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_compiledStorage.ReadParameters(ParameterCount));
                     global::Compiled.GeneratedCodeSupport.DenseInputGradient(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3584), ref dx, 12, 4, count); // layer 3: Dense 12 -> 4, Softmax: dL/dx = dz W
-                    global::Compiled.Kernels.PoolingKernels.AvgBackward(ref dx, ref dx, s_window1, true, count); // layer 1: AvgPool2D(2, ceil mode), 2x4x5 -> 2x2x3: dL/dx
-                    global::Compiled.Kernels.PoolingKernels.MaxBackward(ref dx, ref iws, ref dx, s_window0, count); // layer 0: MaxPool2D(3, stride 2, padding 1), 2x7x9 -> 2x4x5: dL/dx at the argmax
+                    global::Compiled.Kernels.PoolingKernels.AvgBackward(ref dx, ref dx, s_compiledWindow1, true, count); // layer 1: AvgPool2D(2, ceil mode), 2x4x5 -> 2x2x3: dL/dx
+                    global::Compiled.Kernels.PoolingKernels.MaxBackward(ref dx, ref iws, ref dx, s_compiledWindow0, count); // layer 0: MaxPool2D(3, stride 2, padding 1), 2x7x9 -> 2x4x5: dL/dx at the argmax
                 }
             }
         }
@@ -429,8 +429,8 @@ namespace Demo
             ref float k = ref _compiledStorage.PackedStart;
             ref float ws = ref Workspace();
             ref int iws = ref IntWorkspace(); // saved indices (max-pooling's argmax)
-            global::Compiled.Kernels.PoolingKernels.MaxForward(ref x, ref ws, ref iws, s_window0, count); // layer 0: MaxPool2D(3, stride 2, padding 1), 2x7x9 -> 2x4x5, saving the argmax
-            global::Compiled.Kernels.PoolingKernels.AvgForward(ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2560), s_window1, true, count); // layer 1: AvgPool2D(2, ceil mode), 2x4x5 -> 2x2x3
+            global::Compiled.Kernels.PoolingKernels.MaxForward(ref x, ref ws, ref iws, s_compiledWindow0, count); // layer 0: MaxPool2D(3, stride 2, padding 1), 2x7x9 -> 2x4x5, saving the argmax
+            global::Compiled.Kernels.PoolingKernels.AvgForward(ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2560), s_compiledWindow1, true, count); // layer 1: AvgPool2D(2, ceil mode), 2x4x5 -> 2x2x3
             global::Compiled.Kernels.DenseKernels.ForwardBatchLogits(ref k, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 192), 16, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2560), 12, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3328), 4, 12, 4, count); // layer 3: Dense 12 -> 4, Softmax: logits only, the loss applies the activation
         }
 
@@ -491,10 +491,12 @@ namespace Demo
 
         // ------------------------------------------------------------------ layer kernels
 
-        // Layer 0, MaxPool2D(3, stride 2, padding 1): channels; input, output, window, stride, padding and dilation as (depth, height, width).
-        private static readonly global::Compiled.Kernels.PoolGeometry s_window0 = new(2, 1, 7, 9, 1, 4, 5, 1, 3, 3, 1, 2, 2, 0, 1, 1, 1, 1, 1);
+        // Layer 0, MaxPool2D(3, stride 2, padding 1): 2 channel(s); as depth x height x width: input 1x7x9, output 1x4x5,
+        // window 1x3x3, stride 1x2x2, padding 0x1x1, dilation 1x1x1.
+        private static readonly global::Compiled.Kernels.PoolGeometry s_compiledWindow0 = new(2, 1, 7, 9, 1, 4, 5, 1, 3, 3, 1, 2, 2, 0, 1, 1, 1, 1, 1);
 
-        // Layer 1, AvgPool2D(2, ceil mode): channels; input, output, window, stride, padding and dilation as (depth, height, width).
-        private static readonly global::Compiled.Kernels.PoolGeometry s_window1 = new(2, 1, 4, 5, 1, 2, 3, 1, 2, 2, 1, 2, 2, 0, 0, 0, 1, 1, 1);
+        // Layer 1, AvgPool2D(2, ceil mode): 2 channel(s); as depth x height x width: input 1x4x5, output 1x2x3,
+        // window 1x2x2, stride 1x2x2, padding 0x0x0, dilation 1x1x1.
+        private static readonly global::Compiled.Kernels.PoolGeometry s_compiledWindow1 = new(2, 1, 4, 5, 1, 2, 3, 1, 2, 2, 1, 2, 2, 0, 0, 0, 1, 1, 1);
     }
 }

@@ -71,7 +71,7 @@ namespace Compiled.Generator.Emit.Layers
 
         private static string IncludePad(LayerContext layer) => layer.Plan.Spec is PoolSpec { CountIncludePad: false } ? "false" : "true";
 
-        private static string Field(LayerContext layer) => "s_window" + layer.Index.ToString(CultureInfo.InvariantCulture);
+        private static string Field(LayerContext layer) => Parsing.GeneratedMemberNames.WindowFieldPrefix + layer.Index.ToString(CultureInfo.InvariantCulture);
 
         /// <summary>
         /// channels, input (d, h, w), output (d, h, w), kernel, stride, padding, dilation: 19 constants. A pool of fewer
