@@ -189,7 +189,8 @@ namespace Compiled.Kernels
 
         /// <summary>
         /// The input gradient of max pooling: zero, then each output gradient added at its saved argmax.
-        /// <paramref name="dx"/> may be <paramref name="dy"/> (the in-place input gradient of <c>Backpropagate</c>).
+        /// <paramref name="dx"/> may be <paramref name="dy"/> (the in-place input gradient of <c>Backpropagate</c>), the
+        /// buffer then large enough for both <c>count</c> output gradients and <c>count</c> input gradients.
         /// </summary>
         public static void MaxBackward(ref float dy, ref int indices, ref float dx, in PoolGeometry g, int count)
         {
@@ -207,12 +208,14 @@ namespace Compiled.Kernels
                 return;
             }
 
-            // In place: from the last sample down, each sample's output gradient copied aside first (a sample's input
-            // gradient overlaps its own output gradient, never a lower sample's).
+            // In place: each sample's output gradient copied aside first (its input gradient may overlap it), the samples
+            // in the order that never overwrites another sample's output gradient before it is read: when a sample's
+            // input gradient is at least as large as its output gradient (the usual case: from the last down), else from the first up.
             Span<float> scratch = outSample <= StackLimit ? stackalloc float[outSample] : Scratch(outSample);
             ref float copy = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
-            for (int s = count - 1; s >= 0; s--)
+            for (int i = 0; i < count; i++)
             {
+                int s = inSample >= outSample ? count - 1 - i : i;
                 Copy(ref Unsafe.Add(ref dy, (nint)s * outSample), ref copy, outSample);
                 MaxBackwardSample(ref copy, ref Unsafe.Add(ref indices, (nint)s * outSample), ref Unsafe.Add(ref dx, (nint)s * inSample), g.Channels, inPlane, outPlane);
             }
@@ -287,8 +290,9 @@ namespace Compiled.Kernels
 
             Span<float> scratch = outSample <= StackLimit ? stackalloc float[outSample] : Scratch(outSample);
             ref float copy = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
-            for (int s = count - 1; s >= 0; s--)
+            for (int i = 0; i < count; i++)
             {
+                int s = inSample >= outSample ? count - 1 - i : i; // the order of MaxBackward's in-place loop
                 Copy(ref Unsafe.Add(ref dy, (nint)s * outSample), ref copy, outSample);
                 AvgBackwardSample(ref copy, ref Unsafe.Add(ref dx, (nint)s * inSample), g, countIncludePad);
             }

@@ -35,6 +35,7 @@ namespace Compiled.Tests.Networks
             ["PoolNormMax"] = () => new PoolNormMax(),
             ["PoolCeil"] = () => new PoolCeil(),
             ["PoolGlobalAvg"] = () => new PoolGlobalAvg(),
+            ["PoolWiden"] = () => new PoolWiden(),
         };
 
         /// <summary>Networks whose training normalises with batch statistics: a sample's loss depends on the rest of its batch.</summary>

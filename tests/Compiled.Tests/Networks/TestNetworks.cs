@@ -211,4 +211,15 @@ namespace Compiled.Tests.Networks
     [GlobalAvgPool]
     [Dense(3, Activation.Softmax)]
     public partial class PoolGlobalAvg { }
+
+    // Pooling that widens the data (padding 1, stride 1: (2, 3) -> (2, 4)) below the first layer with parameters, so
+    // Backpropagate's input gradient cannot work in place in the caller's InputSize floats per sample and goes through the
+    // workspace's gradient blocks; then an average pooling that keeps the size, MSE.
+    [Network]
+    [Input(2, 3)]
+    [MaxPool1D(2, Stride = 1, Padding = 1)]
+    [AvgPool1D(3, Stride = 1, Padding = 1)]
+    [Flatten]
+    [Dense(3)]
+    public partial class PoolWiden { }
 }

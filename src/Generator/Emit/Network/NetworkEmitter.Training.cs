@@ -209,6 +209,17 @@ namespace Compiled.Generator.Emit
             string parameters = firstWithParameters >= 0 ? $", p = ref {Marshal}.GetReference(_compiledStorage.ReadParameters(ParameterCount))" : string.Empty;
             _w.Line($"ref float dx = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputGradients), (nint)start * InputSize){parameters};");
 
+            // A layer below the first with parameters whose output is larger than the network's input (a pooling layer with
+            // padding can widen) cannot work in place in dx, which holds InputSize floats per sample: then every step but the
+            // last alternates between the workspace's gradient blocks A and B (each as wide as any layer's output).
+            int chainTop = firstWithParameters >= 0 ? firstWithParameters : _layout.Computing.Count;
+            if (_layout.Computing.Take(chainTop).Any(c => c.Context.Plan.OutputSize > _plan.InputSize))
+            {
+                WriteNetworkInputGradientThroughBlocks(firstWithParameters, first);
+                _w.Close();
+                return;
+            }
+
             Dispatch(isa =>
             {
                 int below = firstWithParameters;
@@ -231,6 +242,28 @@ namespace Compiled.Generator.Emit
                 }
             });
             _w.Close();
+        }
+
+        /// <summary>
+        /// <see cref="WriteNetworkInputGradient"/> for a chain below the first layer with parameters that widens the data:
+        /// each step reads the gradient block the step above wrote and writes the other one (A and B alternate), the last
+        /// step (the network's first computing layer) writes <c>dx</c>.
+        /// </summary>
+        private void WriteNetworkInputGradientThroughBlocks(int firstWithParameters, string first)
+        {
+            Dispatch(isa =>
+            {
+                int top = firstWithParameters >= 0 ? firstWithParameters : _layout.Computing.Count - 1;
+                int current = _layout.GradientOf(_layout.Computing[top].Context.Index);
+                int Other(int block) => block == _layout.GradientA ? _layout.GradientB : _layout.GradientA;
+                for (int i = top; i >= 0; i--)
+                {
+                    (LayerContext context, LayerEmitter emitter) = _layout.Computing[i];
+                    string target = i == 0 ? "ref dx" : WorkspaceRef(Other(current));
+                    emitter.EmitInputGradient(_w, context, isa, new TrainingRefs(InputRefOf(context), null, null, WorkspaceRef(current), target, first) { Own = OwnRefs(context, emitter) }, "count");
+                    current = Other(current);
+                }
+            });
         }
 
         // ------------------------------------------------------------------ training core
