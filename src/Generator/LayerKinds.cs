@@ -25,6 +25,14 @@ namespace Compiled.Generator
             LayerKind.Create<LayerNormSpec>(new LayerNormParser(), new LayerNormShapeRule(), new LayerNormEmitter()),
             LayerKind.Create<BatchNormSpec>(new BatchNormParser(), new BatchNormShapeRule(), new BatchNormEmitter()),
             LayerKind.Create<EmbeddingSpec>(new EmbeddingParser(), new EmbeddingShapeRule(), new EmbeddingEmitter()),
+            LayerKind.Create<PoolSpec>(new PoolParser(PoolOp.Max, 1), new PoolShapeRule(), new PoolEmitter()),
+            LayerKind.Create<PoolSpec>(new PoolParser(PoolOp.Max, 2), new PoolShapeRule(), new PoolEmitter()),
+            LayerKind.Create<PoolSpec>(new PoolParser(PoolOp.Max, 3), new PoolShapeRule(), new PoolEmitter()),
+            LayerKind.Create<PoolSpec>(new PoolParser(PoolOp.Avg, 1), new PoolShapeRule(), new PoolEmitter()),
+            LayerKind.Create<PoolSpec>(new PoolParser(PoolOp.Avg, 2), new PoolShapeRule(), new PoolEmitter()),
+            LayerKind.Create<PoolSpec>(new PoolParser(PoolOp.Avg, 3), new PoolShapeRule(), new PoolEmitter()),
+            LayerKind.Create<GlobalPoolSpec>(new GlobalPoolParser(PoolOp.Avg), new GlobalPoolShapeRule(), new PoolEmitter()),
+            LayerKind.Create<GlobalPoolSpec>(new GlobalPoolParser(PoolOp.Max), new GlobalPoolShapeRule(), new PoolEmitter()),
         };
 
         public static ILayerParser? FindParser(string attributeMetadataName)

@@ -75,6 +75,24 @@ namespace Compiled.Generator.Tests
         [InlineData("CN0030", "[Network] [Input(4)] [Dense(3, Activation.ReLU, [|Init = (Initializer)99|])] public partial class Net { }")]
         [InlineData("CN0030", "[Network] [Input(4)] [Dense(3, [|BiasInit = (Initializer)(-1)|], Init = Initializer.HeNormal)] public partial class Net { }")]
         [InlineData("CN0031", "[Network] [Input(4)] [Dense(3, Activation.Tanh, Init = Initializer.Orthogonal, [|BiasInit = Initializer.Orthogonal|])] public partial class Net { }")]
+        [InlineData("CN0042", "[Network] [Input(2, 6, 6)] [MaxPool2D([|0|])] [Flatten] [Dense(3)] public partial class Net { }")]
+        [InlineData("CN0042", "[Network] [Input(2, 6, 6)] [MaxPool2D(2, [|Stride = 0|])] [Flatten] [Dense(3)] public partial class Net { }")]
+        [InlineData("CN0042", "[Network] [Input(2, 6, 6)] [AvgPool2D([|KernelShape = new[] { 2, 0 }|])] [Flatten] [Dense(3)] public partial class Net { }")]
+        [InlineData("CN0042", "[Network] [Input(2, 4, 6, 6)] [MaxPool3D([|KernelShape = new[] { 2, 2 }|])] [Flatten] [Dense(3)] public partial class Net { }")]
+        [InlineData("CN0042", "[Network] [Input(2, 6, 6)] [AvgPool2D(2, [|Strides = new[] { 1, 2, 2 }|])] [Flatten] [Dense(3)] public partial class Net { }")]
+        [InlineData("CN0042", "[Network] [Input(2, 6)] [MaxPool1D(2, [|Dilation = 0|])] [Flatten] [Dense(3)] public partial class Net { }")]
+        [InlineData("CN0042", "[Network] [Input(2, 6, 6)] [[|MaxPool2D()|]] [Flatten] [Dense(3)] public partial class Net { }")]
+        [InlineData("CN0043", "[Network] [Input(2, 3, 8)] [MaxPool2D([|4|])] [Flatten] [Dense(3)] public partial class Net { }")]
+        [InlineData("CN0043", "[Network] [Input(2, 6, 6)] [AvgPool2D([|KernelShape = new[] { 2, 9 }|], Padding = 1)] [Flatten] [Dense(3)] public partial class Net { }")]
+        [InlineData("CN0044", "[Network] [Input(2, 6, 6)] [MaxPool2D(3, [|Padding = 2|])] [Flatten] [Dense(3)] public partial class Net { }")]
+        [InlineData("CN0044", "[Network] [Input(2, 6, 6)] [AvgPool2D(KernelShape = new[] { 4, 2 }, [|Paddings = new[] { 2, 2 }|])] [Flatten] [Dense(3)] public partial class Net { }")]
+        [InlineData("CN0044", "[Network] [Input(2, 6)] [AvgPool1D(2, [|Padding = -1|])] [Flatten] [Dense(3)] public partial class Net { }")]
+        [InlineData("CN0045", "[Network] [Input(12)] [[|MaxPool2D(2)|]] [Dense(3)] public partial class Net { }")]
+        [InlineData("CN0045", "[Network] [Input(2, 6, 6)] [[|AvgPool1D(2)|]] [Flatten] [Dense(3)] public partial class Net { }")]
+        [InlineData("CN0045", "[Network] [Input(2, 6, 6)] [Flatten] [[|MaxPool3D(2)|]] [Dense(3)] public partial class Net { }")]
+        [InlineData("CN0046", "[Network] [Input(12)] [[|GlobalAvgPool|]] [Dense(3)] public partial class Net { }")]
+        [InlineData("CN0046", "[Network] [Input(2, 6)] [Flatten] [[|GlobalMaxPool|]] [Dense(3)] public partial class Net { }")]
+        [InlineData("CN0047", "[Network] [Input(2, 5)] [MaxPool1D(3, [|Dilation = 3|])] [Flatten] [Dense(3)] public partial class Net { }")]
         public void ReportsDiagnosticAtTheOffendingPlace(string id, string markup)
         {
             (string source, TextSpan span) = GeneratorHarness.Markup("using Compiled;\n" + markup);
@@ -88,6 +106,19 @@ namespace Compiled.Generator.Tests
             {
                 Assert.Empty(result.GeneratedSources);
             }
+        }
+
+        [Theory]
+        [InlineData("[Network] [Input(2, 3, 8)] [MaxPool2D(4)] [Flatten] [Dense(3)] public partial class Net { }", "is 4 along dimension 0, larger than the padded input there (3: the input 3 plus padding 0 on both sides); the input is 2x3x8")]
+        [InlineData("[Network] [Input(2, 6, 6)] [MaxPool2D(3, Padding = 2)] [Flatten] [Dense(3)] public partial class Net { }", "Padding of [MaxPool2D] at layer 0 is 2; it must be between 0 and half the window (at most 1 for a window of 3)")]
+        [InlineData("[Network] [Input(36)] [MaxPool2D(2)] [Dense(3)] public partial class Net { }", "[MaxPool2D] at layer 0 receives a 36 input (rank 1); it needs (C, H, W)")]
+        [InlineData("[Network] [Input(2, 5)] [MaxPool1D(3, Dilation = 3)] [Flatten] [Dense(3)] public partial class Net { }", "would give an output of size 0 along dimension 0 from the input 2x5: the dilated window spans 7 positions, more than the padded input 5")]
+        [InlineData("[Network] [Input(12)] [GlobalMaxPool] [Dense(3)] public partial class Net { }", "[GlobalMaxPool] at layer 0 receives a vector of 12")]
+        public void PoolingMessagesGiveTheComputedShapes(string declaration, string expected)
+        {
+            (GeneratorRunResult result, _) = GeneratorHarness.Run("using Compiled;\n" + declaration);
+            Diagnostic diagnostic = Assert.Single(result.Diagnostics);
+            Assert.Contains(expected, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         [Fact]

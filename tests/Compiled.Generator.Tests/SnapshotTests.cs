@@ -22,6 +22,8 @@ namespace Compiled.Generator.Tests
             { "LayerNorms", "[Network] [Input(2, 5)] [LayerNorm(NormalizedDimensions = 1)] [Flatten] [Dense(6, Activation.ReLU)] [LayerNorm(ElementwiseAffine = false)] [Dense(1)] public partial class LayerNorms { }" },
             { "BatchNorms", "[Network(Loss = Loss.CrossEntropy)] [Input(3, 4)] [BatchNorm] [Flatten] [Dense(6)] [BatchNorm(Affine = false, Momentum = 0.3)] [Dense(2, Activation.Softmax)] public partial class BatchNorms { }" },
             { "Tokens", "[Network(Loss = Loss.CrossEntropy)] [Input(8)] [Embedding(100, 4, PaddingIndex = 0)] [Flatten] [Dense(3, Activation.Softmax)] public partial class Tokens { }" },
+            { "Pooling", "[Network(Loss = Loss.CrossEntropy)] [Input(2, 7, 9)] [MaxPool2D(3, Stride = 2, Padding = 1)] [AvgPool2D(2, CeilMode = true)] [Flatten] [Dense(4, Activation.Softmax)] public partial class Pooling { }" },
+            { "PoolNorm", "[Network] [Input(3, 6, 6)] [BatchNorm] [MaxPool2D(KernelShape = new[] { 2, 3 })] [GlobalAvgPool] [Dense(2)] public partial class PoolNorm { }" },
             { "Nested", "public partial class Outer { internal partial record Inner { [Network] [Input(3)] [Dense(2, Activation.ELU, Alpha = 0.5f)] private partial class Policy { } } }" },
         };
 

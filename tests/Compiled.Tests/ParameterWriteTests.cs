@@ -235,6 +235,13 @@ namespace Compiled.Tests
         [InlineData("Norms")]
         [InlineData("BatchNorms")]
         [InlineData("ChannelNorms")]
+        [InlineData("PoolMax2D")]
+        [InlineData("PoolAvg1D")]
+        [InlineData("PoolMax3D")]
+        [InlineData("PoolNormMax")]
+        [InlineData("PoolCeil")]
+        [InlineData("PoolGlobalAvg")]
+        [InlineData("PoolWiden")]
         public void BackpropagateInputGradientMatchesFiniteDifferences(string name)
         {
             // L = sum_s sum_j c_sj y_sj, so dL/dy = c; dL/dx is checked against central differences of the double reference's

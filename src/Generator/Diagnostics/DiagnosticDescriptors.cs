@@ -181,13 +181,44 @@ namespace Compiled.Generator.Diagnostics
             "Orthogonal initialisation needs a matrix",
             "{0} = Initializer.Orthogonal initialises {1}, a vector of {2}; orthogonal initialisation needs a matrix, so use it for a weight (Init) only");
 
+        public static readonly DiagnosticDescriptor PoolWindowSetting = Error(
+            "CN0042", Usage,
+            "Pooling window setting is invalid",
+            "{0} of [{1}] at layer {2} is {3}; {4}");
+
+        public static readonly DiagnosticDescriptor PoolKernelTooLarge = Error(
+            "CN0043", Shape,
+            "Pooling window is larger than the padded input",
+            "The window of [{0}] at layer {1} is {2} along dimension {3}, larger than the padded input there ({4}: the input {5} plus padding {6} on both sides); the input is {7}");
+
+        public static readonly DiagnosticDescriptor PoolPaddingTooLarge = Error(
+            "CN0044", Usage,
+            "Pooling padding must be at most half the window",
+            "{0} of [{1}] at layer {2} is {3}; it must be between 0 and half the window ({4}), as PyTorch requires");
+
+        public static readonly DiagnosticDescriptor PoolInputRank = Error(
+            "CN0045", Shape,
+            "Pooling layer receives an input of the wrong rank",
+            "[{0}] at layer {1} receives a {2} input (rank {3}); it needs {4}");
+
+        public static readonly DiagnosticDescriptor GlobalPoolNeedsPositions = Error(
+            "CN0046", Shape,
+            "Global pooling needs an input with channels and positions",
+            "[{0}] at layer {1} receives a vector of {2}; global pooling reduces each channel of an input (C, ...) over its positions, such as (C, H, W), to a vector of C");
+
+        public static readonly DiagnosticDescriptor PoolOutputEmpty = Error(
+            "CN0047", Shape,
+            "Pooling output would be empty",
+            "[{0}] at layer {1} would give an output of size {2} along dimension {3} from the input {4}: the dilated window spans {5} positions, more than the padded input {6}");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Index(
             NotPartial, ContainingTypeNotPartial, Generic, Static, MissingInput, MultipleInputs, EmptyInputShape,
             NonPositiveSize, NoLayers, DenseNeedsVector, SoftmaxNotLast, CrossEntropyNeedsSoftmax,
             BinaryCrossEntropyNeedsSigmoid, TooFewClasses, UnknownActivation, UnknownLoss, TooLarge,
             LayersSplitAcrossParts, SettingHasNoEffect, SettingNotFinite, ParameterlessConstructor, SoftmaxSingleOutput, ConstructorDoesNotChain,
             Abstract, NameCollidesWithMember, FileLocal, TooManyLayers, DropoutProbability, DropoutLast, HidesNamespace, SettingOutOfRange, UnknownInitializer, InitializerNeedsMatrix,
-            EmbeddingNotFirst);
+            EmbeddingNotFirst,
+            PoolWindowSetting, PoolKernelTooLarge, PoolPaddingTooLarge, PoolInputRank, GlobalPoolNeedsPositions, PoolOutputEmpty);
 
         public static IReadOnlyCollection<DiagnosticDescriptor> All => s_byId.Values;
 

@@ -27,10 +27,27 @@ namespace Compiled.Generator.Parsing
             "_compiledWorkspace", "_compiledWorkspaceOffset", "_compiledSplitPacked", "_compiledSplitPackedOffset",
             "_compiledSplitBlocks", "_compiledSplitBlocksOffset", "PackWeights", "Workspace", "TrainForward", "TrainBackward",
             "TargetLoss", "LabelLoss", "SplitPacked", "SplitForwardRest", "SplitBackwardRest", "BufferCount", "s_buffers",
-            "_compiledCapacity", "EnsureWorkspace",
+            "_compiledCapacity", "EnsureWorkspace", "IntWorkspaceLength", "_compiledIntWorkspace", "IntWorkspace",
         };
 
+        /// <summary>The prefix of the per-layer pooling geometry fields (<c>s_compiledWindow1</c>, ...), followed by a layer index.</summary>
+        public const string WindowFieldPrefix = "s_compiledWindow";
+
         /// <summary>Whether a network class named <paramref name="name"/> would contain a generated member of that name.</summary>
-        public static bool Contains(string name) => s_names.Contains(name);
+        public static bool Contains(string name) =>
+            s_names.Contains(name) || (name.StartsWith(WindowFieldPrefix, System.StringComparison.Ordinal) && name.Length > WindowFieldPrefix.Length && IsDigits(name.Substring(WindowFieldPrefix.Length)));
+
+        private static bool IsDigits(string text)
+        {
+            foreach (char c in text)
+            {
+                if (c < '0' || c > '9')
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 }

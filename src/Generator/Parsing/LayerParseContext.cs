@@ -67,6 +67,41 @@ namespace Compiled.Generator.Parsing
             return fallback;
         }
 
+        /// <summary>
+        /// Reads a named (property) argument of type <c>int[]</c> (pooling's <c>KernelShape</c>, <c>Strides</c>, <c>Paddings</c>),
+        /// or returns null when it was not written; <paramref name="written"/> is true also for an explicit <c>null</c>.
+        /// </summary>
+        public int[]? NamedInts(string propertyName, out bool written)
+        {
+            foreach (KeyValuePair<string, TypedConstant> named in _attribute.NamedArguments)
+            {
+                if (named.Key == propertyName && named.Value.Kind == TypedConstantKind.Array)
+                {
+                    written = true;
+                    if (named.Value.IsNull)
+                    {
+                        return null;
+                    }
+
+                    var values = new int[named.Value.Values.Length];
+                    for (int i = 0; i < values.Length; i++)
+                    {
+                        if (named.Value.Values[i].Value is not int value)
+                        {
+                            return null;
+                        }
+
+                        values[i] = value;
+                    }
+
+                    return values;
+                }
+            }
+
+            written = false;
+            return null;
+        }
+
         /// <summary>Reports a diagnostic on an argument (or on the attribute when <paramref name="argument"/> is null).</summary>
         public void Report(DiagnosticDescriptor descriptor, string? argument, params object[] messageArgs)
         {

@@ -29,6 +29,9 @@ namespace Compiled.Runtime.Tests.Kernels
             ("ActivationBackward", ActivationBackwardAll),
             ("BatchNorm training, one position per channel (bit for bit)", BatchNormVectorInputs),
             ("BatchNorm training, positions per channel", BatchNormSpatialInputs),
+            ("Max pooling, random 1-D to 3-D geometries", PoolingKernelChecks.MaxRandomGeometries),
+            ("Max pooling, ties and NaNs", PoolingKernelChecks.MaxTiesAndNaNs),
+            ("Average pooling, random 1-D to 3-D geometries", PoolingKernelChecks.AvgRandomGeometries),
         };
 
         public static void ForwardBatchSmallShapes()

@@ -31,10 +31,17 @@ namespace Compiled.Tests.Networks
             ["SpatialNorm"] = () => new SpatialNorm(),
             ["Tokens"] = () => new Tokens(),
             ["TokensPadded"] = () => new TokensPadded(),
+            ["PoolMax2D"] = () => new PoolMax2D(),
+            ["PoolAvg1D"] = () => new PoolAvg1D(),
+            ["PoolMax3D"] = () => new PoolMax3D(),
+            ["PoolNormMax"] = () => new PoolNormMax(),
+            ["PoolCeil"] = () => new PoolCeil(),
+            ["PoolGlobalAvg"] = () => new PoolGlobalAvg(),
+            ["PoolWiden"] = () => new PoolWiden(),
         };
 
         /// <summary>Networks whose training normalises with batch statistics: a sample's loss depends on the rest of its batch.</summary>
-        private static readonly HashSet<string> s_batchCoupled = new() { "BatchNorms", "ChannelNorms", "SpatialNorm" };
+        private static readonly HashSet<string> s_batchCoupled = new() { "BatchNorms", "ChannelNorms", "SpatialNorm", "PoolNormMax" };
 
         /// <summary>Networks that cannot train on a single sample (a batch normalisation of one value per channel).</summary>
         private static readonly HashSet<string> s_noSingleSample = new() { "BatchNorms", "ChannelNorms" };

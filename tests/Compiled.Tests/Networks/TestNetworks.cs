@@ -174,4 +174,68 @@ namespace Compiled.Tests.Networks
     [Flatten]
     [Dense(2)]
     public partial class TokensPadded { }
+    // Max pooling with padding and a stride below the window (nn.MaxPool2d(3, 2, 1) on (N, 2, 7, 9) -> (N, 2, 4, 5)),
+    // the first layer: Backpropagate's input gradient goes through it in place, 40 floats per sample back to 126.
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(2, 7, 9)]
+    [MaxPool2D(3, Stride = 2, Padding = 1)]
+    [Flatten]
+    [Dense(5, Activation.Softmax)]
+    public partial class PoolMax2D { }
+
+    // 1-D average pooling without padding in the divisor (nn.AvgPool1d(3, 2, 1, count_include_pad=False)), MSE.
+    [Network]
+    [Input(3, 11)]
+    [AvgPool1D(3, Stride = 2, Padding = 1, CountIncludePad = false)]
+    [Flatten]
+    [Dense(4, Activation.Tanh)]
+    [Dense(2)]
+    public partial class PoolAvg1D { }
+
+    // 3-D max pooling, a stride per dimension and ceil mode (nn.MaxPool3d(2, (1, 2, 2), ceil_mode=True) on
+    // (N, 2, 3, 5, 5) -> (N, 2, 2, 3, 3)), binary cross-entropy.
+    [Network(Loss = Loss.BinaryCrossEntropy)]
+    [Input(2, 3, 5, 5)]
+    [MaxPool3D(2, Strides = new[] { 1, 2, 2 }, CeilMode = true)]
+    [Flatten]
+    [Dense(3, Activation.Sigmoid)]
+    public partial class PoolMax3D { }
+
+    // Max pooling after a batch normalisation (whole-batch training: the int workspace per sample times the capacity),
+    // a non-square dilated window, then a global max: (3, 6, 6) -> (3, 2, 2) -> 3, MSE on a bounded (tanh) output.
+    [Network]
+    [Input(3, 6, 6)]
+    [BatchNorm]
+    [MaxPool2D(KernelShape = new[] { 2, 3 }, Strides = new[] { 2, 1 }, Dilation = 2)]
+    [GlobalMaxPool]
+    [Dense(2, Activation.Tanh)]
+    public partial class PoolNormMax { }
+
+    // Average pooling in ceil mode with padding: (2, 8, 7) -> (2, 5, 4), the last column of windows dropped because it
+    // would start in the right padding, and the last row's divisor clipped to the padded input.
+    [Network]
+    [Input(2, 8, 7)]
+    [AvgPool2D(3, Stride = 2, Padding = 1, CeilMode = true)]
+    [Flatten]
+    [Dense(3, Activation.ReLU)]
+    [Dense(2)]
+    public partial class PoolCeil { }
+
+    // Global average pooling as the first layer ((4, 5, 6) -> 4, nn.AdaptiveAvgPool2d(1) + nn.Flatten()), cross-entropy.
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(4, 5, 6)]
+    [GlobalAvgPool]
+    [Dense(3, Activation.Softmax)]
+    public partial class PoolGlobalAvg { }
+
+    // Pooling that widens the data (padding 1, stride 1: (2, 3) -> (2, 4)) below the first layer with parameters, so
+    // Backpropagate's input gradient cannot work in place in the caller's InputSize floats per sample and goes through the
+    // workspace's gradient blocks; then an average pooling that keeps the size, MSE.
+    [Network]
+    [Input(2, 3)]
+    [MaxPool1D(2, Stride = 1, Padding = 1)]
+    [AvgPool1D(3, Stride = 1, Padding = 1)]
+    [Flatten]
+    [Dense(3)]
+    public partial class PoolWiden { }
 }

@@ -67,6 +67,8 @@ namespace Compiled.Tests.Reference
             ReferenceLayerNorm.TryParse,
             ReferenceBatchNorm.TryParse,
             ReferenceEmbedding.TryParse,
+            ReferencePool.TryParse,
+            ReferenceGlobalPool.TryParse,
         };
 
         /// <summary>Reads one part of an architecture signature, or fails the test naming it.</summary>

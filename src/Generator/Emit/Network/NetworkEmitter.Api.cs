@@ -48,6 +48,11 @@ namespace Compiled.Generator.Emit
                 _w.Line($"private const int WorkspaceLength = {_layout.WorkspaceLength};");
             }
 
+            if (_layout.IntWorkspaceLength > 0)
+            {
+                _w.Line($"private const int IntWorkspaceLength = {_layout.IntWorkspaceLength}; // saved indices (max-pooling's argmax){(_layout.WholeBatch ? ", per sample" : string.Empty)}");
+            }
+
             if (_layout.BufferCount > 0)
             {
                 _w.Line($"private const int BufferCount = {_layout.BufferCount}; // non-trainable buffers (running statistics)");
@@ -88,6 +93,11 @@ namespace Compiled.Generator.Emit
             _w.Line("private readonly int _compiledGradientsOffset;");
             _w.Line("private float[]? _compiledWorkspace;");
             _w.Line("private int _compiledWorkspaceOffset;");
+            if (_layout.IntWorkspaceLength > 0)
+            {
+                _w.Line("private int[]? _compiledIntWorkspace; // the training workspace's int values (saved indices)");
+            }
+
             if (_layout.WholeBatch)
             {
                 _w.Line("private int _compiledCapacity; // the samples the training workspace holds (the largest batch so far)");
@@ -249,6 +259,11 @@ namespace Compiled.Generator.Emit
                 _w.Line("int capacity = global::System.Math.Max(count, _compiledCapacity);");
                 _w.Line($"if ((long)capacity * WorkspaceLength > global::System.Array.MaxLength - 16) {Support}.ThrowWorkspaceTooLarge(count, WorkspaceLength);");
                 _w.Line("_compiledWorkspace = global::Compiled.NetworkStorage.AllocateAligned(capacity * WorkspaceLength, out _compiledWorkspaceOffset);");
+                if (_layout.IntWorkspaceLength > 0)
+                {
+                    _w.Line("_compiledIntWorkspace = new int[capacity * IntWorkspaceLength];");
+                }
+
                 _w.Line("_compiledCapacity = capacity;");
                 _w.Close();
                 _w.Line();
@@ -256,6 +271,13 @@ namespace Compiled.Generator.Emit
                 _w.Open("private ref float Workspace()");
                 _w.Line($"return ref {Vec.Unsafe}.Add(ref {Marshal}.GetArrayDataReference(_compiledWorkspace!), _compiledWorkspaceOffset);");
                 _w.Close();
+                if (_layout.IntWorkspaceLength > 0)
+                {
+                    _w.Line();
+                    _w.Summary("The int part of the training workspace (saved indices), as <see cref=\"EnsureWorkspace\"/> last sized it.");
+                    _w.Line($"private ref int IntWorkspace() => ref {Marshal}.GetArrayDataReference(_compiledIntWorkspace!);");
+                }
+
                 return;
             }
 
@@ -265,6 +287,12 @@ namespace Compiled.Generator.Emit
             _w.Line("_compiledWorkspace ??= global::Compiled.NetworkStorage.AllocateAligned(WorkspaceLength, out _compiledWorkspaceOffset);");
             _w.Line($"return ref {Vec.Unsafe}.Add(ref {Marshal}.GetArrayDataReference(_compiledWorkspace), _compiledWorkspaceOffset);");
             _w.Close();
+            if (_layout.IntWorkspaceLength > 0)
+            {
+                _w.Line();
+                _w.Summary("The int part of the training workspace (saved indices), allocated on the first training call and kept.");
+                _w.Line($"private ref int IntWorkspace() => ref {Marshal}.GetArrayDataReference(_compiledIntWorkspace ??= new int[IntWorkspaceLength]);");
+            }
         }
 
         private void WritePacking()

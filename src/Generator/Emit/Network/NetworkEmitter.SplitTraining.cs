@@ -182,6 +182,7 @@ namespace Compiled.Generator.Emit
             _w.Open("private void SplitForwardRest(int count)");
             _w.Line("ref float k = ref SplitPacked();");
             _w.Line("ref float ws = ref Workspace();");
+            WriteIntWorkspaceLocal();
             TrainForwardLayers(first: 1, firstSample: "0"); // the runtime sets TrainingContext to each chunk's first sample
             _w.Close();
 
@@ -192,6 +193,7 @@ namespace Compiled.Generator.Emit
             _w.Line($"ref float p = ref {Marshal}.GetReference(_compiledStorage.ReadParameters(ParameterCount));");
             _w.Line($"ref float g = ref {Vec.Unsafe}.Add(ref {Marshal}.GetArrayDataReference(_compiledGradients), _compiledGradientsOffset);");
             _w.Line("ref float ws = ref Workspace();");
+            WriteIntWorkspaceLocal();
             TrainBackwardLayers(lowest: 1, firstSample: "0");
             _w.Close();
         }

@@ -168,6 +168,7 @@ namespace Compiled.Generator.Emit
             _w.Line($"ref float x = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputs), (nint)start * InputSize);");
             _w.Line(TrainCall("TrainForward", "count", "start"));
             _w.Line("ref float ws = ref Workspace();");
+            WriteIntWorkspaceLocal();
             _w.Line($"ref float dy = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(outputGradients), (nint)start * OutputSize);");
             (int lastOutput, int lastPre) = _layout.Saved(last.Index);
             Activation? lastActivation = last.Plan.Spec.OutputActivation;
@@ -213,6 +214,17 @@ namespace Compiled.Generator.Emit
             string parameters = firstWithParameters >= 0 ? $", p = ref {Marshal}.GetReference(_compiledStorage.ReadParameters(ParameterCount))" : string.Empty;
             _w.Line($"ref float dx = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputGradients), (nint)start * InputSize){parameters};");
 
+            // A layer below the first with parameters whose output is larger than the network's input (a pooling layer with
+            // padding can widen) cannot work in place in dx, which holds InputSize floats per sample: then every step but the
+            // last alternates between the workspace's gradient blocks A and B (each as wide as any layer's output).
+            int chainTop = firstWithParameters >= 0 ? firstWithParameters : _layout.Computing.Count;
+            if (_layout.Computing.Take(chainTop).Any(c => c.Context.Plan.OutputSize > _plan.InputSize))
+            {
+                WriteNetworkInputGradientThroughBlocks(firstWithParameters, first);
+                _w.Close();
+                return;
+            }
+
             Dispatch(isa =>
             {
                 int below = firstWithParameters;
@@ -235,6 +247,28 @@ namespace Compiled.Generator.Emit
                 }
             });
             _w.Close();
+        }
+
+        /// <summary>
+        /// <see cref="WriteNetworkInputGradient"/> for a chain below the first layer with parameters that widens the data:
+        /// each step reads the gradient block the step above wrote and writes the other one (A and B alternate), the last
+        /// step (the network's first computing layer) writes <c>dx</c>.
+        /// </summary>
+        private void WriteNetworkInputGradientThroughBlocks(int firstWithParameters, string first)
+        {
+            Dispatch(isa =>
+            {
+                int top = firstWithParameters >= 0 ? firstWithParameters : _layout.Computing.Count - 1;
+                int current = _layout.GradientOf(_layout.Computing[top].Context.Index);
+                int Other(int block) => block == _layout.GradientA ? _layout.GradientB : _layout.GradientA;
+                for (int i = top; i >= 0; i--)
+                {
+                    (LayerContext context, LayerEmitter emitter) = _layout.Computing[i];
+                    string target = i == 0 ? "ref dx" : WorkspaceRef(Other(current));
+                    emitter.EmitInputGradient(_w, context, isa, new TrainingRefs(InputRefOf(context), null, null, WorkspaceRef(current), target, first) { Own = OwnRefs(context, emitter) }, "count");
+                    current = Other(current);
+                }
+            });
         }
 
         // ------------------------------------------------------------------ training core
@@ -309,11 +343,26 @@ namespace Compiled.Generator.Emit
         }
 
         /// <summary>
-        /// The layer's own saved values in the workspace (float values; the int workspace is added with the first layer kind
-        /// that saves int values, such as max-pooling's argmax).
+        /// The layer's own saved values: <c>ref float</c> into the workspace (<c>ws</c>) for float values, <c>ref int</c> into
+        /// the int workspace (<c>iws</c>) for int values (max-pooling's argmax indices).
         /// </summary>
         private IReadOnlyList<string> OwnRefs(LayerContext context, LayerEmitter emitter) =>
-            _layout.OwnValues(context, emitter).Select(v => WorkspaceRef(v.Offset)).ToList();
+            _layout.OwnValues(context, emitter).Select(v => v.Element == ElementType.Int ? IntWorkspaceRef(v.Offset) : WorkspaceRef(v.Offset)).ToList();
+
+        /// <summary>A <c>ref int</c> into the int workspace, like <see cref="WorkspaceRef"/> (per sample times the capacity with <see cref="NetworkLayout.WholeBatch"/>).</summary>
+        private string IntWorkspaceRef(int offset) =>
+            offset == 0 ? "ref iws"
+            : _layout.WholeBatch ? $"ref {Vec.Unsafe}.Add(ref iws, (nint){offset} * _compiledCapacity)"
+            : $"ref {Vec.Unsafe}.Add(ref iws, {offset})";
+
+        /// <summary>In a network whose layers save int values, the local <c>iws</c>: the int workspace, beside <c>ws</c>.</summary>
+        private void WriteIntWorkspaceLocal()
+        {
+            if (_layout.IntWorkspaceLength > 0)
+            {
+                _w.Line("ref int iws = ref IntWorkspace(); // saved indices (max-pooling's argmax)");
+            }
+        }
 
         /// <summary>The training buffer a layer reads: the value its input edge names (the network input is <c>x</c>).</summary>
         private string InputRefOf(LayerContext layer)
@@ -331,6 +380,7 @@ namespace Compiled.Generator.Emit
             _w.Line("if (_compiledStorage.IsStale) PackWeights();");
             _w.Line("ref float k = ref _compiledStorage.PackedStart;");
             _w.Line("ref float ws = ref Workspace();");
+            WriteIntWorkspaceLocal();
             if (_layout.BufferCount > 0)
             {
                 _w.Line("using global::Compiled.ParameterEdit bufferEdit = _compiledStorage.EditBuffers(); // the running statistics move once per training call; the edit makes the packed copy stale");
@@ -353,6 +403,7 @@ namespace Compiled.Generator.Emit
             _w.Line($"ref float p = ref {Marshal}.GetReference(_compiledStorage.ReadParameters(ParameterCount));");
             _w.Line($"ref float g = ref {Vec.Unsafe}.Add(ref {Marshal}.GetArrayDataReference(_compiledGradients), _compiledGradientsOffset);");
             _w.Line("ref float ws = ref Workspace();");
+            WriteIntWorkspaceLocal();
             if (_layout.Computing.All(c => !c.Context.Plan.HasParameters))
             {
                 _w.Line("_ = count; // no layer has parameters");

@@ -194,6 +194,10 @@ namespace Compiled.Generator.Emit
             }
 
             lines.Add($"    gradients A, B        [{chunk}, {_layout.GradientWidth}] at {_layout.GradientA} and {_layout.GradientB}");
+            if (_layout.IntWorkspaceLength > 0)
+            {
+                lines.Add($"Int workspace (saved indices; the (int) offsets above): {_layout.IntWorkspaceLength.ToString("N0", CultureInfo.InvariantCulture)} ints{(_layout.WholeBatch ? " per sample" : string.Empty)}");
+            }
             _w.Line();
             _w.Comment(string.Join("\n", lines));
         }
