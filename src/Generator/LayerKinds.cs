@@ -24,6 +24,9 @@ namespace Compiled.Generator
             LayerKind.Create<DropoutSpec>(new DropoutParser(), new DropoutShapeRule(), new DropoutEmitter()),
             LayerKind.Create<LayerNormSpec>(new LayerNormParser(), new LayerNormShapeRule(), new LayerNormEmitter()),
             LayerKind.Create<BatchNormSpec>(new BatchNormParser(), new BatchNormShapeRule(), new BatchNormEmitter()),
+            LayerKind.Create<ConvSpec>(new ConvParser(1), new ConvShapeRule(), new ConvEmitter()),
+            LayerKind.Create<ConvSpec>(new ConvParser(2), new ConvShapeRule(), new ConvEmitter()),
+            LayerKind.Create<ConvSpec>(new ConvParser(3), new ConvShapeRule(), new ConvEmitter()),
         };
 
         public static ILayerParser? FindParser(string attributeMetadataName)

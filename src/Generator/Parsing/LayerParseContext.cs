@@ -67,6 +67,31 @@ namespace Compiled.Generator.Parsing
             return fallback;
         }
 
+        /// <summary>Reads a named (property) argument of type <c>int[]</c>, or null when it was not written (or is null).</summary>
+        public int[]? NamedIntArrayArgument(string propertyName)
+        {
+            foreach (KeyValuePair<string, TypedConstant> named in _attribute.NamedArguments)
+            {
+                if (named.Key == propertyName && named.Value.Kind == TypedConstantKind.Array && !named.Value.IsNull)
+                {
+                    var values = new int[named.Value.Values.Length];
+                    for (int i = 0; i < values.Length; i++)
+                    {
+                        if (named.Value.Values[i].Value is not int value)
+                        {
+                            return null;
+                        }
+
+                        values[i] = value;
+                    }
+
+                    return values;
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>Reports a diagnostic on an argument (or on the attribute when <paramref name="argument"/> is null).</summary>
         public void Report(DiagnosticDescriptor descriptor, string? argument, params object[] messageArgs)
         {
