@@ -19,6 +19,7 @@ namespace Compiled.Generator.Model.Layers
     /// <param name="Alpha">The alpha of ELU.</param>
     /// <param name="Init">How the weight is initialised.</param>
     /// <param name="BiasInit">How the bias is initialised.</param>
+    /// <param name="KernelShapeWritten">True when the kernel came from <c>KernelShape</c> (diagnostics point there).</param>
     internal sealed record ConvSpec(
         int Rank,
         int OutChannels,
@@ -34,7 +35,8 @@ namespace Compiled.Generator.Model.Layers
         float NegativeSlope,
         float Alpha,
         Initializer Init,
-        Initializer BiasInit) : LayerSpec
+        Initializer BiasInit,
+        bool KernelShapeWritten = false) : LayerSpec
     {
         public override string KindName => $"Conv{Rank}D";
 

@@ -125,7 +125,7 @@ namespace Compiled.Generator.Parsing.Layers
             Initializer biasInit = InitializerArgument.Read(context, "BiasInit", $"the bias of [{Kind}] at layer {layer}", outChannels);
             return new ConvSpec(
                 _rank, outChannels, kernel.ToEquatableArray(), strides.ToEquatableArray(), before.ToEquatableArray(), after.ToEquatableArray(),
-                dilations.ToEquatableArray(), groups, bias, mode, activation, slope, alpha, init, biasInit);
+                dilations.ToEquatableArray(), groups, bias, mode, activation, slope, alpha, init, biasInit, context.NamedIntArrayArgument("KernelShape") is not null);
         }
 
         /// <summary>

@@ -50,7 +50,7 @@ namespace Compiled.Generator.Shapes.Layers
                 long size = padded < span ? 0 : ((padded - span) / conv.Strides[a]) + 1;
                 if (size < 1)
                 {
-                    string argument = conv.Kernel.Distinct().Count() == 1 ? "kernelSize" : "KernelShape";
+                    string argument = conv.KernelShapeWritten ? "KernelShape" : "kernelSize";
                     context.Report(DiagnosticDescriptors.ConvKernelTooLarge, argument, kind, context.LayerIndex, input.ToString(), s_axisNames[rank - 1][a], span, padded, size);
                     return null;
                 }
