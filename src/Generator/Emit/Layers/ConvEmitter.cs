@@ -121,9 +121,12 @@ namespace Compiled.Generator.Emit.Layers
         {
             ConvSpec conv = Spec(layer);
             int perGroup = conv.OutChannels / conv.Groups;
+            string how = perGroup >= 4
+                ? $"{perGroup} output channels in vector lanes, register tiles of rows x channel vectors"
+                : $"only {perGroup} output channel(s) per group, so mostly-empty 4-lane vectors: correct for every geometry, but a direct depthwise kernel would be faster (not written yet)";
             writer.Comment(
-                $"layer {layer.Index}: im2col + DenseKernels' tiled product per group ({conv.Groups} group(s)): {Positions(layer)} position(s) per sample x {Patch(layer)} patch value(s) -> {perGroup} channel(s), " +
-                (perGroup < 4 ? "few output channels per group, so the product runs in narrow vectors; chosen because it is exact for every stride, padding, dilation and group" : "output channels in vector lanes, samples x positions in register tiles"));
+                $"layer {layer.Index}: im2col + DenseKernels' tiled product, per group ({conv.Groups}): rows = samples x {Positions(layer)} output position(s), " +
+                $"{Patch(layer)} patch value(s) each; {how}; then a transpose to channel-major");
         }
 
         /// <summary>The runtime's geometry, every axis as depth x height x width (the missing axes of 1-D and 2-D as size 1).</summary>
