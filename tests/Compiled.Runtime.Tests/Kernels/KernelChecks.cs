@@ -29,6 +29,8 @@ namespace Compiled.Runtime.Tests.Kernels
             ("ActivationBackward", ActivationBackwardAll),
             ("BatchNorm training, one position per channel (bit for bit)", BatchNormVectorInputs),
             ("BatchNorm training, positions per channel", BatchNormSpatialInputs),
+            (ConvKernelChecks.All[0].Name, ConvKernelChecks.All[0].Run),
+            (ConvKernelChecks.All[1].Name, ConvKernelChecks.All[1].Run),
         };
 
         public static void ForwardBatchSmallShapes()
