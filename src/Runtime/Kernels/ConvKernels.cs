@@ -27,6 +27,10 @@ namespace Compiled.Kernels
     /// passes them from the network's training workspace; inference uses one buffer per thread that grows to the largest
     /// need and is then reused (no allocation in steady state).
     /// </para>
+    /// <para>
+    /// Depthwise layers (each output channel reads one input channel) run a direct kernel at inference instead (see
+    /// <c>Depthwise</c>): the matrix product would have one output channel per group, mostly-empty vectors.
+    /// </para>
     /// </remarks>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static class ConvKernels
@@ -83,6 +87,12 @@ namespace Compiled.Kernels
         public static void Forward<TAct>(ref float packed, ref float x, ref float y, int count, in ConvGeometry g, TAct activation)
             where TAct : struct, IActivation
         {
+            if (g.InPerGroup == 1)
+            {
+                Depthwise(ref packed, ref x, ref y, count, g, activation);
+                return;
+            }
+
             int positions = g.OutPositions;
             long perSample = (long)positions * ((long)g.Groups * g.Patch + g.OutChannels);
             int part = (int)Math.Max(1, Math.Min(count, InferenceScratchLimit / Math.Max(1, perSample)));
@@ -106,6 +116,129 @@ namespace Compiled.Kernels
 
                 ToChannelMajor(ref t, ref Unsafe.Add(ref y, (nint)start * g.OutChannels * positions), n, g);
             }
+        }
+
+        /// <summary>
+        /// Inference of a convolution whose output channels each read one input channel (<c>Groups</c> = input channels:
+        /// depthwise, any multiplier): directly, no im2col, output positions along the width in vector lanes (stride 1 along
+        /// the width, where every lane's window is inside the input), one at a time elsewhere. Each output is the bias, then one
+        /// multiply-add per kernel element in the order of the weight's row, skipping the padding (whose terms add zero): the
+        /// bits of the im2col path, up to the sign of a zero.
+        /// </summary>
+        private static void Depthwise<TAct>(ref float packed, ref float x, ref float y, int count, in ConvGeometry g, TAct activation)
+            where TAct : struct, IActivation
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                DepthwiseBody<Vector512<float>, Simd512, TAct>(ref packed, ref x, ref y, count, g, activation);
+            }
+            else if (Vector256.IsHardwareAccelerated)
+            {
+                DepthwiseBody<Vector256<float>, Simd256, TAct>(ref packed, ref x, ref y, count, g, activation);
+            }
+            else
+            {
+                DepthwiseBody<Vector128<float>, Simd128, TAct>(ref packed, ref x, ref y, count, g, activation);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DepthwiseBody<TV, TS, TAct>(ref float packed, ref float x, ref float y, int count, in ConvGeometry g, TAct activation)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TAct : struct, IActivation
+        {
+            int per = g.OutPerGroup;
+            int padded = g.PaddedOutPerGroup;
+            int volume = g.Volume;
+            int lanes = TS.Lanes;
+
+            // The output columns whose windows lie inside the input's width for every kernel column (stride 1 only).
+            int first = Math.Min(g.PW, g.OutW);
+            int end = g.SW == 1 ? Math.Max(first, Math.Min(g.OutW, g.InW + g.PW - ((g.KW - 1) * g.DW))) : first;
+            for (int s = 0; s < count; s++)
+            {
+                for (int o = 0; o < g.OutChannels; o++)
+                {
+                    int group = o / per;
+                    ref float w = ref Unsafe.Add(ref packed, ((nint)group * g.PackedGroup) + (o - (group * per)));
+                    float bias = Unsafe.Add(ref w, (nint)volume * padded);
+                    ref float plane = ref Unsafe.Add(ref x, (((nint)s * g.Channels) + group) * g.InPositions);
+                    ref float target = ref Unsafe.Add(ref y, (((nint)s * g.OutChannels) + o) * g.OutPositions);
+                    for (int od = 0; od < g.OutD; od++)
+                    {
+                        for (int oh = 0; oh < g.OutH; oh++)
+                        {
+                            ref float row = ref Unsafe.Add(ref target, ((nint)(od * g.OutH) + oh) * g.OutW);
+                            int ow = 0;
+                            for (; ow < first; ow++)
+                            {
+                                Unsafe.Add(ref row, ow) = DepthwiseOne(ref plane, ref w, padded, bias, od, oh, ow, g, activation);
+                            }
+
+                            for (; ow + lanes <= end; ow += lanes)
+                            {
+                                TV sum = TS.Broadcast(bias);
+                                int k = 0;
+                                for (int a = 0; a < g.KD; a++)
+                                {
+                                    int id = (od * g.SD) - g.PD + (a * g.DD);
+                                    for (int b = 0; b < g.KH; b++)
+                                    {
+                                        int ih = (oh * g.SH) - g.PH + (b * g.DH);
+                                        if ((uint)id >= (uint)g.InD || (uint)ih >= (uint)g.InH)
+                                        {
+                                            k += g.KW;
+                                            continue;
+                                        }
+
+                                        ref float line = ref Unsafe.Add(ref plane, ((nint)(id * g.InH) + ih) * g.InW);
+                                        for (int e = 0; e < g.KW; e++, k++)
+                                        {
+                                            sum = TS.MultiplyAdd(TS.Broadcast(Unsafe.Add(ref w, (nint)k * padded)), TS.Load(ref line, (nuint)(ow - g.PW + (e * g.DW))), sum);
+                                        }
+                                    }
+                                }
+
+                                TS.Store(activation.Forward<TV, TS>(sum), ref row, (nuint)ow);
+                            }
+
+                            for (; ow < g.OutW; ow++)
+                            {
+                                Unsafe.Add(ref row, ow) = DepthwiseOne(ref plane, ref w, padded, bias, od, oh, ow, g, activation);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>One output of <see cref="DepthwiseBody{TV, TS, TAct}"/>, every term bounds-checked.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float DepthwiseOne<TAct>(ref float plane, ref float w, int padded, float bias, int od, int oh, int ow, in ConvGeometry g, TAct activation)
+            where TAct : struct, IActivation
+        {
+            float sum = bias;
+            int k = 0;
+            for (int a = 0; a < g.KD; a++)
+            {
+                int id = (od * g.SD) - g.PD + (a * g.DD);
+                for (int b = 0; b < g.KH; b++)
+                {
+                    int ih = (oh * g.SH) - g.PH + (b * g.DH);
+                    bool inside = (uint)id < (uint)g.InD && (uint)ih < (uint)g.InH;
+                    int iw = (ow * g.SW) - g.PW;
+                    for (int e = 0; e < g.KW; e++, k++, iw += g.DW)
+                    {
+                        if (inside && (uint)iw < (uint)g.InW)
+                        {
+                            sum = SimdScalar.MultiplyAdd(Unsafe.Add(ref w, (nint)k * padded), Unsafe.Add(ref plane, (((nint)(id * g.InH) + ih) * g.InW) + iw), sum);
+                        }
+                    }
+                }
+            }
+
+            return activation.Forward<float, SimdScalar>(sum);
         }
 
         /// <summary>

@@ -11,7 +11,8 @@ namespace Compiled.Runtime.Tests.Kernels
     /// written out one window at a time (tolerance relative to the sum of the magnitudes of each result's terms, 1e-5):
     /// inference and training forward over every activation, the weight, bias and input gradients (added to, and with no
     /// bias or no input gradient), and the input gradient alone, for 1-D, 2-D and 3-D geometries with strides, padding
-    /// before and after, dilations and groups (depthwise included), and several batch sizes. Listed in
+    /// before and after, dilations and groups (depthwise included: inference takes the direct kernel there, with vectors
+    /// along wide rows), and several batch sizes. Listed in
     /// <see cref="KernelChecks.All"/>, so they also run on the narrower paths.
     /// </summary>
     public static class ConvKernelChecks
@@ -27,6 +28,8 @@ namespace Compiled.Runtime.Tests.Kernels
             (6, new[] { 1, 8, 8 }, 6, new[] { 1, 3, 3 }, new[] { 1, 2, 2 }, new[] { 0, 1, 1 }, new[] { 0, 1, 1 }, new[] { 1, 1, 1 }, 6), // depthwise 2-D
             (4, new[] { 1, 5, 5 }, 34, new[] { 1, 1, 1 }, new[] { 1, 1, 1 }, new[] { 0, 0, 0 }, new[] { 0, 0, 0 }, new[] { 1, 1, 1 }, 2), // pointwise, two groups of 17
             (2, new[] { 3, 5, 4 }, 4, new[] { 2, 3, 2 }, new[] { 1, 2, 1 }, new[] { 0, 1, 1 }, new[] { 1, 1, 0 }, new[] { 1, 1, 1 }, 2),
+            (3, new[] { 1, 5, 40 }, 6, new[] { 1, 3, 3 }, new[] { 1, 1, 1 }, new[] { 0, 1, 1 }, new[] { 0, 1, 1 }, new[] { 1, 1, 2 }, 3), // depthwise, rows wide enough for vectors
+            (2, new[] { 3, 4, 20 }, 2, new[] { 3, 3, 3 }, new[] { 1, 1, 1 }, new[] { 1, 1, 1 }, new[] { 1, 1, 1 }, new[] { 1, 1, 1 }, 2), // depthwise 3-D
             (1, new[] { 4, 4, 4 }, 3, new[] { 3, 3, 3 }, new[] { 1, 1, 1 }, new[] { 2, 2, 2 }, new[] { 2, 2, 2 }, new[] { 2, 2, 2 }, 1), // 3-D 'same', dilated
         };
 

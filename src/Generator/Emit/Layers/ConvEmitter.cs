@@ -14,7 +14,8 @@ namespace Compiled.Generator.Emit.Layers
     /// <c>C/groups x kernel volume</c> values per group, then a transpose to the channel-major layout. Packing transposes the
     /// weight per group (<c>[patch, out/groups padded to 16]</c>, then the bias). Training keeps the patches, a
     /// position-major scratch and one group's patch gradients in the workspace (the layer's own saved values, so nothing is
-    /// allocated); inference uses a per-thread scratch in the runtime.
+    /// allocated); inference uses a per-thread scratch in the runtime. Exception: at inference, a depthwise layer (each output
+    /// channel reads one input channel) runs a direct kernel instead, no im2col, positions along the width in vector lanes.
     /// </summary>
     internal sealed class ConvEmitter : LayerEmitter
     {
@@ -121,12 +122,17 @@ namespace Compiled.Generator.Emit.Layers
         {
             ConvSpec conv = Spec(layer);
             int perGroup = conv.OutChannels / conv.Groups;
-            string how = perGroup >= 4
-                ? $"{perGroup} output channels in vector lanes, register tiles of rows x channel vectors"
-                : $"only {perGroup} output channel(s) per group, so mostly-empty 4-lane vectors: correct for every geometry, but a direct depthwise kernel would be faster (not written yet)";
+            if (Patch(layer) == conv.KernelVolume)
+            {
+                writer.Comment(
+                    $"layer {layer.Index}: depthwise (each output channel reads one input channel): inference runs the direct kernel, output positions along the width in vector lanes " +
+                    $"(no im2col: {perGroup} output channel(s) per group would leave the matrix product's lanes mostly empty); training runs im2col + DenseKernels, whose patches the weight gradient reads");
+                return;
+            }
+
             writer.Comment(
                 $"layer {layer.Index}: im2col + DenseKernels' tiled product, per group ({conv.Groups}): rows = samples x {Positions(layer)} output position(s), " +
-                $"{Patch(layer)} patch value(s) each; {how}; then a transpose to channel-major");
+                $"{Patch(layer)} patch value(s) each, {perGroup} output channel(s) in vector lanes; then a transpose to channel-major");
         }
 
         /// <summary>The runtime's geometry, every axis as depth x height x width (the missing axes of 1-D and 2-D as size 1).</summary>
