@@ -33,6 +33,9 @@ namespace Compiled.Generator
             LayerKind.Create<PoolSpec>(new PoolParser(PoolOp.Avg, 3), new PoolShapeRule(), new PoolEmitter()),
             LayerKind.Create<GlobalPoolSpec>(new GlobalPoolParser(PoolOp.Avg), new GlobalPoolShapeRule(), new PoolEmitter()),
             LayerKind.Create<GlobalPoolSpec>(new GlobalPoolParser(PoolOp.Max), new GlobalPoolShapeRule(), new PoolEmitter()),
+            LayerKind.Create<ConvSpec>(new ConvParser(1), new ConvShapeRule(), new ConvEmitter()),
+            LayerKind.Create<ConvSpec>(new ConvParser(2), new ConvShapeRule(), new ConvEmitter()),
+            LayerKind.Create<ConvSpec>(new ConvParser(3), new ConvShapeRule(), new ConvEmitter()),
         };
 
         public static ILayerParser? FindParser(string attributeMetadataName)

@@ -97,6 +97,9 @@ namespace Compiled.Generator.Tests
             "[Input(2, 3)] [BatchNorm] [Flatten] [Dense(4, Activation.ReLU)] [BatchNorm(Affine = false)] [Dense(2)]",
             "[Input(4)] [BatchNorm(Momentum = 2)] [Dense(2)]",
             "[Input(5)] [Dense(3)] [BatchNorm]",
+            "[Input(2, 6, 5)] [Conv2D(3, 3, Activation.ReLU, Padding = Padding.Same)] [Conv2D(3, 2, Groups = 3, Stride = 2, Bias = false)] [Flatten] [Dense(2, Activation.Softmax)]",
+            "[Input(2, 9)] [Conv1D(4, 3, Activation.GELU, Causal = true, Dilation = 2)] [Flatten] [Dense(1)]",
+            "[Input(1, 3, 4, 4)] [Conv3D(2, 5)] [Flatten] [Dense(1)]",
         };
 
         [Fact]

@@ -93,6 +93,25 @@ namespace Compiled.Generator.Tests
         [InlineData("CN0046", "[Network] [Input(12)] [[|GlobalAvgPool|]] [Dense(3)] public partial class Net { }")]
         [InlineData("CN0046", "[Network] [Input(2, 6)] [Flatten] [[|GlobalMaxPool|]] [Dense(3)] public partial class Net { }")]
         [InlineData("CN0047", "[Network] [Input(2, 5)] [MaxPool1D(3, [|Dilation = 3|])] [Flatten] [Dense(3)] public partial class Net { }")]
+        [InlineData("CN0008", "[Network] [Input(2, 8, 8)] [Conv2D([|0|], 3)] [Flatten] [Dense(2)] public partial class Net { }")]
+        [InlineData("CN0033", "[Network] [Input(2, 8, 8)] [Conv2D(4, 3, [|Activation.Softmax|])] [Flatten] [Dense(2)] public partial class Net { }")]
+        [InlineData("CN0034", "[Network] [Input(1, 4, 4)] [Conv2D(2, [|5|])] [Flatten] [Dense(2)] public partial class Net { }")]
+        [InlineData("CN0034", "[Network] [Input(2, 9)] [Conv1D(2, [|3|], Dilation = 5)] [Flatten] [Dense(2)] public partial class Net { }")]
+        [InlineData("CN0034", "[Network] [Input(2, 3, 9, 9)] [Conv3D(2, 2, Strides = new[] { 1, 2, 2 }, [|KernelShape = new[] { 4, 3, 3 }|])] [Flatten] [Dense(2)] public partial class Net { }")]
+        [InlineData("CN0035", "[Network] [Input(2, 8, 8)] [Conv2D(2, [|0|])] [Flatten] [Dense(2)] public partial class Net { }")]
+        [InlineData("CN0035", "[Network] [Input(2, 8, 8)] [Conv2D(2, 3, [|Stride = 0|])] [Flatten] [Dense(2)] public partial class Net { }")]
+        [InlineData("CN0035", "[Network] [Input(2, 4, 4, 4)] [Conv3D(2, 2, [|Dilations = new[] { 1, 0, 1 }|])] [Flatten] [Dense(2)] public partial class Net { }")]
+        [InlineData("CN0035", "[Network] [Input(2, 8)] [Conv1D(2, 3, [|Groups = 0|])] [Flatten] [Dense(2)] public partial class Net { }")]
+        [InlineData("CN0036", "[Network] [Input(2, 8, 8)] [Conv2D(2, 3, [|Padding = -2|])] [Flatten] [Dense(2)] public partial class Net { }")]
+        [InlineData("CN0036", "[Network] [Input(2, 8, 8)] [Conv2D(2, 3, [|Paddings = new[] { 1, -1 }|])] [Flatten] [Dense(2)] public partial class Net { }")]
+        [InlineData("CN0037", "[Network] [Input(3, 8, 8)] [Conv2D(4, 3, [|Groups = 2|])] [Flatten] [Dense(2)] public partial class Net { }")]
+        [InlineData("CN0037", "[Network] [Input(4, 8, 8)] [Conv2D(6, 3, [|Groups = 4|])] [Flatten] [Dense(2)] public partial class Net { }")]
+        [InlineData("CN0038", "[Network] [Input(3, 8, 8)] [[|Conv1D(4, 3)|]] [Flatten] [Dense(2)] public partial class Net { }")]
+        [InlineData("CN0038", "[Network] [Input(16)] [[|Conv2D(4, 3)|]] [Flatten] [Dense(2)] public partial class Net { }")]
+        [InlineData("CN0039", "[Network] [Input(2, 8, 8)] [Conv2D(4, 3, Stride = 2, [|Padding = Padding.Same|])] [Flatten] [Dense(2)] public partial class Net { }")]
+        [InlineData("CN0040", "[Network] [Input(2, 8, 8)] [Conv2D(4, 3, [|KernelShape = new[] { 3, 3, 3 }|])] [Flatten] [Dense(2)] public partial class Net { }")]
+        [InlineData("CN0040", "[Network] [Input(2, 8)] [Conv1D(4, 3, [|Strides = new int[0]|])] [Flatten] [Dense(2)] public partial class Net { }")]
+        [InlineData("CN0041", "[Network] [Input(2, 10)] [Conv1D(4, 3, [|Causal = true|], Padding = 1)] [Flatten] [Dense(2)] public partial class Net { }")]
         public void ReportsDiagnosticAtTheOffendingPlace(string id, string markup)
         {
             (string source, TextSpan span) = GeneratorHarness.Markup("using Compiled;\n" + markup);
@@ -151,6 +170,24 @@ namespace Compiled.Generator.Tests
             Assert.Contains("1x28x28", message);
             Assert.Contains("[Flatten]", message);
             Assert.Contains("784", message);
+        }
+
+        [Fact]
+        public void ConvolutionMessagesNameTheComputedShapes()
+        {
+            // Height: 6 + 2 zeros = 8 holds the dilated kernel's 7; width: 4 + 2 = 6 does not.
+            (GeneratorRunResult result, _) = GeneratorHarness.Run("using Compiled;\n[Network] [Input(3, 6, 4)] [Conv2D(8, 3, Dilation = 3, Padding = 1)] [Flatten] [Dense(2)] public partial class Net { }");
+            Diagnostic diagnostic = result.Diagnostics.Single();
+            Assert.Equal("CN0034", diagnostic.Id);
+            string message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Contains("3x6x4", message);
+            Assert.Contains("along the width", message);
+            Assert.Contains("spans 7", message);
+            Assert.Contains("padded input is 6", message);
+
+            (result, _) = GeneratorHarness.Run("using Compiled;\n[Network] [Input(3, 8, 8)] [Conv2D(4, 3, Groups = 2)] [Flatten] [Dense(2)] public partial class Net { }");
+            message = result.Diagnostics.Single().GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Contains("input channels of [Conv2D] at layer 0 are 3, not divisible by Groups = 2", message);
         }
 
         [Fact]

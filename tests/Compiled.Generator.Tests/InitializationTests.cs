@@ -135,6 +135,31 @@ namespace Compiled.Generator.Tests
             Assert.Contains("each tensor as its layer declares", source, StringComparison.Ordinal);
         }
 
+        [Fact]
+        public void ConvolutionsInitialiseWithPyTorchsFans()
+        {
+            // Conv2d(4, 64, 3, groups=2): fan_in = 4/2 * 3 * 3 = 18; PyTorch's default is U(-1/sqrt(18), 1/sqrt(18)) for
+            // both tensors. Then the library's default after ReLU: kaiming_uniform_ with gain sqrt(2), fan_in = 64 * 9, zero bias.
+            INetwork network = Create(
+                "using Compiled;\nnamespace Demo { [Network] [Input(4, 10, 10)] " +
+                "[Conv2D(64, 3, Groups = 2, Init = Initializer.PyTorchDefault, BiasInit = Initializer.PyTorchDefault)] " +
+                "[Conv2D(32, 3, Activation.ReLU)] [Flatten] [Dense(2)] public partial class Net { } }",
+                "Demo.Net");
+            float[] p = network.Parameters.ToArray();
+            float[] Tensor(string name)
+            {
+                ParameterTensor tensor = network.ParameterTensors.Single(t => t.Name == name);
+                return p.AsSpan(tensor.Offset, tensor.Length).ToArray();
+            }
+
+            Assert.Equal(new[] { 64, 2, 3, 3 }, network.ParameterTensors.Single(t => t.Name == "0.weight").Shape.ToArray());
+            Statistics.CheckUniform(Tensor("0.weight"), 1 / Math.Sqrt(18));
+            Statistics.CheckUniform(Tensor("0.bias"), 1 / Math.Sqrt(18));
+            Statistics.CheckUniform(Tensor("1.weight"), Math.Sqrt(2) * Math.Sqrt(3.0 / 576));
+            Assert.All(Tensor("1.bias"), v => Assert.Equal(0f, v));
+            Assert.Equal(new[] { "0.weight", "0.bias", "1.weight", "1.bias", "4.weight", "4.bias" }, network.ParameterTensors.Select(t => t.Name).ToArray());
+        }
+
         /// <summary>The generated source for one network, which must come without diagnostics.</summary>
         private static string Generated(string source)
         {

@@ -210,6 +210,45 @@ namespace Compiled.Generator.Diagnostics
             "CN0047", Shape,
             "Pooling output would be empty",
             "[{0}] at layer {1} would give an output of size {2} along dimension {3} from the input {4}: the dilated window spans {5} positions, more than the padded input {6}");
+        public static readonly DiagnosticDescriptor ConvKernelTooLarge = Error(
+            "CN0034", Shape,
+            "Convolution kernel is larger than its padded input",
+            "[{0}] at layer {1} receives a {2} input: along {3}, the kernel spans {4} (dilation included) but the padded input is {5}, so the output would have {6} positions there; use a smaller kernel or dilation, or more padding");
+
+        public static readonly DiagnosticDescriptor ConvSettingNotPositive = Error(
+            "CN0035", Usage,
+            "Convolution setting must be positive",
+            "{0} of [{1}] at layer {2} is {3}; it must be a positive number");
+
+        public static readonly DiagnosticDescriptor ConvNegativePadding = Error(
+            "CN0036", Usage,
+            "Convolution padding cannot be negative",
+            "{0} of [{1}] at layer {2} is {3}; padding is a number of zeros, 0 or more (or Padding.Same)");
+
+        public static readonly DiagnosticDescriptor ConvGroupsDoNotDivide = Error(
+            "CN0037", Shape,
+            "Convolution channels are not divisible by its groups",
+            "The {0} channels of [{1}] at layer {2} are {3}, not divisible by Groups = {4}: each group needs the same number of input and output channels");
+
+        public static readonly DiagnosticDescriptor ConvWrongInputRank = Error(
+            "CN0038", Shape,
+            "Convolution input has the wrong number of dimensions",
+            "[{0}] at layer {1} needs an input {2} (channels, then {3} spatial dimension(s)) but receives {4}, which has {5} dimension(s)");
+
+        public static readonly DiagnosticDescriptor ConvSameNeedsStrideOne = Error(
+            "CN0039", Usage,
+            "Padding.Same needs stride 1",
+            "[{0}] at layer {1} has Padding.Same and a stride of {2}; 'same' padding keeps the input's size only at stride 1 (PyTorch rejects padding='same' with a stride too), so give the padding as a number");
+
+        public static readonly DiagnosticDescriptor ConvAxisCount = Error(
+            "CN0040", Usage,
+            "Convolution setting needs one value per spatial axis",
+            "{0} of [{1}] at layer {2} has {3} value(s); a {4}-D convolution needs {4}, one per spatial axis");
+
+        public static readonly DiagnosticDescriptor ConvCausalWithPadding = Error(
+            "CN0041", Usage,
+            "Causal convolution cannot also set its padding",
+            "[Conv1D] at layer {0} is Causal, which pads dilation * (kernel - 1) = {1} zero(s) on the left itself; remove {2}");
 
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Index(
             NotPartial, ContainingTypeNotPartial, Generic, Static, MissingInput, MultipleInputs, EmptyInputShape,
@@ -218,7 +257,8 @@ namespace Compiled.Generator.Diagnostics
             LayersSplitAcrossParts, SettingHasNoEffect, SettingNotFinite, ParameterlessConstructor, SoftmaxSingleOutput, ConstructorDoesNotChain,
             Abstract, NameCollidesWithMember, FileLocal, TooManyLayers, DropoutProbability, DropoutLast, HidesNamespace, SettingOutOfRange, UnknownInitializer, InitializerNeedsMatrix,
             EmbeddingNotFirst,
-            PoolWindowSetting, PoolKernelTooLarge, PoolPaddingTooLarge, PoolInputRank, GlobalPoolNeedsPositions, PoolOutputEmpty);
+            PoolWindowSetting, PoolKernelTooLarge, PoolPaddingTooLarge, PoolInputRank, GlobalPoolNeedsPositions, PoolOutputEmpty,
+            ConvKernelTooLarge, ConvSettingNotPositive, ConvNegativePadding, ConvGroupsDoNotDivide, ConvWrongInputRank, ConvSameNeedsStrideOne, ConvAxisCount, ConvCausalWithPadding);
 
         public static IReadOnlyCollection<DiagnosticDescriptor> All => s_byId.Values;
 

@@ -32,6 +32,8 @@ namespace Compiled.Runtime.Tests.Kernels
             ("Max pooling, random 1-D to 3-D geometries", PoolingKernelChecks.MaxRandomGeometries),
             ("Max pooling, ties and NaNs", PoolingKernelChecks.MaxTiesAndNaNs),
             ("Average pooling, random 1-D to 3-D geometries", PoolingKernelChecks.AvgRandomGeometries),
+            (ConvKernelChecks.All[0].Name, ConvKernelChecks.All[0].Run),
+            (ConvKernelChecks.All[1].Name, ConvKernelChecks.All[1].Run),
         };
 
         public static void ForwardBatchSmallShapes()

@@ -38,6 +38,11 @@ namespace Compiled.Tests.Networks
             ["PoolCeil"] = () => new PoolCeil(),
             ["PoolGlobalAvg"] = () => new PoolGlobalAvg(),
             ["PoolWiden"] = () => new PoolWiden(),
+            ["ConvSmall2d"] = () => new ConvSmall2d(),
+            ["ConvDepthwise"] = () => new ConvDepthwise(),
+            ["Conv1dCausal"] = () => new Conv1dCausal(),
+            ["Conv3dTiny"] = () => new Conv3dTiny(),
+            ["ConvOutput"] = () => new ConvOutput(),
         };
 
         /// <summary>Networks whose training normalises with batch statistics: a sample's loss depends on the rest of its batch.</summary>

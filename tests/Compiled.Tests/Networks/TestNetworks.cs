@@ -238,4 +238,49 @@ namespace Compiled.Tests.Networks
     [Flatten]
     [Dense(3)]
     public partial class PoolWiden { }
+    // Convolutions. A 2-D convolution with padding, then a strided one with a non-square kernel on an odd input, before
+    // Flatten + Dense; cross-entropy.
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(2, 7, 6)]
+    [Conv2D(5, 3, Activation.ReLU, Padding = 1)]
+    [Conv2D(4, 3, Activation.Tanh, Stride = 2, KernelShape = new[] { 3, 2 })]
+    [Flatten]
+    [Dense(3, Activation.Softmax)]
+    public partial class ConvSmall2d { }
+
+    // Depthwise (groups = input channels, 2 outputs per channel) with dilation and no bias, then a pointwise 1x1
+    // convolution: a depthwise-separable block; MSE.
+    [Network]
+    [Input(4, 7, 6)]
+    [Conv2D(8, 3, Activation.GELU, Groups = 4, Dilation = 2, Bias = false)]
+    [Conv2D(6, 1, Activation.LeakyReLU, NegativeSlope = 0.2f)]
+    [Flatten]
+    [Dense(2, Activation.Tanh)]
+    public partial class ConvDepthwise { }
+
+    // A causal dilated 1-D convolution, then one with 'same' padding and an even kernel (one more zero on the right);
+    // binary cross-entropy.
+    [Network(Loss = Loss.BinaryCrossEntropy)]
+    [Input(3, 11)]
+    [Conv1D(4, 3, Activation.ELU, Causal = true, Dilation = 2, Alpha = 0.7f)]
+    [Conv1D(5, 4, Activation.SiLU, Padding = Padding.Same)]
+    [Flatten]
+    [Dense(2, Activation.Sigmoid)]
+    public partial class Conv1dCausal { }
+
+    // 3-D with a non-cubic kernel, stride and padding, and two groups; MSE.
+    [Network]
+    [Input(2, 3, 5, 4)]
+    [Conv3D(4, 2, Activation.Sigmoid, KernelShape = new[] { 2, 3, 2 }, Strides = new[] { 1, 2, 1 }, Paddings = new[] { 0, 1, 1 }, Groups = 2)]
+    [Flatten]
+    [Dense(3, Activation.Tanh)]
+    public partial class Conv3dTiny { }
+
+    // Convolutions only: the last one is the output (a fused sigmoid under binary cross-entropy), with 'same' padding of an
+    // even kernel after a strided Softplus one.
+    [Network(Loss = Loss.BinaryCrossEntropy)]
+    [Input(2, 5, 6)]
+    [Conv2D(3, 2, Activation.Softplus, Strides = new[] { 2, 1 })]
+    [Conv2D(1, 2, Activation.Sigmoid, Padding = Padding.Same)]
+    public partial class ConvOutput { }
 }

@@ -69,6 +69,7 @@ namespace Compiled.Tests.Reference
             ReferenceEmbedding.TryParse,
             ReferencePool.TryParse,
             ReferenceGlobalPool.TryParse,
+            ReferenceConv.TryParse,
         };
 
         /// <summary>Reads one part of an architecture signature, or fails the test naming it.</summary>

@@ -1,0 +1,552 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Compiled.Kernels
+{
+    /// <summary>
+    /// The kernels of a convolution (<c>[Conv1D]</c>, <c>[Conv2D]</c>, <c>[Conv3D]</c>), called by generated code with a
+    /// constant <see cref="ConvGeometry"/>; not meant to be called directly.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// im2col + the tuned matrix products of <see cref="DenseKernels"/>. For group <c>g</c>, the patches of every sample and
+    /// output position are the rows of a matrix <c>col_g [count * positions, patch]</c> (<c>patch = C/groups * volume</c>,
+    /// ordered as a row of PyTorch's weight <c>[out, C/groups, k...]</c>, padding read as zeros), so the convolution is a
+    /// dense layer over those rows: <c>t_g[r, o] = col_g[r, :] . W_g[o, :] + b[o]</c> (<see cref="DenseKernels.ForwardBatch{TAct}"/>
+    /// with "samples" = output positions), then <c>t</c> (position-major) is transposed into the channel-major output
+    /// <c>[count, out, positions]</c>. Backward: <c>dz</c> transposed back into <c>t</c>, the weight and bias gradients are
+    /// <see cref="DenseKernels.Backward"/> over the rows (sums over samples and positions), the input gradient
+    /// <c>dcol_g = t_g W_g</c> (<see cref="DenseKernels.BackwardWithInputGradient"/>) scattered back and added (col2im).
+    /// </para>
+    /// <para>
+    /// Layouts of the scratch: <c>col</c> is <c>[groups][count * positions][patch]</c>, <c>t</c> is
+    /// <c>[groups][count * positions][out/groups]</c>, <c>dcol</c> is one group's <c>[count * positions][patch]</c>. Training
+    /// passes them from the network's training workspace; inference uses one buffer per thread that grows to the largest
+    /// need and is then reused (no allocation in steady state).
+    /// </para>
+    /// <para>
+    /// Depthwise layers (each output channel reads one input channel) run a direct kernel at inference instead (see
+    /// <c>Depthwise</c>): the matrix product would have one output channel per group, mostly-empty vectors.
+    /// </para>
+    /// </remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static class ConvKernels
+    {
+        /// <summary>The most floats of inference scratch per pass; larger batches are run in parts of whole samples.</summary>
+        private const int InferenceScratchLimit = 1 << 20;
+
+        [ThreadStatic]
+        private static float[]? t_scratch;
+
+        /// <summary>
+        /// Packs the weight (and bias) for the forward kernels: per group, the transpose <c>[patch, padded]</c> of its rows
+        /// of the weight, then its bias (zeros without one), the padding lanes zero.
+        /// </summary>
+        /// <param name="weight">PyTorch's weight <c>[out, C/groups, k...]</c>.</param>
+        /// <param name="bias">The bias <c>[out]</c>, or a null reference for none.</param>
+        /// <param name="packed">Receives <see cref="ConvGeometry.PackedLength"/> floats.</param>
+        /// <param name="g">The geometry.</param>
+        public static void Pack(ref float weight, ref float bias, ref float packed, in ConvGeometry g)
+        {
+            int patch = g.Patch;
+            int per = g.OutPerGroup;
+            int padded = g.PaddedOutPerGroup;
+            MemoryMarshal.CreateSpan(ref packed, g.PackedLength).Clear();
+            for (int group = 0; group < g.Groups; group++)
+            {
+                ref float block = ref Unsafe.Add(ref packed, (nint)group * g.PackedGroup);
+                for (int o = 0; o < per; o++)
+                {
+                    int row = (group * per) + o;
+                    ref float w = ref Unsafe.Add(ref weight, (nint)row * patch);
+                    for (int i = 0; i < patch; i++)
+                    {
+                        Unsafe.Add(ref block, ((nint)i * padded) + o) = Unsafe.Add(ref w, i);
+                    }
+
+                    if (!Unsafe.IsNullRef(ref bias))
+                    {
+                        Unsafe.Add(ref block, ((nint)patch * padded) + o) = Unsafe.Add(ref bias, row);
+                    }
+                }
+            }
+        }
+
+        /// <summary>Inference over <paramref name="count"/> samples, <c>y = f(conv(x) + b)</c>, channel-major.</summary>
+        /// <typeparam name="TAct">The activation.</typeparam>
+        /// <param name="packed">The packed form (<see cref="Pack"/>).</param>
+        /// <param name="x">The inputs, <c>[count, C, positions]</c>.</param>
+        /// <param name="y">Receives the outputs, <c>[count, out, positions]</c>.</param>
+        /// <param name="count">The number of samples.</param>
+        /// <param name="g">The geometry.</param>
+        /// <param name="activation">The activation.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Forward<TAct>(ref float packed, ref float x, ref float y, int count, in ConvGeometry g, TAct activation)
+            where TAct : struct, IActivation
+        {
+            if (g.InPerGroup == 1)
+            {
+                Depthwise(ref packed, ref x, ref y, count, g, activation);
+                return;
+            }
+
+            int positions = g.OutPositions;
+            long perSample = (long)positions * ((long)g.Groups * g.Patch + g.OutChannels);
+            int part = (int)Math.Max(1, Math.Min(count, InferenceScratchLimit / Math.Max(1, perSample)));
+            float[] scratch = Scratch(part * perSample);
+            ref float col = ref MemoryMarshal.GetArrayDataReference(scratch);
+            ref float t = ref Unsafe.Add(ref col, (nint)part * positions * g.Groups * g.Patch);
+            for (int start = 0; start < count; start += part)
+            {
+                int n = Math.Min(part, count - start);
+                Im2Col(ref Unsafe.Add(ref x, (nint)start * g.Channels * g.InPositions), ref col, n, g);
+                int rows = n * positions;
+                for (int group = 0; group < g.Groups; group++)
+                {
+                    ref float block = ref Unsafe.Add(ref packed, (nint)group * g.PackedGroup);
+                    DenseKernels.ForwardBatch(
+                        ref block, ref Unsafe.Add(ref block, (nint)g.Patch * g.PaddedOutPerGroup), g.PaddedOutPerGroup,
+                        ref Unsafe.Add(ref col, (nint)group * rows * g.Patch), g.Patch,
+                        ref Unsafe.Add(ref t, (nint)group * rows * g.OutPerGroup), g.OutPerGroup,
+                        g.Patch, g.OutPerGroup, rows, activation);
+                }
+
+                ToChannelMajor(ref t, ref Unsafe.Add(ref y, (nint)start * g.OutChannels * positions), n, g);
+            }
+        }
+
+        /// <summary>
+        /// Inference of a convolution whose output channels each read one input channel (<c>Groups</c> = input channels:
+        /// depthwise, any multiplier): directly, no im2col, output positions along the width in vector lanes (stride 1 along
+        /// the width, where every lane's window is inside the input), one at a time elsewhere. Each output is the bias, then one
+        /// multiply-add per kernel element in the order of the weight's row, skipping the padding (whose terms add zero): the
+        /// bits of the im2col path, up to the sign of a zero.
+        /// </summary>
+        private static void Depthwise<TAct>(ref float packed, ref float x, ref float y, int count, in ConvGeometry g, TAct activation)
+            where TAct : struct, IActivation
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                DepthwiseBody<Vector512<float>, Simd512, TAct>(ref packed, ref x, ref y, count, g, activation);
+            }
+            else if (Vector256.IsHardwareAccelerated)
+            {
+                DepthwiseBody<Vector256<float>, Simd256, TAct>(ref packed, ref x, ref y, count, g, activation);
+            }
+            else
+            {
+                DepthwiseBody<Vector128<float>, Simd128, TAct>(ref packed, ref x, ref y, count, g, activation);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DepthwiseBody<TV, TS, TAct>(ref float packed, ref float x, ref float y, int count, in ConvGeometry g, TAct activation)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TAct : struct, IActivation
+        {
+            int per = g.OutPerGroup;
+            int padded = g.PaddedOutPerGroup;
+            int volume = g.Volume;
+            int lanes = TS.Lanes;
+
+            // The output columns whose windows lie inside the input's width for every kernel column (stride 1 only).
+            int first = Math.Min(g.PW, g.OutW);
+            int end = g.SW == 1 ? Math.Max(first, Math.Min(g.OutW, g.InW + g.PW - ((g.KW - 1) * g.DW))) : first;
+            for (int s = 0; s < count; s++)
+            {
+                for (int o = 0; o < g.OutChannels; o++)
+                {
+                    int group = o / per;
+                    ref float w = ref Unsafe.Add(ref packed, ((nint)group * g.PackedGroup) + (o - (group * per)));
+                    float bias = Unsafe.Add(ref w, (nint)volume * padded);
+                    ref float plane = ref Unsafe.Add(ref x, (((nint)s * g.Channels) + group) * g.InPositions);
+                    ref float target = ref Unsafe.Add(ref y, (((nint)s * g.OutChannels) + o) * g.OutPositions);
+                    for (int od = 0; od < g.OutD; od++)
+                    {
+                        for (int oh = 0; oh < g.OutH; oh++)
+                        {
+                            ref float row = ref Unsafe.Add(ref target, ((nint)(od * g.OutH) + oh) * g.OutW);
+                            int ow = 0;
+                            for (; ow < first; ow++)
+                            {
+                                Unsafe.Add(ref row, ow) = DepthwiseOne(ref plane, ref w, padded, bias, od, oh, ow, g, activation);
+                            }
+
+                            for (; ow + lanes <= end; ow += lanes)
+                            {
+                                TV sum = TS.Broadcast(bias);
+                                int k = 0;
+                                for (int a = 0; a < g.KD; a++)
+                                {
+                                    int id = (od * g.SD) - g.PD + (a * g.DD);
+                                    for (int b = 0; b < g.KH; b++)
+                                    {
+                                        int ih = (oh * g.SH) - g.PH + (b * g.DH);
+                                        if ((uint)id >= (uint)g.InD || (uint)ih >= (uint)g.InH)
+                                        {
+                                            k += g.KW;
+                                            continue;
+                                        }
+
+                                        ref float line = ref Unsafe.Add(ref plane, ((nint)(id * g.InH) + ih) * g.InW);
+                                        for (int e = 0; e < g.KW; e++, k++)
+                                        {
+                                            sum = TS.MultiplyAdd(TS.Broadcast(Unsafe.Add(ref w, (nint)k * padded)), TS.Load(ref line, (nuint)(ow - g.PW + (e * g.DW))), sum);
+                                        }
+                                    }
+                                }
+
+                                TS.Store(activation.Forward<TV, TS>(sum), ref row, (nuint)ow);
+                            }
+
+                            for (; ow < g.OutW; ow++)
+                            {
+                                Unsafe.Add(ref row, ow) = DepthwiseOne(ref plane, ref w, padded, bias, od, oh, ow, g, activation);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>One output of <see cref="DepthwiseBody{TV, TS, TAct}"/>, every term bounds-checked.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float DepthwiseOne<TAct>(ref float plane, ref float w, int padded, float bias, int od, int oh, int ow, in ConvGeometry g, TAct activation)
+            where TAct : struct, IActivation
+        {
+            float sum = bias;
+            int k = 0;
+            for (int a = 0; a < g.KD; a++)
+            {
+                int id = (od * g.SD) - g.PD + (a * g.DD);
+                for (int b = 0; b < g.KH; b++)
+                {
+                    int ih = (oh * g.SH) - g.PH + (b * g.DH);
+                    bool inside = (uint)id < (uint)g.InD && (uint)ih < (uint)g.InH;
+                    int iw = (ow * g.SW) - g.PW;
+                    for (int e = 0; e < g.KW; e++, k++, iw += g.DW)
+                    {
+                        if (inside && (uint)iw < (uint)g.InW)
+                        {
+                            sum = SimdScalar.MultiplyAdd(Unsafe.Add(ref w, (nint)k * padded), Unsafe.Add(ref plane, (((nint)(id * g.InH) + ih) * g.InW) + iw), sum);
+                        }
+                    }
+                }
+            }
+
+            return activation.Forward<float, SimdScalar>(sum);
+        }
+
+        /// <summary>
+        /// Training forward over <paramref name="count"/> samples: fills <paramref name="col"/> (kept for the backward pass),
+        /// writes the pre-activation <paramref name="z"/> and, unless <paramref name="y"/> is a null reference (a loss that
+        /// applies the activation itself), the output <c>y = f(z)</c> (<paramref name="y"/> may be <paramref name="z"/>).
+        /// </summary>
+        /// <typeparam name="TAct">The activation.</typeparam>
+        /// <param name="packed">The packed form (<see cref="Pack"/>).</param>
+        /// <param name="x">The inputs, <c>[count, C, positions]</c>.</param>
+        /// <param name="col">Receives the patches, <c>[groups][count * positions][patch]</c>.</param>
+        /// <param name="t">Scratch, <c>count * positions * out</c> floats.</param>
+        /// <param name="z">Receives the pre-activations, <c>[count, out, positions]</c>.</param>
+        /// <param name="y">Receives the outputs, <c>[count, out, positions]</c>, or a null reference.</param>
+        /// <param name="count">The number of samples.</param>
+        /// <param name="g">The geometry.</param>
+        /// <param name="activation">The activation.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void TrainForward<TAct>(ref float packed, ref float x, ref float col, ref float t, ref float z, ref float y, int count, in ConvGeometry g, TAct activation)
+            where TAct : struct, IActivation
+        {
+            Im2Col(ref x, ref col, count, g);
+            int rows = count * g.OutPositions;
+            for (int group = 0; group < g.Groups; group++)
+            {
+                ref float block = ref Unsafe.Add(ref packed, (nint)group * g.PackedGroup);
+                DenseKernels.ForwardBatchLogits(
+                    ref block, ref Unsafe.Add(ref block, (nint)g.Patch * g.PaddedOutPerGroup), g.PaddedOutPerGroup,
+                    ref Unsafe.Add(ref col, (nint)group * rows * g.Patch), g.Patch,
+                    ref Unsafe.Add(ref t, (nint)group * rows * g.OutPerGroup), g.OutPerGroup,
+                    g.Patch, g.OutPerGroup, rows);
+            }
+
+            ToChannelMajor(ref t, ref z, count, g);
+            if (!Unsafe.IsNullRef(ref y))
+            {
+                Activate(ref z, ref y, rows * g.OutChannels, activation);
+            }
+        }
+
+        /// <summary>
+        /// Backward over <paramref name="count"/> samples from <c>dz</c>, the gradient with respect to the pre-activation: adds
+        /// the weight and bias gradients and, unless <paramref name="dx"/> is a null reference, writes (overwrites) the input
+        /// gradient.
+        /// </summary>
+        /// <param name="weight">PyTorch's weight <c>[out, C/groups, k...]</c>.</param>
+        /// <param name="gradWeight">The weight gradient; added to.</param>
+        /// <param name="gradBias">The bias gradient; added to; a null reference for a layer without bias.</param>
+        /// <param name="col">The patches the training forward pass stored.</param>
+        /// <param name="dz">dL/dz, <c>[count, out, positions]</c>.</param>
+        /// <param name="t">Scratch, <c>count * positions * out</c> floats.</param>
+        /// <param name="dcol">Scratch, <c>count * positions * patch</c> floats (read only with <paramref name="dx"/>).</param>
+        /// <param name="dx">Receives dL/dx, <c>[count, C, positions]</c>, or a null reference.</param>
+        /// <param name="count">The number of samples.</param>
+        /// <param name="g">The geometry.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Backward(ref float weight, ref float gradWeight, ref float gradBias, ref float col, ref float dz, ref float t, ref float dcol, ref float dx, int count, in ConvGeometry g)
+        {
+            ToPositionMajor(ref dz, ref t, count, g);
+            int rows = count * g.OutPositions;
+            bool inputGradient = !Unsafe.IsNullRef(ref dx);
+            if (inputGradient)
+            {
+                MemoryMarshal.CreateSpan(ref dx, count * g.Channels * g.InPositions).Clear();
+            }
+
+            ref float biasGradient = ref gradBias;
+            if (Unsafe.IsNullRef(ref gradBias))
+            {
+                biasGradient = ref MemoryMarshal.GetArrayDataReference(Scratch(g.OutChannels)); // a layer without bias: its sums go nowhere
+            }
+
+            for (int group = 0; group < g.Groups; group++)
+            {
+                int firstRow = group * g.OutPerGroup;
+                ref float gw = ref Unsafe.Add(ref gradWeight, (nint)firstRow * g.Patch);
+                ref float gb = ref Unsafe.Add(ref biasGradient, firstRow);
+                ref float patches = ref Unsafe.Add(ref col, (nint)group * rows * g.Patch);
+                ref float gradient = ref Unsafe.Add(ref t, (nint)group * rows * g.OutPerGroup);
+                if (inputGradient)
+                {
+                    DenseKernels.BackwardWithInputGradient(ref Unsafe.Add(ref weight, (nint)firstRow * g.Patch), ref gw, ref gb, ref patches, ref gradient, g.OutPerGroup, ref dcol, g.Patch, g.OutPerGroup, rows);
+                    Col2Im(ref dcol, ref dx, count, group, g);
+                }
+                else
+                {
+                    DenseKernels.Backward(ref gw, ref gb, ref patches, ref gradient, g.OutPerGroup, g.Patch, g.OutPerGroup, rows);
+                }
+            }
+        }
+
+        /// <summary>Only the input gradient, <c>dL/dx</c> (written) from <c>dL/dz</c>, for <c>Backpropagate</c>'s input gradients.</summary>
+        /// <param name="weight">PyTorch's weight <c>[out, C/groups, k...]</c>.</param>
+        /// <param name="dz">dL/dz, <c>[count, out, positions]</c>.</param>
+        /// <param name="t">Scratch, <c>count * positions * out</c> floats.</param>
+        /// <param name="dcol">Scratch, <c>count * positions * patch</c> floats.</param>
+        /// <param name="dx">Receives dL/dx, <c>[count, C, positions]</c>.</param>
+        /// <param name="count">The number of samples.</param>
+        /// <param name="g">The geometry.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void InputGradient(ref float weight, ref float dz, ref float t, ref float dcol, ref float dx, int count, in ConvGeometry g)
+        {
+            ToPositionMajor(ref dz, ref t, count, g);
+            int rows = count * g.OutPositions;
+            MemoryMarshal.CreateSpan(ref dx, count * g.Channels * g.InPositions).Clear();
+            for (int group = 0; group < g.Groups; group++)
+            {
+                int firstRow = group * g.OutPerGroup;
+                GeneratedCodeSupport.DenseInputGradient(ref Unsafe.Add(ref weight, (nint)firstRow * g.Patch), ref Unsafe.Add(ref t, (nint)group * rows * g.OutPerGroup), ref dcol, g.Patch, g.OutPerGroup, rows);
+                Col2Im(ref dcol, ref dx, count, group, g);
+            }
+        }
+
+        /// <summary>
+        /// The patches of <paramref name="count"/> samples: <c>col[group][s * positions + p][c * volume + kernel offset]</c> =
+        /// the input at output position <c>p</c>'s window, or 0 in the padding.
+        /// </summary>
+        /// <param name="x">The inputs, <c>[count, C, positions]</c>.</param>
+        /// <param name="col">Receives <c>groups * count * positions * patch</c> floats.</param>
+        /// <param name="count">The number of samples.</param>
+        /// <param name="g">The geometry.</param>
+        public static void Im2Col(ref float x, ref float col, int count, in ConvGeometry g)
+        {
+            int positions = g.OutPositions;
+            int patch = g.Patch;
+            int inPositions = g.InPositions;
+            for (int group = 0; group < g.Groups; group++)
+            {
+                for (int s = 0; s < count; s++)
+                {
+                    ref float sample = ref Unsafe.Add(ref x, ((nint)s * g.Channels + (group * g.InPerGroup)) * inPositions);
+                    ref float rows = ref Unsafe.Add(ref col, (((nint)group * count) + s) * positions * patch);
+                    int p = 0;
+                    for (int od = 0; od < g.OutD; od++)
+                    {
+                        for (int oh = 0; oh < g.OutH; oh++)
+                        {
+                            for (int ow = 0; ow < g.OutW; ow++, p++)
+                            {
+                                ref float row = ref Unsafe.Add(ref rows, (nint)p * patch);
+                                int k = 0;
+                                for (int c = 0; c < g.InPerGroup; c++)
+                                {
+                                    ref float channel = ref Unsafe.Add(ref sample, (nint)c * inPositions);
+                                    for (int a = 0; a < g.KD; a++)
+                                    {
+                                        int id = (od * g.SD) - g.PD + (a * g.DD);
+                                        bool inD = (uint)id < (uint)g.InD;
+                                        for (int b = 0; b < g.KH; b++)
+                                        {
+                                            int ih = (oh * g.SH) - g.PH + (b * g.DH);
+                                            bool inDH = inD && (uint)ih < (uint)g.InH;
+                                            int iw = (ow * g.SW) - g.PW;
+                                            nint line = ((nint)id * g.InH + ih) * g.InW;
+                                            for (int e = 0; e < g.KW; e++, k++, iw += g.DW)
+                                            {
+                                                Unsafe.Add(ref row, k) = inDH && (uint)iw < (uint)g.InW ? Unsafe.Add(ref channel, line + iw) : 0f;
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>The reverse of <see cref="Im2Col"/> for one group: adds each patch value of <paramref name="dcol"/> to the input element it was read from.</summary>
+        /// <param name="dcol">The group's patch gradients, <c>[count * positions][patch]</c>.</param>
+        /// <param name="dx">The input gradient, <c>[count, C, positions]</c>; added to.</param>
+        /// <param name="count">The number of samples.</param>
+        /// <param name="group">The group.</param>
+        /// <param name="g">The geometry.</param>
+        public static void Col2Im(ref float dcol, ref float dx, int count, int group, in ConvGeometry g)
+        {
+            int positions = g.OutPositions;
+            int patch = g.Patch;
+            int inPositions = g.InPositions;
+            for (int s = 0; s < count; s++)
+            {
+                ref float sample = ref Unsafe.Add(ref dx, ((nint)s * g.Channels + (group * g.InPerGroup)) * inPositions);
+                ref float rows = ref Unsafe.Add(ref dcol, (nint)s * positions * patch);
+                int p = 0;
+                for (int od = 0; od < g.OutD; od++)
+                {
+                    for (int oh = 0; oh < g.OutH; oh++)
+                    {
+                        for (int ow = 0; ow < g.OutW; ow++, p++)
+                        {
+                            ref float row = ref Unsafe.Add(ref rows, (nint)p * patch);
+                            int k = 0;
+                            for (int c = 0; c < g.InPerGroup; c++)
+                            {
+                                ref float channel = ref Unsafe.Add(ref sample, (nint)c * inPositions);
+                                for (int a = 0; a < g.KD; a++)
+                                {
+                                    int id = (od * g.SD) - g.PD + (a * g.DD);
+                                    bool inD = (uint)id < (uint)g.InD;
+                                    for (int b = 0; b < g.KH; b++)
+                                    {
+                                        int ih = (oh * g.SH) - g.PH + (b * g.DH);
+                                        bool inDH = inD && (uint)ih < (uint)g.InH;
+                                        int iw = (ow * g.SW) - g.PW;
+                                        nint line = ((nint)id * g.InH + ih) * g.InW;
+                                        for (int e = 0; e < g.KW; e++, k++, iw += g.DW)
+                                        {
+                                            if (inDH && (uint)iw < (uint)g.InW)
+                                            {
+                                                Unsafe.Add(ref channel, line + iw) += Unsafe.Add(ref row, k);
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary><c>y[s, o, p] = t[group][s * positions + p][o within group]</c>.</summary>
+        private static void ToChannelMajor(ref float t, ref float y, int count, in ConvGeometry g)
+        {
+            int positions = g.OutPositions;
+            int per = g.OutPerGroup;
+            int rows = count * positions;
+            for (int s = 0; s < count; s++)
+            {
+                for (int o = 0; o < g.OutChannels; o++)
+                {
+                    int group = o / per;
+                    ref float source = ref Unsafe.Add(ref t, ((nint)group * rows + ((nint)s * positions)) * per + (o - (group * per)));
+                    ref float target = ref Unsafe.Add(ref y, ((nint)s * g.OutChannels + o) * positions);
+                    for (int p = 0; p < positions; p++)
+                    {
+                        Unsafe.Add(ref target, p) = Unsafe.Add(ref source, (nint)p * per);
+                    }
+                }
+            }
+        }
+
+        /// <summary>The reverse of <see cref="ToChannelMajor"/>.</summary>
+        private static void ToPositionMajor(ref float y, ref float t, int count, in ConvGeometry g)
+        {
+            int positions = g.OutPositions;
+            int per = g.OutPerGroup;
+            int rows = count * positions;
+            for (int s = 0; s < count; s++)
+            {
+                for (int o = 0; o < g.OutChannels; o++)
+                {
+                    int group = o / per;
+                    ref float target = ref Unsafe.Add(ref t, ((nint)group * rows + ((nint)s * positions)) * per + (o - (group * per)));
+                    ref float source = ref Unsafe.Add(ref y, ((nint)s * g.OutChannels + o) * positions);
+                    for (int p = 0; p < positions; p++)
+                    {
+                        Unsafe.Add(ref target, (nint)p * per) = Unsafe.Add(ref source, p);
+                    }
+                }
+            }
+        }
+
+        /// <summary><c>y = f(z)</c> element-wise over <paramref name="length"/> floats (in place when they are the same).</summary>
+        private static void Activate<TAct>(ref float z, ref float y, int length, TAct activation)
+            where TAct : struct, IActivation
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                ActivateBody<Vector512<float>, Simd512, TAct>(ref z, ref y, length, activation);
+            }
+            else if (Vector256.IsHardwareAccelerated)
+            {
+                ActivateBody<Vector256<float>, Simd256, TAct>(ref z, ref y, length, activation);
+            }
+            else
+            {
+                ActivateBody<Vector128<float>, Simd128, TAct>(ref z, ref y, length, activation);
+            }
+        }
+
+        private static void ActivateBody<TV, TS, TAct>(ref float z, ref float y, int length, TAct activation)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TAct : struct, IActivation
+        {
+            int i = 0;
+            for (; i + TS.Lanes <= length; i += TS.Lanes)
+            {
+                TS.Store(activation.Forward<TV, TS>(TS.Load(ref z, (nuint)i)), ref y, (nuint)i);
+            }
+
+            for (; i < length; i++)
+            {
+                Unsafe.Add(ref y, i) = activation.Forward<float, SimdScalar>(Unsafe.Add(ref z, i));
+            }
+        }
+
+        /// <summary>This thread's scratch of at least <paramref name="length"/> floats (grown once, then reused).</summary>
+        private static float[] Scratch(long length)
+        {
+            float[]? scratch = t_scratch;
+            if (scratch is null || scratch.Length < length)
+            {
+                t_scratch = scratch = new float[length];
+            }
+
+            return scratch;
+        }
+    }
+}
