@@ -68,3 +68,35 @@ namespace Compiled.Benchmarks.Networks
     [Dense(10, Activation.Softmax)]
     public sealed partial class MlpBatchNorm { }
 }
+
+namespace Compiled.Benchmarks.Networks
+{
+    /// <summary>LeNet-5 as samples/LeNet5 and benchmarks/pytorch/lenet.py declare it (1x28x28 in, 10 classes, cross-entropy).</summary>
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(1, 28, 28)]
+    [Conv2D(6, 5, Activation.ReLU, Padding = 2)]
+    [MaxPool2D(2)]
+    [Conv2D(16, 5, Activation.ReLU)]
+    [MaxPool2D(2)]
+    [Flatten]
+    [Dense(120, Activation.ReLU)]
+    [Dense(84, Activation.ReLU)]
+    [Dense(10, Activation.Softmax)]
+    public sealed partial class LeNet5 { }
+
+    /// <summary>LeNet-5 with batch normalisation after each convolution and the first dense layer (BatchNorm2d(6), BatchNorm2d(16), BatchNorm1d(120)).</summary>
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(1, 28, 28)]
+    [Conv2D(6, 5, Activation.ReLU, Padding = 2)]
+    [BatchNorm]
+    [MaxPool2D(2)]
+    [Conv2D(16, 5, Activation.ReLU)]
+    [BatchNorm]
+    [MaxPool2D(2)]
+    [Flatten]
+    [Dense(120, Activation.ReLU)]
+    [BatchNorm]
+    [Dense(84, Activation.ReLU)]
+    [Dense(10, Activation.Softmax)]
+    public sealed partial class LeNet5BatchNorm { }
+}

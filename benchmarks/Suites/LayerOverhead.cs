@@ -5,7 +5,10 @@ using Compiled.Optimizers;
 
 namespace Compiled.Benchmarks.Suites
 {
-    /// <summary>Mlp as it is, with <c>[Dropout(0.5)]</c> and with <c>[BatchNorm]</c> after its hidden layer.</summary>
+    /// <summary>
+    /// Mlp as it is, with <c>[Dropout(0.5)]</c> and with <c>[BatchNorm]</c> after its hidden layer; LeNet-5 without and with
+    /// batch normalisation (the same 784 inputs and 10 classes).
+    /// </summary>
     public enum LayerCase
     {
         /// <summary>784-128-10.</summary>
@@ -16,6 +19,12 @@ namespace Compiled.Benchmarks.Suites
 
         /// <summary>784-128, BatchNorm, 10.</summary>
         MlpBatchNorm,
+
+        /// <summary>LeNet-5 on 1x28x28: two convolutions with max pooling, then 120-84-10.</summary>
+        LeNet5,
+
+        /// <summary>LeNet-5 with BatchNorm after both convolutions and the 120-unit layer.</summary>
+        LeNet5BatchNorm,
     }
 
     /// <summary>
@@ -44,6 +53,8 @@ namespace Compiled.Benchmarks.Suites
             {
                 LayerCase.MlpDropout => new MlpDropout(),
                 LayerCase.MlpBatchNorm => new MlpBatchNorm(),
+                LayerCase.LeNet5 => new LeNet5(),
+                LayerCase.LeNet5BatchNorm => new LeNet5BatchNorm(),
                 _ => mlp,
             };
             mlp.InitializeParameters(1);

@@ -2,6 +2,11 @@
 """PyTorch reference for the LeNet5 sample: the same network, data and recipe, single-threaded.
 
 Run:  /usr/bin/python3 benchmarks/pytorch/lenet.py [--seeds 1 2 3] [--epochs 5] [--data DIR]
+      /usr/bin/python3 benchmarks/pytorch/lenet.py --time [--quick]
+
+--time measures instead, with bench.py's method (median of blocks of back-to-back calls): forward at batch 1 and 64
+(eval mode, no_grad) and one Adam training step at batch 64, for LeNet-5 and LeNet-5 with BatchNorm after both
+convolutions and the 120-unit layer, the C# LayerOverhead rows' networks.
 
 LeNet-5 as the sample declares it: Conv2d(1, 6, 5, padding=2), ReLU, MaxPool2d(2), Conv2d(6, 16, 5), ReLU, MaxPool2d(2),
 Flatten, Linear(400, 120), ReLU, Linear(120, 84), ReLU, Linear(84, 10); cross-entropy on the logits; Adam(lr=1e-3),
@@ -21,8 +26,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-torch.set_num_threads(1)
-torch.set_num_interop_threads(1)
+from bench import fmt_time, time_per_call  # also sets PyTorch to one thread (intra- and inter-op), as every reference row
 
 
 def read_idx(path):
@@ -48,6 +52,40 @@ def lenet():
         nn.Linear(400, 120), nn.ReLU(),
         nn.Linear(120, 84), nn.ReLU(),
         nn.Linear(84, 10))
+
+
+def lenet_batchnorm():
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.BatchNorm2d(6), nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.BatchNorm2d(16), nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(400, 120), nn.ReLU(), nn.BatchNorm1d(120),
+        nn.Linear(120, 84), nn.ReLU(),
+        nn.Linear(84, 10))
+
+
+def timings(quick):
+    torch.manual_seed(0)
+    x64, y64 = torch.rand(64, 1, 28, 28), torch.randint(0, 10, (64,))
+    for name, make in (("LeNet5", lenet), ("LeNet5BatchNorm", lenet_batchnorm)):
+        model = make()
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+        loss_fn = nn.CrossEntropyLoss()
+
+        def step():
+            optimizer.zero_grad()
+            loss_fn(model(x64), y64).backward()
+            optimizer.step()
+
+        step()
+        model.eval()
+        with torch.no_grad():
+            one = time_per_call(lambda: torch.softmax(model(x64[:1]), 1), quick)
+            batch = time_per_call(lambda: torch.softmax(model(x64), 1), quick)
+        model.train()
+        train = time_per_call(step, quick)
+        print(f"{name:16} forward 1: {fmt_time(one):>10}   forward 64: {fmt_time(batch):>10}   train step 64: {fmt_time(train):>10}", flush=True)
+    print(f"Load average at end: {' '.join(open('/proc/loadavg').read().split()[:3])}")
 
 
 def accuracy(model, x, y):
@@ -83,9 +121,14 @@ def main():
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    parser.add_argument("--time", action="store_true", help="time forward and a training step instead of training")
+    parser.add_argument("--quick", action="store_true", help="with --time: short warm-up and fewer blocks")
     args = parser.parse_args()
     print(f"PyTorch {torch.__version__}, {platform.processor() or platform.machine()}, 1 thread, "
           f"BLAS: {os.environ.get('LD_LIBRARY_PATH', 'default (Debian: reference netlib unless an alternative is installed)')}")
+    if args.time:
+        timings(args.quick)
+        return
     train, test = load(args.data, "train"), load(args.data, "t10k")
     results = [run(seed, args.epochs, train, test) for seed in args.seeds]
     accuracies = [a for a, _ in results]
