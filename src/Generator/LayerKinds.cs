@@ -24,6 +24,9 @@ namespace Compiled.Generator
             LayerKind.Create<DropoutSpec>(new DropoutParser(), new DropoutShapeRule(), new DropoutEmitter()),
             LayerKind.Create<LayerNormSpec>(new LayerNormParser(), new LayerNormShapeRule(), new LayerNormEmitter()),
             LayerKind.Create<BatchNormSpec>(new BatchNormParser(), new BatchNormShapeRule(), new BatchNormEmitter()),
+            LayerKind.Create<RecurrentSpec>(RecurrentParser.SimpleRnn, new RecurrentShapeRule(), new RecurrentEmitter()),
+            LayerKind.Create<RecurrentSpec>(RecurrentParser.Gru, new RecurrentShapeRule(), new RecurrentEmitter()),
+            LayerKind.Create<RecurrentSpec>(RecurrentParser.Lstm, new RecurrentShapeRule(), new RecurrentEmitter()),
         };
 
         public static ILayerParser? FindParser(string attributeMetadataName)

@@ -29,6 +29,13 @@ namespace Compiled.Tests.Networks
             ["BatchNorms"] = () => new BatchNorms(),
             ["ChannelNorms"] = () => new ChannelNorms(),
             ["SpatialNorm"] = () => new SpatialNorm(),
+            ["RnnLast"] = () => new RnnLast(),
+            ["RnnReluStack"] = () => new RnnReluStack(),
+            ["GruLast"] = () => new GruLast(),
+            ["GruStack"] = () => new GruStack(),
+            ["GruSequenceDense"] = () => new GruSequenceDense(),
+            ["LstmLast"] = () => new LstmLast(),
+            ["LstmStackSequence"] = () => new LstmStackSequence(),
         };
 
         /// <summary>Networks whose training normalises with batch statistics: a sample's loss depends on the rest of its batch.</summary>

@@ -157,4 +157,49 @@ namespace Compiled.Tests.Networks
     [Flatten]
     [Dense(3, Activation.Sigmoid)]
     public partial class SpatialNorm { }
+
+    // Recurrent layers: [Input(steps, features)] is one sequence per sample. Hidden sizes off the vector widths (tails),
+    // one of 17 for the 512-bit path's full vectors; stacked layers, every step or the last, a per-step Dense after a sequence.
+    [Network]
+    [Input(5, 3)]
+    [SimpleRNN(6)]
+    [Dense(2)]
+    public partial class RnnLast { }
+
+    [Network]
+    [Input(4, 3)]
+    [SimpleRNN(5, Nonlinearity = RecurrentNonlinearity.ReLU, NumLayers = 2, ReturnSequences = true)]
+    public partial class RnnReluStack { }
+
+    [Network]
+    [Input(6, 4)]
+    [GRU(7)]
+    [Dense(3, Activation.Tanh)]
+    public partial class GruLast { }
+
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(5, 10)]
+    [GRU(17, NumLayers = 2)]
+    [Dense(4, Activation.Softmax)]
+    public partial class GruStack { }
+
+    // Two GRUs returning sequences, then a Dense per step: nn.Linear on the last dimension, output (4, 2).
+    [Network]
+    [Input(4, 5)]
+    [GRU(6, ReturnSequences = true)]
+    [GRU(9, ReturnSequences = true)]
+    [Dense(2)]
+    public partial class GruSequenceDense { }
+
+    [Network]
+    [Input(5, 2)]
+    [LSTM(6)]
+    [Dense(1)]
+    public partial class LstmLast { }
+
+    [Network(Loss = Loss.BinaryCrossEntropy)]
+    [Input(4, 3)]
+    [LSTM(9, NumLayers = 2, ReturnSequences = true, Bias = false)]
+    [Dense(2, Activation.Sigmoid)]
+    public partial class LstmStackSequence { }
 }

@@ -60,6 +60,7 @@ namespace Compiled.Tests.Reference
             ReferenceDropout.TryParse,
             ReferenceLayerNorm.TryParse,
             ReferenceBatchNorm.TryParse,
+            ReferenceRecurrent.TryParse,
         };
 
         /// <summary>Reads one part of an architecture signature, or fails the test naming it.</summary>

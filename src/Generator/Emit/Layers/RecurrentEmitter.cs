@@ -1,0 +1,180 @@
+using System.Collections.Generic;
+using System.Globalization;
+using Compiled.Generator.Emit.Planning;
+using Compiled.Generator.Model.Layers;
+
+using static Compiled.Generator.Emit.KernelWriter;
+
+namespace Compiled.Generator.Emit.Layers
+{
+    /// <summary>
+    /// <c>[SimpleRNN]</c>, <c>[GRU]</c>, <c>[LSTM]</c>: one call into <c>Compiled.Kernels.RecurrentKernels</c> per stacked
+    /// layer and pass, with constant sizes. Each stacked layer packs its weights transposed (the input part of the gates is
+    /// one batched product over every step of every sample; the recurrent part one matrix-vector product per step).
+    /// Training saves each stacked layer's hidden states and cell values (<see cref="ValueKind.Own"/>), and uses three
+    /// more blocks of the workspace as scratch: the gradients of the gate pre-activations (input and recurrent parts; the
+    /// first also holds the input part of the gates in the forward pass) and, when stacked, the gradient with respect to
+    /// a stacked layer's output sequence.
+    /// </summary>
+    internal sealed class RecurrentEmitter : LayerEmitter
+    {
+        private const string Kernels = "global::Compiled.Kernels.RecurrentKernels";
+
+        /// <summary>
+        /// The output; per stacked layer its hidden states <c>[steps, H]</c> and (GRU, LSTM) its cell values
+        /// <c>[steps, E]</c>; then the scratch blocks dA(input) <c>[steps, G H]</c>, dA(recurrent) <c>[steps, G H]</c> and,
+        /// with more than one stacked layer, dL/d(sequence) <c>[steps, H]</c>.
+        /// </summary>
+        public override IReadOnlyList<SavedValue> SavedValues(LayerContext layer)
+        {
+            RecurrentSpec spec = Spec(layer);
+            int steps = Steps(layer);
+            var values = new List<SavedValue> { new(ValueKind.Output, layer.Plan.OutputSize) };
+            for (int l = 0; l < spec.NumLayers; l++)
+            {
+                values.Add(new SavedValue(ValueKind.Own, steps * spec.Hidden));
+                if (Extras(spec) > 0)
+                {
+                    values.Add(new SavedValue(ValueKind.Own, steps * Extras(spec)));
+                }
+            }
+
+            values.Add(new SavedValue(ValueKind.Own, steps * GateRows(spec)));
+            values.Add(new SavedValue(ValueKind.Own, steps * GateRows(spec)));
+            if (spec.NumLayers > 1)
+            {
+                values.Add(new SavedValue(ValueKind.Own, steps * spec.Hidden));
+            }
+
+            return values;
+        }
+
+        public override int PackedLength(LayerContext layer)
+        {
+            RecurrentSpec spec = Spec(layer);
+            int length = 0;
+            for (int l = 0; l < spec.NumLayers; l++)
+            {
+                length += SubPackedLength(layer, l);
+            }
+
+            return length;
+        }
+
+        /// <summary>Per stacked layer, the hidden state (and for LSTM the cell state) a streaming caller carries between steps.</summary>
+        public override int StatePerSample(LayerContext layer) =>
+            Spec(layer).NumLayers * Spec(layer).Hidden * (Spec(layer).Cell == RecurrentCellKind.Lstm ? 2 : 1);
+
+        public override void EmitPack(SourceWriter writer, LayerContext layer)
+        {
+            RecurrentSpec spec = Spec(layer);
+            for (int l = 0; l < spec.NumLayers; l++)
+            {
+                writer.Line($"{Kernels}.Pack({At("p", ParameterOffset(layer, l))}, {At("k", PackedOffset(layer, l))}, {SubInputs(layer, l)}, {spec.Hidden}, {Cell(spec)}, {Bool(spec.Bias)});{Describe(layer, l)}: weights transposed, biases combined");
+            }
+        }
+
+        public override void EmitForward(SourceWriter writer, LayerContext layer, Vec isa, Handoff input, Handoff output) =>
+            EmitForwardBatch(writer, layer, isa, "ref " + input.Memory, "ref " + output.Memory, "1");
+
+        public override void EmitForwardBatch(SourceWriter writer, LayerContext layer, Vec isa, string x, string y, string count)
+        {
+            RecurrentSpec spec = Spec(layer);
+            writer.Line($"{Kernels}.Forward({At("k", layer.PackedOffset)}, {x}, {y}, {count}, {Steps(layer)}, {Features(layer)}, {spec.Hidden}, {spec.NumLayers}, {Cell(spec)}, {Bool(spec.ReturnSequences)});{Describe(layer)}");
+        }
+
+        public override void EmitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count)
+        {
+            RecurrentSpec spec = Spec(layer);
+            for (int l = 0; l < spec.NumLayers; l++)
+            {
+                string x = l == 0 ? refs.Input : States(layer, refs, l - 1);
+                writer.Line($"{Kernels}.TrainForward({At("k", PackedOffset(layer, l))}, {x}, {States(layer, refs, l)}, {ExtrasRef(layer, refs, l)}, {DInput(layer, refs)}, {count}, {Steps(layer)}, {SubInputs(layer, l)}, {spec.Hidden}, {Cell(spec)});{Describe(layer, l)}, saving states and gates");
+            }
+
+            string top = States(layer, refs, spec.NumLayers - 1);
+            writer.Line(spec.ReturnSequences
+                ? $"{Support}.PackCopy({top}, {refs.Output}, {count} * {layer.Plan.OutputSize}); // layer {layer.Index}: every step's hidden state is the output"
+                : $"{Kernels}.LastStep({top}, {refs.Output}, {count}, {Steps(layer)}, {spec.Hidden}); // layer {layer.Index}: the last step's hidden state is the output");
+        }
+
+        public override void EmitBackward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count)
+        {
+            RecurrentSpec spec = Spec(layer);
+            for (int l = spec.NumLayers - 1; l >= 0; l--)
+            {
+                bool top = l == spec.NumLayers - 1;
+                string x = l == 0 ? refs.Input : States(layer, refs, l - 1);
+                string dh = top ? refs.Gradient : DSequence(layer, refs);
+                string dx = l > 0 ? DSequence(layer, refs) : layer.NeedsInputGradient ? refs.InputGradient! : NullRef;
+                writer.Line(
+                    $"{Kernels}.Backward({At("p", ParameterOffset(layer, l))}, {At("g", ParameterOffset(layer, l))}, {x}, {States(layer, refs, l)}, {ExtrasRef(layer, refs, l)}, " +
+                    $"{dh}, {Bool(top && !spec.ReturnSequences)}, {DInput(layer, refs)}, {DRecurrent(layer, refs)}, {dx}, {count}, {Steps(layer)}, {SubInputs(layer, l)}, {spec.Hidden}, {Cell(spec)}, {Bool(spec.Bias)});{Describe(layer, l)}: through time");
+            }
+        }
+
+        public override void EmitInputGradient(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count) =>
+            writer.Line($"{Kernels}.InputGradient({At("p", ParameterOffset(layer, 0))}, {DInput(layer, refs)}, {refs.InputGradient}, {count}, {Steps(layer)}, {Features(layer)}, {GateRows(Spec(layer))});{Describe(layer, 0)}: dL/dx = dA W_ih");
+
+        private static RecurrentSpec Spec(LayerContext layer) => (RecurrentSpec)layer.Plan.Spec;
+
+        private static int Steps(LayerContext layer) => layer.Plan.Input.Dimensions[0];
+
+        private static int Features(LayerContext layer) => layer.Plan.Input.Dimensions[1];
+
+        private static int SubInputs(LayerContext layer, int l) => l == 0 ? Features(layer) : Spec(layer).Hidden;
+
+        private static int GateRows(RecurrentSpec spec) => spec.Gates * spec.Hidden;
+
+        /// <summary>The floats per step a stacked layer saves besides its hidden state (as the runtime's <c>RecurrentKernels.Extras</c>).</summary>
+        private static int Extras(RecurrentSpec spec) => spec.Cell switch
+        {
+            RecurrentCellKind.Gru => 4 * spec.Hidden,
+            RecurrentCellKind.Lstm => 6 * spec.Hidden,
+            _ => 0,
+        };
+
+        private static int PackedStride(RecurrentSpec spec) => (GateRows(spec) + 15) / 16 * 16;
+
+        private static int SubPackedLength(LayerContext layer, int l) => (SubInputs(layer, l) + Spec(layer).Hidden + 2) * PackedStride(Spec(layer));
+
+        private static long PackedOffset(LayerContext layer, int l)
+        {
+            long offset = layer.PackedOffset;
+            for (int j = 0; j < l; j++)
+            {
+                offset += SubPackedLength(layer, j);
+            }
+
+            return offset;
+        }
+
+        /// <summary>Where stacked layer <paramref name="l"/>'s tensors start: its <c>weight_ih_l{l}</c>.</summary>
+        private static int ParameterOffset(LayerContext layer, int l) => layer.Plan.Tensors[l * (Spec(layer).Bias ? 4 : 2)].Offset;
+
+        private static int OwnPerLayer(RecurrentSpec spec) => Extras(spec) > 0 ? 2 : 1;
+
+        private static string States(LayerContext layer, TrainingRefs refs, int l) => refs.Own[l * OwnPerLayer(Spec(layer))];
+
+        private static string ExtrasRef(LayerContext layer, TrainingRefs refs, int l) =>
+            Extras(Spec(layer)) > 0 ? refs.Own[(l * 2) + 1] : NullRef;
+
+        private static string DInput(LayerContext layer, TrainingRefs refs) => refs.Own[Spec(layer).NumLayers * OwnPerLayer(Spec(layer))];
+
+        private static string DRecurrent(LayerContext layer, TrainingRefs refs) => refs.Own[(Spec(layer).NumLayers * OwnPerLayer(Spec(layer))) + 1];
+
+        private static string DSequence(LayerContext layer, TrainingRefs refs) => refs.Own[(Spec(layer).NumLayers * OwnPerLayer(Spec(layer))) + 2];
+
+        private static string Cell(RecurrentSpec spec) => $"global::Compiled.Kernels.RecurrentCell.{spec.Cell}";
+
+        private static string Bool(bool value) => value ? "true" : "false";
+
+        private static string Describe(LayerContext layer) =>
+            $" // layer {layer.Index}: {Spec(layer).KindName} {Steps(layer).ToString(CultureInfo.InvariantCulture)} steps x {Features(layer).ToString(CultureInfo.InvariantCulture)} -> hidden {Spec(layer).Hidden.ToString(CultureInfo.InvariantCulture)}" +
+            (Spec(layer).NumLayers > 1 ? $", {Spec(layer).NumLayers.ToString(CultureInfo.InvariantCulture)} stacked layers" : string.Empty) +
+            (Spec(layer).ReturnSequences ? ", every step" : ", last step");
+
+        private static string Describe(LayerContext layer, int l) =>
+            $" // layer {layer.Index}: {Spec(layer).KindName}, stacked layer {l.ToString(CultureInfo.InvariantCulture)} ({SubInputs(layer, l).ToString(CultureInfo.InvariantCulture)} -> {Spec(layer).Hidden.ToString(CultureInfo.InvariantCulture)})";
+    }
+}
