@@ -17,7 +17,7 @@ namespace Compiled.Generator.Emit.Layers
     /// one generic body that the JIT specialises per vector width and activation, shared by every layer and network.</item>
     /// </list>
     /// </summary>
-    internal sealed class DenseEmitter : LayerEmitter, IRegisterHandoff, ISplitUnits
+    internal sealed class DenseEmitter : LayerEmitter, IRegisterHandoff, ISplitUnits, IStreamingLayer
     {
         private const string Kernels = "global::Compiled.Kernels.DenseKernels";
 
@@ -193,6 +193,18 @@ namespace Compiled.Generator.Emit.Layers
 
 
         private static DenseSpec Spec(LayerContext layer) => (DenseSpec)layer.Plan.Spec;
+
+        /// <summary>Per step after a sequence (nn.Linear on the last dimension), or on the vector a recurrent layer's last step leaves.</summary>
+        public bool CanStep(LayerContext layer) => true;
+
+        public int StepOutputSize(LayerContext layer) => Units(layer);
+
+        public void EmitStep(SourceWriter writer, LayerContext layer, string x, string y, string state)
+        {
+            DenseSpec dense = Spec(layer);
+            writer.Line($"{Kernels}.ForwardBatch({Weight(layer)}, {Bias(layer)}, {PaddedOutputs(layer)}, {x}, {Inputs(layer)}, {y}, {dense.Units}, {Inputs(layer)}, {dense.Units}, 1, {ActivationStruct(dense)});{Describe(layer)}, one step");
+            SoftmaxRows(writer, layer, y, "1");
+        }
 
         /// <summary>The inputs of one row: the last dimension (a sequence's features per step, else the whole vector).</summary>
         private static int Inputs(LayerContext layer) => layer.Plan.Input.Dimensions[layer.Plan.Input.Rank - 1];

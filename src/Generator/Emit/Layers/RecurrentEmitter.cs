@@ -16,7 +16,7 @@ namespace Compiled.Generator.Emit.Layers
     /// first also holds the input part of the gates in the forward pass) and, when stacked, the gradient with respect to
     /// a stacked layer's output sequence.
     /// </summary>
-    internal sealed class RecurrentEmitter : LayerEmitter
+    internal sealed class RecurrentEmitter : LayerEmitter, IStreamingLayer
     {
         private const string Kernels = "global::Compiled.Kernels.RecurrentKernels";
 
@@ -115,6 +115,33 @@ namespace Compiled.Generator.Emit.Layers
 
         public override void EmitInputGradient(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count) =>
             writer.Line($"{Kernels}.InputGradient({At("p", ParameterOffset(layer, 0))}, {DInput(layer, refs)}, {refs.InputGradient}, {count}, {Steps(layer)}, {Features(layer)}, {GateRows(Spec(layer))});{Describe(layer, 0)}: dL/dx = dA W_ih");
+
+        public bool CanStep(LayerContext layer) => true;
+
+        public int StepOutputSize(LayerContext layer) => Spec(layer).Hidden;
+
+        /// <summary>
+        /// One step through every stacked layer: its state is, per stacked layer, <c>h</c> (and for LSTM then <c>c</c>),
+        /// updated in place; the top layer's new <c>h</c> is the step's output.
+        /// </summary>
+        public void EmitStep(SourceWriter writer, LayerContext layer, string x, string y, string state)
+        {
+            RecurrentSpec spec = Spec(layer);
+            int perLayer = spec.Hidden * (spec.Cell == RecurrentCellKind.Lstm ? 2 : 1);
+            for (int l = 0; l < spec.NumLayers; l++)
+            {
+                string h = Offset(state, (long)l * perLayer);
+                string c = spec.Cell == RecurrentCellKind.Lstm ? Offset(state, ((long)l * perLayer) + spec.Hidden) : NullRef;
+                string input = l == 0 ? x : Offset(state, (long)(l - 1) * perLayer);
+                writer.Line($"{Kernels}.Step({At("k", PackedOffset(layer, l))}, {input}, {h}, {c}, {SubInputs(layer, l)}, {spec.Hidden}, {Cell(spec)});{Describe(layer, l)}, one step");
+            }
+
+            writer.Line($"{Support}.PackCopy({Offset(state, (long)(spec.NumLayers - 1) * perLayer)}, {y}, {spec.Hidden}); // layer {layer.Index}: the new hidden state is the step's output");
+        }
+
+        /// <summary>A <c>ref float</c> expression <paramref name="offset"/> floats after <paramref name="reference"/> (itself <c>ref ...</c>).</summary>
+        private static string Offset(string reference, long offset) =>
+            offset == 0 ? reference : $"ref {Vec.Unsafe}.Add({reference}, {offset})";
 
         private static RecurrentSpec Spec(LayerContext layer) => (RecurrentSpec)layer.Plan.Spec;
 

@@ -105,6 +105,7 @@ namespace Compiled.Generator.Emit
             WriteBackpropagate();
             WriteTrainingCore();
             WriteInterface();
+            WriteStreaming();
             if (CanSplit)
             {
                 WriteSplitTraining();
