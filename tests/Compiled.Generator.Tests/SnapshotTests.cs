@@ -21,6 +21,7 @@ namespace Compiled.Generator.Tests
             { "Dropouts", "[Network(Loss = Loss.CrossEntropy)] [Input(20)] [Dropout(0.2)] [Dense(16, Activation.ReLU)] [Dropout] [Dense(3, Activation.Softmax)] public partial class Dropouts { }" },
             { "LayerNorms", "[Network] [Input(2, 5)] [LayerNorm(NormalizedDimensions = 1)] [Flatten] [Dense(6, Activation.ReLU)] [LayerNorm(ElementwiseAffine = false)] [Dense(1)] public partial class LayerNorms { }" },
             { "BatchNorms", "[Network(Loss = Loss.CrossEntropy)] [Input(3, 4)] [BatchNorm] [Flatten] [Dense(6)] [BatchNorm(Affine = false, Momentum = 0.3)] [Dense(2, Activation.Softmax)] public partial class BatchNorms { }" },
+            { "GruSequence", "[Network] [Input(12, 3)] [GRU(16, NumLayers = 2, ReturnSequences = true)] [Dense(2)] public partial class GruSequence { }" },
             { "Nested", "public partial class Outer { internal partial record Inner { [Network] [Input(3)] [Dense(2, Activation.ELU, Alpha = 0.5f)] private partial class Policy { } } }" },
         };
 
