@@ -36,6 +36,7 @@ namespace Compiled.Tests.Networks
             ["GruSequenceDense"] = () => new GruSequenceDense(),
             ["LstmLast"] = () => new LstmLast(),
             ["LstmStackSequence"] = () => new LstmStackSequence(),
+            ["GruNormDenseLstm"] = () => new GruNormDenseLstm(),
         };
 
         /// <summary>Networks whose training normalises with batch statistics: a sample's loss depends on the rest of its batch.</summary>

@@ -202,4 +202,15 @@ namespace Compiled.Tests.Networks
     [LSTM(9, NumLayers = 2, ReturnSequences = true, Bias = false)]
     [Dense(2, Activation.Sigmoid)]
     public partial class LstmStackSequence { }
+
+    // Per-step layers between recurrent ones: a sequence keeps its steps through LayerNorm (each step normalised),
+    // Dropout and a per-step Dense, and the LSTM after them backpropagates into all three.
+    [Network]
+    [Input(4, 3)]
+    [GRU(5, ReturnSequences = true)]
+    [LayerNorm(NormalizedDimensions = 1)]
+    [Dropout(0.2)]
+    [Dense(4, Activation.Tanh)]
+    [LSTM(3)]
+    public partial class GruNormDenseLstm { }
 }
