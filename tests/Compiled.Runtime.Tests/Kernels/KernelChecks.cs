@@ -29,6 +29,7 @@ namespace Compiled.Runtime.Tests.Kernels
             ("ActivationBackward", ActivationBackwardAll),
             ("BatchNorm training, one position per channel (bit for bit)", BatchNormVectorInputs),
             ("BatchNorm training, positions per channel", BatchNormSpatialInputs),
+            ("Recurrent Forward and Step, hidden 1..33, every cell", RecurrentKernelChecks.ForwardAndStepMatchReference),
         };
 
         public static void ForwardBatchSmallShapes()
