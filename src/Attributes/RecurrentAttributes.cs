@@ -42,6 +42,15 @@ namespace Compiled
         /// (PyTorch's <c>output</c>), which another recurrent layer or a per-step <see cref="DenseAttribute"/> may read.
         /// </summary>
         public bool ReturnSequences { get; set; }
+
+        /// <summary>
+        /// Whether each stacked layer also runs from the last step to the first (PyTorch's <c>bidirectional</c>): every step's
+        /// output is the forward then the reverse hidden state, <c>2 hidden</c> features, and the reverse direction's tensors
+        /// follow each layer's as <c>weight_ih_l0_reverse</c>, .... With <see cref="ReturnSequences"/> false the output is the
+        /// last step's (PyTorch's <c>output[:, -1]</c>: the reverse direction's state after one step). Needs the whole
+        /// sequence, so such a network has no streaming <c>Step</c>. Default false.
+        /// </summary>
+        public bool Bidirectional { get; set; }
     }
 
     /// <summary>

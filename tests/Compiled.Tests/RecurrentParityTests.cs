@@ -25,6 +25,10 @@ namespace Compiled.Tests
     [Network] [Input(5, 3)] [GRU(6, ReturnSequences = true)] [Dense(2)] public partial class GruParitySequenceDense { }
     [Network] [Input(7, 10)] [GRU(20)] public partial class GruParityWide { }
 
+    [Network] [Input(5, 3)] [GRU(6, NumLayers = 2, Bidirectional = true, ReturnSequences = true)] public partial class GruParityBidirectional { }
+    [Network] [Input(5, 3)] [LSTM(5, Bidirectional = true)] public partial class LstmParityBidirectionalLast { }
+    [Network] [Input(5, 4)] [SimpleRNN(3, Nonlinearity = RecurrentNonlinearity.ReLU, NumLayers = 2, Bias = false, Bidirectional = true, ReturnSequences = true)] public partial class RnnParityBidirectionalNoBias { }
+
     // The network PyTorch trained (torch_gru.safetensors): two stacked GRUs, every step, then a Linear per step.
     [Network] [Input(10, 2)] [GRU(8, NumLayers = 2, ReturnSequences = true)] [Dense(1)] public partial class TrainedGru { }
 
@@ -49,7 +53,8 @@ namespace Compiled.Tests
             "RnnParity1Last", "RnnParity1Sequence", "RnnParity2Last", "RnnParity2Sequence",
             "GruParity1Last", "GruParity1Sequence", "GruParity2Last", "GruParity2Sequence",
             "LstmParity1Last", "LstmParity1Sequence", "LstmParity2Last", "LstmParity2Sequence",
-            "RnnParityReluNoBias", "LstmParityNoBias", "GruParitySequenceDense", "GruParityWide");
+            "RnnParityReluNoBias", "LstmParityNoBias", "GruParitySequenceDense", "GruParityWide",
+            "GruParityBidirectional", "LstmParityBidirectionalLast", "RnnParityBidirectionalNoBias");
 
         private static INetwork Create(string name) => name switch
         {
@@ -69,6 +74,9 @@ namespace Compiled.Tests
             "LstmParityNoBias" => new LstmParityNoBias(),
             "GruParitySequenceDense" => new GruParitySequenceDense(),
             "GruParityWide" => new GruParityWide(),
+            "GruParityBidirectional" => new GruParityBidirectional(),
+            "LstmParityBidirectionalLast" => new LstmParityBidirectionalLast(),
+            "RnnParityBidirectionalNoBias" => new RnnParityBidirectionalNoBias(),
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };
 

@@ -99,6 +99,16 @@ namespace Compiled.Tests
         }
 
         [Fact]
+        public void OnlyNetworksThatCanStepGetTheStreamingApi()
+        {
+            Assert.NotNull(typeof(StreamGru).GetMethod("Step"));
+            Assert.NotNull(typeof(Networks.GruSequenceDense).GetNestedType("State"));
+            Assert.Null(typeof(Networks.GruBidirectional).GetMethod("Step")); // the reverse direction needs the whole sequence
+            Assert.Null(typeof(Networks.GruNormDenseLstm).GetMethod("Step")); // LayerNorm does not step
+            Assert.Null(typeof(Networks.Mlp).GetNestedType("State")); // no recurrent layer, no state
+        }
+
+        [Fact]
         public void StepAllocatesNothing()
         {
             var network = new StreamLstm();

@@ -132,10 +132,11 @@ namespace Compiled.Kernels
 
         /// <summary>
         /// Inference over <paramref name="count"/> sequences through all <paramref name="layers"/> stacked layers: the top
-        /// layer's hidden state of every step (<paramref name="returnSequences"/>, <c>[count, steps, H]</c>) or of the last
-        /// step (<c>[count, H]</c>) into <paramref name="y"/>. Scratch is a buffer per thread, allocated on first use.
+        /// layer's hidden state of every step (<paramref name="returnSequences"/>, <c>[count, steps, D H]</c>) or of the last
+        /// step (<c>[count, D H]</c>) into <paramref name="y"/>, <c>D</c> being 2 for a bidirectional layer (each step's
+        /// forward then reverse hidden state, as PyTorch's output). Scratch is a buffer per thread, allocated on first use.
         /// </summary>
-        /// <param name="packed">The packed layers, one after another.</param>
+        /// <param name="packed">The packed layers, one after another (for a bidirectional layer, forward then reverse).</param>
         /// <param name="x">The inputs, <c>[count, steps, inputs]</c>.</param>
         /// <param name="y">Receives the outputs.</param>
         /// <param name="count">The sequences.</param>
@@ -145,11 +146,14 @@ namespace Compiled.Kernels
         /// <param name="layers">The stacked layers.</param>
         /// <param name="cell">The cell.</param>
         /// <param name="returnSequences">Whether every step is returned.</param>
-        public static void Forward(ref float packed, ref float x, ref float y, int count, int steps, int inputs, int hidden, int layers, RecurrentCell cell, bool returnSequences)
+        /// <param name="bidirectional">Whether each stacked layer also runs from the last step to the first.</param>
+        public static void Forward(ref float packed, ref float x, ref float y, int count, int steps, int inputs, int hidden, int layers, RecurrentCell cell, bool returnSequences, bool bidirectional = false)
         {
+            int directions = bidirectional ? 2 : 1;
+            int width = directions * hidden;
             int gates = Gates(cell) * hidden;
             int rows = count * steps;
-            int sequence = rows * hidden;
+            int sequence = rows * width;
             int length = (rows * gates) + (2 * sequence) + WorkLength(cell, hidden);
             float[] scratch = t_scratch is { } current && current.Length >= length ? current : (t_scratch = new float[length]);
             ref float gx = ref MemoryMarshal.GetArrayDataReference(scratch);
@@ -163,18 +167,19 @@ namespace Compiled.Kernels
             {
                 bool top = l == layers - 1;
                 ref float states = ref (top && returnSequences ? ref y : ref ((l & 1) == 0 ? ref sequenceA : ref sequenceB));
-                Layer(ref layerPacked, ref layerInput, ref states, ref Unsafe.NullRef<float>(), ref gx, ref work, count, steps, layerInputs, hidden, cell);
-                if (top && !returnSequences)
+                for (int d = 0; d < directions; d++)
                 {
-                    for (int s = 0; s < count; s++)
-                    {
-                        MemoryMarshal.CreateSpan(ref Unsafe.Add(ref states, ((s * steps) + steps - 1) * hidden), hidden).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, s * hidden), hidden));
-                    }
+                    Layer(ref layerPacked, ref layerInput, ref Unsafe.Add(ref states, d * hidden), width, d == 1, ref Unsafe.NullRef<float>(), ref gx, ref work, count, steps, layerInputs, hidden, cell);
+                    layerPacked = ref Unsafe.Add(ref layerPacked, PackedLength(cell, layerInputs, hidden));
                 }
 
-                layerPacked = ref Unsafe.Add(ref layerPacked, PackedLength(cell, layerInputs, hidden));
+                if (top && !returnSequences)
+                {
+                    LastStep(ref states, ref y, count, steps, width);
+                }
+
                 layerInput = ref states;
-                layerInputs = hidden;
+                layerInputs = width;
             }
         }
 
@@ -193,11 +198,13 @@ namespace Compiled.Kernels
         /// <param name="inputs">The features per step.</param>
         /// <param name="hidden">The hidden size.</param>
         /// <param name="cell">The cell.</param>
-        public static void TrainForward(ref float packed, ref float x, ref float states, ref float extras, ref float gates, int count, int steps, int inputs, int hidden, RecurrentCell cell)
+        /// <param name="stateStride">The distance between steps of <paramref name="states"/>: <c>H</c>, or <c>2 H</c> for a bidirectional layer (whose reverse direction's states start <c>H</c> floats in).</param>
+        /// <param name="reverse">Whether this is the reverse direction (from the last step to the first).</param>
+        public static void TrainForward(ref float packed, ref float x, ref float states, ref float extras, ref float gates, int count, int steps, int inputs, int hidden, RecurrentCell cell, int stateStride = 0, bool reverse = false)
         {
             int length = WorkLength(cell, hidden);
             float[] scratch = t_scratch is { } current && current.Length >= length ? current : (t_scratch = new float[length]);
-            Layer(ref packed, ref x, ref states, ref extras, ref gates, ref MemoryMarshal.GetArrayDataReference(scratch), count, steps, inputs, hidden, cell);
+            Layer(ref packed, ref x, ref states, stateStride == 0 ? hidden : stateStride, reverse, ref extras, ref gates, ref MemoryMarshal.GetArrayDataReference(scratch), count, steps, inputs, hidden, cell);
         }
 
         /// <summary>Copies the last step's hidden state of each sequence, <c>[count, steps, H]</c> to <c>[count, H]</c>.</summary>
@@ -215,16 +222,16 @@ namespace Compiled.Kernels
         }
 
         /// <summary>
-        /// The backward pass of one stacked layer over <paramref name="count"/> sequences (backpropagation through time from a
-        /// zero initial state): adds the parameter gradients and, unless <paramref name="dx"/> is a null reference, writes the
-        /// gradient with respect to the layer's inputs.
+        /// The backward pass of one direction of one stacked layer over <paramref name="count"/> sequences (backpropagation
+        /// through time from a zero initial state): adds the parameter gradients and, unless <paramref name="dx"/> is a null
+        /// reference, writes the gradient with respect to the layer's inputs.
         /// </summary>
         /// <param name="parameters">The layer's PyTorch parameters (<c>weight_ih</c> first).</param>
         /// <param name="gradients">The layer's gradients, the same layout; added to.</param>
         /// <param name="x">The layer's inputs, <c>[count, steps, inputs]</c>.</param>
-        /// <param name="states">The saved hidden states.</param>
+        /// <param name="states">The saved hidden states (of this direction: see <paramref name="stateStride"/>).</param>
         /// <param name="extras">The saved cell values.</param>
-        /// <param name="dh">The gradient with respect to the layer's hidden states: <c>[count, steps, H]</c>, or with <paramref name="lastOnly"/> <c>[count, H]</c> for the last step only.</param>
+        /// <param name="dh">The gradient with respect to the layer's hidden states, with the states' stride: every step, or with <paramref name="lastOnly"/> the last step only (<c>[count, stride]</c>).</param>
         /// <param name="lastOnly">Whether <paramref name="dh"/> holds only the last step.</param>
         /// <param name="dInput">Receives the gradients with respect to the input part of the gate pre-activations, <c>[count * steps, G H]</c>.</param>
         /// <param name="dRecurrent">Scratch: the gradients with respect to the recurrent part, <c>[count * steps, G H]</c>.</param>
@@ -235,13 +242,17 @@ namespace Compiled.Kernels
         /// <param name="hidden">The hidden size.</param>
         /// <param name="cell">The cell.</param>
         /// <param name="bias">Whether the layer has biases.</param>
+        /// <param name="stateStride">The distance between steps of <paramref name="states"/> and <paramref name="dh"/>: <c>H</c> (0 means <c>H</c>), or <c>2 H</c> for a bidirectional layer.</param>
+        /// <param name="reverse">Whether this is the reverse direction.</param>
         public static void Backward(
             ref float parameters, ref float gradients, ref float x, ref float states, ref float extras, ref float dh, bool lastOnly,
-            ref float dInput, ref float dRecurrent, ref float dx, int count, int steps, int inputs, int hidden, RecurrentCell cell, bool bias)
+            ref float dInput, ref float dRecurrent, ref float dx, int count, int steps, int inputs, int hidden, RecurrentCell cell, bool bias,
+            int stateStride = 0, bool reverse = false)
         {
+            int stride = stateStride == 0 ? hidden : stateStride;
             int gates = Gates(cell) * hidden;
             int extrasPerStep = Extras(cell, hidden);
-            int length = (4 * hidden) + (2 * gates);
+            int length = (4 * hidden) + (2 * gates) + (steps * hidden);
             float[] scratch = t_scratch is { } current && current.Length >= length ? current : (t_scratch = new float[length]);
             ref float work = ref MemoryMarshal.GetArrayDataReference(scratch);
             ref float dhNext = ref work;
@@ -249,6 +260,7 @@ namespace Compiled.Kernels
             ref float dhStep = ref Unsafe.Add(ref work, 2 * hidden);
             ref float zeros = ref Unsafe.Add(ref work, 3 * hidden);
             ref float junkBias = ref Unsafe.Add(ref work, 4 * hidden);
+            ref float previousStates = ref Unsafe.Add(ref junkBias, 2 * gates);
             MemoryMarshal.CreateSpan(ref zeros, hidden).Clear();
             ref float wih = ref parameters;
             ref float whh = ref Unsafe.Add(ref parameters, gates * inputs);
@@ -259,32 +271,53 @@ namespace Compiled.Kernels
             for (int s = 0; s < count; s++)
             {
                 MemoryMarshal.CreateSpan(ref dhNext, 2 * hidden).Clear();
-                for (int t = steps - 1; t >= 0; t--)
+                for (int k = steps - 1; k >= 0; k--)
                 {
+                    int t = reverse ? steps - 1 - k : k;
                     int row = (s * steps) + t;
-                    ref float dhRow = ref lastOnly ? ref Unsafe.Add(ref dh, s * hidden) : ref Unsafe.Add(ref dh, row * hidden);
+                    int previous = reverse ? row + 1 : row - 1;
+                    ref float dhRow = ref lastOnly ? ref Unsafe.Add(ref dh, s * stride) : ref Unsafe.Add(ref dh, row * stride);
                     bool hasOutputGradient = !lastOnly || t == steps - 1;
                     for (int j = 0; j < hidden; j++)
                     {
                         Unsafe.Add(ref dhStep, j) = Unsafe.Add(ref dhNext, j) + (hasOutputGradient ? Unsafe.Add(ref dhRow, j) : 0f);
                     }
 
-                    ref float hPrev = ref t > 0 ? ref Unsafe.Add(ref states, (row - 1) * hidden) : ref zeros;
+                    ref float hPrev = ref k > 0 ? ref Unsafe.Add(ref states, previous * stride) : ref zeros;
                     ref float extrasRow = ref Unsafe.Add(ref extras, row * extrasPerStep);
-                    ref float cPrev = ref t > 0 ? ref Unsafe.Add(ref extras, ((row - 1) * extrasPerStep) + (4 * hidden)) : ref zeros;
-                    CellBackward(ref dhStep, ref dhNext, ref dcNext, ref Unsafe.Add(ref states, row * hidden), ref hPrev, ref cPrev, ref extrasRow,
+                    ref float cPrev = ref k > 0 ? ref Unsafe.Add(ref extras, (previous * extrasPerStep) + (4 * hidden)) : ref zeros;
+                    CellBackward(ref dhStep, ref dhNext, ref dcNext, ref Unsafe.Add(ref states, row * stride), ref hPrev, ref cPrev, ref extrasRow,
                         ref Unsafe.Add(ref dInput, row * gates), ref Unsafe.Add(ref dRecurrent, row * gates), hidden, cell);
-                    if (t > 0)
+                    if (k > 0)
                     {
-                        // dL/dh(t-1) += W_hh^T dA: the recurrent part, row by row of W_hh.
+                        // dL/dh(previous) += W_hh^T dA: the recurrent part, row by row of W_hh.
                         AddTransposedProduct(ref whh, ref Unsafe.Add(ref dRecurrent, row * gates), ref dhNext, gates, hidden);
                     }
                 }
 
-                // dL/dW_hh += dA(t)^T h(t-1) for t >= 1 (h(-1) = 0); the bias gradients are summed below.
+                // dL/dW_hh += dA(t)^T h(previous) over the steps that have a previous one (h(-1) = 0); the bias gradients
+                // are summed below. The previous states, in processing order, contiguous for the batched product.
                 if (steps > 1)
                 {
-                    DenseKernels.Backward(ref gWhh, ref junkBias, ref Unsafe.Add(ref states, s * steps * hidden), ref Unsafe.Add(ref dRecurrent, ((s * steps) + 1) * gates), gates, hidden, gates, steps - 1);
+                    for (int k = 0; k < steps - 1; k++)
+                    {
+                        int t = reverse ? steps - 1 - k : k;
+                        MemoryMarshal.CreateSpan(ref Unsafe.Add(ref states, ((s * steps) + t) * stride), hidden).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref previousStates, k * hidden), hidden));
+                    }
+
+                    if (!reverse)
+                    {
+                        DenseKernels.Backward(ref gWhh, ref junkBias, ref previousStates, ref Unsafe.Add(ref dRecurrent, ((s * steps) + 1) * gates), gates, hidden, gates, steps - 1);
+                    }
+                    else
+                    {
+                        // Processing order k = 1.. is time step T-1-k: dA rows T-2 down to 0, one row at a time.
+                        for (int k = 1; k < steps; k++)
+                        {
+                            int t = steps - 1 - k;
+                            DenseKernels.Backward(ref gWhh, ref junkBias, ref Unsafe.Add(ref previousStates, (k - 1) * hidden), ref Unsafe.Add(ref dRecurrent, ((s * steps) + t) * gates), gates, hidden, gates, 1);
+                        }
+                    }
                 }
             }
 
@@ -319,12 +352,17 @@ namespace Compiled.Kernels
         /// <param name="steps">The steps per sequence.</param>
         /// <param name="inputs">The features per step.</param>
         /// <param name="gates">The gate rows, <c>G H</c>.</param>
-        public static void InputGradient(ref float weightIh, ref float dInput, ref float dx, int count, int steps, int inputs, int gates)
+        /// <param name="accumulate">Whether to add to <paramref name="dx"/> (a bidirectional layer's second direction) rather than overwrite it.</param>
+        public static void InputGradient(ref float weightIh, ref float dInput, ref float dx, int count, int steps, int inputs, int gates, bool accumulate = false)
         {
             for (int row = 0; row < count * steps; row++)
             {
                 ref float dxRow = ref Unsafe.Add(ref dx, row * inputs);
-                MemoryMarshal.CreateSpan(ref dxRow, inputs).Clear();
+                if (!accumulate)
+                {
+                    MemoryMarshal.CreateSpan(ref dxRow, inputs).Clear();
+                }
+
                 AddTransposedProduct(ref weightIh, ref Unsafe.Add(ref dInput, row * gates), ref dxRow, gates, inputs);
             }
         }
@@ -358,33 +396,38 @@ namespace Compiled.Kernels
 
         private static int WorkLength(RecurrentCell cell, int hidden) => PackedStride(cell, hidden) + (2 * hidden);
 
-        /// <summary>One stacked layer over <paramref name="count"/> sequences; <paramref name="extras"/> may be a null reference (inference).</summary>
-        private static void Layer(ref float packed, ref float x, ref float states, ref float extras, ref float gx, ref float work, int count, int steps, int inputs, int hidden, RecurrentCell cell)
+        /// <summary>
+        /// One direction of one stacked layer over <paramref name="count"/> sequences; <paramref name="extras"/> may be a null
+        /// reference (inference). Hidden states go to <paramref name="states"/> with <paramref name="stride"/> between steps.
+        /// </summary>
+        private static void Layer(ref float packed, ref float x, ref float states, int stride, bool reverse, ref float extras, ref float gx, ref float work, int count, int steps, int inputs, int hidden, RecurrentCell cell)
         {
-            int stride = PackedStride(cell, hidden);
+            int packedStride = PackedStride(cell, hidden);
             int gates = Gates(cell) * hidden;
             int extrasPerStep = Extras(cell, hidden);
             bool save = !Unsafe.IsNullRef(ref extras);
-            ref float inputBias = ref Unsafe.Add(ref packed, inputs * stride);
-            ref float packedHh = ref Unsafe.Add(ref inputBias, stride);
-            ref float recurrentBias = ref Unsafe.Add(ref packedHh, hidden * stride);
+            ref float inputBias = ref Unsafe.Add(ref packed, inputs * packedStride);
+            ref float packedHh = ref Unsafe.Add(ref inputBias, packedStride);
+            ref float recurrentBias = ref Unsafe.Add(ref packedHh, hidden * packedStride);
             ref float gh = ref work;
-            ref float zeros = ref Unsafe.Add(ref work, stride);
+            ref float zeros = ref Unsafe.Add(ref work, packedStride);
             ref float c = ref Unsafe.Add(ref zeros, hidden);
             MemoryMarshal.CreateSpan(ref zeros, hidden).Clear();
 
             // The input part of the gates of every step of every sample: one batched product, W_ih x + the input bias.
-            DenseKernels.ForwardBatch(ref packed, ref inputBias, stride, ref x, inputs, ref gx, gates, inputs, gates, count * steps, default(Identity));
+            DenseKernels.ForwardBatch(ref packed, ref inputBias, packedStride, ref x, inputs, ref gx, gates, inputs, gates, count * steps, default(Identity));
             for (int s = 0; s < count; s++)
             {
                 MemoryMarshal.CreateSpan(ref c, hidden).Clear();
-                for (int t = 0; t < steps; t++)
+                for (int k = 0; k < steps; k++)
                 {
+                    int t = reverse ? steps - 1 - k : k;
                     int row = (s * steps) + t;
-                    ref float hPrev = ref t > 0 ? ref Unsafe.Add(ref states, (row - 1) * hidden) : ref zeros;
-                    if (t > 0)
+                    int previous = reverse ? row + 1 : row - 1;
+                    ref float hPrev = ref k > 0 ? ref Unsafe.Add(ref states, previous * stride) : ref zeros;
+                    if (k > 0)
                     {
-                        DenseKernels.Forward(ref packedHh, ref recurrentBias, stride, ref hPrev, ref gh, hidden, gates, default(Identity));
+                        DenseKernels.Forward(ref packedHh, ref recurrentBias, packedStride, ref hPrev, ref gh, hidden, gates, default(Identity));
                     }
                     else
                     {
@@ -392,7 +435,7 @@ namespace Compiled.Kernels
                     }
 
                     ref float extrasRow = ref save ? ref Unsafe.Add(ref extras, row * extrasPerStep) : ref Unsafe.NullRef<float>();
-                    CellForward(ref Unsafe.Add(ref gx, row * gates), ref gh, ref hPrev, ref c, ref Unsafe.Add(ref states, row * hidden), ref c, ref extrasRow, hidden, cell);
+                    CellForward(ref Unsafe.Add(ref gx, row * gates), ref gh, ref hPrev, ref c, ref Unsafe.Add(ref states, row * stride), ref c, ref extrasRow, hidden, cell);
                 }
             }
         }

@@ -37,6 +37,9 @@ namespace Compiled.Tests.Networks
             ["LstmLast"] = () => new LstmLast(),
             ["LstmStackSequence"] = () => new LstmStackSequence(),
             ["GruNormDenseLstm"] = () => new GruNormDenseLstm(),
+            ["GruBidirectional"] = () => new GruBidirectional(),
+            ["LstmBidirectional"] = () => new LstmBidirectional(),
+            ["RnnBidirectional"] = () => new RnnBidirectional(),
         };
 
         /// <summary>Networks whose training normalises with batch statistics: a sample's loss depends on the rest of its batch.</summary>

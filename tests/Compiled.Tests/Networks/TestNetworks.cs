@@ -213,4 +213,24 @@ namespace Compiled.Tests.Networks
     [Dense(4, Activation.Tanh)]
     [LSTM(3)]
     public partial class GruNormDenseLstm { }
+
+    // Bidirectional: two stacked GRU layers (the second reads 2 x 6 features per step), every step, a per-step Dense;
+    // an LSTM returning the last step (forward state after 5 steps, reverse state after 1); an RNN without bias.
+    [Network]
+    [Input(5, 3)]
+    [GRU(6, NumLayers = 2, Bidirectional = true, ReturnSequences = true)]
+    [Dense(2)]
+    public partial class GruBidirectional { }
+
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(5, 4)]
+    [LSTM(5, Bidirectional = true)]
+    [Dense(3, Activation.Softmax)]
+    public partial class LstmBidirectional { }
+
+    [Network]
+    [Input(4, 2)]
+    [SimpleRNN(3, Bidirectional = true, Bias = false, ReturnSequences = true)]
+    [GRU(4)]
+    public partial class RnnBidirectional { }
 }

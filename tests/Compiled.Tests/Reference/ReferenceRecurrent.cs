@@ -19,9 +19,11 @@ namespace Compiled.Tests.Reference
         private readonly int _layers;
         private readonly bool _bias;
         private readonly bool _sequences;
+        private readonly int _directions;
 
-        private ReferenceRecurrent(string kind, bool relu, int steps, int features, int hidden, int layers, bool bias, bool sequences)
+        private ReferenceRecurrent(string kind, bool relu, int steps, int features, int hidden, int layers, bool bias, bool sequences, bool bidirectional)
         {
+            _directions = bidirectional ? 2 : 1;
             _kind = kind;
             _relu = relu;
             _steps = steps;
@@ -34,9 +36,9 @@ namespace Compiled.Tests.Reference
 
         public int InputSize => _steps * _features;
 
-        public int OutputSize => _sequences ? _steps * _hidden : _hidden;
+        public int OutputSize => _sequences ? _steps * _directions * _hidden : _directions * _hidden;
 
-        public int[] OutputShape => _sequences ? new[] { _steps, _hidden } : new[] { _hidden };
+        public int[] OutputShape => _sequences ? new[] { _steps, _directions * _hidden } : new[] { _directions * _hidden };
 
         private int Gates => _kind == "GRU" ? 3 : _kind == "LSTM" ? 4 : 1;
 
@@ -47,8 +49,8 @@ namespace Compiled.Tests.Reference
                 int count = 0;
                 for (int l = 0; l < _layers; l++)
                 {
-                    int inputs = l == 0 ? _features : _hidden;
-                    count += Gates * _hidden * (inputs + _hidden + (_bias ? 2 : 0));
+                    int inputs = l == 0 ? _features : _directions * _hidden;
+                    count += _directions * Gates * _hidden * (inputs + _hidden + (_bias ? 2 : 0));
                 }
 
                 return count;
@@ -75,92 +77,113 @@ namespace Compiled.Tests.Reference
                 int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture),
                 layers.Success ? int.Parse(layers.Groups[1].Value, CultureInfo.InvariantCulture) : 1,
                 !settings.Contains("no bias", StringComparison.Ordinal),
-                settings.Contains("sequences", StringComparison.Ordinal));
+                settings.Contains("sequences", StringComparison.Ordinal),
+                settings.Contains("bidirectional", StringComparison.Ordinal));
         }
 
         public double[] Forward(ReadOnlySpan<double> parameters, double[] input, TrainingContext? training, out double[] preActivation)
         {
             int H = _hidden;
-            int rows = Gates * H;
+            int width = _directions * H;
             double[] sequence = input;
             int offset = 0;
             for (int l = 0; l < _layers; l++)
             {
-                int inputs = l == 0 ? _features : H;
-                ReadOnlySpan<double> wih = parameters.Slice(offset, rows * inputs);
-                offset += rows * inputs;
-                ReadOnlySpan<double> whh = parameters.Slice(offset, rows * H);
-                offset += rows * H;
-                double[] bih = new double[rows];
-                double[] bhh = new double[rows];
-                if (_bias)
+                int inputs = l == 0 ? _features : width;
+                var output = new double[_steps * width];
+                for (int d = 0; d < _directions; d++)
                 {
-                    bih = parameters.Slice(offset, rows).ToArray();
-                    bhh = parameters.Slice(offset + rows, rows).ToArray();
-                    offset += 2 * rows;
-                }
-
-                var output = new double[_steps * H];
-                var h = new double[H];
-                var c = new double[H];
-                for (int t = 0; t < _steps; t++)
-                {
-                    var gi = new double[rows];
-                    var gh = new double[rows];
-                    for (int r = 0; r < rows; r++)
+                    // The reverse direction: the same cell over the steps from the last to the first.
+                    double[] h = Direction(parameters, ref offset, sequence, inputs, d == 1);
+                    for (int t = 0; t < _steps; t++)
                     {
-                        double a = bih[r];
-                        for (int i = 0; i < inputs; i++)
-                        {
-                            a += wih[(r * inputs) + i] * sequence[(t * inputs) + i];
-                        }
-
-                        double b = bhh[r];
-                        for (int i = 0; i < H; i++)
-                        {
-                            b += whh[(r * H) + i] * h[i];
-                        }
-
-                        gi[r] = a;
-                        gh[r] = b;
+                        Array.Copy(h, t * H, output, (t * width) + (d * H), H);
                     }
-
-                    var next = new double[H];
-                    for (int j = 0; j < H; j++)
-                    {
-                        switch (_kind)
-                        {
-                            case "GRU":
-                                double rg = Sigmoid(gi[j] + gh[j]);
-                                double zg = Sigmoid(gi[H + j] + gh[H + j]);
-                                double ng = Math.Tanh(gi[(2 * H) + j] + (rg * gh[(2 * H) + j]));
-                                next[j] = ((1 - zg) * ng) + (zg * h[j]);
-                                break;
-                            case "LSTM":
-                                double ig = Sigmoid(gi[j] + gh[j]);
-                                double fg = Sigmoid(gi[H + j] + gh[H + j]);
-                                double gg = Math.Tanh(gi[(2 * H) + j] + gh[(2 * H) + j]);
-                                double og = Sigmoid(gi[(3 * H) + j] + gh[(3 * H) + j]);
-                                c[j] = (fg * c[j]) + (ig * gg);
-                                next[j] = og * Math.Tanh(c[j]);
-                                break;
-                            default:
-                                double z = gi[j] + gh[j];
-                                next[j] = _relu ? Math.Max(0, z) : Math.Tanh(z);
-                                break;
-                        }
-                    }
-
-                    h = next;
-                    Array.Copy(h, 0, output, t * H, H);
                 }
 
                 sequence = output;
             }
 
-            double[] result = _sequences ? sequence : sequence.AsSpan((_steps - 1) * H, H).ToArray();
+            double[] result = _sequences ? sequence : sequence.AsSpan((_steps - 1) * width, width).ToArray();
             preActivation = result;
             return result;
+        }
+
+        /// <summary>One direction of one stacked layer; every step's hidden state, in time order.</summary>
+        private double[] Direction(ReadOnlySpan<double> parameters, ref int offset, double[] sequence, int inputs, bool reverse)
+        {
+            int H = _hidden;
+            int rows = Gates * H;
+            ReadOnlySpan<double> wih = parameters.Slice(offset, rows * inputs);
+            offset += rows * inputs;
+            ReadOnlySpan<double> whh = parameters.Slice(offset, rows * H);
+            offset += rows * H;
+            double[] bih = new double[rows];
+            double[] bhh = new double[rows];
+            if (_bias)
+            {
+                bih = parameters.Slice(offset, rows).ToArray();
+                bhh = parameters.Slice(offset + rows, rows).ToArray();
+                offset += 2 * rows;
+            }
+
+            var output = new double[_steps * H];
+            var h = new double[H];
+            var c = new double[H];
+            for (int k = 0; k < _steps; k++)
+            {
+                int t = reverse ? _steps - 1 - k : k;
+                var gi = new double[rows];
+                var gh = new double[rows];
+                for (int r = 0; r < rows; r++)
+                {
+                    double a = bih[r];
+                    for (int i = 0; i < inputs; i++)
+                    {
+                        a += wih[(r * inputs) + i] * sequence[(t * inputs) + i];
+                    }
+
+                    double b = bhh[r];
+                    for (int i = 0; i < H; i++)
+                    {
+                        b += whh[(r * H) + i] * h[i];
+                    }
+
+                    gi[r] = a;
+                    gh[r] = b;
+                }
+
+                var next = new double[H];
+                for (int j = 0; j < H; j++)
+                {
+                    switch (_kind)
+                    {
+                        case "GRU":
+                            double rg = Sigmoid(gi[j] + gh[j]);
+                            double zg = Sigmoid(gi[H + j] + gh[H + j]);
+                            double ng = Math.Tanh(gi[(2 * H) + j] + (rg * gh[(2 * H) + j]));
+                            next[j] = ((1 - zg) * ng) + (zg * h[j]);
+                            break;
+                        case "LSTM":
+                            double ig = Sigmoid(gi[j] + gh[j]);
+                            double fg = Sigmoid(gi[H + j] + gh[H + j]);
+                            double gg = Math.Tanh(gi[(2 * H) + j] + gh[(2 * H) + j]);
+                            double og = Sigmoid(gi[(3 * H) + j] + gh[(3 * H) + j]);
+                            c[j] = (fg * c[j]) + (ig * gg);
+                            next[j] = og * Math.Tanh(c[j]);
+                            break;
+                        default:
+                            double z = gi[j] + gh[j];
+                            next[j] = _relu ? Math.Max(0, z) : Math.Tanh(z);
+                            break;
+                    }
+                }
+
+                h = next;
+                Array.Copy(h, 0, output, t * H, H);
+            }
+
+            return output;
         }
 
         private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));

@@ -15,8 +15,15 @@ namespace Compiled.Generator.Model.Layers
     /// <param name="NumLayers">The stacked layers.</param>
     /// <param name="Bias">Whether it has the biases.</param>
     /// <param name="ReturnSequences">Whether the output is every step's hidden state (else the last step's).</param>
-    internal sealed record RecurrentSpec(RecurrentCellKind Cell, int Hidden, int NumLayers, bool Bias, bool ReturnSequences) : LayerSpec
+    /// <param name="Bidirectional">Whether each stacked layer also runs in reverse (outputs of 2 hidden).</param>
+    internal sealed record RecurrentSpec(RecurrentCellKind Cell, int Hidden, int NumLayers, bool Bias, bool ReturnSequences, bool Bidirectional = false) : LayerSpec
     {
+        /// <summary>1, or 2 for a bidirectional layer.</summary>
+        public int Directions => Bidirectional ? 2 : 1;
+
+        /// <summary>The features of each step's output: the hidden size times the directions.</summary>
+        public int Width => Directions * Hidden;
+
         public override string KindName => Cell switch
         {
             RecurrentCellKind.Gru => "GRU",

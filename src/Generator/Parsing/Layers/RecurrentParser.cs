@@ -50,6 +50,7 @@ namespace Compiled.Generator.Parsing.Layers
 
             bool bias = context.NamedArgument("Bias", true, out _);
             bool sequences = context.NamedArgument("ReturnSequences", false, out _);
+            bool bidirectional = context.NamedArgument("Bidirectional", false, out _);
             RecurrentCellKind cell = _kind switch
             {
                 "GRU" => RecurrentCellKind.Gru,
@@ -68,7 +69,7 @@ namespace Compiled.Generator.Parsing.Layers
                 cell = nonlinearity == 1 ? RecurrentCellKind.RnnReLU : RecurrentCellKind.RnnTanh;
             }
 
-            return valid ? new RecurrentSpec(cell, hidden, layers, bias, sequences) : null;
+            return valid ? new RecurrentSpec(cell, hidden, layers, bias, sequences, bidirectional) : null;
         }
     }
 }

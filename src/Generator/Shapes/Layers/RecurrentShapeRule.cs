@@ -43,23 +43,26 @@ namespace Compiled.Generator.Shapes.Layers
             double gain = Math.Sqrt(1.0 / 3.0);
             for (int l = 0; l < recurrent.NumLayers; l++)
             {
-                int inputs = l == 0 ? features : hidden;
-                if (offset + (rows * (inputs + hidden + 2)) > ShapeInference.MaxParameters || rows > int.MaxValue)
+                int inputs = l == 0 ? features : recurrent.Width;
+                for (int direction = 0; direction < recurrent.Directions; direction++)
                 {
-                    return null; // ShapeInference reports the total as too large.
-                }
+                    if (offset + (rows * (inputs + hidden + 2)) > ShapeInference.MaxParameters || rows > int.MaxValue)
+                    {
+                        return null; // ShapeInference reports the total as too large.
+                    }
 
-                string suffix = "_l" + l.ToString(CultureInfo.InvariantCulture);
-                tensors.Add(Tensor($"{context.ModuleIndex}.weight_ih{suffix}", new Shape(EquatableArray.Create((int)rows, inputs)), ref offset, hidden, gain));
-                tensors.Add(Tensor($"{context.ModuleIndex}.weight_hh{suffix}", new Shape(EquatableArray.Create((int)rows, hidden)), ref offset, hidden, gain));
-                if (recurrent.Bias)
-                {
-                    tensors.Add(Tensor($"{context.ModuleIndex}.bias_ih{suffix}", Shape.Vector((int)rows), ref offset, hidden, gain));
-                    tensors.Add(Tensor($"{context.ModuleIndex}.bias_hh{suffix}", Shape.Vector((int)rows), ref offset, hidden, gain));
+                    string suffix = "_l" + l.ToString(CultureInfo.InvariantCulture) + (direction == 1 ? "_reverse" : string.Empty);
+                    tensors.Add(Tensor($"{context.ModuleIndex}.weight_ih{suffix}", new Shape(EquatableArray.Create((int)rows, inputs)), ref offset, hidden, gain));
+                    tensors.Add(Tensor($"{context.ModuleIndex}.weight_hh{suffix}", new Shape(EquatableArray.Create((int)rows, hidden)), ref offset, hidden, gain));
+                    if (recurrent.Bias)
+                    {
+                        tensors.Add(Tensor($"{context.ModuleIndex}.bias_ih{suffix}", Shape.Vector((int)rows), ref offset, hidden, gain));
+                        tensors.Add(Tensor($"{context.ModuleIndex}.bias_hh{suffix}", Shape.Vector((int)rows), ref offset, hidden, gain));
+                    }
                 }
             }
 
-            Shape output = recurrent.ReturnSequences ? Shape.Sequence(steps, hidden) : Shape.Vector(hidden);
+            Shape output = recurrent.ReturnSequences ? Shape.Sequence(steps, recurrent.Width) : Shape.Vector(recurrent.Width);
             return new LayerShape(output, tensors.ToEquatableArray());
         }
 
@@ -87,6 +90,11 @@ namespace Compiled.Generator.Shapes.Layers
             if (!recurrent.Bias)
             {
                 settings.Add("no bias");
+            }
+
+            if (recurrent.Bidirectional)
+            {
+                settings.Add("bidirectional");
             }
 
             if (recurrent.ReturnSequences)

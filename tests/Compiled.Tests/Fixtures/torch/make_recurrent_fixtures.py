@@ -47,11 +47,12 @@ def recurrent(kind, features, hidden, layers, **settings):
 
 def build(kind, features, hidden, layers, sequences, dense=None, **settings):
     module = recurrent(kind, features, hidden, layers, **settings)
+    width = hidden * (2 if settings.get("bidirectional") else 1)
     parts = [module]  # module 0: its state_dict keys are "0.weight_ih_l0", ...
     if not sequences:
         parts.append(LastStep())
     if dense is not None:
-        parts.append(torch.nn.Linear(hidden, dense))
+        parts.append(torch.nn.Linear(width, dense))
     container = torch.nn.Sequential(*parts)
 
     def forward(x):
@@ -96,6 +97,11 @@ record("RnnParityReluNoBias", "RNN", 4, 5, 2, True, nonlinearity="relu", bias=Fa
 record("LstmParityNoBias", "LSTM", 3, 7, 1, False, bias=False)
 record("GruParitySequenceDense", "GRU", 3, 6, 1, True, dense=2)
 record("GruParityWide", "GRU", 10, 20, 1, False, steps=7)
+
+# Bidirectional (PyTorch's bidirectional=True: "_reverse" tensors after each layer's, outputs forward then reverse).
+record("GruParityBidirectional", "GRU", 3, 6, 2, True, bidirectional=True)
+record("LstmParityBidirectionalLast", "LSTM", 3, 5, 1, False, bidirectional=True)
+record("RnnParityBidirectionalNoBias", "RNN", 4, 3, 2, True, nonlinearity="relu", bias=False, bidirectional=True)
 
 # A GRU trained by PyTorch: predict the running mean of the first feature, every step, from noisy sequences.
 container, forward = build("GRU", 2, 8, 2, True, dense=1)
