@@ -11,7 +11,6 @@
 //    run it; after 20 steps from a reset state it forecasts exactly what Forward does for the window.
 
 using System;
-using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -35,23 +34,10 @@ double mean = series.Take(trainEnd).Average();
 double std = Math.Sqrt(series.Take(trainEnd).Select(v => (v - mean) * (v - mean)).Average());
 float[] scaled = series.Select(v => (float)((v - mean) / std)).ToArray();
 
-(Dataset Data, int[] Targets) Windows(int from, int to)
-{
-    var inputs = new List<float>();
-    var targets = new List<float>();
-    var years = new List<int>();
-    for (int t = Math.Max(from, window); t < to; t++)
-    {
-        inputs.AddRange(scaled.AsSpan(t - window, window).ToArray());
-        targets.Add(scaled[t]);
-        years.Add(t);
-    }
-
-    return (Dataset.FromTargets(inputs.ToArray(), window, targets.ToArray(), 1), years.ToArray());
-}
-
-(Dataset train, _) = Windows(0, trainEnd);
-(Dataset test, int[] testIndices) = Windows(trainEnd, series.Length);
+// Windows of 20 years and the year after: the training windows end before the test years; the test windows' targets
+// are the 40 test years (their inputs reach back into the training years, as a forecast in 1969 would).
+Dataset train = SequenceWindows.Create(scaled.AsSpan(0, trainEnd), features: 1, window);
+Dataset test = SequenceWindows.Create(scaled.AsSpan(trainEnd - window), features: 1, window);
 
 var network = new SunspotForecaster();
 network.InitializeParameters(seed: 3);
@@ -65,7 +51,7 @@ double squared = 0, naiveSquared = 0;
 for (int i = 0; i < test.Count; i++)
 {
     network.Forward(test.GetFeatures(i), forecast);
-    int t = testIndices[i];
+    int t = trainEnd + i;
     double predicted = (forecast[0] * std) + mean;
     squared += (predicted - series[t]) * (predicted - series[t]);
     naiveSquared += (series[t - 1] - series[t]) * (series[t - 1] - series[t]);
