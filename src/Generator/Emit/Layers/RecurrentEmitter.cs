@@ -66,9 +66,13 @@ namespace Compiled.Generator.Emit.Layers
             return length;
         }
 
-        /// <summary>Per stacked layer, the hidden state (and for LSTM the cell state) a streaming caller carries between steps.</summary>
-        public override int StatePerSample(LayerContext layer) =>
-            Spec(layer).NumLayers * Spec(layer).Hidden * (Spec(layer).Cell == RecurrentCellKind.Lstm ? 2 : 1);
+        /// <summary>
+        /// Per stacked layer, the hidden state (and for LSTM the cell state) a streaming caller carries between steps; none
+        /// for a bidirectional layer, which needs the whole sequence and so cannot stream.
+        /// </summary>
+        public override int StatePerSample(LayerContext layer) => Spec(layer).Bidirectional
+            ? 0
+            : Spec(layer).NumLayers * Spec(layer).Hidden * (Spec(layer).Cell == RecurrentCellKind.Lstm ? 2 : 1);
 
         public override void EmitPack(SourceWriter writer, LayerContext layer)
         {
