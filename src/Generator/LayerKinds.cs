@@ -36,6 +36,9 @@ namespace Compiled.Generator
             LayerKind.Create<ConvSpec>(new ConvParser(1), new ConvShapeRule(), new ConvEmitter()),
             LayerKind.Create<ConvSpec>(new ConvParser(2), new ConvShapeRule(), new ConvEmitter()),
             LayerKind.Create<ConvSpec>(new ConvParser(3), new ConvShapeRule(), new ConvEmitter()),
+            LayerKind.Create<RecurrentSpec>(RecurrentParser.SimpleRnn, new RecurrentShapeRule(), new RecurrentEmitter()),
+            LayerKind.Create<RecurrentSpec>(RecurrentParser.Gru, new RecurrentShapeRule(), new RecurrentEmitter()),
+            LayerKind.Create<RecurrentSpec>(RecurrentParser.Lstm, new RecurrentShapeRule(), new RecurrentEmitter()),
         };
 
         public static ILayerParser? FindParser(string attributeMetadataName)

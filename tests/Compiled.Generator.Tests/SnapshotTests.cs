@@ -25,6 +25,7 @@ namespace Compiled.Generator.Tests
             { "Pooling", "[Network(Loss = Loss.CrossEntropy)] [Input(2, 7, 9)] [MaxPool2D(3, Stride = 2, Padding = 1)] [AvgPool2D(2, CeilMode = true)] [Flatten] [Dense(4, Activation.Softmax)] public partial class Pooling { }" },
             { "PoolNorm", "[Network] [Input(3, 6, 6)] [BatchNorm] [MaxPool2D(KernelShape = new[] { 2, 3 })] [GlobalAvgPool] [Dense(2)] public partial class PoolNorm { }" },
             { "ConvNet", "[Network(Loss = Loss.CrossEntropy)] [Input(3, 8, 7)] [Conv2D(6, 3, Activation.ReLU, Padding = Padding.Same)] [Conv2D(6, 3, Groups = 6, Stride = 2, Bias = false)] [Conv2D(4, 1, Activation.LeakyReLU, NegativeSlope = 0.1f)] [Flatten] [Dense(3, Activation.Softmax)] public partial class ConvNet { }" },
+            { "GruSequence", "[Network] [Input(12, 3)] [GRU(16, NumLayers = 2, ReturnSequences = true)] [Dense(2)] public partial class GruSequence { }" },
             { "Nested", "public partial class Outer { internal partial record Inner { [Network] [Input(3)] [Dense(2, Activation.ELU, Alpha = 0.5f)] private partial class Policy { } } }" },
         };
 

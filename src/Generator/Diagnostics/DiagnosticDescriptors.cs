@@ -249,6 +249,20 @@ namespace Compiled.Generator.Diagnostics
             "CN0041", Usage,
             "Causal convolution cannot also set its padding",
             "[Conv1D] at layer {0} is Causal, which pads dilation * (kernel - 1) = {1} zero(s) on the left itself; remove {2}");
+        public static readonly DiagnosticDescriptor RecurrentNeedsSequence = Error(
+            "CN0048", Shape,
+            "Recurrent layer needs a sequence input",
+            "[{0}] at layer {1} receives a {2} input; a recurrent layer reads a sequence (steps, features): declare [Input(steps, features)] or put it after a recurrent layer with ReturnSequences = true");
+
+        public static readonly DiagnosticDescriptor RecurrentAfterLastStep = Error(
+            "CN0049", Shape,
+            "Recurrent layer reads a layer that returns only its last step",
+            "[{0}] at layer {1} reads [{2}] at layer {3}, which returns only its last step (a vector of {4}); set ReturnSequences = true on layer {3} to pass every step on");
+
+        public static readonly DiagnosticDescriptor SoftmaxOverSequence = Error(
+            "CN0050", Shape,
+            "Softmax on a per-step Dense over a sequence",
+            "[Dense] at layer {0} applies Activation.Softmax to each step of a {1} sequence, which is not supported; return only the last step (ReturnSequences = false) or put [Flatten] before the layer");
 
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Index(
             NotPartial, ContainingTypeNotPartial, Generic, Static, MissingInput, MultipleInputs, EmptyInputShape,
@@ -258,7 +272,8 @@ namespace Compiled.Generator.Diagnostics
             Abstract, NameCollidesWithMember, FileLocal, TooManyLayers, DropoutProbability, DropoutLast, HidesNamespace, SettingOutOfRange, UnknownInitializer, InitializerNeedsMatrix,
             EmbeddingNotFirst,
             PoolWindowSetting, PoolKernelTooLarge, PoolPaddingTooLarge, PoolInputRank, GlobalPoolNeedsPositions, PoolOutputEmpty,
-            ConvKernelTooLarge, ConvSettingNotPositive, ConvNegativePadding, ConvGroupsDoNotDivide, ConvWrongInputRank, ConvSameNeedsStrideOne, ConvAxisCount, ConvCausalWithPadding);
+            ConvKernelTooLarge, ConvSettingNotPositive, ConvNegativePadding, ConvGroupsDoNotDivide, ConvWrongInputRank, ConvSameNeedsStrideOne, ConvAxisCount, ConvCausalWithPadding,
+            RecurrentNeedsSequence, RecurrentAfterLastStep, SoftmaxOverSequence);
 
         public static IReadOnlyCollection<DiagnosticDescriptor> All => s_byId.Values;
 

@@ -21,6 +21,9 @@ namespace Compiled.Generator.Parsing
             "InitializeParameters", "CreateWorker", "Forward", "ForwardBatch", "Backward", "BackwardBatch", "Backpropagate",
             "BackpropagateBatch", "BufferTensors", "Buffers", "EditBuffers",
 
+            // The streaming API of networks with recurrent layers.
+            "StateSize", "StepInputSize", "StepOutputSize", "State", "StateValues", "Step", "ForwardSequence",
+
             // Private constants, fields, methods and types.
             "PaddedLength", "PackedLength", "TrainChunk", "WorkspaceLength", "ForwardChunk", "HiddenWidth", "ForwardScratch",
             "s_inputShape", "s_tensors", "_compiledStorage", "_compiledGradients", "_compiledGradientsOffset",

@@ -51,6 +51,9 @@ namespace Compiled.Generator.Shapes
 
         public int LayerCount { get; set; }
 
+        /// <summary>The layer before this one (null for the first), for messages that name where an input came from.</summary>
+        public LayerSpec? PreviousLayer { get; set; }
+
         public long ParameterOffset { get; set; }
 
         /// <summary>The next free offset in the network's buffer block (non-trainable tensors such as running statistics).</summary>

@@ -58,6 +58,7 @@ namespace Compiled.Generator.Shapes
                 LayerSpec layer = spec.Layers[i];
                 IShapeRule rule = LayerKinds.ShapeRuleFor(layer);
                 context.LayerIndex = i;
+                context.PreviousLayer = i > 0 ? spec.Layers[i - 1] : null;
                 int before = issues.Count;
                 LayerShape? shape = rule.Infer(layer, current, context);
                 long layerParameters = shape?.Tensors.Sum(t => t.Shape.Size) ?? 0;

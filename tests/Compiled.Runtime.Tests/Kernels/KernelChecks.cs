@@ -34,6 +34,7 @@ namespace Compiled.Runtime.Tests.Kernels
             ("Average pooling, random 1-D to 3-D geometries", PoolingKernelChecks.AvgRandomGeometries),
             (ConvKernelChecks.All[0].Name, ConvKernelChecks.All[0].Run),
             (ConvKernelChecks.All[1].Name, ConvKernelChecks.All[1].Run),
+            ("Recurrent Forward and Step, hidden 1..33, every cell", RecurrentKernelChecks.ForwardAndStepMatchReference),
         };
 
         public static void ForwardBatchSmallShapes()

@@ -43,6 +43,17 @@ namespace Compiled.Tests.Networks
             ["Conv1dCausal"] = () => new Conv1dCausal(),
             ["Conv3dTiny"] = () => new Conv3dTiny(),
             ["ConvOutput"] = () => new ConvOutput(),
+            ["RnnLast"] = () => new RnnLast(),
+            ["RnnReluStack"] = () => new RnnReluStack(),
+            ["GruLast"] = () => new GruLast(),
+            ["GruStack"] = () => new GruStack(),
+            ["GruSequenceDense"] = () => new GruSequenceDense(),
+            ["LstmLast"] = () => new LstmLast(),
+            ["LstmStackSequence"] = () => new LstmStackSequence(),
+            ["GruNormDenseLstm"] = () => new GruNormDenseLstm(),
+            ["GruBidirectional"] = () => new GruBidirectional(),
+            ["LstmBidirectional"] = () => new LstmBidirectional(),
+            ["RnnBidirectional"] = () => new RnnBidirectional(),
         };
 
         /// <summary>Networks whose training normalises with batch statistics: a sample's loss depends on the rest of its batch.</summary>

@@ -283,4 +283,79 @@ namespace Compiled.Tests.Networks
     [Conv2D(3, 2, Activation.Softplus, Strides = new[] { 2, 1 })]
     [Conv2D(1, 2, Activation.Sigmoid, Padding = Padding.Same)]
     public partial class ConvOutput { }
+    // Recurrent layers: [Input(steps, features)] is one sequence per sample. Hidden sizes off the vector widths (tails),
+    // one of 17 for the 512-bit path's full vectors; stacked layers, every step or the last, a per-step Dense after a sequence.
+    [Network]
+    [Input(5, 3)]
+    [SimpleRNN(6)]
+    [Dense(2)]
+    public partial class RnnLast { }
+
+    [Network]
+    [Input(4, 3)]
+    [SimpleRNN(5, Nonlinearity = RecurrentNonlinearity.ReLU, NumLayers = 2, ReturnSequences = true)]
+    public partial class RnnReluStack { }
+
+    [Network]
+    [Input(6, 4)]
+    [GRU(7)]
+    [Dense(3, Activation.Tanh)]
+    public partial class GruLast { }
+
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(5, 10)]
+    [GRU(17, NumLayers = 2)]
+    [Dense(4, Activation.Softmax)]
+    public partial class GruStack { }
+
+    // Two GRUs returning sequences, then a Dense per step: nn.Linear on the last dimension, output (4, 2).
+    [Network]
+    [Input(4, 5)]
+    [GRU(6, ReturnSequences = true)]
+    [GRU(9, ReturnSequences = true)]
+    [Dense(2)]
+    public partial class GruSequenceDense { }
+
+    [Network]
+    [Input(5, 2)]
+    [LSTM(6)]
+    [Dense(1)]
+    public partial class LstmLast { }
+
+    [Network(Loss = Loss.BinaryCrossEntropy)]
+    [Input(4, 3)]
+    [LSTM(9, NumLayers = 2, ReturnSequences = true, Bias = false)]
+    [Dense(2, Activation.Sigmoid)]
+    public partial class LstmStackSequence { }
+
+    // Per-step layers between recurrent ones: a sequence keeps its steps through LayerNorm (each step normalised),
+    // Dropout and a per-step Dense, and the LSTM after them backpropagates into all three.
+    [Network]
+    [Input(4, 3)]
+    [GRU(5, ReturnSequences = true)]
+    [LayerNorm(NormalizedDimensions = 1)]
+    [Dropout(0.2)]
+    [Dense(4, Activation.Tanh)]
+    [LSTM(3)]
+    public partial class GruNormDenseLstm { }
+
+    // Bidirectional: two stacked GRU layers (the second reads 2 x 6 features per step), every step, a per-step Dense;
+    // an LSTM returning the last step (forward state after 5 steps, reverse state after 1); an RNN without bias.
+    [Network]
+    [Input(5, 3)]
+    [GRU(6, NumLayers = 2, Bidirectional = true, ReturnSequences = true)]
+    [Dense(2)]
+    public partial class GruBidirectional { }
+
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(5, 4)]
+    [LSTM(5, Bidirectional = true)]
+    [Dense(3, Activation.Softmax)]
+    public partial class LstmBidirectional { }
+
+    [Network]
+    [Input(4, 2)]
+    [SimpleRNN(3, Bidirectional = true, Bias = false, ReturnSequences = true)]
+    [GRU(4)]
+    public partial class RnnBidirectional { }
 }

@@ -70,6 +70,7 @@ namespace Compiled.Tests.Reference
             ReferencePool.TryParse,
             ReferenceGlobalPool.TryParse,
             ReferenceConv.TryParse,
+            ReferenceRecurrent.TryParse,
         };
 
         /// <summary>Reads one part of an architecture signature, or fails the test naming it.</summary>

@@ -11,17 +11,23 @@ namespace Compiled.Tests.Reference
         private readonly Activation _activation;
         private readonly double _setting;
 
-        private ReferenceDense(int inputs, int outputs, Activation activation, double setting)
+        private readonly int _steps;
+
+        private ReferenceDense(int inputs, int outputs, Activation activation, double setting, int steps = 1)
         {
             InputSize = inputs;
             OutputSize = outputs;
+            _steps = steps;
             _activation = activation;
             _setting = setting;
         }
 
         public int InputSize { get; }
 
-        public int[] OutputShape => new[] { OutputSize };
+        /// <summary>A vector, or for a sequence input (rank 2: only a recurrent layer's sequence reaches a Dense so) <c>(steps, units)</c>.</summary>
+        public int[] OutputShape => _steps > 1 || _sequence ? new[] { _steps, OutputSize } : new[] { OutputSize };
+
+        private bool _sequence;
 
         public int OutputSize { get; }
 
@@ -38,11 +44,33 @@ namespace Compiled.Tests.Reference
             int units = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
             var activation = Enum.Parse<Activation>(match.Groups[2].Value);
             double setting = match.Groups[3].Success ? double.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture) : double.NaN;
+            if (inputShape.Length == 2)
+            {
+                // nn.Linear on the last dimension of a sequence (steps, features): each step on its own.
+                return new ReferenceDense(inputShape[1], units, activation, setting, inputShape[0]) { _sequence = true };
+            }
+
             return new ReferenceDense(inputShape.Aggregate(1, (a, b) => a * b), units, activation, setting);
         }
 
         public double[] Forward(ReadOnlySpan<double> parameters, double[] input, TrainingContext? training, out double[] preActivation)
         {
+            if (_sequence)
+            {
+                var outputs = new double[_steps * OutputSize];
+                var pres = new double[_steps * OutputSize];
+                var step = new ReferenceDense(InputSize, OutputSize, _activation, _setting);
+                for (int t = 0; t < _steps; t++)
+                {
+                    double[] y = step.Forward(parameters, input.AsSpan(t * InputSize, InputSize).ToArray(), training, out double[] z1);
+                    Array.Copy(y, 0, outputs, t * OutputSize, OutputSize);
+                    Array.Copy(z1, 0, pres, t * OutputSize, OutputSize);
+                }
+
+                preActivation = pres;
+                return outputs;
+            }
+
             var z = new double[OutputSize];
             for (int o = 0; o < OutputSize; o++)
             {

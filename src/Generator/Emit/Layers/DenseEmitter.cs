@@ -17,7 +17,7 @@ namespace Compiled.Generator.Emit.Layers
     /// one generic body that the JIT specialises per vector width and activation, shared by every layer and network.</item>
     /// </list>
     /// </summary>
-    internal sealed class DenseEmitter : LayerEmitter, IRegisterHandoff, ISplitUnits
+    internal sealed class DenseEmitter : LayerEmitter, IRegisterHandoff, ISplitUnits, IStreamingLayer
     {
         private const string Kernels = "global::Compiled.Kernels.DenseKernels";
 
@@ -27,7 +27,7 @@ namespace Compiled.Generator.Emit.Layers
         /// </summary>
         public override IReadOnlyList<SavedValue> SavedValues(LayerContext layer)
         {
-            int units = layer.Plan.OutputSize;
+            int units = layer.Plan.OutputSize; // per sample: a sequence's every step
             if (layer.FusedLoss)
             {
                 return new[] { new SavedValue(ValueKind.PreActivation, units) };
@@ -40,11 +40,17 @@ namespace Compiled.Generator.Emit.Layers
 
         public override void EmitForward(SourceWriter writer, LayerContext layer, Vec isa, Handoff input, Handoff output)
         {
+            if (layer.Plan.Input.IsSequence)
+            {
+                EmitForwardBatch(writer, layer, isa, "ref " + input.Memory, "ref " + output.Memory, "1");
+                return;
+            }
+
             if (!InlineForward(layer))
             {
                 DenseSpec dense = Spec(layer);
                 int padded = PaddedOutputs(layer);
-                writer.Line($"{Kernels}.Forward({At("k", layer.PackedOffset)}, {At("k", layer.PackedOffset + ((long)layer.Plan.InputSize * padded))}, {padded}, ref {input.Memory}, ref {output.Memory}, {layer.Plan.InputSize}, {layer.Plan.OutputSize}, {ActivationStruct(dense)});{Describe(layer)}");
+                writer.Line($"{Kernels}.Forward({At("k", layer.PackedOffset)}, {At("k", layer.PackedOffset + ((long)Inputs(layer) * padded))}, {padded}, ref {input.Memory}, ref {output.Memory}, {Inputs(layer)}, {Units(layer)}, {ActivationStruct(dense)});{Describe(layer)}");
                 if (dense.Activation == Activation.Softmax)
                 {
                     writer.Line($"{Support}.Softmax(ref {output.Memory}, {dense.Units});");
@@ -63,7 +69,7 @@ namespace Compiled.Generator.Emit.Layers
         public Vec? RegisterOutputWidth(LayerContext layer, Vec isa)
         {
             Vec v = Width(layer, isa);
-            bool fits = InlineForward(layer) && (layer.Plan.OutputSize + v.Lanes - 1) / v.Lanes <= 4 && Spec(layer).Activation != Activation.Softmax;
+            bool fits = InlineForward(layer) && (Units(layer) + v.Lanes - 1) / v.Lanes <= 4 && Spec(layer).Activation != Activation.Softmax;
             return fits ? v : null;
         }
 
@@ -72,7 +78,7 @@ namespace Compiled.Generator.Emit.Layers
         public override void EmitForwardBatch(SourceWriter writer, LayerContext layer, Vec isa, string x, string y, string count)
         {
             DenseSpec dense = Spec(layer);
-            writer.Line($"{Kernels}.ForwardBatch({Weight(layer)}, {Bias(layer)}, {PaddedOutputs(layer)}, {x}, {layer.Plan.InputSize}, {y}, {dense.Units}, {layer.Plan.InputSize}, {dense.Units}, {count}, {ActivationStruct(dense)});{Describe(layer)}");
+            writer.Line($"{Kernels}.ForwardBatch({Weight(layer)}, {Bias(layer)}, {PaddedOutputs(layer)}, {x}, {Inputs(layer)}, {y}, {dense.Units}, {Inputs(layer)}, {dense.Units}, {Rows(layer, count)}, {ActivationStruct(dense)});{Describe(layer)}");
             SoftmaxRows(writer, layer, y, count);
         }
 
@@ -82,9 +88,9 @@ namespace Compiled.Generator.Emit.Layers
             bool storesOutput = saved.Any(v => v.Kind == ValueKind.Output);
             bool storesPre = saved.Any(v => v.Kind == ValueKind.PreActivation);
             DenseSpec dense = Spec(layer);
-            int inputs = layer.Plan.InputSize;
+            int inputs = Inputs(layer);
             string common = $"{Weight(layer)}, {Bias(layer)}, {PaddedOutputs(layer)}, {refs.Input}, {inputs}";
-            string sizes = $"{dense.Units}, {inputs}, {dense.Units}, {count}";
+            string sizes = $"{dense.Units}, {inputs}, {dense.Units}, {Rows(layer, count)}";
             if (!storesPre)
             {
                 writer.Line($"{Kernels}.ForwardBatch({common}, {refs.Output}, {sizes}, {ActivationStruct(dense)});{Describe(layer)}");
@@ -105,33 +111,33 @@ namespace Compiled.Generator.Emit.Layers
         {
             DenseSpec dense = Spec(layer);
             int outputs = dense.Units;
-            int inputs = layer.Plan.InputSize;
+            int inputs = Inputs(layer);
             if (!layer.FusedLoss)
             {
-                ActivationBackward(writer, dense, refs.Gradient, refs.Output!, refs.PreActivation, $"{count} * {outputs}", count, outputs);
+                ActivationBackward(writer, dense, refs.Gradient, refs.Output!, refs.PreActivation, $"{count} * {layer.Plan.OutputSize}", count, outputs);
             }
 
             string gradients = $"{At("g", layer.Plan.Tensors[0].Offset)}, {At("g", layer.Plan.Tensors[1].Offset)}, {refs.Input}, {refs.Gradient}, {outputs}";
             writer.Line(layer.NeedsInputGradient
-                ? $"{Kernels}.BackwardWithInputGradient({At("p", layer.Plan.Tensors[0].Offset)}, {gradients}, {refs.InputGradient}, {inputs}, {outputs}, {count});{Describe(layer)}"
-                : $"{Kernels}.Backward({gradients}, {inputs}, {outputs}, {count});{Describe(layer)}");
+                ? $"{Kernels}.BackwardWithInputGradient({At("p", layer.Plan.Tensors[0].Offset)}, {gradients}, {refs.InputGradient}, {inputs}, {outputs}, {Rows(layer, count)});{Describe(layer)}"
+                : $"{Kernels}.Backward({gradients}, {inputs}, {outputs}, {Rows(layer, count)});{Describe(layer)}");
         }
 
         public override void EmitInputGradient(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count) =>
-            writer.Line($"{Support}.DenseInputGradient({At("p", layer.Plan.Tensors[0].Offset)}, {refs.Gradient}, {refs.InputGradient}, {layer.Plan.InputSize}, {layer.Plan.OutputSize}, {count});{Describe(layer)}: dL/dx = dz W");
+            writer.Line($"{Support}.DenseInputGradient({At("p", layer.Plan.Tensors[0].Offset)}, {refs.Gradient}, {refs.InputGradient}, {Inputs(layer)}, {Units(layer)}, {Rows(layer, count)});{Describe(layer)}: dL/dx = dz W");
 
         /// <summary>
         /// Worth splitting: the first layer (nothing before it needs a gradient), not the last, at least two vectors of
         /// units, and at least 16,384 multiply-adds per sample (smaller layers finish before a hand-over between cores would).
         /// </summary>
         public bool CanSplitUnits(LayerContext layer) =>
-            !layer.IsLast && !layer.NeedsInputGradient && Spec(layer).Units >= 32 && (long)layer.Plan.InputSize * Spec(layer).Units >= 16384;
+            !layer.Plan.Input.IsSequence && !layer.IsLast && !layer.NeedsInputGradient && Spec(layer).Units >= 32 && (long)Inputs(layer) * Spec(layer).Units >= 16384;
 
         public void EmitSplitPack(SourceWriter writer, LayerContext layer, int begin, int end)
         {
             // Each part's block is contiguous, [inputs, part width]: two cores writing alternate halves of the same rows
             // slow each other down (measured 10x on the development machine), even with no cache line in common.
-            int inputs = layer.Plan.InputSize;
+            int inputs = Inputs(layer);
             int padded = PaddedOutputs(layer);
             int width = SplitWidth(layer, (begin, end));
             writer.Line($"{Support}.PackTransposed(ref {Vec.Unsafe}.Add(ref p, {layer.Plan.Tensors[0].Offset + ((long)begin * inputs)}), {end - begin}, {inputs}, ref {Vec.Unsafe}.Add(ref k, {layer.PackedOffset + ((long)inputs * begin)}), {width});{Describe(layer)}: rows {begin} to {end - 1} of the weight, as a block [{inputs}, {width}]");
@@ -143,7 +149,7 @@ namespace Compiled.Generator.Emit.Layers
         {
             // The part's weights are a block [inputs, width] of its own (see EmitSplitPack); its outputs go to its own blocks.
             DenseSpec dense = Spec(layer);
-            int inputs = layer.Plan.InputSize;
+            int inputs = Inputs(layer);
             int width = SplitWidth(layer, (begin, end));
             string common = $"{At("k", layer.PackedOffset + ((long)inputs * begin))}, {At("k", layer.PackedOffset + ((long)inputs * PaddedOutputs(layer)) + begin)}, {width}, {refs.Input}, {inputs}";
             string sizes = $"{width}, {inputs}, {end - begin}, {count}";
@@ -158,7 +164,7 @@ namespace Compiled.Generator.Emit.Layers
             // writing alternate halves of the same rows slow each other down, even with no cache line in common.
             DenseSpec dense = Spec(layer);
             int outputs = dense.Units;
-            int inputs = layer.Plan.InputSize;
+            int inputs = Inputs(layer);
             int width = SplitWidth(layer, (begin, end));
             string at(string reference) => $"ref {Vec.Unsafe}.Add({reference}, s * {outputs} + {begin})";
             string own(string block) => $"ref {Vec.Unsafe}.Add({block}, s * {width})";
@@ -174,7 +180,7 @@ namespace Compiled.Generator.Emit.Layers
 
         public void EmitSplitJoin(SourceWriter writer, LayerContext layer, TrainingRefs refs, string count, int begin, int end, SplitBlocks blocks)
         {
-            int outputs = layer.Plan.OutputSize;
+            int outputs = Units(layer);
             int width = SplitWidth(layer, (begin, end));
             writer.Line($"for (int s = 0; s < {count}; s++) {Support}.PackCopy(ref {Vec.Unsafe}.Add({blocks.Output}, s * {width}), ref {Vec.Unsafe}.Add({refs.Output}, s * {outputs} + {begin}), {end - begin}); // layer {layer.Index}'s outputs {begin} to {end - 1}");
         }
@@ -183,20 +189,41 @@ namespace Compiled.Generator.Emit.Layers
 
         /// <summary>The row length of a part's packed block: its units, padded to 16 for the last part.</summary>
         private static int SplitWidth(LayerContext layer, (int Begin, int End) units) =>
-            units.End == layer.Plan.OutputSize ? PaddedOutputs(layer) - units.Begin : units.End - units.Begin;
+            units.End == Units(layer) ? PaddedOutputs(layer) - units.Begin : units.End - units.Begin;
 
 
         private static DenseSpec Spec(LayerContext layer) => (DenseSpec)layer.Plan.Spec;
 
+        /// <summary>Per step after a sequence (nn.Linear on the last dimension), or on the vector a recurrent layer's last step leaves.</summary>
+        public bool CanStep(LayerContext layer) => true;
+
+        public int StepOutputSize(LayerContext layer) => Units(layer);
+
+        public void EmitStep(SourceWriter writer, LayerContext layer, string x, string y, string state)
+        {
+            DenseSpec dense = Spec(layer);
+            writer.Line($"{Kernels}.ForwardBatch({Weight(layer)}, {Bias(layer)}, {PaddedOutputs(layer)}, {x}, {Inputs(layer)}, {y}, {dense.Units}, {Inputs(layer)}, {dense.Units}, 1, {ActivationStruct(dense)});{Describe(layer)}, one step");
+            SoftmaxRows(writer, layer, y, "1");
+        }
+
+        /// <summary>The inputs of one row: the last dimension (a sequence's features per step, else the whole vector).</summary>
+        private static int Inputs(LayerContext layer) => layer.Plan.Input.Dimensions[layer.Plan.Input.Rank - 1];
+
+        private static int Units(LayerContext layer) => Spec(layer).Units;
+
+        /// <summary>The rows of <paramref name="count"/> samples: one per sample, or one per step of a sequence (nn.Linear on the last dimension).</summary>
+        private static string Rows(LayerContext layer, string count) =>
+            layer.Plan.Input.IsSequence ? $"{count} * {layer.Plan.Input.Steps}" : count;
+
         private static int Registers(Vec isa) => isa.Lanes == 16 ? 32 : 16;
         private static string Describe(LayerContext layer) =>
-            $" // layer {layer.Index}: Dense {layer.Plan.InputSize} -> {layer.Plan.OutputSize}, {ActivationCode.Describe(Spec(layer).Activation, Spec(layer).NegativeSlope, Spec(layer).Alpha)}";
+            $" // layer {layer.Index}: Dense {Inputs(layer)} -> {Units(layer)}{(layer.Plan.Input.IsSequence ? $" per step of {layer.Plan.Input.Steps}" : string.Empty)}, {ActivationCode.Describe(Spec(layer).Activation, Spec(layer).NegativeSlope, Spec(layer).Alpha)}";
 
 
 
         private static string Weight(LayerContext layer) => At("k", layer.PackedOffset);
 
-        private static string Bias(LayerContext layer) => At("k", layer.PackedOffset + ((long)layer.Plan.InputSize * PaddedOutputs(layer)));
+        private static string Bias(LayerContext layer) => At("k", layer.PackedOffset + ((long)Inputs(layer) * PaddedOutputs(layer)));
 
         /// <summary>The runtime's activation struct for this layer (Softmax is applied per sample afterwards, so it is the identity here).</summary>
         private static string ActivationStruct(DenseSpec dense) => dense.Activation switch
@@ -209,7 +236,7 @@ namespace Compiled.Generator.Emit.Layers
 
         private static void SoftmaxRows(SourceWriter writer, LayerContext layer, string y, string count)
         {
-            int outputs = layer.Plan.OutputSize;
+            int outputs = Units(layer);
             if (Spec(layer).Activation == Activation.Softmax)
             {
                 writer.Line($"for (int s = 0; s < {count}; s++) {Support}.Softmax(ref {Vec.Unsafe}.Add({y}, s * {outputs}), {outputs});");
@@ -233,23 +260,23 @@ namespace Compiled.Generator.Emit.Layers
         // ------------------------------------------------------------------ packing
 
         /// <summary>The packed copy: the weight transposed to [in, outPadded], then the bias padded to outPadded.</summary>
-        public override int PackedLength(LayerContext layer) => (layer.Plan.InputSize + 1) * PaddedOutputs(layer);
+        public override int PackedLength(LayerContext layer) => (Inputs(layer) + 1) * PaddedOutputs(layer);
 
         public override void EmitPack(SourceWriter writer, LayerContext layer)
         {
-            int inputs = layer.Plan.InputSize;
-            int outputs = layer.Plan.OutputSize;
+            int inputs = Inputs(layer);
+            int outputs = Units(layer);
             int padded = PaddedOutputs(layer);
             writer.Line($"{Support}.PackTransposed(ref {Vec.Unsafe}.Add(ref p, {layer.Plan.Tensors[0].Offset}), {outputs}, {inputs}, ref {Vec.Unsafe}.Add(ref k, {layer.PackedOffset}), {padded});{Describe(layer)}: weight as [{inputs}, {padded}]");
             writer.Line($"{Support}.PackCopy(ref {Vec.Unsafe}.Add(ref p, {layer.Plan.Tensors[1].Offset}), ref {Vec.Unsafe}.Add(ref k, {layer.PackedOffset + ((long)inputs * padded)}), {outputs});");
         }
 
-        private static int PaddedOutputs(LayerContext layer) => (layer.Plan.OutputSize + 15) / 16 * 16;
+        private static int PaddedOutputs(LayerContext layer) => (Units(layer) + 15) / 16 * 16;
 
         /// <summary>The vector width along the outputs: the path's width, narrowed for layers with few outputs.</summary>
         private static Vec Width(LayerContext layer, Vec isa)
         {
-            int outputs = layer.Plan.OutputSize;
+            int outputs = Units(layer);
             int lanes = outputs <= 4 ? 4 : outputs <= 8 ? 8 : 16;
             return Vec.FromLanes(System.Math.Min(lanes, isa.Lanes));
         }
@@ -259,7 +286,7 @@ namespace Compiled.Generator.Emit.Layers
         {
             DenseSpec dense = Spec(layer);
             int padded = PaddedOutputs(layer);
-            return new MatVec(layer.Plan.InputSize, dense.Units, padded, layer.PackedOffset, layer.PackedOffset + ((long)layer.Plan.InputSize * padded), dense.Activation, dense.NegativeSlope, dense.Alpha);
+            return new MatVec(Inputs(layer), dense.Units, padded, layer.PackedOffset, layer.PackedOffset + ((long)Inputs(layer) * padded), dense.Activation, dense.NegativeSlope, dense.Alpha);
         }
 
         // ------------------------------------------------------------------ forward, one sample
@@ -285,7 +312,7 @@ namespace Compiled.Generator.Emit.Layers
             long total = 0;
             foreach (Shapes.LayerPlan plan in layer.Network.Layers)
             {
-                if (plan.Spec is DenseSpec)
+                if (plan.Spec is DenseSpec && !plan.Input.IsSequence)
                 {
                     long weights = (long)plan.InputSize * plan.OutputSize;
                     if (weights <= InlineLayerWeights)

@@ -106,6 +106,7 @@ namespace Compiled.Generator.Emit
             WriteBackpropagate();
             WriteTrainingCore();
             WriteInterface();
+            WriteStreaming();
             if (CanSplit)
             {
                 WriteSplitTraining();

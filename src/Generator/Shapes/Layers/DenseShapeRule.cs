@@ -7,7 +7,8 @@ using Compiled.Generator.Model.Layers;
 namespace Compiled.Generator.Shapes.Layers
 {
     /// <summary>
-    /// <c>[Dense(units)]</c>: a vector of <c>in</c> becomes a vector of <c>units</c>; weight <c>[units, in]</c> then
+    /// <c>[Dense(units)]</c>: a vector of <c>in</c> becomes a vector of <c>units</c> (a sequence <c>(steps, in)</c> from a
+    /// recurrent layer becomes <c>(steps, units)</c>, each step on its own, as <c>nn.Linear</c> on the last dimension); weight <c>[units, in]</c> then
     /// bias <c>[units]</c>, as <c>nn.Linear</c>. Their initialisation is the layer's <c>Init</c> and <c>BiasInit</c>; for a
     /// bias, the fans are the layer's.
     /// </summary>
@@ -16,7 +17,7 @@ namespace Compiled.Generator.Shapes.Layers
         public LayerShape? Infer(LayerSpec spec, Shape input, ShapeContext context)
         {
             var dense = (DenseSpec)spec;
-            if (!input.IsVector)
+            if (!input.IsVector && !input.IsSequence)
             {
                 context.Report(DiagnosticDescriptors.DenseNeedsVector, null, context.LayerIndex, input.ToString(), input.Size);
                 return null;
@@ -28,7 +29,14 @@ namespace Compiled.Generator.Shapes.Layers
                 return null;
             }
 
-            int inputs = input.Dimensions[0];
+            if (input.IsSequence && dense.Activation == Activation.Softmax)
+            {
+                context.Report(DiagnosticDescriptors.SoftmaxOverSequence, "activation", context.LayerIndex, input.ToString());
+                return null;
+            }
+
+            // A sequence (steps, features) from a recurrent layer: nn.Linear on the last dimension, applied to each step.
+            int inputs = input.Dimensions[input.Rank - 1];
             long weights = (long)inputs * dense.Units;
             if (weights > ShapeInference.MaxParameters)
             {
@@ -70,7 +78,8 @@ namespace Compiled.Generator.Shapes.Layers
                 dense.Units,
                 biasGain,
                 dense.BiasInit != Initializer.Default);
-            return new LayerShape(Shape.Vector(dense.Units), EquatableArray.Create(weight, bias));
+            Shape output = input.IsSequence ? Shape.Sequence(input.Steps, dense.Units) : Shape.Vector(dense.Units);
+            return new LayerShape(output, EquatableArray.Create(weight, bias));
         }
 
         public int ModuleCount(LayerSpec spec) => ((DenseSpec)spec).Activation == Activation.Identity ? 1 : 2;

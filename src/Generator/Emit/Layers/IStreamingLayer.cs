@@ -1,0 +1,23 @@
+namespace Compiled.Generator.Emit
+{
+    /// <summary>
+    /// Optional capability: the layer can run one step of a sequence at a time, for the generated streaming API
+    /// (<c>Step</c>, <c>ForwardSequence</c> and the <c>State</c> type of a network with recurrent layers). A network gets
+    /// that API when it has state (<see cref="LayerEmitter.StatePerSample"/>) and every layer its inference runs can step.
+    /// </summary>
+    internal interface IStreamingLayer
+    {
+        /// <summary>True when the layer, at this place, computes each step from that step alone and its own state.</summary>
+        bool CanStep(LayerContext layer);
+
+        /// <summary>The floats one step of the layer writes.</summary>
+        int StepOutputSize(LayerContext layer);
+
+        /// <summary>
+        /// Writes one step: from <paramref name="x"/> (a <c>ref float</c> expression, one step's input) to
+        /// <paramref name="y"/>; <paramref name="state"/> (a <c>ref float</c> expression) is the layer's part of the caller's
+        /// state, <see cref="LayerEmitter.StatePerSample"/> floats, read and updated.
+        /// </summary>
+        void EmitStep(SourceWriter writer, LayerContext layer, string x, string y, string state);
+    }
+}

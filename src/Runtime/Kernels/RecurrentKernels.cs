@@ -1,0 +1,647 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Compiled.Kernels
+{
+    /// <summary>The cell of a recurrent layer, as the generated code passes it to <see cref="RecurrentKernels"/>.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public enum RecurrentCell
+    {
+        /// <summary><c>nn.RNN</c> with <c>tanh</c>: one gate.</summary>
+        RnnTanh = 0,
+
+        /// <summary><c>nn.RNN</c> with <c>relu</c>: one gate.</summary>
+        RnnReLU = 1,
+
+        /// <summary><c>nn.GRU</c>: gates r, z, n.</summary>
+        Gru = 2,
+
+        /// <summary><c>nn.LSTM</c>: gates i, f, g, o.</summary>
+        Lstm = 3,
+    }
+
+    /// <summary>
+    /// The kernels of the recurrent layers (<c>[SimpleRNN]</c>, <c>[GRU]</c>, <c>[LSTM]</c>), called by generated code with
+    /// constant arguments; not meant to be called directly.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Layouts (row-major floats). A sequence of <c>count</c> samples is <c>[count, steps, features]</c>, read as
+    /// <c>count * steps</c> rows. One stacked layer <c>l</c> of PyTorch's parameters is <c>weight_ih [G H, in]</c>,
+    /// <c>weight_hh [G H, H]</c>, then (with biases) <c>bias_ih [G H]</c>, <c>bias_hh [G H]</c>, with <c>G</c> gates in
+    /// PyTorch's order (GRU r, z, n; LSTM i, f, g, o). Its packed form (<see cref="Pack"/>) is <c>weight_ih</c> transposed
+    /// <c>[in, P]</c>, the input bias <c>[P]</c>, <c>weight_hh</c> transposed <c>[H, P]</c>, the recurrent bias <c>[P]</c>,
+    /// <c>P</c> being <c>G H</c> rounded up to 16: the input bias is <c>bias_ih + bias_hh</c> except for GRU's n gate,
+    /// whose <c>bias_hh</c> part stays in the recurrent bias (zero elsewhere), because PyTorch multiplies it by <c>r</c>.
+    /// </para>
+    /// <para>
+    /// Forward: the input part of the gates of every step of every sample is one batched product (the tuned
+    /// <see cref="DenseKernels.ForwardBatch{TAct}"/> over <c>count * steps</c> rows); the recurrent part is one
+    /// matrix-vector product per step (<see cref="DenseKernels.Forward{TAct}"/>), then the cell's element-wise update.
+    /// Training saves, per stacked layer, the hidden state of every step <c>[count, steps, H]</c> and the cell's values
+    /// <c>[count, steps, E]</c> (GRU: r, z, n and <c>W_hn h + b_hn</c>, <c>E = 4H</c>; LSTM: i, f, g, o, c and tanh(c),
+    /// <c>E = 6H</c>; RNN: none). Backward through time per sample gives the gradients with respect to the gate
+    /// pre-activations, <c>[count * steps, G H]</c> for the input part and for the recurrent part; the weight gradients
+    /// and the input gradient are then batched products (<see cref="DenseKernels.BackwardWithInputGradient"/>).
+    /// </para>
+    /// </remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static class RecurrentKernels
+    {
+        [ThreadStatic]
+        private static float[]? t_scratch;
+
+        /// <summary>The gates of a cell: 1, 3 or 4.</summary>
+        public static int Gates(RecurrentCell cell) => cell switch
+        {
+            RecurrentCell.Gru => 3,
+            RecurrentCell.Lstm => 4,
+            _ => 1,
+        };
+
+        /// <summary>The floats per step a training pass saves besides the hidden state.</summary>
+        public static int Extras(RecurrentCell cell, int hidden) => cell switch
+        {
+            RecurrentCell.Gru => 4 * hidden,
+            RecurrentCell.Lstm => 6 * hidden,
+            _ => 0,
+        };
+
+        /// <summary>The row length of the packed transposed weights: <c>G H</c> rounded up to 16.</summary>
+        public static int PackedStride(RecurrentCell cell, int hidden) => ((Gates(cell) * hidden) + 15) / 16 * 16;
+
+        /// <summary>The floats of one stacked layer's packed form.</summary>
+        public static int PackedLength(RecurrentCell cell, int inputs, int hidden) => (inputs + hidden + 2) * PackedStride(cell, hidden);
+
+        /// <summary>
+        /// Packs one stacked layer from its PyTorch parameters (see the class remarks; padding written as zeros).
+        /// </summary>
+        /// <param name="parameters">The layer's <c>weight_ih</c>, followed by <c>weight_hh</c> and, with <paramref name="bias"/>, the two biases.</param>
+        /// <param name="packed">Receives <see cref="PackedLength"/> floats.</param>
+        /// <param name="inputs">The inputs per step.</param>
+        /// <param name="hidden">The hidden size.</param>
+        /// <param name="cell">The cell.</param>
+        /// <param name="bias">Whether the layer has biases.</param>
+        public static void Pack(ref float parameters, ref float packed, int inputs, int hidden, RecurrentCell cell, bool bias)
+        {
+            int rows = Gates(cell) * hidden;
+            int stride = PackedStride(cell, hidden);
+            MemoryMarshal.CreateSpan(ref packed, PackedLength(cell, inputs, hidden)).Clear();
+            ref float wih = ref parameters;
+            ref float whh = ref Unsafe.Add(ref parameters, rows * inputs);
+            ref float packedIh = ref packed;
+            ref float inputBias = ref Unsafe.Add(ref packed, inputs * stride);
+            ref float packedHh = ref Unsafe.Add(ref inputBias, stride);
+            ref float recurrentBias = ref Unsafe.Add(ref packedHh, hidden * stride);
+            for (int r = 0; r < rows; r++)
+            {
+                for (int i = 0; i < inputs; i++)
+                {
+                    Unsafe.Add(ref packedIh, (i * stride) + r) = Unsafe.Add(ref wih, (r * inputs) + i);
+                }
+
+                for (int i = 0; i < hidden; i++)
+                {
+                    Unsafe.Add(ref packedHh, (i * stride) + r) = Unsafe.Add(ref whh, (r * hidden) + i);
+                }
+            }
+
+            if (!bias)
+            {
+                return;
+            }
+
+            ref float bih = ref Unsafe.Add(ref whh, rows * hidden);
+            ref float bhh = ref Unsafe.Add(ref bih, rows);
+            for (int r = 0; r < rows; r++)
+            {
+                if (cell == RecurrentCell.Gru && r >= 2 * hidden)
+                {
+                    Unsafe.Add(ref inputBias, r) = Unsafe.Add(ref bih, r);
+                    Unsafe.Add(ref recurrentBias, r) = Unsafe.Add(ref bhh, r);
+                }
+                else
+                {
+                    Unsafe.Add(ref inputBias, r) = Unsafe.Add(ref bih, r) + Unsafe.Add(ref bhh, r);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Inference over <paramref name="count"/> sequences through all <paramref name="layers"/> stacked layers: the top
+        /// layer's hidden state of every step (<paramref name="returnSequences"/>, <c>[count, steps, D H]</c>) or of the last
+        /// step (<c>[count, D H]</c>) into <paramref name="y"/>, <c>D</c> being 2 for a bidirectional layer (each step's
+        /// forward then reverse hidden state, as PyTorch's output). Scratch is a buffer per thread, allocated on first use.
+        /// </summary>
+        /// <param name="packed">The packed layers, one after another (for a bidirectional layer, forward then reverse).</param>
+        /// <param name="x">The inputs, <c>[count, steps, inputs]</c>.</param>
+        /// <param name="y">Receives the outputs.</param>
+        /// <param name="count">The sequences.</param>
+        /// <param name="steps">The steps per sequence.</param>
+        /// <param name="inputs">The features per step.</param>
+        /// <param name="hidden">The hidden size.</param>
+        /// <param name="layers">The stacked layers.</param>
+        /// <param name="cell">The cell.</param>
+        /// <param name="returnSequences">Whether every step is returned.</param>
+        /// <param name="bidirectional">Whether each stacked layer also runs from the last step to the first.</param>
+        public static void Forward(ref float packed, ref float x, ref float y, int count, int steps, int inputs, int hidden, int layers, RecurrentCell cell, bool returnSequences, bool bidirectional = false)
+        {
+            int directions = bidirectional ? 2 : 1;
+            int width = directions * hidden;
+            int gates = Gates(cell) * hidden;
+            int rows = count * steps;
+            int sequence = rows * width;
+            int length = (rows * gates) + (2 * sequence) + WorkLength(cell, hidden);
+            float[] scratch = t_scratch is { } current && current.Length >= length ? current : (t_scratch = new float[length]);
+            ref float gx = ref MemoryMarshal.GetArrayDataReference(scratch);
+            ref float sequenceA = ref Unsafe.Add(ref gx, rows * gates);
+            ref float sequenceB = ref Unsafe.Add(ref sequenceA, sequence);
+            ref float work = ref Unsafe.Add(ref sequenceB, sequence);
+            ref float layerInput = ref x;
+            int layerInputs = inputs;
+            ref float layerPacked = ref packed;
+            for (int l = 0; l < layers; l++)
+            {
+                bool top = l == layers - 1;
+                ref float states = ref (top && returnSequences ? ref y : ref ((l & 1) == 0 ? ref sequenceA : ref sequenceB));
+                for (int d = 0; d < directions; d++)
+                {
+                    Layer(ref layerPacked, ref layerInput, ref Unsafe.Add(ref states, d * hidden), width, d == 1, ref Unsafe.NullRef<float>(), ref gx, ref work, count, steps, layerInputs, hidden, cell);
+                    layerPacked = ref Unsafe.Add(ref layerPacked, PackedLength(cell, layerInputs, hidden));
+                }
+
+                if (top && !returnSequences)
+                {
+                    LastStep(ref states, ref y, count, steps, width);
+                }
+
+                layerInput = ref states;
+                layerInputs = width;
+            }
+        }
+
+        /// <summary>
+        /// The training forward pass of one stacked layer over <paramref name="count"/> sequences: fills
+        /// <paramref name="states"/> (<c>[count, steps, H]</c>) and <paramref name="extras"/> (<c>[count, steps, E]</c>, see the
+        /// class remarks; unused for RNN cells); <paramref name="gates"/> is scratch of <c>[count * steps, G H]</c>.
+        /// </summary>
+        /// <param name="packed">The layer's packed form.</param>
+        /// <param name="x">The layer's inputs, <c>[count, steps, inputs]</c>.</param>
+        /// <param name="states">Receives the hidden states.</param>
+        /// <param name="extras">Receives the cell's values.</param>
+        /// <param name="gates">Scratch for the input part of the gates.</param>
+        /// <param name="count">The sequences.</param>
+        /// <param name="steps">The steps per sequence.</param>
+        /// <param name="inputs">The features per step.</param>
+        /// <param name="hidden">The hidden size.</param>
+        /// <param name="cell">The cell.</param>
+        /// <param name="stateStride">The distance between steps of <paramref name="states"/>: <c>H</c>, or <c>2 H</c> for a bidirectional layer (whose reverse direction's states start <c>H</c> floats in).</param>
+        /// <param name="reverse">Whether this is the reverse direction (from the last step to the first).</param>
+        public static void TrainForward(ref float packed, ref float x, ref float states, ref float extras, ref float gates, int count, int steps, int inputs, int hidden, RecurrentCell cell, int stateStride = 0, bool reverse = false)
+        {
+            int length = WorkLength(cell, hidden);
+            float[] scratch = t_scratch is { } current && current.Length >= length ? current : (t_scratch = new float[length]);
+            Layer(ref packed, ref x, ref states, stateStride == 0 ? hidden : stateStride, reverse, ref extras, ref gates, ref MemoryMarshal.GetArrayDataReference(scratch), count, steps, inputs, hidden, cell);
+        }
+
+        /// <summary>Copies the last step's hidden state of each sequence, <c>[count, steps, H]</c> to <c>[count, H]</c>.</summary>
+        /// <param name="states">The hidden states.</param>
+        /// <param name="y">Receives the last ones.</param>
+        /// <param name="count">The sequences.</param>
+        /// <param name="steps">The steps per sequence.</param>
+        /// <param name="hidden">The hidden size.</param>
+        public static void LastStep(ref float states, ref float y, int count, int steps, int hidden)
+        {
+            for (int s = 0; s < count; s++)
+            {
+                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref states, ((s * steps) + steps - 1) * hidden), hidden).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, s * hidden), hidden));
+            }
+        }
+
+        /// <summary>
+        /// The backward pass of one direction of one stacked layer over <paramref name="count"/> sequences (backpropagation
+        /// through time from a zero initial state): adds the parameter gradients and, unless <paramref name="dx"/> is a null
+        /// reference, writes the gradient with respect to the layer's inputs.
+        /// </summary>
+        /// <param name="parameters">The layer's PyTorch parameters (<c>weight_ih</c> first).</param>
+        /// <param name="gradients">The layer's gradients, the same layout; added to.</param>
+        /// <param name="x">The layer's inputs, <c>[count, steps, inputs]</c>.</param>
+        /// <param name="states">The saved hidden states (of this direction: see <paramref name="stateStride"/>).</param>
+        /// <param name="extras">The saved cell values.</param>
+        /// <param name="dh">The gradient with respect to the layer's hidden states, with the states' stride: every step, or with <paramref name="lastOnly"/> the last step only (<c>[count, stride]</c>).</param>
+        /// <param name="lastOnly">Whether <paramref name="dh"/> holds only the last step.</param>
+        /// <param name="dInput">Receives the gradients with respect to the input part of the gate pre-activations, <c>[count * steps, G H]</c>.</param>
+        /// <param name="dRecurrent">Scratch: the gradients with respect to the recurrent part, <c>[count * steps, G H]</c>.</param>
+        /// <param name="dx">Receives the input gradient <c>[count, steps, inputs]</c> (may be <paramref name="dh"/>), or a null reference.</param>
+        /// <param name="count">The sequences.</param>
+        /// <param name="steps">The steps per sequence.</param>
+        /// <param name="inputs">The features per step.</param>
+        /// <param name="hidden">The hidden size.</param>
+        /// <param name="cell">The cell.</param>
+        /// <param name="bias">Whether the layer has biases.</param>
+        /// <param name="stateStride">The distance between steps of <paramref name="states"/> and <paramref name="dh"/>: <c>H</c> (0 means <c>H</c>), or <c>2 H</c> for a bidirectional layer.</param>
+        /// <param name="reverse">Whether this is the reverse direction.</param>
+        public static void Backward(
+            ref float parameters, ref float gradients, ref float x, ref float states, ref float extras, ref float dh, bool lastOnly,
+            ref float dInput, ref float dRecurrent, ref float dx, int count, int steps, int inputs, int hidden, RecurrentCell cell, bool bias,
+            int stateStride = 0, bool reverse = false)
+        {
+            int stride = stateStride == 0 ? hidden : stateStride;
+            int gates = Gates(cell) * hidden;
+            int extrasPerStep = Extras(cell, hidden);
+            int length = (4 * hidden) + (2 * gates) + (steps * hidden);
+            float[] scratch = t_scratch is { } current && current.Length >= length ? current : (t_scratch = new float[length]);
+            ref float work = ref MemoryMarshal.GetArrayDataReference(scratch);
+            ref float dhNext = ref work;
+            ref float dcNext = ref Unsafe.Add(ref work, hidden);
+            ref float dhStep = ref Unsafe.Add(ref work, 2 * hidden);
+            ref float zeros = ref Unsafe.Add(ref work, 3 * hidden);
+            ref float junkBias = ref Unsafe.Add(ref work, 4 * hidden);
+            ref float previousStates = ref Unsafe.Add(ref junkBias, 2 * gates);
+            MemoryMarshal.CreateSpan(ref zeros, hidden).Clear();
+            ref float wih = ref parameters;
+            ref float whh = ref Unsafe.Add(ref parameters, gates * inputs);
+            ref float gWih = ref gradients;
+            ref float gWhh = ref Unsafe.Add(ref gradients, gates * inputs);
+            ref float gBih = ref bias ? ref Unsafe.Add(ref gWhh, gates * hidden) : ref junkBias;
+            ref float gBhh = ref bias ? ref Unsafe.Add(ref gWhh, (gates * hidden) + gates) : ref Unsafe.Add(ref junkBias, gates);
+            for (int s = 0; s < count; s++)
+            {
+                MemoryMarshal.CreateSpan(ref dhNext, 2 * hidden).Clear();
+                for (int k = steps - 1; k >= 0; k--)
+                {
+                    int t = reverse ? steps - 1 - k : k;
+                    int row = (s * steps) + t;
+                    int previous = reverse ? row + 1 : row - 1;
+                    ref float dhRow = ref lastOnly ? ref Unsafe.Add(ref dh, s * stride) : ref Unsafe.Add(ref dh, row * stride);
+                    bool hasOutputGradient = !lastOnly || t == steps - 1;
+                    for (int j = 0; j < hidden; j++)
+                    {
+                        Unsafe.Add(ref dhStep, j) = Unsafe.Add(ref dhNext, j) + (hasOutputGradient ? Unsafe.Add(ref dhRow, j) : 0f);
+                    }
+
+                    ref float hPrev = ref k > 0 ? ref Unsafe.Add(ref states, previous * stride) : ref zeros;
+                    ref float extrasRow = ref Unsafe.Add(ref extras, row * extrasPerStep);
+                    ref float cPrev = ref k > 0 ? ref Unsafe.Add(ref extras, (previous * extrasPerStep) + (4 * hidden)) : ref zeros;
+                    CellBackward(ref dhStep, ref dhNext, ref dcNext, ref Unsafe.Add(ref states, row * stride), ref hPrev, ref cPrev, ref extrasRow,
+                        ref Unsafe.Add(ref dInput, row * gates), ref Unsafe.Add(ref dRecurrent, row * gates), hidden, cell);
+                    if (k > 0)
+                    {
+                        // dL/dh(previous) += W_hh^T dA: the recurrent part, row by row of W_hh.
+                        AddTransposedProduct(ref whh, ref Unsafe.Add(ref dRecurrent, row * gates), ref dhNext, gates, hidden);
+                    }
+                }
+
+                // dL/dW_hh += dA(t)^T h(previous) over the steps that have a previous one (h(-1) = 0); the bias gradients
+                // are summed below. The previous states, in processing order, contiguous for the batched product.
+                if (steps > 1)
+                {
+                    for (int k = 0; k < steps - 1; k++)
+                    {
+                        int t = reverse ? steps - 1 - k : k;
+                        MemoryMarshal.CreateSpan(ref Unsafe.Add(ref states, ((s * steps) + t) * stride), hidden).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref previousStates, k * hidden), hidden));
+                    }
+
+                    if (!reverse)
+                    {
+                        DenseKernels.Backward(ref gWhh, ref junkBias, ref previousStates, ref Unsafe.Add(ref dRecurrent, ((s * steps) + 1) * gates), gates, hidden, gates, steps - 1);
+                    }
+                    else
+                    {
+                        // Processing order k = 1.. is time step T-1-k: dA rows T-2 down to 0, one row at a time.
+                        for (int k = 1; k < steps; k++)
+                        {
+                            int t = steps - 1 - k;
+                            DenseKernels.Backward(ref gWhh, ref junkBias, ref Unsafe.Add(ref previousStates, (k - 1) * hidden), ref Unsafe.Add(ref dRecurrent, ((s * steps) + t) * gates), gates, hidden, gates, 1);
+                        }
+                    }
+                }
+            }
+
+            // dL/db_hh = the sum of dA over every step; then dL/dW_ih, dL/db_ih and dL/dx as batched products over count * steps rows.
+            for (int row = 0; row < count * steps; row++)
+            {
+                ref float dz = ref Unsafe.Add(ref dRecurrent, row * gates);
+                for (int i = 0; i < gates; i++)
+                {
+                    Unsafe.Add(ref gBhh, i) += Unsafe.Add(ref dz, i);
+                }
+            }
+
+            if (Unsafe.IsNullRef(ref dx))
+            {
+                DenseKernels.Backward(ref gWih, ref gBih, ref x, ref dInput, gates, inputs, gates, count * steps);
+            }
+            else
+            {
+                DenseKernels.BackwardWithInputGradient(ref wih, ref gWih, ref gBih, ref x, ref dInput, gates, ref dx, inputs, gates, count * steps);
+            }
+        }
+
+        /// <summary>
+        /// The gradient with respect to the inputs of a stacked layer from the gradients with respect to the input part of
+        /// its gate pre-activations that <see cref="Backward"/> left: <c>dx = dA W_ih</c> over <c>count * steps</c> rows.
+        /// </summary>
+        /// <param name="weightIh">The layer's <c>weight_ih</c>, <c>[G H, inputs]</c>.</param>
+        /// <param name="dInput">The gradients with respect to the input part of the gate pre-activations.</param>
+        /// <param name="dx">Receives the input gradient, <c>[count, steps, inputs]</c>.</param>
+        /// <param name="count">The sequences.</param>
+        /// <param name="steps">The steps per sequence.</param>
+        /// <param name="inputs">The features per step.</param>
+        /// <param name="gates">The gate rows, <c>G H</c>.</param>
+        /// <param name="accumulate">Whether to add to <paramref name="dx"/> (a bidirectional layer's second direction) rather than overwrite it.</param>
+        public static void InputGradient(ref float weightIh, ref float dInput, ref float dx, int count, int steps, int inputs, int gates, bool accumulate = false)
+        {
+            for (int row = 0; row < count * steps; row++)
+            {
+                ref float dxRow = ref Unsafe.Add(ref dx, row * inputs);
+                if (!accumulate)
+                {
+                    MemoryMarshal.CreateSpan(ref dxRow, inputs).Clear();
+                }
+
+                AddTransposedProduct(ref weightIh, ref Unsafe.Add(ref dInput, row * gates), ref dxRow, gates, inputs);
+            }
+        }
+
+        /// <summary>
+        /// One step of a stacked layer for streaming inference: <paramref name="h"/> (and for LSTM <paramref name="c"/>) move
+        /// from the previous step's state to this step's, in place.
+        /// </summary>
+        /// <param name="packed">The layer's packed form.</param>
+        /// <param name="x">This step's inputs.</param>
+        /// <param name="h">The hidden state, <c>H</c> floats; updated.</param>
+        /// <param name="c">The LSTM cell state, <c>H</c> floats, updated (any reference for other cells).</param>
+        /// <param name="inputs">The features per step.</param>
+        /// <param name="hidden">The hidden size.</param>
+        /// <param name="cell">The cell.</param>
+        public static void Step(ref float packed, ref float x, ref float h, ref float c, int inputs, int hidden, RecurrentCell cell)
+        {
+            int stride = PackedStride(cell, hidden);
+            int gates = Gates(cell) * hidden;
+            Span<float> gx = stackalloc float[stride];
+            Span<float> gh = stackalloc float[stride];
+            ref float inputBias = ref Unsafe.Add(ref packed, inputs * stride);
+            ref float packedHh = ref Unsafe.Add(ref inputBias, stride);
+            ref float recurrentBias = ref Unsafe.Add(ref packedHh, hidden * stride);
+            DenseKernels.Forward(ref packed, ref inputBias, stride, ref x, ref MemoryMarshal.GetReference(gx), inputs, gates, default(Identity));
+            DenseKernels.Forward(ref packedHh, ref recurrentBias, stride, ref h, ref MemoryMarshal.GetReference(gh), hidden, gates, default(Identity));
+            CellForward(ref MemoryMarshal.GetReference(gx), ref MemoryMarshal.GetReference(gh), ref h, ref c, ref h, ref c, ref Unsafe.NullRef<float>(), hidden, cell);
+        }
+
+        // ------------------------------------------------------------------ one stacked layer
+
+        private static int WorkLength(RecurrentCell cell, int hidden) => PackedStride(cell, hidden) + (2 * hidden);
+
+        /// <summary>
+        /// One direction of one stacked layer over <paramref name="count"/> sequences; <paramref name="extras"/> may be a null
+        /// reference (inference). Hidden states go to <paramref name="states"/> with <paramref name="stride"/> between steps.
+        /// </summary>
+        private static void Layer(ref float packed, ref float x, ref float states, int stride, bool reverse, ref float extras, ref float gx, ref float work, int count, int steps, int inputs, int hidden, RecurrentCell cell)
+        {
+            int packedStride = PackedStride(cell, hidden);
+            int gates = Gates(cell) * hidden;
+            int extrasPerStep = Extras(cell, hidden);
+            bool save = !Unsafe.IsNullRef(ref extras);
+            ref float inputBias = ref Unsafe.Add(ref packed, inputs * packedStride);
+            ref float packedHh = ref Unsafe.Add(ref inputBias, packedStride);
+            ref float recurrentBias = ref Unsafe.Add(ref packedHh, hidden * packedStride);
+            ref float gh = ref work;
+            ref float zeros = ref Unsafe.Add(ref work, packedStride);
+            ref float c = ref Unsafe.Add(ref zeros, hidden);
+            MemoryMarshal.CreateSpan(ref zeros, hidden).Clear();
+
+            // The input part of the gates of every step of every sample: one batched product, W_ih x + the input bias.
+            DenseKernels.ForwardBatch(ref packed, ref inputBias, packedStride, ref x, inputs, ref gx, gates, inputs, gates, count * steps, default(Identity));
+            for (int s = 0; s < count; s++)
+            {
+                MemoryMarshal.CreateSpan(ref c, hidden).Clear();
+                for (int k = 0; k < steps; k++)
+                {
+                    int t = reverse ? steps - 1 - k : k;
+                    int row = (s * steps) + t;
+                    int previous = reverse ? row + 1 : row - 1;
+                    ref float hPrev = ref k > 0 ? ref Unsafe.Add(ref states, previous * stride) : ref zeros;
+                    if (k > 0)
+                    {
+                        DenseKernels.Forward(ref packedHh, ref recurrentBias, packedStride, ref hPrev, ref gh, hidden, gates, default(Identity));
+                    }
+                    else
+                    {
+                        MemoryMarshal.CreateSpan(ref recurrentBias, gates).CopyTo(MemoryMarshal.CreateSpan(ref gh, gates)); // h(-1) = 0
+                    }
+
+                    ref float extrasRow = ref save ? ref Unsafe.Add(ref extras, row * extrasPerStep) : ref Unsafe.NullRef<float>();
+                    CellForward(ref Unsafe.Add(ref gx, row * gates), ref gh, ref hPrev, ref c, ref Unsafe.Add(ref states, row * stride), ref c, ref extrasRow, hidden, cell);
+                }
+            }
+        }
+
+        // ------------------------------------------------------------------ element-wise cells
+
+        private static void CellForward(ref float gx, ref float gh, ref float hPrev, ref float cPrev, ref float h, ref float c, ref float extras, int hidden, RecurrentCell cell)
+        {
+            int done = 0;
+            if (Vector512.IsHardwareAccelerated && hidden >= 16)
+            {
+                done = CellForward<Vector512<float>, Simd512>(ref gx, ref gh, ref hPrev, ref cPrev, ref h, ref c, ref extras, hidden, cell, 0);
+            }
+            else if (Vector256.IsHardwareAccelerated && hidden >= 8)
+            {
+                done = CellForward<Vector256<float>, Simd256>(ref gx, ref gh, ref hPrev, ref cPrev, ref h, ref c, ref extras, hidden, cell, 0);
+            }
+            else if (Vector128.IsHardwareAccelerated && hidden >= 4)
+            {
+                done = CellForward<Vector128<float>, Simd128>(ref gx, ref gh, ref hPrev, ref cPrev, ref h, ref c, ref extras, hidden, cell, 0);
+            }
+
+            CellForward<float, SimdScalar>(ref gx, ref gh, ref hPrev, ref cPrev, ref h, ref c, ref extras, hidden, cell, done);
+        }
+
+        /// <summary>Units <c>[begin, ...)</c> in vectors of <typeparamref name="TS"/>; returns where it stopped (the whole vectors).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int CellForward<TV, TS>(ref float gx, ref float gh, ref float hPrev, ref float cPrev, ref float h, ref float c, ref float extras, int hidden, RecurrentCell cell, int begin)
+            where TV : struct
+            where TS : ISimd<TV>
+        {
+            int lanes = TS.Lanes;
+            bool save = !Unsafe.IsNullRef(ref extras);
+            int j = begin;
+            for (; j + lanes <= hidden; j += lanes)
+            {
+                nuint u = (nuint)j;
+                nuint H = (nuint)hidden;
+                switch (cell)
+                {
+                    case RecurrentCell.RnnTanh:
+                    case RecurrentCell.RnnReLU:
+                    {
+                        TV z = TS.Add(TS.Load(ref gx, u), TS.Load(ref gh, u));
+                        TS.Store(cell == RecurrentCell.RnnTanh ? TS.Tanh(z) : TS.Relu(z), ref h, u);
+                        break;
+                    }
+
+                    case RecurrentCell.Gru:
+                    {
+                        TV r = TS.Sigmoid(TS.Add(TS.Load(ref gx, u), TS.Load(ref gh, u)));
+                        TV z = TS.Sigmoid(TS.Add(TS.Load(ref gx, H + u), TS.Load(ref gh, H + u)));
+                        TV hn = TS.Load(ref gh, (2 * H) + u);
+                        TV n = TS.Tanh(TS.MultiplyAdd(r, hn, TS.Load(ref gx, (2 * H) + u)));
+                        TV hp = TS.Load(ref hPrev, u);
+                        if (save)
+                        {
+                            TS.Store(r, ref extras, u);
+                            TS.Store(z, ref extras, H + u);
+                            TS.Store(n, ref extras, (2 * H) + u);
+                            TS.Store(hn, ref extras, (3 * H) + u);
+                        }
+
+                        TS.Store(TS.MultiplyAdd(z, TS.Subtract(hp, n), n), ref h, u); // (1 - z) n + z h = n + z (h - n)
+                        break;
+                    }
+
+                    default:
+                    {
+                        TV i = TS.Sigmoid(TS.Add(TS.Load(ref gx, u), TS.Load(ref gh, u)));
+                        TV f = TS.Sigmoid(TS.Add(TS.Load(ref gx, H + u), TS.Load(ref gh, H + u)));
+                        TV g = TS.Tanh(TS.Add(TS.Load(ref gx, (2 * H) + u), TS.Load(ref gh, (2 * H) + u)));
+                        TV o = TS.Sigmoid(TS.Add(TS.Load(ref gx, (3 * H) + u), TS.Load(ref gh, (3 * H) + u)));
+                        TV cn = TS.MultiplyAdd(f, TS.Load(ref cPrev, u), TS.Multiply(i, g));
+                        TV tc = TS.Tanh(cn);
+                        if (save)
+                        {
+                            TS.Store(i, ref extras, u);
+                            TS.Store(f, ref extras, H + u);
+                            TS.Store(g, ref extras, (2 * H) + u);
+                            TS.Store(o, ref extras, (3 * H) + u);
+                            TS.Store(cn, ref extras, (4 * H) + u);
+                            TS.Store(tc, ref extras, (5 * H) + u);
+                        }
+
+                        TS.Store(cn, ref c, u);
+                        TS.Store(TS.Multiply(o, tc), ref h, u);
+                        break;
+                    }
+                }
+            }
+
+            return j;
+        }
+
+        /// <summary>
+        /// One step backward through the cell: from <paramref name="dh"/> (this step's dL/dh) and <paramref name="dcNext"/>
+        /// (LSTM: dL/dc from the next step), writes dA for the input and the recurrent parts of the gate pre-activations,
+        /// <paramref name="dhNext"/> = the direct part of dL/dh(t-1) (GRU: dh z; others 0) and <paramref name="dcNext"/> = dL/dc(t-1).
+        /// </summary>
+        private static void CellBackward(ref float dh, ref float dhNext, ref float dcNext, ref float h, ref float hPrev, ref float cPrev, ref float extras, ref float dInput, ref float dRecurrent, int hidden, RecurrentCell cell)
+        {
+            int H = hidden;
+            for (int j = 0; j < hidden; j++)
+            {
+                float d = Unsafe.Add(ref dh, j);
+                switch (cell)
+                {
+                    case RecurrentCell.RnnTanh:
+                    case RecurrentCell.RnnReLU:
+                    {
+                        float y = Unsafe.Add(ref h, j);
+                        float da = cell == RecurrentCell.RnnTanh ? d * (1f - (y * y)) : y > 0f ? d : 0f;
+                        Unsafe.Add(ref dInput, j) = da;
+                        Unsafe.Add(ref dRecurrent, j) = da;
+                        Unsafe.Add(ref dhNext, j) = 0f;
+                        break;
+                    }
+
+                    case RecurrentCell.Gru:
+                    {
+                        float r = Unsafe.Add(ref extras, j);
+                        float z = Unsafe.Add(ref extras, H + j);
+                        float n = Unsafe.Add(ref extras, (2 * H) + j);
+                        float hn = Unsafe.Add(ref extras, (3 * H) + j);
+                        float hp = Unsafe.Add(ref hPrev, j);
+                        float dn = d * (1f - z) * (1f - (n * n));
+                        float dz = d * (hp - n) * z * (1f - z);
+                        float dr = dn * hn * r * (1f - r);
+                        Unsafe.Add(ref dInput, j) = dr;
+                        Unsafe.Add(ref dInput, H + j) = dz;
+                        Unsafe.Add(ref dInput, (2 * H) + j) = dn;
+                        Unsafe.Add(ref dRecurrent, j) = dr;
+                        Unsafe.Add(ref dRecurrent, H + j) = dz;
+                        Unsafe.Add(ref dRecurrent, (2 * H) + j) = dn * r;
+                        Unsafe.Add(ref dhNext, j) = d * z;
+                        break;
+                    }
+
+                    default:
+                    {
+                        float i = Unsafe.Add(ref extras, j);
+                        float f = Unsafe.Add(ref extras, H + j);
+                        float g = Unsafe.Add(ref extras, (2 * H) + j);
+                        float o = Unsafe.Add(ref extras, (3 * H) + j);
+                        float tc = Unsafe.Add(ref extras, (5 * H) + j);
+                        float dc = Unsafe.Add(ref dcNext, j) + (d * o * (1f - (tc * tc)));
+                        float di = dc * g * i * (1f - i);
+                        float df = dc * Unsafe.Add(ref cPrev, j) * f * (1f - f);
+                        float dg = dc * i * (1f - (g * g));
+                        float dO = d * tc * o * (1f - o);
+                        Unsafe.Add(ref dInput, j) = di;
+                        Unsafe.Add(ref dInput, H + j) = df;
+                        Unsafe.Add(ref dInput, (2 * H) + j) = dg;
+                        Unsafe.Add(ref dInput, (3 * H) + j) = dO;
+                        Unsafe.Add(ref dRecurrent, j) = di;
+                        Unsafe.Add(ref dRecurrent, H + j) = df;
+                        Unsafe.Add(ref dRecurrent, (2 * H) + j) = dg;
+                        Unsafe.Add(ref dRecurrent, (3 * H) + j) = dO;
+                        Unsafe.Add(ref dcNext, j) = dc * f;
+                        Unsafe.Add(ref dhNext, j) = 0f;
+                        break;
+                    }
+                }
+            }
+        }
+
+        /// <summary><c>y += a W</c> for a row-major <c>W [rows, columns]</c>: each row of W scaled by its element of a.</summary>
+        private static void AddTransposedProduct(ref float weight, ref float a, ref float y, int rows, int columns)
+        {
+            int j = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; j + 8 <= columns; j += 8)
+                {
+                    Vector256<float> sum = Vector256.LoadUnsafe(ref y, (nuint)j);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        sum = SimdMath.MultiplyAdd(Vector256.Create(Unsafe.Add(ref a, r)), Vector256.LoadUnsafe(ref weight, (nuint)((r * columns) + j)), sum);
+                    }
+
+                    sum.StoreUnsafe(ref y, (nuint)j);
+                }
+            }
+
+            for (; j + 4 <= columns; j += 4)
+            {
+                Vector128<float> sum = Vector128.LoadUnsafe(ref y, (nuint)j);
+                for (int r = 0; r < rows; r++)
+                {
+                    sum = SimdMath.MultiplyAdd(Vector128.Create(Unsafe.Add(ref a, r)), Vector128.LoadUnsafe(ref weight, (nuint)((r * columns) + j)), sum);
+                }
+
+                sum.StoreUnsafe(ref y, (nuint)j);
+            }
+
+            for (; j < columns; j++)
+            {
+                float sum = Unsafe.Add(ref y, j);
+                for (int r = 0; r < rows; r++)
+                {
+                    sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref a, r), Unsafe.Add(ref weight, (r * columns) + j), sum);
+                }
+
+                Unsafe.Add(ref y, j) = sum;
+            }
+        }
+    }
+}
