@@ -60,6 +60,8 @@ namespace Compiled.Generator.Tests
         [InlineData("CN0008", "[Network] [Input(4)] [Embedding(5, [|-1|])] [Flatten] [Dense(3)] public partial class Net { }")]
         [InlineData("CN0056", "[Network] [Input(4)] [Dense(3)] [[|Embedding(10, 2)|]] [Flatten] [Dense(1)] public partial class Net { }")]
         [InlineData("CN0056", "[Network] [Input(4)] [Flatten] [[|Embedding(10, 2)|]] [Flatten] [Dense(1)] public partial class Net { }")]
+        [InlineData("CN0057", "[Network] [Input(4, 6)] [[|Dropout2D(0.2)|]] [Flatten] [Dense(3)] public partial class Net { }")]
+        [InlineData("CN0057", "[Network] [Input(24)] [[|Dropout1D|]] [Dense(3)] public partial class Net { }")]
         [InlineData("CN0024", "[Network] [Input(4)] [Dense(3)] public abstract partial class [|Net|] { }")]
         [InlineData("CN0024", "public partial class Outer { [Network] [Input(4)] [Dense(3)] internal abstract partial class [|Net|] { } }")]
         [InlineData("CN0026", "[Network] [Input(4)] [Dense(3)] file partial class [|Net|] { }")]

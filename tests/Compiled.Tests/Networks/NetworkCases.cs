@@ -30,6 +30,8 @@ namespace Compiled.Tests.Networks
             ["ChannelNorms"] = () => new ChannelNorms(),
             ["SpatialNorm"] = () => new SpatialNorm(),
             ["Tokens"] = () => new Tokens(),
+            ["ConvDropout"] = () => new ConvDropout(),
+            ["ConvDropout1d"] = () => new ConvDropout1d(),
             ["TokensPadded"] = () => new TokensPadded(),
             ["PoolMax2D"] = () => new PoolMax2D(),
             ["PoolAvg1D"] = () => new PoolAvg1D(),

@@ -283,4 +283,24 @@ namespace Compiled.Tests.Networks
     [Conv2D(3, 2, Activation.Softplus, Strides = new[] { 2, 1 })]
     [Conv2D(1, 2, Activation.Sigmoid, Padding = Padding.Same)]
     public partial class ConvOutput { }
+
+    /// <summary>Channel-wise dropout between convolutions, and element-wise after them.</summary>
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(2, 6, 5)]
+    [Conv2D(4, 3, Activation.ReLU, Padding = 1)]
+    [Dropout2D(0.4)]
+    [Conv2D(3, 3, Activation.Tanh)]
+    [Flatten]
+    [Dropout(0.2)]
+    [Dense(3, Activation.Softmax)]
+    public partial class ConvDropout { }
+
+    /// <summary>Channel-wise dropout of a sequence of channels (nn.Dropout1d) straight after the input.</summary>
+    [Network]
+    [Input(5, 7)]
+    [Dropout1D(0.25)]
+    [Conv1D(2, 3, Activation.Tanh, Causal = true)]
+    [Flatten]
+    [Dense(2)]
+    public partial class ConvDropout1d { }
 }
