@@ -70,6 +70,8 @@ namespace Compiled.Generator.Tests
         [InlineData("CN0049", "[Network] [Input(6, 3)] [GRU(8, NumLayers = 2)] [[|SimpleRNN(4)|]] public partial class Net { }")]
         [InlineData("CN0050", "[Network(Loss = Loss.CrossEntropy)] [Input(5, 3)] [GRU(8, ReturnSequences = true)] [Dense(4, [|Activation.Softmax|])] public partial class Net { }")]
         [InlineData("CN0010", "[Network] [Input(5, 3)] [[|Dense(4)|]] [GRU(8)] public partial class Net { }")]
+        [InlineData("CN0057", "[Network] [Input(4, 6)] [[|Dropout2D(0.2)|]] [Flatten] [Dense(3)] public partial class Net { }")]
+        [InlineData("CN0057", "[Network] [Input(24)] [[|Dropout1D|]] [Dense(3)] public partial class Net { }")]
         [InlineData("CN0024", "[Network] [Input(4)] [Dense(3)] public abstract partial class [|Net|] { }")]
         [InlineData("CN0024", "public partial class Outer { [Network] [Input(4)] [Dense(3)] internal abstract partial class [|Net|] { } }")]
         [InlineData("CN0026", "[Network] [Input(4)] [Dense(3)] file partial class [|Net|] { }")]

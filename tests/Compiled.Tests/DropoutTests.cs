@@ -132,6 +132,44 @@ namespace Compiled.Tests
             Assert.InRange(same / (double)(width - 1), 0.5 - 0.04, 0.5 + 0.04);
         }
 
+        [Theory]
+        [InlineData(0.2f)]
+        [InlineData(0.5f)]
+        [InlineData(0.9f)]
+        public void ChannelDropoutZeroesOrScalesWholeChannels(float p)
+        {
+            // nn.Dropout2d: one draw per (sample, channel), which is Keeps of element c; kept channels exactly x / (1 - p).
+            const int channels = 40, positions = 9, count = 50;
+            float[] x = NetworkCases.Normal(channels * positions * count, seed: 6);
+            var y = new float[x.Length];
+            var context = new TrainingContext(17, 3, 100);
+            DropoutKernels.ForwardChannels(ref x[0], ref y[0], channels, positions, count, p, context, 5, 2);
+            int kept = 0;
+            float scale = 1f / (1f - p);
+            for (int s = 0; s < count; s++)
+            {
+                for (int c = 0; c < channels; c++)
+                {
+                    bool keeps = DropoutKernels.Keeps(context, 2, 5 + s, c, p);
+                    kept += keeps ? 1 : 0;
+                    for (int j = 0; j < positions; j++)
+                    {
+                        int i = (((s * channels) + c) * positions) + j;
+                        Assert.Equal(keeps ? x[i] * scale : 0f, y[i]);
+                    }
+                }
+            }
+
+            double n = channels * count;
+            double standardError = Math.Sqrt(p * (1 - p) / n);
+            Assert.InRange(kept / n, 1 - p - (5 * standardError), 1 - p + (5 * standardError));
+
+            // Backward applies the same masks, also in place.
+            var g = (float[])x.Clone();
+            DropoutKernels.BackwardChannels(ref g[0], ref g[0], channels, positions, count, p, context, 5, 2);
+            Assert.Equal(y, g);
+        }
+
         [Fact]
         public void EachTrainingCallAdvancesTheStepSoMasksAreFresh()
         {
@@ -164,6 +202,7 @@ namespace Compiled.Tests
         [Theory]
         [InlineData("Dropouts", false)]
         [InlineData("SplitDropout", true)]
+        [InlineData("ConvDropout", false)]
         public void TrainingOnTwoThreadsDrawsTheMasksOfOneThreadAndIsReproducible(string name, bool split)
         {
             // SplitDropout trains with its first layer split between two threads, which computes exactly what one thread

@@ -171,6 +171,11 @@ namespace Compiled.Generator.Diagnostics
             "Embedding must be the first layer",
             "[Embedding] at layer {0} reads token ids, so it must be the network's first layer; here its input is the {1} output of the layers before it");
 
+        public static readonly DiagnosticDescriptor ChannelDropoutRank = Error(
+            "CN0057", Shape,
+            "Channel dropout receives an input of the wrong rank",
+            "[{0}] at layer {1} receives a {2} input; it drops whole channels of an input {3}: use [Dropout] for element-wise dropout");
+
         public static readonly DiagnosticDescriptor UnknownInitializer = Error(
             "CN0030", Usage,
             "Unknown initializer",
@@ -270,7 +275,7 @@ namespace Compiled.Generator.Diagnostics
             BinaryCrossEntropyNeedsSigmoid, TooFewClasses, UnknownActivation, UnknownLoss, TooLarge,
             LayersSplitAcrossParts, SettingHasNoEffect, SettingNotFinite, ParameterlessConstructor, SoftmaxSingleOutput, ConstructorDoesNotChain,
             Abstract, NameCollidesWithMember, FileLocal, TooManyLayers, DropoutProbability, DropoutLast, HidesNamespace, SettingOutOfRange, UnknownInitializer, InitializerNeedsMatrix,
-            EmbeddingNotFirst,
+            EmbeddingNotFirst, ChannelDropoutRank,
             PoolWindowSetting, PoolKernelTooLarge, PoolPaddingTooLarge, PoolInputRank, GlobalPoolNeedsPositions, PoolOutputEmpty,
             ConvKernelTooLarge, ConvSettingNotPositive, ConvNegativePadding, ConvGroupsDoNotDivide, ConvWrongInputRank, ConvSameNeedsStrideOne, ConvAxisCount, ConvCausalWithPadding,
             RecurrentNeedsSequence, RecurrentAfterLastStep, SoftmaxOverSequence);

@@ -57,6 +57,37 @@ namespace Compiled.Kernels
         public static void Backward(ref float outputGradient, ref float inputGradient, int width, int count, float p, TrainingContext context, int first, int layer) =>
             Apply(ref outputGradient, ref inputGradient, width, count, p, context, first, layer);
 
+        /// <summary>
+        /// The training forward pass of channel-wise dropout (<c>[Dropout1D/2D/3D]</c>, <c>nn.Dropout2d</c>) over
+        /// <paramref name="count"/> samples of <paramref name="channels"/> channels of <paramref name="positions"/> floats:
+        /// channel <c>c</c> is kept (scaled by <c>1 / (1 - p)</c>) when <see cref="Keeps"/> keeps element <c>c</c>, else zeroed.
+        /// <paramref name="input"/> and <paramref name="output"/> may be the same.
+        /// </summary>
+        /// <param name="input">The first input.</param>
+        /// <param name="output">The first output.</param>
+        /// <param name="channels">Channels per sample.</param>
+        /// <param name="positions">Floats per channel.</param>
+        /// <param name="count">Samples.</param>
+        /// <param name="p">The drop probability, in [0, 1].</param>
+        /// <param name="context">The network's training context.</param>
+        /// <param name="first">The index, within the call the context describes, of the first sample.</param>
+        /// <param name="layer">The layer's index in the network.</param>
+        public static void ForwardChannels(ref float input, ref float output, int channels, int positions, int count, float p, TrainingContext context, int first, int layer) =>
+            ApplyChannels(ref input, ref output, channels, positions, count, p, context, first, layer);
+
+        /// <summary>The backward pass of <see cref="ForwardChannels"/> with the same masks; the two references may be the same.</summary>
+        /// <param name="outputGradient">The gradient with respect to the layer's output.</param>
+        /// <param name="inputGradient">Receives the gradient with respect to its input.</param>
+        /// <param name="channels">Channels per sample.</param>
+        /// <param name="positions">Floats per channel.</param>
+        /// <param name="count">Samples.</param>
+        /// <param name="p">The drop probability.</param>
+        /// <param name="context">The training context the forward pass used.</param>
+        /// <param name="first">The index of the first sample within the call.</param>
+        /// <param name="layer">The layer's index in the network.</param>
+        public static void BackwardChannels(ref float outputGradient, ref float inputGradient, int channels, int positions, int count, float p, TrainingContext context, int first, int layer) =>
+            ApplyChannels(ref outputGradient, ref inputGradient, channels, positions, count, p, context, first, layer);
+
         /// <summary>Whether element <paramref name="element"/> of sample <paramref name="sample"/> (within the call) is kept.</summary>
         /// <param name="context">The training context of the call.</param>
         /// <param name="layer">The layer's index in the network.</param>
@@ -101,6 +132,39 @@ namespace Compiled.Kernels
                 {
                     float value = Unsafe.Add(ref x, j) * scale;
                     Unsafe.Add(ref y, j) = Hash(key, (uint)j) >> 8 >= threshold ? value : 0f;
+                }
+            }
+        }
+
+        private static void ApplyChannels(ref float source, ref float destination, int channels, int positions, int count, float p, TrainingContext context, int first, int layer)
+        {
+            uint threshold = Threshold(p);
+            float scale = 1f / (1f - p);
+            ulong layerKey = LayerKey(context, layer);
+            for (int s = 0; s < count; s++)
+            {
+                uint key = SampleKey(layerKey, (long)context.FirstSample + first + s);
+                for (int c = 0; c < channels; c++)
+                {
+                    nint offset = (((nint)s * channels) + c) * positions;
+                    ref float x = ref Unsafe.Add(ref source, offset);
+                    ref float y = ref Unsafe.Add(ref destination, offset);
+                    float factor = Hash(key, (uint)c) >> 8 >= threshold ? scale : 0f; // x * 0 would keep NaN and infinities: write zeros
+                    int j = 0;
+                    if (Vector.IsHardwareAccelerated)
+                    {
+                        var factors = new Vector<float>(factor);
+                        for (; j <= positions - Vector<float>.Count; j += Vector<float>.Count)
+                        {
+                            Vector<float> value = factor == 0f ? Vector<float>.Zero : Vector.LoadUnsafe(ref x, (nuint)j) * factors;
+                            value.StoreUnsafe(ref y, (nuint)j);
+                        }
+                    }
+
+                    for (; j < positions; j++)
+                    {
+                        Unsafe.Add(ref y, j) = factor == 0f ? 0f : Unsafe.Add(ref x, j) * factor;
+                    }
                 }
             }
         }

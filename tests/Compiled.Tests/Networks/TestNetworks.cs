@@ -358,4 +358,32 @@ namespace Compiled.Tests.Networks
     [SimpleRNN(3, Bidirectional = true, Bias = false, ReturnSequences = true)]
     [GRU(4)]
     public partial class RnnBidirectional { }
+
+    /// <summary>Channel-wise dropout between convolutions, and element-wise after them.</summary>
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(2, 6, 5)]
+    [Conv2D(4, 3, Activation.ReLU, Padding = 1)]
+    [Dropout2D(0.4)]
+    [Conv2D(3, 3, Activation.Tanh)]
+    [Flatten]
+    [Dropout(0.2)]
+    [Dense(3, Activation.Softmax)]
+    public partial class ConvDropout { }
+
+    /// <summary>Channel-wise dropout of a sequence of channels (nn.Dropout1d) straight after the input.</summary>
+    [Network]
+    [Input(5, 7)]
+    [Dropout1D(0.25)]
+    [Conv1D(2, 3, Activation.Tanh, Causal = true)]
+    [Flatten]
+    [Dense(2)]
+    public partial class ConvDropout1d { }
+
+    /// <summary>A token sequence through an embedding into a GRU: the text model's front end.</summary>
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(6)]
+    [Embedding(20, 5)]
+    [GRU(7)]
+    [Dense(3, Activation.Softmax)]
+    public partial class TokensGru { }
 }

@@ -7,7 +7,7 @@ using Compiled.Kernels;
 namespace Compiled.Tests.Reference
 {
     /// <summary>
-    /// <c>nn.Dropout(p)</c>: the identity at inference; in training, element <c>j</c> is kept (and scaled by
+    /// <c>nn.Dropout(p)</c> (and <c>nn.Dropout1d/2d/3d</c>, one draw per channel): the identity at inference; in training, element <c>j</c> is kept (and scaled by
     /// <c>1 / (1 - p)</c>) when the mask says so. The mask is this library's definition (PyTorch's random stream cannot be
     /// reproduced), so the reference reads it from <see cref="DropoutKernels.Keeps"/> and checks everything around it.
     /// </summary>
@@ -16,8 +16,11 @@ namespace Compiled.Tests.Reference
         private readonly int _index;
         private readonly int[] _shape;
 
-        private ReferenceDropout(int[] shape, float p, int index)
+        private readonly bool _channels;
+
+        private ReferenceDropout(int[] shape, float p, int index, bool channels)
         {
+            _channels = channels;
             _shape = shape;
             InputSize = shape.Aggregate(1, (a, b) => a * b);
             P = p;
@@ -36,8 +39,8 @@ namespace Compiled.Tests.Reference
 
         public static IReferenceLayer? TryParse(string part, int[] inputShape, int index)
         {
-            Match match = Regex.Match(part, @"^Dropout\(([-0-9.E]+)\)$");
-            return match.Success ? new ReferenceDropout(inputShape, float.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), index) : null;
+            Match match = Regex.Match(part, @"^Dropout([123]D)?\(([-0-9.E]+)\)$");
+            return match.Success ? new ReferenceDropout(inputShape, float.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture), index, match.Groups[1].Success) : null;
         }
 
         public double[] Forward(ReadOnlySpan<double> parameters, double[] input, TrainingContext? training, out double[] preActivation)
@@ -52,7 +55,9 @@ namespace Compiled.Tests.Reference
             var output = new double[input.Length];
             for (int j = 0; j < input.Length; j++)
             {
-                output[j] = DropoutKernels.Keeps(context, _index, 0, j, P) ? input[j] * scale : 0;
+                // nn.Dropout2d and friends: one draw per channel (the first dimension), for all of its positions.
+                int draw = _channels ? j / (input.Length / _shape[0]) : j;
+                output[j] = DropoutKernels.Keeps(context, _index, 0, draw, P) ? input[j] * scale : 0;
             }
 
             preActivation = output;

@@ -30,7 +30,7 @@ namespace Compiled.Generator.Emit.Layers
         }
 
         public override void EmitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count) =>
-            writer.Line($"{Kernels}.Forward({refs.Input}, {refs.Output}, {Arguments(layer, count, refs.First)});{Describe(layer)}");
+            writer.Line($"{Kernels}.{Method(layer, "Forward")}({refs.Input}, {refs.Output}, {Arguments(layer, count, refs.First)});{Describe(layer)}");
 
         public override void EmitBackward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count)
         {
@@ -41,12 +41,22 @@ namespace Compiled.Generator.Emit.Layers
         }
 
         public override void EmitInputGradient(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count) =>
-            writer.Line($"{Kernels}.Backward({refs.Gradient}, {refs.InputGradient}, {Arguments(layer, count, refs.First)});{Describe(layer)}: dL/dx = mask * dL/dy / (1 - p)");
+            writer.Line($"{Kernels}.{Method(layer, "Backward")}({refs.Gradient}, {refs.InputGradient}, {Arguments(layer, count, refs.First)});{Describe(layer)}: dL/dx = mask * dL/dy / (1 - p)");
 
-        private static string Arguments(LayerContext layer, string count, string first) =>
-            $"{layer.Plan.OutputSize}, {count}, {Vec.Float(((DropoutSpec)layer.Plan.Spec).P)}, TrainingContext, {first}, {layer.Index}";
+        private static DropoutSpec Spec(LayerContext layer) => (DropoutSpec)layer.Plan.Spec;
+
+        /// <summary>The kernel: element-wise, or over whole channels (<c>ForwardChannels</c>) for <c>[Dropout{n}D]</c>.</summary>
+        private static string Method(LayerContext layer, string pass) => Spec(layer).SpatialRank == 0 ? pass : pass + "Channels";
+
+        /// <summary>The size arguments (floats per sample, or channels then positions per channel), then p, the context and the layer.</summary>
+        private static string Arguments(LayerContext layer, string count, string first)
+        {
+            int channels = layer.Plan.Input.Dimensions[0];
+            string sizes = Spec(layer).SpatialRank == 0 ? $"{layer.Plan.OutputSize}" : $"{channels}, {layer.Plan.OutputSize / channels}";
+            return $"{sizes}, {count}, {Vec.Float(Spec(layer).P)}, TrainingContext, {first}, {layer.Index}";
+        }
 
         private static string Describe(LayerContext layer) =>
-            $" // layer {layer.Index}: Dropout({((DropoutSpec)layer.Plan.Spec).P.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}) over {layer.Plan.OutputSize}";
+            $" // layer {layer.Index}: {Spec(layer).KindName}({Spec(layer).P.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}) over {(Spec(layer).SpatialRank == 0 ? layer.Plan.OutputSize.ToString(System.Globalization.CultureInfo.InvariantCulture) : layer.Plan.Output + ", whole channels")}";
     }
 }

@@ -5,10 +5,21 @@ using Compiled.Generator.Model.Layers;
 
 namespace Compiled.Generator.Parsing.Layers
 {
-    /// <summary>Parses <c>[Dropout(p)]</c>: <c>p</c> must be a number in [0, 1], as <c>nn.Dropout</c> requires.</summary>
+    /// <summary>
+    /// Parses <c>[Dropout(p)]</c> and, with a spatial rank, <c>[Dropout1D/2D/3D(p)]</c>: <c>p</c> must be a number in [0, 1],
+    /// as <c>nn.Dropout</c> requires.
+    /// </summary>
     internal sealed class DropoutParser : ILayerParser
     {
-        public string AttributeMetadataName => "Compiled.DropoutAttribute";
+        private readonly int _spatialRank;
+
+        /// <summary>A parser of <c>[Dropout]</c> (0) or of the channel-wise <c>[Dropout{rank}D]</c>.</summary>
+        public DropoutParser(int spatialRank = 0)
+        {
+            _spatialRank = spatialRank;
+        }
+
+        public string AttributeMetadataName => _spatialRank == 0 ? "Compiled.DropoutAttribute" : $"Compiled.Dropout{_spatialRank}DAttribute";
 
         public LayerSpec? Parse(LayerParseContext context)
         {
@@ -24,7 +35,7 @@ namespace Compiled.Generator.Parsing.Layers
                 return null;
             }
 
-            return new DropoutSpec((float)p);
+            return new DropoutSpec((float)p, _spatialRank);
         }
     }
 }
