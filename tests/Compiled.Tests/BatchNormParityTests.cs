@@ -8,6 +8,9 @@ using Compiled.Tests.Networks;
 using Compiled.Tests.Reference;
 using Xunit.Abstractions;
 
+using Compiled.Tests.Checks;
+using static Compiled.Tests.Checks.TorchFixtures;
+
 namespace Compiled.Tests
 {
     /// <summary>
@@ -23,7 +26,7 @@ namespace Compiled.Tests
 
         public BatchNormParityTests(ITestOutputHelper output) => _output = output;
 
-        private static readonly JsonElement s_fixtures = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "torch", "batchnorm_fixtures.json"))).RootElement;
+        private static readonly JsonElement s_fixtures = TorchFixtures.Load("batchnorm_fixtures.json");
 
         public static TheoryData<string> Names => new() { "BatchNorms", "ChannelNorms" };
 
@@ -150,11 +153,7 @@ namespace Compiled.Tests
             }
         }
 
-        private static float[] Floats(JsonElement fixture, string property) => fixture.GetProperty(property).EnumerateArray().Select(e => e.GetSingle()).ToArray();
-
         private static float[] Batch(JsonElement fixture, string property, int step) => fixture.GetProperty(property)[step].EnumerateArray().Select(e => e.GetSingle()).ToArray();
-
-        private static string[] Strings(JsonElement fixture, string property) => fixture.GetProperty(property).EnumerateArray().Select(e => e.GetString()!).ToArray();
 
         private void AssertClose(float[] expected, ReadOnlySpan<float> actual, float absolute, float relative, string what)
         {

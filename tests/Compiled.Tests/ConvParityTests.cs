@@ -7,6 +7,9 @@ using Compiled.Serialization;
 using Compiled.Tests.Networks;
 using Xunit.Abstractions;
 
+using Compiled.Tests.Checks;
+using static Compiled.Tests.Checks.TorchFixtures;
+
 namespace Compiled.Tests
 {
     /// <summary>
@@ -18,7 +21,7 @@ namespace Compiled.Tests
     /// </summary>
     public class ConvParityTests
     {
-        private static readonly JsonElement s_fixtures = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "torch", "conv_fixtures.json"))).RootElement;
+        private static readonly JsonElement s_fixtures = TorchFixtures.Load("conv_fixtures.json");
 
         private static readonly Dictionary<string, Func<INetwork>> s_networks = new()
         {
@@ -115,10 +118,6 @@ namespace Compiled.Tests
             network.ForwardBatch(inputs, outputs, batch);
             _output.WriteLine("PARITY safetensors import ConvSmall2d: outputs " + AssertClose(Floats(fixture, "outputs"), outputs, 1e-5f, 1e-4f, "imported ConvSmall2d outputs"));
         }
-
-        private static float[] Floats(JsonElement fixture, string property) => fixture.GetProperty(property).EnumerateArray().Select(e => e.GetSingle()).ToArray();
-
-        private static string[] Strings(JsonElement fixture, string property) => fixture.GetProperty(property).EnumerateArray().Select(e => e.GetString()!).ToArray();
 
         private string AssertClose(float[] expected, ReadOnlySpan<float> actual, float absolute, float relative, string what)
         {

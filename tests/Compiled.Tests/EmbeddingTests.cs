@@ -7,6 +7,9 @@ using Compiled.Optimizers;
 using Compiled.Tests.Networks;
 using Compiled.Training;
 
+using Compiled.Tests.Checks;
+using static Compiled.Tests.Checks.TorchFixtures;
+
 namespace Compiled.Tests
 {
     /// <summary>A large table, for the initialisation statistics.</summary>
@@ -32,7 +35,7 @@ namespace Compiled.Tests
     /// </summary>
     public class EmbeddingTests
     {
-        private static readonly JsonElement s_fixtures = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "torch", "embedding_fixtures.json"))).RootElement;
+        private static readonly JsonElement s_fixtures = TorchFixtures.Load("embedding_fixtures.json");
 
         [Theory]
         [InlineData("Tokens")]
@@ -216,20 +219,6 @@ namespace Compiled.Tests
 
             Assert.Throws<ArgumentOutOfRangeException>(() => Dataset.FromTokens(new[] { 1, -2 }, 2, new[] { 0 }));
             Assert.Throws<ArgumentOutOfRangeException>(() => Dataset.FromTokens(new[] { 1, 1 << 24 }, 2, new float[] { 0 }, 1));
-        }
-
-        private static float[] Floats(JsonElement fixture, string property) => fixture.GetProperty(property).EnumerateArray().Select(e => e.GetSingle()).ToArray();
-
-        private static string[] Strings(JsonElement fixture, string property) => fixture.GetProperty(property).EnumerateArray().Select(e => e.GetString()!).ToArray();
-
-        private static void AssertClose(float[] expected, ReadOnlySpan<float> actual, float absolute, float relative, string what)
-        {
-            Assert.Equal(expected.Length, actual.Length);
-            for (int i = 0; i < expected.Length; i++)
-            {
-                float tolerance = absolute + (relative * Math.Abs(expected[i]));
-                Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, $"{what}[{i}]: {actual[i]:R}, PyTorch {expected[i]:R}");
-            }
         }
     }
 }

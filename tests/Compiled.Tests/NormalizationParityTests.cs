@@ -4,6 +4,9 @@ using System.Linq;
 using System.Text.Json;
 using Compiled.Tests.Networks;
 
+using Compiled.Tests.Checks;
+using static Compiled.Tests.Checks.TorchFixtures;
+
 namespace Compiled.Tests
 {
     /// <summary>
@@ -13,7 +16,7 @@ namespace Compiled.Tests
     /// </summary>
     public class NormalizationParityTests
     {
-        private static readonly JsonElement s_fixtures = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "torch", "norm_fixtures.json"))).RootElement;
+        private static readonly JsonElement s_fixtures = TorchFixtures.Load("norm_fixtures.json");
 
         [Theory]
         [InlineData("Norms")]
@@ -43,20 +46,6 @@ namespace Compiled.Tests
             network.BackpropagateBatch(inputs, Floats(fixture, "output_gradients"), inputGradients, batch);
             AssertClose(Floats(fixture, "gradients"), network.Gradients, 1e-6f, 1e-4f, $"{name} gradients through Backpropagate");
             AssertClose(Floats(fixture, "input_gradients"), inputGradients, 1e-6f, 1e-4f, $"{name} input gradients");
-        }
-
-        private static float[] Floats(JsonElement fixture, string property) => fixture.GetProperty(property).EnumerateArray().Select(e => e.GetSingle()).ToArray();
-
-        private static string[] Strings(JsonElement fixture, string property) => fixture.GetProperty(property).EnumerateArray().Select(e => e.GetString()!).ToArray();
-
-        private static void AssertClose(float[] expected, ReadOnlySpan<float> actual, float absolute, float relative, string what)
-        {
-            Assert.Equal(expected.Length, actual.Length);
-            for (int i = 0; i < expected.Length; i++)
-            {
-                float tolerance = absolute + (relative * Math.Abs(expected[i]));
-                Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, $"{what}[{i}]: {actual[i]:R}, PyTorch {expected[i]:R}");
-            }
         }
     }
 }

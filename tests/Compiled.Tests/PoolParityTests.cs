@@ -7,6 +7,9 @@ using Compiled.Kernels;
 using Compiled.Tests.Networks;
 using Xunit.Abstractions;
 
+using Compiled.Tests.Checks;
+using static Compiled.Tests.Checks.TorchFixtures;
+
 namespace Compiled.Tests
 {
     // Pooling configurations checked against PyTorch only (the others are test networks of NetworkCases).
@@ -43,7 +46,7 @@ namespace Compiled.Tests
     /// </summary>
     public class PoolParityTests
     {
-        private static readonly JsonElement s_fixtures = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "torch", "pool_fixtures.json"))).RootElement;
+        private static readonly JsonElement s_fixtures = TorchFixtures.Load("pool_fixtures.json");
 
         private readonly ITestOutputHelper _output;
 
@@ -139,10 +142,6 @@ namespace Compiled.Tests
             fixture.GetProperty(property).EnumerateArray()
                 .Select(e => e.ValueKind == JsonValueKind.String ? float.Parse(e.GetString()!.Replace("inf", "Infinity").Replace("nan", "NaN"), CultureInfo.InvariantCulture) : e.GetSingle())
                 .ToArray();
-
-        private static float[] Floats(JsonElement fixture, string property) => fixture.GetProperty(property).EnumerateArray().Select(e => e.GetSingle()).ToArray();
-
-        private static string[] Strings(JsonElement fixture, string property) => fixture.GetProperty(property).EnumerateArray().Select(e => e.GetString()!).ToArray();
 
         /// <summary>Asserts closeness element by element and returns the largest absolute difference, formatted.</summary>
         private static string AssertClose(float[] expected, ReadOnlySpan<float> actual, float absolute, float relative, string what)

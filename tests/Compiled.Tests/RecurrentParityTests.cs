@@ -4,6 +4,9 @@ using System.Linq;
 using System.Text.Json;
 using Compiled.Serialization;
 
+using Compiled.Tests.Checks;
+using static Compiled.Tests.Checks.TorchFixtures;
+
 namespace Compiled.Tests
 {
     // The networks of Fixtures/torch/make_recurrent_fixtures.py: the recurrent module is module 0 of the container
@@ -160,20 +163,6 @@ namespace Compiled.Tests
             }
 
             return (Max(Floats(fixture, "outputs"), outputs), Max(Floats(fixture, "gradients"), network.Gradients), Max(Floats(fixture, "input_gradients"), inputGradients));
-        }
-
-        private static float[] Floats(JsonElement fixture, string property) => fixture.GetProperty(property).EnumerateArray().Select(e => e.GetSingle()).ToArray();
-
-        private static string[] Strings(JsonElement fixture, string property) => fixture.GetProperty(property).EnumerateArray().Select(e => e.GetString()!).ToArray();
-
-        private static void AssertClose(float[] expected, ReadOnlySpan<float> actual, float absolute, float relative, string what)
-        {
-            Assert.Equal(expected.Length, actual.Length);
-            for (int i = 0; i < expected.Length; i++)
-            {
-                float tolerance = absolute + (relative * Math.Abs(expected[i]));
-                Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, $"{what}[{i}]: {actual[i]:R}, PyTorch {expected[i]:R}");
-            }
         }
     }
 }
