@@ -12,14 +12,13 @@
 using System;
 using System.Globalization;
 using System.IO;
-using System.Linq;
 using Compiled;
 using Compiled.Data;
 using FashionMnist;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture; // print 0.8731, never 0,8731
 
-string dataFolder = "/usr/share/datasets/fashion-mnist";
+string dataFolder = FashionMnistFiles.DefaultFolder;
 for (int i = 0; i < args.Length; i++)
 {
     if (args[i] == "--data" && i + 1 < args.Length)
@@ -33,30 +32,20 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 
-string[] files = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
-string?[] paths = Array.ConvertAll(files, file => FindFile(dataFolder, file));
+string[]? paths = FashionMnistFiles.Find(dataFolder);
 
 double accuracy;
-if (Array.TrueForAll(paths, path => path is not null))
+if (paths is not null)
 {
     // The IDX files hold bytes 0..255; scaleToUnitRange divides them by 255, as torchvision's ToTensor does.
     Console.WriteLine($"Fashion-MNIST from {dataFolder}");
-    Dataset train = Idx.ReadDataset(paths[0]!, paths[1]!, scaleToUnitRange: true);
-    Dataset test = Idx.ReadDataset(paths[2]!, paths[3]!, scaleToUnitRange: true);
+    Dataset train = Idx.ReadDataset(paths[0], paths[1], scaleToUnitRange: true);
+    Dataset test = Idx.ReadDataset(paths[2], paths[3], scaleToUnitRange: true);
     string[] classes = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
     accuracy = Pipeline.Run(new FashionMlp(), train, test, classes, epochs: 5, "fashion-mnist");
 }
 else
 {
-    string missing = string.Join(", ", Array.FindAll(files, file => FindFile(dataFolder, file) is null).Select(file => file + ".gz"));
-    Console.WriteLine($"Fashion-MNIST was not found in {dataFolder} (no {missing}).");
-    Console.WriteLine("To get it, install the Debian package, which puts it in /usr/share/datasets/fashion-mnist:");
-    Console.WriteLine();
-    Console.WriteLine("    sudo apt-get install dataset-fashion-mnist");
-    Console.WriteLine();
-    Console.WriteLine("or pass --data DIR, a folder with the four IDX files (gzipped or not): train-images-idx3-ubyte.gz,");
-    Console.WriteLine("train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz.");
-    Console.WriteLine();
     Console.WriteLine("Meanwhile, here is the same pipeline on the 8x8 digits that ship with the samples (a network with 64 inputs).");
     Console.WriteLine();
 
@@ -71,21 +60,6 @@ else
 
 Console.WriteLine($"test accuracy: {accuracy:F4}");
 return 0;
-
-// Finds NAME.gz or NAME in the folder (the IDX reader recognises gzip by its content, whatever the name).
-static string? FindFile(string folder, string name)
-{
-    foreach (string candidate in new[] { name + ".gz", name })
-    {
-        string path = Path.Combine(folder, candidate);
-        if (File.Exists(path))
-        {
-            return path;
-        }
-    }
-
-    return null;
-}
 
 /// <summary>The network of this sample: 784 pixels, 128 ReLU hidden units, a softmax over the 10 classes.</summary>
 [Network(Loss = Loss.CrossEntropy)]
