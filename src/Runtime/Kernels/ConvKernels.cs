@@ -249,15 +249,17 @@ namespace Compiled.Kernels
             int width = outW + ((kw - 1) * dw);
             int height = ((outH - 1) * sh) + ((kh - 1) * dh) + 1;
             int copyW = Math.Min(inW, width - pw);
+            int groups = g.Groups, channels = g.Channels, inPositions = g.InPositions;
+            int outChannels = g.OutChannels, outPositions = g.OutPositions, packedGroup = g.PackedGroup;
             float[] scratch = Scratch(((long)height * width) + (2 * lanes));
             ref float pad = ref MemoryMarshal.GetArrayDataReference(scratch);
             ref float tail = ref Unsafe.Add(ref pad, (nint)height * width + lanes); // one vector, for rows narrower than a vector
             MemoryMarshal.CreateSpan(ref pad, (height * width) + lanes).Clear();
             for (int s = 0; s < count; s++)
             {
-                for (int group = 0; group < g.Groups; group++)
+                for (int group = 0; group < groups; group++)
                 {
-                    ref float plane = ref Unsafe.Add(ref x, (((nint)s * g.Channels) + group) * g.InPositions);
+                    ref float plane = ref Unsafe.Add(ref x, (((nint)s * channels) + group) * inPositions);
                     for (int r = 0; r < height; r++)
                     {
                         int ih = r - ph;
@@ -270,11 +272,56 @@ namespace Compiled.Kernels
                         }
                     }
 
-                    for (int o = group * per; o < (group + 1) * per; o++)
+                    // Three output channels of the group at a time share each load of the plane (then one at a time).
+                    int o = group * per;
+                    int oEnd = o + per;
+                    for (; o + 3 <= oEnd; o += 3)
                     {
-                        ref float w = ref Unsafe.Add(ref packed, ((nint)group * g.PackedGroup) + (o - (group * per)));
+                        ref float w = ref Unsafe.Add(ref packed, ((nint)group * packedGroup) + (o - (group * per)));
+                        TV bias0 = TS.Broadcast(Unsafe.Add(ref w, (nint)volume * padded));
+                        TV bias1 = TS.Broadcast(Unsafe.Add(ref w, ((nint)volume * padded) + 1));
+                        TV bias2 = TS.Broadcast(Unsafe.Add(ref w, ((nint)volume * padded) + 2));
+                        ref float target = ref Unsafe.Add(ref y, (((nint)s * outChannels) + o) * outPositions);
+                        for (int oh = 0; oh < outH; oh++)
+                        {
+                            ref float row = ref Unsafe.Add(ref target, (nint)oh * outW);
+                            ref float top = ref Unsafe.Add(ref pad, (nint)oh * sh * width);
+                            int ow = 0;
+                            while (true)
+                            {
+                                int at = outW >= lanes ? Math.Min(ow, outW - lanes) : 0;
+                                TV sum0 = bias0, sum1 = bias1, sum2 = bias2;
+                                int k = 0;
+                                for (int b = 0; b < kh; b++)
+                                {
+                                    ref float line = ref Unsafe.Add(ref top, ((nint)b * dh * width) + at);
+                                    for (int e = 0; e < kw; e++, k++)
+                                    {
+                                        TV v = TS.Load(ref line, (nuint)(e * dw));
+                                        ref float wk = ref Unsafe.Add(ref w, (nint)k * padded);
+                                        sum0 = TS.MultiplyAdd(TS.Broadcast(wk), v, sum0);
+                                        sum1 = TS.MultiplyAdd(TS.Broadcast(Unsafe.Add(ref wk, 1)), v, sum1);
+                                        sum2 = TS.MultiplyAdd(TS.Broadcast(Unsafe.Add(ref wk, 2)), v, sum2);
+                                    }
+                                }
+
+                                StoreRow<TV, TS>(activation.Forward<TV, TS>(sum0), ref row, at, outW, ref tail);
+                                StoreRow<TV, TS>(activation.Forward<TV, TS>(sum1), ref Unsafe.Add(ref row, outPositions), at, outW, ref tail);
+                                StoreRow<TV, TS>(activation.Forward<TV, TS>(sum2), ref Unsafe.Add(ref row, 2 * (nint)outPositions), at, outW, ref tail);
+                                ow = at + lanes;
+                                if (ow >= outW)
+                                {
+                                    break;
+                                }
+                            }
+                        }
+                    }
+
+                    for (; o < oEnd; o++)
+                    {
+                        ref float w = ref Unsafe.Add(ref packed, ((nint)group * packedGroup) + (o - (group * per)));
                         TV bias = TS.Broadcast(Unsafe.Add(ref w, (nint)volume * padded));
-                        ref float target = ref Unsafe.Add(ref y, (((nint)s * g.OutChannels) + o) * g.OutPositions);
+                        ref float target = ref Unsafe.Add(ref y, (((nint)s * outChannels) + o) * outPositions);
                         for (int oh = 0; oh < outH; oh++)
                         {
                             ref float row = ref Unsafe.Add(ref target, (nint)oh * outW);
@@ -294,17 +341,7 @@ namespace Compiled.Kernels
                                     }
                                 }
 
-                                sum = activation.Forward<TV, TS>(sum);
-                                if (outW >= lanes)
-                                {
-                                    TS.Store(sum, ref row, (nuint)at);
-                                }
-                                else
-                                {
-                                    TS.Store(sum, ref tail, 0);
-                                    Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref row), ref Unsafe.As<float, byte>(ref tail), (uint)outW * sizeof(float));
-                                }
-
+                                StoreRow<TV, TS>(activation.Forward<TV, TS>(sum), ref row, at, outW, ref tail);
                                 ow = at + lanes;
                                 if (ow >= outW)
                                 {
@@ -314,6 +351,23 @@ namespace Compiled.Kernels
                         }
                     }
                 }
+            }
+        }
+
+        /// <summary>Stores one vector of a row of <see cref="DepthwisePadded{TV, TS, TAct}"/> at <paramref name="at"/>, or its first <paramref name="outW"/> lanes (through <paramref name="tail"/>) for a row narrower than a vector.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreRow<TV, TS>(TV value, ref float row, int at, int outW, ref float tail)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+        {
+            if (outW >= TS.Lanes)
+            {
+                TS.Store(value, ref row, (nuint)at);
+            }
+            else
+            {
+                TS.Store(value, ref tail, 0);
+                Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref row), ref Unsafe.As<float, byte>(ref tail), (uint)outW * sizeof(float));
             }
         }
 
