@@ -152,6 +152,11 @@ namespace Compiled.Kernels
             int padded = g.PaddedOutPerGroup;
             int volume = g.Volume;
             int lanes = TS.Lanes;
+            if (g.SW == 1 && g.InD == 1 && g.OutD == 1 && g.KD == 1)
+            {
+                DepthwisePadded<TV, TS, TAct>(ref packed, ref x, ref y, count, g, activation);
+                return;
+            }
 
             // The output columns whose windows lie inside the input's width for every kernel column (stride 1 only).
             int first = Math.Min(g.PW, g.OutW);
@@ -210,6 +215,159 @@ namespace Compiled.Kernels
                         }
                     }
                 }
+            }
+        }
+
+        /// <summary>
+        /// <see cref="DepthwiseBody{TV, TS, TAct}"/> for 1-D and 2-D layers of stride 1 along the width: each input plane is
+        /// first copied into a zero-padded plane (per-thread scratch) as wide as the output plus the kernel's reach, so every
+        /// output position, the edges included, is a vector of <c>Lanes</c> consecutive outputs (the last vector of a row
+        /// overlapping the one before it). Each output is the bias, then one multiply-add per kernel element in the order of
+        /// the weight's row, padding terms included (they add <c>w * 0</c>, as the zeros of im2col's patches do).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void DepthwisePadded<TV, TS, TAct>(ref float packed, ref float x, ref float y, int count, in ConvGeometry g, TAct activation)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TAct : struct, IActivation
+        {
+            int per = g.OutPerGroup;
+            int padded = g.PaddedOutPerGroup;
+            int volume = g.Volume;
+            int lanes = TS.Lanes;
+            int outH = g.OutH;
+            int outW = g.OutW;
+            int kh = g.KH;
+            int kw = g.KW;
+            int sh = g.SH;
+            int dh = g.DH;
+            int dw = g.DW;
+            int inH = g.InH;
+            int inW = g.InW;
+            int pw = g.PW;
+            int ph = g.PH;
+            int width = outW + ((kw - 1) * dw);
+            int height = ((outH - 1) * sh) + ((kh - 1) * dh) + 1;
+            int copyW = Math.Min(inW, width - pw);
+            int groups = g.Groups, channels = g.Channels, inPositions = g.InPositions;
+            int outChannels = g.OutChannels, outPositions = g.OutPositions, packedGroup = g.PackedGroup;
+            float[] scratch = Scratch(((long)height * width) + (2 * lanes));
+            ref float pad = ref MemoryMarshal.GetArrayDataReference(scratch);
+            ref float tail = ref Unsafe.Add(ref pad, (nint)height * width + lanes); // one vector, for rows narrower than a vector
+            MemoryMarshal.CreateSpan(ref pad, (height * width) + lanes).Clear();
+            for (int s = 0; s < count; s++)
+            {
+                for (int group = 0; group < groups; group++)
+                {
+                    ref float plane = ref Unsafe.Add(ref x, (((nint)s * channels) + group) * inPositions);
+                    for (int r = 0; r < height; r++)
+                    {
+                        int ih = r - ph;
+                        if ((uint)ih < (uint)inH && copyW > 0)
+                        {
+                            Unsafe.CopyBlockUnaligned(
+                                ref Unsafe.As<float, byte>(ref Unsafe.Add(ref pad, ((nint)r * width) + pw)),
+                                ref Unsafe.As<float, byte>(ref Unsafe.Add(ref plane, (nint)ih * inW)),
+                                (uint)copyW * sizeof(float));
+                        }
+                    }
+
+                    // Three output channels of the group at a time share each load of the plane (then one at a time).
+                    int o = group * per;
+                    int oEnd = o + per;
+                    for (; o + 3 <= oEnd; o += 3)
+                    {
+                        ref float w = ref Unsafe.Add(ref packed, ((nint)group * packedGroup) + (o - (group * per)));
+                        TV bias0 = TS.Broadcast(Unsafe.Add(ref w, (nint)volume * padded));
+                        TV bias1 = TS.Broadcast(Unsafe.Add(ref w, ((nint)volume * padded) + 1));
+                        TV bias2 = TS.Broadcast(Unsafe.Add(ref w, ((nint)volume * padded) + 2));
+                        ref float target = ref Unsafe.Add(ref y, (((nint)s * outChannels) + o) * outPositions);
+                        for (int oh = 0; oh < outH; oh++)
+                        {
+                            ref float row = ref Unsafe.Add(ref target, (nint)oh * outW);
+                            ref float top = ref Unsafe.Add(ref pad, (nint)oh * sh * width);
+                            int ow = 0;
+                            while (true)
+                            {
+                                int at = outW >= lanes ? Math.Min(ow, outW - lanes) : 0;
+                                TV sum0 = bias0, sum1 = bias1, sum2 = bias2;
+                                int k = 0;
+                                for (int b = 0; b < kh; b++)
+                                {
+                                    ref float line = ref Unsafe.Add(ref top, ((nint)b * dh * width) + at);
+                                    for (int e = 0; e < kw; e++, k++)
+                                    {
+                                        TV v = TS.Load(ref line, (nuint)(e * dw));
+                                        ref float wk = ref Unsafe.Add(ref w, (nint)k * padded);
+                                        sum0 = TS.MultiplyAdd(TS.Broadcast(wk), v, sum0);
+                                        sum1 = TS.MultiplyAdd(TS.Broadcast(Unsafe.Add(ref wk, 1)), v, sum1);
+                                        sum2 = TS.MultiplyAdd(TS.Broadcast(Unsafe.Add(ref wk, 2)), v, sum2);
+                                    }
+                                }
+
+                                StoreRow<TV, TS>(activation.Forward<TV, TS>(sum0), ref row, at, outW, ref tail);
+                                StoreRow<TV, TS>(activation.Forward<TV, TS>(sum1), ref Unsafe.Add(ref row, outPositions), at, outW, ref tail);
+                                StoreRow<TV, TS>(activation.Forward<TV, TS>(sum2), ref Unsafe.Add(ref row, 2 * (nint)outPositions), at, outW, ref tail);
+                                ow = at + lanes;
+                                if (ow >= outW)
+                                {
+                                    break;
+                                }
+                            }
+                        }
+                    }
+
+                    for (; o < oEnd; o++)
+                    {
+                        ref float w = ref Unsafe.Add(ref packed, ((nint)group * packedGroup) + (o - (group * per)));
+                        TV bias = TS.Broadcast(Unsafe.Add(ref w, (nint)volume * padded));
+                        ref float target = ref Unsafe.Add(ref y, (((nint)s * outChannels) + o) * outPositions);
+                        for (int oh = 0; oh < outH; oh++)
+                        {
+                            ref float row = ref Unsafe.Add(ref target, (nint)oh * outW);
+                            ref float top = ref Unsafe.Add(ref pad, (nint)oh * sh * width);
+                            int ow = 0;
+                            while (true)
+                            {
+                                int at = outW >= lanes ? Math.Min(ow, outW - lanes) : 0;
+                                TV sum = bias;
+                                int k = 0;
+                                for (int b = 0; b < kh; b++)
+                                {
+                                    ref float line = ref Unsafe.Add(ref top, ((nint)b * dh * width) + at);
+                                    for (int e = 0; e < kw; e++, k++)
+                                    {
+                                        sum = TS.MultiplyAdd(TS.Broadcast(Unsafe.Add(ref w, (nint)k * padded)), TS.Load(ref line, (nuint)(e * dw)), sum);
+                                    }
+                                }
+
+                                StoreRow<TV, TS>(activation.Forward<TV, TS>(sum), ref row, at, outW, ref tail);
+                                ow = at + lanes;
+                                if (ow >= outW)
+                                {
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Stores one vector of a row of <see cref="DepthwisePadded{TV, TS, TAct}"/> at <paramref name="at"/>, or its first <paramref name="outW"/> lanes (through <paramref name="tail"/>) for a row narrower than a vector.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreRow<TV, TS>(TV value, ref float row, int at, int outW, ref float tail)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+        {
+            if (outW >= TS.Lanes)
+            {
+                TS.Store(value, ref row, (nuint)at);
+            }
+            else
+            {
+                TS.Store(value, ref tail, 0);
+                Unsafe.CopyBlockUnaligned(ref Unsafe.As<float, byte>(ref row), ref Unsafe.As<float, byte>(ref tail), (uint)outW * sizeof(float));
             }
         }
 
@@ -362,40 +520,62 @@ namespace Compiled.Kernels
         /// <param name="g">The geometry.</param>
         public static void Im2Col(ref float x, ref float col, int count, in ConvGeometry g)
         {
+            // The geometry in locals: read through the `in` reference, every field would be reloaded after each store.
             int positions = g.OutPositions;
             int patch = g.Patch;
             int inPositions = g.InPositions;
-            for (int group = 0; group < g.Groups; group++)
+            int groups = g.Groups, channels = g.Channels, inPerGroup = g.InPerGroup;
+            int outD = g.OutD, outH = g.OutH, outW = g.OutW;
+            int inD = g.InD, inH = g.InH, inW = g.InW;
+            int kd = g.KD, kh = g.KH, kw = g.KW;
+            int sd = g.SD, sh = g.SH, sw = g.SW;
+            int pd = g.PD, ph = g.PH, pw = g.PW;
+            int dd = g.DD, dh = g.DH, dw = g.DW;
+            for (int group = 0; group < groups; group++)
             {
                 for (int s = 0; s < count; s++)
                 {
-                    ref float sample = ref Unsafe.Add(ref x, ((nint)s * g.Channels + (group * g.InPerGroup)) * inPositions);
+                    ref float sample = ref Unsafe.Add(ref x, ((nint)s * channels + (group * inPerGroup)) * inPositions);
                     ref float rows = ref Unsafe.Add(ref col, (((nint)group * count) + s) * positions * patch);
                     int p = 0;
-                    for (int od = 0; od < g.OutD; od++)
+                    for (int od = 0; od < outD; od++)
                     {
-                        for (int oh = 0; oh < g.OutH; oh++)
+                        for (int oh = 0; oh < outH; oh++)
                         {
-                            for (int ow = 0; ow < g.OutW; ow++, p++)
+                            for (int ow = 0; ow < outW; ow++, p++)
                             {
                                 ref float row = ref Unsafe.Add(ref rows, (nint)p * patch);
+                                int iw0 = (ow * sw) - pw;
+                                bool wInside = dw == 1 && iw0 >= 0 && iw0 + kw <= inW;
                                 int k = 0;
-                                for (int c = 0; c < g.InPerGroup; c++)
+                                for (int c = 0; c < inPerGroup; c++)
                                 {
                                     ref float channel = ref Unsafe.Add(ref sample, (nint)c * inPositions);
-                                    for (int a = 0; a < g.KD; a++)
+                                    for (int a = 0; a < kd; a++)
                                     {
-                                        int id = (od * g.SD) - g.PD + (a * g.DD);
-                                        bool inD = (uint)id < (uint)g.InD;
-                                        for (int b = 0; b < g.KH; b++)
+                                        int id = (od * sd) - pd + (a * dd);
+                                        bool inDepth = (uint)id < (uint)inD;
+                                        for (int b = 0; b < kh; b++, k += kw)
                                         {
-                                            int ih = (oh * g.SH) - g.PH + (b * g.DH);
-                                            bool inDH = inD && (uint)ih < (uint)g.InH;
-                                            int iw = (ow * g.SW) - g.PW;
-                                            nint line = ((nint)id * g.InH + ih) * g.InW;
-                                            for (int e = 0; e < g.KW; e++, k++, iw += g.DW)
+                                            int ih = (oh * sh) - ph + (b * dh);
+                                            bool inDH = inDepth && (uint)ih < (uint)inH;
+                                            ref float target = ref Unsafe.Add(ref row, k);
+                                            if (inDH && wInside)
                                             {
-                                                Unsafe.Add(ref row, k) = inDH && (uint)iw < (uint)g.InW ? Unsafe.Add(ref channel, line + iw) : 0f;
+                                                ref float source = ref Unsafe.Add(ref channel, (((nint)id * inH + ih) * inW) + iw0);
+                                                for (int e = 0; e < kw; e++)
+                                                {
+                                                    Unsafe.Add(ref target, e) = Unsafe.Add(ref source, e);
+                                                }
+                                            }
+                                            else
+                                            {
+                                                nint line = ((nint)id * inH + ih) * inW;
+                                                int iw = iw0;
+                                                for (int e = 0; e < kw; e++, iw += dw)
+                                                {
+                                                    Unsafe.Add(ref target, e) = inDH && (uint)iw < (uint)inW ? Unsafe.Add(ref channel, line + iw) : 0f;
+                                                }
                                             }
                                         }
                                     }
@@ -415,40 +595,66 @@ namespace Compiled.Kernels
         /// <param name="g">The geometry.</param>
         public static void Col2Im(ref float dcol, ref float dx, int count, int group, in ConvGeometry g)
         {
+            // The geometry in locals (see Im2Col); the same additions in the same order as the element-by-element scan.
             int positions = g.OutPositions;
             int patch = g.Patch;
             int inPositions = g.InPositions;
+            int channels = g.Channels, inPerGroup = g.InPerGroup;
+            int outD = g.OutD, outH = g.OutH, outW = g.OutW;
+            int inD = g.InD, inH = g.InH, inW = g.InW;
+            int kd = g.KD, kh = g.KH, kw = g.KW;
+            int sd = g.SD, sh = g.SH, sw = g.SW;
+            int pd = g.PD, ph = g.PH, pw = g.PW;
+            int dd = g.DD, dh = g.DH, dw = g.DW;
             for (int s = 0; s < count; s++)
             {
-                ref float sample = ref Unsafe.Add(ref dx, ((nint)s * g.Channels + (group * g.InPerGroup)) * inPositions);
+                ref float sample = ref Unsafe.Add(ref dx, ((nint)s * channels + (group * inPerGroup)) * inPositions);
                 ref float rows = ref Unsafe.Add(ref dcol, (nint)s * positions * patch);
                 int p = 0;
-                for (int od = 0; od < g.OutD; od++)
+                for (int od = 0; od < outD; od++)
                 {
-                    for (int oh = 0; oh < g.OutH; oh++)
+                    for (int oh = 0; oh < outH; oh++)
                     {
-                        for (int ow = 0; ow < g.OutW; ow++, p++)
+                        for (int ow = 0; ow < outW; ow++, p++)
                         {
                             ref float row = ref Unsafe.Add(ref rows, (nint)p * patch);
+                            int iw0 = (ow * sw) - pw;
+                            bool wInside = dw == 1 && iw0 >= 0 && iw0 + kw <= inW;
                             int k = 0;
-                            for (int c = 0; c < g.InPerGroup; c++)
+                            for (int c = 0; c < inPerGroup; c++)
                             {
                                 ref float channel = ref Unsafe.Add(ref sample, (nint)c * inPositions);
-                                for (int a = 0; a < g.KD; a++)
+                                for (int a = 0; a < kd; a++)
                                 {
-                                    int id = (od * g.SD) - g.PD + (a * g.DD);
-                                    bool inD = (uint)id < (uint)g.InD;
-                                    for (int b = 0; b < g.KH; b++)
+                                    int id = (od * sd) - pd + (a * dd);
+                                    bool inDepth = (uint)id < (uint)inD;
+                                    for (int b = 0; b < kh; b++, k += kw)
                                     {
-                                        int ih = (oh * g.SH) - g.PH + (b * g.DH);
-                                        bool inDH = inD && (uint)ih < (uint)g.InH;
-                                        int iw = (ow * g.SW) - g.PW;
-                                        nint line = ((nint)id * g.InH + ih) * g.InW;
-                                        for (int e = 0; e < g.KW; e++, k++, iw += g.DW)
+                                        int ih = (oh * sh) - ph + (b * dh);
+                                        if (!inDepth || (uint)ih >= (uint)inH)
                                         {
-                                            if (inDH && (uint)iw < (uint)g.InW)
+                                            continue;
+                                        }
+
+                                        ref float source = ref Unsafe.Add(ref row, k);
+                                        nint line = ((nint)id * inH + ih) * inW;
+                                        if (wInside)
+                                        {
+                                            ref float target = ref Unsafe.Add(ref channel, line + iw0);
+                                            for (int e = 0; e < kw; e++)
                                             {
-                                                Unsafe.Add(ref channel, line + iw) += Unsafe.Add(ref row, k);
+                                                Unsafe.Add(ref target, e) += Unsafe.Add(ref source, e);
+                                            }
+                                        }
+                                        else
+                                        {
+                                            int iw = iw0;
+                                            for (int e = 0; e < kw; e++, iw += dw)
+                                            {
+                                                if ((uint)iw < (uint)inW)
+                                                {
+                                                    Unsafe.Add(ref channel, line + iw) += Unsafe.Add(ref source, e);
+                                                }
                                             }
                                         }
                                     }

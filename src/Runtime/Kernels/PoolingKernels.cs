@@ -144,6 +144,23 @@ namespace Compiled.Kernels
             int planes = g.Channels * count;
             int inPlane = g.InputPlane;
             int outPlane = g.OutputPlane;
+            if (g.KernelHeight == 2 && g.KernelWidth == 2 && g.StrideHeight == 2 && g.StrideWidth == 2
+                && g.PaddingHeight == 0 && g.PaddingWidth == 0 && g.DilationHeight == 1 && g.DilationWidth == 1
+                && g.InputDepth == 1 && g.OutputDepth == 1 && g.KernelDepth == 1
+                && 2 * g.OutputHeight <= g.InputHeight && 2 * g.OutputWidth <= g.InputWidth)
+            {
+                if (save)
+                {
+                    Max2x2<SaveIndices>(ref x, ref y, ref indices, planes, g.InputHeight, g.InputWidth, g.OutputHeight, g.OutputWidth);
+                }
+                else
+                {
+                    Max2x2<NoIndices>(ref x, ref y, ref indices, planes, g.InputHeight, g.InputWidth, g.OutputHeight, g.OutputWidth);
+                }
+
+                return;
+            }
+
             for (int plane = 0; plane < planes; plane++)
             {
                 ref float xp = ref Unsafe.Add(ref x, (nint)plane * inPlane);
@@ -185,6 +202,70 @@ namespace Compiled.Kernels
                     }
                 }
             }
+        }
+
+        private interface IIndexMode
+        {
+            static abstract bool Save { get; }
+        }
+
+        private struct SaveIndices : IIndexMode
+        {
+            public static bool Save => true;
+        }
+
+        private struct NoIndices : IIndexMode
+        {
+            public static bool Save => false;
+        }
+
+        /// <summary>
+        /// <see cref="MaxForward"/>'s common case, a 2x2 window of stride 2 without padding or dilation over whole windows:
+        /// the same scan (row-major, from <c>-inf</c> and the window's first position, greater or NaN taken) with the
+        /// geometry in registers.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Max2x2<TMode>(ref float x, ref float y, ref int indices, int planes, int inH, int inW, int outH, int outW)
+            where TMode : struct, IIndexMode
+        {
+            int inPlane = inH * inW;
+            nint o = 0;
+            for (int plane = 0; plane < planes; plane++)
+            {
+                ref float xp = ref Unsafe.Add(ref x, (nint)plane * inPlane);
+                for (int oh = 0; oh < outH; oh++)
+                {
+                    int top = 2 * oh * inW;
+                    ref float r0 = ref Unsafe.Add(ref xp, top);
+                    ref float r1 = ref Unsafe.Add(ref r0, inW);
+                    for (int ow = 0; ow < outW; ow++, o++)
+                    {
+                        // Branch-free (the comparisons of ReLU outputs are unpredictable): each step takes v, as the scan
+                        // does, when v > max or v is NaN, selecting bits and positions with masks.
+                        int w0 = 2 * ow;
+                        int a = top + w0;
+                        int max = BitConverter.SingleToInt32Bits(Unsafe.Add(ref r0, w0)); // the first step always takes it (a -inf not taken leaves the same bits)
+                        int argmax = a;
+                        Step(ref max, ref argmax, Unsafe.Add(ref r0, w0 + 1), a + 1);
+                        Step(ref max, ref argmax, Unsafe.Add(ref r1, w0), a + inW);
+                        Step(ref max, ref argmax, Unsafe.Add(ref r1, w0 + 1), a + inW + 1);
+                        Unsafe.Add(ref y, o) = BitConverter.Int32BitsToSingle(max);
+                        if (TMode.Save)
+                        {
+                            Unsafe.Add(ref indices, o) = argmax;
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>One step of the max scan without a branch: <c>if (v &gt; max || NaN(v)) { max = v; argmax = position; }</c>, <paramref name="max"/> as its bits.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Step(ref int max, ref int argmax, float v, int position)
+        {
+            int mask = -(int)Unsafe.BitCast<bool, byte>((v > BitConverter.Int32BitsToSingle(max)) | float.IsNaN(v));
+            max = (BitConverter.SingleToInt32Bits(v) & mask) | (max & ~mask);
+            argmax = (position & mask) | (argmax & ~mask);
         }
 
         /// <summary>
