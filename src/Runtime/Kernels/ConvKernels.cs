@@ -531,6 +531,9 @@ namespace Compiled.Kernels
             int sd = g.SD, sh = g.SH, sw = g.SW;
             int pd = g.PD, ph = g.PH, pw = g.PW;
             int dd = g.DD, dh = g.DH, dw = g.DW;
+            bool wide = kw <= 8 && Vector256.IsHardwareAccelerated;
+            ref float colEnd = ref Unsafe.Add(ref col, (nint)groups * count * positions * patch);
+            ref float xEnd = ref Unsafe.Add(ref x, (nint)count * channels * inPositions);
             for (int group = 0; group < groups; group++)
             {
                 for (int s = 0; s < count; s++)
@@ -563,6 +566,16 @@ namespace Compiled.Kernels
                                             if (inDH && wInside)
                                             {
                                                 ref float source = ref Unsafe.Add(ref channel, (((nint)id * inH + ih) * inW) + iw0);
+                                                if (wide
+                                                    && Unsafe.ByteOffset(ref target, ref colEnd) >= 8 * sizeof(float)
+                                                    && Unsafe.ByteOffset(ref source, ref xEnd) >= 8 * sizeof(float))
+                                                {
+                                                    // 8 floats at once: the ones past this window row belong to rows written later
+                                                    // (the layout is the loop order), which overwrite them; never past either buffer.
+                                                    Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref source), ref target);
+                                                    continue;
+                                                }
+
                                                 for (int e = 0; e < kw; e++)
                                                 {
                                                     Unsafe.Add(ref target, e) = Unsafe.Add(ref source, e);
