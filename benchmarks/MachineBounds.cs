@@ -54,6 +54,12 @@ namespace Compiled.Benchmarks
         /// <summary>The FMA peak of the widest accelerated width: the denominator of the "% of peak" column.</summary>
         public double PeakGflops => Fma.Count > 0 ? Fma[0].Value : double.NaN;
 
+        /// <summary>
+        /// Read GB/s from a working set the size of L2 (512 KiB): the bound of a batch-1 forward pass whose weights stay in
+        /// L2 between calls (Mlp, Mlp2), which reads every weight once per sample.
+        /// </summary>
+        public double L2ReadGBps => Bandwidth.Count > 1 ? Bandwidth[1].Value : double.NaN;
+
         /// <summary>The width of <see cref="PeakGflops"/>, e.g. "Vector512".</summary>
         public static string PeakWidth => WidestName();
 

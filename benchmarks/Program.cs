@@ -22,7 +22,8 @@ namespace Compiled.Benchmarks
     /// Runs the suites. Own options (everything else goes to BenchmarkDotNet, e.g. <c>--filter '*Forward*'</c>, default all):
     /// <c>--quick</c> short smoke-run jobs; <c>--verify</c> only the correctness guards; <c>--layouts</c> also the Dynamic
     /// layout study; <c>--kernels-ab</c> only the runtime kernels against the generated code, interleaved in one process;
-    /// <c>--peak</c> only the machine's measured bounds (<see cref="MachineBounds"/>), a second or two.
+    /// <c>--peak</c> only the machine's measured bounds (<see cref="MachineBounds"/>), a second or two; <c>--paths</c> the
+    /// same run once per accelerated vector path (<see cref="PathRuns"/>).
     /// </summary>
     public static class Program
     {
@@ -41,6 +42,13 @@ namespace Compiled.Benchmarks
                 Console.WriteLine(MachineBounds.Measure().Render());
                 Console.WriteLine($"Load average at end: {LoadAverage()}");
                 return 0;
+            }
+
+            if (Take(bdnArgs, "--paths"))
+            {
+                // The same run once per accelerated vector path, in child processes, then the paths side by side.
+                Console.WriteLine(MachineDescription());
+                return PathRuns.Run(bdnArgs.Concat(quick ? new[] { "--quick" } : Array.Empty<string>()).ToList(), ResultsDirectory());
             }
 
             if (Take(bdnArgs, "--kernels-ab"))
@@ -143,7 +151,7 @@ namespace Compiled.Benchmarks
             report.AppendLine();
             report.Append(bounds.Render());
             report.AppendLine();
-            report.Append(ResultTable.Render(rows, bounds.PeakGflops));
+            report.Append(ResultTable.Render(rows, bounds));
             report.AppendLine();
             report.AppendLine(CultureInfo.InvariantCulture, $"IQR = interquartile range of the iterations, relative to the median (the noise). GFLOP/s = 2 x weight multiply-adds / median; training rows count forward + backward as 3 x the forward multiply-adds; % of peak = GFLOP/s / the measured single-core float32 FMA peak of the widest accelerated width ({MachineBounds.PeakWidth}: {bounds.PeakGflops:0.0} GFLOP/s; the two-thread row too, so it can pass 100%); GFLOP/s exact counts the multiply-adds really done (forward, weight gradients, input gradients of all layers but the first: 2.0x forward for Mlp, 2.1x Mlp2, 2.3x Xor, 2.7x Game). x vs Naive/Dynamic = baseline median / this median. Allocated = bytes per invocation.");
             if (coreToCore is not null)
@@ -161,8 +169,8 @@ namespace Compiled.Benchmarks
             Console.WriteLine();
             Console.WriteLine("// * Compiled summary *");
             Console.WriteLine(report.ToString());
-            string directory = Path.Combine(Directory.GetCurrentDirectory(), "BenchmarkDotNet.Artifacts", "results");
-            Directory.CreateDirectory(directory);
+            string directory = ResultsDirectory();
+            PathRuns.WriteRows(directory, rows, bounds);
             string path = Path.Combine(directory, "Compiled-summary.md");
             File.WriteAllText(path, report.ToString());
             Console.WriteLine($"Written to {path}");
@@ -187,6 +195,7 @@ namespace Compiled.Benchmarks
             .AddDiagnoser(MemoryDiagnoser.Default)
             .AddColumn(StatisticColumn.Median, new GflopsColumn(), new SamplesColumn(), new SpeedupColumn("Naive"), new SpeedupColumn("Dynamic"))
             .HideColumns(Column.Error)
+            .WithBuildTimeout(TimeSpan.FromMinutes(10)) // a busy machine, or a --paths child whose compiler runs on a narrower path
             .WithOption(ConfigOptions.JoinSummary, false);
 
         private static IConfig KernelConfig(Job job) => ManualConfig.Create(DefaultConfig.Instance)
@@ -196,6 +205,14 @@ namespace Compiled.Benchmarks
             .HideColumns(Column.Error)
             .WithBuildTimeout(TimeSpan.FromMinutes(10)) // the shared machine is often busy building
             .WithOption(ConfigOptions.JoinSummary, false);
+
+        /// <summary>BenchmarkDotNet's results folder under the current directory, created if needed.</summary>
+        private static string ResultsDirectory()
+        {
+            string directory = Path.Combine(Directory.GetCurrentDirectory(), "BenchmarkDotNet.Artifacts", "results");
+            Directory.CreateDirectory(directory);
+            return directory;
+        }
 
         private static bool Take(List<string> args, string flag) => args.RemoveAll(a => string.Equals(a, flag, StringComparison.OrdinalIgnoreCase)) > 0;
 
@@ -214,29 +231,7 @@ namespace Compiled.Benchmarks
         {
             return string.Create(
                 CultureInfo.InvariantCulture,
-                $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; CPU {CpuName()}, {Environment.ProcessorCount} logical cores; {RuntimeInformation.FrameworkDescription} ({RuntimeInformation.OSDescription}); accelerated vector widths: {MachineBounds.AcceleratedWidths()}; single-threaded.");
-        }
-
-        /// <summary>
-        /// The CPU as <c>lscpu</c> names it: "model name (family F, model M)" from /proc/cpuinfo on Linux; elsewhere
-        /// PROCESSOR_IDENTIFIER (Windows) or just the architecture.
-        /// </summary>
-        private static string CpuName()
-        {
-            try
-            {
-                string[] lines = File.ReadAllLines("/proc/cpuinfo");
-                string? Field(string key) => lines.FirstOrDefault(l => l.Split(':', 2)[0].Trim() == key)?.Split(':', 2)[1].Trim();
-                if (Field("model name") is { } name)
-                {
-                    return Field("cpu family") is { } family && Field("model") is { } model ? $"{name} (family {family}, model {model})" : name;
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-            }
-
-            return Environment.GetEnvironmentVariable("PROCESSOR_IDENTIFIER") ?? $"unknown {RuntimeInformation.ProcessArchitecture} CPU";
+                $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; CPU {MachineKind.Current.Description}, {Environment.ProcessorCount} logical cores; {RuntimeInformation.FrameworkDescription} ({RuntimeInformation.OSDescription}); accelerated vector widths: {MachineBounds.AcceleratedWidths()}; single-threaded.");
         }
 
         /// <summary>The <see cref="CoreToCore"/> medians as a sentence, if that suite ran.</summary>
