@@ -78,8 +78,8 @@ namespace Compiled.Tests
             Assert.Throws<ArgumentException>(() => parts.SplitForward(0, inputs, 3));
             Assert.Throws<ArgumentException>(() => parts.SplitBackward(0, inputs, 0));
             Assert.Throws<ArgumentException>(() => parts.SplitBackward(0, inputs, parts.SplitChunk + 1));
-            Assert.Throws<ArgumentOutOfRangeException>(() => parts.SplitRest(new[] { 0, 10 }, 2, 0.5f));
-            Assert.Throws<ArgumentException>(() => parts.SplitRest(new[] { 0 }, 2, 0.5f));
+            Assert.Throws<ArgumentOutOfRangeException>(() => parts.SplitRest(new[] { 0, 10 }, 2, 0.5f, Span<float>.Empty));
+            Assert.Throws<ArgumentException>(() => parts.SplitRest(new[] { 0 }, 2, 0.5f, Span<float>.Empty));
         }
     }
 }

@@ -85,6 +85,35 @@ namespace Compiled
             throw new ArgumentException(
                 $"Split training call with part {part} of {parts}, {count} samples (1 to {chunk} allowed) and {inputs} input floats ({(long)count * inputSize} needed).");
 
+        /// <summary>Copies one sample's training outputs (already activated) to the caller's outputs.</summary>
+        /// <param name="source">The first output in the workspace.</param>
+        /// <param name="outputs">The first float of the caller's place for this sample.</param>
+        /// <param name="length">The outputs per sample.</param>
+        public static void CopyOutputs(ref float source, ref float outputs, int length) =>
+            System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref source, length).CopyTo(System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref outputs, length));
+
+        /// <summary>Writes the softmax of one sample's logits (the loss fused the activation) to the caller's outputs.</summary>
+        /// <param name="logits">The first logit in the workspace.</param>
+        /// <param name="outputs">The first float of the caller's place for this sample.</param>
+        /// <param name="length">The outputs per sample.</param>
+        public static void CopySoftmax(ref float logits, ref float outputs, int length)
+        {
+            CopyOutputs(ref logits, ref outputs, length);
+            Softmax(ref outputs, length);
+        }
+
+        /// <summary>Writes the sigmoid of one sample's logits (the loss fused the activation) to the caller's outputs.</summary>
+        /// <param name="logits">The first logit in the workspace.</param>
+        /// <param name="outputs">The first float of the caller's place for this sample.</param>
+        /// <param name="length">The outputs per sample.</param>
+        public static void CopySigmoid(ref float logits, ref float outputs, int length)
+        {
+            for (int i = 0; i < length; i++)
+            {
+                Unsafe.Add(ref outputs, i) = SimdMath.Sigmoid(Unsafe.Add(ref logits, i));
+            }
+        }
+
         /// <summary>Replaces <paramref name="length"/> values by their softmax, <c>exp(v - max) / sum</c>.</summary>
         /// <param name="values">The first value.</param>
         /// <param name="length">The number of values.</param>

@@ -178,6 +178,52 @@ namespace Compiled
         float BackwardBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batchSize);
 
         /// <summary>
+        /// As <see cref="BackwardBatch(ReadOnlySpan{float}, ReadOnlySpan{float}, int)"/>, and also writes the outputs the
+        /// batch's loss came from (the training forward pass, output activation applied), so that a training loop can measure
+        /// its accuracy without a second forward pass. Generated networks write them from the training pass itself (in
+        /// training mode: dropout masks applied, batch statistics); this default implementation, for hand-written networks,
+        /// runs <see cref="ForwardBatch"/> first.
+        /// </summary>
+        /// <param name="inputs"><paramref name="batchSize"/> x <see cref="InputSize"/> floats.</param>
+        /// <param name="targets"><paramref name="batchSize"/> x <see cref="OutputSize"/> floats.</param>
+        /// <param name="batchSize">The number of samples; must be positive.</param>
+        /// <param name="outputs">Empty (then nothing is written), or <paramref name="batchSize"/> x <see cref="OutputSize"/> floats.</param>
+        /// <returns>The mean loss over the batch.</returns>
+        /// <exception cref="ArgumentException">A span has the wrong length.</exception>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+        float BackwardBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize, Span<float> outputs)
+        {
+            if (!outputs.IsEmpty)
+            {
+                ForwardBatch(inputs, outputs, batchSize);
+            }
+
+            return BackwardBatch(inputs, targets, batchSize);
+        }
+
+        /// <summary>
+        /// As <see cref="BackwardBatch(ReadOnlySpan{float}, ReadOnlySpan{int}, int)"/>, and also writes the outputs the batch's
+        /// loss came from; see <see cref="BackwardBatch(ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{float})"/>.
+        /// </summary>
+        /// <param name="inputs"><paramref name="batchSize"/> x <see cref="InputSize"/> floats.</param>
+        /// <param name="labels"><paramref name="batchSize"/> class indices.</param>
+        /// <param name="batchSize">The number of samples; must be positive.</param>
+        /// <param name="outputs">Empty (then nothing is written), or <paramref name="batchSize"/> x <see cref="OutputSize"/> floats.</param>
+        /// <returns>The mean loss over the batch.</returns>
+        /// <exception cref="ArgumentException">A span has the wrong length.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">A label is out of range.</exception>
+        /// <exception cref="NotSupportedException">The network's loss is not <see cref="Loss.CrossEntropy"/>.</exception>
+        float BackwardBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batchSize, Span<float> outputs)
+        {
+            if (!outputs.IsEmpty && Loss == Loss.CrossEntropy) // otherwise the overload without outputs throws, before anything is written
+            {
+                ForwardBatch(inputs, outputs, batchSize);
+            }
+
+            return BackwardBatch(inputs, labels, batchSize);
+        }
+
+        /// <summary>
         /// The backward pass for any loss: given the gradient of a loss with respect to this network's output for one sample,
         /// adds (+=) the gradient with respect to every parameter into <see cref="Gradients"/> and, when
         /// <paramref name="inputGradient"/> is not empty, writes the gradient with respect to the input into it. Runs the

@@ -53,15 +53,17 @@ namespace Compiled
         /// <param name="labels">The chunk's labels.</param>
         /// <param name="count">The samples in the chunk.</param>
         /// <param name="scale">The factor of the gradient (1 / batch size for a mean).</param>
+        /// <param name="outputs">Empty, or <paramref name="count"/> x output size floats that receive the chunk's training outputs (see <see cref="INetwork.BackwardBatch(ReadOnlySpan{float}, ReadOnlySpan{int}, int, Span{float})"/>).</param>
         /// <returns>The sum of the chunk's losses.</returns>
-        float SplitRest(ReadOnlySpan<int> labels, int count, float scale);
+        float SplitRest(ReadOnlySpan<int> labels, int count, float scale, Span<float> outputs);
 
-        /// <summary>As <see cref="SplitRest(ReadOnlySpan{int}, int, float)"/>, with target vectors.</summary>
+        /// <summary>As <see cref="SplitRest(ReadOnlySpan{int}, int, float, Span{float})"/>, with target vectors.</summary>
         /// <param name="targets">The chunk's targets.</param>
         /// <param name="count">The samples in the chunk.</param>
         /// <param name="scale">The factor of the gradient.</param>
+        /// <param name="outputs">Empty, or the chunk's training outputs.</param>
         /// <returns>The sum of the chunk's losses.</returns>
-        float SplitRest(ReadOnlySpan<float> targets, int count, float scale);
+        float SplitRest(ReadOnlySpan<float> targets, int count, float scale, Span<float> outputs);
 
         /// <summary>After <c>SplitRest</c>: the first layer's backward pass for part <paramref name="part"/>'s units.</summary>
         /// <param name="part">The part.</param>

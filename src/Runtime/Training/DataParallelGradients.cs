@@ -39,6 +39,7 @@ namespace Compiled.Training
         private int[] _labels = Array.Empty<int>();
         private float[] _targets = Array.Empty<float>();
         private bool _useLabels;
+        private float[]? _outputs; // null, or the batch's training outputs (for the accuracy), each thread writing its part
         private int _batch;
         private bool _updating;
         private Optimizers.Optimizer? _optimizer;
@@ -79,9 +80,10 @@ namespace Compiled.Training
 
         /// <summary>Computes the gradient of the mean loss of the first <paramref name="batch"/> samples into the main network; returns the mean loss.</summary>
         /// <remarks>Each thread's network gets <c>context</c> shifted to the first sample of its share of the batch.</remarks>
-        public float Compute(float[] inputs, int[] labels, float[] targets, bool useLabels, int batch, TrainingContext context)
+        public float Compute(float[] inputs, int[] labels, float[] targets, bool useLabels, int batch, TrainingContext context, float[]? outputs = null)
         {
             _context = context;
+            _outputs = outputs;
             int threads = Math.Min(Threads, batch);
             for (int t = 0, start = 0; t < Threads; t++)
             {
@@ -192,9 +194,10 @@ namespace Compiled.Training
                     network.ZeroGradients();
                     network.TrainingContext = _context.Skip(start);
                     ReadOnlySpan<float> inputs = _inputs.AsSpan(start * _inputSize, count * _inputSize);
+                    Span<float> outputs = _outputs is null ? Span<float>.Empty : _outputs.AsSpan(start * _outputSize, count * _outputSize);
                     _losses[index] = _useLabels
-                        ? network.BackwardBatch(inputs, (ReadOnlySpan<int>)_labels.AsSpan(start, count), count)
-                        : network.BackwardBatch(inputs, (ReadOnlySpan<float>)_targets.AsSpan(start * _outputSize, count * _outputSize), count);
+                        ? network.BackwardBatch(inputs, (ReadOnlySpan<int>)_labels.AsSpan(start, count), count, outputs)
+                        : network.BackwardBatch(inputs, (ReadOnlySpan<float>)_targets.AsSpan(start * _outputSize, count * _outputSize), count, outputs);
                 }
             }
             catch (Exception exception)

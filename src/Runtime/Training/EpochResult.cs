@@ -29,7 +29,8 @@ namespace Compiled.Training
         /// <summary>
         /// The training accuracy (see <see cref="Trainer.Evaluate"/>: for labels the fraction of samples whose predicted class
         /// was their label, for a <see cref="Loss.BinaryCrossEntropy"/> network's target vectors the binary accuracy), each
-        /// sample measured before its batch's step; <see langword="null"/> for other target-vector data or when
+        /// sample measured from the training forward pass its loss came from (training mode, before its batch's step);
+        /// <see langword="null"/> for other target-vector data or when
         /// <see cref="TrainerOptions.TrackTrainingAccuracy"/> is off.
         /// </summary>
         public double? TrainAccuracy { get; }

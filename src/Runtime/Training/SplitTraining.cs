@@ -126,8 +126,13 @@ namespace Compiled.Training
         /// Computes the gradient of the mean loss of the batch given to <see cref="Begin"/> into the network; the main
         /// thread's copy of the batch is in <paramref name="inputs"/>.
         /// </summary>
+        /// <param name="inputs">The main thread's copy of the batch.</param>
+        /// <param name="labels">The batch's labels, when <paramref name="useLabels"/>.</param>
+        /// <param name="targets">The batch's targets, otherwise.</param>
+        /// <param name="useLabels">Whether the loss takes labels.</param>
+        /// <param name="outputs">Null, or receives the batch's training outputs (for the accuracy).</param>
         /// <returns>The mean loss.</returns>
-        public float Compute(float[] inputs, int[] labels, float[] targets, bool useLabels)
+        public float Compute(float[] inputs, int[] labels, float[] targets, bool useLabels, float[]? outputs = null)
         {
             int batch = _batch;
 
@@ -161,9 +166,10 @@ namespace Compiled.Training
                     }
 
                     _network.TrainingContext = context.Skip(c0);
+                    Span<float> chunkOutputs = outputs is null ? Span<float>.Empty : outputs.AsSpan(c0 * _outputSize, count * _outputSize);
                     total += useLabels
-                        ? _network.SplitRest((ReadOnlySpan<int>)labels.AsSpan(c0, count), count, scale)
-                        : _network.SplitRest((ReadOnlySpan<float>)targets.AsSpan(c0 * _outputSize, count * _outputSize), count, scale);
+                        ? _network.SplitRest((ReadOnlySpan<int>)labels.AsSpan(c0, count), count, scale, chunkOutputs)
+                        : _network.SplitRest((ReadOnlySpan<float>)targets.AsSpan(c0 * _outputSize, count * _outputSize), count, scale, chunkOutputs);
                     Volatile.Write(ref _restsDone, chunks + 1);
                     _network.SplitBackward(0, x, count);
                 }

@@ -587,12 +587,12 @@ namespace Compiled.Training
                     int n = Math.Min(_batchSize, _sampleCount - seen);
                     _split?.Begin(_order, seen, n);
                     FillBatch(seen, n);
+                    float loss = ComputeGradients(n);
                     if (_trackAccuracy)
                     {
                         correct += CountCorrect(n);
                     }
 
-                    float loss = ComputeGradients(n);
                     if (!float.IsFinite(loss))
                     {
                         throw TrainingDivergedException.NonFiniteLoss(loss, epoch, _options.Epochs, batch + 1, _batchCount);
@@ -700,14 +700,13 @@ namespace Compiled.Training
             }
 
             /// <summary>
-            /// Runs the batch forward with the current parameters and counts the predictions that match the labels, or for
-            /// binary targets the outputs that match their targets.
+            /// Counts the predictions of the batch's training outputs (which <see cref="ComputeGradients"/> left in the output
+            /// buffer) that match the labels, or for binary targets the outputs that match their targets.
             /// </summary>
             private int CountCorrect(int n)
             {
                 int outputSize = _outputSize;
                 Span<float> outputs = _outputs.AsSpan(0, n * outputSize);
-                _network.ForwardBatch(_inputs.AsSpan(0, n * _inputSize), outputs, n);
                 int correct = 0;
                 if (_supervision == Supervision.Targets)
                 {
@@ -737,19 +736,20 @@ namespace Compiled.Training
                 _network.TrainingContext = context;
                 if (_split is not null)
                 {
-                    return _split.Compute(_inputs, _labels, _targets, _supervision == Supervision.Labels);
+                    return _split.Compute(_inputs, _labels, _targets, _supervision == Supervision.Labels, _trackAccuracy ? _outputs : null);
                 }
 
                 if (_parallel is not null)
                 {
-                    return _parallel.Compute(_inputs, _labels, _targets, _supervision == Supervision.Labels, n, context);
+                    return _parallel.Compute(_inputs, _labels, _targets, _supervision == Supervision.Labels, n, context, _trackAccuracy ? _outputs : null);
                 }
 
                 _network.ZeroGradients();
                 ReadOnlySpan<float> inputs = _inputs.AsSpan(0, n * _inputSize);
+                Span<float> outputs = _trackAccuracy ? _outputs.AsSpan(0, n * _outputSize) : Span<float>.Empty;
                 return _supervision == Supervision.Labels
-                    ? _network.BackwardBatch(inputs, (ReadOnlySpan<int>)_labels.AsSpan(0, n), n)
-                    : _network.BackwardBatch(inputs, (ReadOnlySpan<float>)_targets.AsSpan(0, n * _outputSize), n);
+                    ? _network.BackwardBatch(inputs, (ReadOnlySpan<int>)_labels.AsSpan(0, n), n, outputs)
+                    : _network.BackwardBatch(inputs, (ReadOnlySpan<float>)_targets.AsSpan(0, n * _outputSize), n, outputs);
             }
 
             /// <summary>

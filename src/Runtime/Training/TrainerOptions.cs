@@ -203,9 +203,11 @@ namespace Compiled.Training
         /// <summary>
         /// Whether to measure the training accuracy as training goes (of labelled data, and of a
         /// <see cref="Loss.BinaryCrossEntropy"/> network's target vectors). Defaults to <see langword="true"/>.
-        /// It needs one extra forward pass per batch (with the parameters before that batch's step, so the accuracy is
-        /// that of the outputs the batch's loss came from), which costs roughly a quarter to a third of the training
-        /// time; turn it off for speed. Other target-vector data never has an accuracy.
+        /// The accuracy is that of the outputs each batch's loss came from: the training forward pass (in training mode,
+        /// so with dropout's masks and batch statistics, and the parameters before that batch's step), which generated
+        /// networks hand back from <c>BackwardBatch</c>, as PyTorch and Keras training loops report it; it costs no
+        /// extra forward pass (a hand-written <see cref="INetwork"/> without that overload runs one). Other target-vector
+        /// data never has an accuracy.
         /// </summary>
         public bool TrackTrainingAccuracy { get; init; } = true;
     }

@@ -52,8 +52,7 @@ namespace Demo
         /// <summary>The seed the parameterless constructor initialises the parameters with.</summary>
         public const int DefaultSeed = 42;
 
-        // The parameter and gradient arrays carry 16 floats of padding so that a vector load of a tensor's last
-        // elements never leaves the array; the spans handed out stop at ParameterCount.
+        // The parameter and gradient arrays carry 16 floats of padding (vector loads of a tensor's end stay inside); the spans stop at ParameterCount.
         private const int PaddedLength = ParameterCount + 16;
         private const int PackedLength = 608; // the forward kernels' copy of the weights, each transposed to [in, out]
         private const int TrainChunk = 64;
@@ -527,28 +526,28 @@ namespace Demo
             if (target.Length != OutputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(target), OutputSize, target.Length);
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             TrainForward(ref x, 1, 0);
-            float loss = TargetLoss(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), 1, 1f);
+            float loss = TargetLoss(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), 1, 1f, ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>());
             TrainBackward(ref x, 1, 0);
             TrainingContext = TrainingContext with { Step = TrainingContext.Step + 1 }; // the next call draws fresh dropout masks
             return loss;
         }
 
-        /// <summary>
-        /// Training step over <paramref name="batchSize"/> samples: returns the mean cross-entropy (<c>-sum_j t_j log p_j</c>) and adds the gradient of the
-        /// mean loss (PyTorch's reduction "mean") into <see cref="Gradients"/>. Allocates nothing after the first training call.
-        /// </summary>
+        /// <summary>Training step over <paramref name="batchSize"/> samples: returns the mean cross-entropy (<c>-sum_j t_j log p_j</c>) and adds the gradient of the mean loss (PyTorch's reduction "mean") into <see cref="Gradients"/>. Allocates nothing after the first training call.</summary>
         /// <param name="inputs"><paramref name="batchSize"/> x <see cref="InputSize"/> floats.</param>
         /// <param name="targets"><paramref name="batchSize"/> x <see cref="OutputSize"/> floats.</param>
         /// <param name="batchSize">The number of samples; must be positive.</param>
         /// <returns>The mean loss over the batch.</returns>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+        public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize) => BackwardBatch(inputs, targets, batchSize, global::System.Span<float>.Empty);
+        /// <inheritdoc/>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize)
+        public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::System.Span<float> outputs)
         {
             if (batchSize <= 0) global::Compiled.GeneratedCodeSupport.ThrowBatchSize(batchSize);
             if (inputs.Length != (long)batchSize * InputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);
             if (targets.Length != (long)batchSize * OutputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(targets), batchSize, OutputSize, targets.Length);
+            if (!outputs.IsEmpty && outputs.Length != (long)batchSize * OutputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);
             float scale = 1f / batchSize;
             double total = 0;
             for (int start = 0; start < batchSize; start += TrainChunk)
@@ -556,7 +555,7 @@ namespace Demo
                 int count = global::System.Math.Min(TrainChunk, batchSize - start);
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), (nint)start * InputSize);
                 TrainForward(ref x, count, start);
-                total += TargetLoss(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), (nint)start * OutputSize), count, scale);
+                total += TargetLoss(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), (nint)start * OutputSize), count, scale, ref outputs.IsEmpty ? ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>() : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), (nint)start * OutputSize));
                 TrainBackward(ref x, count, start);
             }
             TrainingContext = TrainingContext with { Step = TrainingContext.Step + 1 }; // the next call draws fresh dropout masks
@@ -579,7 +578,7 @@ namespace Demo
             if ((uint)label >= OutputSize) global::Compiled.GeneratedCodeSupport.ThrowLabel(nameof(label), 0, label, OutputSize);
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             TrainForward(ref x, 1, 0);
-            float loss = LabelLoss(ref label, 1, 1f);
+            float loss = LabelLoss(ref label, 1, 1f, ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>());
             TrainBackward(ref x, 1, 0);
             TrainingContext = TrainingContext with { Step = TrainingContext.Step + 1 }; // the next call draws fresh dropout masks
             return loss;
@@ -596,12 +595,15 @@ namespace Demo
         /// <returns>The mean loss over the batch.</returns>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive or a label is out of range.</exception>
+        public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize) => BackwardBatch(inputs, labels, batchSize, global::System.Span<float>.Empty);
+        /// <inheritdoc/>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize)
+        public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::System.Span<float> outputs)
         {
             if (batchSize <= 0) global::Compiled.GeneratedCodeSupport.ThrowBatchSize(batchSize);
             if (inputs.Length != (long)batchSize * InputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);
             if (labels.Length != batchSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(labels), batchSize, labels.Length);
+            if (!outputs.IsEmpty && outputs.Length != (long)batchSize * OutputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);
             for (int i = 0; i < labels.Length; i++) if ((uint)labels[i] >= OutputSize) global::Compiled.GeneratedCodeSupport.ThrowLabel(nameof(labels), i, labels[i], OutputSize);
             float scale = 1f / batchSize;
             double total = 0;
@@ -610,7 +612,7 @@ namespace Demo
                 int count = global::System.Math.Min(TrainChunk, batchSize - start);
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), (nint)start * InputSize);
                 TrainForward(ref x, count, start);
-                total += LabelLoss(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(labels), start), count, scale);
+                total += LabelLoss(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(labels), start), count, scale, ref outputs.IsEmpty ? ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>() : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), (nint)start * OutputSize));
                 TrainBackward(ref x, count, start);
             }
             TrainingContext = TrainingContext with { Step = TrainingContext.Step + 1 }; // the next call draws fresh dropout masks
@@ -674,28 +676,30 @@ namespace Demo
             global::Compiled.Kernels.DenseKernels.ForwardBatchLogits(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 336), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 592), 16, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2304), 16, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3328), 3, 16, 3, count); // layer 3: Dense 16 -> 3, Softmax: logits only, the loss applies the activation
         }
 
-        /// <summary>The summed loss of one chunk given targets; writes scale times its gradient with respect to the logits to gradients A.</summary>
+        /// <summary>The summed loss of one chunk given targets; writes scale times its gradient with respect to the logits to gradients A, and the outputs unless that ref is null.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private float TargetLoss(ref float targets, int count, float scale)
+        private float TargetLoss(ref float targets, int count, float scale, ref float outputs)
         {
             ref float ws = ref Workspace();
             float sum = 0f;
             for (int s = 0; s < count; s++)
             {
                 sum += global::Compiled.GeneratedCodeSupport.SoftmaxCrossEntropy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3328), s * 3), 3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref targets, s * 3), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3520), s * 3), scale);
+                if (!global::System.Runtime.CompilerServices.Unsafe.IsNullRef(ref outputs)) global::Compiled.GeneratedCodeSupport.CopySoftmax(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3328), s * 3), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputs, s * 3), 3);
             }
             return sum;
         }
 
-        /// <summary>The summed cross-entropy of one chunk given labels; writes (p - onehot) * scale, the gradient with respect to the logits, to gradients A.</summary>
+        /// <summary>The summed cross-entropy of one chunk given labels; writes (p - onehot) * scale, the gradient with respect to the logits, to gradients A, and the outputs unless that ref is null.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private float LabelLoss(ref int labels, int count, float scale)
+        private float LabelLoss(ref int labels, int count, float scale, ref float outputs)
         {
             ref float ws = ref Workspace();
             float sum = 0f;
             for (int s = 0; s < count; s++)
             {
                 sum += global::Compiled.GeneratedCodeSupport.SoftmaxCrossEntropy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3328), s * 3), 3, global::System.Runtime.CompilerServices.Unsafe.Add(ref labels, s), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3520), s * 3), scale);
+                if (!global::System.Runtime.CompilerServices.Unsafe.IsNullRef(ref outputs)) global::Compiled.GeneratedCodeSupport.CopySoftmax(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3328), s * 3), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputs, s * 3), 3);
             }
             return sum;
         }

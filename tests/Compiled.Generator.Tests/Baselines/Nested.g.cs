@@ -49,8 +49,7 @@ namespace Demo
                 /// <summary>The seed the parameterless constructor initialises the parameters with.</summary>
                 public const int DefaultSeed = 42;
 
-                // The parameter and gradient arrays carry 16 floats of padding so that a vector load of a tensor's last
-                // elements never leaves the array; the spans handed out stop at ParameterCount.
+                // The parameter and gradient arrays carry 16 floats of padding (vector loads of a tensor's end stay inside); the spans stop at ParameterCount.
                 private const int PaddedLength = ParameterCount + 16;
                 private const int PackedLength = 64; // the forward kernels' copy of the weights, each transposed to [in, out]
                 private const int TrainChunk = 64;
@@ -245,27 +244,27 @@ namespace Demo
                     if (target.Length != OutputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(target), OutputSize, target.Length);
                     ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                     TrainForward(ref x, 1);
-                    float loss = TargetLoss(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), 1, 1f);
+                    float loss = TargetLoss(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), 1, 1f, ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>());
                     TrainBackward(ref x, 1);
                     return loss;
                 }
 
-                /// <summary>
-                /// Training step over <paramref name="batchSize"/> samples: returns the mean mean squared error (the mean over outputs) and adds the gradient of the
-                /// mean loss (PyTorch's reduction "mean") into <see cref="Gradients"/>. Allocates nothing after the first training call.
-                /// </summary>
+                /// <summary>Training step over <paramref name="batchSize"/> samples: returns the mean mean squared error (the mean over outputs) and adds the gradient of the mean loss (PyTorch's reduction "mean") into <see cref="Gradients"/>. Allocates nothing after the first training call.</summary>
                 /// <param name="inputs"><paramref name="batchSize"/> x <see cref="InputSize"/> floats.</param>
                 /// <param name="targets"><paramref name="batchSize"/> x <see cref="OutputSize"/> floats.</param>
                 /// <param name="batchSize">The number of samples; must be positive.</param>
                 /// <returns>The mean loss over the batch.</returns>
                 /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
                 /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+                public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize) => BackwardBatch(inputs, targets, batchSize, global::System.Span<float>.Empty);
+                /// <inheritdoc/>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize)
+                public float BackwardBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::System.Span<float> outputs)
                 {
                     if (batchSize <= 0) global::Compiled.GeneratedCodeSupport.ThrowBatchSize(batchSize);
                     if (inputs.Length != (long)batchSize * InputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);
                     if (targets.Length != (long)batchSize * OutputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(targets), batchSize, OutputSize, targets.Length);
+                    if (!outputs.IsEmpty && outputs.Length != (long)batchSize * OutputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);
                     float scale = 1f / batchSize;
                     double total = 0;
                     for (int start = 0; start < batchSize; start += TrainChunk)
@@ -273,7 +272,7 @@ namespace Demo
                         int count = global::System.Math.Min(TrainChunk, batchSize - start);
                         ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), (nint)start * InputSize);
                         TrainForward(ref x, count);
-                        total += TargetLoss(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), (nint)start * OutputSize), count, scale);
+                        total += TargetLoss(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), (nint)start * OutputSize), count, scale, ref outputs.IsEmpty ? ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>() : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), (nint)start * OutputSize));
                         TrainBackward(ref x, count);
                     }
                     return (float)(total / batchSize);
@@ -331,15 +330,16 @@ namespace Demo
                     global::Compiled.Kernels.DenseKernels.ForwardBatchTrain(ref k, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 48), 16, ref x, 3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 128), ref ws, 2, 3, 2, count, new global::Compiled.Kernels.ELU(0.5f)); // layer 0: Dense 3 -> 2, ELU(alpha=0.5)
                 }
 
-                /// <summary>The summed loss of one chunk given targets; writes scale times its gradient with respect to the outputs to gradients A.</summary>
+                /// <summary>The summed loss of one chunk given targets; writes scale times its gradient with respect to the outputs to gradients A, and the outputs unless that ref is null.</summary>
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                private float TargetLoss(ref float targets, int count, float scale)
+                private float TargetLoss(ref float targets, int count, float scale, ref float outputs)
                 {
                     ref float ws = ref Workspace();
                     float sum = 0f;
                     for (int s = 0; s < count; s++)
                     {
                         sum += global::Compiled.GeneratedCodeSupport.MeanSquaredError(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, s * 2), 2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref targets, s * 2), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 256), s * 2), scale);
+                        if (!global::System.Runtime.CompilerServices.Unsafe.IsNullRef(ref outputs)) global::Compiled.GeneratedCodeSupport.CopyOutputs(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, s * 2), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputs, s * 2), 2);
                     }
                     return sum;
                 }

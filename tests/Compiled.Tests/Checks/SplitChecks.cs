@@ -44,8 +44,8 @@ namespace Compiled.Tests.Checks
                 parts.SplitForward(0, x, count);
                 split.TrainingContext = new TrainingContext(0, 0, start); // as SplitTraining does: the chunk's first sample
                 total += useLabels
-                    ? parts.SplitRest((ReadOnlySpan<int>)labels.AsSpan(start, count), count, 1f / batch)
-                    : parts.SplitRest((ReadOnlySpan<float>)targets.AsSpan(start * split.OutputSize, count * split.OutputSize), count, 1f / batch);
+                    ? parts.SplitRest((ReadOnlySpan<int>)labels.AsSpan(start, count), count, 1f / batch, Span<float>.Empty)
+                    : parts.SplitRest((ReadOnlySpan<float>)targets.AsSpan(start * split.OutputSize, count * split.OutputSize), count, 1f / batch, Span<float>.Empty);
                 parts.SplitBackward(0, x, count);
                 parts.SplitBackward(1, x, count);
             }

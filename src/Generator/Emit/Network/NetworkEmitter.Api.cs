@@ -35,7 +35,7 @@ namespace Compiled.Generator.Emit
             _w.Summary("The seed the parameterless constructor initialises the parameters with.");
             _w.Line("public const int DefaultSeed = 42;");
             _w.Line();
-            _w.Comment("The parameter and gradient arrays carry 16 floats of padding so that a vector load of a tensor's last\nelements never leaves the array; the spans handed out stop at ParameterCount.");
+            _w.Comment("The parameter and gradient arrays carry 16 floats of padding (vector loads of a tensor's end stay inside); the spans stop at ParameterCount.");
             _w.Line("private const int PaddedLength = ParameterCount + 16;");
             _w.Line($"private const int PackedLength = {_layout.PackedLength}; // the forward kernels' copy of the weights, each transposed to [in, out]");
             if (_layout.WholeBatch)

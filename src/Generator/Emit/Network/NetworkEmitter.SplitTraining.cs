@@ -122,7 +122,7 @@ namespace Compiled.Generator.Emit
                 _w.Line();
                 _w.Line(Optimize);
                 string parameter = labels ? "global::System.ReadOnlySpan<int> labels" : $"{ReadOnlySpan} targets";
-                _w.Open($"float global::Compiled.ISplitTraining.SplitRest({parameter}, int count, float scale)");
+                _w.Open($"float global::Compiled.ISplitTraining.SplitRest({parameter}, int count, float scale, global::System.Span<float> outputs)");
                 if (labels && _plan.Loss != Loss.CrossEntropy)
                 {
                     _w.Line($"return {Support}.ThrowLabelsNotSupported(nameof({Name}), Loss);");
@@ -150,8 +150,8 @@ namespace Compiled.Generator.Emit
 
                 _w.Line("SplitForwardRest(count);");
                 _w.Line(labels
-                    ? $"float loss = LabelLoss(ref {Marshal}.GetReference(labels), count, scale);"
-                    : $"float loss = TargetLoss(ref {Marshal}.GetReference(targets), count, scale);");
+                    ? $"float loss = LabelLoss(ref {Marshal}.GetReference(labels), count, scale, ref outputs.IsEmpty ? ref {Vec.Unsafe}.NullRef<float>() : ref {Marshal}.GetReference(outputs));"
+                    : $"float loss = TargetLoss(ref {Marshal}.GetReference(targets), count, scale, ref outputs.IsEmpty ? ref {Vec.Unsafe}.NullRef<float>() : ref {Marshal}.GetReference(outputs));");
                 _w.Line("SplitBackwardRest(count);");
                 _w.Line("return loss;");
                 _w.Close();

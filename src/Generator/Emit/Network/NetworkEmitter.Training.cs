@@ -40,7 +40,7 @@ namespace Compiled.Generator.Emit
             WriteTrainingBatchChecks("1", "nameof(input)");
             _w.Line($"ref float x = ref {Marshal}.GetReference(input);");
             _w.Line(TrainCall("TrainForward", "1", "0"));
-            _w.Line($"float loss = TargetLoss(ref {Marshal}.GetReference(target), 1, 1f);");
+            _w.Line($"float loss = TargetLoss(ref {Marshal}.GetReference(target), 1, 1f, ref {Vec.Unsafe}.NullRef<float>());");
             _w.Line(TrainCall("TrainBackward", "1", "0"));
             AdvanceContext();
             _w.Line("return loss;");
@@ -48,7 +48,7 @@ namespace Compiled.Generator.Emit
 
             _w.Line();
             _w.Summary(
-                $"Training step over <paramref name=\"batchSize\"/> samples: returns the mean {lossDefinition} and adds the gradient of the\n" +
+                $"Training step over <paramref name=\"batchSize\"/> samples: returns the mean {lossDefinition} and adds the gradient of the " +
                 "mean loss (PyTorch's reduction \"mean\") into <see cref=\"Gradients\"/>. Allocates nothing after the first training call.");
             _w.Line("/// <param name=\"inputs\"><paramref name=\"batchSize\"/> x <see cref=\"InputSize\"/> floats.</param>");
             _w.Line("/// <param name=\"targets\"><paramref name=\"batchSize\"/> x <see cref=\"OutputSize\"/> floats.</param>");
@@ -56,11 +56,14 @@ namespace Compiled.Generator.Emit
             _w.Line("/// <returns>The mean loss over the batch.</returns>");
             _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
             _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"batchSize\"/> is not positive.</exception>");
+            _w.Line($"public float BackwardBatch({ReadOnlySpan} inputs, {ReadOnlySpan} targets, int batchSize) => BackwardBatch(inputs, targets, batchSize, global::System.Span<float>.Empty);");
+            WriteOutputsOverloadDocs();
             _w.Line(Optimize);
-            _w.Open($"public float BackwardBatch({ReadOnlySpan} inputs, {ReadOnlySpan} targets, int batchSize)");
+            _w.Open($"public float BackwardBatch({ReadOnlySpan} inputs, {ReadOnlySpan} targets, int batchSize, global::System.Span<float> outputs)");
             _w.Line($"if (batchSize <= 0) {Support}.ThrowBatchSize(batchSize);");
             _w.Line($"if (inputs.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);");
             _w.Line($"if (targets.Length != (long)batchSize * OutputSize) {Support}.ThrowBatchLength(nameof(targets), batchSize, OutputSize, targets.Length);");
+            _w.Line($"if (!outputs.IsEmpty && outputs.Length != (long)batchSize * OutputSize) {Support}.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);");
             WriteInputChecks("inputs");
             WriteTrainingBatchChecks("batchSize", "nameof(batchSize)");
             _w.Line("float scale = 1f / batchSize;");
@@ -68,7 +71,7 @@ namespace Compiled.Generator.Emit
             OpenChunks();
             _w.Line($"ref float x = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputs), (nint)start * InputSize);");
             _w.Line(TrainCall("TrainForward", "count", "start"));
-            _w.Line($"total += TargetLoss(ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(targets), (nint)start * OutputSize), count, scale);");
+            _w.Line($"total += TargetLoss(ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(targets), (nint)start * OutputSize), count, scale, {OutputsAt}));");
             _w.Line(TrainCall("TrainBackward", "count", "start"));
             _w.Close();
             AdvanceContext();
@@ -94,7 +97,7 @@ namespace Compiled.Generator.Emit
                 WriteTrainingBatchChecks("1", "nameof(input)");
                 _w.Line($"ref float x = ref {Marshal}.GetReference(input);");
                 _w.Line(TrainCall("TrainForward", "1", "0"));
-                _w.Line("float loss = LabelLoss(ref label, 1, 1f);");
+                _w.Line($"float loss = LabelLoss(ref label, 1, 1f, ref {Vec.Unsafe}.NullRef<float>());");
                 _w.Line(TrainCall("TrainBackward", "1", "0"));
                 AdvanceContext();
             _w.Line("return loss;");
@@ -111,11 +114,14 @@ namespace Compiled.Generator.Emit
                 _w.Line("/// <returns>The mean loss over the batch.</returns>");
                 _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
                 _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"batchSize\"/> is not positive or a label is out of range.</exception>");
+                _w.Line($"public float BackwardBatch({ReadOnlySpan} inputs, global::System.ReadOnlySpan<int> labels, int batchSize) => BackwardBatch(inputs, labels, batchSize, global::System.Span<float>.Empty);");
+                WriteOutputsOverloadDocs();
                 _w.Line(Optimize);
-                _w.Open($"public float BackwardBatch({ReadOnlySpan} inputs, global::System.ReadOnlySpan<int> labels, int batchSize)");
+                _w.Open($"public float BackwardBatch({ReadOnlySpan} inputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::System.Span<float> outputs)");
                 _w.Line($"if (batchSize <= 0) {Support}.ThrowBatchSize(batchSize);");
                 _w.Line($"if (inputs.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);");
                 _w.Line($"if (labels.Length != batchSize) {Support}.ThrowLength(nameof(labels), batchSize, labels.Length);");
+                _w.Line($"if (!outputs.IsEmpty && outputs.Length != (long)batchSize * OutputSize) {Support}.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);");
                 _w.Line($"for (int i = 0; i < labels.Length; i++) if ((uint)labels[i] >= OutputSize) {Support}.ThrowLabel(nameof(labels), i, labels[i], OutputSize);");
                 WriteInputChecks("inputs");
                 WriteTrainingBatchChecks("batchSize", "nameof(batchSize)");
@@ -124,7 +130,7 @@ namespace Compiled.Generator.Emit
                 OpenChunks();
                 _w.Line($"ref float x = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputs), (nint)start * InputSize);");
                 _w.Line(TrainCall("TrainForward", "count", "start"));
-                _w.Line($"total += LabelLoss(ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(labels), start), count, scale);");
+                _w.Line($"total += LabelLoss(ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(labels), start), count, scale, {OutputsAt}));");
                 _w.Line(TrainCall("TrainBackward", "count", "start"));
                 _w.Close();
                 AdvanceContext();
@@ -275,6 +281,13 @@ namespace Compiled.Generator.Emit
 
         /// <summary>The <c>, int first</c> parameter of the training passes when a layer is stochastic (the chunk's first sample within the call).</summary>
         private string FirstParameter => _layout.UsesTrainingContext ? ", int first" : string.Empty;
+
+        /// <summary>The <c>ref float</c> argument of a loss method: the chunk's place in the caller's outputs, or a null ref.</summary>
+        private static string OutputsAt =>
+            $"ref outputs.IsEmpty ? ref {Vec.Unsafe}.NullRef<float>() : ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(outputs), (nint)start * OutputSize";
+
+        /// <summary>The 4-argument <c>BackwardBatch</c> overloads implement <c>INetwork</c>'s, whose documentation says it all.</summary>
+        private void WriteOutputsOverloadDocs() => _w.Line("/// <inheritdoc/>");
 
         /// <summary>A call of a training pass over <paramref name="count"/> samples starting at sample <paramref name="start"/> of the call.</summary>
         private string TrainCall(string method, string count, string start) =>
@@ -473,11 +486,11 @@ namespace Compiled.Generator.Emit
 
             _w.Line();
             _w.Summary(labels
-                ? "The summed cross-entropy of one chunk given labels; writes (p - onehot) * scale, the gradient with respect to the logits, to gradients A."
-                : $"The summed loss of one chunk given targets; writes scale times its gradient with respect to the {(last.FusedLoss ? "logits" : "outputs")} to gradients A.");
+                ? "The summed cross-entropy of one chunk given labels; writes (p - onehot) * scale, the gradient with respect to the logits, to gradients A, and the outputs unless that ref is null."
+                : $"The summed loss of one chunk given targets; writes scale times its gradient with respect to the {(last.FusedLoss ? "logits" : "outputs")} to gradients A, and the outputs unless that ref is null.");
             string targetParameter = labels ? "ref int labels" : "ref float targets";
             _w.Line(Optimize);
-            _w.Open($"private float {(labels ? "LabelLoss" : "TargetLoss")}({targetParameter}, int count, float scale)");
+            _w.Open($"private float {(labels ? "LabelLoss" : "TargetLoss")}({targetParameter}, int count, float scale, ref float outputs)");
             _w.Line("ref float ws = ref Workspace();");
             _w.Line("float sum = 0f;");
             _w.Open("for (int s = 0; s < count; s++)");
@@ -492,6 +505,8 @@ namespace Compiled.Generator.Emit
                 _ => $"{Support}.MeanSquaredError({output}, {n}, {at("ref targets")}, {gradient}, scale)",
             };
             _w.Line($"sum += {call};");
+            string copy = !last.FusedLoss ? "CopyOutputs" : _plan.Loss == Loss.CrossEntropy ? "CopySoftmax" : "CopySigmoid";
+            _w.Line($"if (!{Vec.Unsafe}.IsNullRef(ref outputs)) {Support}.{copy}({output}, {at("ref outputs")}, {n});");
             _w.Close();
             _w.Line("return sum;");
             _w.Close();
