@@ -62,6 +62,8 @@ namespace Compiled.Generator.Tests
         [InlineData("CN0056", "[Network] [Input(4)] [Flatten] [[|Embedding(10, 2)|]] [Flatten] [Dense(1)] public partial class Net { }")]
         [InlineData("CN0008", "[Network] [Input(4, 3)] [GRU([|0|])] [Dense(1)] public partial class Net { }")]
         [InlineData("CN0033", "[Network] [Input(4, 3)] [LSTM(5, [|NumLayers = 0|])] [Dense(1)] public partial class Net { }")]
+        [InlineData("CN0033", "[Network] [Input(4, 3)] [GRU(5, NumLayers = 2, [|Dropout = 1.5|])] [Dense(1)] public partial class Net { }")]
+        [InlineData("CN0033", "[Network] [Input(4, 3)] [SimpleRNN(5, [|RecurrentDropout = -0.1|])] [Dense(1)] public partial class Net { }")]
         [InlineData("CN0033", "[Network] [Input(4, 3)] [SimpleRNN(5, [|Nonlinearity = (RecurrentNonlinearity)3|])] [Dense(1)] public partial class Net { }")]
         [InlineData("CN0048", "[Network] [Input(12)] [[|GRU(8)|]] [Dense(1)] public partial class Net { }")]
         [InlineData("CN0048", "[Network] [Input(2, 4, 3)] [[|LSTM(8)|]] [Dense(1)] public partial class Net { }")]
