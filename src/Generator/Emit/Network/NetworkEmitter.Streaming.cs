@@ -77,7 +77,9 @@ namespace Compiled.Generator.Emit
             _w.Line();
             _w.Comment("------------------------------------------------------------------ streaming (one step at a time)");
             _w.Line();
-            _w.Summary("The floats of one stream's state (every recurrent layer's hidden and cell states, every causal convolution's last inputs).");
+            _w.Summary(_layout.Inference.Any(c => c.Emitter is ConvEmitter)
+                ? "The floats of one stream's state (every recurrent layer's hidden and cell states, every causal convolution's last inputs)."
+                : "The floats of one stream's recurrent state (every recurrent layer's hidden and cell states).");
             _w.Line($"public const int StateSize = {stateSize};");
             _w.Line();
             _w.Summary(first.Emitter is IStreamingInput
@@ -89,7 +91,7 @@ namespace Compiled.Generator.Emit
             _w.Line($"public const int StepOutputSize = {stepOutput};");
             _w.Line();
             _w.Summary(
-                "The state of one stream (an agent, a voice), sized at compile time and owned by the caller: a struct of\n" +
+                "The recurrent state of one stream (an agent, a voice), sized at compile time and owned by the caller: a struct of\n" +
                 $"{stateSize} floats, zero (PyTorch's initial state) when default or after <see cref=\"Reset\"/>. One network (read-only in\n" +
                 "<see cref=\"Step\"/>) serves any number of states, on any threads.");
             _w.Open("public struct State");
@@ -158,7 +160,7 @@ namespace Compiled.Generator.Emit
             _w.Line(first.Emitter is IStreamingInput
                 ? "/// <param name=\"inputs\"><paramref name=\"steps\"/> x <see cref=\"StepInputSize\"/> floats, time-major: step t's channels at t x <see cref=\"StepInputSize\"/> (the transpose of <see cref=\"Forward\"/>'s channel-major input).</param>"
                 : "/// <param name=\"inputs\"><paramref name=\"steps\"/> x <see cref=\"StepInputSize\"/> floats.</param>");
-            _w.Line("/// <param name=\"outputs\">Receives <paramref name=\"steps\"/> x <see cref=\"StepOutputSize\"/> floats: each step's output, time-major.</param>");
+            _w.Line("/// <param name=\"outputs\">Receives <paramref name=\"steps\"/> x <see cref=\"StepOutputSize\"/> floats: each step's output.</param>");
             _w.Line("/// <param name=\"steps\">The number of steps; must be positive.</param>");
             _w.Line("/// <param name=\"state\">The stream's state; updated.</param>");
             _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
