@@ -80,6 +80,11 @@ namespace Compiled.Generator.Parsing.Layers
                 }
             }
 
+            if (valid && dropout > 0 && layers == 1)
+            {
+                context.Report(DiagnosticDescriptors.RecurrentDropoutOneLayer, "Dropout", _kind, context.LayerIndex, dropout.ToString("R", CultureInfo.InvariantCulture));
+            }
+
             return valid ? new RecurrentSpec(cell, hidden, layers, bias, sequences, bidirectional, (float)dropout, (float)recurrentDropout) : null;
         }
     }
