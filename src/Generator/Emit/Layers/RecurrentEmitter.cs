@@ -24,7 +24,9 @@ namespace Compiled.Generator.Emit.Layers
         /// The output; per stacked layer its hidden states <c>[steps, D H]</c> (D = 2 directions for a bidirectional layer,
         /// each step forward then reverse) and (GRU, LSTM) each direction's cell values <c>[steps, E]</c>; then the scratch
         /// blocks dA(input) <c>[steps, G H]</c> per direction, dA(recurrent) <c>[steps, G H]</c> and, with more than one
-        /// stacked layer, dL/d(sequence) <c>[steps, D H]</c>.
+        /// stacked layer, dL/d(sequence) <c>[steps, D H]</c>; then, with <c>Dropout</c>, each lower stacked layer's output after
+        /// its dropout <c>[steps, D H]</c> (the next stacked layer's input), and with <c>RecurrentDropout</c> each stacked
+        /// layer's and direction's mask on <c>h(t-1)</c> <c>[H]</c>.
         /// </summary>
         public override IReadOnlyList<SavedValue> SavedValues(LayerContext layer)
         {
