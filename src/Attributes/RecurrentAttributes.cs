@@ -51,6 +51,26 @@ namespace Compiled
         /// sequence, so such a network has no streaming <c>Step</c>. Default false.
         /// </summary>
         public bool Bidirectional { get; set; }
+
+        /// <summary>
+        /// PyTorch's <c>dropout</c> argument of <c>nn.RNN</c>/<c>nn.GRU</c>/<c>nn.LSTM</c>: in training, the output sequence of
+        /// every stacked layer except the last (see <see cref="NumLayers"/>) goes through <c>nn.Dropout(p)</c> before the next
+        /// stacked layer reads it: each element of each step zeroed with probability <c>p</c>, the others scaled by
+        /// <c>1 / (1 - p)</c>. No effect with one stacked layer (PyTorch warns there). The identity at inference, where it
+        /// costs nothing. Masks as <see cref="DropoutAttribute"/>'s: a function of the network's training context, the
+        /// sample and the element, so a run is the same on any number of trainer threads. In [0, 1]; default 0.
+        /// </summary>
+        public double Dropout { get; set; }
+
+        /// <summary>
+        /// Recurrent (variational) dropout, Keras' <c>recurrent_dropout</c> (Gal and Ghahramani, 2016): in training, one mask
+        /// per sequence and stacked layer (and direction), drawn once and used at every step, multiplies the previous hidden
+        /// state where it enters the recurrent product, <c>W_hh (m * h(t-1)) + b_hh</c> in every gate (<c>m_j</c> is 0 with
+        /// probability <c>p</c>, else <c>1 / (1 - p)</c>); the state itself, and a GRU's <c>z * h(t-1)</c> term, stay unmasked,
+        /// as in Keras 3. PyTorch has no such argument. The identity at inference, where it costs nothing. Masks drawn from the
+        /// network's training context like <see cref="DropoutAttribute"/>'s. In [0, 1]; default 0.
+        /// </summary>
+        public double RecurrentDropout { get; set; }
     }
 
     /// <summary>

@@ -62,6 +62,8 @@ namespace Compiled.Generator.Tests
         [InlineData("CN0056", "[Network] [Input(4)] [Flatten] [[|Embedding(10, 2)|]] [Flatten] [Dense(1)] public partial class Net { }")]
         [InlineData("CN0008", "[Network] [Input(4, 3)] [GRU([|0|])] [Dense(1)] public partial class Net { }")]
         [InlineData("CN0033", "[Network] [Input(4, 3)] [LSTM(5, [|NumLayers = 0|])] [Dense(1)] public partial class Net { }")]
+        [InlineData("CN0033", "[Network] [Input(4, 3)] [GRU(5, NumLayers = 2, [|Dropout = 1.5|])] [Dense(1)] public partial class Net { }")]
+        [InlineData("CN0033", "[Network] [Input(4, 3)] [SimpleRNN(5, [|RecurrentDropout = -0.1|])] [Dense(1)] public partial class Net { }")]
         [InlineData("CN0033", "[Network] [Input(4, 3)] [SimpleRNN(5, [|Nonlinearity = (RecurrentNonlinearity)3|])] [Dense(1)] public partial class Net { }")]
         [InlineData("CN0048", "[Network] [Input(12)] [[|GRU(8)|]] [Dense(1)] public partial class Net { }")]
         [InlineData("CN0048", "[Network] [Input(2, 4, 3)] [[|LSTM(8)|]] [Dense(1)] public partial class Net { }")]
@@ -124,6 +126,7 @@ namespace Compiled.Generator.Tests
         [InlineData("CN0040", "[Network] [Input(2, 8, 8)] [Conv2D(4, 3, [|KernelShape = new[] { 3, 3, 3 }|])] [Flatten] [Dense(2)] public partial class Net { }")]
         [InlineData("CN0040", "[Network] [Input(2, 8)] [Conv1D(4, 3, [|Strides = new int[0]|])] [Flatten] [Dense(2)] public partial class Net { }")]
         [InlineData("CN0041", "[Network] [Input(2, 10)] [Conv1D(4, 3, [|Causal = true|], Padding = 1)] [Flatten] [Dense(2)] public partial class Net { }")]
+        [InlineData("CN0054", "[Network] [Input(4, 3)] [LSTM(5, [|Dropout = 0.3|])] [Dense(1)] public partial class Net { }")]
         public void ReportsDiagnosticAtTheOffendingPlace(string id, string markup)
         {
             (string source, TextSpan span) = GeneratorHarness.Markup("using Compiled;\n" + markup);
@@ -131,7 +134,7 @@ namespace Compiled.Generator.Tests
             Diagnostic diagnostic = Assert.Single(result.Diagnostics, d => d.Id == id);
             Assert.Equal(span, diagnostic.Location.SourceSpan);
             Assert.False(string.IsNullOrWhiteSpace(diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
-            bool isWarning = id is "CN0019" or "CN0022";
+            bool isWarning = id is "CN0019" or "CN0022" or "CN0054";
             Assert.Equal(isWarning ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, diagnostic.Severity);
             if (!isWarning)
             {

@@ -44,4 +44,18 @@ foreach (string name in NetworkCases.Names)
     }
 }
 
+foreach (string name in StreamingChecks.Names)
+{
+    try
+    {
+        StreamingChecks.StepsMatchForward(name);
+        Console.WriteLine($"  {name} streaming: ok");
+    }
+    catch (Exception exception)
+    {
+        failures++;
+        Console.WriteLine($"  {name} streaming: FAILED {exception.Message}");
+    }
+}
+
 return failures == 0 ? 0 : 1;

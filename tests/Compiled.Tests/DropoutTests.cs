@@ -203,6 +203,8 @@ namespace Compiled.Tests
         [InlineData("Dropouts", false)]
         [InlineData("SplitDropout", true)]
         [InlineData("ConvDropout", false)]
+        [InlineData("GruDropouts", false)]
+        [InlineData("LstmDropouts", false)]
         public void TrainingOnTwoThreadsDrawsTheMasksOfOneThreadAndIsReproducible(string name, bool split)
         {
             // SplitDropout trains with its first layer split between two threads, which computes exactly what one thread

@@ -1,5 +1,6 @@
 using System;
 using Compiled.Tests.Networks;
+using StreamConvNetwork = Compiled.Tests.Networks.StreamConv;
 
 namespace Compiled.Tests
 {
@@ -104,8 +105,60 @@ namespace Compiled.Tests
             Assert.NotNull(typeof(StreamGru).GetMethod("Step"));
             Assert.NotNull(typeof(Networks.GruSequenceDense).GetNestedType("State"));
             Assert.Null(typeof(Networks.GruBidirectional).GetMethod("Step")); // the reverse direction needs the whole sequence
-            Assert.Null(typeof(Networks.GruNormDenseLstm).GetMethod("Step")); // LayerNorm does not step
+            Assert.NotNull(typeof(Networks.GruNormDenseLstm).GetMethod("Step")); // LayerNorm over the features steps
             Assert.Null(typeof(Networks.Mlp).GetNestedType("State")); // no recurrent layer, no state
+        }
+
+        public static TheoryData<string> StreamingCases() => new(Checks.StreamingChecks.Names);
+
+        /// <summary>Causal convolutions (channel-major, a column per step) and the per-step layers: steps equal Forward.</summary>
+        [Theory]
+        [MemberData(nameof(StreamingCases))]
+        public void StepsMatchForwardForConvolutionsAndPerStepLayers(string name) => Checks.StreamingChecks.StepsMatchForward(name);
+
+        [Fact]
+        public void CausalConvolutionsStreamWithTheirLastInputsAsState()
+        {
+            Assert.Equal(8 * 2, StreamConvNetwork.StateSize); // 8 channels x (kernel 3 - 1)
+            Assert.Equal(8, StreamConvNetwork.StepInputSize);
+            Assert.Equal(8, StreamConvNetwork.StepOutputSize);
+            Assert.Equal((1 * 2) + (8 * 4) + (8 * 8), Networks.StreamDilated.StateSize); // per layer C_in x dilation x (kernel - 1)
+            Assert.Equal((4 * 3) + (6 * 4), Networks.StreamConvGroups.StateSize); // the 1-wide kernel keeps nothing
+            Assert.Equal(1, Networks.StreamTokens.StepInputSize); // one token id per step
+            Assert.Null(typeof(Networks.StreamConvStrided).GetMethod("Step")); // stride 2: no output every step
+            Assert.Null(typeof(Networks.StreamConvGru).GetMethod("Step")); // the GRU's steps would be the channels
+            Assert.Null(typeof(Networks.Conv1dCausal).GetMethod("Step")); // 'same' padding reads the future
+            Assert.Null(typeof(Networks.Conv1dCausal).GetNestedType("State"));
+        }
+
+        [Fact]
+        public void ConvolutionStepAllocatesNothing()
+        {
+            var network = new StreamConvNetwork();
+            Seed(network);
+            float[] sequence = NetworkCases.Normal(StreamConvNetwork.InputSize, 9);
+            var output = new float[StreamConvNetwork.StepOutputSize];
+            var outputs = new float[sequence.Length];
+            var state = default(StreamConvNetwork.State);
+            void Run()
+            {
+                for (int i = 0; i < 200; i++)
+                {
+                    network.Step(sequence.AsSpan(0, 8), output, ref state);
+                    network.ForwardSequence(sequence, outputs, 24, ref state);
+                }
+            }
+
+            Run();
+            bool clean = false;
+            for (int attempt = 0; attempt < 3 && !clean; attempt++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                Run();
+                clean = GC.GetAllocatedBytesForCurrentThread() == before;
+            }
+
+            Assert.True(clean, "Step or ForwardSequence allocated");
         }
 
         [Fact]

@@ -269,6 +269,11 @@ namespace Compiled.Generator.Diagnostics
             "Softmax on a per-step Dense over a sequence",
             "[Dense] at layer {0} applies Activation.Softmax to each step of a {1} sequence, which is not supported; return only the last step (ReturnSequences = false) or put [Flatten] before the layer");
 
+        public static readonly DiagnosticDescriptor RecurrentDropoutOneLayer = Warning(
+            "CN0054", Usage,
+            "Recurrent Dropout has no effect on a single stacked layer",
+            "[{0}] at layer {1} sets Dropout = {2} with NumLayers = 1: like PyTorch's dropout argument it applies between stacked layers only, so it does nothing here; use RecurrentDropout for the recurrent state, or a [Dropout] layer after this one for its output");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Index(
             NotPartial, ContainingTypeNotPartial, Generic, Static, MissingInput, MultipleInputs, EmptyInputShape,
             NonPositiveSize, NoLayers, DenseNeedsVector, SoftmaxNotLast, CrossEntropyNeedsSoftmax,
@@ -278,7 +283,7 @@ namespace Compiled.Generator.Diagnostics
             EmbeddingNotFirst, ChannelDropoutRank,
             PoolWindowSetting, PoolKernelTooLarge, PoolPaddingTooLarge, PoolInputRank, GlobalPoolNeedsPositions, PoolOutputEmpty,
             ConvKernelTooLarge, ConvSettingNotPositive, ConvNegativePadding, ConvGroupsDoNotDivide, ConvWrongInputRank, ConvSameNeedsStrideOne, ConvAxisCount, ConvCausalWithPadding,
-            RecurrentNeedsSequence, RecurrentAfterLastStep, SoftmaxOverSequence);
+            RecurrentNeedsSequence, RecurrentAfterLastStep, SoftmaxOverSequence, RecurrentDropoutOneLayer);
 
         public static IReadOnlyCollection<DiagnosticDescriptor> All => s_byId.Values;
 

@@ -756,6 +756,79 @@ namespace Compiled.Kernels
             }
         }
 
+        /// <summary>
+        /// The floats of streaming state a causal 1-D convolution keeps per stream (<see cref="Step{TAct}"/>): its last
+        /// <c>dilation * (kernel - 1)</c> inputs of every input channel.
+        /// </summary>
+        /// <param name="g">The geometry (1-D: <c>KW</c> and <c>DW</c> are the kernel and dilation).</param>
+        public static int StepState(in ConvGeometry g) => g.Channels * g.DW * (g.KW - 1);
+
+        /// <summary>
+        /// One step of a causal 1-D convolution with stride 1 (<c>[Conv1D(..., Causal = true)]</c>) for streaming: from
+        /// this step's input (one value per input channel) and the layer's state (the inputs of the previous steps), writes
+        /// this step's output (one value per output channel) and moves the state on. A zero state is the start of a
+        /// sequence, the zeros the causal left padding reads, so N steps give the last N positions of <see cref="Forward{TAct}"/>
+        /// over the N-step sequence, column by column.
+        /// </summary>
+        /// <remarks>
+        /// The state is, per input channel <c>c</c>, its last <c>S = dilation * (kernel - 1)</c> inputs, oldest first:
+        /// <c>state[c * S + i] = x_c(t - S + i)</c>. Tap <c>j</c> of the kernel reads <c>x_c(t - dilation * (kernel - 1 - j))</c>,
+        /// which is <c>state[c * S + dilation * j]</c> for <c>j &lt; kernel - 1</c> and the current input for the last tap.
+        /// Per group the window (ordered as a row of PyTorch's weight, <c>[C/groups, kernel]</c>) is gathered into a
+        /// per-thread scratch and multiplied by the packed weight (<see cref="DenseKernels.Forward{TAct}"/>, the output
+        /// channels in vector lanes); then every channel's buffer shifts by one and takes the current input.
+        /// </remarks>
+        /// <typeparam name="TAct">The activation.</typeparam>
+        /// <param name="packed">The packed form (<see cref="Pack"/>).</param>
+        /// <param name="x">This step's input, <c>C</c> floats.</param>
+        /// <param name="y">Receives this step's output, <c>out</c> floats.</param>
+        /// <param name="state">The layer's state, <see cref="StepState"/> floats; read and updated.</param>
+        /// <param name="g">The geometry (1-D, stride 1, left padding <c>dilation * (kernel - 1)</c>).</param>
+        /// <param name="activation">The activation.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Step<TAct>(ref float packed, ref float x, ref float y, ref float state, in ConvGeometry g, TAct activation)
+            where TAct : struct, IActivation
+        {
+            int k = g.KW;
+            int d = g.DW;
+            int span = d * (k - 1);
+            int perGroup = g.InPerGroup;
+            float[] scratch = Scratch(g.Patch);
+            ref float window = ref MemoryMarshal.GetArrayDataReference(scratch);
+            for (int group = 0; group < g.Groups; group++)
+            {
+                for (int c = 0; c < perGroup; c++)
+                {
+                    int channel = (group * perGroup) + c;
+                    ref float buffer = ref Unsafe.Add(ref state, (nint)channel * span);
+                    ref float row = ref Unsafe.Add(ref window, (nint)c * k);
+                    for (int j = 0; j < k - 1; j++)
+                    {
+                        Unsafe.Add(ref row, j) = Unsafe.Add(ref buffer, (nint)d * j);
+                    }
+
+                    Unsafe.Add(ref row, k - 1) = Unsafe.Add(ref x, channel);
+                }
+
+                ref float block = ref Unsafe.Add(ref packed, (nint)group * g.PackedGroup);
+                int padded = g.PaddedOutPerGroup;
+                DenseKernels.Forward(
+                    ref block, ref Unsafe.Add(ref block, (nint)g.Patch * padded), padded, ref window, ref Unsafe.Add(ref y, (nint)group * g.OutPerGroup), g.Patch, g.OutPerGroup, activation);
+            }
+
+            if (span == 0)
+            {
+                return;
+            }
+
+            for (int channel = 0; channel < g.Channels; channel++)
+            {
+                Span<float> buffer = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref state, (nint)channel * span), span);
+                buffer.Slice(1).CopyTo(buffer);
+                buffer[span - 1] = Unsafe.Add(ref x, channel);
+            }
+        }
+
         /// <summary>This thread's scratch of at least <paramref name="length"/> floats (grown once, then reused).</summary>
         private static float[] Scratch(long length)
         {

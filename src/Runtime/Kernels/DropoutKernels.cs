@@ -2,6 +2,7 @@ using System;
 using System.ComponentModel;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Compiled.Kernels
 {
@@ -87,6 +88,24 @@ namespace Compiled.Kernels
         /// <param name="layer">The layer's index in the network.</param>
         public static void BackwardChannels(ref float outputGradient, ref float inputGradient, int channels, int positions, int count, float p, TrainingContext context, int first, int layer) =>
             ApplyChannels(ref outputGradient, ref inputGradient, channels, positions, count, p, context, first, layer);
+
+        /// <summary>
+        /// Writes the masks themselves, <paramref name="count"/> samples of <paramref name="width"/> floats: <c>1 / (1 - p)</c>
+        /// where <see cref="Keeps"/> keeps the element, else 0 (what <see cref="Forward"/> multiplies by). The recurrent
+        /// layers' <c>RecurrentDropout</c> draws its per-sequence mask on the hidden state with it.
+        /// </summary>
+        /// <param name="mask">Receives <paramref name="count"/> x <paramref name="width"/> floats.</param>
+        /// <param name="width">Floats per sample.</param>
+        /// <param name="count">Samples.</param>
+        /// <param name="p">The drop probability, in [0, 1].</param>
+        /// <param name="context">The network's training context.</param>
+        /// <param name="first">The index, within the call the context describes, of the first sample.</param>
+        /// <param name="layer">The mask's key (each draw its own).</param>
+        public static void Mask(ref float mask, int width, int count, float p, TrainingContext context, int first, int layer)
+        {
+            MemoryMarshal.CreateSpan(ref mask, width * count).Fill(1f);
+            Apply(ref mask, ref mask, width, count, p, context, first, layer);
+        }
 
         /// <summary>Whether element <paramref name="element"/> of sample <paramref name="sample"/> (within the call) is kept.</summary>
         /// <param name="context">The training context of the call.</param>

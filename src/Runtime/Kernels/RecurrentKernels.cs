@@ -200,11 +200,33 @@ namespace Compiled.Kernels
         /// <param name="cell">The cell.</param>
         /// <param name="stateStride">The distance between steps of <paramref name="states"/>: <c>H</c>, or <c>2 H</c> for a bidirectional layer (whose reverse direction's states start <c>H</c> floats in).</param>
         /// <param name="reverse">Whether this is the reverse direction (from the last step to the first).</param>
-        public static void TrainForward(ref float packed, ref float x, ref float states, ref float extras, ref float gates, int count, int steps, int inputs, int hidden, RecurrentCell cell, int stateStride = 0, bool reverse = false)
+        public static void TrainForward(ref float packed, ref float x, ref float states, ref float extras, ref float gates, int count, int steps, int inputs, int hidden, RecurrentCell cell, int stateStride = 0, bool reverse = false) =>
+            TrainForward(ref packed, ref x, ref states, ref extras, ref gates, count, steps, inputs, hidden, cell, stateStride, reverse, ref Unsafe.NullRef<float>());
+
+        /// <summary>
+        /// <see cref="TrainForward(ref float, ref float, ref float, ref float, ref float, int, int, int, int, RecurrentCell, int, bool)"/>
+        /// with recurrent dropout: the recurrent product of every step reads <c>mask * h(t-1)</c> (<paramref name="mask"/>
+        /// row <c>s</c> for sequence <c>s</c>, the same at every step); the cell's own use of <c>h(t-1)</c> (a GRU's
+        /// <c>z * h</c>) and the saved states stay unmasked.
+        /// </summary>
+        /// <param name="packed">The packed form.</param>
+        /// <param name="x">The inputs.</param>
+        /// <param name="states">Receives the hidden states.</param>
+        /// <param name="extras">Receives the cell values.</param>
+        /// <param name="gates">Scratch for the input part of the gates.</param>
+        /// <param name="count">The sequences.</param>
+        /// <param name="steps">The steps per sequence.</param>
+        /// <param name="inputs">The features per step.</param>
+        /// <param name="hidden">The hidden size.</param>
+        /// <param name="cell">The cell.</param>
+        /// <param name="stateStride">The distance between steps of <paramref name="states"/> (0 means <c>H</c>).</param>
+        /// <param name="reverse">Whether this is the reverse direction.</param>
+        /// <param name="mask">The masks <c>[count, H]</c> (0 or <c>1 / (1 - p)</c>), or a null reference for none.</param>
+        public static void TrainForward(ref float packed, ref float x, ref float states, ref float extras, ref float gates, int count, int steps, int inputs, int hidden, RecurrentCell cell, int stateStride, bool reverse, ref float mask)
         {
             int length = WorkLength(cell, hidden);
             float[] scratch = t_scratch is { } current && current.Length >= length ? current : (t_scratch = new float[length]);
-            Layer(ref packed, ref x, ref states, stateStride == 0 ? hidden : stateStride, reverse, ref extras, ref gates, ref MemoryMarshal.GetArrayDataReference(scratch), count, steps, inputs, hidden, cell);
+            Layer(ref packed, ref x, ref states, stateStride == 0 ? hidden : stateStride, reverse, ref extras, ref gates, ref MemoryMarshal.GetArrayDataReference(scratch), count, steps, inputs, hidden, cell, ref mask);
         }
 
         /// <summary>Copies the last step's hidden state of each sequence, <c>[count, steps, H]</c> to <c>[count, H]</c>.</summary>
@@ -247,12 +269,42 @@ namespace Compiled.Kernels
         public static void Backward(
             ref float parameters, ref float gradients, ref float x, ref float states, ref float extras, ref float dh, bool lastOnly,
             ref float dInput, ref float dRecurrent, ref float dx, int count, int steps, int inputs, int hidden, RecurrentCell cell, bool bias,
-            int stateStride = 0, bool reverse = false)
+            int stateStride = 0, bool reverse = false) =>
+            Backward(ref parameters, ref gradients, ref x, ref states, ref extras, ref dh, lastOnly, ref dInput, ref dRecurrent, ref dx, count, steps, inputs, hidden, cell, bias, stateStride, reverse, ref Unsafe.NullRef<float>());
+
+        /// <summary>
+        /// The backward pass with recurrent dropout (the masks <see cref="TrainForward(ref float, ref float, ref float, ref float, ref float, int, int, int, int, RecurrentCell, int, bool, ref float)"/>
+        /// used): <c>dL/dh(t-1)</c> gets <c>mask * (W_hh^T dA)</c> and <c>dL/dW_hh</c> sums <c>dA (mask * h(t-1))^T</c>.
+        /// </summary>
+        /// <param name="parameters">The layer's PyTorch parameters.</param>
+        /// <param name="gradients">The layer's gradients; added to.</param>
+        /// <param name="x">The layer's inputs.</param>
+        /// <param name="states">The saved hidden states.</param>
+        /// <param name="extras">The saved cell values.</param>
+        /// <param name="dh">The gradient with respect to the hidden states.</param>
+        /// <param name="lastOnly">Whether <paramref name="dh"/> holds only the last step.</param>
+        /// <param name="dInput">Receives the gradients with respect to the input part of the gate pre-activations.</param>
+        /// <param name="dRecurrent">Scratch: the gradients with respect to the recurrent part.</param>
+        /// <param name="dx">Receives the input gradient, or a null reference.</param>
+        /// <param name="count">The sequences.</param>
+        /// <param name="steps">The steps per sequence.</param>
+        /// <param name="inputs">The features per step.</param>
+        /// <param name="hidden">The hidden size.</param>
+        /// <param name="cell">The cell.</param>
+        /// <param name="bias">Whether the layer has biases.</param>
+        /// <param name="stateStride">The distance between steps of the states (0 means <c>H</c>).</param>
+        /// <param name="reverse">Whether this is the reverse direction.</param>
+        /// <param name="mask">The masks <c>[count, H]</c>, or a null reference for none.</param>
+        public static void Backward(
+            ref float parameters, ref float gradients, ref float x, ref float states, ref float extras, ref float dh, bool lastOnly,
+            ref float dInput, ref float dRecurrent, ref float dx, int count, int steps, int inputs, int hidden, RecurrentCell cell, bool bias,
+            int stateStride, bool reverse, ref float mask)
         {
+            bool masked = !Unsafe.IsNullRef(ref mask);
             int stride = stateStride == 0 ? hidden : stateStride;
             int gates = Gates(cell) * hidden;
             int extrasPerStep = Extras(cell, hidden);
-            int length = (4 * hidden) + (2 * gates) + (steps * hidden);
+            int length = (5 * hidden) + (2 * gates) + (steps * hidden);
             float[] scratch = t_scratch is { } current && current.Length >= length ? current : (t_scratch = new float[length]);
             ref float work = ref MemoryMarshal.GetArrayDataReference(scratch);
             ref float dhNext = ref work;
@@ -261,6 +313,7 @@ namespace Compiled.Kernels
             ref float zeros = ref Unsafe.Add(ref work, 3 * hidden);
             ref float junkBias = ref Unsafe.Add(ref work, 4 * hidden);
             ref float previousStates = ref Unsafe.Add(ref junkBias, 2 * gates);
+            ref float recurrentPart = ref Unsafe.Add(ref previousStates, steps * hidden); // W_hh^T dA before the mask
             MemoryMarshal.CreateSpan(ref zeros, hidden).Clear();
             ref float wih = ref parameters;
             ref float whh = ref Unsafe.Add(ref parameters, gates * inputs);
@@ -288,7 +341,18 @@ namespace Compiled.Kernels
                     ref float cPrev = ref k > 0 ? ref Unsafe.Add(ref extras, (previous * extrasPerStep) + (4 * hidden)) : ref zeros;
                     CellBackward(ref dhStep, ref dhNext, ref dcNext, ref Unsafe.Add(ref states, row * stride), ref hPrev, ref cPrev, ref extrasRow,
                         ref Unsafe.Add(ref dInput, row * gates), ref Unsafe.Add(ref dRecurrent, row * gates), hidden, cell);
-                    if (k > 0)
+                    if (k > 0 && masked)
+                    {
+                        // Recurrent dropout: dL/dh(previous) += mask * (W_hh^T dA).
+                        MemoryMarshal.CreateSpan(ref recurrentPart, hidden).Clear();
+                        AddTransposedProduct(ref whh, ref Unsafe.Add(ref dRecurrent, row * gates), ref recurrentPart, gates, hidden);
+                        ref float m = ref Unsafe.Add(ref mask, s * hidden);
+                        for (int j = 0; j < hidden; j++)
+                        {
+                            Unsafe.Add(ref dhNext, j) += Unsafe.Add(ref m, j) * Unsafe.Add(ref recurrentPart, j);
+                        }
+                    }
+                    else if (k > 0)
                     {
                         // dL/dh(previous) += W_hh^T dA: the recurrent part, row by row of W_hh.
                         AddTransposedProduct(ref whh, ref Unsafe.Add(ref dRecurrent, row * gates), ref dhNext, gates, hidden);
@@ -303,6 +367,10 @@ namespace Compiled.Kernels
                     {
                         int t = reverse ? steps - 1 - k : k;
                         MemoryMarshal.CreateSpan(ref Unsafe.Add(ref states, ((s * steps) + t) * stride), hidden).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref previousStates, k * hidden), hidden));
+                        for (int j = 0; masked && j < hidden; j++)
+                        {
+                            Unsafe.Add(ref previousStates, (k * hidden) + j) *= Unsafe.Add(ref mask, (s * hidden) + j); // what the recurrent product read
+                        }
                     }
 
                     if (!reverse)
@@ -343,7 +411,7 @@ namespace Compiled.Kernels
 
         /// <summary>
         /// The gradient with respect to the inputs of a stacked layer from the gradients with respect to the input part of
-        /// its gate pre-activations that <see cref="Backward"/> left: <c>dx = dA W_ih</c> over <c>count * steps</c> rows.
+        /// its gate pre-activations that <see cref="Backward(ref float, ref float, ref float, ref float, ref float, ref float, bool, ref float, ref float, ref float, int, int, int, int, RecurrentCell, bool, int, bool)"/> left: <c>dx = dA W_ih</c> over <c>count * steps</c> rows.
         /// </summary>
         /// <param name="weightIh">The layer's <c>weight_ih</c>, <c>[G H, inputs]</c>.</param>
         /// <param name="dInput">The gradients with respect to the input part of the gate pre-activations.</param>
@@ -394,14 +462,19 @@ namespace Compiled.Kernels
 
         // ------------------------------------------------------------------ one stacked layer
 
-        private static int WorkLength(RecurrentCell cell, int hidden) => PackedStride(cell, hidden) + (2 * hidden);
+        private static int WorkLength(RecurrentCell cell, int hidden) => PackedStride(cell, hidden) + (3 * hidden);
 
         /// <summary>
         /// One direction of one stacked layer over <paramref name="count"/> sequences; <paramref name="extras"/> may be a null
         /// reference (inference). Hidden states go to <paramref name="states"/> with <paramref name="stride"/> between steps.
         /// </summary>
-        private static void Layer(ref float packed, ref float x, ref float states, int stride, bool reverse, ref float extras, ref float gx, ref float work, int count, int steps, int inputs, int hidden, RecurrentCell cell)
+        private static void Layer(ref float packed, ref float x, ref float states, int stride, bool reverse, ref float extras, ref float gx, ref float work, int count, int steps, int inputs, int hidden, RecurrentCell cell) =>
+            Layer(ref packed, ref x, ref states, stride, reverse, ref extras, ref gx, ref work, count, steps, inputs, hidden, cell, ref Unsafe.NullRef<float>());
+
+        /// <summary>As above; with a <paramref name="mask"/> (<c>[count, H]</c>, recurrent dropout) the recurrent product reads <c>mask * h(t-1)</c>.</summary>
+        private static void Layer(ref float packed, ref float x, ref float states, int stride, bool reverse, ref float extras, ref float gx, ref float work, int count, int steps, int inputs, int hidden, RecurrentCell cell, ref float mask)
         {
+            bool masked = !Unsafe.IsNullRef(ref mask);
             int packedStride = PackedStride(cell, hidden);
             int gates = Gates(cell) * hidden;
             int extrasPerStep = Extras(cell, hidden);
@@ -412,6 +485,7 @@ namespace Compiled.Kernels
             ref float gh = ref work;
             ref float zeros = ref Unsafe.Add(ref work, packedStride);
             ref float c = ref Unsafe.Add(ref zeros, hidden);
+            ref float hMasked = ref Unsafe.Add(ref c, hidden);
             MemoryMarshal.CreateSpan(ref zeros, hidden).Clear();
 
             // The input part of the gates of every step of every sample: one batched product, W_ih x + the input bias.
@@ -425,7 +499,18 @@ namespace Compiled.Kernels
                     int row = (s * steps) + t;
                     int previous = reverse ? row + 1 : row - 1;
                     ref float hPrev = ref k > 0 ? ref Unsafe.Add(ref states, previous * stride) : ref zeros;
-                    if (k > 0)
+                    if (k > 0 && masked)
+                    {
+                        // Recurrent dropout: the product reads mask * h(t-1); the cell below still reads h(t-1) itself.
+                        ref float m = ref Unsafe.Add(ref mask, s * hidden);
+                        for (int j = 0; j < hidden; j++)
+                        {
+                            Unsafe.Add(ref hMasked, j) = Unsafe.Add(ref m, j) * Unsafe.Add(ref hPrev, j);
+                        }
+
+                        DenseKernels.Forward(ref packedHh, ref recurrentBias, packedStride, ref hMasked, ref gh, hidden, gates, default(Identity));
+                    }
+                    else if (k > 0)
                     {
                         DenseKernels.Forward(ref packedHh, ref recurrentBias, packedStride, ref hPrev, ref gh, hidden, gates, default(Identity));
                     }

@@ -57,6 +57,9 @@ namespace Compiled.Tests.Networks
             ["GruBidirectional"] = () => new GruBidirectional(),
             ["LstmBidirectional"] = () => new LstmBidirectional(),
             ["RnnBidirectional"] = () => new RnnBidirectional(),
+            ["GruDropouts"] = () => new GruDropouts(),
+            ["LstmDropouts"] = () => new LstmDropouts(),
+            ["RnnBidirectionalDropouts"] = () => new RnnBidirectionalDropouts(),
         };
 
         /// <summary>Networks whose training normalises with batch statistics: a sample's loss depends on the rest of its batch.</summary>

@@ -386,4 +386,25 @@ namespace Compiled.Tests.Networks
     [GRU(7)]
     [Dense(3, Activation.Softmax)]
     public partial class TokensGru { }
+
+    /// <summary>PyTorch's dropout between 2 stacked GRU layers and Keras' recurrent dropout, every step's output; MSE.</summary>
+    [Network]
+    [Input(5, 3)]
+    [GRU(4, NumLayers = 2, Dropout = 0.3, RecurrentDropout = 0.4, ReturnSequences = true)]
+    [Dense(2)]
+    public partial class GruDropouts { }
+
+    /// <summary>The same on an LSTM of 2 stacked layers, the last step's output; cross-entropy.</summary>
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(6, 3)]
+    [LSTM(5, NumLayers = 2, Dropout = 0.25, RecurrentDropout = 0.5)]
+    [Dense(3, Activation.Softmax)]
+    public partial class LstmDropouts { }
+
+    /// <summary>Both dropouts on a bidirectional Elman network (a mask per direction).</summary>
+    [Network]
+    [Input(5, 2)]
+    [SimpleRNN(3, NumLayers = 2, Bidirectional = true, Dropout = 0.5, RecurrentDropout = 0.3, ReturnSequences = true)]
+    [Dense(2, Activation.Tanh)]
+    public partial class RnnBidirectionalDropouts { }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Compiled.Kernels;
 
 namespace Compiled.Tests.Reference
 {
@@ -20,6 +21,9 @@ namespace Compiled.Tests.Reference
         private readonly bool _bias;
         private readonly bool _sequences;
         private readonly int _directions;
+        private readonly float _dropout;
+        private readonly float _recurrentDropout;
+        private readonly int _index;
 
         private ReferenceRecurrent(string kind, bool relu, int steps, int features, int hidden, int layers, bool bias, bool sequences, bool bidirectional)
         {
@@ -32,6 +36,14 @@ namespace Compiled.Tests.Reference
             _layers = layers;
             _bias = bias;
             _sequences = sequences;
+        }
+
+        private ReferenceRecurrent(string kind, bool relu, int steps, int features, int hidden, int layers, bool bias, bool sequences, bool bidirectional, float dropout, float recurrentDropout, int index)
+            : this(kind, relu, steps, features, hidden, layers, bias, sequences, bidirectional)
+        {
+            _dropout = dropout;
+            _recurrentDropout = recurrentDropout;
+            _index = index;
         }
 
         public int InputSize => _steps * _features;
@@ -60,7 +72,7 @@ namespace Compiled.Tests.Reference
         /// <summary>Reads <c>GRU(16)</c>, <c>SimpleRNN(8, ReLU, layers 2, no bias, sequences)</c>, ...</summary>
         public static IReferenceLayer? TryParse(string part, int[] inputShape, int index)
         {
-            Match match = Regex.Match(part, @"^(SimpleRNN|GRU|LSTM)\((\d+)((?:, [\w ]+)*)\)$");
+            Match match = Regex.Match(part, @"^(SimpleRNN|GRU|LSTM)\((\d+)((?:, [\w .E-]+)*)\)$");
             if (!match.Success)
             {
                 return null;
@@ -68,6 +80,8 @@ namespace Compiled.Tests.Reference
 
             string settings = match.Groups[3].Value;
             Match layers = Regex.Match(settings, @"layers (\d+)");
+            Match dropout = Regex.Match(settings, @"(?<!recurrent )dropout ([0-9.E-]+)");
+            Match recurrentDropout = Regex.Match(settings, @"recurrent dropout ([0-9.E-]+)");
             Assert.Equal(2, inputShape.Length);
             return new ReferenceRecurrent(
                 match.Groups[1].Value,
@@ -78,7 +92,10 @@ namespace Compiled.Tests.Reference
                 layers.Success ? int.Parse(layers.Groups[1].Value, CultureInfo.InvariantCulture) : 1,
                 !settings.Contains("no bias", StringComparison.Ordinal),
                 settings.Contains("sequences", StringComparison.Ordinal),
-                settings.Contains("bidirectional", StringComparison.Ordinal));
+                settings.Contains("bidirectional", StringComparison.Ordinal),
+                dropout.Success ? float.Parse(dropout.Groups[1].Value, CultureInfo.InvariantCulture) : 0f,
+                recurrentDropout.Success ? float.Parse(recurrentDropout.Groups[1].Value, CultureInfo.InvariantCulture) : 0f,
+                index);
         }
 
         public double[] Forward(ReadOnlySpan<double> parameters, double[] input, TrainingContext? training, out double[] preActivation)
@@ -94,7 +111,7 @@ namespace Compiled.Tests.Reference
                 for (int d = 0; d < _directions; d++)
                 {
                     // The reverse direction: the same cell over the steps from the last to the first.
-                    double[] h = Direction(parameters, ref offset, sequence, inputs, d == 1);
+                    double[] h = Direction(parameters, ref offset, sequence, inputs, d == 1, RecurrentMask(training, l, d));
                     for (int t = 0; t < _steps; t++)
                     {
                         Array.Copy(h, t * H, output, (t * width) + (d * H), H);
@@ -102,6 +119,15 @@ namespace Compiled.Tests.Reference
                 }
 
                 sequence = output;
+                if (training is { } context && _dropout > 0 && l < _layers - 1)
+                {
+                    // PyTorch's dropout between stacked layers: nn.Dropout over the whole output sequence of this layer.
+                    double scale = 1f / (1f - _dropout);
+                    for (int j = 0; j < sequence.Length; j++)
+                    {
+                        sequence[j] = DropoutKernels.Keeps(context, ((_index + 1) * 1024) + l, 0, j, _dropout) ? sequence[j] * scale : 0;
+                    }
+                }
             }
 
             double[] result = _sequences ? sequence : sequence.AsSpan((_steps - 1) * width, width).ToArray();
@@ -109,8 +135,25 @@ namespace Compiled.Tests.Reference
             return result;
         }
 
-        /// <summary>One direction of one stacked layer; every step's hidden state, in time order.</summary>
-        private double[] Direction(ReadOnlySpan<double> parameters, ref int offset, double[] sequence, int inputs, bool reverse)
+        /// <summary>
+        /// The recurrent-dropout mask of stacked layer <paramref name="l"/>, direction <paramref name="d"/> (Keras'
+        /// <c>recurrent_dropout</c>: one draw per sequence for every step), or all ones at inference or without it.
+        /// </summary>
+        private double[] RecurrentMask(TrainingContext? training, int l, int d)
+        {
+            var mask = new double[_hidden];
+            double scale = 1f / (1f - _recurrentDropout);
+            for (int j = 0; j < _hidden; j++)
+            {
+                mask[j] = training is not { } context || _recurrentDropout <= 0 ? 1
+                    : DropoutKernels.Keeps(context, ((_index + 1) * 1024) + 512 + (2 * l) + d, 0, j, _recurrentDropout) ? scale : 0;
+            }
+
+            return mask;
+        }
+
+        /// <summary>One direction of one stacked layer; every step's hidden state, in time order; the recurrent product reads <c>mask * h</c>.</summary>
+        private double[] Direction(ReadOnlySpan<double> parameters, ref int offset, double[] sequence, int inputs, bool reverse, double[] mask)
         {
             int H = _hidden;
             int rows = Gates * H;
@@ -146,7 +189,7 @@ namespace Compiled.Tests.Reference
                     double b = bhh[r];
                     for (int i = 0; i < H; i++)
                     {
-                        b += whh[(r * H) + i] * h[i];
+                        b += whh[(r * H) + i] * (mask[i] * h[i]);
                     }
 
                     gi[r] = a;

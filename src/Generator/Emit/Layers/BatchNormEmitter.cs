@@ -15,7 +15,7 @@ namespace Compiled.Generator.Emit.Layers
     /// <c>[mean C][rstd C]</c> for the backward pass and updates the running statistics (<c>b</c>, the buffers, written
     /// inside an edit that the training forward pass opens); it needs the whole batch in one chunk (<see cref="NeedsWholeBatch"/>).
     /// </summary>
-    internal sealed class BatchNormEmitter : LayerEmitter
+    internal sealed class BatchNormEmitter : LayerEmitter, IStreamingLayer
     {
         private const string Kernels = "global::Compiled.Kernels.BatchNormKernels";
 
@@ -54,6 +54,18 @@ namespace Compiled.Generator.Emit.Layers
 
         public override void EmitForwardBatch(SourceWriter writer, LayerContext layer, Vec isa, string x, string y, string count) =>
             writer.Line($"{Kernels}.Inference({x}, {y}, {At("k", layer.PackedOffset)}, {Channels(layer)}, {Spatial(layer)}, {count});{Describe(layer)}, running statistics");
+
+        /// <summary>
+        /// At inference a fixed scale and shift per channel, so it streams on a vector (after a last-step recurrent layer and
+        /// a Dense) or on a causal convolution's channel-major output (one value per channel per step); the network checks
+        /// the layout (<c>NetworkEmitter.StepLayoutsAgree</c>).
+        /// </summary>
+        public bool CanStep(LayerContext layer) => layer.Plan.Input.Rank <= 2;
+
+        public int StepOutputSize(LayerContext layer) => Channels(layer);
+
+        public void EmitStep(SourceWriter writer, LayerContext layer, string x, string y, string state) =>
+            writer.Line($"{Kernels}.Inference({x}, {y}, {At("k", layer.PackedOffset)}, {Channels(layer)}, 1, 1);{Describe(layer)}, running statistics, one step");
 
         public override void EmitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count)
         {

@@ -16,8 +16,10 @@ namespace Compiled.Generator.Emit.Layers
     /// position-major scratch and one group's patch gradients in the workspace (the layer's own saved values, so nothing is
     /// allocated); inference uses a per-thread scratch in the runtime. Exception: at inference, a depthwise layer (each output
     /// channel reads one input channel) runs a direct kernel instead, no im2col, positions along the width in vector lanes.
+    /// A causal 1-D layer with stride 1 also streams (<see cref="IStreamingLayer"/>): one time position per step, its last
+    /// <c>dilation * (kernel - 1)</c> inputs per channel kept in the caller's state (<c>ConvKernels.Step</c>).
     /// </summary>
-    internal sealed class ConvEmitter : LayerEmitter
+    internal sealed class ConvEmitter : LayerEmitter, IStreamingLayer, IStreamingInput
     {
         private const string Kernels = "global::Compiled.Kernels.ConvKernels";
 
@@ -108,6 +110,36 @@ namespace Compiled.Generator.Emit.Layers
 
         public override void EmitInputGradient(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count) =>
             writer.Line($"{Kernels}.InputGradient({At("p", layer.Plan.Tensors[0].Offset)}, {refs.Gradient}, {refs.Own[1]}, {refs.Own[2]}, {refs.InputGradient}, {count}, {Geometry(layer)});{Describe(layer)}: dL/dx = col2im(dz W)");
+
+        /// <summary>
+        /// A causal 1-D layer with stride 1 keeps, per stream, its last <c>dilation * (kernel - 1)</c> inputs of every input
+        /// channel (zero at the start of a sequence, the zeros its left padding reads); any other convolution keeps none.
+        /// </summary>
+        public override int StatePerSample(LayerContext layer) =>
+            CanStep(layer) ? layer.Plan.Input.Dimensions[0] * Spec(layer).Dilations[0] * (Spec(layer).Kernel[0] - 1) : 0;
+
+        /// <summary>
+        /// Only a causal <c>[Conv1D]</c> with stride 1 computes a time position from that position and the ones before: a
+        /// padded (non-causal) one reads the future, a strided one does not produce an output every step.
+        /// </summary>
+        public bool CanStep(LayerContext layer) =>
+            Spec(layer).Rank == 1 && Spec(layer).Padding == ConvPadding.Causal && Spec(layer).Strides[0] == 1;
+
+        /// <summary>One time position: a value per output channel.</summary>
+        public int StepOutputSize(LayerContext layer) => Spec(layer).OutChannels;
+
+        /// <summary>One time position: a value per input channel (the input is channel-major <c>[C, L]</c>, a step is one column).</summary>
+        public int StepInputSize(LayerContext layer) => layer.Plan.Input.Dimensions[0];
+
+        public void EmitStep(SourceWriter writer, LayerContext layer, string x, string y, string state)
+        {
+            ConvSpec conv = Spec(layer);
+            string buffer = StatePerSample(layer) > 0 ? state : NullRef;
+            writer.Line(
+                $"{Kernels}.Step({At("k", layer.PackedOffset)}, {x}, {y}, {buffer}, {Geometry(layer)}, {ActivationStruct(conv)}); // layer {layer.Index}: causal {conv.KindName} " +
+                $"{StepInputSize(layer).ToString(CultureInfo.InvariantCulture)} -> {conv.OutChannels.ToString(CultureInfo.InvariantCulture)} channels, one time position; " +
+                $"state: the last {(conv.Dilations[0] * (conv.Kernel[0] - 1)).ToString(CultureInfo.InvariantCulture)} inputs per channel");
+        }
 
         private static ConvSpec Spec(LayerContext layer) => (ConvSpec)layer.Plan.Spec;
 

@@ -13,7 +13,7 @@ namespace Compiled.Generator.Emit.Layers
     /// a row copy per token forward, a row addition per token backward (only the rows used). The forward passes read the
     /// table from the packed copy, like every layer's forward.
     /// </summary>
-    internal sealed class EmbeddingEmitter : LayerEmitter
+    internal sealed class EmbeddingEmitter : LayerEmitter, IStreamingLayer, IStreamingInput
     {
         private const string Kernels = "global::Compiled.Kernels.EmbeddingKernels";
 
@@ -47,6 +47,17 @@ namespace Compiled.Generator.Emit.Layers
 
         public override void EmitInputGradient(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count) =>
             writer.Line($"{Kernels}.ClearInputGradient({refs.InputGradient}, {count} * {layer.Plan.InputSize});{Describe(layer)}: token ids are not differentiable, dL/dx = 0");
+
+        /// <summary>Streams on a sequence of token ids (<c>[Input(steps)]</c>): one id per step.</summary>
+        public bool CanStep(LayerContext layer) => layer.Plan.Input.Rank == 1;
+
+        public int StepOutputSize(LayerContext layer) => Spec(layer).Dimension;
+
+        /// <summary>One token id per step.</summary>
+        public int StepInputSize(LayerContext layer) => 1;
+
+        public void EmitStep(SourceWriter writer, LayerContext layer, string x, string y, string state) =>
+            writer.Line($"{Kernels}.Forward({x}, {At("k", layer.PackedOffset)}, {y}, 1, {Spec(layer).Dimension}, 1);{Describe(layer)}, one token");
 
         private static EmbeddingSpec Spec(LayerContext layer) => (EmbeddingSpec)layer.Plan.Spec;
 

@@ -20,4 +20,14 @@ namespace Compiled.Generator.Emit
         /// </summary>
         void EmitStep(SourceWriter writer, LayerContext layer, string x, string y, string state);
     }
+
+    /// <summary>
+    /// Optional, for a streaming layer that can come first and whose step input is not the last dimension of its input:
+    /// a causal <c>[Conv1D]</c> reads channel-major <c>[C, L]</c> and one step is a column of <c>C</c> values.
+    /// </summary>
+    internal interface IStreamingInput
+    {
+        /// <summary>The floats of one step's input when the layer is the network's first.</summary>
+        int StepInputSize(LayerContext layer);
+    }
 }

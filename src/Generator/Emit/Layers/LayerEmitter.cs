@@ -32,6 +32,12 @@ namespace Compiled.Generator.Emit
         public virtual bool UsesTrainingContext => false;
 
         /// <summary>
+        /// <see cref="UsesTrainingContext"/> for one layer of the kind, for kinds whose settings decide it (a recurrent layer
+        /// with dropout); by default the kind's.
+        /// </summary>
+        public virtual bool UsesTrainingContextAt(LayerContext layer) => UsesTrainingContext;
+
+        /// <summary>
         /// True for layers whose training pass couples the samples of a batch (batch normalisation: each sample is normalised
         /// with the statistics of the whole batch). A network with any trains each call's batch as one chunk: its training
         /// workspace is sized for the largest batch seen (the planner's offsets are per sample, times the capacity), and it

@@ -13,7 +13,7 @@ namespace Compiled.Generator.Emit.Layers
     /// inference, plus the per-group mean and reciprocal standard deviation saved for the backward pass, which recomputes
     /// the normalised values from the input instead of storing them).
     /// </summary>
-    internal sealed class LayerNormEmitter : LayerEmitter
+    internal sealed class LayerNormEmitter : LayerEmitter, IStreamingLayer
     {
         private const string Kernels = "global::Compiled.Kernels.NormalizationKernels";
 
@@ -55,6 +55,17 @@ namespace Compiled.Generator.Emit.Layers
 
         public override void EmitInputGradient(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count) =>
             writer.Line($"{Kernels}.LayerNormBackward({refs.Input}, {refs.Gradient}, {Weight(layer, "p")}, {refs.Own[0]}, {NullRef}, {NullRef}, {refs.InputGradient}, {Groups(layer)}, {GroupSize(layer)}, {count});{Describe(layer)}: dL/dx");
+
+        /// <summary>
+        /// Streams when it normalises over the last dimension only (each step on its own, as <c>nn.LayerNorm(features)</c>
+        /// on a sequence), or over the whole of a vector.
+        /// </summary>
+        public bool CanStep(LayerContext layer) => GroupSize(layer) == layer.Plan.Input.Dimensions[layer.Plan.Input.Rank - 1];
+
+        public int StepOutputSize(LayerContext layer) => GroupSize(layer);
+
+        public void EmitStep(SourceWriter writer, LayerContext layer, string x, string y, string state) =>
+            writer.Line($"{Kernels}.LayerNormForward({x}, {y}, {Packed(layer, 0)}, {Packed(layer, 1)}, {NullRef}, 1, {GroupSize(layer)}, 1, {Vec.Float(Spec(layer).Eps)});{Describe(layer)}, one step");
 
         private static LayerNormSpec Spec(LayerContext layer) => (LayerNormSpec)layer.Plan.Spec;
 

@@ -24,7 +24,9 @@ namespace Compiled.Generator.Emit.Layers
         /// The output; per stacked layer its hidden states <c>[steps, D H]</c> (D = 2 directions for a bidirectional layer,
         /// each step forward then reverse) and (GRU, LSTM) each direction's cell values <c>[steps, E]</c>; then the scratch
         /// blocks dA(input) <c>[steps, G H]</c> per direction, dA(recurrent) <c>[steps, G H]</c> and, with more than one
-        /// stacked layer, dL/d(sequence) <c>[steps, D H]</c>.
+        /// stacked layer, dL/d(sequence) <c>[steps, D H]</c>; then, with <c>Dropout</c>, each lower stacked layer's output after
+        /// its dropout <c>[steps, D H]</c> (the next stacked layer's input), and with <c>RecurrentDropout</c> each stacked
+        /// layer's and direction's mask on <c>h(t-1)</c> <c>[H]</c>.
         /// </summary>
         public override IReadOnlyList<SavedValue> SavedValues(LayerContext layer)
         {
@@ -49,6 +51,21 @@ namespace Compiled.Generator.Emit.Layers
             if (spec.NumLayers > 1)
             {
                 values.Add(new SavedValue(ValueKind.Own, steps * spec.Width));
+            }
+
+            // Dropout between stacked layers: each lower layer's output sequence after its mask (the next layer's input).
+            for (int l = 0; spec.DropsBetweenLayers && l < spec.NumLayers - 1; l++)
+            {
+                values.Add(new SavedValue(ValueKind.Own, steps * spec.Width));
+            }
+
+            // Recurrent dropout: per stacked layer and direction, the sequence's mask on h(t-1) (0 or 1 / (1 - p)).
+            for (int l = 0; spec.RecurrentDropout > 0f && l < spec.NumLayers; l++)
+            {
+                for (int d = 0; d < spec.Directions; d++)
+                {
+                    values.Add(new SavedValue(ValueKind.Own, spec.Hidden));
+                }
             }
 
             return values;
@@ -95,15 +112,28 @@ namespace Compiled.Generator.Emit.Layers
             writer.Line($"{Kernels}.Forward({At("k", layer.PackedOffset)}, {x}, {y}, {count}, {Steps(layer)}, {Features(layer)}, {spec.Hidden}, {spec.NumLayers}, {Cell(spec)}, {Bool(spec.ReturnSequences)}{(spec.Bidirectional ? ", true" : string.Empty)});{Describe(layer)}");
         }
 
+        /// <summary>A layer with <c>Dropout</c> (between stacked layers) or <c>RecurrentDropout</c> draws masks from the training context.</summary>
+        public override bool UsesTrainingContextAt(LayerContext layer) => Spec(layer).DropsBetweenLayers || Spec(layer).RecurrentDropout > 0f;
+
         public override void EmitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count)
         {
             RecurrentSpec spec = Spec(layer);
             for (int l = 0; l < spec.NumLayers; l++)
             {
-                string x = l == 0 ? refs.Input : States(layer, refs, l - 1);
+                string x = LayerInput(layer, refs, l);
                 for (int d = 0; d < spec.Directions; d++)
                 {
-                    writer.Line($"{Kernels}.TrainForward({At("k", PackedOffset(layer, l, d))}, {x}, {Offset(States(layer, refs, l), (long)d * spec.Hidden)}, {ExtrasRef(layer, refs, l, d)}, {DInput(layer, refs, 0)}, {count}, {Steps(layer)}, {SubInputs(layer, l)}, {spec.Hidden}, {Cell(spec)}{Direction(spec, d)});{Describe(layer, l, d)}, saving states and gates");
+                    if (spec.RecurrentDropout > 0f)
+                    {
+                        writer.Line($"global::Compiled.Kernels.DropoutKernels.Mask({Mask(layer, refs, l, d)}, {spec.Hidden}, {count}, {Vec.Float(spec.RecurrentDropout)}, TrainingContext, {refs.First}, {RecurrentDropoutKey(layer, l, d)});{Describe(layer, l, d)}: recurrent dropout, one mask per sequence on h(t-1)");
+                    }
+
+                    writer.Line($"{Kernels}.TrainForward({At("k", PackedOffset(layer, l, d))}, {x}, {Offset(States(layer, refs, l), (long)d * spec.Hidden)}, {ExtrasRef(layer, refs, l, d)}, {DInput(layer, refs, 0)}, {count}, {Steps(layer)}, {SubInputs(layer, l)}, {spec.Hidden}, {Cell(spec)}{Direction(spec, d)}{MaskArgument(layer, refs, l, d)});{Describe(layer, l, d)}, saving states and gates");
+                }
+
+                if (spec.DropsBetweenLayers && l < spec.NumLayers - 1)
+                {
+                    writer.Line($"global::Compiled.Kernels.DropoutKernels.Forward({States(layer, refs, l)}, {Dropped(layer, refs, l)}, {Steps(layer) * spec.Width}, {count}, {Vec.Float(spec.Dropout)}, TrainingContext, {refs.First}, {DropoutKey(layer, l)});{Describe(layer, l)}: dropout on its output sequence (PyTorch's dropout between stacked layers)");
                 }
             }
 
@@ -119,7 +149,7 @@ namespace Compiled.Generator.Emit.Layers
             for (int l = spec.NumLayers - 1; l >= 0; l--)
             {
                 bool top = l == spec.NumLayers - 1;
-                string x = l == 0 ? refs.Input : States(layer, refs, l - 1);
+                string x = LayerInput(layer, refs, l);
                 string dh = top ? refs.Gradient : DSequence(layer, refs);
                 string dx = l > 0 ? DSequence(layer, refs) : layer.NeedsInputGradient ? refs.InputGradient! : NullRef;
                 for (int d = 0; d < spec.Directions; d++)
@@ -128,12 +158,17 @@ namespace Compiled.Generator.Emit.Layers
                     string directionDx = spec.Bidirectional ? NullRef : dx;
                     writer.Line(
                         $"{Kernels}.Backward({At("p", ParameterOffset(layer, l, d))}, {At("g", ParameterOffset(layer, l, d))}, {x}, {Offset(States(layer, refs, l), (long)d * spec.Hidden)}, {ExtrasRef(layer, refs, l, d)}, " +
-                        $"{Offset(dh, (long)d * spec.Hidden)}, {Bool(top && !spec.ReturnSequences)}, {DInput(layer, refs, d)}, {DRecurrent(layer, refs)}, {directionDx}, {count}, {Steps(layer)}, {SubInputs(layer, l)}, {spec.Hidden}, {Cell(spec)}, {Bool(spec.Bias)}{Direction(spec, d)});{Describe(layer, l, d)}: through time");
+                        $"{Offset(dh, (long)d * spec.Hidden)}, {Bool(top && !spec.ReturnSequences)}, {DInput(layer, refs, d)}, {DRecurrent(layer, refs)}, {directionDx}, {count}, {Steps(layer)}, {SubInputs(layer, l)}, {spec.Hidden}, {Cell(spec)}, {Bool(spec.Bias)}{Direction(spec, d)}{MaskArgument(layer, refs, l, d)});{Describe(layer, l, d)}: through time");
                 }
 
                 if (spec.Bidirectional && dx != NullRef)
                 {
                     WriteInputGradients(writer, layer, refs, l, dx, count);
+                }
+
+                if (spec.DropsBetweenLayers && l > 0)
+                {
+                    writer.Line($"global::Compiled.Kernels.DropoutKernels.Backward({dx}, {dx}, {Steps(layer) * spec.Width}, {count}, {Vec.Float(spec.Dropout)}, TrainingContext, {refs.First}, {DropoutKey(layer, l - 1)});{Describe(layer, l - 1)}: through the dropout on its output sequence");
                 }
             }
         }
@@ -231,6 +266,45 @@ namespace Compiled.Generator.Emit.Layers
         private static string DRecurrent(LayerContext layer, TrainingRefs refs) => refs.Own[ScratchBase(Spec(layer)) + Spec(layer).Directions];
 
         private static string DSequence(LayerContext layer, TrainingRefs refs) => refs.Own[ScratchBase(Spec(layer)) + Spec(layer).Directions + 1];
+
+        /// <summary>Where the dropout blocks start among the own values: after the scratch blocks.</summary>
+        private static int DropoutBase(RecurrentSpec spec) => ScratchBase(spec) + spec.Directions + 1 + (spec.NumLayers > 1 ? 1 : 0);
+
+        /// <summary>Stacked layer <paramref name="l"/>'s output sequence after the dropout between layers.</summary>
+        private static string Dropped(LayerContext layer, TrainingRefs refs, int l) => refs.Own[DropoutBase(Spec(layer)) + l];
+
+        /// <summary>The recurrent-dropout mask of stacked layer <paramref name="l"/>, direction <paramref name="d"/>: <c>[count, H]</c>.</summary>
+        private static string Mask(LayerContext layer, TrainingRefs refs, int l, int d)
+        {
+            RecurrentSpec spec = Spec(layer);
+            int between = spec.DropsBetweenLayers ? spec.NumLayers - 1 : 0;
+            return refs.Own[DropoutBase(spec) + between + (l * spec.Directions) + d];
+        }
+
+        /// <summary>The kernels' trailing mask argument: none without recurrent dropout.</summary>
+        private static string MaskArgument(LayerContext layer, TrainingRefs refs, int l, int d)
+        {
+            RecurrentSpec spec = Spec(layer);
+            if (spec.RecurrentDropout <= 0f)
+            {
+                return string.Empty;
+            }
+
+            return (spec.Bidirectional ? string.Empty : $", {spec.Hidden}, false") + $", {Mask(layer, refs, l, d)}";
+        }
+
+        /// <summary>What stacked layer <paramref name="l"/> reads: the network's input, the layer below's states, or those after dropout.</summary>
+        private static string LayerInput(LayerContext layer, TrainingRefs refs, int l) =>
+            l == 0 ? refs.Input : Spec(layer).DropsBetweenLayers ? Dropped(layer, refs, l - 1) : States(layer, refs, l - 1);
+
+        /// <summary>
+        /// The dropout key (the <c>layer</c> argument of <c>DropoutKernels</c>) of the dropout after stacked layer
+        /// <paramref name="l"/>: <c>(index + 1) * 1024 + l</c>, apart from the network's layer indices, which key [Dropout] layers.
+        /// </summary>
+        public static int DropoutKey(LayerContext layer, int l) => ((layer.Index + 1) * 1024) + l;
+
+        /// <summary>The key of the recurrent-dropout mask of stacked layer <paramref name="l"/>, direction <paramref name="d"/>: <c>(index + 1) * 1024 + 512 + 2 l + d</c>.</summary>
+        public static int RecurrentDropoutKey(LayerContext layer, int l, int d) => ((layer.Index + 1) * 1024) + 512 + (2 * l) + d;
 
         /// <summary>The kernels' trailing arguments for a direction: none for a one-directional layer, else the state stride and whether reversed.</summary>
         private static string Direction(RecurrentSpec spec, int d) =>

@@ -1,4 +1,5 @@
 using System.Linq;
+using Compiled.Generator.Emit.Layers;
 using static Compiled.Generator.Emit.KernelWriter;
 
 namespace Compiled.Generator.Emit
@@ -13,7 +14,48 @@ namespace Compiled.Generator.Emit
     {
         /// <summary>True when the network gets the streaming API.</summary>
         private bool Streams =>
-            _layout.StatePerSample > 0 && _layout.Inference.All(c => c.Emitter is IStreamingLayer s && s.CanStep(c.Context));
+            _layout.StatePerSample > 0 && _layout.Inference.All(c => c.Emitter is IStreamingLayer s && s.CanStep(c.Context)) && StepLayoutsAgree();
+
+        /// <summary>
+        /// True when every layer's step reads what the layer before it writes per step. Two layouts carry a time axis:
+        /// time-major (<c>[steps, features]</c>: the network's input when a recurrent, dense or embedding layer reads it, and
+        /// a recurrent layer's sequence), where a step is a row; and channel-major (<c>[C, L]</c>, PyTorch's <c>Conv1d</c>
+        /// layout: the input of a first causal <c>[Conv1D]</c> and that layer's output), where a step is a column. A causal
+        /// convolution steps only on channel-major input (first, or after another); a layer that works on the last
+        /// dimension (recurrent, Dense, LayerNorm) only on time-major input, since on <c>[C, L]</c> the last dimension is
+        /// time; BatchNorm (per channel, the first dimension) only on a vector or channel-major input, since on
+        /// <c>[steps, features]</c> its channels would be the steps.
+        /// </summary>
+        private bool StepLayoutsAgree()
+        {
+            bool channelMajor = false;
+            for (int i = 0; i < _layout.Inference.Count; i++)
+            {
+                (LayerContext context, LayerEmitter emitter) = _layout.Inference[i];
+                if (emitter is ConvEmitter)
+                {
+                    if (i > 0 && !channelMajor)
+                    {
+                        return false;
+                    }
+
+                    channelMajor = true;
+                }
+                else if (emitter is BatchNormEmitter)
+                {
+                    if (context.Plan.Input.Rank > 1 && !channelMajor)
+                    {
+                        return false;
+                    }
+                }
+                else if (channelMajor)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
 
         private void WriteStreaming()
         {
@@ -23,7 +65,10 @@ namespace Compiled.Generator.Emit
             }
 
             int stateSize = _layout.StatePerSample;
-            int stepInput = _plan.InputShape.Dimensions[_plan.InputShape.Rank - 1];
+            var first = _layout.Inference[0];
+            int stepInput = first.Emitter is IStreamingInput input
+                ? input.StepInputSize(first.Context)
+                : _plan.InputShape.Dimensions[_plan.InputShape.Rank - 1];
             var last = _layout.Inference[_layout.Inference.Count - 1];
             int stepOutput = ((IStreamingLayer)last.Emitter).StepOutputSize(last.Context);
             var hidden = _layout.Inference.Take(_layout.Inference.Count - 1).Select(c => ((IStreamingLayer)c.Emitter).StepOutputSize(c.Context)).ToList();
@@ -32,10 +77,14 @@ namespace Compiled.Generator.Emit
             _w.Line();
             _w.Comment("------------------------------------------------------------------ streaming (one step at a time)");
             _w.Line();
-            _w.Summary("The floats of one stream's recurrent state (every recurrent layer's hidden and cell states).");
+            _w.Summary(_layout.Inference.Any(c => c.Emitter is ConvEmitter)
+                ? "The floats of one stream's state (every recurrent layer's hidden and cell states, every causal convolution's last inputs)."
+                : "The floats of one stream's recurrent state (every recurrent layer's hidden and cell states).");
             _w.Line($"public const int StateSize = {stateSize};");
             _w.Line();
-            _w.Summary("The floats of one step's input for <see cref=\"Step\"/>: the features of one step of the input sequence.");
+            _w.Summary(first.Emitter is IStreamingInput
+                ? "The floats of one step's input for <see cref=\"Step\"/>: one time position, a value per input channel (a column of the channel-major input)."
+                : "The floats of one step's input for <see cref=\"Step\"/>: the features of one step of the input sequence.");
             _w.Line($"public const int StepInputSize = {stepInput};");
             _w.Line();
             _w.Summary("The floats of one step's output of <see cref=\"Step\"/>.");
@@ -73,6 +122,11 @@ namespace Compiled.Generator.Emit
             _w.Open($"public void Step({ReadOnlySpan} stepInput, {Span} stepOutput, ref State state)");
             _w.Line($"if (stepInput.Length != StepInputSize) {Support}.ThrowLength(nameof(stepInput), StepInputSize, stepInput.Length);");
             _w.Line($"if (stepOutput.Length != StepOutputSize) {Support}.ThrowLength(nameof(stepOutput), StepOutputSize, stepOutput.Length);");
+            if (first.Emitter.ReadsTokenIds)
+            {
+                first.Emitter.EmitInputCheck(_w, first.Context, "stepInput", "nameof(stepInput)");
+            }
+
             _w.Line("if (_compiledStorage.IsStale) PackWeights();");
             _w.Line("ref float k = ref _compiledStorage.PackedStart;");
             _w.Line($"ref float x = ref {Marshal}.GetReference(stepInput);");
@@ -103,7 +157,9 @@ namespace Compiled.Generator.Emit
             _w.Summary(
                 "Runs <paramref name=\"steps\"/> steps of a sequence with <see cref=\"Step\"/>, the state carried from the previous call\n" +
                 "(so a long sequence may arrive in pieces). Allocates nothing; only reads the network.");
-            _w.Line("/// <param name=\"inputs\"><paramref name=\"steps\"/> x <see cref=\"StepInputSize\"/> floats.</param>");
+            _w.Line(first.Emitter is IStreamingInput
+                ? "/// <param name=\"inputs\"><paramref name=\"steps\"/> x <see cref=\"StepInputSize\"/> floats, time-major: step t's channels at t x <see cref=\"StepInputSize\"/> (the transpose of <see cref=\"Forward\"/>'s channel-major input).</param>"
+                : "/// <param name=\"inputs\"><paramref name=\"steps\"/> x <see cref=\"StepInputSize\"/> floats.</param>");
             _w.Line("/// <param name=\"outputs\">Receives <paramref name=\"steps\"/> x <see cref=\"StepOutputSize\"/> floats: each step's output.</param>");
             _w.Line("/// <param name=\"steps\">The number of steps; must be positive.</param>");
             _w.Line("/// <param name=\"state\">The stream's state; updated.</param>");

@@ -128,7 +128,7 @@ namespace Compiled.Generator.Emit.Planning
         public List<(LayerContext Context, LayerEmitter Emitter)> Inference { get; } = new();
 
         /// <summary>True when some layer is stochastic in training (reads the <c>TrainingContext</c>).</summary>
-        public bool UsesTrainingContext => Computing.Any(c => c.Emitter.UsesTrainingContext);
+        public bool UsesTrainingContext => Computing.Any(c => c.Emitter.UsesTrainingContextAt(c.Context));
 
         /// <summary>
         /// True when some layer couples the samples of a batch in training (batch normalisation): the training passes take

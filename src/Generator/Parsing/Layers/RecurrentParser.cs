@@ -69,7 +69,23 @@ namespace Compiled.Generator.Parsing.Layers
                 cell = nonlinearity == 1 ? RecurrentCellKind.RnnReLU : RecurrentCellKind.RnnTanh;
             }
 
-            return valid ? new RecurrentSpec(cell, hidden, layers, bias, sequences, bidirectional) : null;
+            double dropout = context.NamedArgument("Dropout", 0.0, out _);
+            double recurrentDropout = context.NamedArgument("RecurrentDropout", 0.0, out _);
+            foreach ((string name, double p) in new[] { ("Dropout", dropout), ("RecurrentDropout", recurrentDropout) })
+            {
+                if (!(p >= 0 && p <= 1))
+                {
+                    context.Report(DiagnosticDescriptors.SettingOutOfRange, name, name, _kind, context.LayerIndex, p.ToString("R", CultureInfo.InvariantCulture), "in [0, 1] (the chance of zeroing an element in training)");
+                    valid = false;
+                }
+            }
+
+            if (valid && dropout > 0 && layers == 1)
+            {
+                context.Report(DiagnosticDescriptors.RecurrentDropoutOneLayer, "Dropout", _kind, context.LayerIndex, dropout.ToString("R", CultureInfo.InvariantCulture));
+            }
+
+            return valid ? new RecurrentSpec(cell, hidden, layers, bias, sequences, bidirectional, (float)dropout, (float)recurrentDropout) : null;
         }
     }
 }

@@ -102,6 +102,16 @@ namespace Compiled.Generator.Shapes.Layers
                 settings.Add("sequences");
             }
 
+            if (recurrent.Dropout > 0f)
+            {
+                settings.Add($"dropout {recurrent.Dropout.ToString("R", CultureInfo.InvariantCulture)}");
+            }
+
+            if (recurrent.RecurrentDropout > 0f)
+            {
+                settings.Add($"recurrent dropout {recurrent.RecurrentDropout.ToString("R", CultureInfo.InvariantCulture)}");
+            }
+
             return $"{recurrent.KindName}({string.Join(", ", settings)})";
         }
 
