@@ -269,6 +269,21 @@ namespace Compiled.Generator.Diagnostics
             "Softmax on a per-step Dense over a sequence",
             "[Dense] at layer {0} applies Activation.Softmax to each step of a {1} sequence, which is not supported; return only the last step (ReturnSequences = false) or put [Flatten] before the layer");
 
+        public static readonly DiagnosticDescriptor VariableLengthWithoutRecurrent = Error(
+            "CN0051", Shape,
+            "Variable-length input without a recurrent layer",
+            "[Input] of {0} sets VariableLength = true, but no layer reads sequences of their own lengths; add a recurrent layer ([SimpleRNN], [GRU] or [LSTM]) or remove VariableLength");
+
+        public static readonly DiagnosticDescriptor VariableLengthMixesSteps = Error(
+            "CN0052", Shape,
+            "Layer before a variable-length recurrent layer mixes steps",
+            "[{0}] at layer {1} comes before the recurrent layer at layer {2} of a variable-length input but does not work step by step, so padding steps would reach the real ones; only [Embedding], [Dense], [Dropout] and recurrent layers may come before it");
+
+        public static readonly DiagnosticDescriptor VariableLengthInputRank = Error(
+            "CN0053", Shape,
+            "Variable-length input has the wrong number of dimensions",
+            "[Input] of {0} sets VariableLength = true with the shape {1}; a variable-length input is (maxSteps, features), or (maxSteps) token ids read by an [Embedding]");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Index(
             NotPartial, ContainingTypeNotPartial, Generic, Static, MissingInput, MultipleInputs, EmptyInputShape,
             NonPositiveSize, NoLayers, DenseNeedsVector, SoftmaxNotLast, CrossEntropyNeedsSoftmax,
@@ -278,7 +293,8 @@ namespace Compiled.Generator.Diagnostics
             EmbeddingNotFirst, ChannelDropoutRank,
             PoolWindowSetting, PoolKernelTooLarge, PoolPaddingTooLarge, PoolInputRank, GlobalPoolNeedsPositions, PoolOutputEmpty,
             ConvKernelTooLarge, ConvSettingNotPositive, ConvNegativePadding, ConvGroupsDoNotDivide, ConvWrongInputRank, ConvSameNeedsStrideOne, ConvAxisCount, ConvCausalWithPadding,
-            RecurrentNeedsSequence, RecurrentAfterLastStep, SoftmaxOverSequence);
+            RecurrentNeedsSequence, RecurrentAfterLastStep, SoftmaxOverSequence,
+            VariableLengthWithoutRecurrent, VariableLengthMixesSteps, VariableLengthInputRank);
 
         public static IReadOnlyCollection<DiagnosticDescriptor> All => s_byId.Values;
 

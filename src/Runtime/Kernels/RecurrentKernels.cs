@@ -147,7 +147,29 @@ namespace Compiled.Kernels
         /// <param name="cell">The cell.</param>
         /// <param name="returnSequences">Whether every step is returned.</param>
         /// <param name="bidirectional">Whether each stacked layer also runs from the last step to the first.</param>
-        public static void Forward(ref float packed, ref float x, ref float y, int count, int steps, int inputs, int hidden, int layers, RecurrentCell cell, bool returnSequences, bool bidirectional = false)
+        public static void Forward(ref float packed, ref float x, ref float y, int count, int steps, int inputs, int hidden, int layers, RecurrentCell cell, bool returnSequences, bool bidirectional = false) =>
+            Forward(ref packed, ref x, ref y, count, steps, inputs, hidden, layers, cell, returnSequences, bidirectional, ref Unsafe.NullRef<int>());
+
+        /// <summary>
+        /// <see cref="Forward(ref float, ref float, ref float, int, int, int, int, int, RecurrentCell, bool, bool)"/> over
+        /// sequences of their own lengths (PyTorch's packed sequences): sequence <c>s</c> has <c>lengths[s]</c> steps (1 to
+        /// <paramref name="steps"/>, not checked here), its padding steps are ignored, the reverse direction starts at its own
+        /// last step, the last-step output is the hidden state at step <c>lengths[s] - 1</c>, and the returned sequence is
+        /// zero beyond the length (as <c>pad_packed_sequence</c>). A null <paramref name="lengths"/> means every sequence is full.
+        /// </summary>
+        /// <param name="packed">The packed layers, one after another (for a bidirectional layer, forward then reverse).</param>
+        /// <param name="x">The inputs, <c>[count, steps, inputs]</c>.</param>
+        /// <param name="y">Receives the outputs.</param>
+        /// <param name="count">The sequences.</param>
+        /// <param name="steps">The steps per sequence (the longest allowed; the padded length).</param>
+        /// <param name="inputs">The features per step.</param>
+        /// <param name="hidden">The hidden size.</param>
+        /// <param name="layers">The stacked layers.</param>
+        /// <param name="cell">The cell.</param>
+        /// <param name="returnSequences">Whether every step is returned.</param>
+        /// <param name="bidirectional">Whether each stacked layer also runs from the last step to the first.</param>
+        /// <param name="lengths">The first of <paramref name="count"/> lengths, or a null reference.</param>
+        public static void Forward(ref float packed, ref float x, ref float y, int count, int steps, int inputs, int hidden, int layers, RecurrentCell cell, bool returnSequences, bool bidirectional, ref int lengths)
         {
             int directions = bidirectional ? 2 : 1;
             int width = directions * hidden;
@@ -169,13 +191,13 @@ namespace Compiled.Kernels
                 ref float states = ref (top && returnSequences ? ref y : ref ((l & 1) == 0 ? ref sequenceA : ref sequenceB));
                 for (int d = 0; d < directions; d++)
                 {
-                    Layer(ref layerPacked, ref layerInput, ref Unsafe.Add(ref states, d * hidden), width, d == 1, ref Unsafe.NullRef<float>(), ref gx, ref work, count, steps, layerInputs, hidden, cell);
+                    Layer(ref layerPacked, ref layerInput, ref Unsafe.Add(ref states, d * hidden), width, d == 1, ref Unsafe.NullRef<float>(), ref gx, ref work, count, steps, layerInputs, hidden, cell, ref lengths);
                     layerPacked = ref Unsafe.Add(ref layerPacked, PackedLength(cell, layerInputs, hidden));
                 }
 
                 if (top && !returnSequences)
                 {
-                    LastStep(ref states, ref y, count, steps, width);
+                    LastStep(ref states, ref y, count, steps, width, ref lengths);
                 }
 
                 layerInput = ref states;
@@ -200,11 +222,32 @@ namespace Compiled.Kernels
         /// <param name="cell">The cell.</param>
         /// <param name="stateStride">The distance between steps of <paramref name="states"/>: <c>H</c>, or <c>2 H</c> for a bidirectional layer (whose reverse direction's states start <c>H</c> floats in).</param>
         /// <param name="reverse">Whether this is the reverse direction (from the last step to the first).</param>
-        public static void TrainForward(ref float packed, ref float x, ref float states, ref float extras, ref float gates, int count, int steps, int inputs, int hidden, RecurrentCell cell, int stateStride = 0, bool reverse = false)
+        public static void TrainForward(ref float packed, ref float x, ref float states, ref float extras, ref float gates, int count, int steps, int inputs, int hidden, RecurrentCell cell, int stateStride = 0, bool reverse = false) =>
+            TrainForward(ref packed, ref x, ref states, ref extras, ref gates, count, steps, inputs, hidden, cell, stateStride, reverse, ref Unsafe.NullRef<int>());
+
+        /// <summary>
+        /// <see cref="TrainForward(ref float, ref float, ref float, ref float, ref float, int, int, int, int, RecurrentCell, int, bool)"/>
+        /// over sequences of their own lengths (see <see cref="Forward(ref float, ref float, ref float, int, int, int, int, int, RecurrentCell, bool, bool, ref int)"/>):
+        /// the hidden states beyond a sequence's length are written as zeros, its cell values there are left as they were.
+        /// </summary>
+        /// <param name="packed">The layer's packed form.</param>
+        /// <param name="x">The layer's inputs, <c>[count, steps, inputs]</c>.</param>
+        /// <param name="states">Receives the hidden states.</param>
+        /// <param name="extras">Receives the cell's values.</param>
+        /// <param name="gates">Scratch for the input part of the gates.</param>
+        /// <param name="count">The sequences.</param>
+        /// <param name="steps">The padded steps per sequence.</param>
+        /// <param name="inputs">The features per step.</param>
+        /// <param name="hidden">The hidden size.</param>
+        /// <param name="cell">The cell.</param>
+        /// <param name="stateStride">The distance between steps of <paramref name="states"/> (0 means <c>H</c>).</param>
+        /// <param name="reverse">Whether this is the reverse direction (from each sequence's last step to its first).</param>
+        /// <param name="lengths">The first of <paramref name="count"/> lengths, or a null reference (every sequence full).</param>
+        public static void TrainForward(ref float packed, ref float x, ref float states, ref float extras, ref float gates, int count, int steps, int inputs, int hidden, RecurrentCell cell, int stateStride, bool reverse, ref int lengths)
         {
             int length = WorkLength(cell, hidden);
             float[] scratch = t_scratch is { } current && current.Length >= length ? current : (t_scratch = new float[length]);
-            Layer(ref packed, ref x, ref states, stateStride == 0 ? hidden : stateStride, reverse, ref extras, ref gates, ref MemoryMarshal.GetArrayDataReference(scratch), count, steps, inputs, hidden, cell);
+            Layer(ref packed, ref x, ref states, stateStride == 0 ? hidden : stateStride, reverse, ref extras, ref gates, ref MemoryMarshal.GetArrayDataReference(scratch), count, steps, inputs, hidden, cell, ref lengths);
         }
 
         /// <summary>Copies the last step's hidden state of each sequence, <c>[count, steps, H]</c> to <c>[count, H]</c>.</summary>
@@ -213,13 +256,31 @@ namespace Compiled.Kernels
         /// <param name="count">The sequences.</param>
         /// <param name="steps">The steps per sequence.</param>
         /// <param name="hidden">The hidden size.</param>
-        public static void LastStep(ref float states, ref float y, int count, int steps, int hidden)
+        public static void LastStep(ref float states, ref float y, int count, int steps, int hidden) =>
+            LastStep(ref states, ref y, count, steps, hidden, ref Unsafe.NullRef<int>());
+
+        /// <summary>
+        /// Copies each sequence's hidden state at its last real step, <c>lengths[s] - 1</c> (PyTorch's
+        /// <c>output[s, lengths[s] - 1]</c> after <c>pad_packed_sequence</c>), <c>[count, steps, H]</c> to <c>[count, H]</c>.
+        /// </summary>
+        /// <param name="states">The hidden states.</param>
+        /// <param name="y">Receives the last ones.</param>
+        /// <param name="count">The sequences.</param>
+        /// <param name="steps">The padded steps per sequence.</param>
+        /// <param name="hidden">The floats per step (<c>D H</c>).</param>
+        /// <param name="lengths">The first of <paramref name="count"/> lengths, or a null reference (every sequence full).</param>
+        public static void LastStep(ref float states, ref float y, int count, int steps, int hidden, ref int lengths)
         {
             for (int s = 0; s < count; s++)
             {
-                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref states, ((s * steps) + steps - 1) * hidden), hidden).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, s * hidden), hidden));
+                int last = SequenceLength(ref lengths, s, steps) - 1;
+                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref states, ((s * steps) + last) * hidden), hidden).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, s * hidden), hidden));
             }
         }
+
+        /// <summary>Sequence <paramref name="s"/>'s length: <c>lengths[s]</c>, or <paramref name="steps"/> when <paramref name="lengths"/> is a null reference.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int SequenceLength(ref int lengths, int s, int steps) => Unsafe.IsNullRef(ref lengths) ? steps : Unsafe.Add(ref lengths, s);
 
         /// <summary>
         /// The backward pass of one direction of one stacked layer over <paramref name="count"/> sequences (backpropagation
@@ -247,7 +308,38 @@ namespace Compiled.Kernels
         public static void Backward(
             ref float parameters, ref float gradients, ref float x, ref float states, ref float extras, ref float dh, bool lastOnly,
             ref float dInput, ref float dRecurrent, ref float dx, int count, int steps, int inputs, int hidden, RecurrentCell cell, bool bias,
-            int stateStride = 0, bool reverse = false)
+            int stateStride = 0, bool reverse = false) =>
+            Backward(ref parameters, ref gradients, ref x, ref states, ref extras, ref dh, lastOnly, ref dInput, ref dRecurrent, ref dx, count, steps, inputs, hidden, cell, bias, stateStride, reverse, ref Unsafe.NullRef<int>());
+
+        /// <summary>
+        /// <see cref="Backward(ref float, ref float, ref float, ref float, ref float, ref float, bool, ref float, ref float, ref float, int, int, int, int, RecurrentCell, bool, int, bool)"/>
+        /// over sequences of their own lengths: backpropagation through each sequence's real steps only (for
+        /// <paramref name="lastOnly"/>, the output gradient enters at step <c>lengths[s] - 1</c>); the gate gradients of the
+        /// padding steps are zero, so they add nothing to the weights and their input gradient is zero.
+        /// </summary>
+        /// <param name="parameters">The layer's <c>weight_ih</c>, then <c>weight_hh</c> and the biases.</param>
+        /// <param name="gradients">The gradients of those, added to.</param>
+        /// <param name="x">The layer's inputs, <c>[count, steps, inputs]</c>.</param>
+        /// <param name="states">The hidden states the training forward pass saved.</param>
+        /// <param name="extras">The cell values it saved.</param>
+        /// <param name="dh">dL/d(output): every step's, or with <paramref name="lastOnly"/> the last real step's, <c>[count, H]</c>.</param>
+        /// <param name="lastOnly">Whether only the last real step has an output gradient.</param>
+        /// <param name="dInput">Receives the gradients with respect to the input part of the gate pre-activations.</param>
+        /// <param name="dRecurrent">Scratch: the gradients with respect to the recurrent part.</param>
+        /// <param name="dx">Receives the input gradient, or a null reference.</param>
+        /// <param name="count">The sequences.</param>
+        /// <param name="steps">The padded steps per sequence.</param>
+        /// <param name="inputs">The features per step.</param>
+        /// <param name="hidden">The hidden size.</param>
+        /// <param name="cell">The cell.</param>
+        /// <param name="bias">Whether the layer has biases.</param>
+        /// <param name="stateStride">The distance between steps of <paramref name="states"/> and <paramref name="dh"/> (0 means <c>H</c>).</param>
+        /// <param name="reverse">Whether this is the reverse direction.</param>
+        /// <param name="lengths">The first of <paramref name="count"/> lengths, or a null reference (every sequence full).</param>
+        public static void Backward(
+            ref float parameters, ref float gradients, ref float x, ref float states, ref float extras, ref float dh, bool lastOnly,
+            ref float dInput, ref float dRecurrent, ref float dx, int count, int steps, int inputs, int hidden, RecurrentCell cell, bool bias,
+            int stateStride, bool reverse, ref int lengths)
         {
             int stride = stateStride == 0 ? hidden : stateStride;
             int gates = Gates(cell) * hidden;
@@ -271,13 +363,21 @@ namespace Compiled.Kernels
             for (int s = 0; s < count; s++)
             {
                 MemoryMarshal.CreateSpan(ref dhNext, 2 * hidden).Clear();
-                for (int k = steps - 1; k >= 0; k--)
+                int sequenceSteps = SequenceLength(ref lengths, s, steps);
+                if (sequenceSteps < steps)
                 {
-                    int t = reverse ? steps - 1 - k : k;
+                    // Padding steps: no gate gradients, so the batched products below add nothing for them.
+                    MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dInput, ((s * steps) + sequenceSteps) * gates), (steps - sequenceSteps) * gates).Clear();
+                    MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dRecurrent, ((s * steps) + sequenceSteps) * gates), (steps - sequenceSteps) * gates).Clear();
+                }
+
+                for (int k = sequenceSteps - 1; k >= 0; k--)
+                {
+                    int t = reverse ? sequenceSteps - 1 - k : k;
                     int row = (s * steps) + t;
                     int previous = reverse ? row + 1 : row - 1;
                     ref float dhRow = ref lastOnly ? ref Unsafe.Add(ref dh, s * stride) : ref Unsafe.Add(ref dh, row * stride);
-                    bool hasOutputGradient = !lastOnly || t == steps - 1;
+                    bool hasOutputGradient = !lastOnly || t == sequenceSteps - 1;
                     for (int j = 0; j < hidden; j++)
                     {
                         Unsafe.Add(ref dhStep, j) = Unsafe.Add(ref dhNext, j) + (hasOutputGradient ? Unsafe.Add(ref dhRow, j) : 0f);
@@ -297,24 +397,24 @@ namespace Compiled.Kernels
 
                 // dL/dW_hh += dA(t)^T h(previous) over the steps that have a previous one (h(-1) = 0); the bias gradients
                 // are summed below. The previous states, in processing order, contiguous for the batched product.
-                if (steps > 1)
+                if (sequenceSteps > 1)
                 {
-                    for (int k = 0; k < steps - 1; k++)
+                    for (int k = 0; k < sequenceSteps - 1; k++)
                     {
-                        int t = reverse ? steps - 1 - k : k;
+                        int t = reverse ? sequenceSteps - 1 - k : k;
                         MemoryMarshal.CreateSpan(ref Unsafe.Add(ref states, ((s * steps) + t) * stride), hidden).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref previousStates, k * hidden), hidden));
                     }
 
                     if (!reverse)
                     {
-                        DenseKernels.Backward(ref gWhh, ref junkBias, ref previousStates, ref Unsafe.Add(ref dRecurrent, ((s * steps) + 1) * gates), gates, hidden, gates, steps - 1);
+                        DenseKernels.Backward(ref gWhh, ref junkBias, ref previousStates, ref Unsafe.Add(ref dRecurrent, ((s * steps) + 1) * gates), gates, hidden, gates, sequenceSteps - 1);
                     }
                     else
                     {
                         // Processing order k = 1.. is time step T-1-k: dA rows T-2 down to 0, one row at a time.
-                        for (int k = 1; k < steps; k++)
+                        for (int k = 1; k < sequenceSteps; k++)
                         {
-                            int t = steps - 1 - k;
+                            int t = sequenceSteps - 1 - k;
                             DenseKernels.Backward(ref gWhh, ref junkBias, ref Unsafe.Add(ref previousStates, (k - 1) * hidden), ref Unsafe.Add(ref dRecurrent, ((s * steps) + t) * gates), gates, hidden, gates, 1);
                         }
                     }
@@ -343,7 +443,7 @@ namespace Compiled.Kernels
 
         /// <summary>
         /// The gradient with respect to the inputs of a stacked layer from the gradients with respect to the input part of
-        /// its gate pre-activations that <see cref="Backward"/> left: <c>dx = dA W_ih</c> over <c>count * steps</c> rows.
+        /// its gate pre-activations that <c>Backward</c> left: <c>dx = dA W_ih</c> over <c>count * steps</c> rows.
         /// </summary>
         /// <param name="weightIh">The layer's <c>weight_ih</c>, <c>[G H, inputs]</c>.</param>
         /// <param name="dInput">The gradients with respect to the input part of the gate pre-activations.</param>
@@ -400,7 +500,7 @@ namespace Compiled.Kernels
         /// One direction of one stacked layer over <paramref name="count"/> sequences; <paramref name="extras"/> may be a null
         /// reference (inference). Hidden states go to <paramref name="states"/> with <paramref name="stride"/> between steps.
         /// </summary>
-        private static void Layer(ref float packed, ref float x, ref float states, int stride, bool reverse, ref float extras, ref float gx, ref float work, int count, int steps, int inputs, int hidden, RecurrentCell cell)
+        private static void Layer(ref float packed, ref float x, ref float states, int stride, bool reverse, ref float extras, ref float gx, ref float work, int count, int steps, int inputs, int hidden, RecurrentCell cell, ref int lengths)
         {
             int packedStride = PackedStride(cell, hidden);
             int gates = Gates(cell) * hidden;
@@ -419,9 +519,16 @@ namespace Compiled.Kernels
             for (int s = 0; s < count; s++)
             {
                 MemoryMarshal.CreateSpan(ref c, hidden).Clear();
-                for (int k = 0; k < steps; k++)
+                int sequenceSteps = SequenceLength(ref lengths, s, steps);
+                for (int t = sequenceSteps; t < steps; t++)
                 {
-                    int t = reverse ? steps - 1 - k : k;
+                    // Padding steps: zero hidden states, as pad_packed_sequence gives.
+                    MemoryMarshal.CreateSpan(ref Unsafe.Add(ref states, ((s * steps) + t) * stride), hidden).Clear();
+                }
+
+                for (int k = 0; k < sequenceSteps; k++)
+                {
+                    int t = reverse ? sequenceSteps - 1 - k : k;
                     int row = (s * steps) + t;
                     int previous = reverse ? row + 1 : row - 1;
                     ref float hPrev = ref k > 0 ? ref Unsafe.Add(ref states, previous * stride) : ref zeros;

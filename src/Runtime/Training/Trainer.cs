@@ -150,7 +150,7 @@ namespace Compiled.Training
         }
 
         /// <summary>
-        /// Computes a network's mean loss on a data set (by its <see cref="INetwork.Loss"/>, from <see cref="INetwork.ForwardBatch"/>
+        /// Computes a network's mean loss on a data set (by its <see cref="INetwork.Loss"/>, from <see cref="INetwork.ForwardBatch(System.ReadOnlySpan{float}, System.Span{float}, int)"/>
         /// outputs) and its accuracy: for labelled data, and for target vectors with a <see cref="Loss.BinaryCrossEntropy"/> network.
         /// </summary>
         /// <param name="network">The network.</param>

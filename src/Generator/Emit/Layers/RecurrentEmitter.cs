@@ -92,7 +92,8 @@ namespace Compiled.Generator.Emit.Layers
         public override void EmitForwardBatch(SourceWriter writer, LayerContext layer, Vec isa, string x, string y, string count)
         {
             RecurrentSpec spec = Spec(layer);
-            writer.Line($"{Kernels}.Forward({At("k", layer.PackedOffset)}, {x}, {y}, {count}, {Steps(layer)}, {Features(layer)}, {spec.Hidden}, {spec.NumLayers}, {Cell(spec)}, {Bool(spec.ReturnSequences)}{(spec.Bidirectional ? ", true" : string.Empty)});{Describe(layer)}");
+            string tail = Variable(layer) ? $", {Bool(spec.Bidirectional)}, {Lengths}" : spec.Bidirectional ? ", true" : string.Empty;
+            writer.Line($"{Kernels}.Forward({At("k", layer.PackedOffset)}, {x}, {y}, {count}, {Steps(layer)}, {Features(layer)}, {spec.Hidden}, {spec.NumLayers}, {Cell(spec)}, {Bool(spec.ReturnSequences)}{tail});{Describe(layer)}");
         }
 
         public override void EmitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count)
@@ -103,14 +104,14 @@ namespace Compiled.Generator.Emit.Layers
                 string x = l == 0 ? refs.Input : States(layer, refs, l - 1);
                 for (int d = 0; d < spec.Directions; d++)
                 {
-                    writer.Line($"{Kernels}.TrainForward({At("k", PackedOffset(layer, l, d))}, {x}, {Offset(States(layer, refs, l), (long)d * spec.Hidden)}, {ExtrasRef(layer, refs, l, d)}, {DInput(layer, refs, 0)}, {count}, {Steps(layer)}, {SubInputs(layer, l)}, {spec.Hidden}, {Cell(spec)}{Direction(spec, d)});{Describe(layer, l, d)}, saving states and gates");
+                    writer.Line($"{Kernels}.TrainForward({At("k", PackedOffset(layer, l, d))}, {x}, {Offset(States(layer, refs, l), (long)d * spec.Hidden)}, {ExtrasRef(layer, refs, l, d)}, {DInput(layer, refs, 0)}, {count}, {Steps(layer)}, {SubInputs(layer, l)}, {spec.Hidden}, {Cell(spec)}{Direction(layer, d)});{Describe(layer, l, d)}, saving states and gates");
                 }
             }
 
             string top = States(layer, refs, spec.NumLayers - 1);
             writer.Line(spec.ReturnSequences
                 ? $"{Support}.PackCopy({top}, {refs.Output}, {count} * {layer.Plan.OutputSize}); // layer {layer.Index}: every step's hidden state is the output"
-                : $"{Kernels}.LastStep({top}, {refs.Output}, {count}, {Steps(layer)}, {spec.Width}); // layer {layer.Index}: the last step's hidden state is the output");
+                : $"{Kernels}.LastStep({top}, {refs.Output}, {count}, {Steps(layer)}, {spec.Width}{(Variable(layer) ? ", " + Lengths : string.Empty)}); // layer {layer.Index}: the last {(Variable(layer) ? "real " : string.Empty)}step's hidden state is the output");
         }
 
         public override void EmitBackward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count)
@@ -128,7 +129,7 @@ namespace Compiled.Generator.Emit.Layers
                     string directionDx = spec.Bidirectional ? NullRef : dx;
                     writer.Line(
                         $"{Kernels}.Backward({At("p", ParameterOffset(layer, l, d))}, {At("g", ParameterOffset(layer, l, d))}, {x}, {Offset(States(layer, refs, l), (long)d * spec.Hidden)}, {ExtrasRef(layer, refs, l, d)}, " +
-                        $"{Offset(dh, (long)d * spec.Hidden)}, {Bool(top && !spec.ReturnSequences)}, {DInput(layer, refs, d)}, {DRecurrent(layer, refs)}, {directionDx}, {count}, {Steps(layer)}, {SubInputs(layer, l)}, {spec.Hidden}, {Cell(spec)}, {Bool(spec.Bias)}{Direction(spec, d)});{Describe(layer, l, d)}: through time");
+                        $"{Offset(dh, (long)d * spec.Hidden)}, {Bool(top && !spec.ReturnSequences)}, {DInput(layer, refs, d)}, {DRecurrent(layer, refs)}, {directionDx}, {count}, {Steps(layer)}, {SubInputs(layer, l)}, {spec.Hidden}, {Cell(spec)}, {Bool(spec.Bias)}{Direction(layer, d)});{Describe(layer, l, d)}: through time");
                 }
 
                 if (spec.Bidirectional && dx != NullRef)
@@ -232,9 +233,21 @@ namespace Compiled.Generator.Emit.Layers
 
         private static string DSequence(LayerContext layer, TrainingRefs refs) => refs.Own[ScratchBase(Spec(layer)) + Spec(layer).Directions + 1];
 
-        /// <summary>The kernels' trailing arguments for a direction: none for a one-directional layer, else the state stride and whether reversed.</summary>
-        private static string Direction(RecurrentSpec spec, int d) =>
-            spec.Bidirectional ? $", {spec.Width}, {Bool(d == 1)}" : string.Empty;
+        /// <summary>
+        /// The kernels' trailing arguments for a direction: none for a one-directional layer, else the state stride and whether
+        /// reversed; in a variable-length network, always both and then the lengths.
+        /// </summary>
+        private static string Direction(LayerContext layer, int d) =>
+            Variable(layer) ? $", {Spec(layer).Width}, {Bool(d == 1)}, {Lengths}"
+            : Spec(layer).Bidirectional ? $", {Spec(layer).Width}, {Bool(d == 1)}" : string.Empty;
+
+        /// <summary>
+        /// In a variable-length network (<c>[Input(..., VariableLength = true)]</c>) every generated pass has a <c>ref int</c>
+        /// local <c>lengths</c>: the first length of the samples it computes, or a null reference when all are full.
+        /// </summary>
+        private const string Lengths = "ref lengths";
+
+        private static bool Variable(LayerContext layer) => layer.Network.VariableLength;
 
         private static string Cell(RecurrentSpec spec) => $"global::Compiled.Kernels.RecurrentCell.{spec.Cell}";
 

@@ -63,7 +63,7 @@ namespace Compiled.Generator.Emit
             _w.Line();
             _w.Summary(
                 "Runs one step of a sequence: from this step's input and <paramref name=\"state\"/> (the state after the previous steps),\n" +
-                "writes this step's output and moves the state on. 20 calls give what <see cref=\"Forward\"/> gives for the 20-step\n" +
+                $"writes this step's output and moves the state on. 20 calls give what <see cref=\"{ForwardCref}\"/> gives for the 20-step\n" +
                 "sequence (its last step's output, or every step's). Allocates nothing; only reads the network.");
             _w.Line("/// <param name=\"stepInput\"><see cref=\"StepInputSize\"/> floats.</param>");
             _w.Line("/// <param name=\"stepOutput\">Receives <see cref=\"StepOutputSize\"/> floats.</param>");
