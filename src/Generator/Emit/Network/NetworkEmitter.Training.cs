@@ -205,7 +205,7 @@ namespace Compiled.Generator.Emit
             _w.Close();
 
             _w.Line();
-            _w.Summary("The backward pass for any loss on one sample; see <see cref=\"BackpropagateBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float}, int)\"/>.");
+            _w.Summary($"The backward pass for any loss on one sample; see <see cref=\"{(Variable ? "BackpropagateBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float}, int)" : "BackpropagateBatch")}\"/>.");
             _w.Line("/// <param name=\"input\">One sample, <see cref=\"InputSize\"/> floats.</param>");
             _w.Line("/// <param name=\"outputGradient\"><see cref=\"OutputSize\"/> floats: the gradient with respect to the output.</param>");
             _w.Line("/// <param name=\"inputGradient\">Empty, or <see cref=\"InputSize\"/> floats that receive the gradient with respect to the input.</param>");
