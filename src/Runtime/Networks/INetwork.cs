@@ -215,6 +215,13 @@ namespace Compiled
         bool VariableLength => false;
 
         /// <summary>
+        /// True for a <see cref="VariableLength"/> network whose output is a sequence, <c>InputShape[0]</c> steps of
+        /// <c>OutputSize / InputShape[0]</c> values: the outputs beyond a sample's length are padding, and its losses (and
+        /// the trainer's) are the mean over the real steps' outputs only. False for other networks.
+        /// </summary>
+        bool OutputPerStep => false;
+
+        /// <summary>
         /// As <see cref="ForwardBatch(ReadOnlySpan{float}, Span{float}, int)"/> for sequences of their own lengths (a
         /// network with <see cref="VariableLength"/>).
         /// </summary>

@@ -38,6 +38,7 @@ namespace Compiled.Training
         private float[] _inputs = Array.Empty<float>();
         private int[] _labels = Array.Empty<int>();
         private float[] _targets = Array.Empty<float>();
+        private int[]? _lengths;
         private bool _useLabels;
         private int _batch;
         private bool _updating;
@@ -79,8 +80,16 @@ namespace Compiled.Training
 
         /// <summary>Computes the gradient of the mean loss of the first <paramref name="batch"/> samples into the main network; returns the mean loss.</summary>
         /// <remarks>Each thread's network gets <c>context</c> shifted to the first sample of its share of the batch.</remarks>
-        public float Compute(float[] inputs, int[] labels, float[] targets, bool useLabels, int batch, TrainingContext context)
+        /// <param name="inputs">The batch's inputs.</param>
+        /// <param name="labels">Its labels (with <paramref name="useLabels"/>).</param>
+        /// <param name="targets">Its targets (without).</param>
+        /// <param name="useLabels">Whether to train with labels.</param>
+        /// <param name="batch">The samples.</param>
+        /// <param name="context">The batch's training context.</param>
+        /// <param name="lengths">The samples' sequence lengths, or null (samples of one length).</param>
+        public float Compute(float[] inputs, int[] labels, float[] targets, bool useLabels, int batch, TrainingContext context, int[]? lengths = null)
         {
+            _lengths = lengths;
             _context = context;
             int threads = Math.Min(Threads, batch);
             for (int t = 0, start = 0; t < Threads; t++)
@@ -192,9 +201,19 @@ namespace Compiled.Training
                     network.ZeroGradients();
                     network.TrainingContext = _context.Skip(start);
                     ReadOnlySpan<float> inputs = _inputs.AsSpan(start * _inputSize, count * _inputSize);
-                    _losses[index] = _useLabels
-                        ? network.BackwardBatch(inputs, (ReadOnlySpan<int>)_labels.AsSpan(start, count), count)
-                        : network.BackwardBatch(inputs, (ReadOnlySpan<float>)_targets.AsSpan(start * _outputSize, count * _outputSize), count);
+                    if (_lengths is int[] lengths)
+                    {
+                        ReadOnlySpan<int> part = lengths.AsSpan(start, count);
+                        _losses[index] = _useLabels
+                            ? network.BackwardBatch(inputs, (ReadOnlySpan<int>)_labels.AsSpan(start, count), count, part)
+                            : network.BackwardBatch(inputs, (ReadOnlySpan<float>)_targets.AsSpan(start * _outputSize, count * _outputSize), count, part);
+                    }
+                    else
+                    {
+                        _losses[index] = _useLabels
+                            ? network.BackwardBatch(inputs, (ReadOnlySpan<int>)_labels.AsSpan(start, count), count)
+                            : network.BackwardBatch(inputs, (ReadOnlySpan<float>)_targets.AsSpan(start * _outputSize, count * _outputSize), count);
+                    }
                 }
             }
             catch (Exception exception)

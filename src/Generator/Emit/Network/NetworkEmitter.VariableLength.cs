@@ -107,6 +107,12 @@ namespace Compiled.Generator.Emit
             _w.Line();
             _w.Summary("True: this network takes sequences of their own lengths (see <see cref=\"MaxSteps\"/>).");
             _w.Line("bool global::Compiled.INetwork.VariableLength => true;");
+            if (MaskedLoss)
+            {
+                _w.Line();
+                _w.Summary($"True: the output is a sequence of {_plan.MaxSteps} steps of {OutputPerStep}; losses count the real steps' outputs only.");
+                _w.Line("bool global::Compiled.INetwork.OutputPerStep => true;");
+            }
         }
     }
 }
