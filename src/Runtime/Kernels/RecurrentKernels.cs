@@ -191,7 +191,7 @@ namespace Compiled.Kernels
                 ref float states = ref (top && returnSequences ? ref y : ref ((l & 1) == 0 ? ref sequenceA : ref sequenceB));
                 for (int d = 0; d < directions; d++)
                 {
-                    Layer(ref layerPacked, ref layerInput, ref Unsafe.Add(ref states, d * hidden), width, d == 1, ref Unsafe.NullRef<float>(), ref gx, ref work, count, steps, layerInputs, hidden, cell, ref lengths);
+                    Layer(ref layerPacked, ref layerInput, ref Unsafe.Add(ref states, d * hidden), width, d == 1, ref Unsafe.NullRef<float>(), ref gx, ref work, count, steps, layerInputs, hidden, cell, ref lengths, ref Unsafe.NullRef<float>(), 0);
                     layerPacked = ref Unsafe.Add(ref layerPacked, PackedLength(cell, layerInputs, hidden));
                 }
 
@@ -247,7 +247,58 @@ namespace Compiled.Kernels
         {
             int length = WorkLength(cell, hidden);
             float[] scratch = t_scratch is { } current && current.Length >= length ? current : (t_scratch = new float[length]);
-            Layer(ref packed, ref x, ref states, stateStride == 0 ? hidden : stateStride, reverse, ref extras, ref gates, ref MemoryMarshal.GetArrayDataReference(scratch), count, steps, inputs, hidden, cell, ref lengths);
+            Layer(ref packed, ref x, ref states, stateStride == 0 ? hidden : stateStride, reverse, ref extras, ref gates, ref MemoryMarshal.GetArrayDataReference(scratch), count, steps, inputs, hidden, cell, ref lengths, ref Unsafe.NullRef<float>(), 0);
+        }
+
+        /// <summary>
+        /// The training forward pass of one stacked layer (one direction) from a given initial state per sequence, for
+        /// truncated backpropagation through time: sequence <c>s</c> starts from <c>h0</c> at
+        /// <c>initial + s * initialStride</c> (for LSTM <c>c0</c> right after it) instead of zero. See
+        /// <see cref="TrainForward(ref float, ref float, ref float, ref float, ref float, int, int, int, int, RecurrentCell, int, bool)"/>.
+        /// </summary>
+        /// <param name="packed">The layer's packed form.</param>
+        /// <param name="x">The layer's inputs, <c>[count, steps, inputs]</c>.</param>
+        /// <param name="states">Receives the hidden states, <c>[count, steps, H]</c>.</param>
+        /// <param name="extras">Receives the cell's values.</param>
+        /// <param name="gates">Scratch for the input part of the gates.</param>
+        /// <param name="count">The sequences.</param>
+        /// <param name="steps">The steps per sequence.</param>
+        /// <param name="inputs">The features per step.</param>
+        /// <param name="hidden">The hidden size.</param>
+        /// <param name="cell">The cell.</param>
+        /// <param name="initial">The first sequence's initial state: <c>h0</c>, then for LSTM <c>c0</c>.</param>
+        /// <param name="initialStride">The floats from one sequence's initial state to the next one's.</param>
+        public static void TrainForward(ref float packed, ref float x, ref float states, ref float extras, ref float gates, int count, int steps, int inputs, int hidden, RecurrentCell cell, ref float initial, int initialStride)
+        {
+            int length = WorkLength(cell, hidden);
+            float[] scratch = t_scratch is { } current && current.Length >= length ? current : (t_scratch = new float[length]);
+            Layer(ref packed, ref x, ref states, hidden, false, ref extras, ref gates, ref MemoryMarshal.GetArrayDataReference(scratch), count, steps, inputs, hidden, cell, ref Unsafe.NullRef<int>(), ref initial, initialStride);
+        }
+
+        /// <summary>
+        /// Writes each sequence's final state, as a streaming state holds it: the hidden state of the last step (and for LSTM
+        /// the cell state after it), from what a training forward pass saved, to <c>final + s * finalStride</c>.
+        /// </summary>
+        /// <param name="states">The saved hidden states, <c>[count, steps, H]</c>.</param>
+        /// <param name="extras">The saved cell values (LSTM: its <c>c</c> at offset <c>4 H</c> of each step's <c>6 H</c>).</param>
+        /// <param name="final">Receives the first sequence's final <c>h</c> (then <c>c</c> for LSTM).</param>
+        /// <param name="count">The sequences.</param>
+        /// <param name="steps">The steps per sequence.</param>
+        /// <param name="hidden">The hidden size.</param>
+        /// <param name="cell">The cell.</param>
+        /// <param name="finalStride">The floats from one sequence's state to the next one's.</param>
+        public static void FinalState(ref float states, ref float extras, ref float final, int count, int steps, int hidden, RecurrentCell cell, int finalStride)
+        {
+            for (int s = 0; s < count; s++)
+            {
+                int last = (s * steps) + steps - 1;
+                ref float target = ref Unsafe.Add(ref final, s * finalStride);
+                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref states, last * hidden), hidden).CopyTo(MemoryMarshal.CreateSpan(ref target, hidden));
+                if (cell == RecurrentCell.Lstm)
+                {
+                    MemoryMarshal.CreateSpan(ref Unsafe.Add(ref extras, (last * Extras(cell, hidden)) + (4 * hidden)), hidden).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref target, hidden), hidden));
+                }
+            }
         }
 
         /// <summary>Copies the last step's hidden state of each sequence, <c>[count, steps, H]</c> to <c>[count, H]</c>.</summary>
@@ -339,7 +390,43 @@ namespace Compiled.Kernels
         public static void Backward(
             ref float parameters, ref float gradients, ref float x, ref float states, ref float extras, ref float dh, bool lastOnly,
             ref float dInput, ref float dRecurrent, ref float dx, int count, int steps, int inputs, int hidden, RecurrentCell cell, bool bias,
-            int stateStride, bool reverse, ref int lengths)
+            int stateStride, bool reverse, ref int lengths) =>
+            Backward(ref parameters, ref gradients, ref x, ref states, ref extras, ref dh, lastOnly, ref dInput, ref dRecurrent, ref dx, count, steps, inputs, hidden, cell, bias, stateStride, reverse, ref lengths, ref Unsafe.NullRef<float>(), 0);
+
+        /// <summary>
+        /// The backward pass of one stacked layer (one direction) that started from a given initial state per sequence
+        /// (truncated backpropagation through time, PyTorch's <c>h.detach()</c>): the initial state is a constant, so the
+        /// gradient stops there, but its product with <c>W_hh</c> at the first step adds to <c>dL/dW_hh</c> (and LSTM's
+        /// <c>c0</c> to the forget gate's gradient). See <see cref="TrainForward(ref float, ref float, ref float, ref float, ref float, int, int, int, int, RecurrentCell, ref float, int)"/>.
+        /// </summary>
+        /// <param name="parameters">The layer's <c>weight_ih</c>, then <c>weight_hh</c> and the biases.</param>
+        /// <param name="gradients">The gradients of those, added to.</param>
+        /// <param name="x">The layer's inputs.</param>
+        /// <param name="states">The saved hidden states.</param>
+        /// <param name="extras">The saved cell values.</param>
+        /// <param name="dh">dL/d(output).</param>
+        /// <param name="lastOnly">Whether only the last step has an output gradient.</param>
+        /// <param name="dInput">Receives the gradients with respect to the input part of the gate pre-activations.</param>
+        /// <param name="dRecurrent">Scratch: the gradients with respect to the recurrent part.</param>
+        /// <param name="dx">Receives the input gradient, or a null reference.</param>
+        /// <param name="count">The sequences.</param>
+        /// <param name="steps">The steps per sequence.</param>
+        /// <param name="inputs">The features per step.</param>
+        /// <param name="hidden">The hidden size.</param>
+        /// <param name="cell">The cell.</param>
+        /// <param name="bias">Whether the layer has biases.</param>
+        /// <param name="initial">The first sequence's initial state (<c>h0</c>, then for LSTM <c>c0</c>), as the forward pass read it.</param>
+        /// <param name="initialStride">The floats from one sequence's initial state to the next one's.</param>
+        public static void Backward(
+            ref float parameters, ref float gradients, ref float x, ref float states, ref float extras, ref float dh, bool lastOnly,
+            ref float dInput, ref float dRecurrent, ref float dx, int count, int steps, int inputs, int hidden, RecurrentCell cell, bool bias,
+            ref float initial, int initialStride) =>
+            Backward(ref parameters, ref gradients, ref x, ref states, ref extras, ref dh, lastOnly, ref dInput, ref dRecurrent, ref dx, count, steps, inputs, hidden, cell, bias, hidden, false, ref Unsafe.NullRef<int>(), ref initial, initialStride);
+
+        private static void Backward(
+            ref float parameters, ref float gradients, ref float x, ref float states, ref float extras, ref float dh, bool lastOnly,
+            ref float dInput, ref float dRecurrent, ref float dx, int count, int steps, int inputs, int hidden, RecurrentCell cell, bool bias,
+            int stateStride, bool reverse, ref int lengths, ref float initial, int initialStride)
         {
             int stride = stateStride == 0 ? hidden : stateStride;
             int gates = Gates(cell) * hidden;
@@ -360,10 +447,13 @@ namespace Compiled.Kernels
             ref float gWhh = ref Unsafe.Add(ref gradients, gates * inputs);
             ref float gBih = ref bias ? ref Unsafe.Add(ref gWhh, gates * hidden) : ref junkBias;
             ref float gBhh = ref bias ? ref Unsafe.Add(ref gWhh, (gates * hidden) + gates) : ref Unsafe.Add(ref junkBias, gates);
+            bool carried = !Unsafe.IsNullRef(ref initial);
             for (int s = 0; s < count; s++)
             {
                 MemoryMarshal.CreateSpan(ref dhNext, 2 * hidden).Clear();
                 int sequenceSteps = SequenceLength(ref lengths, s, steps);
+                ref float h0 = ref carried ? ref Unsafe.Add(ref initial, s * initialStride) : ref zeros;
+                ref float c0 = ref carried && cell == RecurrentCell.Lstm ? ref Unsafe.Add(ref h0, hidden) : ref zeros;
                 if (sequenceSteps < steps)
                 {
                     // Padding steps: no gate gradients, so the batched products below add nothing for them.
@@ -383,9 +473,9 @@ namespace Compiled.Kernels
                         Unsafe.Add(ref dhStep, j) = Unsafe.Add(ref dhNext, j) + (hasOutputGradient ? Unsafe.Add(ref dhRow, j) : 0f);
                     }
 
-                    ref float hPrev = ref k > 0 ? ref Unsafe.Add(ref states, previous * stride) : ref zeros;
+                    ref float hPrev = ref k > 0 ? ref Unsafe.Add(ref states, previous * stride) : ref h0;
                     ref float extrasRow = ref Unsafe.Add(ref extras, row * extrasPerStep);
-                    ref float cPrev = ref k > 0 ? ref Unsafe.Add(ref extras, (previous * extrasPerStep) + (4 * hidden)) : ref zeros;
+                    ref float cPrev = ref k > 0 ? ref Unsafe.Add(ref extras, (previous * extrasPerStep) + (4 * hidden)) : ref c0;
                     CellBackward(ref dhStep, ref dhNext, ref dcNext, ref Unsafe.Add(ref states, row * stride), ref hPrev, ref cPrev, ref extrasRow,
                         ref Unsafe.Add(ref dInput, row * gates), ref Unsafe.Add(ref dRecurrent, row * gates), hidden, cell);
                     if (k > 0)
@@ -397,7 +487,18 @@ namespace Compiled.Kernels
 
                 // dL/dW_hh += dA(t)^T h(previous) over the steps that have a previous one (h(-1) = 0); the bias gradients
                 // are summed below. The previous states, in processing order, contiguous for the batched product.
-                if (sequenceSteps > 1)
+                if (carried)
+                {
+                    // From a carried state h(-1) = h0: every step has a previous one (forward direction only).
+                    MemoryMarshal.CreateSpan(ref h0, hidden).CopyTo(MemoryMarshal.CreateSpan(ref previousStates, hidden));
+                    for (int t = 0; t < sequenceSteps - 1; t++)
+                    {
+                        MemoryMarshal.CreateSpan(ref Unsafe.Add(ref states, ((s * steps) + t) * stride), hidden).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref previousStates, (t + 1) * hidden), hidden));
+                    }
+
+                    DenseKernels.Backward(ref gWhh, ref junkBias, ref previousStates, ref Unsafe.Add(ref dRecurrent, s * steps * gates), gates, hidden, gates, sequenceSteps);
+                }
+                else if (sequenceSteps > 1)
                 {
                     for (int k = 0; k < sequenceSteps - 1; k++)
                     {
@@ -500,7 +601,7 @@ namespace Compiled.Kernels
         /// One direction of one stacked layer over <paramref name="count"/> sequences; <paramref name="extras"/> may be a null
         /// reference (inference). Hidden states go to <paramref name="states"/> with <paramref name="stride"/> between steps.
         /// </summary>
-        private static void Layer(ref float packed, ref float x, ref float states, int stride, bool reverse, ref float extras, ref float gx, ref float work, int count, int steps, int inputs, int hidden, RecurrentCell cell, ref int lengths)
+        private static void Layer(ref float packed, ref float x, ref float states, int stride, bool reverse, ref float extras, ref float gx, ref float work, int count, int steps, int inputs, int hidden, RecurrentCell cell, ref int lengths, ref float initial, int initialStride)
         {
             int packedStride = PackedStride(cell, hidden);
             int gates = Gates(cell) * hidden;
@@ -516,9 +617,20 @@ namespace Compiled.Kernels
 
             // The input part of the gates of every step of every sample: one batched product, W_ih x + the input bias.
             DenseKernels.ForwardBatch(ref packed, ref inputBias, packedStride, ref x, inputs, ref gx, gates, inputs, gates, count * steps, default(Identity));
+            bool carried = !Unsafe.IsNullRef(ref initial);
             for (int s = 0; s < count; s++)
             {
-                MemoryMarshal.CreateSpan(ref c, hidden).Clear();
+                // The initial state: zero, or (truncated backpropagation through time) the one the previous window left.
+                ref float h0 = ref carried ? ref Unsafe.Add(ref initial, s * initialStride) : ref zeros;
+                if (carried && cell == RecurrentCell.Lstm)
+                {
+                    MemoryMarshal.CreateSpan(ref Unsafe.Add(ref h0, hidden), hidden).CopyTo(MemoryMarshal.CreateSpan(ref c, hidden));
+                }
+                else
+                {
+                    MemoryMarshal.CreateSpan(ref c, hidden).Clear();
+                }
+
                 int sequenceSteps = SequenceLength(ref lengths, s, steps);
                 for (int t = sequenceSteps; t < steps; t++)
                 {
@@ -531,8 +643,8 @@ namespace Compiled.Kernels
                     int t = reverse ? sequenceSteps - 1 - k : k;
                     int row = (s * steps) + t;
                     int previous = reverse ? row + 1 : row - 1;
-                    ref float hPrev = ref k > 0 ? ref Unsafe.Add(ref states, previous * stride) : ref zeros;
-                    if (k > 0)
+                    ref float hPrev = ref k > 0 ? ref Unsafe.Add(ref states, previous * stride) : ref h0;
+                    if (k > 0 || carried)
                     {
                         DenseKernels.Forward(ref packedHh, ref recurrentBias, packedStride, ref hPrev, ref gh, hidden, gates, default(Identity));
                     }

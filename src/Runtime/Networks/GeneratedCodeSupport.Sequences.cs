@@ -66,6 +66,17 @@ namespace Compiled
             return sum;
         }
 
+        /// <summary>
+        /// <paramref name="offset"/> floats into a sample's carried state, or a null reference when there is none (the
+        /// training passes then start from a zero state).
+        /// </summary>
+        /// <param name="state">The state, or a null reference.</param>
+        /// <param name="offset">The offset.</param>
+        /// <returns>The reference.</returns>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static ref float StateAt(ref float state, int offset) =>
+            ref Unsafe.IsNullRef(ref state) ? ref state : ref Unsafe.Add(ref state, offset);
+
         [DoesNotReturn]
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static void ThrowSequenceLength(string parameter, int sample, int length, int maxSteps) =>

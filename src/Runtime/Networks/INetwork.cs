@@ -270,6 +270,32 @@ namespace Compiled
         void BackpropagateBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, Span<float> inputGradients, int batchSize, ReadOnlySpan<int> lengths) =>
             throw NotVariableLength();
 
+        /// <summary>
+        /// Truncated backpropagation through time: a training step over one window of <paramref name="batchSize"/> long
+        /// sequences (streams), each starting from its state in <paramref name="states"/> (<see cref="StateSize"/> floats per
+        /// stream; zeros for the first window) and leaving its final state there; the gradient stops at the window's start
+        /// (PyTorch's <c>h = h.detach()</c> between windows). Returns the window's mean loss and adds its gradient into
+        /// <see cref="Gradients"/>, as <see cref="BackwardBatch(ReadOnlySpan{float}, ReadOnlySpan{float}, int)"/> does.
+        /// </summary>
+        /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> floats: each stream's next window.</param>
+        /// <param name="targets"><paramref name="batchSize"/> × <see cref="OutputSize"/> floats.</param>
+        /// <param name="batchSize">The number of streams; must be positive.</param>
+        /// <param name="states"><paramref name="batchSize"/> × <see cref="StateSize"/> floats: read, then replaced by the final states.</param>
+        /// <returns>The mean loss over the window.</returns>
+        /// <exception cref="NotSupportedException">The network has no recurrent state it can carry (no recurrent layer, bidirectional, or variable-length).</exception>
+        float BackwardWindow(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize, Span<float> states) =>
+            throw new NotSupportedException($"{GetType().Name} has no recurrent state to carry between windows.");
+
+        /// <summary>As <see cref="BackwardWindow(ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{float})"/> with class labels (<see cref="Loss.CrossEntropy"/>).</summary>
+        /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> floats: each stream's next window.</param>
+        /// <param name="labels"><paramref name="batchSize"/> labels.</param>
+        /// <param name="batchSize">The number of streams; must be positive.</param>
+        /// <param name="states"><paramref name="batchSize"/> × <see cref="StateSize"/> floats: read, then replaced by the final states.</param>
+        /// <returns>The mean loss over the window.</returns>
+        /// <exception cref="NotSupportedException">The network has no recurrent state it can carry, or does not take labels.</exception>
+        float BackwardWindow(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batchSize, Span<float> states) =>
+            throw new NotSupportedException($"{GetType().Name} has no recurrent state to carry between windows, or does not take labels.");
+
         private NotSupportedException NotVariableLength() =>
             new($"{GetType().Name} takes sequences of one length only; declare [Input(maxSteps, features, VariableLength = true)] to pass lengths.");
 

@@ -104,7 +104,7 @@ namespace Compiled.Generator.Emit.Layers
                 string x = l == 0 ? refs.Input : States(layer, refs, l - 1);
                 for (int d = 0; d < spec.Directions; d++)
                 {
-                    writer.Line($"{Kernels}.TrainForward({At("k", PackedOffset(layer, l, d))}, {x}, {Offset(States(layer, refs, l), (long)d * spec.Hidden)}, {ExtrasRef(layer, refs, l, d)}, {DInput(layer, refs, 0)}, {count}, {Steps(layer)}, {SubInputs(layer, l)}, {spec.Hidden}, {Cell(spec)}{Direction(layer, d)});{Describe(layer, l, d)}, saving states and gates");
+                    writer.Line($"{Kernels}.TrainForward({At("k", PackedOffset(layer, l, d))}, {x}, {Offset(States(layer, refs, l), (long)d * spec.Hidden)}, {ExtrasRef(layer, refs, l, d)}, {DInput(layer, refs, 0)}, {count}, {Steps(layer)}, {SubInputs(layer, l)}, {spec.Hidden}, {Cell(spec)}{Direction(layer, d)}{Initial(layer, l)});{Describe(layer, l, d)}, saving states and gates");
                 }
             }
 
@@ -129,7 +129,7 @@ namespace Compiled.Generator.Emit.Layers
                     string directionDx = spec.Bidirectional ? NullRef : dx;
                     writer.Line(
                         $"{Kernels}.Backward({At("p", ParameterOffset(layer, l, d))}, {At("g", ParameterOffset(layer, l, d))}, {x}, {Offset(States(layer, refs, l), (long)d * spec.Hidden)}, {ExtrasRef(layer, refs, l, d)}, " +
-                        $"{Offset(dh, (long)d * spec.Hidden)}, {Bool(top && !spec.ReturnSequences)}, {DInput(layer, refs, d)}, {DRecurrent(layer, refs)}, {directionDx}, {count}, {Steps(layer)}, {SubInputs(layer, l)}, {spec.Hidden}, {Cell(spec)}, {Bool(spec.Bias)}{Direction(layer, d)});{Describe(layer, l, d)}: through time");
+                        $"{Offset(dh, (long)d * spec.Hidden)}, {Bool(top && !spec.ReturnSequences)}, {DInput(layer, refs, d)}, {DRecurrent(layer, refs)}, {directionDx}, {count}, {Steps(layer)}, {SubInputs(layer, l)}, {spec.Hidden}, {Cell(spec)}, {Bool(spec.Bias)}{Direction(layer, d)}{Initial(layer, l)});{Describe(layer, l, d)}: through time");
                 }
 
                 if (spec.Bidirectional && dx != NullRef)
@@ -150,6 +150,38 @@ namespace Compiled.Generator.Emit.Layers
             {
                 writer.Line($"{Kernels}.InputGradient({At("p", ParameterOffset(layer, l, d))}, {DInput(layer, refs, d)}, {dx}, {count}, {Steps(layer)}, {SubInputs(layer, l)}, {GateRows(spec)}{(d == 1 ? ", true" : string.Empty)});{Describe(layer, l, d)}: dL/dx {(d == 1 ? "+" : string.Empty)}= dA W_ih");
             }
+        }
+
+        /// <summary>
+        /// In a network that trains from carried states (<see cref="LayerContext.StateOffset"/>): after the training passes,
+        /// each stacked layer's final <c>h</c> (and <c>c</c>) into the state at <paramref name="state"/> (a <c>ref float</c>
+        /// to the chunk's first sample's state), ready for the next window.
+        /// </summary>
+        public static void EmitFinalState(SourceWriter writer, LayerContext layer, TrainingRefs refs, string count, string state)
+        {
+            RecurrentSpec spec = Spec(layer);
+            int perLayer = spec.Hidden * (spec.Cell == RecurrentCellKind.Lstm ? 2 : 1);
+            for (int l = 0; l < spec.NumLayers; l++)
+            {
+                string extras = ExtrasRef(layer, refs, l, 0);
+                writer.Line($"{Kernels}.FinalState({States(layer, refs, l)}, {extras}, {Offset(state, layer.StateOffset + ((long)l * perLayer))}, {count}, {Steps(layer)}, {spec.Hidden}, {Cell(spec)}, {layer.StateSize});{Describe(layer, l)}: its final state, the next window's initial one");
+            }
+        }
+
+        /// <summary>
+        /// The trailing arguments that start stacked layer <paramref name="l"/> from the carried state (null: zero) in a network
+        /// that trains windows of a longer sequence; none otherwise.
+        /// </summary>
+        private static string Initial(LayerContext layer, int l)
+        {
+            if (layer.StateOffset < 0)
+            {
+                return string.Empty;
+            }
+
+            RecurrentSpec spec = Spec(layer);
+            int offset = layer.StateOffset + (l * spec.Hidden * (spec.Cell == RecurrentCellKind.Lstm ? 2 : 1));
+            return $", ref {Support}.StateAt(ref initial, {offset}), {layer.StateSize}";
         }
 
         /// <summary>A bidirectional layer needs the whole sequence: no step by step.</summary>

@@ -35,6 +35,9 @@ namespace Compiled.Generator.Emit
             _w.Summary("The floats of one stream's recurrent state (every recurrent layer's hidden and cell states).");
             _w.Line($"public const int StateSize = {stateSize};");
             _w.Line();
+            _w.Summary("The floats of one stream's recurrent state, through <see cref=\"global::Compiled.INetwork\"/>.");
+            _w.Line("int global::Compiled.INetwork.StateSize => StateSize;");
+            _w.Line();
             _w.Summary("The floats of one step's input for <see cref=\"Step\"/>: the features of one step of the input sequence.");
             _w.Line($"public const int StepInputSize = {stepInput};");
             _w.Line();

@@ -290,8 +290,8 @@ namespace Compiled.Generator.Emit
         private string FirstParameter => _layout.UsesTrainingContext ? ", int first" : string.Empty;
 
         /// <summary>A call of a training pass over <paramref name="count"/> samples starting at sample <paramref name="start"/> of the call.</summary>
-        private string TrainCall(string method, string count, string start) =>
-            _layout.UsesTrainingContext ? $"{method}(ref x, {count}, {start}{LengthsArgument});" : $"{method}(ref x, {count}{LengthsArgument});";
+        private string TrainCall(string method, string count, string start, string initial = "") =>
+            _layout.UsesTrainingContext ? $"{method}(ref x, {count}, {start}{LengthsArgument}{InitialArgument(initial)});" : $"{method}(ref x, {count}{LengthsArgument}{InitialArgument(initial)});";
 
         /// <summary>With stochastic layers, a training call ends by moving the context to the next step, so the next call draws fresh masks.</summary>
         private void AdvanceContext()
@@ -391,7 +391,7 @@ namespace Compiled.Generator.Emit
             _w.Line();
             _w.Summary("Training forward pass over one chunk of <paramref name=\"count\"/> samples: fills the workspace with what the backward pass reads.");
             _w.Line(Optimize);
-            _w.Open($"private void TrainForward(ref float x, int count{FirstParameter}{LengthsParameter})");
+            _w.Open($"private void TrainForward(ref float x, int count{FirstParameter}{LengthsParameter}{InitialParameter})");
             _w.Line("if (_compiledStorage.IsStale) PackWeights();");
             _w.Line("ref float k = ref _compiledStorage.PackedStart;");
             _w.Line("ref float ws = ref Workspace();");
@@ -414,7 +414,7 @@ namespace Compiled.Generator.Emit
             _w.Line();
             _w.Summary("Training backward pass over one chunk: from the loss gradient in gradients A, adds every parameter gradient into <see cref=\"Gradients\"/>.");
             _w.Line(Optimize);
-            _w.Open($"private void TrainBackward(ref float x, int count{FirstParameter}{LengthsParameter})");
+            _w.Open($"private void TrainBackward(ref float x, int count{FirstParameter}{LengthsParameter}{InitialParameter})");
             _w.Line($"ref float p = ref {Marshal}.GetReference(_compiledStorage.ReadParameters(ParameterCount));");
             _w.Line($"ref float g = ref {Vec.Unsafe}.Add(ref {Marshal}.GetArrayDataReference(_compiledGradients), _compiledGradientsOffset);");
             _w.Line("ref float ws = ref Workspace();");

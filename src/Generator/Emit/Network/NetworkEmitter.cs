@@ -108,6 +108,7 @@ namespace Compiled.Generator.Emit
             WriteTrainingCore();
             WriteInterface();
             WriteStreaming();
+            WriteWindows();
             if (CanSplit)
             {
                 WriteSplitTraining();
