@@ -156,3 +156,48 @@ namespace Compiled.Tests
         }
     }
 }
+
+namespace Compiled.Tests
+{
+    /// <summary><see cref="Training.TruncatedBackpropagation"/>: the runtime's loop over windows is the generated calls in order.</summary>
+    public class TruncatedBackpropagationLoopTests
+    {
+        [Fact]
+        public void TheLoopIsBackwardWindowAndAStepPerWindow()
+        {
+            JsonElement fixture = Load("tbptt_fixtures.json").GetProperty("GruTbpttSequence");
+            float[] sequences = Floats(fixture, "inputs");
+            JsonElement[] windows = fixture.GetProperty("windows").EnumerateArray().ToArray();
+
+            // targets [streams, windows, OutputSize] = [streams, steps, 2] from the fixture's windows [streams, window, 2].
+            var targets = new float[3 * 12 * 2];
+            for (int w = 0; w < 3; w++)
+            {
+                float[] t = Floats(windows[w], "targets");
+                for (int s = 0; s < 3; s++)
+                {
+                    t.AsSpan(s * 8, 8).CopyTo(targets.AsSpan((s * 24) + (w * 8)));
+                }
+            }
+
+            var looped = new GruTbpttSequence();
+            var manual = new GruTbpttSequence();
+            looped.SetParameters(Floats(fixture, "parameters"));
+            manual.SetParameters(Floats(fixture, "parameters"));
+            double loss = Training.TruncatedBackpropagation.TrainEpoch(looped, new Optimizers.Sgd(0.1f), sequences, targets, 3, 12);
+
+            var optimizer = new Optimizers.Sgd(0.1f);
+            var states = new GruTbpttSequence.State[3];
+            double total = 0;
+            for (int w = 0; w < 3; w++)
+            {
+                manual.ZeroGradients();
+                total += manual.BackwardWindow(Floats(windows[w], "inputs"), Floats(windows[w], "targets"), 3, states);
+                optimizer.Step(manual);
+            }
+
+            Assert.Equal(total / 3, loss, 6);
+            Assert.Equal(manual.Parameters.ToArray(), looped.Parameters.ToArray());
+        }
+    }
+}
