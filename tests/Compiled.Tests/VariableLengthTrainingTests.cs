@@ -143,3 +143,43 @@ namespace Compiled.Tests
         }
     }
 }
+
+namespace Compiled.Tests
+{
+    // Token ids of their own lengths: an embedding, then a GRU.
+    [Network(Loss = Loss.CrossEntropy)] [Input(6, VariableLength = true)] [Embedding(10, 4)] [GRU(5)] [Dense(2, Activation.Softmax)] public partial class VarTokens { }
+
+    /// <summary>Variable-length token sequences: the padding ids are never read, through the float and the int overloads.</summary>
+    public class VariableLengthTokenTests
+    {
+        [Fact]
+        public void PaddingTokensAreIgnored()
+        {
+            var network = new VarTokens();
+            int[] a = { 1, 2, 3, 0, 0, 0, 4, 5, 6, 7, 8, 9 };
+            int[] b = { 1, 2, 3, 9, 8, 7, 4, 5, 6, 7, 8, 9 };
+            int[] lengths = { 3, 6 };
+            var outputsA = new float[4];
+            var outputsB = new float[4];
+            network.ForwardBatch(a, outputsA, 2, lengths);
+            network.ForwardBatch(b, outputsB, 2, lengths);
+            Assert.Equal(outputsA, outputsB);
+
+            var one = new float[2];
+            network.Forward(b.AsSpan(0, 6), one, 3);
+            Assert.Equal(outputsA[0], one[0], 1e-6f); // the one-sample path rounds a little differently
+            Assert.Equal(outputsA[1], one[1], 1e-6f);
+
+            // The first sample of 3 tokens is the first 3 tokens of a full sequence that stops there: a 3-step network's output.
+            var full = new float[4];
+            network.ForwardBatch(a, full, 2);
+            Assert.NotEqual(outputsA.AsSpan(0, 2).ToArray(), full.AsSpan(0, 2).ToArray());
+            Assert.Equal(outputsA.AsSpan(2, 2).ToArray(), full.AsSpan(2, 2).ToArray());
+
+            network.ZeroGradients();
+            float loss = network.BackwardBatch(a.Select(t => (float)t).ToArray(), new[] { 0, 1 }, 2, lengths);
+            network.ZeroGradients();
+            Assert.Equal(loss, network.BackwardBatch(b.Select(t => (float)t).ToArray(), new[] { 0, 1 }, 2, lengths));
+        }
+    }
+}
