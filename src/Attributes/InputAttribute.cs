@@ -20,5 +20,15 @@ namespace Compiled
 
         /// <summary>The dimensions of one sample, outermost first.</summary>
         public int[] Shape { get; }
+
+        /// <summary>
+        /// Declares a sequence input whose samples have lengths of their own: the first dimension of <see cref="Shape"/>
+        /// is then the longest sequence (<c>[Input(maxSteps, features, VariableLength = true)]</c>, or
+        /// <c>[Input(maxSteps, VariableLength = true)]</c> before an <c>[Embedding]</c>). Samples are still passed padded to
+        /// <c>maxSteps</c>; the generated methods gain overloads that take each sample's length, and the recurrent layers
+        /// ignore the padding exactly as PyTorch's <c>pack_padded_sequence</c> does. Needs a recurrent layer, and only
+        /// layers that work step by step before it.
+        /// </summary>
+        public bool VariableLength { get; set; }
     }
 }

@@ -273,6 +273,20 @@ namespace Compiled.Generator.Diagnostics
             "CN0054", Usage,
             "Recurrent Dropout has no effect on a single stacked layer",
             "[{0}] at layer {1} sets Dropout = {2} with NumLayers = 1: like PyTorch's dropout argument it applies between stacked layers only, so it does nothing here; use RecurrentDropout for the recurrent state, or a [Dropout] layer after this one for its output");
+        public static readonly DiagnosticDescriptor VariableLengthWithoutRecurrent = Error(
+            "CN0051", Shape,
+            "Variable-length input without a recurrent layer",
+            "[Input] of {0} sets VariableLength = true, but no layer reads sequences of their own lengths; add a recurrent layer ([SimpleRNN], [GRU] or [LSTM]) or remove VariableLength");
+
+        public static readonly DiagnosticDescriptor VariableLengthMixesSteps = Error(
+            "CN0052", Shape,
+            "Layer before a variable-length recurrent layer mixes steps",
+            "[{0}] at layer {1} comes before the recurrent layer at layer {2} of a variable-length input but does not work step by step, so padding steps would reach the real ones; only [Embedding], [Dense], [Dropout] and recurrent layers may come before it");
+
+        public static readonly DiagnosticDescriptor VariableLengthInputRank = Error(
+            "CN0053", Shape,
+            "Variable-length input has the wrong number of dimensions",
+            "[Input] of {0} sets VariableLength = true with the shape {1}; a variable-length input is (maxSteps, features), or (maxSteps) token ids read by an [Embedding]");
 
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Index(
             NotPartial, ContainingTypeNotPartial, Generic, Static, MissingInput, MultipleInputs, EmptyInputShape,
@@ -283,7 +297,8 @@ namespace Compiled.Generator.Diagnostics
             EmbeddingNotFirst, ChannelDropoutRank,
             PoolWindowSetting, PoolKernelTooLarge, PoolPaddingTooLarge, PoolInputRank, GlobalPoolNeedsPositions, PoolOutputEmpty,
             ConvKernelTooLarge, ConvSettingNotPositive, ConvNegativePadding, ConvGroupsDoNotDivide, ConvWrongInputRank, ConvSameNeedsStrideOne, ConvAxisCount, ConvCausalWithPadding,
-            RecurrentNeedsSequence, RecurrentAfterLastStep, SoftmaxOverSequence, RecurrentDropoutOneLayer);
+            RecurrentNeedsSequence, RecurrentAfterLastStep, SoftmaxOverSequence, RecurrentDropoutOneLayer,
+            VariableLengthWithoutRecurrent, VariableLengthMixesSteps, VariableLengthInputRank);
 
         public static IReadOnlyCollection<DiagnosticDescriptor> All => s_byId.Values;
 

@@ -13,7 +13,11 @@ namespace Compiled.Generator.Model
         TypeSpec Type,
         Loss Loss,
         EquatableArray<int> InputShape,
-        EquatableArray<LayerSpec> Layers);
+        EquatableArray<LayerSpec> Layers)
+    {
+        /// <summary><c>[Input(..., VariableLength = true)]</c>: samples are sequences with lengths of their own, padded to the first dimension.</summary>
+        public bool VariableLength { get; init; }
+    }
 
     /// <summary>The partial class declaration the generated code completes.</summary>
     /// <param name="Namespace">The namespace, or empty for the global namespace.</param>

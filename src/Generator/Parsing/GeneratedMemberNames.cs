@@ -24,6 +24,9 @@ namespace Compiled.Generator.Parsing
             // The streaming API of networks with recurrent layers.
             "StateSize", "StepInputSize", "StepOutputSize", "State", "StateValues", "Step", "ForwardSequence",
 
+            // Truncated backpropagation through time, and variable-length sequences (MaxSteps and the passes' private cores).
+            "BackwardWindow", "MaxSteps", "ForwardCore", "ForwardBatchCore", "BackwardCore", "BackwardBatchCore", "BackpropagateBatchCore",
+
             // Private constants, fields, methods and types.
             "PaddedLength", "PackedLength", "TrainChunk", "WorkspaceLength", "ForwardChunk", "HiddenWidth", "ForwardScratch",
             "s_inputShape", "s_tensors", "_compiledStorage", "_compiledGradients", "_compiledGradientsOffset",

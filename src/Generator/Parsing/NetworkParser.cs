@@ -168,6 +168,7 @@ namespace Compiled.Generator.Parsing
 
             AttributeLocation? inputLocation = null;
             var inputShape = ImmutableArray<int>.Empty;
+            bool variableLength = false;
             if (inputs.Count == 0)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingInput, classLocation, type.Name));
@@ -188,6 +189,14 @@ namespace Compiled.Generator.Parsing
                 if (!TryReadInputShape(inputs[0], inputLocation, diagnostics, out inputShape))
                 {
                     fatal = true;
+                }
+
+                foreach (KeyValuePair<string, TypedConstant> named in inputs[0].NamedArguments)
+                {
+                    if (named.Key == "VariableLength" && named.Value.Value is bool variable)
+                    {
+                        variableLength = variable;
+                    }
                 }
             }
 
@@ -232,7 +241,7 @@ namespace Compiled.Generator.Parsing
             var locations = new NetworkLocations(classLocation, networkLocation, inputLocation, layerLocations.ToEquatableArray());
             NetworkSpec? networkSpec = fatal
                 ? null
-                : new NetworkSpec(typeSpec, loss, new EquatableArray<int>(inputShape), layerSpecs.ToEquatableArray());
+                : new NetworkSpec(typeSpec, loss, new EquatableArray<int>(inputShape), layerSpecs.ToEquatableArray()) { VariableLength = variableLength };
             return new ParsedNetwork(networkSpec, locations, diagnostics.ToEquatableArray(), type.Name);
         }
 

@@ -16,6 +16,15 @@ namespace Compiled.Generator.Shapes
     {
         public int InputSize => (int)InputShape.Size;
 
+        /// <summary>
+        /// <c>[Input(..., VariableLength = true)]</c>: the generated methods take each sample's length and the recurrent layers
+        /// pass it to their kernels; the first input dimension is the longest sequence.
+        /// </summary>
+        public bool VariableLength { get; init; }
+
+        /// <summary>The padded steps of a variable-length input (its first dimension); 0 for other networks.</summary>
+        public int MaxSteps => VariableLength ? InputShape.Dimensions[0] : 0;
+
         public int OutputSize => (int)Layers[Layers.Count - 1].Output.Size;
 
         public LayerPlan Last => Layers[Layers.Count - 1];

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Compiled.Generator.Diagnostics;
 using Compiled.Generator.Model;
+using Compiled.Generator.Model.Layers;
 
 namespace Compiled.Generator.Shapes
 {
@@ -98,6 +99,11 @@ namespace Compiled.Generator.Shapes
             }
 
             CheckLoss(spec, layers.Last(l => !l.Spec.IsReshape), issues);
+            if (spec.VariableLength)
+            {
+                CheckVariableLength(spec, layers, input, issues);
+            }
+
             if (issues.Count > 0)
             {
                 return Fail(issues);
@@ -105,7 +111,7 @@ namespace Compiled.Generator.Shapes
 
             string architecture = "Input(" + string.Join(", ", spec.InputShape.Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")"
                 + string.Concat(layers.Select(l => " -> " + l.Description));
-            var plan = new NetworkPlan(spec.Type, spec.Loss, input, layers.ToEquatableArray(), (int)context.ParameterOffset, architecture);
+            var plan = new NetworkPlan(spec.Type, spec.Loss, input, layers.ToEquatableArray(), (int)context.ParameterOffset, architecture) { VariableLength = spec.VariableLength };
             return new PlanResult(plan, EquatableArray<ShapeIssue>.Empty);
         }
 
@@ -124,6 +130,36 @@ namespace Compiled.Generator.Shapes
                 case Loss.BinaryCrossEntropy when activation != Activation.Sigmoid:
                     issues.Add(Issue(DiagnosticDescriptors.BinaryCrossEntropyNeedsSigmoid, last.Index, "activation", activationName));
                     break;
+            }
+        }
+
+        /// <summary>
+        /// <c>[Input(..., VariableLength = true)]</c>: a sequence input (or token ids before an embedding), a recurrent layer to
+        /// read it, and before the last recurrent layer only layers that work step by step (so padding never mixes with real steps).
+        /// </summary>
+        private static void CheckVariableLength(NetworkSpec spec, List<LayerPlan> layers, Shape input, List<ShapeIssue> issues)
+        {
+            bool embedding = layers[0].Spec is EmbeddingSpec;
+            if (embedding ? input.Rank != 1 : input.Rank != 2)
+            {
+                issues.Add(Issue(DiagnosticDescriptors.VariableLengthInputRank, ShapeIssue.InputTarget, "VariableLength", spec.Type.Name, "(" + string.Join(", ", spec.InputShape) + ")"));
+                return;
+            }
+
+            int lastRecurrent = layers.FindLastIndex(l => l.Spec is RecurrentSpec);
+            if (lastRecurrent < 0)
+            {
+                issues.Add(Issue(DiagnosticDescriptors.VariableLengthWithoutRecurrent, ShapeIssue.InputTarget, "VariableLength", spec.Type.Name));
+                return;
+            }
+
+            for (int i = 0; i < lastRecurrent; i++)
+            {
+                LayerSpec layer = layers[i].Spec;
+                if (layer is not (EmbeddingSpec or DenseSpec or RecurrentSpec or DropoutSpec { SpatialRank: 0 }))
+                {
+                    issues.Add(Issue(DiagnosticDescriptors.VariableLengthMixesSteps, i, null, layer.KindName, i, lastRecurrent));
+                }
             }
         }
 

@@ -8,8 +8,9 @@ namespace Compiled.Data
     /// </summary>
     public sealed class Dataset
     {
-        private Dataset(float[] features, int featureCount, int[]? labels, float[]? targets, int targetCount, int count)
+        private Dataset(float[] features, int featureCount, int[]? labels, float[]? targets, int targetCount, int count, int[]? lengths = null)
         {
+            Lengths = lengths;
             Features = features;
             FeatureCount = featureCount;
             Labels = labels;
@@ -35,6 +36,41 @@ namespace Compiled.Data
 
         /// <summary>The number of floats in one target vector (0 for a labelled data set).</summary>
         public int TargetCount { get; }
+
+        /// <summary>
+        /// For sequences of their own lengths (a network declared with <c>[Input(maxSteps, features, VariableLength = true)]</c>):
+        /// the real steps of each sample, whose features are padded to the network's longest sequence; <see langword="null"/>
+        /// for samples of one length. The trainer passes them to the networks' overloads with lengths.
+        /// </summary>
+        public int[]? Lengths { get; }
+
+        /// <summary>
+        /// The same samples as sequences of their own lengths: each sample's features hold <c>lengths[i]</c> real steps
+        /// followed by padding (any finite values; the recurrent layers skip them, as PyTorch's <c>pack_padded_sequence</c>).
+        /// For a network whose output is a sequence, each target holds one value per step; targets of padding steps are ignored.
+        /// </summary>
+        /// <param name="lengths">One length per sample, each at least 1 (the trainer checks them against the network's longest sequence).</param>
+        /// <returns>A data set sharing this one's arrays, with the lengths (not copied).</returns>
+        /// <exception cref="ArgumentException">There is not one length per sample.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">A length is below 1.</exception>
+        public Dataset WithLengths(int[] lengths)
+        {
+            ArgumentNullException.ThrowIfNull(lengths);
+            if (lengths.Length != Count)
+            {
+                throw new ArgumentException($"The data set has {Count} samples but {lengths.Length} lengths; there must be exactly one length per sample.", nameof(lengths));
+            }
+
+            for (int i = 0; i < lengths.Length; i++)
+            {
+                if (lengths[i] < 1)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(lengths), lengths[i], $"Sample {i} has the sequence length {lengths[i]}; a sequence has at least one step.");
+                }
+            }
+
+            return new Dataset(Features, FeatureCount, Labels, Targets, TargetCount, Count, lengths);
+        }
 
         /// <summary>The features of sample <paramref name="index"/>.</summary>
         /// <param name="index">The sample, in <c>[0, Count)</c>.</param>

@@ -148,9 +148,21 @@ namespace Compiled.Data
                 }
             }
 
-            return labels is not null
+            Dataset subset = labels is not null
                 ? Dataset.FromLabels(newFeatures, features, labels)
                 : Dataset.FromTargets(newFeatures, features, targets!, data.TargetCount);
+            if (data.Lengths is int[] lengths)
+            {
+                var newLengths = new int[indices.Length];
+                for (int i = 0; i < indices.Length; i++)
+                {
+                    newLengths[i] = lengths[indices[i]];
+                }
+
+                subset = subset.WithLengths(newLengths);
+            }
+
+            return subset;
         }
 
         private static (Dataset Train, Dataset Validation) Partition(Dataset data, bool[] validation)

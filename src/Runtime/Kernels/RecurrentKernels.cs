@@ -147,7 +147,29 @@ namespace Compiled.Kernels
         /// <param name="cell">The cell.</param>
         /// <param name="returnSequences">Whether every step is returned.</param>
         /// <param name="bidirectional">Whether each stacked layer also runs from the last step to the first.</param>
-        public static void Forward(ref float packed, ref float x, ref float y, int count, int steps, int inputs, int hidden, int layers, RecurrentCell cell, bool returnSequences, bool bidirectional = false)
+        public static void Forward(ref float packed, ref float x, ref float y, int count, int steps, int inputs, int hidden, int layers, RecurrentCell cell, bool returnSequences, bool bidirectional = false) =>
+            Forward(ref packed, ref x, ref y, count, steps, inputs, hidden, layers, cell, returnSequences, bidirectional, ref Unsafe.NullRef<int>());
+
+        /// <summary>
+        /// <see cref="Forward(ref float, ref float, ref float, int, int, int, int, int, RecurrentCell, bool, bool)"/> over
+        /// sequences of their own lengths (PyTorch's packed sequences): sequence <c>s</c> has <c>lengths[s]</c> steps (1 to
+        /// <paramref name="steps"/>, not checked here), its padding steps are ignored, the reverse direction starts at its own
+        /// last step, the last-step output is the hidden state at step <c>lengths[s] - 1</c>, and the returned sequence is
+        /// zero beyond the length (as <c>pad_packed_sequence</c>). A null <paramref name="lengths"/> means every sequence is full.
+        /// </summary>
+        /// <param name="packed">The packed layers, one after another (for a bidirectional layer, forward then reverse).</param>
+        /// <param name="x">The inputs, <c>[count, steps, inputs]</c>.</param>
+        /// <param name="y">Receives the outputs.</param>
+        /// <param name="count">The sequences.</param>
+        /// <param name="steps">The steps per sequence (the longest allowed; the padded length).</param>
+        /// <param name="inputs">The features per step.</param>
+        /// <param name="hidden">The hidden size.</param>
+        /// <param name="layers">The stacked layers.</param>
+        /// <param name="cell">The cell.</param>
+        /// <param name="returnSequences">Whether every step is returned.</param>
+        /// <param name="bidirectional">Whether each stacked layer also runs from the last step to the first.</param>
+        /// <param name="lengths">The first of <paramref name="count"/> lengths, or a null reference.</param>
+        public static void Forward(ref float packed, ref float x, ref float y, int count, int steps, int inputs, int hidden, int layers, RecurrentCell cell, bool returnSequences, bool bidirectional, ref int lengths)
         {
             int directions = bidirectional ? 2 : 1;
             int width = directions * hidden;
@@ -169,13 +191,13 @@ namespace Compiled.Kernels
                 ref float states = ref (top && returnSequences ? ref y : ref ((l & 1) == 0 ? ref sequenceA : ref sequenceB));
                 for (int d = 0; d < directions; d++)
                 {
-                    Layer(ref layerPacked, ref layerInput, ref Unsafe.Add(ref states, d * hidden), width, d == 1, ref Unsafe.NullRef<float>(), ref gx, ref work, count, steps, layerInputs, hidden, cell);
+                    Layer(ref layerPacked, ref layerInput, ref Unsafe.Add(ref states, d * hidden), width, d == 1, ref Unsafe.NullRef<float>(), ref gx, ref work, count, steps, layerInputs, hidden, cell, ref lengths, ref Unsafe.NullRef<float>(), 0, ref Unsafe.NullRef<float>());
                     layerPacked = ref Unsafe.Add(ref layerPacked, PackedLength(cell, layerInputs, hidden));
                 }
 
                 if (top && !returnSequences)
                 {
-                    LastStep(ref states, ref y, count, steps, width);
+                    LastStep(ref states, ref y, count, steps, width, ref lengths);
                 }
 
                 layerInput = ref states;
@@ -201,7 +223,57 @@ namespace Compiled.Kernels
         /// <param name="stateStride">The distance between steps of <paramref name="states"/>: <c>H</c>, or <c>2 H</c> for a bidirectional layer (whose reverse direction's states start <c>H</c> floats in).</param>
         /// <param name="reverse">Whether this is the reverse direction (from the last step to the first).</param>
         public static void TrainForward(ref float packed, ref float x, ref float states, ref float extras, ref float gates, int count, int steps, int inputs, int hidden, RecurrentCell cell, int stateStride = 0, bool reverse = false) =>
-            TrainForward(ref packed, ref x, ref states, ref extras, ref gates, count, steps, inputs, hidden, cell, stateStride, reverse, ref Unsafe.NullRef<float>());
+            TrainForward(ref packed, ref x, ref states, ref extras, ref gates, count, steps, inputs, hidden, cell, stateStride, reverse, ref Unsafe.NullRef<int>());
+
+        /// <summary>
+        /// <see cref="TrainForward(ref float, ref float, ref float, ref float, ref float, int, int, int, int, RecurrentCell, int, bool)"/>
+        /// over sequences of their own lengths (see <see cref="Forward(ref float, ref float, ref float, int, int, int, int, int, RecurrentCell, bool, bool, ref int)"/>):
+        /// the hidden states beyond a sequence's length are written as zeros, its cell values there are left as they were.
+        /// </summary>
+        /// <param name="packed">The layer's packed form.</param>
+        /// <param name="x">The layer's inputs, <c>[count, steps, inputs]</c>.</param>
+        /// <param name="states">Receives the hidden states.</param>
+        /// <param name="extras">Receives the cell's values.</param>
+        /// <param name="gates">Scratch for the input part of the gates.</param>
+        /// <param name="count">The sequences.</param>
+        /// <param name="steps">The padded steps per sequence.</param>
+        /// <param name="inputs">The features per step.</param>
+        /// <param name="hidden">The hidden size.</param>
+        /// <param name="cell">The cell.</param>
+        /// <param name="stateStride">The distance between steps of <paramref name="states"/> (0 means <c>H</c>).</param>
+        /// <param name="reverse">Whether this is the reverse direction (from each sequence's last step to its first).</param>
+        /// <param name="lengths">The first of <paramref name="count"/> lengths, or a null reference (every sequence full).</param>
+        public static void TrainForward(ref float packed, ref float x, ref float states, ref float extras, ref float gates, int count, int steps, int inputs, int hidden, RecurrentCell cell, int stateStride, bool reverse, ref int lengths)
+        {
+            int length = WorkLength(cell, hidden);
+            float[] scratch = t_scratch is { } current && current.Length >= length ? current : (t_scratch = new float[length]);
+            Layer(ref packed, ref x, ref states, stateStride == 0 ? hidden : stateStride, reverse, ref extras, ref gates, ref MemoryMarshal.GetArrayDataReference(scratch), count, steps, inputs, hidden, cell, ref lengths, ref Unsafe.NullRef<float>(), 0, ref Unsafe.NullRef<float>());
+        }
+
+        /// <summary>
+        /// The training forward pass of one stacked layer (one direction) from a given initial state per sequence, for
+        /// truncated backpropagation through time: sequence <c>s</c> starts from <c>h0</c> at
+        /// <c>initial + s * initialStride</c> (for LSTM <c>c0</c> right after it) instead of zero. See
+        /// <see cref="TrainForward(ref float, ref float, ref float, ref float, ref float, int, int, int, int, RecurrentCell, int, bool)"/>.
+        /// </summary>
+        /// <param name="packed">The layer's packed form.</param>
+        /// <param name="x">The layer's inputs, <c>[count, steps, inputs]</c>.</param>
+        /// <param name="states">Receives the hidden states, <c>[count, steps, H]</c>.</param>
+        /// <param name="extras">Receives the cell's values.</param>
+        /// <param name="gates">Scratch for the input part of the gates.</param>
+        /// <param name="count">The sequences.</param>
+        /// <param name="steps">The steps per sequence.</param>
+        /// <param name="inputs">The features per step.</param>
+        /// <param name="hidden">The hidden size.</param>
+        /// <param name="cell">The cell.</param>
+        /// <param name="initial">The first sequence's initial state: <c>h0</c>, then for LSTM <c>c0</c>.</param>
+        /// <param name="initialStride">The floats from one sequence's initial state to the next one's.</param>
+        public static void TrainForward(ref float packed, ref float x, ref float states, ref float extras, ref float gates, int count, int steps, int inputs, int hidden, RecurrentCell cell, ref float initial, int initialStride)
+        {
+            int length = WorkLength(cell, hidden);
+            float[] scratch = t_scratch is { } current && current.Length >= length ? current : (t_scratch = new float[length]);
+            Layer(ref packed, ref x, ref states, hidden, false, ref extras, ref gates, ref MemoryMarshal.GetArrayDataReference(scratch), count, steps, inputs, hidden, cell, ref Unsafe.NullRef<int>(), ref initial, initialStride, ref Unsafe.NullRef<float>());
+        }
 
         /// <summary>
         /// <see cref="TrainForward(ref float, ref float, ref float, ref float, ref float, int, int, int, int, RecurrentCell, int, bool)"/>
@@ -222,11 +294,60 @@ namespace Compiled.Kernels
         /// <param name="stateStride">The distance between steps of <paramref name="states"/> (0 means <c>H</c>).</param>
         /// <param name="reverse">Whether this is the reverse direction.</param>
         /// <param name="mask">The masks <c>[count, H]</c> (0 or <c>1 / (1 - p)</c>), or a null reference for none.</param>
-        public static void TrainForward(ref float packed, ref float x, ref float states, ref float extras, ref float gates, int count, int steps, int inputs, int hidden, RecurrentCell cell, int stateStride, bool reverse, ref float mask)
+        public static void TrainForward(ref float packed, ref float x, ref float states, ref float extras, ref float gates, int count, int steps, int inputs, int hidden, RecurrentCell cell, int stateStride, bool reverse, ref float mask) =>
+            TrainForward(ref packed, ref x, ref states, ref extras, ref gates, count, steps, inputs, hidden, cell, stateStride, reverse, ref Unsafe.NullRef<int>(), ref Unsafe.NullRef<float>(), 0, ref mask);
+
+        /// <summary>
+        /// The training forward pass in its full form: sequences of their own lengths, a carried initial state and a
+        /// recurrent-dropout mask, each optional (a null reference for none); the other overloads are its special cases.
+        /// </summary>
+        /// <param name="packed">The packed form.</param>
+        /// <param name="x">The inputs.</param>
+        /// <param name="states">Receives the hidden states.</param>
+        /// <param name="extras">Receives the cell values.</param>
+        /// <param name="gates">Scratch for the input part of the gates.</param>
+        /// <param name="count">The sequences.</param>
+        /// <param name="steps">The (padded) steps per sequence.</param>
+        /// <param name="inputs">The features per step.</param>
+        /// <param name="hidden">The hidden size.</param>
+        /// <param name="cell">The cell.</param>
+        /// <param name="stateStride">The distance between steps of <paramref name="states"/> (0 means <c>H</c>).</param>
+        /// <param name="reverse">Whether this is the reverse direction.</param>
+        /// <param name="lengths">The first of <paramref name="count"/> lengths, or a null reference (every sequence full).</param>
+        /// <param name="initial">The first sequence's initial state (<c>h0</c>, then for LSTM <c>c0</c>), or a null reference (zero).</param>
+        /// <param name="initialStride">The floats from one sequence's initial state to the next one's.</param>
+        /// <param name="mask">The recurrent-dropout masks <c>[count, H]</c>, or a null reference for none.</param>
+        public static void TrainForward(ref float packed, ref float x, ref float states, ref float extras, ref float gates, int count, int steps, int inputs, int hidden, RecurrentCell cell, int stateStride, bool reverse, ref int lengths, ref float initial, int initialStride, ref float mask)
         {
             int length = WorkLength(cell, hidden);
             float[] scratch = t_scratch is { } current && current.Length >= length ? current : (t_scratch = new float[length]);
-            Layer(ref packed, ref x, ref states, stateStride == 0 ? hidden : stateStride, reverse, ref extras, ref gates, ref MemoryMarshal.GetArrayDataReference(scratch), count, steps, inputs, hidden, cell, ref mask);
+            Layer(ref packed, ref x, ref states, stateStride == 0 ? hidden : stateStride, reverse, ref extras, ref gates, ref MemoryMarshal.GetArrayDataReference(scratch), count, steps, inputs, hidden, cell, ref lengths, ref initial, initialStride, ref mask);
+        }
+
+        /// <summary>
+        /// Writes each sequence's final state, as a streaming state holds it: the hidden state of the last step (and for LSTM
+        /// the cell state after it), from what a training forward pass saved, to <c>final + s * finalStride</c>.
+        /// </summary>
+        /// <param name="states">The saved hidden states, <c>[count, steps, H]</c>.</param>
+        /// <param name="extras">The saved cell values (LSTM: its <c>c</c> at offset <c>4 H</c> of each step's <c>6 H</c>).</param>
+        /// <param name="final">Receives the first sequence's final <c>h</c> (then <c>c</c> for LSTM).</param>
+        /// <param name="count">The sequences.</param>
+        /// <param name="steps">The steps per sequence.</param>
+        /// <param name="hidden">The hidden size.</param>
+        /// <param name="cell">The cell.</param>
+        /// <param name="finalStride">The floats from one sequence's state to the next one's.</param>
+        public static void FinalState(ref float states, ref float extras, ref float final, int count, int steps, int hidden, RecurrentCell cell, int finalStride)
+        {
+            for (int s = 0; s < count; s++)
+            {
+                int last = (s * steps) + steps - 1;
+                ref float target = ref Unsafe.Add(ref final, s * finalStride);
+                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref states, last * hidden), hidden).CopyTo(MemoryMarshal.CreateSpan(ref target, hidden));
+                if (cell == RecurrentCell.Lstm)
+                {
+                    MemoryMarshal.CreateSpan(ref Unsafe.Add(ref extras, (last * Extras(cell, hidden)) + (4 * hidden)), hidden).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref target, hidden), hidden));
+                }
+            }
         }
 
         /// <summary>Copies the last step's hidden state of each sequence, <c>[count, steps, H]</c> to <c>[count, H]</c>.</summary>
@@ -235,13 +356,31 @@ namespace Compiled.Kernels
         /// <param name="count">The sequences.</param>
         /// <param name="steps">The steps per sequence.</param>
         /// <param name="hidden">The hidden size.</param>
-        public static void LastStep(ref float states, ref float y, int count, int steps, int hidden)
+        public static void LastStep(ref float states, ref float y, int count, int steps, int hidden) =>
+            LastStep(ref states, ref y, count, steps, hidden, ref Unsafe.NullRef<int>());
+
+        /// <summary>
+        /// Copies each sequence's hidden state at its last real step, <c>lengths[s] - 1</c> (PyTorch's
+        /// <c>output[s, lengths[s] - 1]</c> after <c>pad_packed_sequence</c>), <c>[count, steps, H]</c> to <c>[count, H]</c>.
+        /// </summary>
+        /// <param name="states">The hidden states.</param>
+        /// <param name="y">Receives the last ones.</param>
+        /// <param name="count">The sequences.</param>
+        /// <param name="steps">The padded steps per sequence.</param>
+        /// <param name="hidden">The floats per step (<c>D H</c>).</param>
+        /// <param name="lengths">The first of <paramref name="count"/> lengths, or a null reference (every sequence full).</param>
+        public static void LastStep(ref float states, ref float y, int count, int steps, int hidden, ref int lengths)
         {
             for (int s = 0; s < count; s++)
             {
-                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref states, ((s * steps) + steps - 1) * hidden), hidden).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, s * hidden), hidden));
+                int last = SequenceLength(ref lengths, s, steps) - 1;
+                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref states, ((s * steps) + last) * hidden), hidden).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, s * hidden), hidden));
             }
         }
+
+        /// <summary>Sequence <paramref name="s"/>'s length: <c>lengths[s]</c>, or <paramref name="steps"/> when <paramref name="lengths"/> is a null reference.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int SequenceLength(ref int lengths, int s, int steps) => Unsafe.IsNullRef(ref lengths) ? steps : Unsafe.Add(ref lengths, s);
 
         /// <summary>
         /// The backward pass of one direction of one stacked layer over <paramref name="count"/> sequences (backpropagation
@@ -270,11 +409,72 @@ namespace Compiled.Kernels
             ref float parameters, ref float gradients, ref float x, ref float states, ref float extras, ref float dh, bool lastOnly,
             ref float dInput, ref float dRecurrent, ref float dx, int count, int steps, int inputs, int hidden, RecurrentCell cell, bool bias,
             int stateStride = 0, bool reverse = false) =>
-            Backward(ref parameters, ref gradients, ref x, ref states, ref extras, ref dh, lastOnly, ref dInput, ref dRecurrent, ref dx, count, steps, inputs, hidden, cell, bias, stateStride, reverse, ref Unsafe.NullRef<float>());
+            Backward(ref parameters, ref gradients, ref x, ref states, ref extras, ref dh, lastOnly, ref dInput, ref dRecurrent, ref dx, count, steps, inputs, hidden, cell, bias, stateStride, reverse, ref Unsafe.NullRef<int>());
 
         /// <summary>
-        /// The backward pass with recurrent dropout (the masks <see cref="TrainForward(ref float, ref float, ref float, ref float, ref float, int, int, int, int, RecurrentCell, int, bool, ref float)"/>
-        /// used): <c>dL/dh(t-1)</c> gets <c>mask * (W_hh^T dA)</c> and <c>dL/dW_hh</c> sums <c>dA (mask * h(t-1))^T</c>.
+        /// <see cref="Backward(ref float, ref float, ref float, ref float, ref float, ref float, bool, ref float, ref float, ref float, int, int, int, int, RecurrentCell, bool, int, bool)"/>
+        /// over sequences of their own lengths: backpropagation through each sequence's real steps only (for
+        /// <paramref name="lastOnly"/>, the output gradient enters at step <c>lengths[s] - 1</c>); the gate gradients of the
+        /// padding steps are zero, so they add nothing to the weights and their input gradient is zero.
+        /// </summary>
+        /// <param name="parameters">The layer's <c>weight_ih</c>, then <c>weight_hh</c> and the biases.</param>
+        /// <param name="gradients">The gradients of those, added to.</param>
+        /// <param name="x">The layer's inputs, <c>[count, steps, inputs]</c>.</param>
+        /// <param name="states">The hidden states the training forward pass saved.</param>
+        /// <param name="extras">The cell values it saved.</param>
+        /// <param name="dh">dL/d(output): every step's, or with <paramref name="lastOnly"/> the last real step's, <c>[count, H]</c>.</param>
+        /// <param name="lastOnly">Whether only the last real step has an output gradient.</param>
+        /// <param name="dInput">Receives the gradients with respect to the input part of the gate pre-activations.</param>
+        /// <param name="dRecurrent">Scratch: the gradients with respect to the recurrent part.</param>
+        /// <param name="dx">Receives the input gradient, or a null reference.</param>
+        /// <param name="count">The sequences.</param>
+        /// <param name="steps">The padded steps per sequence.</param>
+        /// <param name="inputs">The features per step.</param>
+        /// <param name="hidden">The hidden size.</param>
+        /// <param name="cell">The cell.</param>
+        /// <param name="bias">Whether the layer has biases.</param>
+        /// <param name="stateStride">The distance between steps of <paramref name="states"/> and <paramref name="dh"/> (0 means <c>H</c>).</param>
+        /// <param name="reverse">Whether this is the reverse direction.</param>
+        /// <param name="lengths">The first of <paramref name="count"/> lengths, or a null reference (every sequence full).</param>
+        public static void Backward(
+            ref float parameters, ref float gradients, ref float x, ref float states, ref float extras, ref float dh, bool lastOnly,
+            ref float dInput, ref float dRecurrent, ref float dx, int count, int steps, int inputs, int hidden, RecurrentCell cell, bool bias,
+            int stateStride, bool reverse, ref int lengths) =>
+            BackwardCore(ref parameters, ref gradients, ref x, ref states, ref extras, ref dh, lastOnly, ref dInput, ref dRecurrent, ref dx, count, steps, inputs, hidden, cell, bias, stateStride, reverse, ref lengths, ref Unsafe.NullRef<float>(), 0, ref Unsafe.NullRef<float>());
+
+        /// <summary>
+        /// The backward pass of one stacked layer (one direction) that started from a given initial state per sequence
+        /// (truncated backpropagation through time, PyTorch's <c>h.detach()</c>): the initial state is a constant, so the
+        /// gradient stops there, but its product with <c>W_hh</c> at the first step adds to <c>dL/dW_hh</c> (and LSTM's
+        /// <c>c0</c> to the forget gate's gradient). See <see cref="TrainForward(ref float, ref float, ref float, ref float, ref float, int, int, int, int, RecurrentCell, ref float, int)"/>.
+        /// </summary>
+        /// <param name="parameters">The layer's <c>weight_ih</c>, then <c>weight_hh</c> and the biases.</param>
+        /// <param name="gradients">The gradients of those, added to.</param>
+        /// <param name="x">The layer's inputs.</param>
+        /// <param name="states">The saved hidden states.</param>
+        /// <param name="extras">The saved cell values.</param>
+        /// <param name="dh">dL/d(output).</param>
+        /// <param name="lastOnly">Whether only the last step has an output gradient.</param>
+        /// <param name="dInput">Receives the gradients with respect to the input part of the gate pre-activations.</param>
+        /// <param name="dRecurrent">Scratch: the gradients with respect to the recurrent part.</param>
+        /// <param name="dx">Receives the input gradient, or a null reference.</param>
+        /// <param name="count">The sequences.</param>
+        /// <param name="steps">The steps per sequence.</param>
+        /// <param name="inputs">The features per step.</param>
+        /// <param name="hidden">The hidden size.</param>
+        /// <param name="cell">The cell.</param>
+        /// <param name="bias">Whether the layer has biases.</param>
+        /// <param name="initial">The first sequence's initial state (<c>h0</c>, then for LSTM <c>c0</c>), as the forward pass read it.</param>
+        /// <param name="initialStride">The floats from one sequence's initial state to the next one's.</param>
+        public static void Backward(
+            ref float parameters, ref float gradients, ref float x, ref float states, ref float extras, ref float dh, bool lastOnly,
+            ref float dInput, ref float dRecurrent, ref float dx, int count, int steps, int inputs, int hidden, RecurrentCell cell, bool bias,
+            ref float initial, int initialStride) =>
+            BackwardCore(ref parameters, ref gradients, ref x, ref states, ref extras, ref dh, lastOnly, ref dInput, ref dRecurrent, ref dx, count, steps, inputs, hidden, cell, bias, hidden, false, ref Unsafe.NullRef<int>(), ref initial, initialStride, ref Unsafe.NullRef<float>());
+
+        /// <summary>
+        /// The backward pass with recurrent dropout (the masks the training forward pass used): <c>dL/dh(t-1)</c> gets
+        /// <c>mask * (W_hh^T dA)</c> and <c>dL/dW_hh</c> sums <c>dA (mask * h(t-1))^T</c>.
         /// </summary>
         /// <param name="parameters">The layer's PyTorch parameters.</param>
         /// <param name="gradients">The layer's gradients; added to.</param>
@@ -298,7 +498,45 @@ namespace Compiled.Kernels
         public static void Backward(
             ref float parameters, ref float gradients, ref float x, ref float states, ref float extras, ref float dh, bool lastOnly,
             ref float dInput, ref float dRecurrent, ref float dx, int count, int steps, int inputs, int hidden, RecurrentCell cell, bool bias,
-            int stateStride, bool reverse, ref float mask)
+            int stateStride, bool reverse, ref float mask) =>
+            Backward(ref parameters, ref gradients, ref x, ref states, ref extras, ref dh, lastOnly, ref dInput, ref dRecurrent, ref dx, count, steps, inputs, hidden, cell, bias, stateStride, reverse, ref Unsafe.NullRef<int>(), ref Unsafe.NullRef<float>(), 0, ref mask);
+
+        /// <summary>
+        /// The backward pass in its full form: lengths, a carried initial state and a recurrent-dropout mask, each optional (a
+        /// null reference for none), as the training forward pass used them.
+        /// </summary>
+        /// <param name="parameters">The layer's PyTorch parameters.</param>
+        /// <param name="gradients">The layer's gradients; added to.</param>
+        /// <param name="x">The layer's inputs.</param>
+        /// <param name="states">The saved hidden states.</param>
+        /// <param name="extras">The saved cell values.</param>
+        /// <param name="dh">The gradient with respect to the hidden states.</param>
+        /// <param name="lastOnly">Whether <paramref name="dh"/> holds only the last (real) step.</param>
+        /// <param name="dInput">Receives the gradients with respect to the input part of the gate pre-activations.</param>
+        /// <param name="dRecurrent">Scratch: the gradients with respect to the recurrent part.</param>
+        /// <param name="dx">Receives the input gradient, or a null reference.</param>
+        /// <param name="count">The sequences.</param>
+        /// <param name="steps">The (padded) steps per sequence.</param>
+        /// <param name="inputs">The features per step.</param>
+        /// <param name="hidden">The hidden size.</param>
+        /// <param name="cell">The cell.</param>
+        /// <param name="bias">Whether the layer has biases.</param>
+        /// <param name="stateStride">The distance between steps of the states (0 means <c>H</c>).</param>
+        /// <param name="reverse">Whether this is the reverse direction.</param>
+        /// <param name="lengths">The first of <paramref name="count"/> lengths, or a null reference.</param>
+        /// <param name="initial">The first sequence's initial state, or a null reference.</param>
+        /// <param name="initialStride">The floats from one sequence's initial state to the next one's.</param>
+        /// <param name="mask">The masks <c>[count, H]</c>, or a null reference for none.</param>
+        public static void Backward(
+            ref float parameters, ref float gradients, ref float x, ref float states, ref float extras, ref float dh, bool lastOnly,
+            ref float dInput, ref float dRecurrent, ref float dx, int count, int steps, int inputs, int hidden, RecurrentCell cell, bool bias,
+            int stateStride, bool reverse, ref int lengths, ref float initial, int initialStride, ref float mask) =>
+            BackwardCore(ref parameters, ref gradients, ref x, ref states, ref extras, ref dh, lastOnly, ref dInput, ref dRecurrent, ref dx, count, steps, inputs, hidden, cell, bias, stateStride, reverse, ref lengths, ref initial, initialStride, ref mask);
+
+        private static void BackwardCore(
+            ref float parameters, ref float gradients, ref float x, ref float states, ref float extras, ref float dh, bool lastOnly,
+            ref float dInput, ref float dRecurrent, ref float dx, int count, int steps, int inputs, int hidden, RecurrentCell cell, bool bias,
+            int stateStride, bool reverse, ref int lengths, ref float initial, int initialStride, ref float mask)
         {
             bool masked = !Unsafe.IsNullRef(ref mask);
             int stride = stateStride == 0 ? hidden : stateStride;
@@ -321,24 +559,35 @@ namespace Compiled.Kernels
             ref float gWhh = ref Unsafe.Add(ref gradients, gates * inputs);
             ref float gBih = ref bias ? ref Unsafe.Add(ref gWhh, gates * hidden) : ref junkBias;
             ref float gBhh = ref bias ? ref Unsafe.Add(ref gWhh, (gates * hidden) + gates) : ref Unsafe.Add(ref junkBias, gates);
+            bool carried = !Unsafe.IsNullRef(ref initial);
             for (int s = 0; s < count; s++)
             {
                 MemoryMarshal.CreateSpan(ref dhNext, 2 * hidden).Clear();
-                for (int k = steps - 1; k >= 0; k--)
+                int sequenceSteps = SequenceLength(ref lengths, s, steps);
+                ref float h0 = ref carried ? ref Unsafe.Add(ref initial, s * initialStride) : ref zeros;
+                ref float c0 = ref carried && cell == RecurrentCell.Lstm ? ref Unsafe.Add(ref h0, hidden) : ref zeros;
+                if (sequenceSteps < steps)
                 {
-                    int t = reverse ? steps - 1 - k : k;
+                    // Padding steps: no gate gradients, so the batched products below add nothing for them.
+                    MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dInput, ((s * steps) + sequenceSteps) * gates), (steps - sequenceSteps) * gates).Clear();
+                    MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dRecurrent, ((s * steps) + sequenceSteps) * gates), (steps - sequenceSteps) * gates).Clear();
+                }
+
+                for (int k = sequenceSteps - 1; k >= 0; k--)
+                {
+                    int t = reverse ? sequenceSteps - 1 - k : k;
                     int row = (s * steps) + t;
                     int previous = reverse ? row + 1 : row - 1;
                     ref float dhRow = ref lastOnly ? ref Unsafe.Add(ref dh, s * stride) : ref Unsafe.Add(ref dh, row * stride);
-                    bool hasOutputGradient = !lastOnly || t == steps - 1;
+                    bool hasOutputGradient = !lastOnly || t == sequenceSteps - 1;
                     for (int j = 0; j < hidden; j++)
                     {
                         Unsafe.Add(ref dhStep, j) = Unsafe.Add(ref dhNext, j) + (hasOutputGradient ? Unsafe.Add(ref dhRow, j) : 0f);
                     }
 
-                    ref float hPrev = ref k > 0 ? ref Unsafe.Add(ref states, previous * stride) : ref zeros;
+                    ref float hPrev = ref k > 0 ? ref Unsafe.Add(ref states, previous * stride) : ref h0;
                     ref float extrasRow = ref Unsafe.Add(ref extras, row * extrasPerStep);
-                    ref float cPrev = ref k > 0 ? ref Unsafe.Add(ref extras, (previous * extrasPerStep) + (4 * hidden)) : ref zeros;
+                    ref float cPrev = ref k > 0 ? ref Unsafe.Add(ref extras, (previous * extrasPerStep) + (4 * hidden)) : ref c0;
                     CellBackward(ref dhStep, ref dhNext, ref dcNext, ref Unsafe.Add(ref states, row * stride), ref hPrev, ref cPrev, ref extrasRow,
                         ref Unsafe.Add(ref dInput, row * gates), ref Unsafe.Add(ref dRecurrent, row * gates), hidden, cell);
                     if (k > 0 && masked)
@@ -361,11 +610,27 @@ namespace Compiled.Kernels
 
                 // dL/dW_hh += dA(t)^T h(previous) over the steps that have a previous one (h(-1) = 0); the bias gradients
                 // are summed below. The previous states, in processing order, contiguous for the batched product.
-                if (steps > 1)
+                if (carried)
                 {
-                    for (int k = 0; k < steps - 1; k++)
+                    // From a carried state h(-1) = h0: every step has a previous one (forward direction only).
+                    MemoryMarshal.CreateSpan(ref h0, hidden).CopyTo(MemoryMarshal.CreateSpan(ref previousStates, hidden));
+                    for (int t = 0; t < sequenceSteps - 1; t++)
                     {
-                        int t = reverse ? steps - 1 - k : k;
+                        MemoryMarshal.CreateSpan(ref Unsafe.Add(ref states, ((s * steps) + t) * stride), hidden).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref previousStates, (t + 1) * hidden), hidden));
+                    }
+
+                    for (int j = 0; masked && j < sequenceSteps * hidden; j++)
+                    {
+                        Unsafe.Add(ref previousStates, j) *= Unsafe.Add(ref mask, (s * hidden) + (j % hidden)); // what the recurrent product read
+                    }
+
+                    DenseKernels.Backward(ref gWhh, ref junkBias, ref previousStates, ref Unsafe.Add(ref dRecurrent, s * steps * gates), gates, hidden, gates, sequenceSteps);
+                }
+                else if (sequenceSteps > 1)
+                {
+                    for (int k = 0; k < sequenceSteps - 1; k++)
+                    {
+                        int t = reverse ? sequenceSteps - 1 - k : k;
                         MemoryMarshal.CreateSpan(ref Unsafe.Add(ref states, ((s * steps) + t) * stride), hidden).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref previousStates, k * hidden), hidden));
                         for (int j = 0; masked && j < hidden; j++)
                         {
@@ -375,14 +640,14 @@ namespace Compiled.Kernels
 
                     if (!reverse)
                     {
-                        DenseKernels.Backward(ref gWhh, ref junkBias, ref previousStates, ref Unsafe.Add(ref dRecurrent, ((s * steps) + 1) * gates), gates, hidden, gates, steps - 1);
+                        DenseKernels.Backward(ref gWhh, ref junkBias, ref previousStates, ref Unsafe.Add(ref dRecurrent, ((s * steps) + 1) * gates), gates, hidden, gates, sequenceSteps - 1);
                     }
                     else
                     {
                         // Processing order k = 1.. is time step T-1-k: dA rows T-2 down to 0, one row at a time.
-                        for (int k = 1; k < steps; k++)
+                        for (int k = 1; k < sequenceSteps; k++)
                         {
-                            int t = steps - 1 - k;
+                            int t = sequenceSteps - 1 - k;
                             DenseKernels.Backward(ref gWhh, ref junkBias, ref Unsafe.Add(ref previousStates, (k - 1) * hidden), ref Unsafe.Add(ref dRecurrent, ((s * steps) + t) * gates), gates, hidden, gates, 1);
                         }
                     }
@@ -411,7 +676,7 @@ namespace Compiled.Kernels
 
         /// <summary>
         /// The gradient with respect to the inputs of a stacked layer from the gradients with respect to the input part of
-        /// its gate pre-activations that <see cref="Backward(ref float, ref float, ref float, ref float, ref float, ref float, bool, ref float, ref float, ref float, int, int, int, int, RecurrentCell, bool, int, bool)"/> left: <c>dx = dA W_ih</c> over <c>count * steps</c> rows.
+        /// its gate pre-activations that <c>Backward</c> left: <c>dx = dA W_ih</c> over <c>count * steps</c> rows.
         /// </summary>
         /// <param name="weightIh">The layer's <c>weight_ih</c>, <c>[G H, inputs]</c>.</param>
         /// <param name="dInput">The gradients with respect to the input part of the gate pre-activations.</param>
@@ -468,11 +733,7 @@ namespace Compiled.Kernels
         /// One direction of one stacked layer over <paramref name="count"/> sequences; <paramref name="extras"/> may be a null
         /// reference (inference). Hidden states go to <paramref name="states"/> with <paramref name="stride"/> between steps.
         /// </summary>
-        private static void Layer(ref float packed, ref float x, ref float states, int stride, bool reverse, ref float extras, ref float gx, ref float work, int count, int steps, int inputs, int hidden, RecurrentCell cell) =>
-            Layer(ref packed, ref x, ref states, stride, reverse, ref extras, ref gx, ref work, count, steps, inputs, hidden, cell, ref Unsafe.NullRef<float>());
-
-        /// <summary>As above; with a <paramref name="mask"/> (<c>[count, H]</c>, recurrent dropout) the recurrent product reads <c>mask * h(t-1)</c>.</summary>
-        private static void Layer(ref float packed, ref float x, ref float states, int stride, bool reverse, ref float extras, ref float gx, ref float work, int count, int steps, int inputs, int hidden, RecurrentCell cell, ref float mask)
+        private static void Layer(ref float packed, ref float x, ref float states, int stride, bool reverse, ref float extras, ref float gx, ref float work, int count, int steps, int inputs, int hidden, RecurrentCell cell, ref int lengths, ref float initial, int initialStride, ref float mask)
         {
             bool masked = !Unsafe.IsNullRef(ref mask);
             int packedStride = PackedStride(cell, hidden);
@@ -490,16 +751,34 @@ namespace Compiled.Kernels
 
             // The input part of the gates of every step of every sample: one batched product, W_ih x + the input bias.
             DenseKernels.ForwardBatch(ref packed, ref inputBias, packedStride, ref x, inputs, ref gx, gates, inputs, gates, count * steps, default(Identity));
+            bool carried = !Unsafe.IsNullRef(ref initial);
             for (int s = 0; s < count; s++)
             {
-                MemoryMarshal.CreateSpan(ref c, hidden).Clear();
-                for (int k = 0; k < steps; k++)
+                // The initial state: zero, or (truncated backpropagation through time) the one the previous window left.
+                ref float h0 = ref carried ? ref Unsafe.Add(ref initial, s * initialStride) : ref zeros;
+                if (carried && cell == RecurrentCell.Lstm)
                 {
-                    int t = reverse ? steps - 1 - k : k;
+                    MemoryMarshal.CreateSpan(ref Unsafe.Add(ref h0, hidden), hidden).CopyTo(MemoryMarshal.CreateSpan(ref c, hidden));
+                }
+                else
+                {
+                    MemoryMarshal.CreateSpan(ref c, hidden).Clear();
+                }
+
+                int sequenceSteps = SequenceLength(ref lengths, s, steps);
+                for (int t = sequenceSteps; t < steps; t++)
+                {
+                    // Padding steps: zero hidden states, as pad_packed_sequence gives.
+                    MemoryMarshal.CreateSpan(ref Unsafe.Add(ref states, ((s * steps) + t) * stride), hidden).Clear();
+                }
+
+                for (int k = 0; k < sequenceSteps; k++)
+                {
+                    int t = reverse ? sequenceSteps - 1 - k : k;
                     int row = (s * steps) + t;
                     int previous = reverse ? row + 1 : row - 1;
-                    ref float hPrev = ref k > 0 ? ref Unsafe.Add(ref states, previous * stride) : ref zeros;
-                    if (k > 0 && masked)
+                    ref float hPrev = ref k > 0 ? ref Unsafe.Add(ref states, previous * stride) : ref h0;
+                    if ((k > 0 || carried) && masked)
                     {
                         // Recurrent dropout: the product reads mask * h(t-1); the cell below still reads h(t-1) itself.
                         ref float m = ref Unsafe.Add(ref mask, s * hidden);
@@ -510,7 +789,7 @@ namespace Compiled.Kernels
 
                         DenseKernels.Forward(ref packedHh, ref recurrentBias, packedStride, ref hMasked, ref gh, hidden, gates, default(Identity));
                     }
-                    else if (k > 0)
+                    else if (k > 0 || carried)
                     {
                         DenseKernels.Forward(ref packedHh, ref recurrentBias, packedStride, ref hPrev, ref gh, hidden, gates, default(Identity));
                     }

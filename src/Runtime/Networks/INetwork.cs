@@ -15,7 +15,7 @@ namespace Compiled
     /// <see cref="ParameterTensors"/> names each tensor and gives its shape and offset.
     /// </para>
     /// <para>
-    /// Threading: <see cref="Forward"/> and <see cref="ForwardBatch"/> keep their scratch on the stack (or, for very large
+    /// Threading: <see cref="Forward"/> and <see cref="ForwardBatch(ReadOnlySpan{float}, Span{float}, int)"/> keep their scratch on the stack (or, for very large
     /// layers, in a per-thread buffer) and only read the parameters, so one network may run inference on several threads
     /// at once. The <c>Backward</c> methods write <see cref="Gradients"/> and a per-instance training workspace: use one
     /// instance per thread (see <see cref="CreateWorker"/>).
@@ -182,7 +182,7 @@ namespace Compiled
         /// batch's loss came from (the training forward pass, output activation applied), so that a training loop can measure
         /// its accuracy without a second forward pass. Generated networks write them from the training pass itself (in
         /// training mode: dropout masks applied, batch statistics); this default implementation, for hand-written networks,
-        /// runs <see cref="ForwardBatch"/> first.
+        /// runs <see cref="ForwardBatch(ReadOnlySpan{float}, Span{float}, int)"/> first.
         /// </summary>
         /// <param name="inputs"><paramref name="batchSize"/> x <see cref="InputSize"/> floats.</param>
         /// <param name="targets"><paramref name="batchSize"/> x <see cref="OutputSize"/> floats.</param>
@@ -251,6 +251,99 @@ namespace Compiled
         /// <exception cref="NotSupportedException">The network does not implement it (hand-written networks).</exception>
         void BackpropagateBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, Span<float> inputGradients, int batchSize) =>
             throw new NotSupportedException($"{GetType().Name} does not implement {nameof(BackpropagateBatch)}.");
+
+        /// <summary>
+        /// True for a network declared with <c>[Input(maxSteps, features, VariableLength = true)]</c>: its samples are
+        /// sequences padded to <c>InputShape[0]</c> steps, each with a length of its own, and the overloads below that take
+        /// lengths ignore the padding (as PyTorch's <c>pack_padded_sequence</c>). False for other networks, whose overloads
+        /// with lengths throw <see cref="NotSupportedException"/>.
+        /// </summary>
+        bool VariableLength => false;
+
+        /// <summary>
+        /// True for a <see cref="VariableLength"/> network whose output is a sequence, <c>InputShape[0]</c> steps of
+        /// <c>OutputSize / InputShape[0]</c> values: the outputs beyond a sample's length are padding, and its losses (and
+        /// the trainer's) are the mean over the real steps' outputs only. False for other networks.
+        /// </summary>
+        bool OutputPerStep => false;
+
+        /// <summary>
+        /// As <see cref="ForwardBatch(ReadOnlySpan{float}, Span{float}, int)"/> for sequences of their own lengths (a
+        /// network with <see cref="VariableLength"/>).
+        /// </summary>
+        /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> floats, each sample padded to the longest sequence.</param>
+        /// <param name="outputs">Receives <paramref name="batchSize"/> × <see cref="OutputSize"/> floats.</param>
+        /// <param name="batchSize">The number of samples; must be positive.</param>
+        /// <param name="lengths"><paramref name="batchSize"/> lengths, each in <c>[1, InputShape[0]]</c>.</param>
+        /// <exception cref="ArgumentOutOfRangeException">A length is out of range.</exception>
+        /// <exception cref="NotSupportedException">The network is not variable-length.</exception>
+        void ForwardBatch(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize, ReadOnlySpan<int> lengths) =>
+            throw NotVariableLength();
+
+        /// <summary>
+        /// As <see cref="BackwardBatch(ReadOnlySpan{float}, ReadOnlySpan{float}, int)"/> for sequences of their own lengths;
+        /// when the output is a sequence, the loss is the mean over the real steps' outputs only.
+        /// </summary>
+        /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> floats.</param>
+        /// <param name="targets"><paramref name="batchSize"/> × <see cref="OutputSize"/> floats (padding steps' targets are ignored).</param>
+        /// <param name="batchSize">The number of samples; must be positive.</param>
+        /// <param name="lengths"><paramref name="batchSize"/> lengths, each in <c>[1, InputShape[0]]</c>.</param>
+        /// <returns>The mean loss.</returns>
+        /// <exception cref="ArgumentOutOfRangeException">A length is out of range.</exception>
+        /// <exception cref="NotSupportedException">The network is not variable-length.</exception>
+        float BackwardBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize, ReadOnlySpan<int> lengths) =>
+            throw NotVariableLength();
+
+        /// <summary>As <see cref="BackwardBatch(ReadOnlySpan{float}, ReadOnlySpan{int}, int)"/> for sequences of their own lengths.</summary>
+        /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> floats.</param>
+        /// <param name="labels"><paramref name="batchSize"/> labels.</param>
+        /// <param name="batchSize">The number of samples; must be positive.</param>
+        /// <param name="lengths"><paramref name="batchSize"/> lengths, each in <c>[1, InputShape[0]]</c>.</param>
+        /// <returns>The mean loss.</returns>
+        /// <exception cref="ArgumentOutOfRangeException">A length or a label is out of range.</exception>
+        /// <exception cref="NotSupportedException">The network is not variable-length, or does not take labels.</exception>
+        float BackwardBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batchSize, ReadOnlySpan<int> lengths) =>
+            throw NotVariableLength();
+
+        /// <summary>As <see cref="BackpropagateBatch(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int)"/> for sequences of their own lengths.</summary>
+        /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> floats.</param>
+        /// <param name="outputGradients"><paramref name="batchSize"/> × <see cref="OutputSize"/> floats (give zeros for padding steps of a sequence output).</param>
+        /// <param name="inputGradients">Empty, or <paramref name="batchSize"/> × <see cref="InputSize"/> floats.</param>
+        /// <param name="batchSize">The number of samples; must be positive.</param>
+        /// <param name="lengths"><paramref name="batchSize"/> lengths, each in <c>[1, InputShape[0]]</c>.</param>
+        /// <exception cref="ArgumentOutOfRangeException">A length is out of range.</exception>
+        /// <exception cref="NotSupportedException">The network is not variable-length.</exception>
+        void BackpropagateBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, Span<float> inputGradients, int batchSize, ReadOnlySpan<int> lengths) =>
+            throw NotVariableLength();
+
+        /// <summary>
+        /// Truncated backpropagation through time: a training step over one window of <paramref name="batchSize"/> long
+        /// sequences (streams), each starting from its state in <paramref name="states"/> (<see cref="StateSize"/> floats per
+        /// stream; zeros for the first window) and leaving its final state there; the gradient stops at the window's start
+        /// (PyTorch's <c>h = h.detach()</c> between windows). Returns the window's mean loss and adds its gradient into
+        /// <see cref="Gradients"/>, as <see cref="BackwardBatch(ReadOnlySpan{float}, ReadOnlySpan{float}, int)"/> does.
+        /// </summary>
+        /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> floats: each stream's next window.</param>
+        /// <param name="targets"><paramref name="batchSize"/> × <see cref="OutputSize"/> floats.</param>
+        /// <param name="batchSize">The number of streams; must be positive.</param>
+        /// <param name="states"><paramref name="batchSize"/> × <see cref="StateSize"/> floats: read, then replaced by the final states.</param>
+        /// <returns>The mean loss over the window.</returns>
+        /// <exception cref="NotSupportedException">The network has no recurrent state it can carry (no recurrent layer, bidirectional, or variable-length).</exception>
+        float BackwardWindow(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batchSize, Span<float> states) =>
+            throw new NotSupportedException($"{GetType().Name} has no recurrent state to carry between windows.");
+
+        /// <summary>As <see cref="BackwardWindow(ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{float})"/> with class labels (<see cref="Loss.CrossEntropy"/>).</summary>
+        /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> floats: each stream's next window.</param>
+        /// <param name="labels"><paramref name="batchSize"/> labels.</param>
+        /// <param name="batchSize">The number of streams; must be positive.</param>
+        /// <param name="states"><paramref name="batchSize"/> × <see cref="StateSize"/> floats: read, then replaced by the final states.</param>
+        /// <returns>The mean loss over the window.</returns>
+        /// <exception cref="NotSupportedException">The network has no recurrent state it can carry, or does not take labels.</exception>
+        float BackwardWindow(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, int batchSize, Span<float> states) =>
+            throw new NotSupportedException($"{GetType().Name} has no recurrent state to carry between windows, or does not take labels.");
+
+        private NotSupportedException NotVariableLength() =>
+            new($"{GetType().Name} takes sequences of one length only; declare [Input(maxSteps, features, VariableLength = true)] to pass lengths.");
 
         /// <summary>
         /// Creates a network of the same type that shares this network's parameter buffer (a write through either is seen

@@ -38,6 +38,7 @@ namespace Compiled.Training
         private float[] _inputs = Array.Empty<float>();
         private int[] _labels = Array.Empty<int>();
         private float[] _targets = Array.Empty<float>();
+        private int[]? _lengths;
         private bool _useLabels;
         private float[]? _outputs; // null, or the batch's training outputs (for the accuracy), each thread writing its part
         private int _batch;
@@ -80,8 +81,17 @@ namespace Compiled.Training
 
         /// <summary>Computes the gradient of the mean loss of the first <paramref name="batch"/> samples into the main network; returns the mean loss.</summary>
         /// <remarks>Each thread's network gets <c>context</c> shifted to the first sample of its share of the batch.</remarks>
-        public float Compute(float[] inputs, int[] labels, float[] targets, bool useLabels, int batch, TrainingContext context, float[]? outputs = null)
+        /// <param name="inputs">The batch's inputs.</param>
+        /// <param name="labels">Its labels (with <paramref name="useLabels"/>).</param>
+        /// <param name="targets">Its targets (without).</param>
+        /// <param name="useLabels">Whether to train with labels.</param>
+        /// <param name="batch">The samples.</param>
+        /// <param name="context">The batch's training context.</param>
+        /// <param name="lengths">The samples' sequence lengths, or null (samples of one length).</param>
+        /// <param name="outputs">Null, or receives the batch's training outputs (for the accuracy), each thread writing its part.</param>
+        public float Compute(float[] inputs, int[] labels, float[] targets, bool useLabels, int batch, TrainingContext context, int[]? lengths = null, float[]? outputs = null)
         {
+            _lengths = lengths;
             _context = context;
             _outputs = outputs;
             int threads = Math.Min(Threads, batch);
@@ -195,9 +205,25 @@ namespace Compiled.Training
                     network.TrainingContext = _context.Skip(start);
                     ReadOnlySpan<float> inputs = _inputs.AsSpan(start * _inputSize, count * _inputSize);
                     Span<float> outputs = _outputs is null ? Span<float>.Empty : _outputs.AsSpan(start * _outputSize, count * _outputSize);
-                    _losses[index] = _useLabels
-                        ? network.BackwardBatch(inputs, (ReadOnlySpan<int>)_labels.AsSpan(start, count), count, outputs)
-                        : network.BackwardBatch(inputs, (ReadOnlySpan<float>)_targets.AsSpan(start * _outputSize, count * _outputSize), count, outputs);
+                    if (_lengths is int[] lengths)
+                    {
+                        // No outputs overload with lengths: the accuracy's outputs come from an inference pass before the step.
+                        ReadOnlySpan<int> part = lengths.AsSpan(start, count);
+                        if (!outputs.IsEmpty)
+                        {
+                            network.ForwardBatch(inputs, outputs, count, part);
+                        }
+
+                        _losses[index] = _useLabels
+                            ? network.BackwardBatch(inputs, (ReadOnlySpan<int>)_labels.AsSpan(start, count), count, part)
+                            : network.BackwardBatch(inputs, (ReadOnlySpan<float>)_targets.AsSpan(start * _outputSize, count * _outputSize), count, part);
+                    }
+                    else
+                    {
+                        _losses[index] = _useLabels
+                            ? network.BackwardBatch(inputs, (ReadOnlySpan<int>)_labels.AsSpan(start, count), count, outputs)
+                            : network.BackwardBatch(inputs, (ReadOnlySpan<float>)_targets.AsSpan(start * _outputSize, count * _outputSize), count, outputs);
+                    }
                 }
             }
             catch (Exception exception)

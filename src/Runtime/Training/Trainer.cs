@@ -150,7 +150,7 @@ namespace Compiled.Training
         }
 
         /// <summary>
-        /// Computes a network's mean loss on a data set (by its <see cref="INetwork.Loss"/>, from <see cref="INetwork.ForwardBatch"/>
+        /// Computes a network's mean loss on a data set (by its <see cref="INetwork.Loss"/>, from <see cref="INetwork.ForwardBatch(System.ReadOnlySpan{float}, System.Span{float}, int)"/>
         /// outputs) and its accuracy: for labelled data, and for target vectors with a <see cref="Loss.BinaryCrossEntropy"/> network.
         /// </summary>
         /// <param name="network">The network.</param>
@@ -205,14 +205,29 @@ namespace Compiled.Training
             ReadOnlySpan<float> features = data.Features;
             int[]? labels = data.Labels;
             ReadOnlySpan<float> targets = data.Targets;
-            bool binaryTargets = labels is null && loss == Loss.BinaryCrossEntropy;
+            int[]? lengths = data.Lengths;
+            bool perStep = lengths is not null && network.OutputPerStep;
+            bool binaryTargets = labels is null && loss == Loss.BinaryCrossEntropy && !perStep;
             double sum = 0;
             long correct = 0;
+            if (perStep)
+            {
+                return (PerStepLoss(network, data, chunk, outputs), null);
+            }
+
             for (int start = 0; start < count;)
             {
                 int n = Math.Min(chunk, count - start);
                 Span<float> batchOutputs = outputs.Slice(0, n * outputSize);
-                network.ForwardBatch(features.Slice(start * inputSize, n * inputSize), batchOutputs, n);
+                if (lengths is not null)
+                {
+                    network.ForwardBatch(features.Slice(start * inputSize, n * inputSize), batchOutputs, n, lengths.AsSpan(start, n));
+                }
+                else
+                {
+                    network.ForwardBatch(features.Slice(start * inputSize, n * inputSize), batchOutputs, n);
+                }
+
                 for (int k = 0; k < n; k++)
                 {
                     ReadOnlySpan<float> output = batchOutputs.Slice(k * outputSize, outputSize);
@@ -243,6 +258,38 @@ namespace Compiled.Training
                 : binaryTargets ? (double)correct / ((long)count * outputSize)
                 : null;
             return (sum / count, accuracy);
+        }
+
+        /// <summary>
+        /// The loss of a variable-length network whose output is a sequence (<see cref="INetwork.OutputPerStep"/>) on a data
+        /// set with lengths: the mean over every real step's outputs of the whole set (the padding steps skipped), as the
+        /// network's own <c>BackwardBatch</c> with lengths defines it over a batch.
+        /// </summary>
+        private static double PerStepLoss(INetwork network, Dataset data, int chunk, Span<float> outputs)
+        {
+            int inputSize = data.FeatureCount;
+            int outputSize = network.OutputSize;
+            int perStep = outputSize / network.InputShape[0];
+            int[] lengths = data.Lengths!;
+            ReadOnlySpan<float> targets = data.Targets;
+            double sum = 0;
+            long real = 0;
+            for (int start = 0; start < data.Count;)
+            {
+                int n = Math.Min(chunk, data.Count - start);
+                Span<float> batchOutputs = outputs.Slice(0, n * outputSize);
+                network.ForwardBatch(data.Features.AsSpan(start * inputSize, n * inputSize), batchOutputs, n, lengths.AsSpan(start, n));
+                for (int k = 0; k < n; k++)
+                {
+                    int values = lengths[start + k] * perStep;
+                    sum += LossFunctions.FromTarget(network.Loss, batchOutputs.Slice(k * outputSize, values), targets.Slice((start + k) * outputSize, values)) * values;
+                    real += values;
+                }
+
+                start += n;
+            }
+
+            return sum / real;
         }
 
         /// <summary>Whether labels are the 0/1 target of a single output (a non-cross-entropy network with one output).</summary>
@@ -285,6 +332,34 @@ namespace Compiled.Training
                     $"Feature {bad % data.FeatureCount} of sample {bad / data.FeatureCount} (0-based) in the '{parameterName}' data set is {Describe(data.Features[bad])}: every feature must be a finite number. "
                     + "NaN and infinities usually come from a missing value or a division by zero while preparing the data; nothing was trained.",
                     parameterName);
+            }
+
+            if (data.Lengths is int[] lengths)
+            {
+                if (!network.VariableLength)
+                {
+                    throw new ArgumentException(
+                        $"The '{parameterName}' data set has sequence lengths but {network.Architecture} takes sequences of one length; declare [Input(maxSteps, features, VariableLength = true)].",
+                        parameterName);
+                }
+
+                int maxSteps = network.InputShape[0];
+                for (int i = 0; i < lengths.Length; i++)
+                {
+                    if ((uint)(lengths[i] - 1) >= (uint)maxSteps)
+                    {
+                        throw new ArgumentException(
+                            $"Sample {i} (0-based) of the '{parameterName}' data set has the sequence length {lengths[i]}, outside [1, {maxSteps}]: the network's input holds at most {maxSteps} steps.",
+                            parameterName);
+                    }
+                }
+
+                if (network.OutputPerStep && data.Labels is not null)
+                {
+                    throw new ArgumentException(
+                        $"The '{parameterName}' data set has labels but the network's output is a sequence ({network.Architecture}); give a target per step (Dataset.FromTargets).",
+                        parameterName);
+                }
             }
 
             int outputs = network.OutputSize;
@@ -396,6 +471,7 @@ namespace Compiled.Training
             private readonly float[] _inputs;
             private readonly int[] _labels;
             private readonly float[] _targets;
+            private readonly int[]? _lengths; // the batch's sequence lengths, for a data set with lengths
             private readonly float[] _outputs;
             private readonly float? _clipValue;
             private readonly float? _clipNorm;
@@ -429,7 +505,8 @@ namespace Compiled.Training
                 _supervision = train.Labels is null ? Supervision.Targets
                     : network.Loss == Loss.CrossEntropy ? Supervision.Labels
                     : Supervision.LabelsAsTargets;
-                _trackAccuracy = options.TrackTrainingAccuracy && HasAccuracy(network, train);
+                _trackAccuracy = options.TrackTrainingAccuracy && HasAccuracy(network, train) && !(train.Lengths is not null && network.OutputPerStep);
+                _lengths = train.Lengths is null ? null : new int[_batchSize];
                 _accuracyUnitsPerSample = train.Labels is null ? _outputSize : 1;
                 _validationChunk = validation is null ? 0 : Math.Min(options.BatchSize, validation.Count);
                 _random = new DeterministicRandom(unchecked((ulong)(long)options.Seed));
@@ -456,7 +533,8 @@ namespace Compiled.Training
                 // weights stay in its core's cache). Otherwise several threads split each batch (data parallelism). A
                 // network that needs whole batches (batch normalisation: statistics over the batch, running statistics
                 // updated once per batch) trains on this thread whatever Threads says, so its result is Threads = 1's.
-                int threads = _network.RequiresWholeBatch ? 1 : _options.Threads;
+                // A loss over the real steps of a sequence output weighs each sample by its length, not 1 / batch: one thread.
+                int threads = _network.RequiresWholeBatch || (_lengths is not null && _network.OutputPerStep) ? 1 : _options.Threads;
                 using SplitTraining? split = threads == 2 && _network is ISplitTraining splittable
                     ? new SplitTraining(splittable, _train.Features, _batchSize)
                     : null;
@@ -683,6 +761,11 @@ namespace Compiled.Training
                 {
                     int sample = _order[start + k];
                     features.Slice(sample * inputSize, inputSize).CopyTo(inputs.Slice(k * inputSize, inputSize));
+                    if (_lengths is not null)
+                    {
+                        _lengths[k] = _train.Lengths![sample];
+                    }
+
                     switch (_supervision)
                     {
                         case Supervision.Labels:
@@ -741,12 +824,26 @@ namespace Compiled.Training
 
                 if (_parallel is not null)
                 {
-                    return _parallel.Compute(_inputs, _labels, _targets, _supervision == Supervision.Labels, n, context, _trackAccuracy ? _outputs : null);
+                    return _parallel.Compute(_inputs, _labels, _targets, _supervision == Supervision.Labels, n, context, _lengths, _trackAccuracy ? _outputs : null);
                 }
 
                 _network.ZeroGradients();
                 ReadOnlySpan<float> inputs = _inputs.AsSpan(0, n * _inputSize);
                 Span<float> outputs = _trackAccuracy ? _outputs.AsSpan(0, n * _outputSize) : Span<float>.Empty;
+                if (_lengths is not null)
+                {
+                    // No outputs overload with lengths: the accuracy's outputs come from an inference pass before the step.
+                    ReadOnlySpan<int> lengths = _lengths.AsSpan(0, n);
+                    if (!outputs.IsEmpty)
+                    {
+                        _network.ForwardBatch(inputs, outputs, n, lengths);
+                    }
+
+                    return _supervision == Supervision.Labels
+                        ? _network.BackwardBatch(inputs, (ReadOnlySpan<int>)_labels.AsSpan(0, n), n, lengths)
+                        : _network.BackwardBatch(inputs, (ReadOnlySpan<float>)_targets.AsSpan(0, n * _outputSize), n, lengths);
+                }
+
                 return _supervision == Supervision.Labels
                     ? _network.BackwardBatch(inputs, (ReadOnlySpan<int>)_labels.AsSpan(0, n), n, outputs)
                     : _network.BackwardBatch(inputs, (ReadOnlySpan<float>)_targets.AsSpan(0, n * _outputSize), n, outputs);

@@ -263,9 +263,9 @@ namespace Demo
             if (input.Length != InputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(input), InputSize, input.Length);
             if (target.Length != OutputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(target), OutputSize, target.Length);
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            TrainForward(ref x, 1);
+            TrainForward(ref x, 1, ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>());
             float loss = TargetLoss(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target), 1, 1f, ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>());
-            TrainBackward(ref x, 1);
+            TrainBackward(ref x, 1, ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>());
             return loss;
         }
 
@@ -291,9 +291,9 @@ namespace Demo
             {
                 int count = global::System.Math.Min(TrainChunk, batchSize - start);
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), (nint)start * InputSize);
-                TrainForward(ref x, count);
+                TrainForward(ref x, count, ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>());
                 total += TargetLoss(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), (nint)start * OutputSize), count, scale, ref outputs.IsEmpty ? ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>() : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputs), (nint)start * OutputSize));
-                TrainBackward(ref x, count);
+                TrainBackward(ref x, count, ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>());
             }
             return (float)(total / batchSize);
         }
@@ -320,11 +320,11 @@ namespace Demo
             {
                 int count = global::System.Math.Min(TrainChunk, batchSize - start);
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), (nint)start * InputSize);
-                TrainForward(ref x, count);
+                TrainForward(ref x, count, ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>());
                 ref float ws = ref Workspace();
                 ref float dy = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(outputGradients), (nint)start * OutputSize);
                 global::Compiled.GeneratedCodeSupport.PackCopy(ref dy, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 222720), count * 24); // dL/dy, where the loss gradient would be
-                TrainBackward(ref x, count);
+                TrainBackward(ref x, count, ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>());
                 if (!inputGradients.IsEmpty)
                 {
                     ref float dx = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputGradients), (nint)start * InputSize), p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_compiledStorage.ReadParameters(ParameterCount));
@@ -342,13 +342,13 @@ namespace Demo
 
         /// <summary>Training forward pass over one chunk of <paramref name="count"/> samples: fills the workspace with what the backward pass reads.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void TrainForward(ref float x, int count)
+        private void TrainForward(ref float x, int count, ref float initial)
         {
             if (_compiledStorage.IsStale) PackWeights();
             ref float k = ref _compiledStorage.PackedStart;
             ref float ws = ref Workspace();
-            global::Compiled.Kernels.RecurrentKernels.TrainForward(ref k, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12288), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 24576), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 135168), count, 12, 3, 16, global::Compiled.Kernels.RecurrentCell.Gru); // layer 0: GRU, stacked layer 0 (3 -> 16), saving states and gates
-            global::Compiled.Kernels.RecurrentKernels.TrainForward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1008), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12288), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 73728), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 86016), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 135168), count, 12, 16, 16, global::Compiled.Kernels.RecurrentCell.Gru); // layer 0: GRU, stacked layer 1 (16 -> 16), saving states and gates
+            global::Compiled.Kernels.RecurrentKernels.TrainForward(ref k, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12288), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 24576), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 135168), count, 12, 3, 16, global::Compiled.Kernels.RecurrentCell.Gru, ref global::Compiled.GeneratedCodeSupport.StateAt(ref initial, 0), 32); // layer 0: GRU, stacked layer 0 (3 -> 16), saving states and gates
+            global::Compiled.Kernels.RecurrentKernels.TrainForward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1008), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12288), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 73728), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 86016), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 135168), count, 12, 16, 16, global::Compiled.Kernels.RecurrentCell.Gru, ref global::Compiled.GeneratedCodeSupport.StateAt(ref initial, 16), 32); // layer 0: GRU, stacked layer 1 (16 -> 16), saving states and gates
             global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 73728), ref ws, count * 192); // layer 0: every step's hidden state is the output
             global::Compiled.Kernels.DenseKernels.ForwardBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 2640), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 2896), 16, ref ws, 16, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 221184), 2, 16, 2, count * 12, default(global::Compiled.Kernels.Identity)); // layer 1: Dense 16 -> 2 per step of 12, Identity
         }
@@ -369,14 +369,14 @@ namespace Demo
 
         /// <summary>Training backward pass over one chunk: from the loss gradient in gradients A, adds every parameter gradient into <see cref="Gradients"/>.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void TrainBackward(ref float x, int count)
+        private void TrainBackward(ref float x, int count, ref float initial)
         {
             ref float p = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(_compiledStorage.ReadParameters(ParameterCount));
             ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_compiledGradients), _compiledGradientsOffset);
             ref float ws = ref Workspace();
             global::Compiled.Kernels.DenseKernels.BackwardWithInputGradient(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2640), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 2640), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 2672), ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 222720), 2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 235008), 16, 2, count * 12); // layer 1: Dense 16 -> 2 per step of 12, Identity
-            global::Compiled.Kernels.RecurrentKernels.Backward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1008), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1008), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12288), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 73728), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 86016), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 235008), false, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 135168), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 172032), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 208896), count, 12, 16, 16, global::Compiled.Kernels.RecurrentCell.Gru, true); // layer 0: GRU, stacked layer 1 (16 -> 16): through time
-            global::Compiled.Kernels.RecurrentKernels.Backward(ref p, ref g, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12288), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 24576), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 208896), false, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 135168), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 172032), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), count, 12, 3, 16, global::Compiled.Kernels.RecurrentCell.Gru, true); // layer 0: GRU, stacked layer 0 (3 -> 16): through time
+            global::Compiled.Kernels.RecurrentKernels.Backward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1008), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1008), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12288), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 73728), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 86016), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 235008), false, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 135168), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 172032), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 208896), count, 12, 16, 16, global::Compiled.Kernels.RecurrentCell.Gru, true, ref global::Compiled.GeneratedCodeSupport.StateAt(ref initial, 16), 32); // layer 0: GRU, stacked layer 1 (16 -> 16): through time
+            global::Compiled.Kernels.RecurrentKernels.Backward(ref p, ref g, ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12288), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 24576), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 208896), false, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 135168), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 172032), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), count, 12, 3, 16, global::Compiled.Kernels.RecurrentCell.Gru, true, ref global::Compiled.GeneratedCodeSupport.StateAt(ref initial, 0), 32); // layer 0: GRU, stacked layer 0 (3 -> 16): through time
         }
 
         int global::Compiled.INetwork.InputSize => InputSize;
@@ -394,6 +394,9 @@ namespace Demo
 
         /// <summary>The floats of one stream's recurrent state (every recurrent layer's hidden and cell states).</summary>
         public const int StateSize = 32;
+
+        /// <summary>The floats of one stream's state, through <see cref="global::Compiled.INetwork"/>.</summary>
+        int global::Compiled.INetwork.StateSize => StateSize;
 
         /// <summary>The floats of one step's input for <see cref="Step"/>: the features of one step of the input sequence.</summary>
         public const int StepInputSize = 3;
@@ -470,6 +473,52 @@ namespace Demo
             {
                 Step(inputs.Slice(t * StepInputSize, StepInputSize), outputs.Slice(t * StepOutputSize, StepOutputSize), ref state);
             }
+        }
+
+        /// <summary>
+        /// Truncated backpropagation through time: a training step over one window of <paramref name="batchSize"/> long sequences
+        /// (streams), each starting from its state in <paramref name="states"/> (what the previous window left; default for the
+        /// first) instead of zero. Returns the window's mean loss, adds its gradient into <see cref="Gradients"/> as
+        /// <c>BackwardBatch</c> does, and leaves each stream's final state in <paramref name="states"/> for the next window. The
+        /// gradient stops at the window's start (PyTorch's <c>h = h.detach()</c>). One window over a whole sequence from zero
+        /// states is <c>BackwardBatch</c>. Allocates nothing after the first training call.
+        /// </summary>
+        /// <param name="inputs"><paramref name="batchSize"/> x <see cref="InputSize"/> floats: each stream's next window of steps.</param>
+        /// <param name="targets"><paramref name="batchSize"/> x <see cref="OutputSize"/> floats.</param>
+        /// <param name="batchSize">The number of streams; must be positive.</param>
+        /// <param name="states"><paramref name="batchSize"/> states, one per stream: read, then replaced by the final states.</param>
+        /// <returns>The mean loss over the window.</returns>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public float BackwardWindow(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::System.Span<State> states)
+        {
+            if (batchSize <= 0) global::Compiled.GeneratedCodeSupport.ThrowBatchSize(batchSize);
+            if (inputs.Length != (long)batchSize * InputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);
+            if (targets.Length != (long)batchSize * OutputSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(targets), batchSize, OutputSize, targets.Length);
+            if (states.Length != batchSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(states), batchSize, states.Length);
+            float scale = 1f / batchSize;
+            double total = 0;
+            for (int start = 0; start < batchSize; start += TrainChunk)
+            {
+                int count = global::System.Math.Min(TrainChunk, batchSize - start);
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), (nint)start * InputSize);
+                ref float st = ref global::System.Runtime.CompilerServices.Unsafe.As<State, float>(ref states[start]); // the chunk's states: StateSize floats each
+                TrainForward(ref x, count, ref st);
+                total += TargetLoss(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets), (nint)start * OutputSize), count, scale, ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>());
+                TrainBackward(ref x, count, ref st);
+                ref float ws = ref Workspace();
+                global::Compiled.Kernels.RecurrentKernels.FinalState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12288), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 24576), ref st, count, 12, 16, global::Compiled.Kernels.RecurrentCell.Gru, 32); // layer 0: GRU, stacked layer 0 (3 -> 16): its final state, the next window's initial one
+                global::Compiled.Kernels.RecurrentKernels.FinalState(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 73728), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 86016), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, 16), count, 12, 16, global::Compiled.Kernels.RecurrentCell.Gru, 32); // layer 0: GRU, stacked layer 1 (16 -> 16): its final state, the next window's initial one
+            }
+            return (float)(total / batchSize);
+        }
+
+        /// <summary><c>BackwardWindow</c> through <see cref="global::Compiled.INetwork"/>: the states as <see cref="StateSize"/> floats per stream.</summary>
+        float global::Compiled.INetwork.BackwardWindow(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int batchSize, global::System.Span<float> states)
+        {
+            if (states.Length != (long)batchSize * StateSize) global::Compiled.GeneratedCodeSupport.ThrowBatchLength(nameof(states), batchSize, StateSize, states.Length);
+            return BackwardWindow(inputs, targets, batchSize, global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, State>(states));
         }
 
         /// <summary>The hidden activations of one sample (1 buffer(s) of 192 floats), kept on the stack by <see cref="Forward"/>.</summary>

@@ -24,6 +24,28 @@ namespace Compiled.Tests.Reference
         private readonly float _dropout;
         private readonly float _recurrentDropout;
         private readonly int _index;
+        private int _length; // the real steps of the sample being computed (ForwardWithLength), 0 for all
+
+        /// <summary>True when the output is every step's (<c>ReturnSequences</c>).</summary>
+        public bool Sequences => _sequences;
+
+        /// <summary>
+        /// The forward pass of one sample of <paramref name="length"/> real steps, as PyTorch's packed sequences: the padding
+        /// is never read, the reverse direction starts at step <c>length - 1</c>, the output is zero beyond the length (every
+        /// step) or the output at step <c>length - 1</c> (the last).
+        /// </summary>
+        public double[] ForwardWithLength(ReadOnlySpan<double> parameters, double[] input, int length)
+        {
+            _length = length;
+            try
+            {
+                return Forward(parameters, input, null, out _);
+            }
+            finally
+            {
+                _length = 0;
+            }
+        }
 
         private ReferenceRecurrent(string kind, bool relu, int steps, int features, int hidden, int layers, bool bias, bool sequences, bool bidirectional)
         {
@@ -130,7 +152,8 @@ namespace Compiled.Tests.Reference
                 }
             }
 
-            double[] result = _sequences ? sequence : sequence.AsSpan((_steps - 1) * width, width).ToArray();
+            int last = (_length > 0 ? _length : _steps) - 1;
+            double[] result = _sequences ? sequence : sequence.AsSpan(last * width, width).ToArray();
             preActivation = result;
             return result;
         }
@@ -173,9 +196,10 @@ namespace Compiled.Tests.Reference
             var output = new double[_steps * H];
             var h = new double[H];
             var c = new double[H];
-            for (int k = 0; k < _steps; k++)
+            int steps = _length > 0 ? _length : _steps; // beyond: zero, as pad_packed_sequence
+            for (int k = 0; k < steps; k++)
             {
-                int t = reverse ? _steps - 1 - k : k;
+                int t = reverse ? steps - 1 - k : k;
                 var gi = new double[rows];
                 var gh = new double[rows];
                 for (int r = 0; r < rows; r++)

@@ -275,6 +275,16 @@ namespace Compiled.Generator.Emit
         /// <summary>Where this layer's part of the packed weight copy starts.</summary>
         public int PackedOffset { get; set; }
 
+        /// <summary>
+        /// In a network whose training passes can start from a carried state (truncated backpropagation through time), where
+        /// this layer's part of a sample's streaming state starts; -1 otherwise. The training passes then have a <c>ref float</c>
+        /// parameter <c>initial</c>: the chunk's first sample's state, or a null reference (a zero state).
+        /// </summary>
+        public int StateOffset { get; set; } = -1;
+
+        /// <summary>The floats of a sample's streaming state (with <see cref="StateOffset"/>).</summary>
+        public int StateSize { get; set; }
+
         /// <summary>The distinct dot-product widths this layer uses on the 512-, 256- and 128-bit paths.</summary>
         public IEnumerable<Vec> Widths
         {

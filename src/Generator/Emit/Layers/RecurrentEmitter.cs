@@ -109,7 +109,8 @@ namespace Compiled.Generator.Emit.Layers
         public override void EmitForwardBatch(SourceWriter writer, LayerContext layer, Vec isa, string x, string y, string count)
         {
             RecurrentSpec spec = Spec(layer);
-            writer.Line($"{Kernels}.Forward({At("k", layer.PackedOffset)}, {x}, {y}, {count}, {Steps(layer)}, {Features(layer)}, {spec.Hidden}, {spec.NumLayers}, {Cell(spec)}, {Bool(spec.ReturnSequences)}{(spec.Bidirectional ? ", true" : string.Empty)});{Describe(layer)}");
+            string tail = Variable(layer) ? $", {Bool(spec.Bidirectional)}, {Lengths}" : spec.Bidirectional ? ", true" : string.Empty;
+            writer.Line($"{Kernels}.Forward({At("k", layer.PackedOffset)}, {x}, {y}, {count}, {Steps(layer)}, {Features(layer)}, {spec.Hidden}, {spec.NumLayers}, {Cell(spec)}, {Bool(spec.ReturnSequences)}{tail});{Describe(layer)}");
         }
 
         /// <summary>A layer with <c>Dropout</c> (between stacked layers) or <c>RecurrentDropout</c> draws masks from the training context.</summary>
@@ -128,7 +129,7 @@ namespace Compiled.Generator.Emit.Layers
                         writer.Line($"global::Compiled.Kernels.DropoutKernels.Mask({Mask(layer, refs, l, d)}, {spec.Hidden}, {count}, {Vec.Float(spec.RecurrentDropout)}, TrainingContext, {refs.First}, {RecurrentDropoutKey(layer, l, d)});{Describe(layer, l, d)}: recurrent dropout, one mask per sequence on h(t-1)");
                     }
 
-                    writer.Line($"{Kernels}.TrainForward({At("k", PackedOffset(layer, l, d))}, {x}, {Offset(States(layer, refs, l), (long)d * spec.Hidden)}, {ExtrasRef(layer, refs, l, d)}, {DInput(layer, refs, 0)}, {count}, {Steps(layer)}, {SubInputs(layer, l)}, {spec.Hidden}, {Cell(spec)}{Direction(spec, d)}{MaskArgument(layer, refs, l, d)});{Describe(layer, l, d)}, saving states and gates");
+                    writer.Line($"{Kernels}.TrainForward({At("k", PackedOffset(layer, l, d))}, {x}, {Offset(States(layer, refs, l), (long)d * spec.Hidden)}, {ExtrasRef(layer, refs, l, d)}, {DInput(layer, refs, 0)}, {count}, {Steps(layer)}, {SubInputs(layer, l)}, {spec.Hidden}, {Cell(spec)}{Tail(layer, refs, l, d)});{Describe(layer, l, d)}, saving states and gates");
                 }
 
                 if (spec.DropsBetweenLayers && l < spec.NumLayers - 1)
@@ -140,7 +141,7 @@ namespace Compiled.Generator.Emit.Layers
             string top = States(layer, refs, spec.NumLayers - 1);
             writer.Line(spec.ReturnSequences
                 ? $"{Support}.PackCopy({top}, {refs.Output}, {count} * {layer.Plan.OutputSize}); // layer {layer.Index}: every step's hidden state is the output"
-                : $"{Kernels}.LastStep({top}, {refs.Output}, {count}, {Steps(layer)}, {spec.Width}); // layer {layer.Index}: the last step's hidden state is the output");
+                : $"{Kernels}.LastStep({top}, {refs.Output}, {count}, {Steps(layer)}, {spec.Width}{(Variable(layer) ? ", " + Lengths : string.Empty)}); // layer {layer.Index}: the last {(Variable(layer) ? "real " : string.Empty)}step's hidden state is the output");
         }
 
         public override void EmitBackward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count)
@@ -158,7 +159,7 @@ namespace Compiled.Generator.Emit.Layers
                     string directionDx = spec.Bidirectional ? NullRef : dx;
                     writer.Line(
                         $"{Kernels}.Backward({At("p", ParameterOffset(layer, l, d))}, {At("g", ParameterOffset(layer, l, d))}, {x}, {Offset(States(layer, refs, l), (long)d * spec.Hidden)}, {ExtrasRef(layer, refs, l, d)}, " +
-                        $"{Offset(dh, (long)d * spec.Hidden)}, {Bool(top && !spec.ReturnSequences)}, {DInput(layer, refs, d)}, {DRecurrent(layer, refs)}, {directionDx}, {count}, {Steps(layer)}, {SubInputs(layer, l)}, {spec.Hidden}, {Cell(spec)}, {Bool(spec.Bias)}{Direction(spec, d)}{MaskArgument(layer, refs, l, d)});{Describe(layer, l, d)}: through time");
+                        $"{Offset(dh, (long)d * spec.Hidden)}, {Bool(top && !spec.ReturnSequences)}, {DInput(layer, refs, d)}, {DRecurrent(layer, refs)}, {directionDx}, {count}, {Steps(layer)}, {SubInputs(layer, l)}, {spec.Hidden}, {Cell(spec)}, {Bool(spec.Bias)}{Tail(layer, refs, l, d)});{Describe(layer, l, d)}: through time");
                 }
 
                 if (spec.Bidirectional && dx != NullRef)
@@ -184,6 +185,38 @@ namespace Compiled.Generator.Emit.Layers
             {
                 writer.Line($"{Kernels}.InputGradient({At("p", ParameterOffset(layer, l, d))}, {DInput(layer, refs, d)}, {dx}, {count}, {Steps(layer)}, {SubInputs(layer, l)}, {GateRows(spec)}{(d == 1 ? ", true" : string.Empty)});{Describe(layer, l, d)}: dL/dx {(d == 1 ? "+" : string.Empty)}= dA W_ih");
             }
+        }
+
+        /// <summary>
+        /// In a network that trains from carried states (<see cref="LayerContext.StateOffset"/>): after the training passes,
+        /// each stacked layer's final <c>h</c> (and <c>c</c>) into the state at <paramref name="state"/> (a <c>ref float</c>
+        /// to the chunk's first sample's state), ready for the next window.
+        /// </summary>
+        public static void EmitFinalState(SourceWriter writer, LayerContext layer, TrainingRefs refs, string count, string state)
+        {
+            RecurrentSpec spec = Spec(layer);
+            int perLayer = spec.Hidden * (spec.Cell == RecurrentCellKind.Lstm ? 2 : 1);
+            for (int l = 0; l < spec.NumLayers; l++)
+            {
+                string extras = ExtrasRef(layer, refs, l, 0);
+                writer.Line($"{Kernels}.FinalState({States(layer, refs, l)}, {extras}, {Offset(state, layer.StateOffset + ((long)l * perLayer))}, {count}, {Steps(layer)}, {spec.Hidden}, {Cell(spec)}, {layer.StateSize});{Describe(layer, l)}: its final state, the next window's initial one");
+            }
+        }
+
+        /// <summary>
+        /// The trailing arguments that start stacked layer <paramref name="l"/> from the carried state (null: zero) in a network
+        /// that trains windows of a longer sequence; none otherwise.
+        /// </summary>
+        private static string Initial(LayerContext layer, int l)
+        {
+            if (layer.StateOffset < 0)
+            {
+                return string.Empty;
+            }
+
+            RecurrentSpec spec = Spec(layer);
+            int offset = layer.StateOffset + (l * spec.Hidden * (spec.Cell == RecurrentCellKind.Lstm ? 2 : 1));
+            return $", ref {Support}.StateAt(ref initial, {offset}), {layer.StateSize}";
         }
 
         /// <summary>A bidirectional layer needs the whole sequence: no step by step.</summary>
@@ -306,9 +339,45 @@ namespace Compiled.Generator.Emit.Layers
         /// <summary>The key of the recurrent-dropout mask of stacked layer <paramref name="l"/>, direction <paramref name="d"/>: <c>(index + 1) * 1024 + 512 + 2 l + d</c>.</summary>
         public static int RecurrentDropoutKey(LayerContext layer, int l, int d) => ((layer.Index + 1) * 1024) + 512 + (2 * l) + d;
 
-        /// <summary>The kernels' trailing arguments for a direction: none for a one-directional layer, else the state stride and whether reversed.</summary>
-        private static string Direction(RecurrentSpec spec, int d) =>
-            spec.Bidirectional ? $", {spec.Width}, {Bool(d == 1)}" : string.Empty;
+        /// <summary>
+        /// The kernels' trailing arguments for stacked layer <paramref name="l"/>, direction <paramref name="d"/>: the direction
+        /// (<see cref="Direction"/>), the carried initial state (<see cref="Initial"/>), the recurrent-dropout mask
+        /// (<see cref="MaskArgument"/>); with a mask and lengths or a carried state together, the kernels' full form.
+        /// </summary>
+        private static string Tail(LayerContext layer, TrainingRefs refs, int l, int d)
+        {
+            RecurrentSpec spec = Spec(layer);
+            bool carried = layer.StateOffset >= 0;
+            if (spec.RecurrentDropout <= 0f)
+            {
+                return Direction(layer, d) + Initial(layer, l);
+            }
+
+            if (!Variable(layer) && !carried)
+            {
+                return Direction(layer, d) + MaskArgument(layer, refs, l, d);
+            }
+
+            string initial = carried ? Initial(layer, l) : $", ref {Vec.Unsafe}.NullRef<float>(), 0";
+            string lengths = Variable(layer) ? Lengths : $"ref {Vec.Unsafe}.NullRef<int>()";
+            return $", {spec.Width}, {Bool(d == 1)}, {lengths}{initial}, {Mask(layer, refs, l, d)}";
+        }
+
+        /// <summary>
+        /// The kernels' trailing arguments for a direction: none for a one-directional layer, else the state stride and whether
+        /// reversed; in a variable-length network, always both and then the lengths.
+        /// </summary>
+        private static string Direction(LayerContext layer, int d) =>
+            Variable(layer) ? $", {Spec(layer).Width}, {Bool(d == 1)}, {Lengths}"
+            : Spec(layer).Bidirectional ? $", {Spec(layer).Width}, {Bool(d == 1)}" : string.Empty;
+
+        /// <summary>
+        /// In a variable-length network (<c>[Input(..., VariableLength = true)]</c>) every generated pass has a <c>ref int</c>
+        /// local <c>lengths</c>: the first length of the samples it computes, or a null reference when all are full.
+        /// </summary>
+        private const string Lengths = "ref lengths";
+
+        private static bool Variable(LayerContext layer) => layer.Network.VariableLength;
 
         private static string Cell(RecurrentSpec spec) => $"global::Compiled.Kernels.RecurrentCell.{spec.Cell}";
 

@@ -21,8 +21,7 @@ namespace Compiled.Generator.Emit
             _w.Line("/// <param name=\"input\">One sample, <see cref=\"InputSize\"/> floats.</param>");
             _w.Line("/// <param name=\"output\">Receives <see cref=\"OutputSize\"/> floats.</param>");
             _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
-            _w.Line(Optimize);
-            _w.Open($"public void Forward({ReadOnlySpan} input, {Span} output)");
+            OpenPass("void", "Forward", new[] { (ReadOnlySpan, "input"), (Span, "output") }, batch: false);
             _w.Line($"if (input.Length != InputSize) {Support}.ThrowLength(nameof(input), InputSize, input.Length);");
             _w.Line($"if (output.Length != OutputSize) {Support}.ThrowLength(nameof(output), OutputSize, output.Length);");
             WriteInputChecks("input");
@@ -94,8 +93,7 @@ namespace Compiled.Generator.Emit
             _w.Line("/// <param name=\"batchSize\">The number of samples; must be positive.</param>");
             _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
             _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"batchSize\"/> is not positive.</exception>");
-            _w.Line(Optimize);
-            _w.Open($"public void ForwardBatch({ReadOnlySpan} inputs, {Span} outputs, int batchSize)");
+            OpenPass("void", "ForwardBatch", new[] { (ReadOnlySpan, "inputs"), (Span, "outputs"), ("int", "batchSize") }, batch: true);
             _w.Line($"if (batchSize <= 0) {Support}.ThrowBatchSize(batchSize);");
             _w.Line($"if (inputs.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);");
             _w.Line($"if (outputs.Length != (long)batchSize * OutputSize) {Support}.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);");
@@ -128,6 +126,7 @@ namespace Compiled.Generator.Emit
             string chunk = _layout.HiddenBuffers > 0 ? "ForwardChunk" : "batchSize";
             _w.Open($"for (int start = 0; start < batchSize; start += {chunk})");
             _w.Line($"int count = global::System.Math.Min({chunk}, batchSize - start);");
+            WriteChunkLengths();
             _w.Line($"ref float x = ref {Vec.Unsafe}.Add(ref x0, (nint)start * InputSize);");
             _w.Line($"ref float y = ref {Vec.Unsafe}.Add(ref y0, (nint)start * OutputSize);");
             Dispatch(isa =>
@@ -146,10 +145,10 @@ namespace Compiled.Generator.Emit
         }
 
         /// <summary>How doc comments name the float <c>Forward</c>: with its parameters when int overloads exist too.</summary>
-        private string ForwardCref => ReadsTokenIds ? "Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})" : "Forward";
+        private string ForwardCref => ReadsTokenIds || Variable ? "Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})" : "Forward";
 
         /// <summary>How doc comments name the float <c>ForwardBatch</c>.</summary>
-        private string ForwardBatchCref => ReadsTokenIds ? "ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)" : "ForwardBatch";
+        private string ForwardBatchCref => ReadsTokenIds || Variable ? "ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)" : "ForwardBatch";
 
         /// <summary>True when the first layer reads token ids (an embedding).</summary>
         private bool ReadsTokenIds => _layout.Computing.Count > 0 && _layout.Computing[0].Emitter.ReadsTokenIds;
@@ -199,6 +198,47 @@ namespace Compiled.Generator.Emit
             _w.Line("global::System.ReadOnlySpan<int> part = tokens.Slice(start * InputSize, count * InputSize);");
             _w.Line("for (int i = 0; i < part.Length; i++) ids[i] = part[i];");
             _w.Line("ForwardBatch(ids.Slice(0, part.Length), outputs.Slice(start * OutputSize, count * OutputSize), count);");
+            _w.Close();
+            _w.Close();
+            if (!Variable)
+            {
+                return;
+            }
+
+            _w.Line();
+            _w.Summary("Runs the network on one sample of token ids of its own length; see <see cref=\"Forward(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)\"/>.");
+            _w.Line("/// <param name=\"tokens\">One sample, <see cref=\"InputSize\"/> token ids (padded: the ids beyond <paramref name=\"length\"/> are not read, but must be in the vocabulary).</param>");
+            _w.Line("/// <param name=\"output\">Receives <see cref=\"OutputSize\"/> floats.</param>");
+            _w.Line("/// <param name=\"length\">The sample's real steps, in [1, <see cref=\"MaxSteps\"/>].</param>");
+            _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+            _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">An id is outside the vocabulary or the length is out of range.</exception>");
+            _w.Open($"public void Forward(global::System.ReadOnlySpan<int> tokens, {Span} output, int length)");
+            _w.Line($"if (tokens.Length != InputSize) {Support}.ThrowLength(nameof(tokens), InputSize, tokens.Length);");
+            WriteInputChecks("tokens");
+            _w.Line(buffer.Replace($"{chunk} * InputSize", "InputSize"));
+            _w.Line("for (int i = 0; i < InputSize; i++) ids[i] = tokens[i];");
+            _w.Line("Forward(ids.Slice(0, InputSize), output, length);");
+            _w.Close();
+            _w.Line();
+            _w.Summary("Runs the network on <paramref name=\"batchSize\"/> samples of token ids of their own lengths; see <see cref=\"ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, int, global::System.ReadOnlySpan{int})\"/>.");
+            _w.Line("/// <param name=\"tokens\"><paramref name=\"batchSize\"/> x <see cref=\"InputSize\"/> token ids, each sample padded to <see cref=\"MaxSteps\"/>.</param>");
+            _w.Line("/// <param name=\"outputs\">Receives <paramref name=\"batchSize\"/> x <see cref=\"OutputSize\"/> floats.</param>");
+            _w.Line("/// <param name=\"batchSize\">The number of samples; must be positive.</param>");
+            _w.Line("/// <param name=\"lengths\"><paramref name=\"batchSize\"/> lengths, each in [1, <see cref=\"MaxSteps\"/>].</param>");
+            _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+            _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"batchSize\"/> is not positive, an id is outside the vocabulary or a length is out of range.</exception>");
+            _w.Open($"public void ForwardBatch(global::System.ReadOnlySpan<int> tokens, {Span} outputs, int batchSize, global::System.ReadOnlySpan<int> lengths)");
+            _w.Line($"if (batchSize <= 0) {Support}.ThrowBatchSize(batchSize);");
+            _w.Line($"if (tokens.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(tokens), batchSize, InputSize, tokens.Length);");
+            _w.Line($"if (outputs.Length != (long)batchSize * OutputSize) {Support}.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);");
+            _w.Line($"{Support}.CheckLengths(lengths, batchSize, MaxSteps, nameof(lengths));");
+            WriteInputChecks("tokens");
+            _w.Line(buffer);
+            _w.Open($"for (int start = 0; start < batchSize; start += {chunk})");
+            _w.Line($"int count = global::System.Math.Min({chunk}, batchSize - start);");
+            _w.Line("global::System.ReadOnlySpan<int> part = tokens.Slice(start * InputSize, count * InputSize);");
+            _w.Line("for (int i = 0; i < part.Length; i++) ids[i] = part[i];");
+            _w.Line("ForwardBatch(ids.Slice(0, part.Length), outputs.Slice(start * OutputSize, count * OutputSize), count, lengths.Slice(start, count));");
             _w.Close();
             _w.Close();
         }

@@ -82,6 +82,9 @@ namespace Compiled.Generator.Emit
                 : "The floats of one stream's recurrent state (every recurrent layer's hidden and cell states).");
             _w.Line($"public const int StateSize = {stateSize};");
             _w.Line();
+            _w.Summary("The floats of one stream's state, through <see cref=\"global::Compiled.INetwork\"/>.");
+            _w.Line("int global::Compiled.INetwork.StateSize => StateSize;");
+            _w.Line();
             _w.Summary(first.Emitter is IStreamingInput
                 ? "The floats of one step's input for <see cref=\"Step\"/>: one time position, a value per input channel (a column of the channel-major input)."
                 : "The floats of one step's input for <see cref=\"Step\"/>: the features of one step of the input sequence.");
@@ -112,7 +115,7 @@ namespace Compiled.Generator.Emit
             _w.Line();
             _w.Summary(
                 "Runs one step of a sequence: from this step's input and <paramref name=\"state\"/> (the state after the previous steps),\n" +
-                "writes this step's output and moves the state on. 20 calls give what <see cref=\"Forward\"/> gives for the 20-step\n" +
+                $"writes this step's output and moves the state on. 20 calls give what <see cref=\"{ForwardCref}\"/> gives for the 20-step\n" +
                 "sequence (its last step's output, or every step's). Allocates nothing; only reads the network.");
             _w.Line("/// <param name=\"stepInput\"><see cref=\"StepInputSize\"/> floats.</param>");
             _w.Line("/// <param name=\"stepOutput\">Receives <see cref=\"StepOutputSize\"/> floats.</param>");

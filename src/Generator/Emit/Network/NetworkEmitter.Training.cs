@@ -32,15 +32,23 @@ namespace Compiled.Generator.Emit
             _w.Line("/// <param name=\"target\">The target output, <see cref=\"OutputSize\"/> floats.</param>");
             _w.Line("/// <returns>The loss of this sample.</returns>");
             _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
-            _w.Line(Optimize);
-            _w.Open($"public float Backward({ReadOnlySpan} input, {ReadOnlySpan} target)");
+            OpenPass("float", "Backward", new[] { (ReadOnlySpan, "input"), (ReadOnlySpan, "target") }, batch: false);
             _w.Line($"if (input.Length != InputSize) {Support}.ThrowLength(nameof(input), InputSize, input.Length);");
             _w.Line($"if (target.Length != OutputSize) {Support}.ThrowLength(nameof(target), OutputSize, target.Length);");
             WriteInputChecks("input");
             WriteTrainingBatchChecks("1", "nameof(input)");
             _w.Line($"ref float x = ref {Marshal}.GetReference(input);");
             _w.Line(TrainCall("TrainForward", "1", "0"));
-            _w.Line($"float loss = TargetLoss(ref {Marshal}.GetReference(target), 1, 1f, ref {Vec.Unsafe}.NullRef<float>());");
+            if (MaskedLoss)
+            {
+                _w.Line($"int real = ({Vec.Unsafe}.IsNullRef(ref lengths) ? MaxSteps : lengths) * {OutputPerStep}; // the outputs of the real steps");
+                _w.Line($"float loss = TargetLoss(ref {Marshal}.GetReference(target), 1, 1f / real, ref {Vec.Unsafe}.NullRef<float>(), ref lengths) / real;");
+            }
+            else
+            {
+                _w.Line($"float loss = TargetLoss(ref {Marshal}.GetReference(target), 1, 1f, ref {Vec.Unsafe}.NullRef<float>());");
+            }
+
             _w.Line(TrainCall("TrainBackward", "1", "0"));
             AdvanceContext();
             _w.Line("return loss;");
@@ -56,26 +64,32 @@ namespace Compiled.Generator.Emit
             _w.Line("/// <returns>The mean loss over the batch.</returns>");
             _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
             _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"batchSize\"/> is not positive.</exception>");
-            _w.Line($"public float BackwardBatch({ReadOnlySpan} inputs, {ReadOnlySpan} targets, int batchSize) => BackwardBatch(inputs, targets, batchSize, global::System.Span<float>.Empty);");
-            WriteOutputsOverloadDocs();
-            _w.Line(Optimize);
-            _w.Open($"public float BackwardBatch({ReadOnlySpan} inputs, {ReadOnlySpan} targets, int batchSize, global::System.Span<float> outputs)");
+            OpenOutputsPass(targets: true);
             _w.Line($"if (batchSize <= 0) {Support}.ThrowBatchSize(batchSize);");
             _w.Line($"if (inputs.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);");
             _w.Line($"if (targets.Length != (long)batchSize * OutputSize) {Support}.ThrowBatchLength(nameof(targets), batchSize, OutputSize, targets.Length);");
-            _w.Line($"if (!outputs.IsEmpty && outputs.Length != (long)batchSize * OutputSize) {Support}.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);");
+            WriteOutputsCheck();
             WriteInputChecks("inputs");
             WriteTrainingBatchChecks("batchSize", "nameof(batchSize)");
-            _w.Line("float scale = 1f / batchSize;");
+            if (MaskedLoss)
+            {
+                _w.Line($"long real = {Support}.RealSteps(ref allLengths, batchSize, MaxSteps) * {OutputPerStep}; // the outputs of the real steps: the loss is their mean");
+                _w.Line("float scale = 1f / real;");
+            }
+            else
+            {
+                _w.Line("float scale = 1f / batchSize;");
+            }
+
             _w.Line("double total = 0;");
             OpenChunks();
             _w.Line($"ref float x = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputs), (nint)start * InputSize);");
             _w.Line(TrainCall("TrainForward", "count", "start"));
-            _w.Line($"total += TargetLoss(ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(targets), (nint)start * OutputSize), count, scale, {OutputsAt}));");
+            _w.Line($"total += TargetLoss(ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(targets), (nint)start * OutputSize), count, scale, {OutputsAt}){(MaskedLoss ? ", ref lengths" : string.Empty)});");
             _w.Line(TrainCall("TrainBackward", "count", "start"));
             _w.Close();
             AdvanceContext();
-            _w.Line("return (float)(total / batchSize);");
+            _w.Line(MaskedLoss ? "return (float)(total / real);" : "return (float)(total / batchSize);");
             _w.Close();
 
             if (labels)
@@ -89,8 +103,7 @@ namespace Compiled.Generator.Emit
                 _w.Line("/// <returns>The loss of this sample.</returns>");
                 _w.Line("/// <exception cref=\"global::System.ArgumentException\">The input has the wrong length.</exception>");
                 _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The label is out of range.</exception>");
-                _w.Line(Optimize);
-                _w.Open($"public float Backward({ReadOnlySpan} input, int label)");
+                OpenPass("float", "Backward", new[] { (ReadOnlySpan, "input"), ("int", "label") }, batch: false);
                 _w.Line($"if (input.Length != InputSize) {Support}.ThrowLength(nameof(input), InputSize, input.Length);");
                 _w.Line($"if ((uint)label >= OutputSize) {Support}.ThrowLabel(nameof(label), 0, label, OutputSize);");
                 WriteInputChecks("input");
@@ -114,14 +127,11 @@ namespace Compiled.Generator.Emit
                 _w.Line("/// <returns>The mean loss over the batch.</returns>");
                 _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
                 _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"batchSize\"/> is not positive or a label is out of range.</exception>");
-                _w.Line($"public float BackwardBatch({ReadOnlySpan} inputs, global::System.ReadOnlySpan<int> labels, int batchSize) => BackwardBatch(inputs, labels, batchSize, global::System.Span<float>.Empty);");
-                WriteOutputsOverloadDocs();
-                _w.Line(Optimize);
-                _w.Open($"public float BackwardBatch({ReadOnlySpan} inputs, global::System.ReadOnlySpan<int> labels, int batchSize, global::System.Span<float> outputs)");
+                OpenOutputsPass(targets: false);
                 _w.Line($"if (batchSize <= 0) {Support}.ThrowBatchSize(batchSize);");
                 _w.Line($"if (inputs.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);");
                 _w.Line($"if (labels.Length != batchSize) {Support}.ThrowLength(nameof(labels), batchSize, labels.Length);");
-                _w.Line($"if (!outputs.IsEmpty && outputs.Length != (long)batchSize * OutputSize) {Support}.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);");
+                WriteOutputsCheck();
                 _w.Line($"for (int i = 0; i < labels.Length; i++) if ((uint)labels[i] >= OutputSize) {Support}.ThrowLabel(nameof(labels), i, labels[i], OutputSize);");
                 WriteInputChecks("inputs");
                 WriteTrainingBatchChecks("batchSize", "nameof(batchSize)");
@@ -162,8 +172,7 @@ namespace Compiled.Generator.Emit
             _w.Line("/// <param name=\"batchSize\">The number of samples; must be positive.</param>");
             _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
             _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"batchSize\"/> is not positive.</exception>");
-            _w.Line(Optimize);
-            _w.Open($"public void BackpropagateBatch({ReadOnlySpan} inputs, {ReadOnlySpan} outputGradients, {Span} inputGradients, int batchSize)");
+            OpenPass("void", "BackpropagateBatch", new[] { (ReadOnlySpan, "inputs"), (ReadOnlySpan, "outputGradients"), (Span, "inputGradients"), ("int", "batchSize") }, batch: true);
             _w.Line($"if (batchSize <= 0) {Support}.ThrowBatchSize(batchSize);");
             _w.Line($"if (inputs.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);");
             _w.Line($"if (outputGradients.Length != (long)batchSize * OutputSize) {Support}.ThrowBatchLength(nameof(outputGradients), batchSize, OutputSize, outputGradients.Length);");
@@ -198,7 +207,7 @@ namespace Compiled.Generator.Emit
             _w.Close();
 
             _w.Line();
-            _w.Summary("The backward pass for any loss on one sample; see <see cref=\"BackpropagateBatch\"/>.");
+            _w.Summary($"The backward pass for any loss on one sample; see <see cref=\"{(Variable ? "BackpropagateBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, global::System.Span{float}, int)" : "BackpropagateBatch")}\"/>.");
             _w.Line("/// <param name=\"input\">One sample, <see cref=\"InputSize\"/> floats.</param>");
             _w.Line("/// <param name=\"outputGradient\"><see cref=\"OutputSize\"/> floats: the gradient with respect to the output.</param>");
             _w.Line("/// <param name=\"inputGradient\">Empty, or <see cref=\"InputSize\"/> floats that receive the gradient with respect to the input.</param>");
@@ -286,12 +295,40 @@ namespace Compiled.Generator.Emit
         private static string OutputsAt =>
             $"ref outputs.IsEmpty ? ref {Vec.Unsafe}.NullRef<float>() : ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(outputs), (nint)start * OutputSize";
 
-        /// <summary>The 4-argument <c>BackwardBatch</c> overloads implement <c>INetwork</c>'s, whose documentation says it all.</summary>
-        private void WriteOutputsOverloadDocs() => _w.Line("/// <inheritdoc/>");
+        /// <summary>
+        /// Opens the <c>BackwardBatch</c> overload with <c>outputs</c>, which implements <c>INetwork</c>'s (whose documentation
+        /// says it all). A variable-length network keeps the lengths overloads' shape instead: its passes take no outputs (the
+        /// interface's default runs a forward pass for them), so <c>outputs</c> is an empty local there.
+        /// </summary>
+        private void OpenOutputsPass(bool targets)
+        {
+            string supervision = targets ? $"{ReadOnlySpan} targets" : "global::System.ReadOnlySpan<int> labels";
+            if (Variable)
+            {
+                OpenPass("float", "BackwardBatch", new[] { (ReadOnlySpan, "inputs"), (supervision.Substring(0, supervision.LastIndexOf(' ')), targets ? "targets" : "labels"), ("int", "batchSize") }, batch: true);
+                _w.Line("global::System.Span<float> outputs = default; // the training outputs: not handed back with lengths");
+                return;
+            }
+
+            string name = targets ? "targets" : "labels";
+            _w.Line($"public float BackwardBatch({ReadOnlySpan} inputs, {supervision}, int batchSize) => BackwardBatch(inputs, {name}, batchSize, global::System.Span<float>.Empty);");
+            _w.Line("/// <inheritdoc/>");
+            _w.Line(Optimize);
+            _w.Open($"public float BackwardBatch({ReadOnlySpan} inputs, {supervision}, int batchSize, global::System.Span<float> outputs)");
+        }
+
+        /// <summary>The length check of <c>outputs</c>, after the other arguments' (none in a variable-length pass, whose outputs are an empty local).</summary>
+        private void WriteOutputsCheck()
+        {
+            if (!Variable)
+            {
+                _w.Line($"if (!outputs.IsEmpty && outputs.Length != (long)batchSize * OutputSize) {Support}.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);");
+            }
+        }
 
         /// <summary>A call of a training pass over <paramref name="count"/> samples starting at sample <paramref name="start"/> of the call.</summary>
-        private string TrainCall(string method, string count, string start) =>
-            _layout.UsesTrainingContext ? $"{method}(ref x, {count}, {start});" : $"{method}(ref x, {count});";
+        private string TrainCall(string method, string count, string start, string initial = "") =>
+            _layout.UsesTrainingContext ? $"{method}(ref x, {count}, {start}{LengthsArgument}{InitialArgument(initial)});" : $"{method}(ref x, {count}{LengthsArgument}{InitialArgument(initial)});";
 
         /// <summary>With stochastic layers, a training call ends by moving the context to the next step, so the next call draws fresh masks.</summary>
         private void AdvanceContext()
@@ -320,11 +357,13 @@ namespace Compiled.Generator.Emit
                 _w.Scope();
                 _w.Line("const int start = 0;");
                 _w.Line("int count = batchSize;");
+                WriteChunkLengths();
                 return;
             }
 
             _w.Open("for (int start = 0; start < batchSize; start += TrainChunk)");
             _w.Line("int count = global::System.Math.Min(TrainChunk, batchSize - start);");
+            WriteChunkLengths();
         }
 
         /// <summary>The first layer's check of the values of the input span named <paramref name="span"/> (embeddings: token ids in range).</summary>
@@ -389,7 +428,7 @@ namespace Compiled.Generator.Emit
             _w.Line();
             _w.Summary("Training forward pass over one chunk of <paramref name=\"count\"/> samples: fills the workspace with what the backward pass reads.");
             _w.Line(Optimize);
-            _w.Open($"private void TrainForward(ref float x, int count{FirstParameter})");
+            _w.Open($"private void TrainForward(ref float x, int count{FirstParameter}{LengthsParameter}{InitialParameter})");
             _w.Line("if (_compiledStorage.IsStale) PackWeights();");
             _w.Line("ref float k = ref _compiledStorage.PackedStart;");
             _w.Line("ref float ws = ref Workspace();");
@@ -412,7 +451,7 @@ namespace Compiled.Generator.Emit
             _w.Line();
             _w.Summary("Training backward pass over one chunk: from the loss gradient in gradients A, adds every parameter gradient into <see cref=\"Gradients\"/>.");
             _w.Line(Optimize);
-            _w.Open($"private void TrainBackward(ref float x, int count{FirstParameter})");
+            _w.Open($"private void TrainBackward(ref float x, int count{FirstParameter}{LengthsParameter}{InitialParameter})");
             _w.Line($"ref float p = ref {Marshal}.GetReference(_compiledStorage.ReadParameters(ParameterCount));");
             _w.Line($"ref float g = ref {Vec.Unsafe}.Add(ref {Marshal}.GetArrayDataReference(_compiledGradients), _compiledGradientsOffset);");
             _w.Line("ref float ws = ref Workspace();");
@@ -489,14 +528,37 @@ namespace Compiled.Generator.Emit
                 ? "The summed cross-entropy of one chunk given labels; writes (p - onehot) * scale, the gradient with respect to the logits, to gradients A, and the outputs unless that ref is null."
                 : $"The summed loss of one chunk given targets; writes scale times its gradient with respect to the {(last.FusedLoss ? "logits" : "outputs")} to gradients A, and the outputs unless that ref is null.");
             string targetParameter = labels ? "ref int labels" : "ref float targets";
+            bool masked = MaskedLoss && !labels;
+            if (masked)
+            {
+                _w.Line("/// <remarks>");
+                _w.Line("/// Variable length: only the real steps' outputs count (sample <c>s</c>'s first <c>lengths[s]</c> steps); returns the");
+                _w.Line("/// sum of their losses, the gradient is scale times its gradient, zero on the padding steps.");
+                _w.Line("/// </remarks>");
+            }
+
             _w.Line(Optimize);
-            _w.Open($"private float {(labels ? "LabelLoss" : "TargetLoss")}({targetParameter}, int count, float scale, ref float outputs)");
+            _w.Open($"private float {(labels ? "LabelLoss" : "TargetLoss")}({targetParameter}, int count, float scale, ref float outputs{(masked ? ", ref int lengths" : string.Empty)})");
             _w.Line("ref float ws = ref Workspace();");
             _w.Line("float sum = 0f;");
             _w.Open("for (int s = 0; s < count; s++)");
             string at(string reference) => $"ref {Vec.Unsafe}.Add({reference}, s * {n})";
             string gradient = at(WorkspaceRef(_layout.GradientA));
             string output = at(source);
+            if (masked)
+            {
+                _w.Line($"int real = ({Vec.Unsafe}.IsNullRef(ref lengths) ? MaxSteps : {Vec.Unsafe}.Add(ref lengths, s)) * {OutputPerStep}; // the outputs of the real steps");
+                string maskedCall = _plan.Loss == Loss.BinaryCrossEntropy
+                    ? $"{Support}.SigmoidBinaryCrossEntropy({output}, real, {at("ref targets")}, {gradient}, scale * real)"
+                    : $"{Support}.MeanSquaredError({output}, real, {at("ref targets")}, {gradient}, scale * real)";
+                _w.Line($"sum += {maskedCall} * real;");
+                _w.Line($"{Marshal}.CreateSpan(ref {Vec.Unsafe}.Add({gradient}, real), {n} - real).Clear(); // the padding steps add nothing");
+                _w.Close();
+                _w.Line("return sum;");
+                _w.Close();
+                return;
+            }
+
             string call = _plan.Loss switch
             {
                 Loss.CrossEntropy when labels => $"{Support}.SoftmaxCrossEntropy({output}, {n}, {Vec.Unsafe}.Add(ref labels, s), {gradient}, scale)",

@@ -98,6 +98,7 @@ namespace Compiled.Generator.Emit
             _w.Open($"partial {_plan.Type.Keyword} {Name} : global::Compiled.INetwork{(CanSplit ? ", global::Compiled.ISplitTraining" : string.Empty)}");
             WriteLayout();
             WriteConstantsAndFields();
+            WriteVariableLengthMembers();
             WriteConstructionAndBuffers();
             WriteForward();
             WriteForwardBatch();
@@ -107,6 +108,7 @@ namespace Compiled.Generator.Emit
             WriteTrainingCore();
             WriteInterface();
             WriteStreaming();
+            WriteWindows();
             if (CanSplit)
             {
                 WriteSplitTraining();

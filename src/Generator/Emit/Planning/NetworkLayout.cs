@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Compiled.Generator.Emit.Layers;
 using Compiled.Generator.Shapes;
 
 namespace Compiled.Generator.Emit.Planning
@@ -52,6 +53,9 @@ namespace Compiled.Generator.Emit.Planning
         private readonly Dictionary<ValueId, int> _intOffsets = new();
         private readonly Dictionary<int, ValueId> _inputs = new();
 
+        /// <summary>True when the training passes can start from a carried streaming state (<c>BackwardWindow</c>).</summary>
+        public bool CarriesState { get; }
+
         public NetworkLayout(NetworkPlan plan)
         {
             Plan = plan;
@@ -87,6 +91,22 @@ namespace Compiled.Generator.Emit.Planning
             {
                 context.PackedOffset = PackedLength;
                 PackedLength += emitter.PackedLength(context);
+            }
+
+            // Truncated backpropagation through time (BackwardWindow): training from a streaming state carried between
+            // windows, when the network streams and its only state is its recurrent layers' (not for variable lengths).
+            CarriesState = !plan.VariableLength && StatePerSample > 0
+                && Inference.All(c => c.Emitter is IStreamingLayer s && s.CanStep(c.Context))
+                && Computing.All(c => c.Emitter.StatePerSample(c.Context) == 0 || c.Emitter is RecurrentEmitter);
+            if (CarriesState)
+            {
+                int stateOffset = 0;
+                foreach ((LayerContext context, LayerEmitter emitter) in Computing)
+                {
+                    context.StateOffset = stateOffset;
+                    context.StateSize = StatePerSample;
+                    stateOffset += emitter.StatePerSample(context);
+                }
             }
 
             var hidden = Inference.Where(c => !c.Context.IsLast).Select(c => c.Context.Plan.OutputSize).ToList();
