@@ -28,7 +28,7 @@ namespace Compiled.Tests
 
         private static readonly JsonElement s_fixtures = TorchFixtures.Load("batchnorm_fixtures.json");
 
-        public static TheoryData<string> Names => new() { "BatchNorms", "ChannelNorms" };
+        public static TheoryData<string> Names => new() { "BatchNorms", "ChannelNorms", "DenseBnRelu", "ConvBnRelu" };
 
         [Theory]
         [MemberData(nameof(Names))]
@@ -92,7 +92,7 @@ namespace Compiled.Tests
             AssertEval(network, evalInputs, expected, 2e-6f, 1e-4f, $"{name} eval outputs after 3 steps");
 
             // The same outputs from PyTorch's trained parameters and buffers loaded as they are (no drift from the steps).
-            INetwork loaded = NetworkCases.Create(name);
+            INetwork loaded = Create(name);
             loaded.SetParameters(Floats(fixture, "parameters_after"));
             using (ParameterEdit edit = loaded.EditBuffers())
             {
@@ -116,9 +116,26 @@ namespace Compiled.Tests
             AssertEval(network, Floats(fixture, "eval_inputs"), Floats(fixture, "eval_outputs"), 2e-6f, 2e-5f, "imported BatchNorms eval outputs");
         }
 
+        [Fact]
+        public void PyTorchLinearBatchNormReluImportsFromSafeTensors()
+        {
+            // nn.Sequential(Linear, BatchNorm1d, ReLU, Linear) trained in PyTorch: the ReLU is module 2, so the last Linear's
+            // tensors are 3.weight and 3.bias in both; its eval outputs (softmax applied) are PyTorch's, folded at inference.
+            JsonElement fixture = s_fixtures.GetProperty("DenseBnRelu");
+            string path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "torch", "torch_bn_relu.safetensors");
+            INetwork network = new DenseBnRelu();
+            SafeTensors.Import(network, path);
+            Assert.Equal(Floats(fixture, "parameters_after"), network.Parameters.ToArray());
+            Assert.Equal(Floats(fixture, "buffers_after"), network.Buffers.ToArray());
+            AssertEval(network, Floats(fixture, "eval_inputs"), Floats(fixture, "eval_outputs"), 2e-6f, 2e-5f, "imported DenseBnRelu eval outputs");
+        }
+
+        /// <summary>The network by name: the shared cases, and ConvBnRelu, which is not among them (see its comment).</summary>
+        private static INetwork Create(string name) => name == "ConvBnRelu" ? new ConvBnRelu() : NetworkCases.Create(name);
+
         private static INetwork Load(string name, JsonElement fixture)
         {
-            INetwork network = NetworkCases.Create(name);
+            INetwork network = Create(name);
             network.SetParameters(Floats(fixture, "parameters"));
             using (ParameterEdit edit = network.EditBuffers())
             {

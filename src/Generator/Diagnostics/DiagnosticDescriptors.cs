@@ -269,6 +269,11 @@ namespace Compiled.Generator.Diagnostics
             "Softmax on a per-step Dense over a sequence",
             "[Dense] at layer {0} applies Activation.Softmax to each step of a {1} sequence, which is not supported; return only the last step (ReturnSequences = false) or put [Flatten] before the layer");
 
+        public static readonly DiagnosticDescriptor ActivationSoftmaxNeedsVector = Error(
+            "CN0060", Shape,
+            "Softmax activation layer needs a vector input",
+            "[Activation(Activation.Softmax)] at layer {0} receives a {1} input; Softmax normalises a vector of class scores: put [Flatten] before it, or end with [Dense(classes, Activation.Softmax)]");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Index(
             NotPartial, ContainingTypeNotPartial, Generic, Static, MissingInput, MultipleInputs, EmptyInputShape,
             NonPositiveSize, NoLayers, DenseNeedsVector, SoftmaxNotLast, CrossEntropyNeedsSoftmax,
@@ -278,7 +283,8 @@ namespace Compiled.Generator.Diagnostics
             EmbeddingNotFirst, ChannelDropoutRank,
             PoolWindowSetting, PoolKernelTooLarge, PoolPaddingTooLarge, PoolInputRank, GlobalPoolNeedsPositions, PoolOutputEmpty,
             ConvKernelTooLarge, ConvSettingNotPositive, ConvNegativePadding, ConvGroupsDoNotDivide, ConvWrongInputRank, ConvSameNeedsStrideOne, ConvAxisCount, ConvCausalWithPadding,
-            RecurrentNeedsSequence, RecurrentAfterLastStep, SoftmaxOverSequence);
+            RecurrentNeedsSequence, RecurrentAfterLastStep, SoftmaxOverSequence,
+            ActivationSoftmaxNeedsVector);
 
         public static IReadOnlyCollection<DiagnosticDescriptor> All => s_byId.Values;
 

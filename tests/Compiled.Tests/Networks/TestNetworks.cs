@@ -386,4 +386,66 @@ namespace Compiled.Tests.Networks
     [GRU(7)]
     [Dense(3, Activation.Softmax)]
     public partial class TokensGru { }
+
+    // Standalone activations (issue 8): PyTorch's Linear -> BatchNorm1d -> ReLU -> Linear, the softmax as a layer of its own
+    // that cross-entropy fuses; at inference the batch normalisation and the ReLU fold into the first Dense.
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(12)]
+    [Dense(16)]
+    [BatchNorm]
+    [Activation(Activation.ReLU)]
+    [Dense(4)]
+    [Activation(Activation.Softmax)]
+    public partial class DenseBnRelu { }
+
+    // Conv2d -> BatchNorm2d -> ReLU -> MaxPool2d -> Flatten -> Linear, MSE; at inference the normalisation and the ReLU fold
+    // into the convolution. PyTorch parity (BatchNormParityTests); not among the finite-difference cases: in a batch of 70 two
+    // values of a pooling window come within the step (1e-5) of each other, so the max switches (measured: with a step of
+    // 1e-6 the difference quotient is the gradient to 7 digits); ConvBnReluAvg is checked instead.
+    [Network]
+    [Input(2, 6, 6)]
+    [Conv2D(4, 3)]
+    [BatchNorm]
+    [Activation(Activation.ReLU)]
+    [MaxPool2D(2)]
+    [Flatten]
+    [Dense(3)]
+    public partial class ConvBnRelu { }
+
+    // ConvBnRelu with average pooling, for the finite-difference checks.
+    [Network]
+    [Input(2, 6, 6)]
+    [Conv2D(4, 3)]
+    [BatchNorm]
+    [Activation(Activation.ReLU)]
+    [AvgPool2D(2)]
+    [Flatten]
+    [Dense(3)]
+    public partial class ConvBnReluAvg { }
+
+    // Every activation with a setting or a saved-input derivative as a layer, after a Dense, a LayerNorm and another
+    // activation; the sigmoid as the last layer, fused by binary cross-entropy.
+    [Network(Loss = Loss.BinaryCrossEntropy)]
+    [Input(6)]
+    [Dense(8)]
+    [Activation(Activation.LeakyReLU, NegativeSlope = 0.2f)]
+    [LayerNorm]
+    [Activation(Activation.ELU, Alpha = 0.5f)]
+    [Activation(Activation.GELU)]
+    [Dense(7)]
+    [Activation(Activation.Tanh)]
+    [Activation(Activation.SiLU)]
+    [Activation(Activation.Softplus)]
+    [Dense(3)]
+    [Activation(Activation.Sigmoid)]
+    public partial class ActivationChain { }
+
+    // An activation as the first layer (Backpropagate's input gradient recomputes its output), and a softmax layer the loss
+    // does not fuse (MSE: its Jacobian in the backward pass).
+    [Network]
+    [Input(5)]
+    [Activation(Activation.SiLU)]
+    [Dense(4)]
+    [Activation(Activation.Softmax)]
+    public partial class SoftmaxLayerMse { }
 }

@@ -126,5 +126,31 @@ record("ChannelNorms", channel_norms, batches, torch.randn(4, 3, 4, 5),
        lambda step: targets[step],
        dict(targets=[flat([t]) for t in targets]))
 
+# DenseBnRelu: [Input(12)] [Dense(16)] [BatchNorm] [Activation(ReLU)] [Dense(4)] [Activation(Softmax)], cross-entropy:
+# Linear -> BatchNorm1d -> ReLU -> Linear, the softmax a module of its own (it has no state, so the indices match).
+dense_bn_relu = torch.nn.Sequential(
+    torch.nn.Linear(12, 16), torch.nn.BatchNorm1d(16), torch.nn.ReLU(), torch.nn.Linear(16, 4))
+labels = [torch.randint(0, 4, (8,)) for _ in range(3)]
+batches = [torch.randn(8, 12) * 1.2 - 0.2 for _ in range(3)]
+trained = record("DenseBnRelu", dense_bn_relu, batches, torch.randn(5, 12),
+                 lambda p, t: -torch.log(p[torch.arange(len(t)), t]).mean(),
+                 lambda logits: torch.softmax(logits, dim=1),
+                 lambda step: labels[step],
+                 dict(labels=[l.tolist() for l in labels]))
+write_safetensors("torch_bn_relu.safetensors", trained.state_dict())
+
+# ConvBnRelu: [Input(2, 6, 6)] [Conv2D(4, 3)] [BatchNorm] [Activation(ReLU)] [MaxPool2D(2)] [Flatten] [Dense(3)], MSE:
+# Conv2d -> BatchNorm2d -> ReLU -> MaxPool2d -> Flatten -> Linear.
+conv_bn_relu = torch.nn.Sequential(
+    torch.nn.Conv2d(2, 4, 3), torch.nn.BatchNorm2d(4), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Flatten(),
+    torch.nn.Linear(16, 3))
+targets = [torch.randn(6, 3) for _ in range(3)]
+batches = [torch.randn(6, 2, 6, 6) * 1.5 + 0.2 for _ in range(3)]
+record("ConvBnRelu", conv_bn_relu, batches, torch.randn(4, 2, 6, 6),
+       lambda y, t: torch.nn.functional.mse_loss(y, t),
+       lambda y: y,
+       lambda step: targets[step],
+       dict(targets=[flat([t]) for t in targets]))
+
 with open("batchnorm_fixtures.json", "w") as f:
     json.dump(fixtures, f)
