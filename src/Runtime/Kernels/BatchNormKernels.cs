@@ -66,6 +66,49 @@ namespace Compiled.Kernels
             }
         }
 
+        /// <summary>
+        /// Folds an inference-mode batch normalisation into the packed weights of the Dense or convolution before it (which
+        /// has no activation): <c>scale * (W x + b) + shift</c> is the product with <c>W * scale</c> and bias
+        /// <c>b * scale + shift</c>, per output channel, <c>scale = weight / sqrt(running_var + eps)</c> and
+        /// <c>shift = bias - running_mean * scale</c> as <see cref="Pack"/> wrote them. The packed layout is the dense and
+        /// convolution kernels': per group, <paramref name="rows"/> rows of <paramref name="padded"/> floats (the transposed
+        /// weight, one output channel per column), then the bias row; the padding columns are copied as they are (zeros).
+        /// </summary>
+        /// <param name="packed">The layer's packed copy, read.</param>
+        /// <param name="folded">Receives the folded copy, the same layout and length.</param>
+        /// <param name="scaleShift">What <see cref="Pack"/> wrote: the scales, then the shifts, one per output channel.</param>
+        /// <param name="groups">Groups (1 for a Dense layer).</param>
+        /// <param name="rows">Rows of weights per group: a Dense layer's inputs, a convolution's patch size.</param>
+        /// <param name="perGroup">Output channels per group.</param>
+        /// <param name="padded">The row length, <paramref name="perGroup"/> rounded up to 16.</param>
+        public static void Fold(ref float packed, ref float folded, ref float scaleShift, int groups, int rows, int perGroup, int padded)
+        {
+            int channels = groups * perGroup;
+            nint groupLength = (nint)(rows + 1) * padded;
+            System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref packed, (int)(groups * groupLength))
+                .CopyTo(System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref folded, (int)(groups * groupLength)));
+            for (int g = 0; g < groups; g++)
+            {
+                ref float block = ref Unsafe.Add(ref folded, g * groupLength);
+                ref float scale = ref Unsafe.Add(ref scaleShift, g * perGroup);
+                ref float shift = ref Unsafe.Add(ref scaleShift, channels + (g * perGroup));
+                for (int r = 0; r < rows; r++)
+                {
+                    ref float row = ref Unsafe.Add(ref block, (nint)r * padded);
+                    for (int o = 0; o < perGroup; o++)
+                    {
+                        Unsafe.Add(ref row, o) *= Unsafe.Add(ref scale, o);
+                    }
+                }
+
+                ref float bias = ref Unsafe.Add(ref block, (nint)rows * padded);
+                for (int o = 0; o < perGroup; o++)
+                {
+                    Unsafe.Add(ref bias, o) = (float)(((double)Unsafe.Add(ref bias, o) * Unsafe.Add(ref scale, o)) + Unsafe.Add(ref shift, o));
+                }
+            }
+        }
+
         /// <summary>Inference over <paramref name="count"/> samples: <c>y = x * scale[c] + shift[c]</c>.</summary>
         /// <param name="x">The inputs, <c>[count, channels * spatial]</c>.</param>
         /// <param name="y">Receives the outputs, the same layout; may be <paramref name="x"/>.</param>

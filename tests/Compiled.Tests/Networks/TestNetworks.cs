@@ -448,4 +448,46 @@ namespace Compiled.Tests.Networks
     [Dense(4)]
     [Activation(Activation.Softmax)]
     public partial class SoftmaxLayerMse { }
+
+    // DenseBnRelu and ConvBnRelu with a Dropout(0) before the normalisation: the same function in training and at inference
+    // (dropout of probability 0 keeps everything, scaled by 1), but the normalisation no longer directly follows the layer,
+    // so nothing is folded: the unfolded twins the fold tests compare against.
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(12)]
+    [Dense(16)]
+    [Dropout(0)]
+    [BatchNorm]
+    [Activation(Activation.ReLU)]
+    [Dense(4)]
+    [Activation(Activation.Softmax)]
+    public partial class DenseBnReluUnfolded { }
+
+    [Network]
+    [Input(2, 6, 6)]
+    [Conv2D(4, 3)]
+    [Dropout(0)]
+    [BatchNorm]
+    [Activation(Activation.ReLU)]
+    [MaxPool2D(2)]
+    [Flatten]
+    [Dense(3)]
+    public partial class ConvBnReluUnfolded { }
+
+    // A grouped convolution without bias folded with a normalisation without affine parameters, no activation after it.
+    [Network]
+    [Input(4, 5, 5)]
+    [Conv2D(6, 3, Groups = 2, Bias = false, Padding = 1)]
+    [BatchNorm(Affine = false)]
+    [GlobalAvgPool]
+    [Dense(2)]
+    public partial class GroupedConvBn { }
+
+    [Network]
+    [Input(4, 5, 5)]
+    [Conv2D(6, 3, Groups = 2, Bias = false, Padding = 1)]
+    [Dropout(0)]
+    [BatchNorm(Affine = false)]
+    [GlobalAvgPool]
+    [Dense(2)]
+    public partial class GroupedConvBnUnfolded { }
 }

@@ -34,8 +34,15 @@ namespace Compiled.Generator.Emit.Layers
         /// <summary>The folded scale and shift (inference), then with affine parameters a copy of the weight and bias (training).</summary>
         public override int PackedLength(LayerContext layer) => (Spec(layer).Affine ? 4 : 2) * Channels(layer);
 
-        public override void EmitPack(SourceWriter writer, LayerContext layer) =>
+        public override void EmitPack(SourceWriter writer, LayerContext layer)
+        {
             writer.Line($"{Kernels}.Pack({Weight(layer, "p")}, {At("b", layer.Plan.Buffers[0].Offset)}, {At("k", layer.PackedOffset)}, {Channels(layer)}, {Vec.Float(Spec(layer).Eps)});{Describe(layer)}: scale and shift from the running statistics");
+            if (layer.FoldedInto is { } target)
+            {
+                // Folded at inference into the layer before: its inference copy is its packed weights scaled per channel.
+                ((IFoldsNormalization)LayerKinds.EmitterFor(target.Plan.Spec)).EmitFoldedPack(writer, target, At("k", layer.PackedOffset));
+            }
+        }
 
         public override void EmitTrainingBatchCheck(SourceWriter writer, LayerContext layer, string batchSize, string parameter)
         {

@@ -59,8 +59,9 @@ namespace Compiled.Generator.Emit
                 {
                     (LayerContext context, LayerEmitter emitter) = _layout.Inference[i];
                     Handoff next;
-                    Vec? width = context.IsLast || emitter is not IRegisterHandoff handoff ? null : handoff.RegisterOutputWidth(context, isa);
-                    if (context.IsLast)
+                    bool last = i == _layout.Inference.Count - 1; // the last layer inference runs (a fold may skip the network's last layers)
+                    Vec? width = last || emitter is not IRegisterHandoff handoff ? null : handoff.RegisterOutputWidth(context, isa);
+                    if (last)
                     {
                         next = Handoff.InMemory("y");
                     }
@@ -136,7 +137,7 @@ namespace Compiled.Generator.Emit
                 int hiddenIndex = 0;
                 foreach ((LayerContext context, LayerEmitter emitter) in _layout.Inference)
                 {
-                    string next = context.IsLast ? "ref y" : $"ref h{hiddenIndex++ % 2}";
+                    string next = context == _layout.Inference[_layout.Inference.Count - 1].Context ? "ref y" : $"ref h{hiddenIndex++ % 2}";
                     emitter.EmitForwardBatch(_w, context, isa, current, next, "count");
                     current = next;
                 }
