@@ -71,6 +71,9 @@ namespace Compiled.Generator.Tests
         [InlineData("CN0050", "[Network(Loss = Loss.CrossEntropy)] [Input(5, 3)] [GRU(8, ReturnSequences = true)] [Dense(4, [|Activation.Softmax|])] public partial class Net { }")]
         [InlineData("CN0010", "[Network] [Input(5, 3)] [[|Dense(4)|]] [GRU(8)] public partial class Net { }")]
         [InlineData("CN0060", "[Network] [Input(2, 4)] [Activation([|Activation.Softmax|])] public partial class Net { }")]
+        [InlineData("CN0061", "[Network] [Input(4)] [Dense(3)] [BatchNorm(CumulativeAverage = true, [|Momentum = 0.2|])] [Dense(1)] public partial class Net { }")]
+        [InlineData("CN0061", "[Network] [Input(4)] [Dense(3)] [BatchNorm(TrackRunningStats = false, [|Momentum = 0.2|])] [Dense(1)] public partial class Net { }")]
+        [InlineData("CN0061", "[Network] [Input(4)] [Dense(3)] [BatchNorm(TrackRunningStats = false, [|CumulativeAverage = true|])] [Dense(1)] public partial class Net { }")]
         [InlineData("CN0060", "[Network(Loss = Loss.CrossEntropy)] [Input(3, 4, 4)] [Conv2D(5, 3)] [Activation([|Activation.Softmax|])] public partial class Net { }")]
         [InlineData("CN0011", "[Network] [Input(4)] [Dense(8)] [Activation([|Activation.Softmax|])] [Dense(2)] public partial class Net { }")]
         [InlineData("CN0015", "[Network] [Input(4)] [Dense(3)] [Activation([|(Activation)42|])] public partial class Net { }")]
@@ -138,7 +141,7 @@ namespace Compiled.Generator.Tests
             Diagnostic diagnostic = Assert.Single(result.Diagnostics, d => d.Id == id);
             Assert.Equal(span, diagnostic.Location.SourceSpan);
             Assert.False(string.IsNullOrWhiteSpace(diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
-            bool isWarning = id is "CN0019" or "CN0022";
+            bool isWarning = id is "CN0019" or "CN0022" or "CN0061";
             Assert.Equal(isWarning ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, diagnostic.Severity);
             if (!isWarning)
             {

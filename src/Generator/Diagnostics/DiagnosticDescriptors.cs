@@ -274,6 +274,11 @@ namespace Compiled.Generator.Diagnostics
             "Softmax activation layer needs a vector input",
             "[Activation(Activation.Softmax)] at layer {0} receives a {1} input; Softmax normalises a vector of class scores: put [Flatten] before it, or end with [Dense(classes, Activation.Softmax)]");
 
+        public static readonly DiagnosticDescriptor BatchNormSettingHasNoEffect = Warning(
+            "CN0061", Usage,
+            "Batch normalisation setting has no effect",
+            "{0} of [BatchNorm] at layer {1} has no effect with {2}");
+
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Index(
             NotPartial, ContainingTypeNotPartial, Generic, Static, MissingInput, MultipleInputs, EmptyInputShape,
             NonPositiveSize, NoLayers, DenseNeedsVector, SoftmaxNotLast, CrossEntropyNeedsSoftmax,
@@ -284,7 +289,7 @@ namespace Compiled.Generator.Diagnostics
             PoolWindowSetting, PoolKernelTooLarge, PoolPaddingTooLarge, PoolInputRank, GlobalPoolNeedsPositions, PoolOutputEmpty,
             ConvKernelTooLarge, ConvSettingNotPositive, ConvNegativePadding, ConvGroupsDoNotDivide, ConvWrongInputRank, ConvSameNeedsStrideOne, ConvAxisCount, ConvCausalWithPadding,
             RecurrentNeedsSequence, RecurrentAfterLastStep, SoftmaxOverSequence,
-            ActivationSoftmaxNeedsVector);
+            ActivationSoftmaxNeedsVector, BatchNormSettingHasNoEffect);
 
         public static IReadOnlyCollection<DiagnosticDescriptor> All => s_byId.Values;
 

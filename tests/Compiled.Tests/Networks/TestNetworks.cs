@@ -490,4 +490,24 @@ namespace Compiled.Tests.Networks
     [GlobalAvgPool]
     [Dense(2)]
     public partial class GroupedConvBnUnfolded { }
+
+    // BatchNorm1d(8, track_running_stats=False): no buffers, batch statistics at inference too (ForwardBatch normalises over
+    // its whole batch; single-sample Forward throws). Not among the shared cases, whose checks run single samples.
+    [Network]
+    [Input(10)]
+    [Dense(8)]
+    [BatchNorm(TrackRunningStats = false)]
+    [Activation(Activation.Tanh)]
+    [Dense(3)]
+    public partial class BatchNormUntracked { }
+
+    // BatchNorm2d(4, momentum=None): the running statistics a cumulative average of the batches'; folded at inference.
+    [Network]
+    [Input(3, 4, 4)]
+    [Conv2D(4, 3)]
+    [BatchNorm(CumulativeAverage = true)]
+    [Activation(Activation.ReLU)]
+    [Flatten]
+    [Dense(2)]
+    public partial class BatchNormCumulative { }
 }

@@ -40,6 +40,13 @@ namespace Compiled.Generator.Emit
         public virtual bool NeedsWholeBatch => false;
 
         /// <summary>
+        /// True for layers whose inference couples the samples of a call (batch normalisation without running statistics):
+        /// a network with any runs <c>ForwardBatch</c> on the whole batch at once, its hidden activations in a per-thread
+        /// buffer sized for the largest batch so far, instead of in chunks on the stack.
+        /// </summary>
+        public virtual bool NeedsWholeBatchAtInference(LayerContext layer) => false;
+
+        /// <summary>
         /// True for layers that read token ids (embeddings; always the first layer): the network's <c>InputKind</c> is
         /// <c>TokenIds</c>, it gets <c>int</c> overloads of <c>Forward</c>, and every call that takes inputs runs
         /// <see cref="EmitInputCheck"/> first.

@@ -177,7 +177,10 @@ namespace Compiled.Generator.Emit.Planning
 
         public bool ForwardOnStack => (long)MaxHidden * HiddenBuffers <= StackScratchLimit;
 
-        public bool ForwardBatchOnStack => (long)ForwardChunk * MaxHidden * HiddenBuffers <= StackScratchLimit;
+        public bool ForwardBatchOnStack => !WholeBatchInference && (long)ForwardChunk * MaxHidden * HiddenBuffers <= StackScratchLimit;
+
+        /// <summary>True when some inference layer couples the samples of a call (<see cref="LayerEmitter.NeedsWholeBatchAtInference"/>): ForwardBatch runs the whole batch as one chunk.</summary>
+        public bool WholeBatchInference => Inference.Any(c => c.Emitter.NeedsWholeBatchAtInference(c.Context));
 
         /// <summary>The value a computing layer reads.</summary>
         public ValueId InputOf(int layer) => _inputs[layer];
@@ -229,7 +232,7 @@ namespace Compiled.Generator.Emit.Planning
             {
                 (LayerContext target, LayerEmitter emitter) = Layers[i];
                 (LayerContext norm, LayerEmitter _) = Layers[i + 1];
-                if (emitter is not IFoldsNormalization folds || !folds.CanFoldNormalization(target) || norm.Plan.Spec is not Model.Layers.BatchNormSpec)
+                if (emitter is not IFoldsNormalization folds || !folds.CanFoldNormalization(target) || norm.Plan.Spec is not Model.Layers.BatchNormSpec { TrackRunningStats: true })
                 {
                     continue;
                 }
