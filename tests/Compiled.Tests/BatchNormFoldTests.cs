@@ -16,7 +16,7 @@ namespace Compiled.Tests
     /// </summary>
     public class BatchNormFoldTests
     {
-        public static TheoryData<string> Pairs => new() { "DenseBnRelu", "ConvBnRelu", "GroupedConvBn" };
+        public static TheoryData<string> Pairs => new() { "DenseBnRelu", "ConvBnRelu", "GroupedConvBn", "DepthwiseBnSilu" };
 
         [Theory]
         [MemberData(nameof(Pairs))]
@@ -87,12 +87,14 @@ namespace Compiled.Tests
             {
                 "DenseBnRelu" => NetworkCases.Create(name, seed: 5),
                 "ConvBnRelu" => new ConvBnRelu(),
+                "DepthwiseBnSilu" => new DepthwiseBnSilu(),
                 _ => new GroupedConvBn(),
             };
             INetwork unfolded = name switch
             {
                 "DenseBnRelu" => new DenseBnReluUnfolded(),
                 "ConvBnRelu" => new ConvBnReluUnfolded(),
+                "DepthwiseBnSilu" => new DepthwiseBnSiluUnfolded(),
                 _ => new GroupedConvBnUnfolded(),
             };
             if (name != "DenseBnRelu")

@@ -510,4 +510,24 @@ namespace Compiled.Tests.Networks
     [Flatten]
     [Dense(2)]
     public partial class BatchNormCumulative { }
+
+    // A depthwise convolution (its own direct inference kernel) folded with a normalisation, a SiLU fused after it.
+    [Network]
+    [Input(3, 6, 7)]
+    [Conv2D(3, 3, Groups = 3, Padding = 1)]
+    [BatchNorm]
+    [Activation(Activation.SiLU)]
+    [GlobalAvgPool]
+    [Dense(2)]
+    public partial class DepthwiseBnSilu { }
+
+    [Network]
+    [Input(3, 6, 7)]
+    [Conv2D(3, 3, Groups = 3, Padding = 1)]
+    [Dropout(0)]
+    [BatchNorm]
+    [Activation(Activation.SiLU)]
+    [GlobalAvgPool]
+    [Dense(2)]
+    public partial class DepthwiseBnSiluUnfolded { }
 }
