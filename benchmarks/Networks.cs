@@ -67,6 +67,18 @@ namespace Compiled.Benchmarks.Networks
     [BatchNorm]
     [Dense(10, Activation.Softmax)]
     public sealed partial class MlpBatchNorm { }
+
+    /// <summary>
+    /// Mlp 784-128(BatchNorm, ReLU)-10 in PyTorch's Linear-BatchNorm1d-ReLU order: at inference the normalisation is folded
+    /// into the Dense's packed weights and the ReLU fused, so it runs as Mlp.
+    /// </summary>
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(784)]
+    [Dense(128)]
+    [BatchNorm]
+    [Activation(Activation.ReLU)]
+    [Dense(10, Activation.Softmax)]
+    public sealed partial class MlpBatchNormFolded { }
 }
 
 namespace Compiled.Benchmarks.Networks
@@ -99,4 +111,26 @@ namespace Compiled.Benchmarks.Networks
     [Dense(84, Activation.ReLU)]
     [Dense(10, Activation.Softmax)]
     public sealed partial class LeNet5BatchNorm { }
+
+    /// <summary>
+    /// LeNet-5 with Conv-BatchNorm-ReLU blocks (PyTorch's usual order) and Linear-BatchNorm1d-ReLU for the 120-unit layer:
+    /// at inference each normalisation is folded into the layer before it and the ReLU fused, so it runs as LeNet5.
+    /// </summary>
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(1, 28, 28)]
+    [Conv2D(6, 5, Padding = 2)]
+    [BatchNorm]
+    [Activation(Activation.ReLU)]
+    [MaxPool2D(2)]
+    [Conv2D(16, 5)]
+    [BatchNorm]
+    [Activation(Activation.ReLU)]
+    [MaxPool2D(2)]
+    [Flatten]
+    [Dense(120)]
+    [BatchNorm]
+    [Activation(Activation.ReLU)]
+    [Dense(84, Activation.ReLU)]
+    [Dense(10, Activation.Softmax)]
+    public sealed partial class LeNet5BatchNormFolded { }
 }

@@ -6,8 +6,9 @@ using Compiled.Optimizers;
 namespace Compiled.Benchmarks.Suites
 {
     /// <summary>
-    /// Mlp as it is, with <c>[Dropout(0.5)]</c> and with <c>[BatchNorm]</c> after its hidden layer; LeNet-5 without and with
-    /// batch normalisation (the same 784 inputs and 10 classes).
+    /// Mlp as it is, with <c>[Dropout(0.5)]</c> and with <c>[BatchNorm]</c> after its hidden layer (after its ReLU, or before
+    /// a ReLU layer, where inference folds it into the Dense); LeNet-5 without and with batch normalisation (the same two
+    /// orders; the same 784 inputs and 10 classes).
     /// </summary>
     public enum LayerCase
     {
@@ -25,6 +26,12 @@ namespace Compiled.Benchmarks.Suites
 
         /// <summary>LeNet-5 with BatchNorm after both convolutions and the 120-unit layer.</summary>
         LeNet5BatchNorm,
+
+        /// <summary>784-128 without activation, BatchNorm, ReLU layer, 10: PyTorch's Linear-BatchNorm1d-ReLU order, folded at inference.</summary>
+        MlpBatchNormFolded,
+
+        /// <summary>LeNet-5 with each convolution and the 120-unit layer followed by BatchNorm then ReLU (Conv-BN-ReLU), folded at inference.</summary>
+        LeNet5BatchNormFolded,
     }
 
     /// <summary>
@@ -55,6 +62,8 @@ namespace Compiled.Benchmarks.Suites
                 LayerCase.MlpBatchNorm => new MlpBatchNorm(),
                 LayerCase.LeNet5 => new LeNet5(),
                 LayerCase.LeNet5BatchNorm => new LeNet5BatchNorm(),
+                LayerCase.MlpBatchNormFolded => new MlpBatchNormFolded(),
+                LayerCase.LeNet5BatchNormFolded => new LeNet5BatchNormFolded(),
                 _ => mlp,
             };
             mlp.InitializeParameters(1);

@@ -30,5 +30,21 @@ namespace Compiled
 
         /// <summary>Whether the layer has a learnable per-channel <c>weight</c> and <c>bias</c> (PyTorch's <c>affine</c>). Default true.</summary>
         public bool Affine { get; set; } = true;
+
+        /// <summary>
+        /// Whether the layer keeps running statistics (PyTorch's <c>track_running_stats</c>). Default true. With false, it has
+        /// no buffers (its state_dict is only <c>weight</c> and <c>bias</c>, as PyTorch's) and normalises with the statistics of
+        /// the samples it is given at inference too: <c>ForwardBatch</c> normalises over its whole batch (a vector input
+        /// needs at least 2 samples, so single-sample <c>Forward</c> throws for it), and the layer is never folded.
+        /// </summary>
+        public bool TrackRunningStats { get; set; } = true;
+
+        /// <summary>
+        /// Whether the running statistics are a cumulative moving average of every batch's (PyTorch's <c>momentum=None</c>):
+        /// the weight of batch <c>t</c> is <c>1 / t</c>, <c>t</c> being <c>num_batches_tracked</c> after counting it, so the
+        /// running statistics are the plain average of all batches so far. Default false (exponential, <see cref="Momentum"/>).
+        /// <see cref="Momentum"/> has no effect with it.
+        /// </summary>
+        public bool CumulativeAverage { get; set; }
     }
 }

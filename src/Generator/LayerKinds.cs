@@ -42,6 +42,7 @@ namespace Compiled.Generator
             LayerKind.Create<RecurrentSpec>(RecurrentParser.SimpleRnn, new RecurrentShapeRule(), new RecurrentEmitter()),
             LayerKind.Create<RecurrentSpec>(RecurrentParser.Gru, new RecurrentShapeRule(), new RecurrentEmitter()),
             LayerKind.Create<RecurrentSpec>(RecurrentParser.Lstm, new RecurrentShapeRule(), new RecurrentEmitter()),
+            LayerKind.Create<ActivationSpec>(new ActivationParser(), new ActivationShapeRule(), new ActivationEmitter()),
         };
 
         public static ILayerParser? FindParser(string attributeMetadataName)

@@ -76,6 +76,16 @@ namespace Compiled.Generator.Tests
         [InlineData("CN0052", "[Network] [Input(8, 4, VariableLength = true)] [[|Conv1D(4, 3)|]] [GRU(8)] [Dense(1)] public partial class Net { }")]
         [InlineData("CN0052", "[Network] [Input(8, 4, VariableLength = true)] [GRU(8, ReturnSequences = true)] [[|LayerNorm|]] [GRU(4)] [Dense(1)] public partial class Net { }")]
         [InlineData("CN0053", "[Network] [Input(8, [|VariableLength = true|])] [Dense(3)] public partial class Net { }")]
+        [InlineData("CN0060", "[Network] [Input(2, 4)] [Activation([|Activation.Softmax|])] public partial class Net { }")]
+        [InlineData("CN0061", "[Network] [Input(4)] [Dense(3)] [BatchNorm(CumulativeAverage = true, [|Momentum = 0.2|])] [Dense(1)] public partial class Net { }")]
+        [InlineData("CN0061", "[Network] [Input(4)] [Dense(3)] [BatchNorm(TrackRunningStats = false, [|Momentum = 0.2|])] [Dense(1)] public partial class Net { }")]
+        [InlineData("CN0061", "[Network] [Input(4)] [Dense(3)] [BatchNorm(TrackRunningStats = false, [|CumulativeAverage = true|])] [Dense(1)] public partial class Net { }")]
+        [InlineData("CN0060", "[Network(Loss = Loss.CrossEntropy)] [Input(3, 4, 4)] [Conv2D(5, 3)] [Activation([|Activation.Softmax|])] public partial class Net { }")]
+        [InlineData("CN0011", "[Network] [Input(4)] [Dense(8)] [Activation([|Activation.Softmax|])] [Dense(2)] public partial class Net { }")]
+        [InlineData("CN0015", "[Network] [Input(4)] [Dense(3)] [Activation([|(Activation)42|])] public partial class Net { }")]
+        [InlineData("CN0019", "[Network] [Input(4)] [Dense(3)] [Activation(Activation.ReLU, [|NegativeSlope = 0.2f|])] public partial class Net { }")]
+        [InlineData("CN0020", "[Network] [Input(4)] [Dense(3)] [Activation(Activation.ELU, [|Alpha = float.PositiveInfinity|])] public partial class Net { }")]
+        [InlineData("CN0012", "[Network(Loss = Loss.CrossEntropy)] [Input(4)] [Dense(3)] [Activation([|Activation.Sigmoid|])] public partial class Net { }")]
         [InlineData("CN0057", "[Network] [Input(4, 6)] [[|Dropout2D(0.2)|]] [Flatten] [Dense(3)] public partial class Net { }")]
         [InlineData("CN0057", "[Network] [Input(24)] [[|Dropout1D|]] [Dense(3)] public partial class Net { }")]
         [InlineData("CN0024", "[Network] [Input(4)] [Dense(3)] public abstract partial class [|Net|] { }")]
@@ -138,7 +148,7 @@ namespace Compiled.Generator.Tests
             Diagnostic diagnostic = Assert.Single(result.Diagnostics, d => d.Id == id);
             Assert.Equal(span, diagnostic.Location.SourceSpan);
             Assert.False(string.IsNullOrWhiteSpace(diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)));
-            bool isWarning = id is "CN0019" or "CN0022" or "CN0054";
+            bool isWarning = id is "CN0019" or "CN0022" or "CN0054" or "CN0061";
             Assert.Equal(isWarning ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, diagnostic.Severity);
             if (!isWarning)
             {

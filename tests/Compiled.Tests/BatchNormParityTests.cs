@@ -28,7 +28,7 @@ namespace Compiled.Tests
 
         private static readonly JsonElement s_fixtures = TorchFixtures.Load("batchnorm_fixtures.json");
 
-        public static TheoryData<string> Names => new() { "BatchNorms", "ChannelNorms" };
+        public static TheoryData<string> Names => new() { "BatchNorms", "ChannelNorms", "DenseBnRelu", "ConvBnRelu", "BatchNormUntracked", "BatchNormCumulative" };
 
         [Theory]
         [MemberData(nameof(Names))]
@@ -92,10 +92,11 @@ namespace Compiled.Tests
             AssertEval(network, evalInputs, expected, 2e-6f, 1e-4f, $"{name} eval outputs after 3 steps");
 
             // The same outputs from PyTorch's trained parameters and buffers loaded as they are (no drift from the steps).
-            INetwork loaded = NetworkCases.Create(name);
+            INetwork loaded = Create(name);
             loaded.SetParameters(Floats(fixture, "parameters_after"));
-            using (ParameterEdit edit = loaded.EditBuffers())
+            if (loaded.BufferTensors.Count > 0)
             {
+                using ParameterEdit edit = loaded.EditBuffers();
                 Floats(fixture, "buffers_after").CopyTo(edit.Values);
             }
 
@@ -116,10 +117,66 @@ namespace Compiled.Tests
             AssertEval(network, Floats(fixture, "eval_inputs"), Floats(fixture, "eval_outputs"), 2e-6f, 2e-5f, "imported BatchNorms eval outputs");
         }
 
+        [Fact]
+        public void PyTorchLinearBatchNormReluImportsFromSafeTensors()
+        {
+            // nn.Sequential(Linear, BatchNorm1d, ReLU, Linear) trained in PyTorch: the ReLU is module 2, so the last Linear's
+            // tensors are 3.weight and 3.bias in both; its eval outputs (softmax applied) are PyTorch's, folded at inference.
+            JsonElement fixture = s_fixtures.GetProperty("DenseBnRelu");
+            string path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "torch", "torch_bn_relu.safetensors");
+            INetwork network = new DenseBnRelu();
+            SafeTensors.Import(network, path);
+            Assert.Equal(Floats(fixture, "parameters_after"), network.Parameters.ToArray());
+            Assert.Equal(Floats(fixture, "buffers_after"), network.Buffers.ToArray());
+            AssertEval(network, Floats(fixture, "eval_inputs"), Floats(fixture, "eval_outputs"), 2e-6f, 2e-5f, "imported DenseBnRelu eval outputs");
+        }
+
+        /// <summary>The network by name: the shared cases, and ConvBnRelu, which is not among them (see its comment).</summary>
+        private static INetwork Create(string name) => name switch
+        {
+            "ConvBnRelu" => new ConvBnRelu(),
+            "BatchNormUntracked" => new BatchNormUntracked(),
+            "BatchNormCumulative" => new BatchNormCumulative(),
+            _ => NetworkCases.Create(name),
+        };
+
+        [Fact]
+        public void WithoutRunningStatisticsInferenceNormalisesOverTheWholeBatchAndAllocatesNothing()
+        {
+            // PyTorch's eval mode with track_running_stats=False: the statistics of the batch given, here 300 samples (more
+            // than ForwardBatch's usual chunk of 64, so a per-chunk normalisation would show); one sample of a vector
+            // input has one value per channel, which PyTorch refuses too.
+            INetwork network = new BatchNormUntracked();
+            network.InitializeParameters(4);
+            Assert.Empty(network.BufferTensors);
+            const int Batch = 300;
+            float[] inputs = NetworkCases.Inputs(network, Batch, 8);
+            var outputs = new float[Batch * network.OutputSize];
+            network.ForwardBatch(inputs, outputs, Batch);
+            var reference = new ReferenceNetwork(network);
+            double[] parameters = Array.ConvertAll(network.Parameters.ToArray(), v => (double)v);
+            double[][] x = Enumerable.Range(0, Batch).Select(s => inputs.AsSpan(s * network.InputSize, network.InputSize).ToArray().Select(v => (double)v).ToArray()).ToArray();
+            double[][] expected = reference.ForwardBatch(parameters, x, out _);
+            AssertClose(expected.SelectMany(r => r).Select(v => (float)v).ToArray(), outputs, 2e-6f, 2e-5f, "BatchNormUntracked over 300 samples");
+            Assert.Throws<ArgumentException>(() => network.Forward(inputs.AsSpan(0, network.InputSize), new float[network.OutputSize]));
+            Assert.Throws<ArgumentException>(() => network.ForwardBatch(inputs.AsSpan(0, network.InputSize), new float[network.OutputSize], 1));
+            network.ForwardBatch(inputs, outputs, Batch);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            network.ForwardBatch(inputs, outputs, Batch);
+            network.ForwardBatch(inputs.AsSpan(0, 10 * network.InputSize), outputs.AsSpan(0, 10 * network.OutputSize), 10);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
         private static INetwork Load(string name, JsonElement fixture)
         {
-            INetwork network = NetworkCases.Create(name);
+            INetwork network = Create(name);
             network.SetParameters(Floats(fixture, "parameters"));
+            if (network.BufferTensors.Count == 0)
+            {
+                Assert.Empty(Floats(fixture, "buffers"));
+                return network;
+            }
+
             using (ParameterEdit edit = network.EditBuffers())
             {
                 float[] buffers = Floats(fixture, "buffers");
@@ -146,7 +203,7 @@ namespace Compiled.Tests
             network.ForwardBatch(inputs, outputs, batch);
             AssertClose(expected, outputs, absolute, relative, $"{what} (ForwardBatch)");
             var single = new float[network.OutputSize];
-            for (int s = 0; s < batch; s++)
+            for (int s = 0; s < batch && network.BufferTensors.Count > 0; s++) // without running statistics one sample is a batch of its own
             {
                 network.Forward(inputs.AsSpan(s * network.InputSize, network.InputSize), single);
                 AssertClose(expected.AsSpan(s * network.OutputSize, network.OutputSize).ToArray(), single, absolute, relative, $"{what} (Forward, sample {s})");

@@ -287,6 +287,15 @@ namespace Compiled.Generator.Diagnostics
             "CN0053", Shape,
             "Variable-length input has the wrong number of dimensions",
             "[Input] of {0} sets VariableLength = true with the shape {1}; a variable-length input is (maxSteps, features), or (maxSteps) token ids read by an [Embedding]");
+        public static readonly DiagnosticDescriptor ActivationSoftmaxNeedsVector = Error(
+            "CN0060", Shape,
+            "Softmax activation layer needs a vector input",
+            "[Activation(Activation.Softmax)] at layer {0} receives a {1} input; Softmax normalises a vector of class scores: put [Flatten] before it, or end with [Dense(classes, Activation.Softmax)]");
+
+        public static readonly DiagnosticDescriptor BatchNormSettingHasNoEffect = Warning(
+            "CN0061", Usage,
+            "Batch normalisation setting has no effect",
+            "{0} of [BatchNorm] at layer {1} has no effect with {2}");
 
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Index(
             NotPartial, ContainingTypeNotPartial, Generic, Static, MissingInput, MultipleInputs, EmptyInputShape,
@@ -298,7 +307,8 @@ namespace Compiled.Generator.Diagnostics
             PoolWindowSetting, PoolKernelTooLarge, PoolPaddingTooLarge, PoolInputRank, GlobalPoolNeedsPositions, PoolOutputEmpty,
             ConvKernelTooLarge, ConvSettingNotPositive, ConvNegativePadding, ConvGroupsDoNotDivide, ConvWrongInputRank, ConvSameNeedsStrideOne, ConvAxisCount, ConvCausalWithPadding,
             RecurrentNeedsSequence, RecurrentAfterLastStep, SoftmaxOverSequence, RecurrentDropoutOneLayer,
-            VariableLengthWithoutRecurrent, VariableLengthMixesSteps, VariableLengthInputRank);
+            VariableLengthWithoutRecurrent, VariableLengthMixesSteps, VariableLengthInputRank,
+            ActivationSoftmaxNeedsVector, BatchNormSettingHasNoEffect);
 
         public static IReadOnlyCollection<DiagnosticDescriptor> All => s_byId.Values;
 

@@ -16,7 +16,7 @@ namespace Compiled.Kernels
     /// it has in the batch.
     /// </para>
     /// <para>
-    /// Training (<see cref="TrainForward"/>): <c>mean = sum(x) / n</c>, <c>var = sum((x - mean)^2) / n</c> (biased, for
+    /// Training (<see cref="TrainForward(ref float, ref float, ref float, ref float, ref float, int, int, int, float, float, bool)"/>): <c>mean = sum(x) / n</c>, <c>var = sum((x - mean)^2) / n</c> (biased, for
     /// normalising), both accumulated in double precision, <c>rstd = 1 / sqrt(var + eps)</c>,
     /// <c>y = (x - mean) * rstd * weight + bias</c>; the running statistics move towards the batch's:
     /// <c>running_mean = (1 - momentum) * running_mean + momentum * mean</c>, <c>running_var</c> likewise with the unbiased
@@ -44,24 +44,68 @@ namespace Compiled.Kernels
         /// then (with a weight) a copy of the weight and the bias, <c>[weight C][bias C]</c>, which the training forward pass reads.
         /// </summary>
         /// <param name="weight">The weight (then the bias), or a null reference for none (weight 1, bias 0).</param>
-        /// <param name="running">The buffers: <c>running_mean</c> then <c>running_var</c>, <paramref name="channels"/> floats each.</param>
+        /// <param name="running">The buffers: <c>running_mean</c> then <c>running_var</c>, <paramref name="channels"/> floats each; or a null reference for a layer without running statistics.</param>
         /// <param name="packed">Receives <c>2 * channels</c> floats, or <c>4 * channels</c> with a weight.</param>
         /// <param name="channels">Channels.</param>
         /// <param name="eps">Added to the variance.</param>
         public static void Pack(ref float weight, ref float running, ref float packed, int channels, float eps)
         {
             bool affine = !Unsafe.IsNullRef(ref weight);
+            bool tracks = !Unsafe.IsNullRef(ref running); // else no running statistics: the scale and shift are never read
             for (int c = 0; c < channels; c++)
             {
                 double w = affine ? Unsafe.Add(ref weight, c) : 1.0;
                 double b = affine ? Unsafe.Add(ref weight, channels + c) : 0.0;
-                double scale = w / Math.Sqrt(Unsafe.Add(ref running, channels + c) + (double)eps);
+                double scale = tracks ? w / Math.Sqrt(Unsafe.Add(ref running, channels + c) + (double)eps) : w;
                 Unsafe.Add(ref packed, c) = (float)scale;
-                Unsafe.Add(ref packed, channels + c) = (float)(b - (Unsafe.Add(ref running, c) * scale));
+                Unsafe.Add(ref packed, channels + c) = (float)(tracks ? b - (Unsafe.Add(ref running, c) * scale) : b);
                 if (affine)
                 {
                     Unsafe.Add(ref packed, (2 * channels) + c) = (float)w;
                     Unsafe.Add(ref packed, (3 * channels) + c) = (float)b;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Folds an inference-mode batch normalisation into the packed weights of the Dense or convolution before it (which
+        /// has no activation): <c>scale * (W x + b) + shift</c> is the product with <c>W * scale</c> and bias
+        /// <c>b * scale + shift</c>, per output channel, <c>scale = weight / sqrt(running_var + eps)</c> and
+        /// <c>shift = bias - running_mean * scale</c> as <see cref="Pack"/> wrote them. The packed layout is the dense and
+        /// convolution kernels': per group, <paramref name="rows"/> rows of <paramref name="padded"/> floats (the transposed
+        /// weight, one output channel per column), then the bias row; the padding columns are copied as they are (zeros).
+        /// </summary>
+        /// <param name="packed">The layer's packed copy, read.</param>
+        /// <param name="folded">Receives the folded copy, the same layout and length.</param>
+        /// <param name="scaleShift">What <see cref="Pack"/> wrote: the scales, then the shifts, one per output channel.</param>
+        /// <param name="groups">Groups (1 for a Dense layer).</param>
+        /// <param name="rows">Rows of weights per group: a Dense layer's inputs, a convolution's patch size.</param>
+        /// <param name="perGroup">Output channels per group.</param>
+        /// <param name="padded">The row length, <paramref name="perGroup"/> rounded up to 16.</param>
+        public static void Fold(ref float packed, ref float folded, ref float scaleShift, int groups, int rows, int perGroup, int padded)
+        {
+            int channels = groups * perGroup;
+            nint groupLength = (nint)(rows + 1) * padded;
+            System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref packed, (int)(groups * groupLength))
+                .CopyTo(System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref folded, (int)(groups * groupLength)));
+            for (int g = 0; g < groups; g++)
+            {
+                ref float block = ref Unsafe.Add(ref folded, g * groupLength);
+                ref float scale = ref Unsafe.Add(ref scaleShift, g * perGroup);
+                ref float shift = ref Unsafe.Add(ref scaleShift, channels + (g * perGroup));
+                for (int r = 0; r < rows; r++)
+                {
+                    ref float row = ref Unsafe.Add(ref block, (nint)r * padded);
+                    for (int o = 0; o < perGroup; o++)
+                    {
+                        Unsafe.Add(ref row, o) *= Unsafe.Add(ref scale, o);
+                    }
+                }
+
+                ref float bias = ref Unsafe.Add(ref block, (nint)rows * padded);
+                for (int o = 0; o < perGroup; o++)
+                {
+                    Unsafe.Add(ref bias, o) = (float)(((double)Unsafe.Add(ref bias, o) * Unsafe.Add(ref scale, o)) + Unsafe.Add(ref shift, o));
                 }
             }
         }
@@ -91,8 +135,33 @@ namespace Compiled.Kernels
         /// <param name="eps">Added to the variance.</param>
         /// <param name="momentum">The weight of the batch's statistics in the running statistics.</param>
         /// <exception cref="ArgumentException">The batch has one value per channel.</exception>
-        public static void TrainForward(ref float x, ref float y, ref float affine, ref float statistics, ref float running, int channels, int spatial, int count, float eps, float momentum)
+        public static void TrainForward(ref float x, ref float y, ref float affine, ref float statistics, ref float running, int channels, int spatial, int count, float eps, float momentum) =>
+            TrainForward(ref x, ref y, ref affine, ref statistics, ref running, channels, spatial, count, eps, momentum, cumulativeAverage: false);
+
+        /// <summary>
+        /// <see cref="TrainForward(ref float, ref float, ref float, ref float, ref float, int, int, int, float, float)"/> with
+        /// the choice of PyTorch's <c>momentum=None</c>: with <paramref name="cumulativeAverage"/>, the running statistics are
+        /// the plain average of every batch's so far, <c>running += (batch - running) / num_batches_tracked</c> (the weight
+        /// of the new batch is <c>1 / num_batches_tracked</c> after counting it) and <paramref name="momentum"/> is not read.
+        /// <paramref name="running"/> may be a null reference: a layer that tracks no running statistics
+        /// (<c>track_running_stats=False</c>) normalises with the batch's and updates nothing.
+        /// </summary>
+        /// <param name="x">The inputs, <c>[count, channels * spatial]</c>.</param>
+        /// <param name="y">Receives the outputs, the same layout (not <paramref name="x"/>).</param>
+        /// <param name="affine">The weight then the bias (<c>2 * channels</c> floats), or a null reference for none.</param>
+        /// <param name="statistics">Receives <c>2 * channels</c> floats: the means, then the reciprocal standard deviations.</param>
+        /// <param name="running">The buffers, updated, or a null reference for none.</param>
+        /// <param name="channels">Channels.</param>
+        /// <param name="spatial">Positions per channel.</param>
+        /// <param name="count">Samples.</param>
+        /// <param name="eps">Added to the variance.</param>
+        /// <param name="momentum">The weight of the batch's statistics in the running statistics (unless cumulative).</param>
+        /// <param name="cumulativeAverage">True for a cumulative moving average (PyTorch's <c>momentum=None</c>).</param>
+        /// <exception cref="ArgumentException">The batch has one value per channel.</exception>
+        public static void TrainForward(ref float x, ref float y, ref float affine, ref float statistics, ref float running, int channels, int spatial, int count, float eps, float momentum, bool cumulativeAverage)
         {
+            bool tracks = !Unsafe.IsNullRef(ref running);
+            double weight = cumulativeAverage && tracks ? 1.0 / (Unsafe.Add(ref running, 2 * channels) + 1.0) : momentum;
             long n = (long)count * spatial;
             if (n <= 1)
             {
@@ -108,7 +177,7 @@ namespace Compiled.Kernels
                 // the samples in order, so every channel's sums are the scalar loop's bit for bit.
                 for (; c <= channels - Vector<float>.Count; c += Vector<float>.Count)
                 {
-                    ForwardAcross(ref x, ref y, ref affine, ref statistics, ref running, channels, c, count, n, eps, momentum, hasAffine);
+                    ForwardAcross(ref x, ref y, ref affine, ref statistics, ref running, channels, c, count, n, eps, weight, hasAffine);
                 }
             }
 
@@ -117,7 +186,7 @@ namespace Compiled.Kernels
                 ref float xc = ref Unsafe.Add(ref x, (nint)c * spatial);
                 double mean = Sum(ref xc, stride, spatial, count) / n;
                 double variance = SquaredDeviations(ref xc, stride, spatial, count, mean) / n;
-                UpdateStatistics(ref statistics, ref running, channels, c, mean, variance, n, eps, momentum);
+                UpdateStatistics(ref statistics, ref running, channels, c, mean, variance, n, eps, weight);
 
                 // y = (x - mean) * rstd * weight + bias, as x * scale + shift with the scale and shift computed per channel.
                 float meanF = Unsafe.Add(ref statistics, c);
@@ -126,11 +195,46 @@ namespace Compiled.Kernels
                 Normalize(ref xc, ref Unsafe.Add(ref y, (nint)c * spatial), stride, spatial, count, meanF, scale, bias);
             }
 
-            Unsafe.Add(ref running, 2 * channels) += 1f; // num_batches_tracked
+            if (tracks)
+            {
+                Unsafe.Add(ref running, 2 * channels) += 1f; // num_batches_tracked
+            }
         }
 
         /// <summary>
-        /// The backward pass of <see cref="TrainForward"/> over the same batch: adds the weight and bias gradients (unless
+        /// Inference of a layer that tracks no running statistics (PyTorch's <c>track_running_stats=False</c>): normalises
+        /// with the statistics of the <paramref name="count"/> samples given, as in training, and updates nothing.
+        /// </summary>
+        /// <param name="x">The inputs, <c>[count, channels * spatial]</c>.</param>
+        /// <param name="y">Receives the outputs, the same layout (not <paramref name="x"/>).</param>
+        /// <param name="affine">The weight then the bias (<c>2 * channels</c> floats), or a null reference for none.</param>
+        /// <param name="channels">Channels.</param>
+        /// <param name="spatial">Positions per channel.</param>
+        /// <param name="count">Samples.</param>
+        /// <param name="eps">Added to the variance.</param>
+        /// <exception cref="ArgumentException">The samples give one value per channel.</exception>
+        public static void InferenceWithBatchStatistics(ref float x, ref float y, ref float affine, int channels, int spatial, int count, float eps)
+        {
+            if ((long)count * spatial <= 1)
+            {
+                ThrowTooFewBatchValues(count, channels);
+            }
+
+            float[] statistics = t_statistics is { } cached && cached.Length >= 2 * channels ? cached : (t_statistics = new float[2 * channels]);
+            TrainForward(ref x, ref y, ref affine, ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(statistics), ref Unsafe.NullRef<float>(), channels, spatial, count, eps, 0f, cumulativeAverage: false);
+        }
+
+        [ThreadStatic]
+        private static float[]? t_statistics;
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void ThrowTooFewBatchValues(int batchSize, int channels) =>
+            throw new ArgumentException(
+                $"Expected more than 1 value per channel: a batch normalisation layer without running statistics (TrackRunningStats = false) normalises with the statistics of the samples given, also at inference, and {batchSize} sample(s) give each of its {channels} channel(s) 1 value. Run ForwardBatch on at least 2 samples.",
+                "batchSize");
+
+        /// <summary>
+        /// The backward pass of <see cref="TrainForward(ref float, ref float, ref float, ref float, ref float, int, int, int, float, float, bool)"/> over the same batch: adds the weight and bias gradients (unless
         /// null references) and writes the input gradient (unless a null reference).
         /// </summary>
         /// <param name="x">The training forward pass's inputs.</param>
@@ -195,10 +299,15 @@ namespace Compiled.Kernels
                 parameter);
 
         /// <summary>Writes channel <paramref name="c"/>'s <c>(mean, rstd)</c> and moves its running statistics.</summary>
-        private static void UpdateStatistics(ref float statistics, ref float running, int channels, int c, double mean, double variance, long n, float eps, float momentum)
+        private static void UpdateStatistics(ref float statistics, ref float running, int channels, int c, double mean, double variance, long n, float eps, double momentum)
         {
             Unsafe.Add(ref statistics, c) = (float)mean;
             Unsafe.Add(ref statistics, channels + c) = (float)(1.0 / Math.Sqrt(variance + eps));
+            if (Unsafe.IsNullRef(ref running))
+            {
+                return; // no running statistics (track_running_stats=False)
+            }
+
             ref float runningMean = ref Unsafe.Add(ref running, c);
             ref float runningVar = ref Unsafe.Add(ref running, channels + c);
             runningMean = (float)(((1.0 - momentum) * runningMean) + (momentum * mean));
@@ -209,7 +318,7 @@ namespace Compiled.Kernels
         /// TrainForward for <c>spatial = 1</c> and the <c>Vector&lt;float&gt;.Count</c> channels from <paramref name="c"/>:
         /// each lane is one channel, its sums taken over the samples in order in double precision (two vectors of doubles).
         /// </summary>
-        private static void ForwardAcross(ref float x, ref float y, ref float affine, ref float statistics, ref float running, int channels, int c, int count, long n, float eps, float momentum, bool hasAffine)
+        private static void ForwardAcross(ref float x, ref float y, ref float affine, ref float statistics, ref float running, int channels, int c, int count, long n, float eps, double momentum, bool hasAffine)
         {
             ref float xc = ref Unsafe.Add(ref x, c);
             nuint stride = (nuint)channels;

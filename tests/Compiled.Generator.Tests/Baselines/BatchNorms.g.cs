@@ -28,7 +28,7 @@ namespace Demo
         // layer 2: Dense(6, Identity)           12 -> 6
         //     2.weight     [6, 12]            Parameters[6 .. 78)
         //     2.bias       [6]                Parameters[78 .. 84)
-        // layer 3: BatchNorm(momentum 0.3, no affine) 6 -> 6
+        // layer 3: BatchNorm(momentum 0.3, no affine) 6 -> 6   (inference: folded into layer 2)
         //     3.running_mean [6]              Buffers[7 .. 13)
         //     3.running_var [6]               Buffers[13 .. 19)
         //     3.num_batches_tracked []        Buffers[19 .. 20)
@@ -65,7 +65,7 @@ namespace Demo
 
         // The parameter and gradient arrays carry 16 floats of padding (vector loads of a tensor's end stay inside); the spans stop at ParameterCount.
         private const int PaddedLength = ParameterCount + 16;
-        private const int PackedLength = 344; // the forward kernels' copy of the weights, each transposed to [in, out]
+        private const int PackedLength = 552; // the forward kernels' copy of the weights, each transposed to [in, out]
         private const int WorkspaceLength = 68; // per sample: the training workspace holds each call's whole batch
         private const int BufferCount = 20; // non-trainable buffers (running statistics)
         private const int ForwardChunk = 64;
@@ -211,9 +211,10 @@ namespace Demo
                 global::Compiled.Kernels.BatchNormKernels.Pack(ref p, ref b, ref k, 3, 1E-05f); // layer 0: BatchNorm of 3 channel(s) x 4 position(s): scale and shift from the running statistics
                 global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6), 6, 12, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 12), 16); // layer 2: Dense 12 -> 6, Identity: weight as [12, 16]
                 global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 78), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 204), 6);
-                global::Compiled.Kernels.BatchNormKernels.Pack(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, 7), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 220), 6, 1E-05f); // layer 3: BatchNorm of 6 channel(s) x 1 position(s): scale and shift from the running statistics
-                global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 84), 2, 6, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 232), 16); // layer 4: Dense 6 -> 2, Softmax: weight as [6, 16]
-                global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 96), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 328), 2);
+                global::Compiled.Kernels.BatchNormKernels.Pack(ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, 7), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 428), 6, 1E-05f); // layer 3: BatchNorm of 6 channel(s) x 1 position(s): scale and shift from the running statistics
+                global::Compiled.Kernels.BatchNormKernels.Fold(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 12), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 220), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 428), 1, 12, 6, 16); // layer 2: Dense 12 -> 6, Identity: the inference copy, BatchNorm of layer 3 folded into the packed weights
+                global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 84), 2, 6, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 440), 16); // layer 4: Dense 6 -> 2, Softmax: weight as [6, 16]
+                global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 96), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 536), 2);
                 _compiledStorage.MarkPacked(version);
             }
             finally
@@ -260,10 +261,11 @@ namespace Demo
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 global::Compiled.Kernels.BatchNormKernels.Inference(ref x, ref h0, ref k, 3, 4, 1); // layer 0: BatchNorm of 3 channel(s) x 4 position(s), running statistics
+                global::System.Runtime.Intrinsics.Vector256<float> h2v0;
                 {
-                    // layer 2: Dense 12 -> 6, Identity, one sample, 256-bit: 1 output vector(s) in registers (1 per pass); each input broadcast into its row of the transposed weight, 8 interleaved input group(s) of accumulators, added, activated
-                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 12);
-                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 204);
+                    // layer 2: Dense 12 -> 6, Identity; BatchNorm of layer 3 folded into the packed weights, one sample, 256-bit: 1 output vector(s) in registers (1 per pass); each input broadcast into its row of the transposed weight, 8 interleaved input group(s) of accumulators, added, activated
+                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 220);
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 412);
                     global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
                     global::System.Runtime.Intrinsics.Vector256<float> a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                     global::System.Runtime.Intrinsics.Vector256<float> a20 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
@@ -300,16 +302,12 @@ namespace Demo
                         var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 11));
                         a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 176), x3, a30);
                     }
-                    var o0 = (((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70)));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(o0), ref h1, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(o0), 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(o0), 1);
+                    h2v0 = (((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70)));
                 }
-                global::Compiled.Kernels.BatchNormKernels.Inference(ref h1, ref h0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 220), 6, 1, 1); // layer 3: BatchNorm of 6 channel(s) x 1 position(s), running statistics
                 {
                     // layer 4: Dense 6 -> 2, Softmax, one sample, 128-bit: 1 output vector(s) in registers (1 per pass); each input broadcast into its row of the transposed weight, 6 interleaved input group(s) of accumulators, added, activated
-                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 232);
-                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 328);
+                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 440);
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 536);
                     global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
                     global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                     global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
@@ -317,17 +315,17 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector128<float> a40 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                     global::System.Runtime.Intrinsics.Vector128<float> a50 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                     {
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 0));
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h2v0, global::System.Runtime.Intrinsics.Vector256.Create(0)));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 1));
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h2v0, global::System.Runtime.Intrinsics.Vector256.Create(1)));
                         a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 2));
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h2v0, global::System.Runtime.Intrinsics.Vector256.Create(2)));
                         a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
-                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 3));
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h2v0, global::System.Runtime.Intrinsics.Vector256.Create(3)));
                         a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 48), x3, a30);
-                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 4));
+                        var x4 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h2v0, global::System.Runtime.Intrinsics.Vector256.Create(4)));
                         a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 64), x4, a40);
-                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 5));
+                        var x5 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h2v0, global::System.Runtime.Intrinsics.Vector256.Create(5)));
                         a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 80), x5, a50);
                     }
                     var o0 = (((a00 + a10) + (a20 + a30)) + (a40 + a50));
@@ -339,10 +337,11 @@ namespace Demo
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
                 global::Compiled.Kernels.BatchNormKernels.Inference(ref x, ref h0, ref k, 3, 4, 1); // layer 0: BatchNorm of 3 channel(s) x 4 position(s), running statistics
+                global::System.Runtime.Intrinsics.Vector256<float> h2v0;
                 {
-                    // layer 2: Dense 12 -> 6, Identity, one sample, 256-bit: 1 output vector(s) in registers (1 per pass); each input broadcast into its row of the transposed weight, 8 interleaved input group(s) of accumulators, added, activated
-                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 12);
-                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 204);
+                    // layer 2: Dense 12 -> 6, Identity; BatchNorm of layer 3 folded into the packed weights, one sample, 256-bit: 1 output vector(s) in registers (1 per pass); each input broadcast into its row of the transposed weight, 8 interleaved input group(s) of accumulators, added, activated
+                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 220);
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 412);
                     global::System.Runtime.Intrinsics.Vector256<float> a00 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bt, 0);
                     global::System.Runtime.Intrinsics.Vector256<float> a10 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                     global::System.Runtime.Intrinsics.Vector256<float> a20 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
@@ -379,16 +378,12 @@ namespace Demo
                         var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 11));
                         a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wt, 176), x3, a30);
                     }
-                    var o0 = (((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70)));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.GetLower(o0), ref h1, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(o0), 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(global::System.Runtime.Intrinsics.Vector256.GetUpper(o0), 1);
+                    h2v0 = (((a00 + a10) + (a20 + a30)) + ((a40 + a50) + (a60 + a70)));
                 }
-                global::Compiled.Kernels.BatchNormKernels.Inference(ref h1, ref h0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 220), 6, 1, 1); // layer 3: BatchNorm of 6 channel(s) x 1 position(s), running statistics
                 {
                     // layer 4: Dense 6 -> 2, Softmax, one sample, 128-bit: 1 output vector(s) in registers (1 per pass); each input broadcast into its row of the transposed weight, 6 interleaved input group(s) of accumulators, added, activated
-                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 232);
-                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 328);
+                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 440);
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 536);
                     global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
                     global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                     global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
@@ -396,17 +391,17 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector128<float> a40 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                     global::System.Runtime.Intrinsics.Vector128<float> a50 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                     {
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 0));
+                        var x0 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h2v0, global::System.Runtime.Intrinsics.Vector256.Create(0)));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 1));
+                        var x1 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h2v0, global::System.Runtime.Intrinsics.Vector256.Create(1)));
                         a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 2));
+                        var x2 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h2v0, global::System.Runtime.Intrinsics.Vector256.Create(2)));
                         a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
-                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 3));
+                        var x3 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h2v0, global::System.Runtime.Intrinsics.Vector256.Create(3)));
                         a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 48), x3, a30);
-                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 4));
+                        var x4 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h2v0, global::System.Runtime.Intrinsics.Vector256.Create(4)));
                         a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 64), x4, a40);
-                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 5));
+                        var x5 = global::System.Runtime.Intrinsics.Vector256.GetLower(global::System.Runtime.Intrinsics.Vector256.Shuffle(h2v0, global::System.Runtime.Intrinsics.Vector256.Create(5)));
                         a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 80), x5, a50);
                     }
                     var o0 = (((a00 + a10) + (a20 + a30)) + (a40 + a50));
@@ -418,10 +413,11 @@ namespace Demo
             else
             {
                 global::Compiled.Kernels.BatchNormKernels.Inference(ref x, ref h0, ref k, 3, 4, 1); // layer 0: BatchNorm of 3 channel(s) x 4 position(s), running statistics
+                global::System.Runtime.Intrinsics.Vector128<float> h2v0, h2v1;
                 {
-                    // layer 2: Dense 12 -> 6, Identity, one sample, 128-bit: 2 output vector(s) in registers (2 per pass); each input broadcast into its row of the transposed weight, 4 interleaved input group(s) of accumulators, added, activated
-                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 12);
-                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 204);
+                    // layer 2: Dense 12 -> 6, Identity; BatchNorm of layer 3 folded into the packed weights, one sample, 128-bit: 2 output vector(s) in registers (2 per pass); each input broadcast into its row of the transposed weight, 4 interleaved input group(s) of accumulators, added, activated
+                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 220);
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 412);
                     global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0), a01 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 4);
                     global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a11 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                     global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, a21 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
@@ -468,17 +464,13 @@ namespace Demo
                         a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 176), x3, a30);
                         a31 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 180), x3, a31);
                     }
-                    var o0 = ((a00 + a10) + (a20 + a30));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o0, ref h1, 0);
-                    var o1 = ((a01 + a11) + (a21 + a31));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 4) = global::System.Runtime.Intrinsics.Vector128.GetElement(o1, 0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref h1, 5) = global::System.Runtime.Intrinsics.Vector128.GetElement(o1, 1);
+                    h2v0 = ((a00 + a10) + (a20 + a30));
+                    h2v1 = ((a01 + a11) + (a21 + a31));
                 }
-                global::Compiled.Kernels.BatchNormKernels.Inference(ref h1, ref h0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 220), 6, 1, 1); // layer 3: BatchNorm of 6 channel(s) x 1 position(s), running statistics
                 {
                     // layer 4: Dense 6 -> 2, Softmax, one sample, 128-bit: 1 output vector(s) in registers (1 per pass); each input broadcast into its row of the transposed weight, 6 interleaved input group(s) of accumulators, added, activated
-                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 232);
-                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 328);
+                    ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 440);
+                    ref float bt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 536);
                     global::System.Runtime.Intrinsics.Vector128<float> a00 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bt, 0);
                     global::System.Runtime.Intrinsics.Vector128<float> a10 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                     global::System.Runtime.Intrinsics.Vector128<float> a20 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
@@ -486,17 +478,17 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector128<float> a40 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                     global::System.Runtime.Intrinsics.Vector128<float> a50 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                     {
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 0));
+                        var x0 = global::System.Runtime.Intrinsics.Vector128.Shuffle(h2v0, global::System.Runtime.Intrinsics.Vector128.Create(0));
                         a00 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 0), x0, a00);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 1));
+                        var x1 = global::System.Runtime.Intrinsics.Vector128.Shuffle(h2v0, global::System.Runtime.Intrinsics.Vector128.Create(1));
                         a10 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 16), x1, a10);
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 2));
+                        var x2 = global::System.Runtime.Intrinsics.Vector128.Shuffle(h2v0, global::System.Runtime.Intrinsics.Vector128.Create(2));
                         a20 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 32), x2, a20);
-                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 3));
+                        var x3 = global::System.Runtime.Intrinsics.Vector128.Shuffle(h2v0, global::System.Runtime.Intrinsics.Vector128.Create(3));
                         a30 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 48), x3, a30);
-                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 4));
+                        var x4 = global::System.Runtime.Intrinsics.Vector128.Shuffle(h2v1, global::System.Runtime.Intrinsics.Vector128.Create(0));
                         a40 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 64), x4, a40);
-                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 5));
+                        var x5 = global::System.Runtime.Intrinsics.Vector128.Shuffle(h2v1, global::System.Runtime.Intrinsics.Vector128.Create(1));
                         a50 = global::Compiled.SimdMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wt, 80), x5, a50);
                     }
                     var o0 = (((a00 + a10) + (a20 + a30)) + (a40 + a50));
@@ -535,9 +527,8 @@ namespace Demo
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, (nint)start * InputSize);
                 ref float y = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0, (nint)start * OutputSize);
                 global::Compiled.Kernels.BatchNormKernels.Inference(ref x, ref h0, ref k, 3, 4, count); // layer 0: BatchNorm of 3 channel(s) x 4 position(s), running statistics
-                global::Compiled.Kernels.DenseKernels.ForwardBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 12), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 204), 16, ref h0, 12, ref h1, 6, 12, 6, count, default(global::Compiled.Kernels.Identity)); // layer 2: Dense 12 -> 6, Identity
-                global::Compiled.Kernels.BatchNormKernels.Inference(ref h1, ref h0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 220), 6, 1, count); // layer 3: BatchNorm of 6 channel(s) x 1 position(s), running statistics
-                global::Compiled.Kernels.DenseKernels.ForwardBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 232), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 328), 16, ref h0, 6, ref y, 2, 6, 2, count, default(global::Compiled.Kernels.Identity)); // layer 4: Dense 6 -> 2, Softmax
+                global::Compiled.Kernels.DenseKernels.ForwardBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 220), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 412), 16, ref h0, 12, ref h1, 6, 12, 6, count, default(global::Compiled.Kernels.Identity)); // layer 2: Dense 12 -> 6, Identity; BatchNorm of layer 3 folded into the packed weights
+                global::Compiled.Kernels.DenseKernels.ForwardBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 440), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 536), 16, ref h1, 6, ref y, 2, 6, 2, count, default(global::Compiled.Kernels.Identity)); // layer 4: Dense 6 -> 2, Softmax
                 for (int s = 0; s < count; s++) global::Compiled.GeneratedCodeSupport.Softmax(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, s * 2), 2);
             }
         }
@@ -713,7 +704,7 @@ namespace Demo
             global::Compiled.Kernels.BatchNormKernels.TrainForward(ref x, ref ws, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 6), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)12 * _compiledCapacity), ref b, 3, 4, count, 1E-05f, 0.1f); // layer 0: BatchNorm of 3 channel(s) x 4 position(s), batch statistics, updating the running ones
             global::Compiled.Kernels.DenseKernels.ForwardBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 12), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 204), 16, ref ws, 12, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)18 * _compiledCapacity), 6, 12, 6, count, default(global::Compiled.Kernels.Identity)); // layer 2: Dense 12 -> 6, Identity
             global::Compiled.Kernels.BatchNormKernels.TrainForward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)18 * _compiledCapacity), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)24 * _compiledCapacity), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)30 * _compiledCapacity), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref b, 7), 6, 1, count, 1E-05f, 0.3f); // layer 3: BatchNorm of 6 channel(s) x 1 position(s), batch statistics, updating the running ones
-            global::Compiled.Kernels.DenseKernels.ForwardBatchLogits(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 232), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 328), 16, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)24 * _compiledCapacity), 6, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)42 * _compiledCapacity), 2, 6, 2, count); // layer 4: Dense 6 -> 2, Softmax: logits only, the loss applies the activation
+            global::Compiled.Kernels.DenseKernels.ForwardBatchLogits(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 440), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 536), 16, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)24 * _compiledCapacity), 6, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, (nint)42 * _compiledCapacity), 2, 6, 2, count); // layer 4: Dense 6 -> 2, Softmax: logits only, the loss applies the activation
         }
 
         /// <summary>The summed loss of one chunk given targets; writes scale times its gradient with respect to the logits to gradients A, and the outputs unless that ref is null.</summary>

@@ -60,13 +60,17 @@ namespace Compiled.Tests.Networks
             ["GruDropouts"] = () => new GruDropouts(),
             ["LstmDropouts"] = () => new LstmDropouts(),
             ["RnnBidirectionalDropouts"] = () => new RnnBidirectionalDropouts(),
+            ["DenseBnRelu"] = () => new DenseBnRelu(),
+            ["ConvBnReluAvg"] = () => new ConvBnReluAvg(),
+            ["ActivationChain"] = () => new ActivationChain(),
+            ["SoftmaxLayerMse"] = () => new SoftmaxLayerMse(),
         };
 
         /// <summary>Networks whose training normalises with batch statistics: a sample's loss depends on the rest of its batch.</summary>
-        private static readonly HashSet<string> s_batchCoupled = new() { "BatchNorms", "ChannelNorms", "SpatialNorm", "PoolNormMax" };
+        private static readonly HashSet<string> s_batchCoupled = new() { "BatchNorms", "ChannelNorms", "SpatialNorm", "PoolNormMax", "DenseBnRelu", "ConvBnReluAvg" };
 
         /// <summary>Networks that cannot train on a single sample (a batch normalisation of one value per channel).</summary>
-        private static readonly HashSet<string> s_noSingleSample = new() { "BatchNorms", "ChannelNorms" };
+        private static readonly HashSet<string> s_noSingleSample = new() { "BatchNorms", "ChannelNorms", "DenseBnRelu" };
 
         public static IEnumerable<object[]> All => s_factories.Keys.Select(name => new object[] { name });
 

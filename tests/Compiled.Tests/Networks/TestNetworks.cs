@@ -407,4 +407,147 @@ namespace Compiled.Tests.Networks
     [SimpleRNN(3, NumLayers = 2, Bidirectional = true, Dropout = 0.5, RecurrentDropout = 0.3, ReturnSequences = true)]
     [Dense(2, Activation.Tanh)]
     public partial class RnnBidirectionalDropouts { }
+    // Standalone activations (issue 8): PyTorch's Linear -> BatchNorm1d -> ReLU -> Linear, the softmax as a layer of its own
+    // that cross-entropy fuses; at inference the batch normalisation and the ReLU fold into the first Dense.
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(12)]
+    [Dense(16)]
+    [BatchNorm]
+    [Activation(Activation.ReLU)]
+    [Dense(4)]
+    [Activation(Activation.Softmax)]
+    public partial class DenseBnRelu { }
+
+    // Conv2d -> BatchNorm2d -> ReLU -> MaxPool2d -> Flatten -> Linear, MSE; at inference the normalisation and the ReLU fold
+    // into the convolution. PyTorch parity (BatchNormParityTests); not among the finite-difference cases: in a batch of 70 two
+    // values of a pooling window come within the step (1e-5) of each other, so the max switches (measured: with a step of
+    // 1e-6 the difference quotient is the gradient to 7 digits); ConvBnReluAvg is checked instead.
+    [Network]
+    [Input(2, 6, 6)]
+    [Conv2D(4, 3)]
+    [BatchNorm]
+    [Activation(Activation.ReLU)]
+    [MaxPool2D(2)]
+    [Flatten]
+    [Dense(3)]
+    public partial class ConvBnRelu { }
+
+    // ConvBnRelu with average pooling, for the finite-difference checks.
+    [Network]
+    [Input(2, 6, 6)]
+    [Conv2D(4, 3)]
+    [BatchNorm]
+    [Activation(Activation.ReLU)]
+    [AvgPool2D(2)]
+    [Flatten]
+    [Dense(3)]
+    public partial class ConvBnReluAvg { }
+
+    // Every activation with a setting or a saved-input derivative as a layer, after a Dense, a LayerNorm and another
+    // activation; the sigmoid as the last layer, fused by binary cross-entropy.
+    [Network(Loss = Loss.BinaryCrossEntropy)]
+    [Input(6)]
+    [Dense(8)]
+    [Activation(Activation.LeakyReLU, NegativeSlope = 0.2f)]
+    [LayerNorm]
+    [Activation(Activation.ELU, Alpha = 0.5f)]
+    [Activation(Activation.GELU)]
+    [Dense(7)]
+    [Activation(Activation.Tanh)]
+    [Activation(Activation.SiLU)]
+    [Activation(Activation.Softplus)]
+    [Dense(3)]
+    [Activation(Activation.Sigmoid)]
+    public partial class ActivationChain { }
+
+    // An activation as the first layer (Backpropagate's input gradient recomputes its output), and a softmax layer the loss
+    // does not fuse (MSE: its Jacobian in the backward pass).
+    [Network]
+    [Input(5)]
+    [Activation(Activation.SiLU)]
+    [Dense(4)]
+    [Activation(Activation.Softmax)]
+    public partial class SoftmaxLayerMse { }
+
+    // DenseBnRelu and ConvBnRelu with a Dropout(0) before the normalisation: the same function in training and at inference
+    // (dropout of probability 0 keeps everything, scaled by 1), but the normalisation no longer directly follows the layer,
+    // so nothing is folded: the unfolded twins the fold tests compare against.
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(12)]
+    [Dense(16)]
+    [Dropout(0)]
+    [BatchNorm]
+    [Activation(Activation.ReLU)]
+    [Dense(4)]
+    [Activation(Activation.Softmax)]
+    public partial class DenseBnReluUnfolded { }
+
+    [Network]
+    [Input(2, 6, 6)]
+    [Conv2D(4, 3)]
+    [Dropout(0)]
+    [BatchNorm]
+    [Activation(Activation.ReLU)]
+    [MaxPool2D(2)]
+    [Flatten]
+    [Dense(3)]
+    public partial class ConvBnReluUnfolded { }
+
+    // A grouped convolution without bias folded with a normalisation without affine parameters, no activation after it.
+    [Network]
+    [Input(4, 5, 5)]
+    [Conv2D(6, 3, Groups = 2, Bias = false, Padding = 1)]
+    [BatchNorm(Affine = false)]
+    [GlobalAvgPool]
+    [Dense(2)]
+    public partial class GroupedConvBn { }
+
+    [Network]
+    [Input(4, 5, 5)]
+    [Conv2D(6, 3, Groups = 2, Bias = false, Padding = 1)]
+    [Dropout(0)]
+    [BatchNorm(Affine = false)]
+    [GlobalAvgPool]
+    [Dense(2)]
+    public partial class GroupedConvBnUnfolded { }
+
+    // BatchNorm1d(8, track_running_stats=False): no buffers, batch statistics at inference too (ForwardBatch normalises over
+    // its whole batch; single-sample Forward throws). Not among the shared cases, whose checks run single samples.
+    [Network]
+    [Input(10)]
+    [Dense(8)]
+    [BatchNorm(TrackRunningStats = false)]
+    [Activation(Activation.Tanh)]
+    [Dense(3)]
+    public partial class BatchNormUntracked { }
+
+    // BatchNorm2d(4, momentum=None): the running statistics a cumulative average of the batches'; folded at inference.
+    [Network]
+    [Input(3, 4, 4)]
+    [Conv2D(4, 3)]
+    [BatchNorm(CumulativeAverage = true)]
+    [Activation(Activation.ReLU)]
+    [Flatten]
+    [Dense(2)]
+    public partial class BatchNormCumulative { }
+
+    // A depthwise convolution (its own direct inference kernel) folded with a normalisation, a SiLU fused after it.
+    [Network]
+    [Input(3, 6, 7)]
+    [Conv2D(3, 3, Groups = 3, Padding = 1)]
+    [BatchNorm]
+    [Activation(Activation.SiLU)]
+    [GlobalAvgPool]
+    [Dense(2)]
+    public partial class DepthwiseBnSilu { }
+
+    [Network]
+    [Input(3, 6, 7)]
+    [Conv2D(3, 3, Groups = 3, Padding = 1)]
+    [Dropout(0)]
+    [BatchNorm]
+    [Activation(Activation.SiLU)]
+    [GlobalAvgPool]
+    [Dense(2)]
+    public partial class DepthwiseBnSiluUnfolded { }
 }

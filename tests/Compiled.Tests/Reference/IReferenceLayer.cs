@@ -71,6 +71,7 @@ namespace Compiled.Tests.Reference
             ReferenceGlobalPool.TryParse,
             ReferenceConv.TryParse,
             ReferenceRecurrent.TryParse,
+            ReferenceActivation.TryParse,
         };
 
         /// <summary>Reads one part of an architecture signature, or fails the test naming it.</summary>

@@ -17,8 +17,11 @@ namespace Compiled.Tests.Reference
         private readonly double _eps;
         private readonly bool _affine;
 
-        private ReferenceBatchNorm(int[] shape, double eps, double momentum, bool affine)
+        private readonly bool _tracks;
+
+        private ReferenceBatchNorm(int[] shape, double eps, double momentum, bool affine, bool tracks = true)
         {
+            _tracks = tracks;
             OutputShape = shape;
             InputSize = shape.Aggregate(1, (a, b) => a * b);
             _channels = shape.Length == 1 ? shape[0] : shape[0];
@@ -36,7 +39,7 @@ namespace Compiled.Tests.Reference
 
         public int ParameterCount => _affine ? 2 * _channels : 0;
 
-        public int BufferCount => (2 * _channels) + 1;
+        public int BufferCount => _tracks ? (2 * _channels) + 1 : 0;
 
         public int Channels => _channels;
 
@@ -53,7 +56,9 @@ namespace Compiled.Tests.Reference
             double eps = 1e-5f;
             double momentum = 0.1f;
             bool affine = true;
-            foreach (string setting in match.Groups[1].Value.Split(", ", StringSplitOptions.RemoveEmptyEntries))
+            bool tracks = true;
+            string normalized = match.Groups[1].Value.Replace("no running stats", "untracked", StringComparison.Ordinal).Replace("cumulative average", "cumulative", StringComparison.Ordinal);
+            foreach (string setting in normalized.Split(", ", StringSplitOptions.RemoveEmptyEntries))
             {
                 string[] words = setting.Split(' ');
                 switch (words[0])
@@ -61,11 +66,13 @@ namespace Compiled.Tests.Reference
                     case "eps": eps = float.Parse(words[1], CultureInfo.InvariantCulture); break;
                     case "momentum": momentum = float.Parse(words[1], CultureInfo.InvariantCulture); break;
                     case "no": affine = false; break;
+                    case "untracked": tracks = false; break;
+                    case "cumulative": break; // only the running statistics differ, which the reference does not keep
                     default: throw new FormatException(part);
                 }
             }
 
-            return new ReferenceBatchNorm(inputShape, eps, momentum, affine);
+            return new ReferenceBatchNorm(inputShape, eps, momentum, affine, tracks);
         }
 
         public double[] Forward(ReadOnlySpan<double> parameters, double[] input, TrainingContext? training, out double[] preActivation) =>
@@ -107,8 +114,9 @@ namespace Compiled.Tests.Reference
         public double[][] ForwardBatch(ReadOnlySpan<double> parameters, ReadOnlySpan<double> buffers, double[][] inputs, bool training, out double[][] preActivations)
         {
             double[] mean, variance;
-            if (training)
+            if (training || !_tracks)
             {
+                // No running statistics: the batch's at inference too (PyTorch's track_running_stats=False).
                 (mean, variance) = Statistics(inputs);
             }
             else

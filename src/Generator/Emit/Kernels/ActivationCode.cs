@@ -58,6 +58,18 @@ namespace Compiled.Generator.Emit
             };
         }
 
+        /// <summary>
+        /// The runtime's activation struct (<c>Compiled.Kernels.IActivation</c>) as an expression, for the shared kernels'
+        /// type argument; Softmax is applied per sample afterwards, so it is the identity here.
+        /// </summary>
+        public static string Struct(Activation activation, float slope, float alpha) => activation switch
+        {
+            Activation.LeakyReLU => $"new global::Compiled.Kernels.LeakyReLU({Vec.Float(slope)})",
+            Activation.ELU => $"new global::Compiled.Kernels.ELU({Vec.Float(alpha)})",
+            Activation.Softmax => "default(global::Compiled.Kernels.Identity)",
+            _ => $"default(global::Compiled.Kernels.{activation})",
+        };
+
         /// <summary>How the activation is named in comments.</summary>
         public static string Describe(Activation activation, float slope, float alpha) => activation switch
         {

@@ -34,8 +34,17 @@ namespace Compiled.Generator.Emit.Layers
         /// <summary>The folded scale and shift (inference), then with affine parameters a copy of the weight and bias (training).</summary>
         public override int PackedLength(LayerContext layer) => (Spec(layer).Affine ? 4 : 2) * Channels(layer);
 
-        public override void EmitPack(SourceWriter writer, LayerContext layer) =>
-            writer.Line($"{Kernels}.Pack({Weight(layer, "p")}, {At("b", layer.Plan.Buffers[0].Offset)}, {At("k", layer.PackedOffset)}, {Channels(layer)}, {Vec.Float(Spec(layer).Eps)});{Describe(layer)}: scale and shift from the running statistics");
+        public override void EmitPack(SourceWriter writer, LayerContext layer)
+        {
+            writer.Line(Spec(layer).TrackRunningStats
+                ? $"{Kernels}.Pack({Weight(layer, "p")}, {Running(layer)}, {At("k", layer.PackedOffset)}, {Channels(layer)}, {Vec.Float(Spec(layer).Eps)});{Describe(layer)}: scale and shift from the running statistics"
+                : $"{Kernels}.Pack({Weight(layer, "p")}, {Running(layer)}, {At("k", layer.PackedOffset)}, {Channels(layer)}, {Vec.Float(Spec(layer).Eps)});{Describe(layer)}: no running statistics, the weight and bias only");
+            if (layer.FoldedInto is { } target)
+            {
+                // Folded at inference into the layer before: its inference copy is its packed weights scaled per channel.
+                ((IFoldsNormalization)LayerKinds.EmitterFor(target.Plan.Spec)).EmitFoldedPack(writer, target, At("k", layer.PackedOffset));
+            }
+        }
 
         public override void EmitTrainingBatchCheck(SourceWriter writer, LayerContext layer, string batchSize, string parameter)
         {
@@ -50,10 +59,15 @@ namespace Compiled.Generator.Emit.Layers
         }
 
         public override void EmitForward(SourceWriter writer, LayerContext layer, Vec isa, Handoff input, Handoff output) =>
-            writer.Line($"{Kernels}.Inference(ref {input.Memory}, ref {output.Memory}, {At("k", layer.PackedOffset)}, {Channels(layer)}, {Spatial(layer)}, 1);{Describe(layer)}, running statistics");
+            EmitForwardBatch(writer, layer, isa, $"ref {input.Memory}", $"ref {output.Memory}", "1");
 
         public override void EmitForwardBatch(SourceWriter writer, LayerContext layer, Vec isa, string x, string y, string count) =>
-            writer.Line($"{Kernels}.Inference({x}, {y}, {At("k", layer.PackedOffset)}, {Channels(layer)}, {Spatial(layer)}, {count});{Describe(layer)}, running statistics");
+            writer.Line(Spec(layer).TrackRunningStats
+                ? $"{Kernels}.Inference({x}, {y}, {At("k", layer.PackedOffset)}, {Channels(layer)}, {Spatial(layer)}, {count});{Describe(layer)}, running statistics"
+                : $"{Kernels}.InferenceWithBatchStatistics({x}, {y}, {Affine(layer)}, {Channels(layer)}, {Spatial(layer)}, {count}, {Vec.Float(Spec(layer).Eps)});{Describe(layer)}, no running statistics: the statistics of the {(count == "1" ? "sample" : "whole batch")}");
+
+        /// <summary>Without running statistics the layer normalises with the batch's at inference too, so ForwardBatch takes the whole batch at once.</summary>
+        public override bool NeedsWholeBatchAtInference(LayerContext layer) => !Spec(layer).TrackRunningStats;
 
         /// <summary>
         /// At inference a fixed scale and shift per channel, so it streams on a vector (after a last-step recurrent layer and
@@ -69,9 +83,10 @@ namespace Compiled.Generator.Emit.Layers
 
         public override void EmitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count)
         {
-            string affine = Spec(layer).Affine ? At("k", layer.PackedOffset + (2 * Channels(layer))) : NullRef;
-            string settings = $"{Vec.Float(Spec(layer).Eps)}, {Vec.Float(Spec(layer).Momentum)}";
-            writer.Line($"{Kernels}.TrainForward({refs.Input}, {refs.Output}, {affine}, {refs.Own[0]}, {At("b", layer.Plan.Buffers[0].Offset)}, {Channels(layer)}, {Spatial(layer)}, {count}, {settings});{Describe(layer)}, batch statistics, updating the running ones");
+            BatchNormSpec spec = Spec(layer);
+            string settings = $"{Vec.Float(spec.Eps)}, {Vec.Float(spec.Momentum)}{(spec.CumulativeAverage ? ", cumulativeAverage: true" : string.Empty)}";
+            string what = !spec.TrackRunningStats ? "batch statistics (no running ones)" : spec.CumulativeAverage ? "batch statistics, updating the running ones (cumulative average)" : "batch statistics, updating the running ones";
+            writer.Line($"{Kernels}.TrainForward({refs.Input}, {refs.Output}, {Affine(layer)}, {refs.Own[0]}, {Running(layer)}, {Channels(layer)}, {Spatial(layer)}, {count}, {settings});{Describe(layer)}, {what}");
         }
 
         public override void EmitBackward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count)
@@ -87,6 +102,12 @@ namespace Compiled.Generator.Emit.Layers
             writer.Line($"{Kernels}.Backward({refs.Input}, {refs.Gradient}, {Weight(layer, "p")}, {refs.Own[0]}, {NullRef}, {NullRef}, {refs.InputGradient}, {Channels(layer)}, {Spatial(layer)}, {count});{Describe(layer)}: dL/dx");
 
         private static BatchNormSpec Spec(LayerContext layer) => (BatchNormSpec)layer.Plan.Spec;
+
+        /// <summary>The running statistics in the buffers (<c>b</c>), or a null reference for a layer that keeps none.</summary>
+        private static string Running(LayerContext layer) => Spec(layer).TrackRunningStats ? At("b", layer.Plan.Buffers[0].Offset) : NullRef;
+
+        /// <summary>The packed copy of the weight and bias the training forward pass reads, or a null reference without affine parameters.</summary>
+        private static string Affine(LayerContext layer) => Spec(layer).Affine ? At("k", layer.PackedOffset + (2 * Channels(layer))) : NullRef;
 
         private static int Channels(LayerContext layer) => BatchNormShapeRule.Channels(layer.Plan.Input);
 

@@ -19,7 +19,7 @@ namespace Compiled.Generator.Emit.Layers
     /// A causal 1-D layer with stride 1 also streams (<see cref="IStreamingLayer"/>): one time position per step, its last
     /// <c>dilation * (kernel - 1)</c> inputs per channel kept in the caller's state (<c>ConvKernels.Step</c>).
     /// </summary>
-    internal sealed class ConvEmitter : LayerEmitter, IStreamingLayer, IStreamingInput
+    internal sealed class ConvEmitter : LayerEmitter, IStreamingLayer, IStreamingInput, IFoldsNormalization
     {
         private const string Kernels = "global::Compiled.Kernels.ConvKernels";
 
@@ -53,7 +53,29 @@ namespace Compiled.Generator.Emit.Layers
             return saved;
         }
 
-        public override int PackedLength(LayerContext layer) => Spec(layer).Groups * (Patch(layer) + 1) * PaddedPerGroup(layer);
+        public override int PackedLength(LayerContext layer) => NormalPackedLength(layer) * (layer.Fold is null ? 1 : 2);
+
+        /// <summary>The training (and, without a fold, inference) packed copy; a folded batch normalisation adds a second of the same layout.</summary>
+        private static int NormalPackedLength(LayerContext layer) => Spec(layer).Groups * (Patch(layer) + 1) * PaddedPerGroup(layer);
+
+        public bool CanFoldNormalization(LayerContext layer) => Spec(layer).Activation == Activation.Identity;
+
+        public void EmitFoldedPack(SourceWriter writer, LayerContext layer, string scaleShift)
+        {
+            ConvSpec conv = Spec(layer);
+            writer.Line($"global::Compiled.Kernels.BatchNormKernels.Fold({At("k", layer.PackedOffset)}, {At("k", InferenceOffset(layer))}, {scaleShift}, {conv.Groups}, {Patch(layer)}, {conv.OutChannels / conv.Groups}, {PaddedPerGroup(layer)});{Describe(layer)}: the inference copy, {layer.Fold!.Describe}");
+        }
+
+        /// <summary>Where inference's packed weights start: the folded copy after the training one when a batch normalisation is folded in.</summary>
+        private static long InferenceOffset(LayerContext layer) => layer.PackedOffset + (layer.Fold is null ? 0 : NormalPackedLength(layer));
+
+        /// <summary>Inference's activation: the layer's own, or with a fold the fused activation layer's (Identity without one).</summary>
+        private static string InferenceActivation(LayerContext layer) => layer.Fold is { } fold
+            ? ActivationCode.Struct(fold.FusedActivation, fold.NegativeSlope, fold.Alpha)
+            : ActivationStruct(Spec(layer));
+
+        private static string DescribeInference(LayerContext layer) =>
+            layer.Fold is { } fold ? $"{Describe(layer)}; {fold.Describe}" : Describe(layer);
 
         public override void EmitPack(SourceWriter writer, LayerContext layer)
         {
@@ -64,13 +86,13 @@ namespace Compiled.Generator.Emit.Layers
         public override void EmitForward(SourceWriter writer, LayerContext layer, Vec isa, Handoff input, Handoff output)
         {
             Strategy(writer, layer);
-            writer.Line($"{Kernels}.Forward({At("k", layer.PackedOffset)}, ref {input.Memory}, ref {output.Memory}, 1, {Geometry(layer)}, {ActivationStruct(Spec(layer))});{Describe(layer)}");
+            writer.Line($"{Kernels}.Forward({At("k", InferenceOffset(layer))}, ref {input.Memory}, ref {output.Memory}, 1, {Geometry(layer)}, {InferenceActivation(layer)});{DescribeInference(layer)}");
         }
 
         public override void EmitForwardBatch(SourceWriter writer, LayerContext layer, Vec isa, string x, string y, string count)
         {
             Strategy(writer, layer);
-            writer.Line($"{Kernels}.Forward({At("k", layer.PackedOffset)}, {x}, {y}, {count}, {Geometry(layer)}, {ActivationStruct(Spec(layer))});{Describe(layer)}");
+            writer.Line($"{Kernels}.Forward({At("k", InferenceOffset(layer))}, {x}, {y}, {count}, {Geometry(layer)}, {InferenceActivation(layer)});{DescribeInference(layer)}");
         }
 
         public override void EmitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count)

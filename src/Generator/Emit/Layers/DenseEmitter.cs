@@ -17,7 +17,7 @@ namespace Compiled.Generator.Emit.Layers
     /// one generic body that the JIT specialises per vector width and activation, shared by every layer and network.</item>
     /// </list>
     /// </summary>
-    internal sealed class DenseEmitter : LayerEmitter, IRegisterHandoff, ISplitUnits, IStreamingLayer
+    internal sealed class DenseEmitter : LayerEmitter, IRegisterHandoff, ISplitUnits, IStreamingLayer, IFoldsNormalization
     {
         private const string Kernels = "global::Compiled.Kernels.DenseKernels";
 
@@ -50,7 +50,7 @@ namespace Compiled.Generator.Emit.Layers
             {
                 DenseSpec dense = Spec(layer);
                 int padded = PaddedOutputs(layer);
-                writer.Line($"{Kernels}.Forward({At("k", layer.PackedOffset)}, {At("k", layer.PackedOffset + ((long)Inputs(layer) * padded))}, {padded}, ref {input.Memory}, ref {output.Memory}, {Inputs(layer)}, {Units(layer)}, {ActivationStruct(dense)});{Describe(layer)}");
+                writer.Line($"{Kernels}.Forward({InferenceWeight(layer)}, {InferenceBias(layer)}, {padded}, ref {input.Memory}, ref {output.Memory}, {Inputs(layer)}, {Units(layer)}, {InferenceActivation(layer)});{DescribeInference(layer)}");
                 if (dense.Activation == Activation.Softmax)
                 {
                     writer.Line($"{Support}.Softmax(ref {output.Memory}, {dense.Units});");
@@ -61,7 +61,7 @@ namespace Compiled.Generator.Emit.Layers
 
             writer.Scope();
             MatVec product = Product(layer);
-            writer.Comment(Describe(layer).Trim().Substring(3) + ", one sample, " + InlineMatVec.Summary(product, Width(layer, isa), Registers(isa)));
+            writer.Comment(DescribeInference(layer).Trim().Substring(3) + ", one sample, " + InlineMatVec.Summary(product, Width(layer, isa), Registers(isa)));
             InlineMatVec.Write(writer, product, Width(layer, isa), Registers(isa), input, output);
             writer.Close();
         }
@@ -78,7 +78,7 @@ namespace Compiled.Generator.Emit.Layers
         public override void EmitForwardBatch(SourceWriter writer, LayerContext layer, Vec isa, string x, string y, string count)
         {
             DenseSpec dense = Spec(layer);
-            writer.Line($"{Kernels}.ForwardBatch({Weight(layer)}, {Bias(layer)}, {PaddedOutputs(layer)}, {x}, {Inputs(layer)}, {y}, {dense.Units}, {Inputs(layer)}, {dense.Units}, {Rows(layer, count)}, {ActivationStruct(dense)});{Describe(layer)}");
+            writer.Line($"{Kernels}.ForwardBatch({InferenceWeight(layer)}, {InferenceBias(layer)}, {PaddedOutputs(layer)}, {x}, {Inputs(layer)}, {y}, {dense.Units}, {Inputs(layer)}, {dense.Units}, {Rows(layer, count)}, {InferenceActivation(layer)});{DescribeInference(layer)}");
             SoftmaxRows(writer, layer, y, count);
         }
 
@@ -202,7 +202,7 @@ namespace Compiled.Generator.Emit.Layers
         public void EmitStep(SourceWriter writer, LayerContext layer, string x, string y, string state)
         {
             DenseSpec dense = Spec(layer);
-            writer.Line($"{Kernels}.ForwardBatch({Weight(layer)}, {Bias(layer)}, {PaddedOutputs(layer)}, {x}, {Inputs(layer)}, {y}, {dense.Units}, {Inputs(layer)}, {dense.Units}, 1, {ActivationStruct(dense)});{Describe(layer)}, one step");
+            writer.Line($"{Kernels}.ForwardBatch({InferenceWeight(layer)}, {InferenceBias(layer)}, {PaddedOutputs(layer)}, {x}, {Inputs(layer)}, {y}, {dense.Units}, {Inputs(layer)}, {dense.Units}, 1, {InferenceActivation(layer)});{DescribeInference(layer)}, one step");
             SoftmaxRows(writer, layer, y, "1");
         }
 
@@ -222,6 +222,27 @@ namespace Compiled.Generator.Emit.Layers
 
 
         private static string Weight(LayerContext layer) => At("k", layer.PackedOffset);
+
+        /// <summary>Where inference's packed weight starts: the folded copy after the training one when a batch normalisation is folded in.</summary>
+        private static long InferenceOffset(LayerContext layer) => layer.PackedOffset + (layer.Fold is null ? 0 : NormalPackedLength(layer));
+
+        private static string InferenceWeight(LayerContext layer) => At("k", InferenceOffset(layer));
+
+        private static string InferenceBias(LayerContext layer) => At("k", InferenceOffset(layer) + ((long)Inputs(layer) * PaddedOutputs(layer)));
+
+        /// <summary>Inference's activation: the layer's own, or with a fold the fused activation layer's (Identity without one).</summary>
+        private static string InferenceActivation(LayerContext layer) => layer.Fold is { } fold
+            ? ActivationCode.Struct(fold.FusedActivation, fold.NegativeSlope, fold.Alpha)
+            : ActivationStruct(Spec(layer));
+
+        /// <summary>The comment of an inference call: the layer, and what is folded into it.</summary>
+        private static string DescribeInference(LayerContext layer) =>
+            layer.Fold is { } fold ? $"{Describe(layer)}; {fold.Describe}" : Describe(layer);
+
+        public bool CanFoldNormalization(LayerContext layer) => Spec(layer).Activation == Activation.Identity && !layer.Plan.Input.IsSequence;
+
+        public void EmitFoldedPack(SourceWriter writer, LayerContext layer, string scaleShift) =>
+            writer.Line($"global::Compiled.Kernels.BatchNormKernels.Fold({Weight(layer)}, {InferenceWeight(layer)}, {scaleShift}, 1, {Inputs(layer)}, {Units(layer)}, {PaddedOutputs(layer)});{Describe(layer)}: the inference copy, {layer.Fold!.Describe}");
 
         private static string Bias(LayerContext layer) => At("k", layer.PackedOffset + ((long)Inputs(layer) * PaddedOutputs(layer)));
 
@@ -260,7 +281,10 @@ namespace Compiled.Generator.Emit.Layers
         // ------------------------------------------------------------------ packing
 
         /// <summary>The packed copy: the weight transposed to [in, outPadded], then the bias padded to outPadded.</summary>
-        public override int PackedLength(LayerContext layer) => (Inputs(layer) + 1) * PaddedOutputs(layer);
+        public override int PackedLength(LayerContext layer) => NormalPackedLength(layer) * (layer.Fold is null ? 1 : 2);
+
+        /// <summary>The training (and, without a fold, inference) packed copy; a fold adds a second of the same layout.</summary>
+        private static int NormalPackedLength(LayerContext layer) => (Inputs(layer) + 1) * PaddedOutputs(layer);
 
         public override void EmitPack(SourceWriter writer, LayerContext layer)
         {
@@ -286,7 +310,10 @@ namespace Compiled.Generator.Emit.Layers
         {
             DenseSpec dense = Spec(layer);
             int padded = PaddedOutputs(layer);
-            return new MatVec(Inputs(layer), dense.Units, padded, layer.PackedOffset, layer.PackedOffset + ((long)Inputs(layer) * padded), dense.Activation, dense.NegativeSlope, dense.Alpha);
+            long offset = InferenceOffset(layer);
+            return layer.Fold is { } fold
+                ? new MatVec(Inputs(layer), dense.Units, padded, offset, offset + ((long)Inputs(layer) * padded), fold.FusedActivation, fold.NegativeSlope, fold.Alpha)
+                : new MatVec(Inputs(layer), dense.Units, padded, offset, offset + ((long)Inputs(layer) * padded), dense.Activation, dense.NegativeSlope, dense.Alpha);
         }
 
         // ------------------------------------------------------------------ forward, one sample

@@ -46,6 +46,13 @@ namespace Compiled.Generator.Emit
         public virtual bool NeedsWholeBatch => false;
 
         /// <summary>
+        /// True for layers whose inference couples the samples of a call (batch normalisation without running statistics):
+        /// a network with any runs <c>ForwardBatch</c> on the whole batch at once, its hidden activations in a per-thread
+        /// buffer sized for the largest batch so far, instead of in chunks on the stack.
+        /// </summary>
+        public virtual bool NeedsWholeBatchAtInference(LayerContext layer) => false;
+
+        /// <summary>
         /// True for layers that read token ids (embeddings; always the first layer): the network's <c>InputKind</c> is
         /// <c>TokenIds</c>, it gets <c>int</c> overloads of <c>Forward</c>, and every call that takes inputs runs
         /// <see cref="EmitInputCheck"/> first.
@@ -212,6 +219,46 @@ namespace Compiled.Generator.Emit
         public static Handoff InRegisters(Vec width, string[] names) => new(null, width, names);
     }
 
+    /// <summary>
+    /// Optional capability: the layer's inference can absorb a batch normalisation that directly follows it (when it has no
+    /// activation of its own): <c>y = ((W x + b) - mean) * weight / sqrt(var + eps) + bias</c> is the product with
+    /// <c>W * scale</c> and bias <c>b * scale + shift</c> per output channel, the scale and shift being what the
+    /// normalisation packs from its running statistics. The layer then packs a second, folded copy for inference.
+    /// </summary>
+    internal interface IFoldsNormalization
+    {
+        /// <summary>True when a batch normalisation right after this layer can be folded into its inference weights.</summary>
+        bool CanFoldNormalization(LayerContext layer);
+
+        /// <summary>
+        /// Writes the statements that fill the folded copy from this layer's packed copy and the normalisation's packed
+        /// <c>[scale C][shift C]</c> at <paramref name="scaleShift"/> (a <c>ref float</c> expression). Runs in the
+        /// normalisation's packing step, after both packed copies are up to date.
+        /// </summary>
+        void EmitFoldedPack(SourceWriter writer, LayerContext layer, string scaleShift);
+    }
+
+    /// <summary>
+    /// A batch normalisation (and, optionally, the activation right after it) folded at inference into the Dense or
+    /// convolution before it, which has no activation: exact, because in eval mode the normalisation is an affine map
+    /// per channel. Training is unchanged (batch statistics, every layer on its own).
+    /// </summary>
+    /// <param name="Normalization">The folded batch normalisation.</param>
+    /// <param name="Activation">The activation layer fused into the product after the fold, or null.</param>
+    internal sealed record InferenceFold(LayerContext Normalization, LayerContext? Activation)
+    {
+        /// <summary>The fused activation, Identity without one.</summary>
+        public Activation FusedActivation => (Activation?.Plan.Spec as Model.Layers.ActivationSpec)?.Activation ?? Compiled.Activation.Identity;
+
+        public float NegativeSlope => (Activation?.Plan.Spec as Model.Layers.ActivationSpec)?.NegativeSlope ?? 0.01f;
+
+        public float Alpha => (Activation?.Plan.Spec as Model.Layers.ActivationSpec)?.Alpha ?? 1f;
+
+        /// <summary>How comments name the fold.</summary>
+        public string Describe => $"BatchNorm of layer {Normalization.Index} folded into the packed weights" +
+            (Activation is null ? string.Empty : $", {ActivationCode.Describe(FusedActivation, NegativeSlope, Alpha)} of layer {Activation.Index} fused");
+    }
+
     /// <summary>The element type of a saved value.</summary>
     internal enum ElementType
     {
@@ -284,6 +331,16 @@ namespace Compiled.Generator.Emit
 
         /// <summary>The floats of a sample's streaming state (with <see cref="StateOffset"/>).</summary>
         public int StateSize { get; set; }
+
+        /// <summary>
+        /// On a Dense or convolution layer without an activation that a batch normalisation directly follows: the fold
+        /// (see <see cref="InferenceFold"/>); its inference passes read a folded copy of the packed weights and apply the
+        /// fused activation, and the folded layers are skipped. Null for every other layer.
+        /// </summary>
+        public InferenceFold? Fold { get; set; }
+
+        /// <summary>On a batch normalisation or activation layer folded into an earlier layer at inference: that layer's context.</summary>
+        public LayerContext? FoldedInto { get; set; }
 
         /// <summary>The distinct dot-product widths this layer uses on the 512-, 256- and 128-bit paths.</summary>
         public IEnumerable<Vec> Widths

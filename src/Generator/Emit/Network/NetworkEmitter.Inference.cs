@@ -58,8 +58,9 @@ namespace Compiled.Generator.Emit
                 {
                     (LayerContext context, LayerEmitter emitter) = _layout.Inference[i];
                     Handoff next;
-                    Vec? width = context.IsLast || emitter is not IRegisterHandoff handoff ? null : handoff.RegisterOutputWidth(context, isa);
-                    if (context.IsLast)
+                    bool last = i == _layout.Inference.Count - 1; // the last layer inference runs (a fold may skip the network's last layers)
+                    Vec? width = last || emitter is not IRegisterHandoff handoff ? null : handoff.RegisterOutputWidth(context, isa);
+                    if (last)
                     {
                         next = Handoff.InMemory("y");
                     }
@@ -105,7 +106,15 @@ namespace Compiled.Generator.Emit
             if (_layout.HiddenBuffers > 0)
             {
                 long scratch = (long)_layout.ForwardChunk * _layout.MaxHidden * _layout.HiddenBuffers;
-                if (_layout.ForwardBatchOnStack)
+                if (_layout.WholeBatchInference)
+                {
+                    // A batch normalisation without running statistics normalises over the whole batch: one chunk, its hidden
+                    // activations in a per-thread buffer grown to the largest batch so far.
+                    _w.Line($"long scratchLength = (long)batchSize * {(long)_layout.MaxHidden * _layout.HiddenBuffers};");
+                    _w.Line("float[] scratchArray = t_compiledScratch is { } current && current.Length >= scratchLength ? current : (t_compiledScratch = new float[scratchLength]); // the whole batch at once (batch statistics at inference): one buffer per thread");
+                    _w.Line($"ref float h0 = ref {Marshal}.GetArrayDataReference(scratchArray);");
+                }
+                else if (_layout.ForwardBatchOnStack)
                 {
                     _w.Line($"{Span} scratch = stackalloc float[{scratch}]; // hidden activations of {_layout.ForwardChunk} samples: {_layout.HiddenBuffers} buffer(s) of [{_layout.ForwardChunk}, {_layout.MaxHidden}]");
                     _w.Line($"ref float h0 = ref {Marshal}.GetReference(scratch);");
@@ -119,11 +128,13 @@ namespace Compiled.Generator.Emit
 
                 if (_layout.HiddenBuffers > 1)
                 {
-                    _w.Line($"ref float h1 = ref {Vec.Unsafe}.Add(ref h0, {(long)_layout.ForwardChunk * _layout.MaxHidden});");
+                    _w.Line(_layout.WholeBatchInference
+                        ? $"ref float h1 = ref {Vec.Unsafe}.Add(ref h0, (nint)batchSize * {_layout.MaxHidden});"
+                        : $"ref float h1 = ref {Vec.Unsafe}.Add(ref h0, {(long)_layout.ForwardChunk * _layout.MaxHidden});");
                 }
             }
 
-            string chunk = _layout.HiddenBuffers > 0 ? "ForwardChunk" : "batchSize";
+            string chunk = _layout.HiddenBuffers > 0 && !_layout.WholeBatchInference ? "ForwardChunk" : "batchSize";
             _w.Open($"for (int start = 0; start < batchSize; start += {chunk})");
             _w.Line($"int count = global::System.Math.Min({chunk}, batchSize - start);");
             WriteChunkLengths();
@@ -135,7 +146,7 @@ namespace Compiled.Generator.Emit
                 int hiddenIndex = 0;
                 foreach ((LayerContext context, LayerEmitter emitter) in _layout.Inference)
                 {
-                    string next = context.IsLast ? "ref y" : $"ref h{hiddenIndex++ % 2}";
+                    string next = context == _layout.Inference[_layout.Inference.Count - 1].Context ? "ref y" : $"ref h{hiddenIndex++ % 2}";
                     emitter.EmitForwardBatch(_w, context, isa, current, next, "count");
                     current = next;
                 }

@@ -37,7 +37,7 @@ namespace Compiled.Generator.Emit
         private bool HandsOverInRegisters(int i, Vec isa)
         {
             (LayerContext context, LayerEmitter emitter) = _layout.Inference[i];
-            return !context.IsLast
+            return i < _layout.Inference.Count - 1
                 && emitter is IRegisterHandoff handoff && handoff.RegisterOutputWidth(context, isa) is not null
                 && _layout.Inference[i + 1].Emitter is IRegisterHandoff next && next.AcceptsRegisterInput(_layout.Inference[i + 1].Context);
         }
@@ -159,7 +159,8 @@ namespace Compiled.Generator.Emit
             foreach ((LayerContext context, LayerEmitter _) in _layout.Layers)
             {
                 LayerPlan layer = context.Plan;
-                lines.Add($"layer {layer.Index}: {layer.Description,-28} {layer.Input} -> {layer.Output}");
+                string folded = context.FoldedInto is { } target ? $"   (inference: folded into layer {target.Index})" : string.Empty;
+                lines.Add($"layer {layer.Index}: {layer.Description,-28} {layer.Input} -> {layer.Output}{folded}");
                 foreach (TensorPlan tensor in layer.Tensors)
                 {
                     lines.Add($"    {tensor.Name,-12} [{string.Join(", ", tensor.Shape.Dimensions)}]".PadRight(36) + $"Parameters[{tensor.Offset} .. {tensor.End})");

@@ -75,16 +75,21 @@ namespace Compiled.Generator.Emit.Planning
                 {
                     // The edge: this layer reads the value the previous computing layer produced (aliases move no data).
                     Computing.Add((context, emitters[i]));
-                    if (!emitters[i].IsIdentityAtInference)
-                    {
-                        Inference.Add((context, emitters[i]));
-                    }
 
                     _inputs[layer.Index] = current;
                     current = new ValueId(ValueKind.Output, layer.Index);
                 }
 
                 anyParametersBefore |= layer.HasParameters;
+            }
+
+            PlanFolds();
+            foreach ((LayerContext context, LayerEmitter emitter) in Computing)
+            {
+                if (!emitter.IsIdentityAtInference && context.FoldedInto is null)
+                {
+                    Inference.Add((context, emitter));
+                }
             }
 
             foreach ((LayerContext context, LayerEmitter emitter) in Computing)
@@ -109,7 +114,7 @@ namespace Compiled.Generator.Emit.Planning
                 }
             }
 
-            var hidden = Inference.Where(c => !c.Context.IsLast).Select(c => c.Context.Plan.OutputSize).ToList();
+            var hidden = Inference.Take(Inference.Count - 1).Select(c => c.Context.Plan.OutputSize).ToList(); // all but the last, which writes the output
             MaxHidden = hidden.Count == 0 ? 0 : hidden.Max();
             HiddenBuffers = Math.Min(hidden.Count, 2);
             ForwardChunk = 64;
@@ -192,7 +197,10 @@ namespace Compiled.Generator.Emit.Planning
 
         public bool ForwardOnStack => (long)MaxHidden * HiddenBuffers <= StackScratchLimit;
 
-        public bool ForwardBatchOnStack => (long)ForwardChunk * MaxHidden * HiddenBuffers <= StackScratchLimit;
+        public bool ForwardBatchOnStack => !WholeBatchInference && (long)ForwardChunk * MaxHidden * HiddenBuffers <= StackScratchLimit;
+
+        /// <summary>True when some inference layer couples the samples of a call (<see cref="LayerEmitter.NeedsWholeBatchAtInference"/>): ForwardBatch runs the whole batch as one chunk.</summary>
+        public bool WholeBatchInference => Inference.Any(c => c.Emitter.NeedsWholeBatchAtInference(c.Context));
 
         /// <summary>The value a computing layer reads.</summary>
         public ValueId InputOf(int layer) => _inputs[layer];
@@ -232,6 +240,34 @@ namespace Compiled.Generator.Emit.Planning
 
         /// <summary>The values in the order they are laid out, for the generated layout comment.</summary>
         public IEnumerable<(ValueId Value, int Offset)> Values => _offsets.OrderBy(p => p.Value).Select(p => (p.Key, p.Value));
+
+        /// <summary>
+        /// Finds the batch normalisations folded at inference: one directly after (no layer between, not even an alias) a
+        /// layer that can absorb it (<see cref="IFoldsNormalization"/>: a Dense or convolution without an activation),
+        /// with the element-wise activation layer directly after it, if any (not Softmax), fused too.
+        /// </summary>
+        private void PlanFolds()
+        {
+            for (int i = 0; i + 1 < Layers.Count; i++)
+            {
+                (LayerContext target, LayerEmitter emitter) = Layers[i];
+                (LayerContext norm, LayerEmitter _) = Layers[i + 1];
+                if (emitter is not IFoldsNormalization folds || !folds.CanFoldNormalization(target) || norm.Plan.Spec is not Model.Layers.BatchNormSpec { TrackRunningStats: true })
+                {
+                    continue;
+                }
+
+                LayerContext? activation = i + 2 < Layers.Count && Layers[i + 2].Context.Plan.Spec is Model.Layers.ActivationSpec { Activation: not Activation.Softmax }
+                    ? Layers[i + 2].Context
+                    : null;
+                target.Fold = new InferenceFold(norm, activation);
+                norm.FoldedInto = target;
+                if (activation is not null)
+                {
+                    activation.FoldedInto = target;
+                }
+            }
+        }
 
         private long AssignWorkspace(int chunk)
         {

@@ -13,8 +13,20 @@ namespace Compiled.Generator.Parsing.Layers
         public LayerSpec? Parse(LayerParseContext context)
         {
             double eps = context.NamedArgument("Eps", 1e-5, out _);
-            double momentum = context.NamedArgument("Momentum", 0.1, out _);
+            double momentum = context.NamedArgument("Momentum", 0.1, out bool momentumWritten);
             bool affine = context.NamedArgument("Affine", true, out _);
+            bool track = context.NamedArgument("TrackRunningStats", true, out _);
+            bool cumulative = context.NamedArgument("CumulativeAverage", false, out bool cumulativeWritten);
+            if (!track && (momentumWritten || (cumulativeWritten && cumulative)))
+            {
+                string setting = momentumWritten ? "Momentum" : "CumulativeAverage";
+                context.Report(DiagnosticDescriptors.BatchNormSettingHasNoEffect, setting, setting, context.LayerIndex, "TrackRunningStats = false: the layer keeps no running statistics");
+            }
+            else if (cumulative && momentumWritten)
+            {
+                context.Report(DiagnosticDescriptors.BatchNormSettingHasNoEffect, "Momentum", "Momentum", context.LayerIndex, "CumulativeAverage = true: each batch weighs 1 / num_batches_tracked");
+            }
+
             bool valid = true;
             if (!(eps > 0) || double.IsInfinity(eps) || (float)eps == 0f)
             {
@@ -28,7 +40,7 @@ namespace Compiled.Generator.Parsing.Layers
                 valid = false;
             }
 
-            return valid ? new BatchNormSpec((float)eps, (float)momentum, affine) : null;
+            return valid ? new BatchNormSpec((float)eps, (float)momentum, affine, track, cumulative && track) : null;
         }
     }
 }

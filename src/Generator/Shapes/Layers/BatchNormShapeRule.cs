@@ -29,6 +29,11 @@ namespace Compiled.Generator.Shapes.Layers
                     new TensorPlan($"{module}.bias", vector, offset + channels, InitKind.Zeros, channels, channels, 0.0));
             }
 
+            if (!norm.TrackRunningStats)
+            {
+                return new LayerShape(input, tensors); // no running statistics: no buffers, as PyTorch's state_dict
+            }
+
             int buffer = context.BufferOffset;
             var buffers = EquatableArray.Create(
                 new TensorPlan($"{module}.running_mean", vector, buffer, InitKind.Zeros, channels, channels, 0.0),
@@ -52,7 +57,11 @@ namespace Compiled.Generator.Shapes.Layers
                 settings.Add($"eps {norm.Eps.ToString("R", CultureInfo.InvariantCulture)}");
             }
 
-            if (norm.Momentum != 0.1f)
+            if (norm.CumulativeAverage)
+            {
+                settings.Add("cumulative average");
+            }
+            else if (norm.Momentum != 0.1f && norm.TrackRunningStats)
             {
                 settings.Add($"momentum {norm.Momentum.ToString("R", CultureInfo.InvariantCulture)}");
             }
@@ -60,6 +69,11 @@ namespace Compiled.Generator.Shapes.Layers
             if (!norm.Affine)
             {
                 settings.Add("no affine");
+            }
+
+            if (!norm.TrackRunningStats)
+            {
+                settings.Add("no running stats");
             }
 
             return settings.Count == 0 ? "BatchNorm" : $"BatchNorm({string.Join(", ", settings)})";

@@ -31,8 +31,9 @@ def record(name, model, batches, eval_batch, loss_of_output, output_of, targets_
                 if module.affine:
                     module.weight.uniform_(0.5, 1.5)
                     module.bias.uniform_(-0.3, 0.3)
-                module.running_mean.uniform_(-0.5, 0.5)
-                module.running_var.uniform_(0.5, 1.5)
+                if module.track_running_stats:
+                    module.running_mean.uniform_(-0.5, 0.5)
+                    module.running_var.uniform_(0.5, 1.5)
     state = model.state_dict()
     fixture = dict(
         names=[k for k in state if not is_buffer(model, k)],
@@ -121,6 +122,57 @@ channel_norms = torch.nn.Sequential(
 targets = [torch.randn(6, 2) for _ in range(3)]
 batches = [torch.randn(6, 3, 4, 5) * 2 - 0.4 for _ in range(3)]
 record("ChannelNorms", channel_norms, batches, torch.randn(4, 3, 4, 5),
+       lambda y, t: torch.nn.functional.mse_loss(y, t),
+       lambda y: y,
+       lambda step: targets[step],
+       dict(targets=[flat([t]) for t in targets]))
+
+# DenseBnRelu: [Input(12)] [Dense(16)] [BatchNorm] [Activation(ReLU)] [Dense(4)] [Activation(Softmax)], cross-entropy:
+# Linear -> BatchNorm1d -> ReLU -> Linear, the softmax a module of its own (it has no state, so the indices match).
+dense_bn_relu = torch.nn.Sequential(
+    torch.nn.Linear(12, 16), torch.nn.BatchNorm1d(16), torch.nn.ReLU(), torch.nn.Linear(16, 4))
+labels = [torch.randint(0, 4, (8,)) for _ in range(3)]
+batches = [torch.randn(8, 12) * 1.2 - 0.2 for _ in range(3)]
+trained = record("DenseBnRelu", dense_bn_relu, batches, torch.randn(5, 12),
+                 lambda p, t: -torch.log(p[torch.arange(len(t)), t]).mean(),
+                 lambda logits: torch.softmax(logits, dim=1),
+                 lambda step: labels[step],
+                 dict(labels=[l.tolist() for l in labels]))
+write_safetensors("torch_bn_relu.safetensors", trained.state_dict())
+
+# ConvBnRelu: [Input(2, 6, 6)] [Conv2D(4, 3)] [BatchNorm] [Activation(ReLU)] [MaxPool2D(2)] [Flatten] [Dense(3)], MSE:
+# Conv2d -> BatchNorm2d -> ReLU -> MaxPool2d -> Flatten -> Linear.
+conv_bn_relu = torch.nn.Sequential(
+    torch.nn.Conv2d(2, 4, 3), torch.nn.BatchNorm2d(4), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Flatten(),
+    torch.nn.Linear(16, 3))
+targets = [torch.randn(6, 3) for _ in range(3)]
+batches = [torch.randn(6, 2, 6, 6) * 1.5 + 0.2 for _ in range(3)]
+record("ConvBnRelu", conv_bn_relu, batches, torch.randn(4, 2, 6, 6),
+       lambda y, t: torch.nn.functional.mse_loss(y, t),
+       lambda y: y,
+       lambda step: targets[step],
+       dict(targets=[flat([t]) for t in targets]))
+
+# BatchNormUntracked: [Input(10)] [Dense(8)] [BatchNorm(TrackRunningStats = false)] [Activation(Tanh)] [Dense(3)], MSE:
+# BatchNorm1d(8, track_running_stats=False), no buffers; eval mode normalises with the eval batch's statistics.
+untracked = torch.nn.Sequential(
+    torch.nn.Linear(10, 8), torch.nn.BatchNorm1d(8, track_running_stats=False), torch.nn.Tanh(), torch.nn.Linear(8, 3))
+targets = [torch.randn(7, 3) for _ in range(3)]
+batches = [torch.randn(7, 10) * 1.3 + 0.4 for _ in range(3)]
+record("BatchNormUntracked", untracked, batches, torch.randn(6, 10) * 0.8 - 0.3,
+       lambda y, t: torch.nn.functional.mse_loss(y, t),
+       lambda y: y,
+       lambda step: targets[step],
+       dict(targets=[flat([t]) for t in targets]))
+
+# BatchNormCumulative: [Input(3, 4, 4)] [Conv2D(4, 3)] [BatchNorm(CumulativeAverage = true)] [Activation(ReLU)] [Flatten]
+# [Dense(2)], MSE: BatchNorm2d(4, momentum=None), the running statistics the average of the batches'.
+cumulative = torch.nn.Sequential(
+    torch.nn.Conv2d(3, 4, 3), torch.nn.BatchNorm2d(4, momentum=None), torch.nn.ReLU(), torch.nn.Flatten(),
+    torch.nn.Linear(16, 2))
+targets = [torch.randn(5, 2) for _ in range(3)]
+batches = [torch.randn(5, 3, 4, 4) * 1.1 + 0.5 for _ in range(3)]
+record("BatchNormCumulative", cumulative, batches, torch.randn(4, 3, 4, 4),
        lambda y, t: torch.nn.functional.mse_loss(y, t),
        lambda y: y,
        lambda step: targets[step],
