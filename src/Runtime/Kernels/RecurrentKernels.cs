@@ -154,7 +154,7 @@ namespace Compiled.Kernels
             int gates = Gates(cell) * hidden;
             int rows = count * steps;
             int sequence = rows * width;
-            int length = (rows * gates) + (2 * sequence) + WorkLength(cell, hidden);
+            int length = (rows * gates) + (2 * sequence) + WorkLength(cell, hidden, count);
             float[] scratch = t_scratch is { } current && current.Length >= length ? current : (t_scratch = new float[length]);
             ref float gx = ref MemoryMarshal.GetArrayDataReference(scratch);
             ref float sequenceA = ref Unsafe.Add(ref gx, rows * gates);
@@ -202,7 +202,7 @@ namespace Compiled.Kernels
         /// <param name="reverse">Whether this is the reverse direction (from the last step to the first).</param>
         public static void TrainForward(ref float packed, ref float x, ref float states, ref float extras, ref float gates, int count, int steps, int inputs, int hidden, RecurrentCell cell, int stateStride = 0, bool reverse = false)
         {
-            int length = WorkLength(cell, hidden);
+            int length = WorkLength(cell, hidden, count);
             float[] scratch = t_scratch is { } current && current.Length >= length ? current : (t_scratch = new float[length]);
             Layer(ref packed, ref x, ref states, stateStride == 0 ? hidden : stateStride, reverse, ref extras, ref gates, ref MemoryMarshal.GetArrayDataReference(scratch), count, steps, inputs, hidden, cell);
         }
@@ -252,15 +252,18 @@ namespace Compiled.Kernels
             int stride = stateStride == 0 ? hidden : stateStride;
             int gates = Gates(cell) * hidden;
             int extrasPerStep = Extras(cell, hidden);
-            int length = (4 * hidden) + (2 * gates) + (steps * hidden);
+            int rows = count * steps;
+            bool batched = hidden % 16 == 0; // the batched W_hh^T product reads whole 16-float rows of W_hh
+            int length = (2 * count * hidden) + hidden + (2 * gates) + (rows * hidden) + (batched ? count * hidden : 0);
             float[] scratch = t_scratch is { } current && current.Length >= length ? current : (t_scratch = new float[length]);
             ref float work = ref MemoryMarshal.GetArrayDataReference(scratch);
-            ref float dhNext = ref work;
-            ref float dcNext = ref Unsafe.Add(ref work, hidden);
-            ref float dhStep = ref Unsafe.Add(ref work, 2 * hidden);
-            ref float zeros = ref Unsafe.Add(ref work, 3 * hidden);
-            ref float junkBias = ref Unsafe.Add(ref work, 4 * hidden);
-            ref float previousStates = ref Unsafe.Add(ref junkBias, 2 * gates);
+            ref float dhNext = ref work; // [count, hidden]: the direct part of dL/dh(previous) of every sample
+            ref float dcNext = ref Unsafe.Add(ref work, count * hidden); // [count, hidden]: LSTM dL/dc(previous)
+            ref float zeros = ref Unsafe.Add(ref dcNext, count * hidden);
+            ref float junkBias = ref Unsafe.Add(ref zeros, hidden);
+            ref float previousStates = ref Unsafe.Add(ref junkBias, 2 * gates); // [count * steps, hidden]
+            ref float recurrentDh = ref Unsafe.Add(ref previousStates, rows * hidden); // [count, hidden], batched only
+            MemoryMarshal.CreateSpan(ref dhNext, 2 * count * hidden).Clear();
             MemoryMarshal.CreateSpan(ref zeros, hidden).Clear();
             ref float wih = ref parameters;
             ref float whh = ref Unsafe.Add(ref parameters, gates * inputs);
@@ -268,57 +271,62 @@ namespace Compiled.Kernels
             ref float gWhh = ref Unsafe.Add(ref gradients, gates * inputs);
             ref float gBih = ref bias ? ref Unsafe.Add(ref gWhh, gates * hidden) : ref junkBias;
             ref float gBhh = ref bias ? ref Unsafe.Add(ref gWhh, (gates * hidden) + gates) : ref Unsafe.Add(ref junkBias, gates);
-            for (int s = 0; s < count; s++)
+
+            // Step by step from the last, all the samples at once: each sample's cell backward, then the recurrent part of
+            // dL/dh(previous) = W_hh^T dA for every sample, one batched product (the tuned GEMM: W_hh [G H, H] row-major is
+            // the transposed weight of that product) when the rows of W_hh are whole 16-float vectors, else sample by sample.
+            for (int k = steps - 1; k >= 0; k--)
             {
-                MemoryMarshal.CreateSpan(ref dhNext, 2 * hidden).Clear();
-                for (int k = steps - 1; k >= 0; k--)
+                int t = reverse ? steps - 1 - k : k;
+                int previousT = reverse ? t + 1 : t - 1;
+                for (int s = 0; s < count; s++)
                 {
-                    int t = reverse ? steps - 1 - k : k;
                     int row = (s * steps) + t;
-                    int previous = reverse ? row + 1 : row - 1;
+                    int previous = (s * steps) + previousT;
                     ref float dhRow = ref lastOnly ? ref Unsafe.Add(ref dh, s * stride) : ref Unsafe.Add(ref dh, row * stride);
                     bool hasOutputGradient = !lastOnly || t == steps - 1;
-                    for (int j = 0; j < hidden; j++)
-                    {
-                        Unsafe.Add(ref dhStep, j) = Unsafe.Add(ref dhNext, j) + (hasOutputGradient ? Unsafe.Add(ref dhRow, j) : 0f);
-                    }
-
+                    ref float dhNextS = ref Unsafe.Add(ref dhNext, s * hidden);
                     ref float hPrev = ref k > 0 ? ref Unsafe.Add(ref states, previous * stride) : ref zeros;
                     ref float extrasRow = ref Unsafe.Add(ref extras, row * extrasPerStep);
                     ref float cPrev = ref k > 0 ? ref Unsafe.Add(ref extras, (previous * extrasPerStep) + (4 * hidden)) : ref zeros;
-                    CellBackward(ref dhStep, ref dhNext, ref dcNext, ref Unsafe.Add(ref states, row * stride), ref hPrev, ref cPrev, ref extrasRow,
+                    CellBackward(ref dhNextS, ref hasOutputGradient ? ref dhRow : ref zeros, ref Unsafe.Add(ref dcNext, s * hidden), ref Unsafe.Add(ref states, row * stride), ref hPrev, ref cPrev, ref extrasRow,
                         ref Unsafe.Add(ref dInput, row * gates), ref Unsafe.Add(ref dRecurrent, row * gates), hidden, cell);
-                    if (k > 0)
+                    if (k > 0 && !batched)
                     {
                         // dL/dh(previous) += W_hh^T dA: the recurrent part, row by row of W_hh.
-                        AddTransposedProduct(ref whh, ref Unsafe.Add(ref dRecurrent, row * gates), ref dhNext, gates, hidden);
+                        AddTransposedProduct(ref whh, ref Unsafe.Add(ref dRecurrent, row * gates), ref dhNextS, gates, hidden);
                     }
                 }
 
-                // dL/dW_hh += dA(t)^T h(previous) over the steps that have a previous one (h(-1) = 0); the bias gradients
-                // are summed below. The previous states, in processing order, contiguous for the batched product.
-                if (steps > 1)
+                if (k > 0 && batched)
                 {
-                    for (int k = 0; k < steps - 1; k++)
-                    {
-                        int t = reverse ? steps - 1 - k : k;
-                        MemoryMarshal.CreateSpan(ref Unsafe.Add(ref states, ((s * steps) + t) * stride), hidden).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref previousStates, k * hidden), hidden));
-                    }
+                    DenseKernels.ForwardBatch(ref whh, ref zeros, hidden, ref Unsafe.Add(ref dRecurrent, t * gates), steps * gates, ref recurrentDh, hidden, gates, hidden, count, default(Identity));
+                    Add(ref recurrentDh, ref dhNext, count * hidden);
+                }
+            }
 
-                    if (!reverse)
+            // dL/dW_hh += dA(t)^T h(previous) over every step of every sample, one batched product: the previous state of
+            // each row (h(-1) = 0 for the first step processed) gathered into rows parallel to dRecurrent's.
+            if (steps > 1)
+            {
+                for (int s = 0; s < count; s++)
+                {
+                    for (int t = 0; t < steps; t++)
                     {
-                        DenseKernels.Backward(ref gWhh, ref junkBias, ref previousStates, ref Unsafe.Add(ref dRecurrent, ((s * steps) + 1) * gates), gates, hidden, gates, steps - 1);
-                    }
-                    else
-                    {
-                        // Processing order k = 1.. is time step T-1-k: dA rows T-2 down to 0, one row at a time.
-                        for (int k = 1; k < steps; k++)
+                        int previousT = reverse ? t + 1 : t - 1;
+                        Span<float> target = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref previousStates, ((s * steps) + t) * hidden), hidden);
+                        if (previousT < 0 || previousT >= steps)
                         {
-                            int t = steps - 1 - k;
-                            DenseKernels.Backward(ref gWhh, ref junkBias, ref Unsafe.Add(ref previousStates, (k - 1) * hidden), ref Unsafe.Add(ref dRecurrent, ((s * steps) + t) * gates), gates, hidden, gates, 1);
+                            target.Clear();
+                        }
+                        else
+                        {
+                            MemoryMarshal.CreateSpan(ref Unsafe.Add(ref states, ((s * steps) + previousT) * stride), hidden).CopyTo(target);
                         }
                     }
                 }
+
+                DenseKernels.Backward(ref gWhh, ref junkBias, ref previousStates, ref dRecurrent, gates, hidden, gates, rows);
             }
 
             // dL/db_hh = the sum of dA over every step; then dL/dW_ih, dL/db_ih and dL/dx as batched products over count * steps rows.
@@ -394,7 +402,8 @@ namespace Compiled.Kernels
 
         // ------------------------------------------------------------------ one stacked layer
 
-        private static int WorkLength(RecurrentCell cell, int hidden) => PackedStride(cell, hidden) + (2 * hidden);
+        /// <summary>The scratch of <see cref="Layer"/>: the recurrent part of the gates and the LSTM cell state of every sample, and a zero state.</summary>
+        private static int WorkLength(RecurrentCell cell, int hidden, int count) => (count * PackedStride(cell, hidden)) + ((count + 1) * hidden);
 
         /// <summary>
         /// One direction of one stacked layer over <paramref name="count"/> sequences; <paramref name="extras"/> may be a null
@@ -409,33 +418,40 @@ namespace Compiled.Kernels
             ref float inputBias = ref Unsafe.Add(ref packed, inputs * packedStride);
             ref float packedHh = ref Unsafe.Add(ref inputBias, packedStride);
             ref float recurrentBias = ref Unsafe.Add(ref packedHh, hidden * packedStride);
-            ref float gh = ref work;
-            ref float zeros = ref Unsafe.Add(ref work, packedStride);
-            ref float c = ref Unsafe.Add(ref zeros, hidden);
-            MemoryMarshal.CreateSpan(ref zeros, hidden).Clear();
+            ref float gh = ref work; // [count, packedStride]: the recurrent part of the gates of one step of every sample
+            ref float zeros = ref Unsafe.Add(ref work, count * packedStride);
+            ref float c = ref Unsafe.Add(ref zeros, hidden); // [count, hidden]: the LSTM cell state of every sample
+            MemoryMarshal.CreateSpan(ref zeros, (count + 1) * hidden).Clear();
 
             // The input part of the gates of every step of every sample: one batched product, W_ih x + the input bias.
             DenseKernels.ForwardBatch(ref packed, ref inputBias, packedStride, ref x, inputs, ref gx, gates, inputs, gates, count * steps, default(Identity));
-            for (int s = 0; s < count; s++)
-            {
-                MemoryMarshal.CreateSpan(ref c, hidden).Clear();
-                for (int k = 0; k < steps; k++)
-                {
-                    int t = reverse ? steps - 1 - k : k;
-                    int row = (s * steps) + t;
-                    int previous = reverse ? row + 1 : row - 1;
-                    ref float hPrev = ref k > 0 ? ref Unsafe.Add(ref states, previous * stride) : ref zeros;
-                    if (k > 0)
-                    {
-                        DenseKernels.Forward(ref packedHh, ref recurrentBias, packedStride, ref hPrev, ref gh, hidden, gates, default(Identity));
-                    }
-                    else
-                    {
-                        MemoryMarshal.CreateSpan(ref recurrentBias, gates).CopyTo(MemoryMarshal.CreateSpan(ref gh, gates)); // h(-1) = 0
-                    }
 
+            // Then step by step, all the samples at once: the recurrent part of the gates of every sample is one batched
+            // product (the tuned GEMM over count rows, the previous hidden states being a strided view of the states: one
+            // sample every steps * stride floats), then each sample's element-wise cell update.
+            for (int k = 0; k < steps; k++)
+            {
+                int t = reverse ? steps - 1 - k : k;
+                int previousT = reverse ? t + 1 : t - 1;
+                if (k > 0)
+                {
+                    DenseKernels.ForwardBatch(ref packedHh, ref recurrentBias, packedStride, ref Unsafe.Add(ref states, previousT * stride), steps * stride, ref gh, packedStride, hidden, gates, count, default(Identity));
+                }
+                else
+                {
+                    for (int s = 0; s < count; s++)
+                    {
+                        MemoryMarshal.CreateSpan(ref recurrentBias, gates).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gh, s * packedStride), gates)); // h(-1) = 0
+                    }
+                }
+
+                for (int s = 0; s < count; s++)
+                {
+                    int row = (s * steps) + t;
+                    ref float hPrev = ref k > 0 ? ref Unsafe.Add(ref states, ((s * steps) + previousT) * stride) : ref zeros;
+                    ref float cs = ref Unsafe.Add(ref c, s * hidden);
                     ref float extrasRow = ref save ? ref Unsafe.Add(ref extras, row * extrasPerStep) : ref Unsafe.NullRef<float>();
-                    CellForward(ref Unsafe.Add(ref gx, row * gates), ref gh, ref hPrev, ref c, ref Unsafe.Add(ref states, row * stride), ref c, ref extrasRow, hidden, cell);
+                    CellForward(ref Unsafe.Add(ref gx, row * gates), ref Unsafe.Add(ref gh, s * packedStride), ref hPrev, ref cs, ref Unsafe.Add(ref states, row * stride), ref cs, ref extrasRow, hidden, cell);
                 }
             }
         }
@@ -532,74 +548,133 @@ namespace Compiled.Kernels
         }
 
         /// <summary>
-        /// One step backward through the cell: from <paramref name="dh"/> (this step's dL/dh) and <paramref name="dcNext"/>
-        /// (LSTM: dL/dc from the next step), writes dA for the input and the recurrent parts of the gate pre-activations,
-        /// <paramref name="dhNext"/> = the direct part of dL/dh(t-1) (GRU: dh z; others 0) and <paramref name="dcNext"/> = dL/dc(t-1).
+        /// One step backward through the cell: from this step's dL/dh, <paramref name="dhNext"/> (the direct part from the next
+        /// step) plus <paramref name="dhOutput"/> (from the layer's output; zeros when the step has none), and
+        /// <paramref name="dcNext"/> (LSTM: dL/dc from the next step), writes dA for the input and the recurrent parts of the
+        /// gate pre-activations, <paramref name="dhNext"/> = the direct part of dL/dh(t-1) (GRU: dh z; others 0) and
+        /// <paramref name="dcNext"/> = dL/dc(t-1). Vectors of the widest accelerated width, then one unit at a time; every
+        /// lane computes the same expression in the same order as the scalar code (no fused multiply-adds), so the widths give
+        /// the same bits.
         /// </summary>
-        private static void CellBackward(ref float dh, ref float dhNext, ref float dcNext, ref float h, ref float hPrev, ref float cPrev, ref float extras, ref float dInput, ref float dRecurrent, int hidden, RecurrentCell cell)
+        private static void CellBackward(ref float dhNext, ref float dhOutput, ref float dcNext, ref float h, ref float hPrev, ref float cPrev, ref float extras, ref float dInput, ref float dRecurrent, int hidden, RecurrentCell cell)
         {
-            int H = hidden;
-            for (int j = 0; j < hidden; j++)
+            int done = 0;
+            if (Vector512.IsHardwareAccelerated && hidden >= 16)
             {
-                float d = Unsafe.Add(ref dh, j);
+                done = CellBackward<Vector512<float>, Simd512>(ref dhNext, ref dhOutput, ref dcNext, ref h, ref hPrev, ref cPrev, ref extras, ref dInput, ref dRecurrent, hidden, cell, 0);
+            }
+            else if (Vector256.IsHardwareAccelerated && hidden >= 8)
+            {
+                done = CellBackward<Vector256<float>, Simd256>(ref dhNext, ref dhOutput, ref dcNext, ref h, ref hPrev, ref cPrev, ref extras, ref dInput, ref dRecurrent, hidden, cell, 0);
+            }
+            else if (Vector128.IsHardwareAccelerated && hidden >= 4)
+            {
+                done = CellBackward<Vector128<float>, Simd128>(ref dhNext, ref dhOutput, ref dcNext, ref h, ref hPrev, ref cPrev, ref extras, ref dInput, ref dRecurrent, hidden, cell, 0);
+            }
+
+            CellBackward<float, SimdScalar>(ref dhNext, ref dhOutput, ref dcNext, ref h, ref hPrev, ref cPrev, ref extras, ref dInput, ref dRecurrent, hidden, cell, done);
+        }
+
+        /// <summary>Units <c>[begin, ...)</c> in vectors of <typeparamref name="TS"/>; returns where it stopped (the whole vectors).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int CellBackward<TV, TS>(ref float dhNext, ref float dhOutput, ref float dcNext, ref float h, ref float hPrev, ref float cPrev, ref float extras, ref float dInput, ref float dRecurrent, int hidden, RecurrentCell cell, int begin)
+            where TV : struct
+            where TS : ISimd<TV>
+        {
+            int lanes = TS.Lanes;
+            nuint H = (nuint)hidden;
+            TV one = TS.One;
+            int j = begin;
+            for (; j + lanes <= hidden; j += lanes)
+            {
+                nuint u = (nuint)j;
+                TV d = TS.Add(TS.Load(ref dhNext, u), TS.Load(ref dhOutput, u));
                 switch (cell)
                 {
                     case RecurrentCell.RnnTanh:
                     case RecurrentCell.RnnReLU:
                     {
-                        float y = Unsafe.Add(ref h, j);
-                        float da = cell == RecurrentCell.RnnTanh ? d * (1f - (y * y)) : y > 0f ? d : 0f;
-                        Unsafe.Add(ref dInput, j) = da;
-                        Unsafe.Add(ref dRecurrent, j) = da;
-                        Unsafe.Add(ref dhNext, j) = 0f;
+                        TV y = TS.Load(ref h, u);
+                        TV da = cell == RecurrentCell.RnnTanh ? TS.Multiply(d, TS.Subtract(one, TS.Multiply(y, y))) : TS.SelectPositive(y, d, TS.Zero);
+                        TS.Store(da, ref dInput, u);
+                        TS.Store(da, ref dRecurrent, u);
+                        TS.Store(TS.Zero, ref dhNext, u);
                         break;
                     }
 
                     case RecurrentCell.Gru:
                     {
-                        float r = Unsafe.Add(ref extras, j);
-                        float z = Unsafe.Add(ref extras, H + j);
-                        float n = Unsafe.Add(ref extras, (2 * H) + j);
-                        float hn = Unsafe.Add(ref extras, (3 * H) + j);
-                        float hp = Unsafe.Add(ref hPrev, j);
-                        float dn = d * (1f - z) * (1f - (n * n));
-                        float dz = d * (hp - n) * z * (1f - z);
-                        float dr = dn * hn * r * (1f - r);
-                        Unsafe.Add(ref dInput, j) = dr;
-                        Unsafe.Add(ref dInput, H + j) = dz;
-                        Unsafe.Add(ref dInput, (2 * H) + j) = dn;
-                        Unsafe.Add(ref dRecurrent, j) = dr;
-                        Unsafe.Add(ref dRecurrent, H + j) = dz;
-                        Unsafe.Add(ref dRecurrent, (2 * H) + j) = dn * r;
-                        Unsafe.Add(ref dhNext, j) = d * z;
+                        TV r = TS.Load(ref extras, u);
+                        TV z = TS.Load(ref extras, H + u);
+                        TV n = TS.Load(ref extras, (2 * H) + u);
+                        TV hn = TS.Load(ref extras, (3 * H) + u);
+                        TV hp = TS.Load(ref hPrev, u);
+                        TV dn = TS.Multiply(TS.Multiply(d, TS.Subtract(one, z)), TS.Subtract(one, TS.Multiply(n, n)));
+                        TV dz = TS.Multiply(TS.Multiply(TS.Multiply(d, TS.Subtract(hp, n)), z), TS.Subtract(one, z));
+                        TV dr = TS.Multiply(TS.Multiply(TS.Multiply(dn, hn), r), TS.Subtract(one, r));
+                        TS.Store(dr, ref dInput, u);
+                        TS.Store(dz, ref dInput, H + u);
+                        TS.Store(dn, ref dInput, (2 * H) + u);
+                        TS.Store(dr, ref dRecurrent, u);
+                        TS.Store(dz, ref dRecurrent, H + u);
+                        TS.Store(TS.Multiply(dn, r), ref dRecurrent, (2 * H) + u);
+                        TS.Store(TS.Multiply(d, z), ref dhNext, u);
                         break;
                     }
 
                     default:
                     {
-                        float i = Unsafe.Add(ref extras, j);
-                        float f = Unsafe.Add(ref extras, H + j);
-                        float g = Unsafe.Add(ref extras, (2 * H) + j);
-                        float o = Unsafe.Add(ref extras, (3 * H) + j);
-                        float tc = Unsafe.Add(ref extras, (5 * H) + j);
-                        float dc = Unsafe.Add(ref dcNext, j) + (d * o * (1f - (tc * tc)));
-                        float di = dc * g * i * (1f - i);
-                        float df = dc * Unsafe.Add(ref cPrev, j) * f * (1f - f);
-                        float dg = dc * i * (1f - (g * g));
-                        float dO = d * tc * o * (1f - o);
-                        Unsafe.Add(ref dInput, j) = di;
-                        Unsafe.Add(ref dInput, H + j) = df;
-                        Unsafe.Add(ref dInput, (2 * H) + j) = dg;
-                        Unsafe.Add(ref dInput, (3 * H) + j) = dO;
-                        Unsafe.Add(ref dRecurrent, j) = di;
-                        Unsafe.Add(ref dRecurrent, H + j) = df;
-                        Unsafe.Add(ref dRecurrent, (2 * H) + j) = dg;
-                        Unsafe.Add(ref dRecurrent, (3 * H) + j) = dO;
-                        Unsafe.Add(ref dcNext, j) = dc * f;
-                        Unsafe.Add(ref dhNext, j) = 0f;
+                        TV i = TS.Load(ref extras, u);
+                        TV f = TS.Load(ref extras, H + u);
+                        TV g = TS.Load(ref extras, (2 * H) + u);
+                        TV o = TS.Load(ref extras, (3 * H) + u);
+                        TV tc = TS.Load(ref extras, (5 * H) + u);
+                        TV dc = TS.Add(TS.Load(ref dcNext, u), TS.Multiply(TS.Multiply(d, o), TS.Subtract(one, TS.Multiply(tc, tc))));
+                        TV di = TS.Multiply(TS.Multiply(TS.Multiply(dc, g), i), TS.Subtract(one, i));
+                        TV df = TS.Multiply(TS.Multiply(TS.Multiply(dc, TS.Load(ref cPrev, u)), f), TS.Subtract(one, f));
+                        TV dg = TS.Multiply(TS.Multiply(dc, i), TS.Subtract(one, TS.Multiply(g, g)));
+                        TV dO = TS.Multiply(TS.Multiply(TS.Multiply(d, tc), o), TS.Subtract(one, o));
+                        TS.Store(di, ref dInput, u);
+                        TS.Store(df, ref dInput, H + u);
+                        TS.Store(dg, ref dInput, (2 * H) + u);
+                        TS.Store(dO, ref dInput, (3 * H) + u);
+                        TS.Store(di, ref dRecurrent, u);
+                        TS.Store(df, ref dRecurrent, H + u);
+                        TS.Store(dg, ref dRecurrent, (2 * H) + u);
+                        TS.Store(dO, ref dRecurrent, (3 * H) + u);
+                        TS.Store(TS.Multiply(dc, f), ref dcNext, u);
+                        TS.Store(TS.Zero, ref dhNext, u);
                         break;
                     }
                 }
+            }
+
+            return j;
+        }
+
+        /// <summary><c>y += a</c> over <paramref name="length"/> floats.</summary>
+        private static void Add(ref float a, ref float y, int length)
+        {
+            int j = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (; j + 16 <= length; j += 16)
+                {
+                    (Vector512.LoadUnsafe(ref y, (nuint)j) + Vector512.LoadUnsafe(ref a, (nuint)j)).StoreUnsafe(ref y, (nuint)j);
+                }
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; j + 8 <= length; j += 8)
+                {
+                    (Vector256.LoadUnsafe(ref y, (nuint)j) + Vector256.LoadUnsafe(ref a, (nuint)j)).StoreUnsafe(ref y, (nuint)j);
+                }
+            }
+
+            for (; j < length; j++)
+            {
+                Unsafe.Add(ref y, j) += Unsafe.Add(ref a, j);
             }
         }
 
