@@ -390,6 +390,12 @@ namespace Compiled.Kernels
         {
             int stride = PackedStride(cell, hidden);
             int gates = Gates(cell) * hidden;
+            if (Vector512.IsHardwareAccelerated && gates > 32 && gates <= 64 && inputs >= 2 && hidden >= 2)
+            {
+                StepSmall(ref packed, ref x, ref h, ref c, inputs, hidden, cell, stride, gates > 48);
+                return;
+            }
+
             Span<float> gx = stackalloc float[stride];
             Span<float> gh = stackalloc float[stride];
             ref float inputBias = ref Unsafe.Add(ref packed, inputs * stride);
@@ -398,6 +404,114 @@ namespace Compiled.Kernels
             DenseKernels.Forward(ref packed, ref inputBias, stride, ref x, ref MemoryMarshal.GetReference(gx), inputs, gates, default(Identity));
             DenseKernels.Forward(ref packedHh, ref recurrentBias, stride, ref h, ref MemoryMarshal.GetReference(gh), hidden, gates, default(Identity));
             CellForward(ref MemoryMarshal.GetReference(gx), ref MemoryMarshal.GetReference(gh), ref h, ref c, ref h, ref c, ref Unsafe.NullRef<float>(), hidden, cell);
+        }
+
+        /// <summary>
+        /// <see cref="Step"/> of a small layer with AVX-512 (the real-time case: GRU with 11 to 21 units, LSTM with 9 to 16,
+        /// whose 3 or 4 vectors of gates fit in registers): both products in registers, in one method, then the cell. The sums
+        /// are grouped as <see cref="DenseKernels.Forward{TAct}"/> groups them for 3 or 4 output vectors (two interleaved groups
+        /// of inputs, even ones from the bias, odd ones from zero, then added), and the cell is <see cref="CellForward(ref float, ref float, ref float, ref float, ref float, ref float, ref float, int, RecurrentCell)"/>,
+        /// so the result has the same bits as the general path; it only saves the calls, dispatches and loops around them.
+        /// </summary>
+        [SkipLocalsInit]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void StepSmall(ref float packed, ref float x, ref float h, ref float c, int inputs, int hidden, RecurrentCell cell, int stride, bool four)
+        {
+            ref float inputBias = ref Unsafe.Add(ref packed, inputs * stride);
+            ref float packedHh = ref Unsafe.Add(ref inputBias, stride);
+            ref float recurrentBias = ref Unsafe.Add(ref packedHh, hidden * stride);
+            nuint w = (nuint)stride;
+
+            // W_ih x + input bias: even inputs from the bias (a0*), odd ones from zero (a1*).
+            Vector512<float> a00 = Vector512.LoadUnsafe(ref inputBias), a01 = Vector512.LoadUnsafe(ref inputBias, 16), a02 = Vector512.LoadUnsafe(ref inputBias, 32);
+            Vector512<float> a03 = four ? Vector512.LoadUnsafe(ref inputBias, 48) : Vector512<float>.Zero;
+            Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero, a13 = Vector512<float>.Zero;
+            ref float row = ref packed;
+            nuint i = 0;
+            nuint full = (nuint)(inputs / 2 * 2);
+            for (; i < full; i += 2)
+            {
+                Vector512<float> even = Vector512.Create(Unsafe.Add(ref x, i));
+                Vector512<float> odd = Vector512.Create(Unsafe.Add(ref x, i + 1));
+                ref float next = ref Unsafe.Add(ref row, w);
+                a00 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row), even, a00);
+                a01 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 16), even, a01);
+                a02 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 32), even, a02);
+                a10 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref next), odd, a10);
+                a11 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref next, 16), odd, a11);
+                a12 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref next, 32), odd, a12);
+                if (four)
+                {
+                    a03 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 48), even, a03);
+                    a13 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref next, 48), odd, a13);
+                }
+
+                row = ref Unsafe.Add(ref row, 2 * w);
+            }
+
+            if (i < (nuint)inputs)
+            {
+                Vector512<float> even = Vector512.Create(Unsafe.Add(ref x, i));
+                a00 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row), even, a00);
+                a01 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 16), even, a01);
+                a02 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 32), even, a02);
+                if (four)
+                {
+                    a03 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 48), even, a03);
+                }
+            }
+
+            // W_hh h + recurrent bias, the same way.
+            Vector512<float> b00 = Vector512.LoadUnsafe(ref recurrentBias), b01 = Vector512.LoadUnsafe(ref recurrentBias, 16), b02 = Vector512.LoadUnsafe(ref recurrentBias, 32);
+            Vector512<float> b03 = four ? Vector512.LoadUnsafe(ref recurrentBias, 48) : Vector512<float>.Zero;
+            Vector512<float> b10 = Vector512<float>.Zero, b11 = Vector512<float>.Zero, b12 = Vector512<float>.Zero, b13 = Vector512<float>.Zero;
+            row = ref packedHh;
+            i = 0;
+            full = (nuint)(hidden / 2 * 2);
+            for (; i < full; i += 2)
+            {
+                Vector512<float> even = Vector512.Create(Unsafe.Add(ref h, i));
+                Vector512<float> odd = Vector512.Create(Unsafe.Add(ref h, i + 1));
+                ref float next = ref Unsafe.Add(ref row, w);
+                b00 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row), even, b00);
+                b01 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 16), even, b01);
+                b02 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 32), even, b02);
+                b10 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref next), odd, b10);
+                b11 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref next, 16), odd, b11);
+                b12 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref next, 32), odd, b12);
+                if (four)
+                {
+                    b03 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 48), even, b03);
+                    b13 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref next, 48), odd, b13);
+                }
+
+                row = ref Unsafe.Add(ref row, 2 * w);
+            }
+
+            if (i < (nuint)hidden)
+            {
+                Vector512<float> even = Vector512.Create(Unsafe.Add(ref h, i));
+                b00 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row), even, b00);
+                b01 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 16), even, b01);
+                b02 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 32), even, b02);
+                if (four)
+                {
+                    b03 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 48), even, b03);
+                }
+            }
+
+            Span<float> buffer = stackalloc float[128];
+            ref float gx = ref MemoryMarshal.GetReference(buffer);
+            ref float gh = ref Unsafe.Add(ref gx, 64);
+            (a00 + a10).StoreUnsafe(ref gx);
+            (a01 + a11).StoreUnsafe(ref gx, 16);
+            (a02 + a12).StoreUnsafe(ref gx, 32);
+            (a03 + a13).StoreUnsafe(ref gx, 48);
+            (b00 + b10).StoreUnsafe(ref gh);
+            (b01 + b11).StoreUnsafe(ref gh, 16);
+            (b02 + b12).StoreUnsafe(ref gh, 32);
+            (b03 + b13).StoreUnsafe(ref gh, 48);
+            CellForward(ref gx, ref gh, ref h, ref c, ref h, ref c, ref Unsafe.NullRef<float>(), hidden, cell);
         }
 
         // ------------------------------------------------------------------ one stacked layer

@@ -57,6 +57,9 @@ namespace Compiled.Tests.Networks
             ["GruBidirectional"] = () => new GruBidirectional(),
             ["LstmBidirectional"] = () => new LstmBidirectional(),
             ["RnnBidirectional"] = () => new RnnBidirectional(),
+            ["GruWide16"] = () => new GruWide16(),
+            ["LstmBidirectional16"] = () => new LstmBidirectional16(),
+            ["RnnWide32"] = () => new RnnWide32(),
         };
 
         /// <summary>Networks whose training normalises with batch statistics: a sample's loss depends on the rest of its batch.</summary>
