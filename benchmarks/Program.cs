@@ -130,7 +130,8 @@ namespace Compiled.Benchmarks
 
             if (Matches(typeof(Suites.Recurrent), filters))
             {
-                summaries.AddRange(BenchmarkSwitcher.FromTypes(new[] { typeof(Suites.Recurrent) }).Run(bdnArgs.ToArray(), Config(StepJob(quick))));
+                // The shared machine is often busy building: a longer build timeout than BenchmarkDotNet's 2 minutes.
+                summaries.AddRange(BenchmarkSwitcher.FromTypes(new[] { typeof(Suites.Recurrent) }).Run(bdnArgs.ToArray(), ManualConfig.Create(Config(StepJob(quick))).WithBuildTimeout(TimeSpan.FromMinutes(10))));
             }
 
             // The runtime kernels against the generated code: only when a filter names them (--filter '*Kernels*').
