@@ -332,11 +332,7 @@ namespace Compiled.Kernels
             // dL/db_hh = the sum of dA over every step; then dL/dW_ih, dL/db_ih and dL/dx as batched products over count * steps rows.
             for (int row = 0; row < count * steps; row++)
             {
-                ref float dz = ref Unsafe.Add(ref dRecurrent, row * gates);
-                for (int i = 0; i < gates; i++)
-                {
-                    Unsafe.Add(ref gBhh, i) += Unsafe.Add(ref dz, i);
-                }
+                Add(ref Unsafe.Add(ref dRecurrent, row * gates), ref gBhh, gates); // element by element in row order, as a scalar loop
             }
 
             if (Unsafe.IsNullRef(ref dx))
