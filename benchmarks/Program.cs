@@ -51,6 +51,16 @@ namespace Compiled.Benchmarks
                 return PathRuns.Run(bdnArgs.Concat(quick ? new[] { "--quick" } : Array.Empty<string>()).ToList(), ResultsDirectory());
             }
 
+            if (Take(bdnArgs, "--recurrent"))
+            {
+                Console.WriteLine(MachineDescription());
+                Console.WriteLine($"Load average at start: {LoadAverage()}");
+                RecurrentVerification.ThrowIfFailed(print: true);
+                Suites.Recurrent.Run(rounds: 100);
+                Console.WriteLine($"Load average at end: {LoadAverage()}");
+                return 0;
+            }
+
             if (Take(bdnArgs, "--kernels-ab"))
             {
                 Console.WriteLine(MachineDescription());
@@ -79,6 +89,13 @@ namespace Compiled.Benchmarks
                     Console.WriteLine("  " + check);
                     failures += check.Passed ? 0 : 1;
                 }
+            }
+
+            Console.WriteLine($"Recurrent guards (same tolerance):");
+            foreach (RecurrentVerification.Check check in RecurrentVerification.Verify())
+            {
+                Console.WriteLine("  " + check);
+                failures += check.Passed ? 0 : 1;
             }
 
             if (failures > 0)
@@ -119,6 +136,12 @@ namespace Compiled.Benchmarks
                 }
             }
 
+            if (Matches(typeof(Suites.Recurrent), filters))
+            {
+                // The shared machine is often busy building: a longer build timeout than BenchmarkDotNet's 2 minutes.
+                summaries.AddRange(BenchmarkSwitcher.FromTypes(new[] { typeof(Suites.Recurrent) }).Run(bdnArgs.ToArray(), ManualConfig.Create(Config(StepJob(quick))).WithBuildTimeout(TimeSpan.FromMinutes(10))));
+            }
+
             // The runtime kernels against the generated code: only when a filter names them (--filter '*Kernels*').
             if (filters.Any(f => f.Contains("Kernel", StringComparison.OrdinalIgnoreCase)) && Matches(typeof(KernelsVsGenerated), filters))
             {
@@ -132,8 +155,9 @@ namespace Compiled.Benchmarks
             }
 
             List<ResultRow> rows = ResultTable.Collect(summaries);
+            List<RecurrentRow> recurrentRows = RecurrentTable.Collect(summaries);
             string? coreToCore = CoreToCoreLine(summaries);
-            if (rows.Count == 0)
+            if (rows.Count == 0 && recurrentRows.Count == 0)
             {
                 if (coreToCore is not null)
                 {
@@ -151,13 +175,29 @@ namespace Compiled.Benchmarks
             report.AppendLine();
             report.Append(bounds.Render());
             report.AppendLine();
-            report.Append(ResultTable.Render(rows, bounds));
+            if (rows.Count > 0)
+            {
+                report.Append(ResultTable.Render(rows, bounds));
+            }
+
+            if (recurrentRows.Count > 0)
+            {
+                report.AppendLine();
+                report.Append(RecurrentTable.Render(recurrentRows, bounds.PeakGflops));
+                report.AppendLine();
+                report.AppendLine("Recurrent rows: a step row is one streaming Step (the state carried); GFLOP/s = 2 x weight multiply-adds (3 x for the training row, as the other training rows). References: RTNeural's compile-time API on an AMD Zen 5 (AVX-512) and Zen 3 (AVX2), issue #13; PyTorch 1.13 + OpenBLAS, one thread, benchmarks/pytorch/rnn.py --time.");
+            }
             report.AppendLine();
             report.AppendLine(CultureInfo.InvariantCulture, $"IQR = interquartile range of the iterations, relative to the median (the noise). GFLOP/s = 2 x weight multiply-adds / median; training rows count forward + backward as 3 x the forward multiply-adds; % of peak = GFLOP/s / the measured single-core float32 FMA peak of the widest accelerated width ({MachineBounds.PeakWidth}: {bounds.PeakGflops:0.0} GFLOP/s; the two-thread row too, so it can pass 100%); GFLOP/s exact counts the multiply-adds really done (forward, weight gradients, input gradients of all layers but the first: 2.0x forward for Mlp, 2.1x Mlp2, 2.3x Xor, 2.7x Game). x vs Naive/Dynamic = baseline median / this median. Allocated = bytes per invocation.");
             if (coreToCore is not null)
             {
                 report.AppendLine();
                 report.AppendLine(coreToCore);
+            }
+
+            foreach (RecurrentRow row in recurrentRows.Where(r => r.AllocatedBytes is > 0))
+            {
+                report.AppendLine(CultureInfo.InvariantCulture, $"WARNING: {row.Work.Label} allocates {ResultTable.FormatBytes(row.AllocatedBytes)} per invocation.");
             }
 
             List<ResultRow> allocating = ResultTable.AllocatingGeneratedRows(rows).ToList();

@@ -121,8 +121,15 @@ namespace Compiled.Tests
             network.ZeroGradients();
             var states = new GruTbpttWhole.State[Streams];
             float windowed = network.BackwardWindow(inputs, targets, Streams, states);
-            Assert.Equal(full, windowed);
-            Assert.Equal(expected, network.Gradients.ToArray());
+
+            // BackwardBatch runs the batched recurrent kernels (one product over every sample per step) and a window from a
+            // carried state the per-sample ones, which group the sums differently: equal to float rounding, not bit for bit.
+            Assert.Equal(full, windowed, 6);
+            float[] gradients = network.Gradients.ToArray();
+            for (int i = 0; i < expected.Length; i++)
+            {
+                Assert.True(Math.Abs(expected[i] - gradients[i]) <= 1e-5f * Math.Max(1f, Math.Abs(expected[i])), $"gradient {i}: {gradients[i]} against {expected[i]}");
+            }
         }
 
         [Fact]

@@ -54,6 +54,10 @@ namespace Compiled.Kernels
         [ThreadStatic]
         private static float[]? t_scratch;
 
+        /// <summary>The batched layer's own scratch (the recurrent gates and cell states of every sample).</summary>
+        [ThreadStatic]
+        private static float[]? t_batchWork;
+
         /// <summary>The gates of a cell: 1, 3 or 4.</summary>
         public static int Gates(RecurrentCell cell) => cell switch
         {
@@ -538,6 +542,12 @@ namespace Compiled.Kernels
             ref float dInput, ref float dRecurrent, ref float dx, int count, int steps, int inputs, int hidden, RecurrentCell cell, bool bias,
             int stateStride, bool reverse, ref int lengths, ref float initial, int initialStride, ref float mask)
         {
+            if (count > 1 && AllFull(ref lengths, count, steps) && Unsafe.IsNullRef(ref initial) && Unsafe.IsNullRef(ref mask))
+            {
+                BackwardBatched(ref parameters, ref gradients, ref x, ref states, ref extras, ref dh, lastOnly, ref dInput, ref dRecurrent, ref dx, count, steps, inputs, hidden, cell, bias, stateStride, reverse);
+                return;
+            }
+
             bool masked = !Unsafe.IsNullRef(ref mask);
             int stride = stateStride == 0 ? hidden : stateStride;
             int gates = Gates(cell) * hidden;
@@ -715,6 +725,12 @@ namespace Compiled.Kernels
         {
             int stride = PackedStride(cell, hidden);
             int gates = Gates(cell) * hidden;
+            if (Vector512.IsHardwareAccelerated && gates > 32 && gates <= 64 && inputs >= 2 && hidden >= 2)
+            {
+                StepSmall(ref packed, ref x, ref h, ref c, inputs, hidden, cell, stride, gates > 48);
+                return;
+            }
+
             Span<float> gx = stackalloc float[stride];
             Span<float> gh = stackalloc float[stride];
             ref float inputBias = ref Unsafe.Add(ref packed, inputs * stride);
@@ -735,6 +751,15 @@ namespace Compiled.Kernels
         /// </summary>
         private static void Layer(ref float packed, ref float x, ref float states, int stride, bool reverse, ref float extras, ref float gx, ref float work, int count, int steps, int inputs, int hidden, RecurrentCell cell, ref int lengths, ref float initial, int initialStride, ref float mask)
         {
+            if (count > 1 && AllFull(ref lengths, count, steps) && Unsafe.IsNullRef(ref initial) && Unsafe.IsNullRef(ref mask))
+            {
+                // Full-length sequences from a zero state without a mask: step by step over the whole batch.
+                int batchLength = BatchedWorkLength(cell, hidden, count);
+                float[] batchWork = t_batchWork is { } current && current.Length >= batchLength ? current : (t_batchWork = new float[batchLength]);
+                LayerBatched(ref packed, ref x, ref states, stride, reverse, ref extras, ref gx, ref MemoryMarshal.GetArrayDataReference(batchWork), count, steps, inputs, hidden, cell);
+                return;
+            }
+
             bool masked = !Unsafe.IsNullRef(ref mask);
             int packedStride = PackedStride(cell, hidden);
             int gates = Gates(cell) * hidden;
@@ -802,6 +827,293 @@ namespace Compiled.Kernels
                     CellForward(ref Unsafe.Add(ref gx, row * gates), ref gh, ref hPrev, ref c, ref Unsafe.Add(ref states, row * stride), ref c, ref extrasRow, hidden, cell);
                 }
             }
+        }
+
+        /// <summary>
+        /// The backward pass of full-length sequences without a carried state or mask, step by step over the whole batch: the
+        /// recurrent part of dL/dh(previous) of every sample is one batched product when the rows of W_hh are whole 16-float
+        /// vectors, and dL/dW_hh one product over every step of every sample.
+        /// </summary>
+        private static void BackwardBatched(
+            ref float parameters, ref float gradients, ref float x, ref float states, ref float extras, ref float dh, bool lastOnly,
+            ref float dInput, ref float dRecurrent, ref float dx, int count, int steps, int inputs, int hidden, RecurrentCell cell, bool bias,
+            int stateStride, bool reverse)
+        {
+            int stride = stateStride == 0 ? hidden : stateStride;
+            int gates = Gates(cell) * hidden;
+            int extrasPerStep = Extras(cell, hidden);
+            int rows = count * steps;
+            bool batched = hidden % 16 == 0; // the batched W_hh^T product reads whole 16-float rows of W_hh
+            int length = (2 * count * hidden) + hidden + (2 * gates) + (rows * hidden) + (batched ? count * hidden : 0);
+            float[] scratch = t_scratch is { } current && current.Length >= length ? current : (t_scratch = new float[length]);
+            ref float work = ref MemoryMarshal.GetArrayDataReference(scratch);
+            ref float dhNext = ref work; // [count, hidden]: the direct part of dL/dh(previous) of every sample
+            ref float dcNext = ref Unsafe.Add(ref work, count * hidden); // [count, hidden]: LSTM dL/dc(previous)
+            ref float zeros = ref Unsafe.Add(ref dcNext, count * hidden);
+            ref float junkBias = ref Unsafe.Add(ref zeros, hidden);
+            ref float previousStates = ref Unsafe.Add(ref junkBias, 2 * gates); // [count * steps, hidden]
+            ref float recurrentDh = ref Unsafe.Add(ref previousStates, rows * hidden); // [count, hidden], batched only
+            MemoryMarshal.CreateSpan(ref dhNext, 2 * count * hidden).Clear();
+            MemoryMarshal.CreateSpan(ref zeros, hidden).Clear();
+            ref float wih = ref parameters;
+            ref float whh = ref Unsafe.Add(ref parameters, gates * inputs);
+            ref float gWih = ref gradients;
+            ref float gWhh = ref Unsafe.Add(ref gradients, gates * inputs);
+            ref float gBih = ref bias ? ref Unsafe.Add(ref gWhh, gates * hidden) : ref junkBias;
+            ref float gBhh = ref bias ? ref Unsafe.Add(ref gWhh, (gates * hidden) + gates) : ref Unsafe.Add(ref junkBias, gates);
+
+            // Step by step from the last, all the samples at once: each sample's cell backward, then the recurrent part of
+            // dL/dh(previous) = W_hh^T dA for every sample, one batched product (the tuned GEMM: W_hh [G H, H] row-major is
+            // the transposed weight of that product) when the rows of W_hh are whole 16-float vectors, else sample by sample.
+            for (int k = steps - 1; k >= 0; k--)
+            {
+                int t = reverse ? steps - 1 - k : k;
+                int previousT = reverse ? t + 1 : t - 1;
+                for (int s = 0; s < count; s++)
+                {
+                    int row = (s * steps) + t;
+                    int previous = (s * steps) + previousT;
+                    ref float dhRow = ref lastOnly ? ref Unsafe.Add(ref dh, s * stride) : ref Unsafe.Add(ref dh, row * stride);
+                    bool hasOutputGradient = !lastOnly || t == steps - 1;
+                    ref float dhNextS = ref Unsafe.Add(ref dhNext, s * hidden);
+                    ref float hPrev = ref k > 0 ? ref Unsafe.Add(ref states, previous * stride) : ref zeros;
+                    ref float extrasRow = ref Unsafe.Add(ref extras, row * extrasPerStep);
+                    ref float cPrev = ref k > 0 ? ref Unsafe.Add(ref extras, (previous * extrasPerStep) + (4 * hidden)) : ref zeros;
+                    CellBackwardSplit(ref dhNextS, ref hasOutputGradient ? ref dhRow : ref zeros, ref Unsafe.Add(ref dcNext, s * hidden), ref Unsafe.Add(ref states, row * stride), ref hPrev, ref cPrev, ref extrasRow,
+                        ref Unsafe.Add(ref dInput, row * gates), ref Unsafe.Add(ref dRecurrent, row * gates), hidden, cell);
+                    if (k > 0 && !batched)
+                    {
+                        // dL/dh(previous) += W_hh^T dA: the recurrent part, row by row of W_hh.
+                        AddTransposedProduct(ref whh, ref Unsafe.Add(ref dRecurrent, row * gates), ref dhNextS, gates, hidden);
+                    }
+                }
+
+                if (k > 0 && batched)
+                {
+                    DenseKernels.ForwardBatch(ref whh, ref zeros, hidden, ref Unsafe.Add(ref dRecurrent, t * gates), steps * gates, ref recurrentDh, hidden, gates, hidden, count, default(Identity));
+                    Add(ref recurrentDh, ref dhNext, count * hidden);
+                }
+            }
+
+            // dL/dW_hh += dA(t)^T h(previous) over every step of every sample, one batched product: the previous state of
+            // each row (h(-1) = 0 for the first step processed) gathered into rows parallel to dRecurrent's.
+            if (steps > 1)
+            {
+                for (int s = 0; s < count; s++)
+                {
+                    for (int t = 0; t < steps; t++)
+                    {
+                        int previousT = reverse ? t + 1 : t - 1;
+                        Span<float> target = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref previousStates, ((s * steps) + t) * hidden), hidden);
+                        if (previousT < 0 || previousT >= steps)
+                        {
+                            target.Clear();
+                        }
+                        else
+                        {
+                            MemoryMarshal.CreateSpan(ref Unsafe.Add(ref states, ((s * steps) + previousT) * stride), hidden).CopyTo(target);
+                        }
+                    }
+                }
+
+                DenseKernels.Backward(ref gWhh, ref junkBias, ref previousStates, ref dRecurrent, gates, hidden, gates, rows);
+            }
+
+            // dL/db_hh = the sum of dA over every step; then dL/dW_ih, dL/db_ih and dL/dx as batched products over count * steps rows.
+            for (int row = 0; row < count * steps; row++)
+            {
+                Add(ref Unsafe.Add(ref dRecurrent, row * gates), ref gBhh, gates); // element by element in row order, as a scalar loop
+            }
+
+            if (Unsafe.IsNullRef(ref dx))
+            {
+                DenseKernels.Backward(ref gWih, ref gBih, ref x, ref dInput, gates, inputs, gates, count * steps);
+            }
+            else
+            {
+                DenseKernels.BackwardWithInputGradient(ref wih, ref gWih, ref gBih, ref x, ref dInput, gates, ref dx, inputs, gates, count * steps);
+            }
+        }
+
+        /// <summary>The scratch of <see cref="LayerBatched"/>: the recurrent part of the gates and the LSTM cell state of every sample, and a zero state.</summary>
+        private static int BatchedWorkLength(RecurrentCell cell, int hidden, int count) => (count * PackedStride(cell, hidden)) + ((count + 1) * hidden);
+
+        /// <summary>
+        /// One direction of one stacked layer over <paramref name="count"/> sequences; <paramref name="extras"/> may be a null
+        /// reference (inference). Hidden states go to <paramref name="states"/> with <paramref name="stride"/> between steps.
+        /// </summary>
+        private static void LayerBatched(ref float packed, ref float x, ref float states, int stride, bool reverse, ref float extras, ref float gx, ref float work, int count, int steps, int inputs, int hidden, RecurrentCell cell)
+        {
+            int packedStride = PackedStride(cell, hidden);
+            int gates = Gates(cell) * hidden;
+            int extrasPerStep = Extras(cell, hidden);
+            bool save = !Unsafe.IsNullRef(ref extras);
+            ref float inputBias = ref Unsafe.Add(ref packed, inputs * packedStride);
+            ref float packedHh = ref Unsafe.Add(ref inputBias, packedStride);
+            ref float recurrentBias = ref Unsafe.Add(ref packedHh, hidden * packedStride);
+            ref float gh = ref work; // [count, packedStride]: the recurrent part of the gates of one step of every sample
+            ref float zeros = ref Unsafe.Add(ref work, count * packedStride);
+            ref float c = ref Unsafe.Add(ref zeros, hidden); // [count, hidden]: the LSTM cell state of every sample
+            MemoryMarshal.CreateSpan(ref zeros, (count + 1) * hidden).Clear();
+
+            // The input part of the gates of every step of every sample: one batched product, W_ih x + the input bias.
+            DenseKernels.ForwardBatch(ref packed, ref inputBias, packedStride, ref x, inputs, ref gx, gates, inputs, gates, count * steps, default(Identity));
+
+            // Then step by step, all the samples at once: the recurrent part of the gates of every sample is one batched
+            // product (the tuned GEMM over count rows, the previous hidden states being a strided view of the states: one
+            // sample every steps * stride floats), then each sample's element-wise cell update.
+            for (int k = 0; k < steps; k++)
+            {
+                int t = reverse ? steps - 1 - k : k;
+                int previousT = reverse ? t + 1 : t - 1;
+                if (k > 0)
+                {
+                    DenseKernels.ForwardBatch(ref packedHh, ref recurrentBias, packedStride, ref Unsafe.Add(ref states, previousT * stride), steps * stride, ref gh, packedStride, hidden, gates, count, default(Identity));
+                }
+                else
+                {
+                    for (int s = 0; s < count; s++)
+                    {
+                        MemoryMarshal.CreateSpan(ref recurrentBias, gates).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref gh, s * packedStride), gates)); // h(-1) = 0
+                    }
+                }
+
+                for (int s = 0; s < count; s++)
+                {
+                    int row = (s * steps) + t;
+                    ref float hPrev = ref k > 0 ? ref Unsafe.Add(ref states, ((s * steps) + previousT) * stride) : ref zeros;
+                    ref float cs = ref Unsafe.Add(ref c, s * hidden);
+                    ref float extrasRow = ref save ? ref Unsafe.Add(ref extras, row * extrasPerStep) : ref Unsafe.NullRef<float>();
+                    CellForward(ref Unsafe.Add(ref gx, row * gates), ref Unsafe.Add(ref gh, s * packedStride), ref hPrev, ref cs, ref Unsafe.Add(ref states, row * stride), ref cs, ref extrasRow, hidden, cell);
+                }
+            }
+        }
+
+        /// <summary>
+        /// <see cref="Step"/> of a small layer with AVX-512 (the real-time case: GRU with 11 to 21 units, LSTM with 9 to 16,
+        /// whose 3 or 4 vectors of gates fit in registers): both products in registers, in one method, then the cell. The sums
+        /// are grouped as <see cref="DenseKernels.Forward{TAct}"/> groups them for 3 or 4 output vectors (two interleaved groups
+        /// of inputs, even ones from the bias, odd ones from zero, then added), and the cell is <see cref="CellForward(ref float, ref float, ref float, ref float, ref float, ref float, ref float, int, RecurrentCell)"/>,
+        /// so the result has the same bits as the general path; it only saves the calls, dispatches and loops around them.
+        /// </summary>
+        [SkipLocalsInit]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void StepSmall(ref float packed, ref float x, ref float h, ref float c, int inputs, int hidden, RecurrentCell cell, int stride, bool four)
+        {
+            ref float inputBias = ref Unsafe.Add(ref packed, inputs * stride);
+            ref float packedHh = ref Unsafe.Add(ref inputBias, stride);
+            ref float recurrentBias = ref Unsafe.Add(ref packedHh, hidden * stride);
+            nuint w = (nuint)stride;
+
+            // W_ih x + input bias: even inputs from the bias (a0*), odd ones from zero (a1*).
+            Vector512<float> a00 = Vector512.LoadUnsafe(ref inputBias), a01 = Vector512.LoadUnsafe(ref inputBias, 16), a02 = Vector512.LoadUnsafe(ref inputBias, 32);
+            Vector512<float> a03 = four ? Vector512.LoadUnsafe(ref inputBias, 48) : Vector512<float>.Zero;
+            Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero, a13 = Vector512<float>.Zero;
+            ref float row = ref packed;
+            nuint i = 0;
+            nuint full = (nuint)(inputs / 2 * 2);
+            for (; i < full; i += 2)
+            {
+                Vector512<float> even = Vector512.Create(Unsafe.Add(ref x, i));
+                Vector512<float> odd = Vector512.Create(Unsafe.Add(ref x, i + 1));
+                ref float next = ref Unsafe.Add(ref row, w);
+                a00 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row), even, a00);
+                a01 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 16), even, a01);
+                a02 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 32), even, a02);
+                a10 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref next), odd, a10);
+                a11 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref next, 16), odd, a11);
+                a12 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref next, 32), odd, a12);
+                if (four)
+                {
+                    a03 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 48), even, a03);
+                    a13 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref next, 48), odd, a13);
+                }
+
+                row = ref Unsafe.Add(ref row, 2 * w);
+            }
+
+            if (i < (nuint)inputs)
+            {
+                Vector512<float> even = Vector512.Create(Unsafe.Add(ref x, i));
+                a00 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row), even, a00);
+                a01 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 16), even, a01);
+                a02 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 32), even, a02);
+                if (four)
+                {
+                    a03 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 48), even, a03);
+                }
+            }
+
+            // W_hh h + recurrent bias, the same way.
+            Vector512<float> b00 = Vector512.LoadUnsafe(ref recurrentBias), b01 = Vector512.LoadUnsafe(ref recurrentBias, 16), b02 = Vector512.LoadUnsafe(ref recurrentBias, 32);
+            Vector512<float> b03 = four ? Vector512.LoadUnsafe(ref recurrentBias, 48) : Vector512<float>.Zero;
+            Vector512<float> b10 = Vector512<float>.Zero, b11 = Vector512<float>.Zero, b12 = Vector512<float>.Zero, b13 = Vector512<float>.Zero;
+            row = ref packedHh;
+            i = 0;
+            full = (nuint)(hidden / 2 * 2);
+            for (; i < full; i += 2)
+            {
+                Vector512<float> even = Vector512.Create(Unsafe.Add(ref h, i));
+                Vector512<float> odd = Vector512.Create(Unsafe.Add(ref h, i + 1));
+                ref float next = ref Unsafe.Add(ref row, w);
+                b00 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row), even, b00);
+                b01 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 16), even, b01);
+                b02 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 32), even, b02);
+                b10 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref next), odd, b10);
+                b11 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref next, 16), odd, b11);
+                b12 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref next, 32), odd, b12);
+                if (four)
+                {
+                    b03 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 48), even, b03);
+                    b13 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref next, 48), odd, b13);
+                }
+
+                row = ref Unsafe.Add(ref row, 2 * w);
+            }
+
+            if (i < (nuint)hidden)
+            {
+                Vector512<float> even = Vector512.Create(Unsafe.Add(ref h, i));
+                b00 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row), even, b00);
+                b01 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 16), even, b01);
+                b02 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 32), even, b02);
+                if (four)
+                {
+                    b03 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 48), even, b03);
+                }
+            }
+
+            Span<float> buffer = stackalloc float[128];
+            ref float gx = ref MemoryMarshal.GetReference(buffer);
+            ref float gh = ref Unsafe.Add(ref gx, 64);
+            (a00 + a10).StoreUnsafe(ref gx);
+            (a01 + a11).StoreUnsafe(ref gx, 16);
+            (a02 + a12).StoreUnsafe(ref gx, 32);
+            (a03 + a13).StoreUnsafe(ref gx, 48);
+            (b00 + b10).StoreUnsafe(ref gh);
+            (b01 + b11).StoreUnsafe(ref gh, 16);
+            (b02 + b12).StoreUnsafe(ref gh, 32);
+            (b03 + b13).StoreUnsafe(ref gh, 48);
+            CellForward(ref gx, ref gh, ref h, ref c, ref h, ref c, ref Unsafe.NullRef<float>(), hidden, cell);
+        }
+
+        /// <summary>Whether every one of <paramref name="count"/> sequences is full length (no lengths, or each equal to <paramref name="steps"/>).</summary>
+        private static bool AllFull(ref int lengths, int count, int steps)
+        {
+            if (Unsafe.IsNullRef(ref lengths))
+            {
+                return true;
+            }
+
+            for (int s = 0; s < count; s++)
+            {
+                if (Unsafe.Add(ref lengths, s) != steps)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         // ------------------------------------------------------------------ element-wise cells
@@ -964,6 +1276,137 @@ namespace Compiled.Kernels
                         break;
                     }
                 }
+            }
+        }
+
+        /// <summary>
+        /// One step backward through the cell: from this step's dL/dh, <paramref name="dhNext"/> (the direct part from the next
+        /// step) plus <paramref name="dhOutput"/> (from the layer's output; zeros when the step has none), and
+        /// <paramref name="dcNext"/> (LSTM: dL/dc from the next step), writes dA for the input and the recurrent parts of the
+        /// gate pre-activations, <paramref name="dhNext"/> = the direct part of dL/dh(t-1) (GRU: dh z; others 0) and
+        /// <paramref name="dcNext"/> = dL/dc(t-1). Vectors of the widest accelerated width, then one unit at a time; every
+        /// lane computes the same expression in the same order as the scalar code (no fused multiply-adds), so the widths give
+        /// the same bits.
+        /// </summary>
+        private static void CellBackwardSplit(ref float dhNext, ref float dhOutput, ref float dcNext, ref float h, ref float hPrev, ref float cPrev, ref float extras, ref float dInput, ref float dRecurrent, int hidden, RecurrentCell cell)
+        {
+            int done = 0;
+            if (Vector512.IsHardwareAccelerated && hidden >= 16)
+            {
+                done = CellBackwardSplit<Vector512<float>, Simd512>(ref dhNext, ref dhOutput, ref dcNext, ref h, ref hPrev, ref cPrev, ref extras, ref dInput, ref dRecurrent, hidden, cell, 0);
+            }
+            else if (Vector256.IsHardwareAccelerated && hidden >= 8)
+            {
+                done = CellBackwardSplit<Vector256<float>, Simd256>(ref dhNext, ref dhOutput, ref dcNext, ref h, ref hPrev, ref cPrev, ref extras, ref dInput, ref dRecurrent, hidden, cell, 0);
+            }
+            else if (Vector128.IsHardwareAccelerated && hidden >= 4)
+            {
+                done = CellBackwardSplit<Vector128<float>, Simd128>(ref dhNext, ref dhOutput, ref dcNext, ref h, ref hPrev, ref cPrev, ref extras, ref dInput, ref dRecurrent, hidden, cell, 0);
+            }
+
+            CellBackwardSplit<float, SimdScalar>(ref dhNext, ref dhOutput, ref dcNext, ref h, ref hPrev, ref cPrev, ref extras, ref dInput, ref dRecurrent, hidden, cell, done);
+        }
+
+        /// <summary>Units <c>[begin, ...)</c> in vectors of <typeparamref name="TS"/>; returns where it stopped (the whole vectors).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static int CellBackwardSplit<TV, TS>(ref float dhNext, ref float dhOutput, ref float dcNext, ref float h, ref float hPrev, ref float cPrev, ref float extras, ref float dInput, ref float dRecurrent, int hidden, RecurrentCell cell, int begin)
+            where TV : struct
+            where TS : ISimd<TV>
+        {
+            int lanes = TS.Lanes;
+            nuint H = (nuint)hidden;
+            TV one = TS.One;
+            int j = begin;
+            for (; j + lanes <= hidden; j += lanes)
+            {
+                nuint u = (nuint)j;
+                TV d = TS.Add(TS.Load(ref dhNext, u), TS.Load(ref dhOutput, u));
+                switch (cell)
+                {
+                    case RecurrentCell.RnnTanh:
+                    case RecurrentCell.RnnReLU:
+                    {
+                        TV y = TS.Load(ref h, u);
+                        TV da = cell == RecurrentCell.RnnTanh ? TS.Multiply(d, TS.Subtract(one, TS.Multiply(y, y))) : TS.SelectPositive(y, d, TS.Zero);
+                        TS.Store(da, ref dInput, u);
+                        TS.Store(da, ref dRecurrent, u);
+                        TS.Store(TS.Zero, ref dhNext, u);
+                        break;
+                    }
+
+                    case RecurrentCell.Gru:
+                    {
+                        TV r = TS.Load(ref extras, u);
+                        TV z = TS.Load(ref extras, H + u);
+                        TV n = TS.Load(ref extras, (2 * H) + u);
+                        TV hn = TS.Load(ref extras, (3 * H) + u);
+                        TV hp = TS.Load(ref hPrev, u);
+                        TV dn = TS.Multiply(TS.Multiply(d, TS.Subtract(one, z)), TS.Subtract(one, TS.Multiply(n, n)));
+                        TV dz = TS.Multiply(TS.Multiply(TS.Multiply(d, TS.Subtract(hp, n)), z), TS.Subtract(one, z));
+                        TV dr = TS.Multiply(TS.Multiply(TS.Multiply(dn, hn), r), TS.Subtract(one, r));
+                        TS.Store(dr, ref dInput, u);
+                        TS.Store(dz, ref dInput, H + u);
+                        TS.Store(dn, ref dInput, (2 * H) + u);
+                        TS.Store(dr, ref dRecurrent, u);
+                        TS.Store(dz, ref dRecurrent, H + u);
+                        TS.Store(TS.Multiply(dn, r), ref dRecurrent, (2 * H) + u);
+                        TS.Store(TS.Multiply(d, z), ref dhNext, u);
+                        break;
+                    }
+
+                    default:
+                    {
+                        TV i = TS.Load(ref extras, u);
+                        TV f = TS.Load(ref extras, H + u);
+                        TV g = TS.Load(ref extras, (2 * H) + u);
+                        TV o = TS.Load(ref extras, (3 * H) + u);
+                        TV tc = TS.Load(ref extras, (5 * H) + u);
+                        TV dc = TS.Add(TS.Load(ref dcNext, u), TS.Multiply(TS.Multiply(d, o), TS.Subtract(one, TS.Multiply(tc, tc))));
+                        TV di = TS.Multiply(TS.Multiply(TS.Multiply(dc, g), i), TS.Subtract(one, i));
+                        TV df = TS.Multiply(TS.Multiply(TS.Multiply(dc, TS.Load(ref cPrev, u)), f), TS.Subtract(one, f));
+                        TV dg = TS.Multiply(TS.Multiply(dc, i), TS.Subtract(one, TS.Multiply(g, g)));
+                        TV dO = TS.Multiply(TS.Multiply(TS.Multiply(d, tc), o), TS.Subtract(one, o));
+                        TS.Store(di, ref dInput, u);
+                        TS.Store(df, ref dInput, H + u);
+                        TS.Store(dg, ref dInput, (2 * H) + u);
+                        TS.Store(dO, ref dInput, (3 * H) + u);
+                        TS.Store(di, ref dRecurrent, u);
+                        TS.Store(df, ref dRecurrent, H + u);
+                        TS.Store(dg, ref dRecurrent, (2 * H) + u);
+                        TS.Store(dO, ref dRecurrent, (3 * H) + u);
+                        TS.Store(TS.Multiply(dc, f), ref dcNext, u);
+                        TS.Store(TS.Zero, ref dhNext, u);
+                        break;
+                    }
+                }
+            }
+
+            return j;
+        }
+
+        /// <summary><c>y += a</c> over <paramref name="length"/> floats.</summary>
+        private static void Add(ref float a, ref float y, int length)
+        {
+            int j = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (; j + 16 <= length; j += 16)
+                {
+                    (Vector512.LoadUnsafe(ref y, (nuint)j) + Vector512.LoadUnsafe(ref a, (nuint)j)).StoreUnsafe(ref y, (nuint)j);
+                }
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; j + 8 <= length; j += 8)
+                {
+                    (Vector256.LoadUnsafe(ref y, (nuint)j) + Vector256.LoadUnsafe(ref a, (nuint)j)).StoreUnsafe(ref y, (nuint)j);
+                }
+            }
+
+            for (; j < length; j++)
+            {
+                Unsafe.Add(ref y, j) += Unsafe.Add(ref a, j);
             }
         }
 

@@ -64,6 +64,9 @@ namespace Compiled.Tests.Networks
             ["ConvBnReluAvg"] = () => new ConvBnReluAvg(),
             ["ActivationChain"] = () => new ActivationChain(),
             ["SoftmaxLayerMse"] = () => new SoftmaxLayerMse(),
+            ["GruWide16"] = () => new GruWide16(),
+            ["LstmBidirectional16"] = () => new LstmBidirectional16(),
+            ["RnnWide32"] = () => new RnnWide32(),
         };
 
         /// <summary>Networks whose training normalises with batch statistics: a sample's loss depends on the rest of its batch.</summary>

@@ -359,6 +359,27 @@ namespace Compiled.Tests.Networks
     [GRU(4)]
     public partial class RnnBidirectional { }
 
+    // Hidden sizes that are multiples of 16: the training path's batched W_hh^T product (RecurrentKernels.Backward) and the
+    // small-layer Step (GRU 11-21 units, LSTM 9-16); two stacked layers, both directions, every step and the last one.
+    [Network]
+    [Input(4, 3)]
+    [GRU(16, NumLayers = 2)]
+    [Dense(2)]
+    public partial class GruWide16 { }
+
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(4, 3)]
+    [LSTM(16, Bidirectional = true, ReturnSequences = true)]
+    [Flatten]
+    [Dense(3, Activation.Softmax)]
+    public partial class LstmBidirectional16 { }
+
+    [Network]
+    [Input(3, 2)]
+    [SimpleRNN(32)]
+    [Dense(1)]
+    public partial class RnnWide32 { }
+
     /// <summary>Channel-wise dropout between convolutions, and element-wise after them.</summary>
     [Network(Loss = Loss.CrossEntropy)]
     [Input(2, 6, 5)]
