@@ -255,7 +255,7 @@ namespace Compiled.Benchmarks.Suites
         /// step of LSTM(28→128, batch_first) + Linear(128→10), batch 64, Adam (samples/s), on this machine (AMD EPYC family 26
         /// model 2, Zen 5); re-measure on a quiet machine and update (see benchmarks/README.md).
         /// </summary>
-        public const double PyTorchLstmTrainSamplesPerSecond = 2_756; // 23.22 ms per step, 2026-12-02 06:30 UTC, load average 5.1 (a --quick run at 05:25, load 3.2: 37.6 ms)
+        public const double PyTorchLstmTrainSamplesPerSecond = 2_520; // 25.40 ms per step, 2026-12-02 07:05 UTC, load average 0.93 (06:30 UTC at load 5.1: 23.2 ms)
 
         /// <summary>Multiply-adds of one step of a GRU(inputs→hidden).</summary>
         public static long GruStep(int inputs, int hidden) => 3L * hidden * (inputs + hidden);
