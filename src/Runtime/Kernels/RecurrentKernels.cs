@@ -557,7 +557,6 @@ namespace Compiled.Kernels
             ref float work = ref MemoryMarshal.GetArrayDataReference(scratch);
             ref float dhNext = ref work;
             ref float dcNext = ref Unsafe.Add(ref work, hidden);
-            ref float dhStep = ref Unsafe.Add(ref work, 2 * hidden);
             ref float zeros = ref Unsafe.Add(ref work, 3 * hidden);
             ref float junkBias = ref Unsafe.Add(ref work, 4 * hidden);
             ref float previousStates = ref Unsafe.Add(ref junkBias, 2 * gates);
@@ -590,15 +589,11 @@ namespace Compiled.Kernels
                     int previous = reverse ? row + 1 : row - 1;
                     ref float dhRow = ref lastOnly ? ref Unsafe.Add(ref dh, s * stride) : ref Unsafe.Add(ref dh, row * stride);
                     bool hasOutputGradient = !lastOnly || t == sequenceSteps - 1;
-                    for (int j = 0; j < hidden; j++)
-                    {
-                        Unsafe.Add(ref dhStep, j) = Unsafe.Add(ref dhNext, j) + (hasOutputGradient ? Unsafe.Add(ref dhRow, j) : 0f);
-                    }
 
                     ref float hPrev = ref k > 0 ? ref Unsafe.Add(ref states, previous * stride) : ref h0;
                     ref float extrasRow = ref Unsafe.Add(ref extras, row * extrasPerStep);
                     ref float cPrev = ref k > 0 ? ref Unsafe.Add(ref extras, (previous * extrasPerStep) + (4 * hidden)) : ref c0;
-                    CellBackward(ref dhStep, ref dhNext, ref dcNext, ref Unsafe.Add(ref states, row * stride), ref hPrev, ref cPrev, ref extrasRow,
+                    CellBackwardSplit(ref dhNext, ref hasOutputGradient ? ref dhRow : ref zeros, ref dcNext, ref Unsafe.Add(ref states, row * stride), ref hPrev, ref cPrev, ref extrasRow,
                         ref Unsafe.Add(ref dInput, row * gates), ref Unsafe.Add(ref dRecurrent, row * gates), hidden, cell);
                     if (k > 0 && masked)
                     {
@@ -1205,78 +1200,6 @@ namespace Compiled.Kernels
             }
 
             return j;
-        }
-
-        /// <summary>
-        /// One step backward through the cell: from <paramref name="dh"/> (this step's dL/dh) and <paramref name="dcNext"/>
-        /// (LSTM: dL/dc from the next step), writes dA for the input and the recurrent parts of the gate pre-activations,
-        /// <paramref name="dhNext"/> = the direct part of dL/dh(t-1) (GRU: dh z; others 0) and <paramref name="dcNext"/> = dL/dc(t-1).
-        /// </summary>
-        private static void CellBackward(ref float dh, ref float dhNext, ref float dcNext, ref float h, ref float hPrev, ref float cPrev, ref float extras, ref float dInput, ref float dRecurrent, int hidden, RecurrentCell cell)
-        {
-            int H = hidden;
-            for (int j = 0; j < hidden; j++)
-            {
-                float d = Unsafe.Add(ref dh, j);
-                switch (cell)
-                {
-                    case RecurrentCell.RnnTanh:
-                    case RecurrentCell.RnnReLU:
-                    {
-                        float y = Unsafe.Add(ref h, j);
-                        float da = cell == RecurrentCell.RnnTanh ? d * (1f - (y * y)) : y > 0f ? d : 0f;
-                        Unsafe.Add(ref dInput, j) = da;
-                        Unsafe.Add(ref dRecurrent, j) = da;
-                        Unsafe.Add(ref dhNext, j) = 0f;
-                        break;
-                    }
-
-                    case RecurrentCell.Gru:
-                    {
-                        float r = Unsafe.Add(ref extras, j);
-                        float z = Unsafe.Add(ref extras, H + j);
-                        float n = Unsafe.Add(ref extras, (2 * H) + j);
-                        float hn = Unsafe.Add(ref extras, (3 * H) + j);
-                        float hp = Unsafe.Add(ref hPrev, j);
-                        float dn = d * (1f - z) * (1f - (n * n));
-                        float dz = d * (hp - n) * z * (1f - z);
-                        float dr = dn * hn * r * (1f - r);
-                        Unsafe.Add(ref dInput, j) = dr;
-                        Unsafe.Add(ref dInput, H + j) = dz;
-                        Unsafe.Add(ref dInput, (2 * H) + j) = dn;
-                        Unsafe.Add(ref dRecurrent, j) = dr;
-                        Unsafe.Add(ref dRecurrent, H + j) = dz;
-                        Unsafe.Add(ref dRecurrent, (2 * H) + j) = dn * r;
-                        Unsafe.Add(ref dhNext, j) = d * z;
-                        break;
-                    }
-
-                    default:
-                    {
-                        float i = Unsafe.Add(ref extras, j);
-                        float f = Unsafe.Add(ref extras, H + j);
-                        float g = Unsafe.Add(ref extras, (2 * H) + j);
-                        float o = Unsafe.Add(ref extras, (3 * H) + j);
-                        float tc = Unsafe.Add(ref extras, (5 * H) + j);
-                        float dc = Unsafe.Add(ref dcNext, j) + (d * o * (1f - (tc * tc)));
-                        float di = dc * g * i * (1f - i);
-                        float df = dc * Unsafe.Add(ref cPrev, j) * f * (1f - f);
-                        float dg = dc * i * (1f - (g * g));
-                        float dO = d * tc * o * (1f - o);
-                        Unsafe.Add(ref dInput, j) = di;
-                        Unsafe.Add(ref dInput, H + j) = df;
-                        Unsafe.Add(ref dInput, (2 * H) + j) = dg;
-                        Unsafe.Add(ref dInput, (3 * H) + j) = dO;
-                        Unsafe.Add(ref dRecurrent, j) = di;
-                        Unsafe.Add(ref dRecurrent, H + j) = df;
-                        Unsafe.Add(ref dRecurrent, (2 * H) + j) = dg;
-                        Unsafe.Add(ref dRecurrent, (3 * H) + j) = dO;
-                        Unsafe.Add(ref dcNext, j) = dc * f;
-                        Unsafe.Add(ref dhNext, j) = 0f;
-                        break;
-                    }
-                }
-            }
         }
 
         /// <summary>
