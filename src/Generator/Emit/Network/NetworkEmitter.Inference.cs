@@ -175,81 +175,77 @@ namespace Compiled.Generator.Emit
                 return;
             }
 
+            WriteTokenForwardPair(lengths: false);
+            if (Variable)
+            {
+                WriteTokenForwardPair(lengths: true);
+            }
+        }
+
+        /// <summary>The one-sample and batched token-id forms, without lengths or (a variable-length network) with them.</summary>
+        private void WriteTokenForwardPair(bool lengths)
+        {
             const int StackFloats = 4096;
             int chunk = Math.Max(1, StackFloats / _plan.InputSize);
             string buffer = $"{Span} ids = {chunk} * InputSize <= {StackFloats} ? stackalloc float[{chunk} * InputSize] : new float[{chunk} * InputSize]; // ids as floats: on the stack unless a sample has more than {StackFloats}";
             _w.Line();
-            _w.Summary("Runs the network on one sample of token ids; see <see cref=\"Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/>.");
-            _w.Line("/// <param name=\"tokens\">One sample, <see cref=\"InputSize\"/> token ids.</param>");
+            _w.Summary(lengths
+                ? "Runs the network on one sample of token ids of its own length; see <see cref=\"Forward(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)\"/>."
+                : "Runs the network on one sample of token ids; see <see cref=\"Forward(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/>.");
+            _w.Line(lengths
+                ? "/// <param name=\"tokens\">One sample, <see cref=\"InputSize\"/> token ids (padded: the ids beyond <paramref name=\"length\"/> are not read, but must be in the vocabulary).</param>"
+                : "/// <param name=\"tokens\">One sample, <see cref=\"InputSize\"/> token ids.</param>");
             _w.Line("/// <param name=\"output\">Receives <see cref=\"OutputSize\"/> floats.</param>");
-            _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
-            _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">An id is outside the vocabulary.</exception>");
-            _w.Open($"public void Forward(global::System.ReadOnlySpan<int> tokens, {Span} output)");
-            _w.Line($"if (tokens.Length != InputSize) {Support}.ThrowLength(nameof(tokens), InputSize, tokens.Length);");
-            WriteInputChecks("tokens");
-            _w.Line(buffer.Replace($"{chunk} * InputSize", "InputSize"));
-            _w.Line("for (int i = 0; i < InputSize; i++) ids[i] = tokens[i];");
-            _w.Line("Forward(ids.Slice(0, InputSize), output);");
-            _w.Close();
-            _w.Line();
-            _w.Summary("Runs the network on <paramref name=\"batchSize\"/> samples of token ids stored one after another; see <see cref=\"ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)\"/>.");
-            _w.Line("/// <param name=\"tokens\"><paramref name=\"batchSize\"/> x <see cref=\"InputSize\"/> token ids.</param>");
-            _w.Line("/// <param name=\"outputs\">Receives <paramref name=\"batchSize\"/> x <see cref=\"OutputSize\"/> floats.</param>");
-            _w.Line("/// <param name=\"batchSize\">The number of samples; must be positive.</param>");
-            _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
-            _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"batchSize\"/> is not positive or an id is outside the vocabulary.</exception>");
-            _w.Open($"public void ForwardBatch(global::System.ReadOnlySpan<int> tokens, {Span} outputs, int batchSize)");
-            _w.Line($"if (batchSize <= 0) {Support}.ThrowBatchSize(batchSize);");
-            _w.Line($"if (tokens.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(tokens), batchSize, InputSize, tokens.Length);");
-            _w.Line($"if (outputs.Length != (long)batchSize * OutputSize) {Support}.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);");
-            WriteInputChecks("tokens");
-            _w.Line(buffer);
-            _w.Open($"for (int start = 0; start < batchSize; start += {chunk})");
-            _w.Line($"int count = global::System.Math.Min({chunk}, batchSize - start);");
-            _w.Line("global::System.ReadOnlySpan<int> part = tokens.Slice(start * InputSize, count * InputSize);");
-            _w.Line("for (int i = 0; i < part.Length; i++) ids[i] = part[i];");
-            _w.Line("ForwardBatch(ids.Slice(0, part.Length), outputs.Slice(start * OutputSize, count * OutputSize), count);");
-            _w.Close();
-            _w.Close();
-            if (!Variable)
+            if (lengths)
             {
-                return;
+                _w.Line("/// <param name=\"length\">The sample's real steps, in [1, <see cref=\"MaxSteps\"/>].</param>");
             }
 
-            _w.Line();
-            _w.Summary("Runs the network on one sample of token ids of its own length; see <see cref=\"Forward(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)\"/>.");
-            _w.Line("/// <param name=\"tokens\">One sample, <see cref=\"InputSize\"/> token ids (padded: the ids beyond <paramref name=\"length\"/> are not read, but must be in the vocabulary).</param>");
-            _w.Line("/// <param name=\"output\">Receives <see cref=\"OutputSize\"/> floats.</param>");
-            _w.Line("/// <param name=\"length\">The sample's real steps, in [1, <see cref=\"MaxSteps\"/>].</param>");
             _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
-            _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">An id is outside the vocabulary or the length is out of range.</exception>");
-            _w.Open($"public void Forward(global::System.ReadOnlySpan<int> tokens, {Span} output, int length)");
+            _w.Line(lengths
+                ? "/// <exception cref=\"global::System.ArgumentOutOfRangeException\">An id is outside the vocabulary or the length is out of range.</exception>"
+                : "/// <exception cref=\"global::System.ArgumentOutOfRangeException\">An id is outside the vocabulary.</exception>");
+            _w.Open($"public void Forward(global::System.ReadOnlySpan<int> tokens, {Span} output{(lengths ? ", int length" : string.Empty)})");
             _w.Line($"if (tokens.Length != InputSize) {Support}.ThrowLength(nameof(tokens), InputSize, tokens.Length);");
             WriteInputChecks("tokens");
             _w.Line(buffer.Replace($"{chunk} * InputSize", "InputSize"));
             _w.Line("for (int i = 0; i < InputSize; i++) ids[i] = tokens[i];");
-            _w.Line("Forward(ids.Slice(0, InputSize), output, length);");
+            _w.Line($"Forward(ids.Slice(0, InputSize), output{(lengths ? ", length" : string.Empty)});");
             _w.Close();
             _w.Line();
-            _w.Summary("Runs the network on <paramref name=\"batchSize\"/> samples of token ids of their own lengths; see <see cref=\"ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, int, global::System.ReadOnlySpan{int})\"/>.");
-            _w.Line("/// <param name=\"tokens\"><paramref name=\"batchSize\"/> x <see cref=\"InputSize\"/> token ids, each sample padded to <see cref=\"MaxSteps\"/>.</param>");
+            _w.Summary(lengths
+                ? "Runs the network on <paramref name=\"batchSize\"/> samples of token ids of their own lengths; see <see cref=\"ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, int, global::System.ReadOnlySpan{int})\"/>."
+                : "Runs the network on <paramref name=\"batchSize\"/> samples of token ids stored one after another; see <see cref=\"ForwardBatch(global::System.ReadOnlySpan{float}, global::System.Span{float}, int)\"/>.");
+            _w.Line(lengths
+                ? "/// <param name=\"tokens\"><paramref name=\"batchSize\"/> x <see cref=\"InputSize\"/> token ids, each sample padded to <see cref=\"MaxSteps\"/>.</param>"
+                : "/// <param name=\"tokens\"><paramref name=\"batchSize\"/> x <see cref=\"InputSize\"/> token ids.</param>");
             _w.Line("/// <param name=\"outputs\">Receives <paramref name=\"batchSize\"/> x <see cref=\"OutputSize\"/> floats.</param>");
             _w.Line("/// <param name=\"batchSize\">The number of samples; must be positive.</param>");
-            _w.Line("/// <param name=\"lengths\"><paramref name=\"batchSize\"/> lengths, each in [1, <see cref=\"MaxSteps\"/>].</param>");
+            if (lengths)
+            {
+                _w.Line("/// <param name=\"lengths\"><paramref name=\"batchSize\"/> lengths, each in [1, <see cref=\"MaxSteps\"/>].</param>");
+            }
+
             _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
-            _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"batchSize\"/> is not positive, an id is outside the vocabulary or a length is out of range.</exception>");
-            _w.Open($"public void ForwardBatch(global::System.ReadOnlySpan<int> tokens, {Span} outputs, int batchSize, global::System.ReadOnlySpan<int> lengths)");
+            _w.Line(lengths
+                ? "/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"batchSize\"/> is not positive, an id is outside the vocabulary or a length is out of range.</exception>"
+                : "/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"batchSize\"/> is not positive or an id is outside the vocabulary.</exception>");
+            _w.Open($"public void ForwardBatch(global::System.ReadOnlySpan<int> tokens, {Span} outputs, int batchSize{(lengths ? ", global::System.ReadOnlySpan<int> lengths" : string.Empty)})");
             _w.Line($"if (batchSize <= 0) {Support}.ThrowBatchSize(batchSize);");
             _w.Line($"if (tokens.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(tokens), batchSize, InputSize, tokens.Length);");
             _w.Line($"if (outputs.Length != (long)batchSize * OutputSize) {Support}.ThrowBatchLength(nameof(outputs), batchSize, OutputSize, outputs.Length);");
-            _w.Line($"{Support}.CheckLengths(lengths, batchSize, MaxSteps, nameof(lengths));");
+            if (lengths)
+            {
+                _w.Line($"{Support}.CheckLengths(lengths, batchSize, MaxSteps, nameof(lengths));");
+            }
+
             WriteInputChecks("tokens");
             _w.Line(buffer);
             _w.Open($"for (int start = 0; start < batchSize; start += {chunk})");
             _w.Line($"int count = global::System.Math.Min({chunk}, batchSize - start);");
             _w.Line("global::System.ReadOnlySpan<int> part = tokens.Slice(start * InputSize, count * InputSize);");
             _w.Line("for (int i = 0; i < part.Length; i++) ids[i] = part[i];");
-            _w.Line("ForwardBatch(ids.Slice(0, part.Length), outputs.Slice(start * OutputSize, count * OutputSize), count, lengths.Slice(start, count));");
+            _w.Line($"ForwardBatch(ids.Slice(0, part.Length), outputs.Slice(start * OutputSize, count * OutputSize), count{(lengths ? ", lengths.Slice(start, count)" : string.Empty)});");
             _w.Close();
             _w.Close();
         }
