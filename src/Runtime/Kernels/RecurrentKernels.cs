@@ -671,7 +671,7 @@ namespace Compiled.Kernels
 
             if (Unsafe.IsNullRef(ref dx))
             {
-                DenseKernels.Backward(ref gWih, ref gBih, ref x, ref dInput, gates, inputs, gates, count * steps);
+                WeightGradient(ref gWih, ref gBih, ref x, ref dInput, gates, inputs, count * steps);
             }
             else
             {
@@ -911,7 +911,7 @@ namespace Compiled.Kernels
                     }
                 }
 
-                DenseKernels.Backward(ref gWhh, ref junkBias, ref previousStates, ref dRecurrent, gates, hidden, gates, rows);
+                WeightGradient(ref gWhh, ref junkBias, ref previousStates, ref dRecurrent, gates, hidden, rows);
             }
 
             // dL/db_hh = the sum of dA over every step; then dL/dW_ih, dL/db_ih and dL/dx as batched products over count * steps rows.
@@ -922,7 +922,7 @@ namespace Compiled.Kernels
 
             if (Unsafe.IsNullRef(ref dx))
             {
-                DenseKernels.Backward(ref gWih, ref gBih, ref x, ref dInput, gates, inputs, gates, count * steps);
+                WeightGradient(ref gWih, ref gBih, ref x, ref dInput, gates, inputs, count * steps);
             }
             else
             {
@@ -1090,6 +1090,21 @@ namespace Compiled.Kernels
             (b02 + b12).StoreUnsafe(ref gh, 32);
             (b03 + b13).StoreUnsafe(ref gh, 48);
             CellForward(ref gx, ref gh, ref h, ref c, ref h, ref c, ref Unsafe.NullRef<float>(), hidden, cell);
+        }
+
+        /// <summary>
+        /// <c>dW += dA^T x</c> and <c>db += sum(dA)</c> over <paramref name="rows"/> rows (every step of every sample), 64 rows
+        /// at a time: one product over thousands of rows reads the whole of <paramref name="x"/> again for every tile of the
+        /// weight gradient (from L3, 1,792 rows of 128 floats for the row-by-row LSTM), a chunk keeps it in L1/L2. The row-by-row
+        /// Fashion-MNIST LSTM's backward pass: 5.3 to 4.25 ms (Zen 5, stopwatch, chunks of 16 to 256 rows tried, 64 best).
+        /// </summary>
+        private static void WeightGradient(ref float gradWeight, ref float gradBias, ref float x, ref float dA, int gates, int inputs, int rows)
+        {
+            const int Chunk = 64;
+            for (int first = 0; first < rows; first += Chunk)
+            {
+                DenseKernels.Backward(ref gradWeight, ref gradBias, ref Unsafe.Add(ref x, (nint)first * inputs), ref Unsafe.Add(ref dA, (nint)first * gates), gates, inputs, gates, Math.Min(Chunk, rows - first));
+            }
         }
 
         /// <summary>Whether every one of <paramref name="count"/> sequences is full length (no lengths, or each equal to <paramref name="steps"/>).</summary>
