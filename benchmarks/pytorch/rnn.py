@@ -23,13 +23,12 @@ import argparse
 import os
 import platform
 import statistics
-import time
 
 import torch
 import torch.nn as nn
 
 from bench import fmt_time, time_per_call  # also sets PyTorch to one thread (intra- and inter-op), as every reference row
-from lenet import load
+from lenet import load, run as run_recipe  # the same recipe and loop as lenet.py, with this model
 
 
 class Rows(nn.Module):
@@ -80,34 +79,6 @@ def timings(quick):
     print(f"Load average at end: {' '.join(open('/proc/loadavg').read().split()[:3])}")
 
 
-def accuracy(model, x, y):
-    model.eval()
-    with torch.no_grad():
-        correct = sum((model(x[i:i + 1000]).argmax(1) == y[i:i + 1000]).sum().item() for i in range(0, len(x), 1000))
-    model.train()
-    return correct / len(x)
-
-
-def run(seed, epochs, train, test):
-    torch.manual_seed(seed)
-    model = Rows()
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    loss_fn = nn.CrossEntropyLoss()
-    x, y = train
-    seconds = []
-    for epoch in range(epochs):
-        order = torch.randperm(len(x))
-        start = time.perf_counter()
-        for i in range(0, len(x), 64):
-            index = order[i:i + 64]
-            optimizer.zero_grad()
-            loss_fn(model(x[index]), y[index]).backward()
-            optimizer.step()
-        seconds.append(time.perf_counter() - start)
-        print(f"  seed {seed} epoch {epoch + 1}: {seconds[-1]:.1f} s, test accuracy {accuracy(model, *test):.4f}", flush=True)
-    return accuracy(model, *test), statistics.median(seconds)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
@@ -123,7 +94,7 @@ def main():
         timings(args.quick)
         return
     train, test = load(args.data, "train"), load(args.data, "t10k")
-    results = [run(seed, args.epochs, train, test) for seed in args.seeds]
+    results = [run_recipe(seed, args.epochs, train, test, Rows) for seed in args.seeds]
     accuracies = [a for a, _ in results]
     print(f"LSTM(128) row by row, Fashion-MNIST, Adam 1e-3, batch 64, {args.epochs} epochs: test accuracy median {statistics.median(accuracies):.4f} "
           f"(range {min(accuracies):.4f}-{max(accuracies):.4f} over seeds {args.seeds}); "
