@@ -1000,17 +1000,31 @@ namespace Compiled.Kernels
             ref float recurrentBias = ref Unsafe.Add(ref packedHh, hidden * stride);
             nuint w = (nuint)stride;
 
-            // W_ih x + input bias: even inputs from the bias (a0*), odd ones from zero (a1*).
-            Vector512<float> a00 = Vector512.LoadUnsafe(ref inputBias), a01 = Vector512.LoadUnsafe(ref inputBias, 16), a02 = Vector512.LoadUnsafe(ref inputBias, 32);
-            Vector512<float> a03 = four ? Vector512.LoadUnsafe(ref inputBias, 48) : Vector512<float>.Zero;
+            Span<float> buffer = stackalloc float[128];
+            ref float gx = ref MemoryMarshal.GetReference(buffer);
+            ref float gh = ref Unsafe.Add(ref gx, 64);
+            SmallProduct(ref packed, ref inputBias, ref x, inputs, w, four, ref gx); // W_ih x + input bias
+            SmallProduct(ref packedHh, ref recurrentBias, ref h, hidden, w, four, ref gh); // W_hh h + recurrent bias
+            CellForward(ref gx, ref gh, ref h, ref c, ref h, ref c, ref Unsafe.NullRef<float>(), hidden, cell);
+        }
+
+        /// <summary>
+        /// <see cref="StepSmall"/>'s product of one packed weight (rows of <paramref name="w"/> floats) with a vector of
+        /// <paramref name="n"/> values plus a bias, 3 or 4 output vectors in registers: even inputs from the bias, odd ones
+        /// from zero, then added, as <see cref="DenseKernels.Forward{TAct}"/> groups them; 4 vectors written to <paramref name="y"/>.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void SmallProduct(ref float row, ref float bias, ref float v, int n, nuint w, bool four, ref float y)
+        {
+            Vector512<float> a00 = Vector512.LoadUnsafe(ref bias), a01 = Vector512.LoadUnsafe(ref bias, 16), a02 = Vector512.LoadUnsafe(ref bias, 32);
+            Vector512<float> a03 = four ? Vector512.LoadUnsafe(ref bias, 48) : Vector512<float>.Zero;
             Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero, a13 = Vector512<float>.Zero;
-            ref float row = ref packed;
             nuint i = 0;
-            nuint full = (nuint)(inputs / 2 * 2);
+            nuint full = (nuint)(n / 2 * 2);
             for (; i < full; i += 2)
             {
-                Vector512<float> even = Vector512.Create(Unsafe.Add(ref x, i));
-                Vector512<float> odd = Vector512.Create(Unsafe.Add(ref x, i + 1));
+                Vector512<float> even = Vector512.Create(Unsafe.Add(ref v, i));
+                Vector512<float> odd = Vector512.Create(Unsafe.Add(ref v, i + 1));
                 ref float next = ref Unsafe.Add(ref row, w);
                 a00 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row), even, a00);
                 a01 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 16), even, a01);
@@ -1027,9 +1041,9 @@ namespace Compiled.Kernels
                 row = ref Unsafe.Add(ref row, 2 * w);
             }
 
-            if (i < (nuint)inputs)
+            if (i < (nuint)n)
             {
-                Vector512<float> even = Vector512.Create(Unsafe.Add(ref x, i));
+                Vector512<float> even = Vector512.Create(Unsafe.Add(ref v, i));
                 a00 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row), even, a00);
                 a01 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 16), even, a01);
                 a02 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 32), even, a02);
@@ -1039,57 +1053,10 @@ namespace Compiled.Kernels
                 }
             }
 
-            // W_hh h + recurrent bias, the same way.
-            Vector512<float> b00 = Vector512.LoadUnsafe(ref recurrentBias), b01 = Vector512.LoadUnsafe(ref recurrentBias, 16), b02 = Vector512.LoadUnsafe(ref recurrentBias, 32);
-            Vector512<float> b03 = four ? Vector512.LoadUnsafe(ref recurrentBias, 48) : Vector512<float>.Zero;
-            Vector512<float> b10 = Vector512<float>.Zero, b11 = Vector512<float>.Zero, b12 = Vector512<float>.Zero, b13 = Vector512<float>.Zero;
-            row = ref packedHh;
-            i = 0;
-            full = (nuint)(hidden / 2 * 2);
-            for (; i < full; i += 2)
-            {
-                Vector512<float> even = Vector512.Create(Unsafe.Add(ref h, i));
-                Vector512<float> odd = Vector512.Create(Unsafe.Add(ref h, i + 1));
-                ref float next = ref Unsafe.Add(ref row, w);
-                b00 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row), even, b00);
-                b01 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 16), even, b01);
-                b02 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 32), even, b02);
-                b10 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref next), odd, b10);
-                b11 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref next, 16), odd, b11);
-                b12 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref next, 32), odd, b12);
-                if (four)
-                {
-                    b03 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 48), even, b03);
-                    b13 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref next, 48), odd, b13);
-                }
-
-                row = ref Unsafe.Add(ref row, 2 * w);
-            }
-
-            if (i < (nuint)hidden)
-            {
-                Vector512<float> even = Vector512.Create(Unsafe.Add(ref h, i));
-                b00 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row), even, b00);
-                b01 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 16), even, b01);
-                b02 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 32), even, b02);
-                if (four)
-                {
-                    b03 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 48), even, b03);
-                }
-            }
-
-            Span<float> buffer = stackalloc float[128];
-            ref float gx = ref MemoryMarshal.GetReference(buffer);
-            ref float gh = ref Unsafe.Add(ref gx, 64);
-            (a00 + a10).StoreUnsafe(ref gx);
-            (a01 + a11).StoreUnsafe(ref gx, 16);
-            (a02 + a12).StoreUnsafe(ref gx, 32);
-            (a03 + a13).StoreUnsafe(ref gx, 48);
-            (b00 + b10).StoreUnsafe(ref gh);
-            (b01 + b11).StoreUnsafe(ref gh, 16);
-            (b02 + b12).StoreUnsafe(ref gh, 32);
-            (b03 + b13).StoreUnsafe(ref gh, 48);
-            CellForward(ref gx, ref gh, ref h, ref c, ref h, ref c, ref Unsafe.NullRef<float>(), hidden, cell);
+            (a00 + a10).StoreUnsafe(ref y);
+            (a01 + a11).StoreUnsafe(ref y, 16);
+            (a02 + a12).StoreUnsafe(ref y, 32);
+            (a03 + a13).StoreUnsafe(ref y, 48);
         }
 
         /// <summary>
