@@ -104,6 +104,12 @@ namespace Compiled.Tests
             replay.BackwardBatch(x, labels, samples, outputs);
             int correct = Enumerable.Range(0, samples).Count(s => ArgMax(outputs.AsSpan(s * network.OutputSize, network.OutputSize)) == labels[s]);
             Assert.Equal((double)correct / samples, history.Epochs[0].TrainAccuracy);
+
+            // The case discriminates: an inference pass with the same parameters counts differently here.
+            INetwork fresh = NetworkCases.Create("Dropouts");
+            fresh.ForwardBatch(x, outputs, samples);
+            int inferred = Enumerable.Range(0, samples).Count(s => ArgMax(outputs.AsSpan(s * network.OutputSize, network.OutputSize)) == labels[s]);
+            Assert.NotEqual(correct, inferred);
         }
 
         [Fact]
