@@ -445,13 +445,9 @@ namespace Demo
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(stepInput);
             ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(stepOutput);
             ref float st = ref global::System.Runtime.CompilerServices.Unsafe.As<StateValues, float>(ref state.Values);
-            global::System.Span<float> scratch = stackalloc float[32]; // one step's activations between layers: 2 x 16
-            ref float h0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
-            ref float h1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h0, 16);
             global::Compiled.Kernels.RecurrentKernels.Step(ref k, ref x, ref st, ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), 3, 16, global::Compiled.Kernels.RecurrentCell.Gru); // layer 0: GRU, stacked layer 0 (3 -> 16), one step
             global::Compiled.Kernels.RecurrentKernels.Step(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 1008), ref st, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, 16), ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), 16, 16, global::Compiled.Kernels.RecurrentCell.Gru); // layer 0: GRU, stacked layer 1 (16 -> 16), one step
-            global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, 16), ref h0, 16); // layer 0: the new hidden state is the step's output
-            global::Compiled.Kernels.DenseKernels.ForwardBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 2640), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 2896), 16, ref h0, 16, ref y, 2, 16, 2, 1, default(global::Compiled.Kernels.Identity)); // layer 1: Dense 16 -> 2 per step of 12, Identity, one step
+            global::Compiled.Kernels.DenseKernels.Forward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 2640), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 2896), 16, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref st, 16), ref y, 16, 2, default(global::Compiled.Kernels.Identity)); // layer 1: Dense 16 -> 2 per step of 12, Identity, one step: the single-sample kernel
         }
 
         /// <summary>

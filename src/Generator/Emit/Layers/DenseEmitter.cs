@@ -202,7 +202,7 @@ namespace Compiled.Generator.Emit.Layers
         public void EmitStep(SourceWriter writer, LayerContext layer, string x, string y, string state)
         {
             DenseSpec dense = Spec(layer);
-            writer.Line($"{Kernels}.ForwardBatch({InferenceWeight(layer)}, {InferenceBias(layer)}, {PaddedOutputs(layer)}, {x}, {Inputs(layer)}, {y}, {dense.Units}, {Inputs(layer)}, {dense.Units}, 1, {InferenceActivation(layer)});{DescribeInference(layer)}, one step");
+            writer.Line($"{Kernels}.Forward({InferenceWeight(layer)}, {InferenceBias(layer)}, {PaddedOutputs(layer)}, {x}, {y}, {Inputs(layer)}, {dense.Units}, {InferenceActivation(layer)});{DescribeInference(layer)}, one step: the single-sample kernel");
             SoftmaxRows(writer, layer, y, "1");
         }
 

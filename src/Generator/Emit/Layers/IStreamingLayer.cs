@@ -22,6 +22,16 @@ namespace Compiled.Generator.Emit
     }
 
     /// <summary>
+    /// Optional, for a streaming layer whose step output is part of its own state (a recurrent layer's new hidden state): the
+    /// next layer reads it there, so the step copies nothing between them.
+    /// </summary>
+    internal interface IStepOutputInState
+    {
+        /// <summary>Where, in floats from the start of the layer's part of the state, one step's output lies.</summary>
+        long StepOutputOffset(LayerContext layer);
+    }
+
+    /// <summary>
     /// Optional, for a streaming layer that can come first and whose step input is not the last dimension of its input:
     /// a causal <c>[Conv1D]</c> reads channel-major <c>[C, L]</c> and one step is a column of <c>C</c> values.
     /// </summary>

@@ -16,7 +16,7 @@ namespace Compiled.Generator.Emit.Layers
     /// first also holds the input part of the gates in the forward pass) and, when stacked, the gradient with respect to
     /// a stacked layer's output sequence.
     /// </summary>
-    internal sealed class RecurrentEmitter : LayerEmitter, IStreamingLayer
+    internal sealed class RecurrentEmitter : LayerEmitter, IStreamingLayer, IStepOutputInState
     {
         private const string Kernels = "global::Compiled.Kernels.RecurrentKernels";
 
@@ -240,7 +240,18 @@ namespace Compiled.Generator.Emit.Layers
                 writer.Line($"{Kernels}.Step({At("k", PackedOffset(layer, l, 0))}, {input}, {h}, {c}, {SubInputs(layer, l)}, {spec.Hidden}, {Cell(spec)});{Describe(layer, l)}, one step");
             }
 
-            writer.Line($"{Support}.PackCopy({Offset(state, (long)(spec.NumLayers - 1) * perLayer)}, {y}, {spec.Hidden}); // layer {layer.Index}: the new hidden state is the step's output");
+            string top = Offset(state, (long)(spec.NumLayers - 1) * perLayer);
+            if (y != top)
+            {
+                writer.Line($"{Support}.PackCopy({top}, {y}, {spec.Hidden}); // layer {layer.Index}: the new hidden state is the step's output");
+            }
+        }
+
+        /// <summary>The top stacked layer's new hidden state, where the next layer reads it.</summary>
+        public long StepOutputOffset(LayerContext layer)
+        {
+            RecurrentSpec spec = Spec(layer);
+            return (long)(spec.NumLayers - 1) * spec.Hidden * (spec.Cell == RecurrentCellKind.Lstm ? 2 : 1);
         }
 
         /// <summary>A <c>ref float</c> expression <paramref name="offset"/> floats after <paramref name="reference"/> (itself <c>ref ...</c>).</summary>

@@ -71,7 +71,7 @@ namespace Compiled.Generator.Emit
                 : _plan.InputShape.Dimensions[_plan.InputShape.Rank - 1];
             var last = _layout.Inference[_layout.Inference.Count - 1];
             int stepOutput = ((IStreamingLayer)last.Emitter).StepOutputSize(last.Context);
-            var hidden = _layout.Inference.Take(_layout.Inference.Count - 1).Select(c => ((IStreamingLayer)c.Emitter).StepOutputSize(c.Context)).ToList();
+            var hidden = _layout.Inference.Take(_layout.Inference.Count - 1).Where(c => c.Emitter is not IStepOutputInState).Select(c => ((IStreamingLayer)c.Emitter).StepOutputSize(c.Context)).ToList();
             int width = hidden.Count == 0 ? 0 : hidden.Max();
 
             _w.Line();
@@ -147,14 +147,18 @@ namespace Compiled.Generator.Emit
             for (int i = 0; i < _layout.Inference.Count; i++)
             {
                 (LayerContext context, LayerEmitter emitter) = _layout.Inference[i];
-                string next = i == _layout.Inference.Count - 1 ? "ref y" : $"ref h{i % 2}";
                 string state = stateOffset == 0 ? "ref st" : $"ref {Vec.Unsafe}.Add(ref st, {stateOffset})";
+                string next = i == _layout.Inference.Count - 1 ? "ref y"
+                    : emitter is IStepOutputInState inState ? At(state, inState.StepOutputOffset(context)) // read where the step leaves it
+                    : $"ref h{i % 2}";
                 ((IStreamingLayer)emitter).EmitStep(_w, context, current, next, state);
                 stateOffset += emitter.StatePerSample(context);
                 current = next;
             }
 
             _w.Close();
+
+            static string At(string reference, long offset) => offset == 0 ? reference : $"ref {Vec.Unsafe}.Add({reference}, {offset})";
 
             _w.Line();
             _w.Summary(
