@@ -49,7 +49,7 @@ namespace Compiled.Kernels
     /// </para>
     /// </remarks>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static class RecurrentKernels
+    public static partial class RecurrentKernels
     {
         [ThreadStatic]
         private static float[]? t_scratch;
@@ -705,37 +705,6 @@ namespace Compiled.Kernels
             }
         }
 
-        /// <summary>
-        /// One step of a stacked layer for streaming inference: <paramref name="h"/> (and for LSTM <paramref name="c"/>) move
-        /// from the previous step's state to this step's, in place.
-        /// </summary>
-        /// <param name="packed">The layer's packed form.</param>
-        /// <param name="x">This step's inputs.</param>
-        /// <param name="h">The hidden state, <c>H</c> floats; updated.</param>
-        /// <param name="c">The LSTM cell state, <c>H</c> floats, updated (any reference for other cells).</param>
-        /// <param name="inputs">The features per step.</param>
-        /// <param name="hidden">The hidden size.</param>
-        /// <param name="cell">The cell.</param>
-        public static void Step(ref float packed, ref float x, ref float h, ref float c, int inputs, int hidden, RecurrentCell cell)
-        {
-            int stride = PackedStride(cell, hidden);
-            int gates = Gates(cell) * hidden;
-            if (Vector512.IsHardwareAccelerated && gates > 32 && gates <= 64 && inputs >= 2 && hidden >= 2)
-            {
-                StepSmall(ref packed, ref x, ref h, ref c, inputs, hidden, cell, stride, gates > 48);
-                return;
-            }
-
-            Span<float> gx = stackalloc float[stride];
-            Span<float> gh = stackalloc float[stride];
-            ref float inputBias = ref Unsafe.Add(ref packed, inputs * stride);
-            ref float packedHh = ref Unsafe.Add(ref inputBias, stride);
-            ref float recurrentBias = ref Unsafe.Add(ref packedHh, hidden * stride);
-            DenseKernels.Forward(ref packed, ref inputBias, stride, ref x, ref MemoryMarshal.GetReference(gx), inputs, gates, default(Identity));
-            DenseKernels.Forward(ref packedHh, ref recurrentBias, stride, ref h, ref MemoryMarshal.GetReference(gh), hidden, gates, default(Identity));
-            CellForward(ref MemoryMarshal.GetReference(gx), ref MemoryMarshal.GetReference(gh), ref h, ref c, ref h, ref c, ref Unsafe.NullRef<float>(), hidden, cell);
-        }
-
         // ------------------------------------------------------------------ one stacked layer
 
         private static int WorkLength(RecurrentCell cell, int hidden) => PackedStride(cell, hidden) + (3 * hidden);
@@ -982,81 +951,6 @@ namespace Compiled.Kernels
                     CellForward(ref Unsafe.Add(ref gx, row * gates), ref Unsafe.Add(ref gh, s * packedStride), ref hPrev, ref cs, ref Unsafe.Add(ref states, row * stride), ref cs, ref extrasRow, hidden, cell);
                 }
             }
-        }
-
-        /// <summary>
-        /// <see cref="Step"/> of a small layer with AVX-512 (the real-time case: GRU with 11 to 21 units, LSTM with 9 to 16,
-        /// whose 3 or 4 vectors of gates fit in registers): both products in registers, in one method, then the cell. The sums
-        /// are grouped as <see cref="DenseKernels.Forward{TAct}"/> groups them for 3 or 4 output vectors (two interleaved groups
-        /// of inputs, even ones from the bias, odd ones from zero, then added), and the cell is <see cref="CellForward(ref float, ref float, ref float, ref float, ref float, ref float, ref float, int, RecurrentCell)"/>,
-        /// so the result has the same bits as the general path; it only saves the calls, dispatches and loops around them.
-        /// </summary>
-        [SkipLocalsInit]
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void StepSmall(ref float packed, ref float x, ref float h, ref float c, int inputs, int hidden, RecurrentCell cell, int stride, bool four)
-        {
-            ref float inputBias = ref Unsafe.Add(ref packed, inputs * stride);
-            ref float packedHh = ref Unsafe.Add(ref inputBias, stride);
-            ref float recurrentBias = ref Unsafe.Add(ref packedHh, hidden * stride);
-            nuint w = (nuint)stride;
-
-            Span<float> buffer = stackalloc float[128];
-            ref float gx = ref MemoryMarshal.GetReference(buffer);
-            ref float gh = ref Unsafe.Add(ref gx, 64);
-            SmallProduct(ref packed, ref inputBias, ref x, inputs, w, four, ref gx); // W_ih x + input bias
-            SmallProduct(ref packedHh, ref recurrentBias, ref h, hidden, w, four, ref gh); // W_hh h + recurrent bias
-            CellForward(ref gx, ref gh, ref h, ref c, ref h, ref c, ref Unsafe.NullRef<float>(), hidden, cell);
-        }
-
-        /// <summary>
-        /// <see cref="StepSmall"/>'s product of one packed weight (rows of <paramref name="w"/> floats) with a vector of
-        /// <paramref name="n"/> values plus a bias, 3 or 4 output vectors in registers: even inputs from the bias, odd ones
-        /// from zero, then added, as <see cref="DenseKernels.Forward{TAct}"/> groups them; 4 vectors written to <paramref name="y"/>.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void SmallProduct(ref float row, ref float bias, ref float v, int n, nuint w, bool four, ref float y)
-        {
-            Vector512<float> a00 = Vector512.LoadUnsafe(ref bias), a01 = Vector512.LoadUnsafe(ref bias, 16), a02 = Vector512.LoadUnsafe(ref bias, 32);
-            Vector512<float> a03 = four ? Vector512.LoadUnsafe(ref bias, 48) : Vector512<float>.Zero;
-            Vector512<float> a10 = Vector512<float>.Zero, a11 = Vector512<float>.Zero, a12 = Vector512<float>.Zero, a13 = Vector512<float>.Zero;
-            nuint i = 0;
-            nuint full = (nuint)(n / 2 * 2);
-            for (; i < full; i += 2)
-            {
-                Vector512<float> even = Vector512.Create(Unsafe.Add(ref v, i));
-                Vector512<float> odd = Vector512.Create(Unsafe.Add(ref v, i + 1));
-                ref float next = ref Unsafe.Add(ref row, w);
-                a00 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row), even, a00);
-                a01 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 16), even, a01);
-                a02 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 32), even, a02);
-                a10 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref next), odd, a10);
-                a11 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref next, 16), odd, a11);
-                a12 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref next, 32), odd, a12);
-                if (four)
-                {
-                    a03 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 48), even, a03);
-                    a13 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref next, 48), odd, a13);
-                }
-
-                row = ref Unsafe.Add(ref row, 2 * w);
-            }
-
-            if (i < (nuint)n)
-            {
-                Vector512<float> even = Vector512.Create(Unsafe.Add(ref v, i));
-                a00 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row), even, a00);
-                a01 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 16), even, a01);
-                a02 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 32), even, a02);
-                if (four)
-                {
-                    a03 = SimdMath.MultiplyAdd(Vector512.LoadUnsafe(ref row, 48), even, a03);
-                }
-            }
-
-            (a00 + a10).StoreUnsafe(ref y);
-            (a01 + a11).StoreUnsafe(ref y, 16);
-            (a02 + a12).StoreUnsafe(ref y, 32);
-            (a03 + a13).StoreUnsafe(ref y, 48);
         }
 
         /// <summary>

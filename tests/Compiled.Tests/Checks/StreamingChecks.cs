@@ -42,6 +42,20 @@ namespace Compiled.Tests.Checks
                     (x, y, _) => { var s = default(StreamConvGroups.State); for (int t = 0; t < 22; t++) n.Step(x.AsSpan(t * StreamConvGroups.StepInputSize, StreamConvGroups.StepInputSize), y.AsSpan(t * StreamConvGroups.StepOutputSize, StreamConvGroups.StepOutputSize), ref s); },
                     (x, y, k) => { var s = default(StreamConvGroups.State); n.ForwardSequence(x.AsSpan(0, k * StreamConvGroups.StepInputSize), y.AsSpan(0, k * StreamConvGroups.StepOutputSize), k, ref s); n.ForwardSequence(x.AsSpan(k * StreamConvGroups.StepInputSize), y.AsSpan(k * StreamConvGroups.StepOutputSize), 22 - k, ref s); });
             },
+            ["StreamGateVectors"] = () =>
+            {
+                var n = new StreamGateVectors();
+                return new Case(n, 21, StreamGateVectors.StepInputSize, StreamGateVectors.StepOutputSize, ChannelMajor: false, EveryStep: false,
+                    (x, y, _) => { var s = default(StreamGateVectors.State); for (int t = 0; t < 21; t++) n.Step(x.AsSpan(t * StreamGateVectors.StepInputSize, StreamGateVectors.StepInputSize), y.AsSpan(t * StreamGateVectors.StepOutputSize, StreamGateVectors.StepOutputSize), ref s); },
+                    (x, y, k) => { var s = default(StreamGateVectors.State); n.ForwardSequence(x.AsSpan(0, k * StreamGateVectors.StepInputSize), y.AsSpan(0, k * StreamGateVectors.StepOutputSize), k, ref s); n.ForwardSequence(x.AsSpan(k * StreamGateVectors.StepInputSize), y.AsSpan(k * StreamGateVectors.StepOutputSize), 21 - k, ref s); });
+            },
+            ["StreamGateVectorsCells"] = () =>
+            {
+                var n = new StreamGateVectorsCells();
+                return new Case(n, 20, StreamGateVectorsCells.StepInputSize, StreamGateVectorsCells.StepOutputSize, ChannelMajor: false, EveryStep: true,
+                    (x, y, _) => { var s = default(StreamGateVectorsCells.State); for (int t = 0; t < 20; t++) n.Step(x.AsSpan(t * StreamGateVectorsCells.StepInputSize, StreamGateVectorsCells.StepInputSize), y.AsSpan(t * StreamGateVectorsCells.StepOutputSize, StreamGateVectorsCells.StepOutputSize), ref s); },
+                    (x, y, k) => { var s = default(StreamGateVectorsCells.State); n.ForwardSequence(x.AsSpan(0, k * StreamGateVectorsCells.StepInputSize), y.AsSpan(0, k * StreamGateVectorsCells.StepOutputSize), k, ref s); n.ForwardSequence(x.AsSpan(k * StreamGateVectorsCells.StepInputSize), y.AsSpan(k * StreamGateVectorsCells.StepOutputSize), 20 - k, ref s); });
+            },
             ["StreamPerStep"] = () =>
             {
                 var n = new StreamPerStep();

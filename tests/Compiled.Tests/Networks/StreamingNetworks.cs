@@ -29,6 +29,30 @@ namespace Compiled.Tests.Networks
     [Conv1D(19, 1, Causal = true)]
     public partial class StreamConvGroups { }
 
+    /// <summary>
+    /// The register-resident step kernel's shapes (RecurrentKernels.StepGateVectors): one, two and four vectors per gate on
+    /// each SIMD path (GRU 16 and 32, LSTM 8 and 64, SimpleRNN 4), an odd input count (the input product's tail), and on
+    /// each path some sizes that fall back to the general kernel.
+    /// </summary>
+    [Network]
+    [Input(21, 5)]
+    [GRU(16, ReturnSequences = true)]
+    [LSTM(8, ReturnSequences = true)]
+    [SimpleRNN(4, ReturnSequences = true)]
+    [GRU(32, ReturnSequences = true)]
+    [LSTM(64)]
+    [Dense(3)]
+    public partial class StreamGateVectors { }
+
+    /// <summary>The register kernel's other cells and sizes: SimpleRNN with ReLU (16), LSTM 16 stacked twice, GRU 8 and 4, every step out.</summary>
+    [Network]
+    [Input(20, 3)]
+    [SimpleRNN(16, Nonlinearity = RecurrentNonlinearity.ReLU, ReturnSequences = true)]
+    [LSTM(16, NumLayers = 2, ReturnSequences = true)]
+    [GRU(8, ReturnSequences = true)]
+    [GRU(4, ReturnSequences = true)]
+    public partial class StreamGateVectorsCells { }
+
     /// <summary>Per-step layers between recurrent ones: LayerNorm over the features, Dropout, a Dense per step, BatchNorm on a vector.</summary>
     [Network]
     [Input(21, 3)]
