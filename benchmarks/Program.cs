@@ -61,6 +61,15 @@ namespace Compiled.Benchmarks
                 return 0;
             }
 
+            if (Take(bdnArgs, "--steps-quick"))
+            {
+                Console.WriteLine(MachineDescription());
+                Console.WriteLine($"Load average at start: {LoadAverage()}");
+                Suites.StepsQuick.Run(rounds: 60);
+                Console.WriteLine($"Load average at end: {LoadAverage()}");
+                return 0;
+            }
+
             if (Take(bdnArgs, "--kernels-ab"))
             {
                 Console.WriteLine(MachineDescription());

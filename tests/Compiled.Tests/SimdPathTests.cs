@@ -20,7 +20,8 @@ namespace Compiled.Tests
 
         [Theory]
         [InlineData("DOTNET_PreferredVectorBitWidth", "256", "256-bit")]
-        [InlineData("DOTNET_EnableAVX2", "0", "128-bit")]
+        [InlineData("DOTNET_EnableAVX2", "0", "128-bit")] // without fused multiply-add (.NET groups FMA with AVX2)
+        [InlineData("DOTNET_PreferredVectorBitWidth", "128", "128-bit")] // with it, as Arm NEON has it
         [InlineData("DOTNET_EnableHWIntrinsic", "0", "software")]
         public void NarrowerPathsPassTheSameChecks(string variable, string value, string expectedPath)
         {
