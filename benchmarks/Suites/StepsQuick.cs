@@ -7,8 +7,8 @@ using System.Runtime.Intrinsics;
 namespace Compiled.Benchmarks.Suites
 {
     /// <summary>
-    /// A quick Stopwatch measurement of the generated network's batch-64 rows (<c>--steps-quick</c>): <c>ForwardBatch</c>
-    /// and the training step of Mlp and Mlp2, interleaved in rounds of ~2 ms so that every row sees the same load; the median
+    /// A quick Stopwatch measurement of the generated networks' rows (<c>--steps-quick</c>): batch-1 <c>Forward</c> of
+    /// every network, <c>ForwardBatch</c> 64 and the training step of Mlp and Mlp2, interleaved in rounds of ~2 ms so that every row sees the same load; the median
     /// per call, its quartiles and GFLOP/s. For decisions while tuning kernels, not for publishing (BenchmarkDotNet is).
     /// </summary>
     public static class StepsQuick
@@ -16,6 +16,13 @@ namespace Compiled.Benchmarks.Suites
         public static void Run(int rounds)
         {
             var rows = new List<(string Name, Action Call, double Flops, List<double> Times)>();
+            foreach (NetworkName name in Enum.GetValues<NetworkName>())
+            {
+                var single = new Forward { Network = name };
+                single.Setup();
+                rows.Add(($"Forward {name}", single.Generated, 2.0 * NetworkCatalog.Spec(name).MultiplyAddsPerSample, new List<double>()));
+            }
+
             foreach (NetworkName name in new[] { NetworkName.Mlp, NetworkName.Mlp2 })
             {
                 var forward = new ForwardBatch64 { Network = name };
