@@ -60,9 +60,11 @@ namespace Compiled.Kernels
         /// <summary>
         /// <see cref="Step"/> when each gate is 1, 2 or 4 vectors of <typeparamref name="TV"/> (<c>H</c> that many times its
         /// lanes); false, doing nothing, otherwise. For each block of one vector of units: the input product (two interleaved
-        /// groups of inputs, from the input bias), then the recurrent product (four groups with 32 registers, else two; its
-        /// first group starts from the input part, so the two sums never go through memory), then the cell, all in registers.
-        /// The sums are grouped differently from the general path's (within float rounding of it, as the streaming tests check).
+        /// groups of inputs, from the input bias), then the recurrent product (four interleaved groups of inputs, two for LSTM
+        /// without AVX-512's 32 registers; its first group starts from the input part, so the two sums never go through
+        /// memory), then the cell, all in registers. The sums are grouped differently from the general path's (within float
+        /// rounding of it, as the streaming tests check on every path). GRU(8→16)+Dense(16→1) step on the Zen 5: 79 ns
+        /// through the general kernels, 46–52 ns here (RTNeural's compile-time API: 59.8 ns).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static bool StepGateVectors<TV, TS>(ref float packed, ref float x, ref float h, ref float c, int inputs, int hidden, RecurrentCell cell)
@@ -175,7 +177,8 @@ namespace Compiled.Kernels
                 row = ref Unsafe.Add(ref packedHh, column);
                 if (Vector512.IsHardwareAccelerated || gates * 4 <= 12)
                 {
-                    // Four groups (the hidden size is a multiple of 4): a chain of H / 4 multiply-adds to each gate.
+                    // Four groups (the hidden size is a multiple of 4): a chain of H / 4 multiply-adds to each gate; at most
+                    // 12 accumulators where there are 16 registers.
                     for (i = 0; i < hidden; i += 4)
                     {
                         TV h0 = TS.Broadcast(Unsafe.Add(ref h, i));
