@@ -202,6 +202,20 @@ namespace Compiled.Generator.Emit.Layers
         public void EmitStep(SourceWriter writer, LayerContext layer, string x, string y, string state)
         {
             DenseSpec dense = Spec(layer);
+            if (dense.Units <= 4 && (long)Inputs(layer) * dense.Units <= InlineLayerWeights)
+            {
+                // At most 4 outputs: one 128-bit vector on every path, so a single inline copy (the real-time heads, a
+                // GRU's Dense(16 -> 1)) instead of three calls into the kernel.
+                writer.Scope();
+                MatVec product = Product(layer);
+                writer.Comment(DescribeInference(layer).Trim().Substring(3) + ", one step, " + InlineMatVec.Summary(product, Vec.W4, 16));
+                writer.Line($"ref float xs = {x}; // this step's input");
+                writer.Line($"ref float ys = {y};");
+                InlineMatVec.Write(writer, product, Vec.W4, 16, Handoff.InMemory("xs"), Handoff.InMemory("ys"));
+                writer.Close();
+                return;
+            }
+
             writer.Line($"{Kernels}.Forward({InferenceWeight(layer)}, {InferenceBias(layer)}, {PaddedOutputs(layer)}, {x}, {y}, {Inputs(layer)}, {dense.Units}, {InferenceActivation(layer)});{DescribeInference(layer)}, one step: the single-sample kernel");
             SoftmaxRows(writer, layer, y, "1");
         }
