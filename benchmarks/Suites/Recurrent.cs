@@ -144,19 +144,7 @@ namespace Compiled.Benchmarks.Suites
                 (nameof(LstmForwardBatch64), suite.LstmForwardBatch64, new List<double>(rounds)),
                 (nameof(LstmTrainStep64), suite.LstmTrainStep64, new List<double>(rounds)),
             };
-            var calls = new int[rows.Length];
-            for (int i = 0; i < rows.Length; i++)
-            {
-                var probe = Stopwatch.StartNew();
-                int n = 0;
-                while (probe.Elapsed.TotalMilliseconds < 20)
-                {
-                    rows[i].Call();
-                    n++;
-                }
-
-                calls[i] = Math.Max(1, (int)(n * 2 / probe.Elapsed.TotalMilliseconds));
-            }
+            int[] calls = rows.Select(row => CallsPerSlice(() => row.Call(), milliseconds: 2)).ToArray();
 
             var cpu = rows.Select(_ => new List<double>(rounds)).ToArray();
             long allocated = GC.GetAllocatedBytesForCurrentThread();
@@ -191,6 +179,23 @@ namespace Compiled.Benchmarks.Suites
                 RecurrentWork work = RecurrentWork.Of(name);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {work.Label} | {Reporting.ResultTable.FormatTime(median)} | {Reporting.ResultTable.FormatTime(times[times.Count / 4])} | {Reporting.ResultTable.FormatTime(times[3 * times.Count / 4])} | {Reporting.ResultTable.FormatTime(cpu[row][cpu[row].Count / 2])} | {work.Samples * 1e9 / median:N0} | {work.Flops / median:0.00} | {work.Reference} ({(work.IsMet(median) ? "met" : "NOT met")}) |"));
             }
+        }
+
+        /// <summary>
+        /// How many calls of <paramref name="call"/> take about <paramref name="milliseconds"/> (from 20 ms of probing, which
+        /// also warms it up): the size of one slice of an interleaved Stopwatch round.
+        /// </summary>
+        public static int CallsPerSlice(Action call, double milliseconds)
+        {
+            var probe = Stopwatch.StartNew();
+            int n = 0;
+            while (probe.Elapsed.TotalMilliseconds < 20)
+            {
+                call();
+                n++;
+            }
+
+            return Math.Max(1, (int)(n * milliseconds / probe.Elapsed.TotalMilliseconds));
         }
 
         /// <summary>The calling thread's CPU time in nanoseconds (Linux), or -1.</summary>

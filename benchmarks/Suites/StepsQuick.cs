@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
+using System.Linq;
 using System.Runtime.Intrinsics;
 
 namespace Compiled.Benchmarks.Suites
@@ -55,19 +56,7 @@ namespace Compiled.Benchmarks.Suites
             rows.Add(("BackwardBatch64 Mlp (forward + backward, no optimizer)", () => { mlp.ZeroGradients(); mlp.BackwardBatch(inputs, labels, Workload.BatchSize); }, 2.0 * mlpSpec.TrainingMultiplyAddsPerSample * Workload.BatchSize, new List<double>()));
             rows.Add(("Adam step Mlp", () => adam.Step(mlp), 0, new List<double>()));
 
-            var calls = new int[rows.Count];
-            for (int i = 0; i < rows.Count; i++)
-            {
-                var probe = Stopwatch.StartNew();
-                int n = 0;
-                while (probe.Elapsed.TotalMilliseconds < 20)
-                {
-                    rows[i].Call();
-                    n++;
-                }
-
-                calls[i] = Math.Max(1, (int)(n * 2 / probe.Elapsed.TotalMilliseconds));
-            }
+            int[] calls = rows.Select(row => Recurrent.CallsPerSlice(row.Call, milliseconds: 2)).ToArray();
 
             for (int r = 0; r < rounds; r++)
             {
