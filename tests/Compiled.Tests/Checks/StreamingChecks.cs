@@ -56,6 +56,20 @@ namespace Compiled.Tests.Checks
                     (x, y, _) => { var s = default(StreamGateVectorsCells.State); for (int t = 0; t < 20; t++) n.Step(x.AsSpan(t * StreamGateVectorsCells.StepInputSize, StreamGateVectorsCells.StepInputSize), y.AsSpan(t * StreamGateVectorsCells.StepOutputSize, StreamGateVectorsCells.StepOutputSize), ref s); },
                     (x, y, k) => { var s = default(StreamGateVectorsCells.State); n.ForwardSequence(x.AsSpan(0, k * StreamGateVectorsCells.StepInputSize), y.AsSpan(0, k * StreamGateVectorsCells.StepOutputSize), k, ref s); n.ForwardSequence(x.AsSpan(k * StreamGateVectorsCells.StepInputSize), y.AsSpan(k * StreamGateVectorsCells.StepOutputSize), 20 - k, ref s); });
             },
+            ["StreamActivations"] = () =>
+            {
+                var n = new StreamActivations();
+                return new Case(n, 20, StreamActivations.StepInputSize, StreamActivations.StepOutputSize, ChannelMajor: false, EveryStep: false,
+                    (x, y, _) => { var s = default(StreamActivations.State); for (int t = 0; t < 20; t++) n.Step(x.AsSpan(t * StreamActivations.StepInputSize, StreamActivations.StepInputSize), y.AsSpan(t * StreamActivations.StepOutputSize, StreamActivations.StepOutputSize), ref s); },
+                    (x, y, k) => { var s = default(StreamActivations.State); n.ForwardSequence(x.AsSpan(0, k * StreamActivations.StepInputSize), y.AsSpan(0, k * StreamActivations.StepOutputSize), k, ref s); n.ForwardSequence(x.AsSpan(k * StreamActivations.StepInputSize), y.AsSpan(k * StreamActivations.StepOutputSize), 20 - k, ref s); });
+            },
+            ["StreamConvActivations"] = () =>
+            {
+                var n = new StreamConvActivations();
+                return new Case(n, 22, StreamConvActivations.StepInputSize, StreamConvActivations.StepOutputSize, ChannelMajor: true, EveryStep: true,
+                    (x, y, _) => { var s = default(StreamConvActivations.State); for (int t = 0; t < 22; t++) n.Step(x.AsSpan(t * StreamConvActivations.StepInputSize, StreamConvActivations.StepInputSize), y.AsSpan(t * StreamConvActivations.StepOutputSize, StreamConvActivations.StepOutputSize), ref s); },
+                    (x, y, k) => { var s = default(StreamConvActivations.State); n.ForwardSequence(x.AsSpan(0, k * StreamConvActivations.StepInputSize), y.AsSpan(0, k * StreamConvActivations.StepOutputSize), k, ref s); n.ForwardSequence(x.AsSpan(k * StreamConvActivations.StepInputSize), y.AsSpan(k * StreamConvActivations.StepOutputSize), 22 - k, ref s); });
+            },
             ["StreamPerStep"] = () =>
             {
                 var n = new StreamPerStep();

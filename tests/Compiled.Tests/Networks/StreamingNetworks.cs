@@ -53,6 +53,26 @@ namespace Compiled.Tests.Networks
     [GRU(4, ReturnSequences = true)]
     public partial class StreamGateVectorsCells { }
 
+    /// <summary>[Activation] layers stepping: on a time-major row between recurrent layers, and Softmax on the last vector.</summary>
+    [Network]
+    [Input(20, 3)]
+    [GRU(8, ReturnSequences = true)]
+    [Dense(6)]
+    [Activation(Activation.ELU)]
+    [LSTM(5)]
+    [Dense(3)]
+    [Activation(Activation.Softmax)]
+    public partial class StreamActivations { }
+
+    /// <summary>[Activation] layers stepping on channel-major columns between causal convolutions.</summary>
+    [Network]
+    [Input(4, 22)]
+    [Conv1D(6, 3, Causal = true)]
+    [Activation(Activation.GELU)]
+    [Conv1D(5, 2, Causal = true, Dilation = 2)]
+    [Activation(Activation.LeakyReLU, NegativeSlope = 0.2f)]
+    public partial class StreamConvActivations { }
+
     /// <summary>Per-step layers between recurrent ones: LayerNorm over the features, Dropout, a Dense per step, BatchNorm on a vector.</summary>
     [Network]
     [Input(21, 3)]

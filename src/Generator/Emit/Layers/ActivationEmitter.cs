@@ -13,9 +13,11 @@ namespace Compiled.Generator.Emit.Layers
     /// no saved outputs, recomputes them from the input. Softmax (last layer only): with CrossEntropy the loss fuses it, so
     /// the training pass keeps the logits (a copy of the input) and the gradient passes through unchanged; otherwise its
     /// Jacobian is applied per sample. At inference, after a <c>[Dense]</c>/<c>[Conv]</c> and a <c>[BatchNorm]</c> folded into
-    /// it, the activation is fused into that layer and this one is skipped (see <c>NetworkLayout</c>).
+    /// it, the activation is fused into that layer and this one is skipped (see <c>NetworkLayout</c>). Element-wise, it steps
+    /// in any layout a streaming network has (a time-major row, a channel-major column, a vector); Softmax only ever sees a
+    /// vector (CN0060), which is then the whole step.
     /// </summary>
-    internal sealed class ActivationEmitter : LayerEmitter
+    internal sealed class ActivationEmitter : LayerEmitter, IStreamingLayer
     {
         private const string Kernels = "global::Compiled.Kernels.ActivationKernels";
 
@@ -52,6 +54,54 @@ namespace Compiled.Generator.Emit.Layers
 
         public override void EmitInputGradient(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count) =>
             EmitGradient(writer, layer, refs, refs.Output, count);
+
+        public bool CanStep(LayerContext layer) => true;
+
+        /// <summary>One step of its input: the vector, a time-major row (the features) or a channel-major column (the channels).</summary>
+        public int StepOutputSize(LayerContext layer)
+        {
+            Shapes.Shape input = layer.Plan.Input;
+            return input.Rank == 1 ? Size(layer) : ChannelMajor(layer) ? input.Dimensions[0] : input.Dimensions[input.Rank - 1];
+        }
+
+        public void EmitStep(SourceWriter writer, LayerContext layer, string x, string y, string state)
+        {
+            ActivationSpec spec = Spec(layer);
+            int size = StepOutputSize(layer);
+            if (IsIdentity(spec) || spec.Activation == Activation.Softmax)
+            {
+                writer.Line($"{Support}.PackCopy({x}, {y}, {size});{Describe(layer)}, one step{(IsIdentity(spec) ? ": a copy" : string.Empty)}");
+                if (spec.Activation == Activation.Softmax)
+                {
+                    writer.Line($"{Support}.Softmax({y}, {size});");
+                }
+
+                return;
+            }
+
+            writer.Line($"{Kernels}.Forward({x}, {y}, {size}, {Struct(spec)});{Describe(layer)}, one step");
+        }
+
+        /// <summary>Whether the input is a causal convolution's channel-major <c>[C, L]</c> (a step is a column), through element-wise layers.</summary>
+        private static bool ChannelMajor(LayerContext layer)
+        {
+            for (int i = layer.Index - 1; i >= 0; i--)
+            {
+                switch (layer.Network.Layers[i].Spec)
+                {
+                    case ConvSpec:
+                        return true;
+                    case ActivationSpec:
+                    case DropoutSpec:
+                    case BatchNormSpec:
+                        continue;
+                    default:
+                        return false;
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>Whether the layer is PyTorch's identity (<c>nn.Identity</c>): inference copies, backward passes the gradient on.</summary>
         private static bool IsIdentity(ActivationSpec spec) => spec.Activation == Activation.Identity;

@@ -24,7 +24,7 @@ namespace Compiled.Generator.Emit
         /// convolution steps only on channel-major input (first, or after another); a layer that works on the last
         /// dimension (recurrent, Dense, LayerNorm) only on time-major input, since on <c>[C, L]</c> the last dimension is
         /// time; BatchNorm (per channel, the first dimension) only on a vector or channel-major input, since on
-        /// <c>[steps, features]</c> its channels would be the steps.
+        /// <c>[steps, features]</c> its channels would be the steps; an element-wise <c>[Activation]</c> in either.
         /// </summary>
         private bool StepLayoutsAgree()
         {
@@ -47,6 +47,10 @@ namespace Compiled.Generator.Emit
                     {
                         return false;
                     }
+                }
+                else if (emitter is ActivationEmitter)
+                {
+                    // Element-wise: steps in either layout and keeps it.
                 }
                 else if (channelMajor)
                 {
