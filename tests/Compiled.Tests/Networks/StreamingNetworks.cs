@@ -31,8 +31,8 @@ namespace Compiled.Tests.Networks
 
     /// <summary>
     /// The register-resident step kernel's shapes (RecurrentKernels.StepGateVectors): one, two and four vectors per gate on
-    /// each SIMD path (GRU 16 and 32, LSTM 8 and 64, SimpleRNN 4), an odd input count (the input product's tail), and on
-    /// each path some sizes that fall back to the general kernel.
+    /// each SIMD path (GRU 16 and 32, LSTM 8, SimpleRNN 4), an odd input count (the input product's tail), and on each path
+    /// some sizes that fall back to the general kernel (LSTM 64: its weights are beyond L1 for more than one block).
     /// </summary>
     [Network]
     [Input(21, 5)]
@@ -44,13 +44,18 @@ namespace Compiled.Tests.Networks
     [Dense(3)]
     public partial class StreamGateVectors { }
 
-    /// <summary>The register kernel's other cells and sizes: SimpleRNN with ReLU (16), LSTM 16 stacked twice, GRU 8 and 4, every step out.</summary>
+    /// <summary>
+    /// The register kernel's other cells and sizes: SimpleRNN with ReLU (16), LSTM 16 stacked twice, GRU 8 and 4, and odd
+    /// block counts (GRU 40: 5 vectors of 8, LSTM 24: 3 of 8 or 6 of 4), every step out.
+    /// </summary>
     [Network]
     [Input(20, 3)]
     [SimpleRNN(16, Nonlinearity = RecurrentNonlinearity.ReLU, ReturnSequences = true)]
     [LSTM(16, NumLayers = 2, ReturnSequences = true)]
     [GRU(8, ReturnSequences = true)]
     [GRU(4, ReturnSequences = true)]
+    [GRU(40, ReturnSequences = true)]
+    [LSTM(24, ReturnSequences = true)]
     public partial class StreamGateVectorsCells { }
 
     /// <summary>[Activation] layers stepping: on a time-major row between recurrent layers, and Softmax on the last vector.</summary>
