@@ -170,7 +170,7 @@ namespace Compiled
         /// trained with <see cref="Loss.CrossEntropy"/> take labels.
         /// </summary>
         /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> floats.</param>
-        /// <param name="labels"><paramref name="batchSize"/> labels in <c>[0, OutputSize)</c>.</param>
+        /// <param name="labels"><paramref name="batchSize"/> × <see cref="LabelsPerSample"/> labels, each in <c>[0, OutputSize / LabelsPerSample)</c>.</param>
         /// <param name="batchSize">The number of samples; must be positive.</param>
         /// <returns>The mean loss over the batch.</returns>
         /// <exception cref="ArgumentOutOfRangeException">A label is out of range.</exception>
@@ -266,6 +266,17 @@ namespace Compiled
         /// the trainer's) are the mean over the real steps' outputs only. False for other networks.
         /// </summary>
         bool OutputPerStep => false;
+
+        /// <summary>
+        /// The class labels one sample takes in the label overloads (<c>BackwardBatch</c>, <c>BackwardWindow</c>): 1 for a
+        /// classifier of whole samples; for a per-step classifier (sequence labelling: a recurrent layer with
+        /// <c>ReturnSequences = true</c>, then <c>[Dense(classes, Activation.Softmax)]</c> per step, trained with
+        /// <see cref="Loss.CrossEntropy"/>) its steps, <c>InputShape[0]</c>: the label overloads then take
+        /// <c>batchSize × LabelsPerSample</c> labels, sample after sample, each in <c>[0, OutputSize / LabelsPerSample)</c>, and
+        /// the loss is the mean over every step (over the real steps only with lengths; padding steps' labels are not read),
+        /// as PyTorch's <c>F.cross_entropy(logits.reshape(-1, C), labels.reshape(-1), ignore_index=...)</c>.
+        /// </summary>
+        int LabelsPerSample => 1;
 
         /// <summary>
         /// As <see cref="ForwardBatch(ReadOnlySpan{float}, Span{float}, int)"/> for sequences of their own lengths (a
