@@ -20,7 +20,7 @@ namespace Compiled.Tests
 
     /// <summary>A character-level language model's shape: token ids, an embedding, a GRU, next-token classes per step.</summary>
     [Network(Loss = Loss.CrossEntropy)]
-    [Input(7)]
+    [Input(12)]
     [Embedding(11, 6)]
     [GRU(16, ReturnSequences = true)]
     [Dense(11, Activation.Softmax)]
