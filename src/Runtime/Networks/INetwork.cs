@@ -206,7 +206,7 @@ namespace Compiled
         /// loss came from; see <see cref="BackwardBatch(ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{float})"/>.
         /// </summary>
         /// <param name="inputs"><paramref name="batchSize"/> x <see cref="InputSize"/> floats.</param>
-        /// <param name="labels"><paramref name="batchSize"/> class indices.</param>
+        /// <param name="labels"><paramref name="batchSize"/> × <see cref="LabelsPerSample"/> class indices.</param>
         /// <param name="batchSize">The number of samples; must be positive.</param>
         /// <param name="outputs">Empty (then nothing is written), or <paramref name="batchSize"/> x <see cref="OutputSize"/> floats.</param>
         /// <returns>The mean loss over the batch.</returns>
@@ -307,7 +307,7 @@ namespace Compiled
 
         /// <summary>As <see cref="BackwardBatch(ReadOnlySpan{float}, ReadOnlySpan{int}, int)"/> for sequences of their own lengths.</summary>
         /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> floats.</param>
-        /// <param name="labels"><paramref name="batchSize"/> labels.</param>
+        /// <param name="labels"><paramref name="batchSize"/> × <see cref="LabelsPerSample"/> labels (with a label per step, those of padding steps are not read).</param>
         /// <param name="batchSize">The number of samples; must be positive.</param>
         /// <param name="lengths"><paramref name="batchSize"/> lengths, each in <c>[1, InputShape[0]]</c>.</param>
         /// <returns>The mean loss.</returns>
@@ -345,7 +345,7 @@ namespace Compiled
 
         /// <summary>As <see cref="BackwardWindow(ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{float})"/> with class labels (<see cref="Loss.CrossEntropy"/>).</summary>
         /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> floats: each stream's next window.</param>
-        /// <param name="labels"><paramref name="batchSize"/> labels.</param>
+        /// <param name="labels"><paramref name="batchSize"/> × <see cref="LabelsPerSample"/> labels.</param>
         /// <param name="batchSize">The number of streams; must be positive.</param>
         /// <param name="states"><paramref name="batchSize"/> × <see cref="StateSize"/> floats: read, then replaced by the final states.</param>
         /// <returns>The mean loss over the window.</returns>

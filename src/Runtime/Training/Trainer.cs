@@ -31,7 +31,10 @@ namespace Compiled.Training
     /// predicted class is 1 when the output is at least 0.5. A data set of target vectors always trains with targets.
     /// </para>
     /// <para>
-    /// Accuracy: for labelled data, the fraction of samples whose predicted class is their label; for target vectors and a
+    /// Accuracy: for labelled data, the fraction of samples whose predicted class is their label (for sequence labelling,
+    /// a network with <see cref="INetwork.LabelsPerSample"/> labels per sample and a data set from
+    /// <see cref="Dataset.FromSequenceLabels"/>, the fraction of steps, and the loss the mean over steps; real steps only
+    /// with lengths); for target vectors and a
     /// <see cref="Loss.BinaryCrossEntropy"/> network, the binary accuracy of Keras (each output and each target counts as
     /// 1 when it is at least 0.5, and the accuracy is the fraction of outputs that match their target); for other target
     /// vectors there is none (<see langword="null"/>).
