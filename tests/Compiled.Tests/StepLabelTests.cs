@@ -168,6 +168,72 @@ namespace Compiled.Tests
             }
         }
 
+        /// <summary>
+        /// With lengths: the cross-entropy over the real steps only, through <see cref="ReferenceRecurrent"/> with each sample's
+        /// length and a per-step linear layer in double precision, differentiated by central differences.
+        /// </summary>
+        [Fact]
+        public void GradientsWithLengthsMatchFiniteDifferences()
+        {
+            JsonElement fixture = s_fixtures.GetProperty("LstmTaggerVar");
+            var network = new LstmTaggerVar();
+            float[] parameters = Floats(fixture, "parameters");
+            network.SetParameters(parameters);
+            float[] inputs = Floats(fixture, "inputs");
+            int[] labels = Ints(fixture, "labels");
+            int[] lengths = Ints(fixture, "lengths");
+            const int Steps = 5, Classes = 4, Hidden = 6;
+            int batch = lengths.Length;
+            var recurrent = (ReferenceRecurrent)ReferenceRecurrent.TryParse(((INetwork)network).Architecture.Split(" -> ")[1], new[] { Steps, 3 }, 0)!;
+            int dense = recurrent.ParameterCount; // the per-step Linear's weight [4, 6], then its bias
+
+            double Loss(double[] p)
+            {
+                double sum = 0;
+                int rows = 0;
+                for (int s = 0; s < batch; s++)
+                {
+                    double[] x = inputs.AsSpan(s * LstmTaggerVar.InputSize, LstmTaggerVar.InputSize).ToArray().Select(v => (double)v).ToArray();
+                    double[] h = recurrent.ForwardWithLength(p, x, lengths[s]);
+                    for (int t = 0; t < lengths[s]; t++)
+                    {
+                        var z = new double[Classes];
+                        for (int c = 0; c < Classes; c++)
+                        {
+                            z[c] = p[dense + (Classes * Hidden) + c];
+                            for (int i = 0; i < Hidden; i++)
+                            {
+                                z[c] += p[dense + (c * Hidden) + i] * h[(t * Hidden) + i];
+                            }
+                        }
+
+                        double max = z.Max();
+                        sum += max + Math.Log(z.Sum(v => Math.Exp(v - max))) - z[labels[(s * Steps) + t]];
+                        rows++;
+                    }
+                }
+
+                return sum / rows;
+            }
+
+            double[] p0 = parameters.Select(v => (double)v).ToArray();
+            network.ZeroGradients();
+            float loss = network.BackwardBatch(inputs, (ReadOnlySpan<int>)labels, batch, lengths);
+            Assert.Equal(Loss(p0), loss, 5);
+            float[] gradients = network.Gradients.ToArray();
+            const double Step = 1e-6;
+            for (int i = 0; i < p0.Length; i++)
+            {
+                double[] p = (double[])p0.Clone();
+                p[i] = p0[i] + Step;
+                double up = Loss(p);
+                p[i] = p0[i] - Step;
+                double down = Loss(p);
+                double expected = (up - down) / (2 * Step);
+                Assert.True(Math.Abs(expected - gradients[i]) <= 2e-5 + (2e-3 * Math.Abs(expected)), $"gradient {i}: {gradients[i]:R}, finite differences {expected:R}");
+            }
+        }
+
         /// <summary>One-hot target distributions per step give exactly what the labels give (the target overloads also average over steps).</summary>
         [Theory]
         [MemberData(nameof(Names))]

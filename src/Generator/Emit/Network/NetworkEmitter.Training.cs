@@ -558,7 +558,8 @@ namespace Compiled.Generator.Emit
             _w.Line(Optimize);
             _w.Open($"private float {(labels ? "LabelLoss" : "TargetLoss")}({targetParameter}, int count, float scale, ref float outputs{(masked ? ", ref int lengths" : string.Empty)})");
             _w.Line("ref float ws = ref Workspace();");
-            _w.Line("float sum = 0f;");
+            _w.Line(StepClasses ? "double sum = 0; // many rows (every step of the chunk): summed in double" : "float sum = 0f;");
+            string sumResult = StepClasses ? "return (float)sum;" : "return sum;";
             string at(string reference, string row) => $"ref {Vec.Unsafe}.Add({reference}, {row} * {n})";
             if (masked && StepClasses)
             {
@@ -572,7 +573,7 @@ namespace Compiled.Generator.Emit
                 _w.Close();
                 _w.Line($"{Marshal}.CreateSpan(ref {Vec.Unsafe}.Add({WorkspaceRef(_layout.GradientA)}, ((s * {steps}) + real) * {n}), ({steps} - real) * {n}).Clear(); // the padding steps add nothing");
                 _w.Close();
-                _w.Line("return sum;");
+                _w.Line(sumResult);
                 _w.Close();
                 return;
             }
@@ -605,7 +606,7 @@ namespace Compiled.Generator.Emit
             string copy = !last.FusedLoss ? "CopyOutputs" : _plan.Loss == Loss.CrossEntropy ? "CopySoftmax" : "CopySigmoid";
             _w.Line($"if (!{Vec.Unsafe}.IsNullRef(ref outputs)) {Support}.{copy}({output}, {at("ref outputs", "s")}, {n});");
             _w.Close();
-            _w.Line("return sum;");
+            _w.Line(sumResult);
             _w.Close();
         }
 
