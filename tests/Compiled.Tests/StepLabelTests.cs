@@ -347,6 +347,12 @@ namespace Compiled.Tests
             Assert.Equal(8.0 / 12, result.Accuracy!.Value, 10);
             Assert.Equal(3, result.SampleCount);
 
+            // Training with a learning rate of 0 changes nothing: the epoch's accuracy and loss are the same fractions of the
+            // real steps (batches of 2 and 1: the accuracy counts steps, not samples).
+            TrainingHistory history = new Trainer(new TrainerOptions { Epochs = 1, BatchSize = 2, Shuffle = false }).Fit(network, new Sgd(0f), data);
+            Assert.Equal(8.0 / 12, history.Epochs[0].TrainAccuracy!.Value, 10);
+            Assert.Equal(network.Parameters.ToArray(), parameters);
+
             // Without lengths every step is real: the fixed-length network, labels all in range.
             var gru = new GruTagger();
             var gruParameters = new float[GruTagger.ParameterCount];
@@ -473,6 +479,7 @@ namespace Compiled.Tests
             TrainingHistory history = new Trainer(new TrainerOptions { Epochs = 30, BatchSize = 32, Seed = 4 }).Fit(network, new Adam(0.02f), train, validation);
             EpochResult last = history.Epochs[^1];
             Assert.True(last.ValidationAccuracy > 0.85, $"validation accuracy {last.ValidationAccuracy}");
+            Assert.True(last.TrainAccuracy > 0.8, $"training accuracy {last.TrainAccuracy}");
             Assert.True(double.IsFinite(last.TrainLoss) && last.TrainLoss < history.Epochs[0].TrainLoss);
         }
 

@@ -611,7 +611,8 @@ namespace Compiled.Training
                 _supervision = train.Labels is null ? Supervision.Targets
                     : network.Loss == Loss.CrossEntropy ? Supervision.Labels
                     : Supervision.LabelsAsTargets;
-                _trackAccuracy = options.TrackTrainingAccuracy && HasAccuracy(network, train) && !(train.Lengths is not null && network.OutputPerStep);
+                // Per-step targets with lengths have no accuracy; labels per step count their real steps (CountCorrect).
+                _trackAccuracy = options.TrackTrainingAccuracy && HasAccuracy(network, train) && !(train.Lengths is not null && network.OutputPerStep && network.LabelsPerSample == 1);
                 _lengths = train.Lengths is null ? null : new int[_batchSize];
                 _labelsPerSample = train.Labels is null ? 1 : train.LabelsPerSample;
                 _accuracyUnitsPerSample = train.Labels is null ? _outputSize : _labelsPerSample;
@@ -765,6 +766,7 @@ namespace Compiled.Training
 
                 double lossSum = 0;
                 long correct = 0;
+                long counted = 0; // what the accuracy is a fraction of: samples, outputs, or (real) steps
                 int seen = 0;
                 for (int batch = 0; batch < _batchCount; batch++)
                 {
@@ -776,6 +778,7 @@ namespace Compiled.Training
                     if (_trackAccuracy)
                     {
                         correct += CountCorrect(n);
+                        counted += AccuracyUnits(n);
                     }
 
                     if (!float.IsFinite(loss))
@@ -816,7 +819,7 @@ namespace Compiled.Training
                             seen,
                             _sampleCount,
                             lossSum / seen,
-                            _trackAccuracy ? (double)correct / ((long)seen * _accuracyUnitsPerSample) : null,
+                            _trackAccuracy ? (double)correct / counted : null,
                             _lastLearningRate,
                             elapsed,
                             Rate(seen, elapsed),
@@ -847,7 +850,7 @@ namespace Compiled.Training
                 return new EpochResult(
                     epoch,
                     lossSum / _sampleCount,
-                    _trackAccuracy ? (double)correct / ((long)_sampleCount * _accuracyUnitsPerSample) : null,
+                    _trackAccuracy ? (double)correct / counted : null,
                     validationLoss,
                     validationAccuracy,
                     _lastLearningRate,
@@ -904,15 +907,36 @@ namespace Compiled.Training
                 }
 
                 int rowSize = outputSize / _labelsPerSample; // a sample's outputs, or one step's classes
-                for (int r = 0; r < n * _labelsPerSample; r++)
+                for (int k = 0; k < n; k++)
                 {
-                    if (LossFunctions.Predict(outputs.Slice(r * rowSize, rowSize), _binary) == _labels[r])
+                    int real = _lengths is not null && _labelsPerSample > 1 ? _lengths[k] : _labelsPerSample; // a label per step: the real steps only
+                    for (int r = k * _labelsPerSample; r < (k * _labelsPerSample) + real; r++)
                     {
-                        correct++;
+                        if (LossFunctions.Predict(outputs.Slice(r * rowSize, rowSize), _binary) == _labels[r])
+                        {
+                            correct++;
+                        }
                     }
                 }
 
                 return correct;
+            }
+
+            /// <summary>What the batch's accuracy counts: its samples, its outputs (binary targets), or its (real) steps (a label per step).</summary>
+            private long AccuracyUnits(int n)
+            {
+                if (_lengths is null || _labelsPerSample == 1)
+                {
+                    return (long)n * _accuracyUnitsPerSample;
+                }
+
+                long steps = 0;
+                for (int k = 0; k < n; k++)
+                {
+                    steps += _lengths[k];
+                }
+
+                return steps;
             }
 
             /// <summary>
