@@ -34,7 +34,7 @@ namespace Compiled.Tests
                     }
 
                     network.Backward(input, target);
-                    if (crossEntropy)
+                    if (crossEntropy && network.LabelsPerSample == 1) // a per-step classifier takes a label per step: BackwardBatch only
                     {
                         network.Backward(input, labels[0]);
                     }

@@ -27,7 +27,7 @@ namespace Compiled.Tests
 
             Assert.Equal(expected, loss); // bit for bit: asking for the outputs changes nothing
             Assert.True(plain.Gradients.SequenceEqual(withOutputs.Gradients), "the gradients differ when the outputs are asked for");
-            AssertClose(LossOf(plain.Loss, outputs, t, plain.OutputSize), loss, name);
+            AssertClose(LossOf(plain.Loss, outputs, t, plain.OutputSize / plain.LabelsPerSample), loss, name); // a row: a sample, or one step of a per-step classifier
         }
 
         [Theory]
@@ -43,7 +43,9 @@ namespace Compiled.Tests
 
             float[] x = NetworkCases.Inputs(plain, Batch, 8);
             var random = new Random(8);
-            int[] labels = Enumerable.Range(0, Batch).Select(_ => random.Next(plain.OutputSize)).ToArray();
+            int rows = plain.LabelsPerSample; // one label per sample, or per step
+            int classes = plain.OutputSize / rows;
+            int[] labels = Enumerable.Range(0, Batch * rows).Select(_ => random.Next(classes)).ToArray();
             var outputs = new float[Batch * plain.OutputSize];
             plain.ZeroGradients();
             withOutputs.ZeroGradients();
@@ -54,12 +56,12 @@ namespace Compiled.Tests
             Assert.Equal(expected, loss);
             Assert.True(plain.Gradients.SequenceEqual(withOutputs.Gradients), "the gradients differ when the outputs are asked for");
             double sum = 0;
-            for (int s = 0; s < Batch; s++)
+            for (int r = 0; r < Batch * rows; r++)
             {
-                sum -= Math.Log(outputs[(s * plain.OutputSize) + labels[s]]);
+                sum -= Math.Log(outputs[(r * classes) + labels[r]]);
             }
 
-            AssertClose(sum / Batch, loss, name);
+            AssertClose(sum / (Batch * rows), loss, name);
         }
 
         [Theory]

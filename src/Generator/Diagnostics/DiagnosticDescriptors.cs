@@ -266,8 +266,8 @@ namespace Compiled.Generator.Diagnostics
 
         public static readonly DiagnosticDescriptor SoftmaxOverSequence = Error(
             "CN0050", Shape,
-            "Softmax on a per-step Dense over a sequence",
-            "[Dense] at layer {0} applies Activation.Softmax to each step of a {1} sequence, which is not supported; return only the last step (ReturnSequences = false) or put [Flatten] before the layer");
+            "Softmax on a per-step Dense over a sequence needs Loss.CrossEntropy",
+            "[Dense] at layer {0} applies Activation.Softmax to each step of a {1} sequence with Loss.{2}; a per-step Softmax is trained by cross-entropy with one label per step: declare [Network(Loss = Loss.CrossEntropy)], or return only the last step (ReturnSequences = false)");
 
         public static readonly DiagnosticDescriptor RecurrentDropoutOneLayer = Warning(
             "CN0054", Usage,

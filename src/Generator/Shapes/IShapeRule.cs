@@ -61,6 +61,9 @@ namespace Compiled.Generator.Shapes
 
         public bool IsLast => LayerIndex == LayerCount - 1;
 
+        /// <summary>The network's loss (a per-step Softmax over a sequence is allowed with cross-entropy only).</summary>
+        public Loss Loss { get; set; }
+
         public void Report(DiagnosticDescriptor descriptor, string? argument, params object[] messageArgs) =>
             _issues.Add(new ShapeIssue(descriptor.Id, LayerIndex, argument, DiagnosticInfo.Create(descriptor, null, messageArgs).MessageArgs));
     }

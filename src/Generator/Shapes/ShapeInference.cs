@@ -37,7 +37,7 @@ namespace Compiled.Generator.Shapes
             }
 
             var issues = new List<ShapeIssue>();
-            var context = new ShapeContext(issues) { LayerCount = spec.Layers.Count };
+            var context = new ShapeContext(issues) { LayerCount = spec.Layers.Count, Loss = spec.Loss };
             var input = new Shape(spec.InputShape);
             string name = spec.Type.Name;
             if (spec.Layers.Count > MaxLayers)
@@ -124,8 +124,8 @@ namespace Compiled.Generator.Shapes
                 case Loss.CrossEntropy when activation != Activation.Softmax:
                     issues.Add(Issue(DiagnosticDescriptors.CrossEntropyNeedsSoftmax, last.Index, "activation", activationName));
                     break;
-                case Loss.CrossEntropy when last.Output.Size < 2:
-                    issues.Add(Issue(DiagnosticDescriptors.TooFewClasses, last.Index, "units", last.Output.Size));
+                case Loss.CrossEntropy when last.Output.Size / last.Output.Steps < 2: // per step for a sequence output (one label per step)
+                    issues.Add(Issue(DiagnosticDescriptors.TooFewClasses, last.Index, "units", last.Output.Size / last.Output.Steps));
                     break;
                 case Loss.BinaryCrossEntropy when activation != Activation.Sigmoid:
                     issues.Add(Issue(DiagnosticDescriptors.BinaryCrossEntropyNeedsSigmoid, last.Index, "activation", activationName));

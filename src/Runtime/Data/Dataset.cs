@@ -4,12 +4,14 @@ namespace Compiled.Data
 {
     /// <summary>
     /// Samples held in memory: <see cref="Count"/> feature vectors of <see cref="FeatureCount"/> floats stored one after
-    /// another, with either a class label or a target vector per sample.
+    /// another, with either a class label (or, for sequence labelling, one label per step: <see cref="LabelsPerSample"/>) or a
+    /// target vector per sample.
     /// </summary>
     public sealed class Dataset
     {
-        private Dataset(float[] features, int featureCount, int[]? labels, float[]? targets, int targetCount, int count, int[]? lengths = null)
+        private Dataset(float[] features, int featureCount, int[]? labels, float[]? targets, int targetCount, int count, int[]? lengths = null, int labelsPerSample = 1)
         {
+            LabelsPerSample = labelsPerSample;
             Lengths = lengths;
             Features = features;
             FeatureCount = featureCount;
@@ -28,8 +30,18 @@ namespace Compiled.Data
         /// <summary>The number of samples.</summary>
         public int Count { get; }
 
-        /// <summary>One class label per sample, or <see langword="null"/> when the data set has target vectors.</summary>
+        /// <summary>
+        /// The class labels, <see cref="LabelsPerSample"/> per sample (one, or one per step for sequence labelling), sample
+        /// after sample; or <see langword="null"/> when the data set has target vectors.
+        /// </summary>
         public int[]? Labels { get; }
+
+        /// <summary>
+        /// The labels of one sample: 1 for a classifier of whole samples (<see cref="FromLabels"/>), the steps of the network's
+        /// output for sequence labelling (<see cref="FromSequenceLabels"/>, a network whose <see cref="INetwork.LabelsPerSample"/>
+        /// is the same). Subsets, splits and batches keep each sample's labels together.
+        /// </summary>
+        public int LabelsPerSample { get; }
 
         /// <summary>The target vectors, <see cref="Count"/> × <see cref="TargetCount"/> floats, or <see langword="null"/> when the data set has labels.</summary>
         public float[]? Targets { get; }
@@ -69,7 +81,7 @@ namespace Compiled.Data
                 }
             }
 
-            return new Dataset(Features, FeatureCount, Labels, Targets, TargetCount, Count, lengths);
+            return new Dataset(Features, FeatureCount, Labels, Targets, TargetCount, Count, lengths, LabelsPerSample);
         }
 
         /// <summary>The features of sample <paramref name="index"/>.</summary>
@@ -102,6 +114,35 @@ namespace Compiled.Data
             }
 
             return new Dataset(features, featureCount, labels, null, 0, count);
+        }
+
+        /// <summary>
+        /// Creates a data set for sequence labelling (per-step classification): each sample is a sequence with one class label
+        /// per step, for a network that classifies every step (a recurrent layer with <c>ReturnSequences = true</c>, then
+        /// <c>[Dense(classes, Activation.Softmax)]</c>, <see cref="Loss.CrossEntropy"/>; its <see cref="INetwork.LabelsPerSample"/>
+        /// is its steps). The trainer's loss is the mean cross-entropy over every step and its accuracy the fraction of steps
+        /// classified correctly; with <see cref="WithLengths"/>, over the real steps only, and the labels of padding steps are
+        /// never read (they may hold anything, such as PyTorch's <c>ignore_index</c> -100).
+        /// </summary>
+        /// <param name="features">The features, <c>count</c> × <paramref name="featureCount"/> floats.</param>
+        /// <param name="featureCount">The number of floats in one sample; must be positive.</param>
+        /// <param name="labels">The labels, <c>count</c> × <paramref name="labelsPerSample"/>, sample after sample, step after step (the trainer checks that each real step's is a class of the network).</param>
+        /// <param name="labelsPerSample">The labels of one sample: the network's steps; must be positive.</param>
+        /// <returns>The data set, which holds the arrays without copying them.</returns>
+        /// <exception cref="ArgumentException">The lengths do not agree or the set is empty.</exception>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="labelsPerSample"/> is not positive.</exception>
+        public static Dataset FromSequenceLabels(float[] features, int featureCount, int[] labels, int labelsPerSample)
+        {
+            ArgumentNullException.ThrowIfNull(features);
+            ArgumentNullException.ThrowIfNull(labels);
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(labelsPerSample);
+            if (labels.Length % labelsPerSample != 0)
+            {
+                throw new ArgumentException($"The labels hold {labels.Length} values, not a multiple of the {labelsPerSample} labels per sample.", nameof(labels));
+            }
+
+            int count = CheckFeatures(features, featureCount, labels.Length / labelsPerSample, "labels");
+            return new Dataset(features, featureCount, labels, null, 0, count, null, labelsPerSample);
         }
 
         /// <summary>Creates a data set with a target vector per sample (for regression or multi-output losses).</summary>

@@ -51,6 +51,11 @@ namespace Compiled.Data
             ArgumentNullException.ThrowIfNull(data);
             CheckFraction(validationFraction);
             int[] labels = data.Labels ?? throw new ArgumentException("A stratified split needs a data set with labels.", nameof(data));
+            if (data.LabelsPerSample != 1)
+            {
+                throw new ArgumentException($"A stratified split needs one label per sample, but this data set has {data.LabelsPerSample} (one per step); use Split.", nameof(data));
+            }
+
             var classes = new SortedDictionary<int, List<int>>();
             for (int i = 0; i < labels.Length; i++)
             {
@@ -126,7 +131,8 @@ namespace Compiled.Data
 
             int features = data.FeatureCount;
             var newFeatures = new float[indices.Length * features];
-            int[]? labels = data.Labels is null ? null : new int[indices.Length];
+            int perSample = data.LabelsPerSample; // a sample's labels stay together (one per step for sequence labelling)
+            int[]? labels = data.Labels is null ? null : new int[indices.Length * perSample];
             float[]? targets = data.Targets is null ? null : new float[indices.Length * data.TargetCount];
             for (int i = 0; i < indices.Length; i++)
             {
@@ -139,7 +145,7 @@ namespace Compiled.Data
                 data.Features.AsSpan(index * features, features).CopyTo(newFeatures.AsSpan(i * features));
                 if (labels is not null)
                 {
-                    labels[i] = data.Labels![index];
+                    data.Labels.AsSpan(index * perSample, perSample).CopyTo(labels.AsSpan(i * perSample));
                 }
 
                 if (targets is not null)
@@ -149,7 +155,7 @@ namespace Compiled.Data
             }
 
             Dataset subset = labels is not null
-                ? Dataset.FromLabels(newFeatures, features, labels)
+                ? perSample == 1 ? Dataset.FromLabels(newFeatures, features, labels) : Dataset.FromSequenceLabels(newFeatures, features, labels, perSample)
                 : Dataset.FromTargets(newFeatures, features, targets!, data.TargetCount);
             if (data.Lengths is int[] lengths)
             {

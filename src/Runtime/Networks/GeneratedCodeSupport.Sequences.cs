@@ -45,6 +45,53 @@ namespace Compiled
             }
         }
 
+        /// <summary>
+        /// Checks the labels of a per-step classifier (sequence labelling): <paramref name="batchSize"/> × <paramref name="steps"/>
+        /// of them, each real step's in <c>[0, classes)</c>; the labels of padding steps (beyond a sample's length) are not
+        /// read, so they may hold anything (PyTorch's <c>ignore_index</c>, -100, for example).
+        /// </summary>
+        /// <param name="labels">The labels, sample after sample, step after step.</param>
+        /// <param name="batchSize">The samples.</param>
+        /// <param name="steps">The labels of one sample: its (padded) steps.</param>
+        /// <param name="classes">The classes of one step.</param>
+        /// <param name="lengths">The first sample's length, or a null reference (every sample full).</param>
+        /// <param name="parameter">The parameter name for the exception.</param>
+        /// <exception cref="ArgumentException">There are not <paramref name="batchSize"/> × <paramref name="steps"/> labels.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">A real step's label is out of range (the message names the sample, the step and the value).</exception>
+        public static void CheckStepLabels(ReadOnlySpan<int> labels, int batchSize, int steps, int classes, ref int lengths, string parameter)
+        {
+            if (labels.Length != (long)batchSize * steps)
+            {
+                throw new ArgumentException(
+                    $"'{parameter}' has {labels.Length} labels, but {batchSize} sample(s) of {steps} steps need exactly {(long)batchSize * steps}: one label per step (sequence labelling), sample after sample.",
+                    parameter);
+            }
+
+            for (int s = 0; s < batchSize; s++)
+            {
+                int real = Unsafe.IsNullRef(ref lengths) ? steps : Unsafe.Add(ref lengths, s);
+                ReadOnlySpan<int> sample = labels.Slice(s * steps, real);
+                for (int t = 0; t < sample.Length; t++)
+                {
+                    if ((uint)sample[t] >= (uint)classes)
+                    {
+                        throw new ArgumentOutOfRangeException(
+                            parameter,
+                            sample[t],
+                            $"Label {sample[t]} of sample {s}, step {t} (0-based) is outside [0, {classes}): the network has {classes} classes per step.");
+                    }
+                }
+            }
+        }
+
+        /// <summary>Throws the error for a single-label call of a per-step classifier, which takes one label per step.</summary>
+        /// <param name="network">The network's type name.</param>
+        /// <param name="steps">The labels one sample takes.</param>
+        /// <returns>Never returns.</returns>
+        /// <exception cref="NotSupportedException">Always.</exception>
+        public static float ThrowSingleLabel(string network, int steps) =>
+            throw new NotSupportedException($"{network} classifies each of its {steps} steps, so a sample takes {steps} labels, not one; call BackwardBatch with batchSize × {steps} labels (LabelsPerSample).");
+
         /// <summary>The real steps of <paramref name="count"/> sequences: the sum of their lengths, or <c>count * steps</c> for a null <paramref name="lengths"/>.</summary>
         /// <param name="lengths">The first length, or a null reference (every sequence full).</param>
         /// <param name="count">The sequences.</param>

@@ -170,7 +170,7 @@ namespace Compiled
         /// trained with <see cref="Loss.CrossEntropy"/> take labels.
         /// </summary>
         /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> floats.</param>
-        /// <param name="labels"><paramref name="batchSize"/> labels in <c>[0, OutputSize)</c>.</param>
+        /// <param name="labels"><paramref name="batchSize"/> × <see cref="LabelsPerSample"/> labels, each in <c>[0, OutputSize / LabelsPerSample)</c>.</param>
         /// <param name="batchSize">The number of samples; must be positive.</param>
         /// <returns>The mean loss over the batch.</returns>
         /// <exception cref="ArgumentOutOfRangeException">A label is out of range.</exception>
@@ -206,7 +206,7 @@ namespace Compiled
         /// loss came from; see <see cref="BackwardBatch(ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{float})"/>.
         /// </summary>
         /// <param name="inputs"><paramref name="batchSize"/> x <see cref="InputSize"/> floats.</param>
-        /// <param name="labels"><paramref name="batchSize"/> class indices.</param>
+        /// <param name="labels"><paramref name="batchSize"/> × <see cref="LabelsPerSample"/> class indices.</param>
         /// <param name="batchSize">The number of samples; must be positive.</param>
         /// <param name="outputs">Empty (then nothing is written), or <paramref name="batchSize"/> x <see cref="OutputSize"/> floats.</param>
         /// <returns>The mean loss over the batch.</returns>
@@ -268,6 +268,17 @@ namespace Compiled
         bool OutputPerStep => false;
 
         /// <summary>
+        /// The class labels one sample takes in the label overloads (<c>BackwardBatch</c>, <c>BackwardWindow</c>): 1 for a
+        /// classifier of whole samples; for a per-step classifier (sequence labelling: a recurrent layer with
+        /// <c>ReturnSequences = true</c>, then <c>[Dense(classes, Activation.Softmax)]</c> per step, trained with
+        /// <see cref="Loss.CrossEntropy"/>) its steps, <c>InputShape[0]</c>: the label overloads then take
+        /// <c>batchSize × LabelsPerSample</c> labels, sample after sample, each in <c>[0, OutputSize / LabelsPerSample)</c>, and
+        /// the loss is the mean over every step (over the real steps only with lengths; padding steps' labels are not read),
+        /// as PyTorch's <c>F.cross_entropy(logits.reshape(-1, C), labels.reshape(-1), ignore_index=...)</c>.
+        /// </summary>
+        int LabelsPerSample => 1;
+
+        /// <summary>
         /// As <see cref="ForwardBatch(ReadOnlySpan{float}, Span{float}, int)"/> for sequences of their own lengths (a
         /// network with <see cref="VariableLength"/>).
         /// </summary>
@@ -296,7 +307,7 @@ namespace Compiled
 
         /// <summary>As <see cref="BackwardBatch(ReadOnlySpan{float}, ReadOnlySpan{int}, int)"/> for sequences of their own lengths.</summary>
         /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> floats.</param>
-        /// <param name="labels"><paramref name="batchSize"/> labels.</param>
+        /// <param name="labels"><paramref name="batchSize"/> × <see cref="LabelsPerSample"/> labels (with a label per step, those of padding steps are not read).</param>
         /// <param name="batchSize">The number of samples; must be positive.</param>
         /// <param name="lengths"><paramref name="batchSize"/> lengths, each in <c>[1, InputShape[0]]</c>.</param>
         /// <returns>The mean loss.</returns>
@@ -334,7 +345,7 @@ namespace Compiled
 
         /// <summary>As <see cref="BackwardWindow(ReadOnlySpan{float}, ReadOnlySpan{float}, int, Span{float})"/> with class labels (<see cref="Loss.CrossEntropy"/>).</summary>
         /// <param name="inputs"><paramref name="batchSize"/> × <see cref="InputSize"/> floats: each stream's next window.</param>
-        /// <param name="labels"><paramref name="batchSize"/> labels.</param>
+        /// <param name="labels"><paramref name="batchSize"/> × <see cref="LabelsPerSample"/> labels.</param>
         /// <param name="batchSize">The number of streams; must be positive.</param>
         /// <param name="states"><paramref name="batchSize"/> × <see cref="StateSize"/> floats: read, then replaced by the final states.</param>
         /// <returns>The mean loss over the window.</returns>

@@ -37,6 +37,7 @@ namespace Compiled.Training
         // The current job, set by the main thread before it bumps the generation.
         private float[] _inputs = Array.Empty<float>();
         private int[] _labels = Array.Empty<int>();
+        private readonly int _labelsPerSample; // one label per sample, or per step (sequence labelling)
         private float[] _targets = Array.Empty<float>();
         private int[]? _lengths;
         private bool _useLabels;
@@ -51,6 +52,7 @@ namespace Compiled.Training
         {
             _inputSize = network.InputSize;
             _outputSize = network.OutputSize;
+            _labelsPerSample = network.LabelsPerSample;
             _networks = new INetwork[threads];
             _networks[0] = network;
             for (int t = 1; t < threads; t++)
@@ -215,13 +217,13 @@ namespace Compiled.Training
                         }
 
                         _losses[index] = _useLabels
-                            ? network.BackwardBatch(inputs, (ReadOnlySpan<int>)_labels.AsSpan(start, count), count, part)
+                            ? network.BackwardBatch(inputs, (ReadOnlySpan<int>)_labels.AsSpan(start * _labelsPerSample, count * _labelsPerSample), count, part)
                             : network.BackwardBatch(inputs, (ReadOnlySpan<float>)_targets.AsSpan(start * _outputSize, count * _outputSize), count, part);
                     }
                     else
                     {
                         _losses[index] = _useLabels
-                            ? network.BackwardBatch(inputs, (ReadOnlySpan<int>)_labels.AsSpan(start, count), count, outputs)
+                            ? network.BackwardBatch(inputs, (ReadOnlySpan<int>)_labels.AsSpan(start * _labelsPerSample, count * _labelsPerSample), count, outputs)
                             : network.BackwardBatch(inputs, (ReadOnlySpan<float>)_targets.AsSpan(start * _outputSize, count * _outputSize), count, outputs);
                     }
                 }

@@ -31,7 +31,10 @@ namespace Compiled.Training
     /// predicted class is 1 when the output is at least 0.5. A data set of target vectors always trains with targets.
     /// </para>
     /// <para>
-    /// Accuracy: for labelled data, the fraction of samples whose predicted class is their label; for target vectors and a
+    /// Accuracy: for labelled data, the fraction of samples whose predicted class is their label (for sequence labelling,
+    /// a network with <see cref="INetwork.LabelsPerSample"/> labels per sample and a data set from
+    /// <see cref="Dataset.FromSequenceLabels"/>, the fraction of steps, and the loss the mean over steps; real steps only
+    /// with lengths); for target vectors and a
     /// <see cref="Loss.BinaryCrossEntropy"/> network, the binary accuracy of Keras (each output and each target counts as
     /// 1 when it is at least 0.5, and the accuracy is the fraction of outputs that match their target); for other target
     /// vectors there is none (<see langword="null"/>).
@@ -210,6 +213,11 @@ namespace Compiled.Training
             bool binaryTargets = labels is null && loss == Loss.BinaryCrossEntropy && !perStep;
             double sum = 0;
             long correct = 0;
+            if (labels is not null && network.LabelsPerSample > 1)
+            {
+                return StepLabelScores(network, data, chunk, outputs);
+            }
+
             if (perStep)
             {
                 return (PerStepLoss(network, data, chunk, outputs), null);
@@ -292,6 +300,60 @@ namespace Compiled.Training
             return sum / real;
         }
 
+        /// <summary>
+        /// The loss and accuracy of a per-step classifier (sequence labelling, <see cref="INetwork.LabelsPerSample"/> &gt; 1) on
+        /// a data set with a label per step: the mean cross-entropy over every step of every sample and the fraction of steps
+        /// whose most probable class is their label; with lengths, over the real steps only (padding steps' labels unread).
+        /// </summary>
+        private static (double Loss, double? Accuracy) StepLabelScores(INetwork network, Dataset data, int chunk, Span<float> outputs)
+        {
+            int inputSize = data.FeatureCount;
+            int outputSize = network.OutputSize;
+            int steps = network.LabelsPerSample;
+            int classes = outputSize / steps;
+            int[] labels = data.Labels!;
+            int[]? lengths = data.Lengths;
+            double sum = 0;
+            long correct = 0;
+            long rows = 0;
+            for (int start = 0; start < data.Count;)
+            {
+                int n = Math.Min(chunk, data.Count - start);
+                Span<float> batchOutputs = outputs.Slice(0, n * outputSize);
+                ReadOnlySpan<float> inputs = data.Features.AsSpan(start * inputSize, n * inputSize);
+                if (lengths is not null)
+                {
+                    network.ForwardBatch(inputs, batchOutputs, n, lengths.AsSpan(start, n));
+                }
+                else
+                {
+                    network.ForwardBatch(inputs, batchOutputs, n);
+                }
+
+                for (int k = 0; k < n; k++)
+                {
+                    int sample = start + k;
+                    int real = lengths is null ? steps : lengths[sample];
+                    for (int t = 0; t < real; t++)
+                    {
+                        ReadOnlySpan<float> row = batchOutputs.Slice((k * outputSize) + (t * classes), classes);
+                        int label = labels[(sample * steps) + t];
+                        sum += LossFunctions.FromLabel(Loss.CrossEntropy, row, label);
+                        if (LossFunctions.Predict(row, false) == label)
+                        {
+                            correct++;
+                        }
+                    }
+
+                    rows += real;
+                }
+
+                start += n;
+            }
+
+            return (sum / rows, (double)correct / rows);
+        }
+
         /// <summary>Whether labels are the 0/1 target of a single output (a non-cross-entropy network with one output).</summary>
         private static bool IsBinary(INetwork network) => network.OutputSize == 1 && network.Loss != Loss.CrossEntropy;
 
@@ -354,7 +416,7 @@ namespace Compiled.Training
                     }
                 }
 
-                if (network.OutputPerStep && data.Labels is not null)
+                if (network.OutputPerStep && data.Labels is not null && network.LabelsPerSample == 1)
                 {
                     throw new ArgumentException(
                         $"The '{parameterName}' data set has labels but the network's output is a sequence ({network.Architecture}); give a target per step (Dataset.FromTargets).",
@@ -363,7 +425,11 @@ namespace Compiled.Training
             }
 
             int outputs = network.OutputSize;
-            if (data.Labels is int[] labels)
+            if (data.Labels is not null && (data.LabelsPerSample != 1 || network.LabelsPerSample != 1))
+            {
+                CheckStepLabels(network, data, parameterName);
+            }
+            else if (data.Labels is int[] labels)
             {
                 if (labels.Length != data.Count)
                 {
@@ -420,6 +486,45 @@ namespace Compiled.Training
             }
         }
 
+        /// <summary>The labels of a data set for sequence labelling: as many per sample as the network takes, each real step's a class.</summary>
+        private static void CheckStepLabels(INetwork network, Dataset data, string parameterName)
+        {
+            int steps = network.LabelsPerSample;
+            if (data.LabelsPerSample != steps)
+            {
+                string what = steps == 1
+                    ? $"{network.Architecture} takes one label per sample (Dataset.FromLabels)"
+                    : $"{network.Architecture} classifies each of its {steps} steps, so it takes {steps} labels per sample (Dataset.FromSequenceLabels(features, featureCount, labels, {steps}))";
+                throw new ArgumentException(
+                    $"The '{parameterName}' data set has {data.LabelsPerSample} label(s) per sample but {what}.",
+                    parameterName);
+            }
+
+            int[] labels = data.Labels!;
+            if (labels.Length != (long)data.Count * steps)
+            {
+                throw new ArgumentException(
+                    $"The '{parameterName}' data set has {data.Count} samples of {steps} labels but {labels.Length} labels; it needs {(long)data.Count * steps}.",
+                    parameterName);
+            }
+
+            int classes = network.OutputSize / steps;
+            for (int i = 0; i < data.Count; i++)
+            {
+                int real = data.Lengths is int[] lengths ? lengths[i] : steps;
+                for (int t = 0; t < real; t++)
+                {
+                    int label = labels[(i * steps) + t];
+                    if ((uint)label >= (uint)classes)
+                    {
+                        throw new ArgumentException(
+                            $"Label {label} of sample {i}, step {t} (0-based) in the '{parameterName}' data set is out of range: the network has {classes} classes per step, so labels must be in [0, {classes}).",
+                            parameterName);
+                    }
+                }
+            }
+        }
+
         private static string Describe(float value) => float.IsNaN(value) ? "NaN" : value > 0 ? "+infinity" : "-infinity";
 
         private static float[] AllocateFloats(long length, string parameterName)
@@ -461,6 +566,7 @@ namespace Compiled.Training
             private readonly bool _binary;
             private readonly bool _trackAccuracy;
             private readonly int _accuracyUnitsPerSample;
+            private readonly int _labelsPerSample; // one label per sample, or one per step (sequence labelling)
             private readonly int _inputSize;
             private readonly int _outputSize;
             private readonly int _sampleCount;
@@ -505,9 +611,11 @@ namespace Compiled.Training
                 _supervision = train.Labels is null ? Supervision.Targets
                     : network.Loss == Loss.CrossEntropy ? Supervision.Labels
                     : Supervision.LabelsAsTargets;
-                _trackAccuracy = options.TrackTrainingAccuracy && HasAccuracy(network, train) && !(train.Lengths is not null && network.OutputPerStep);
+                // Per-step targets with lengths have no accuracy; labels per step count their real steps (CountCorrect).
+                _trackAccuracy = options.TrackTrainingAccuracy && HasAccuracy(network, train) && !(train.Lengths is not null && network.OutputPerStep && network.LabelsPerSample == 1);
                 _lengths = train.Lengths is null ? null : new int[_batchSize];
-                _accuracyUnitsPerSample = train.Labels is null ? _outputSize : 1;
+                _labelsPerSample = train.Labels is null ? 1 : train.LabelsPerSample;
+                _accuracyUnitsPerSample = train.Labels is null ? _outputSize : _labelsPerSample;
                 _validationChunk = validation is null ? 0 : Math.Min(options.BatchSize, validation.Count);
                 _random = new DeterministicRandom(unchecked((ulong)(long)options.Seed));
                 _clipValue = options.ClipGradientValue;
@@ -521,7 +629,7 @@ namespace Compiled.Training
                 }
 
                 _inputs = AllocateFloats((long)_batchSize * _inputSize, nameof(options));
-                _labels = train.Labels is null ? Array.Empty<int>() : new int[_batchSize];
+                _labels = train.Labels is null ? Array.Empty<int>() : new int[_batchSize * _labelsPerSample];
                 _targets = _supervision == Supervision.Labels ? Array.Empty<float>() : AllocateFloats((long)_batchSize * _outputSize, nameof(options));
                 int outputRows = Math.Max(_trackAccuracy ? _batchSize : 0, _validationChunk);
                 _outputs = AllocateFloats((long)outputRows * _outputSize, nameof(options));
@@ -658,6 +766,7 @@ namespace Compiled.Training
 
                 double lossSum = 0;
                 long correct = 0;
+                long counted = 0; // what the accuracy is a fraction of: samples, outputs, or (real) steps
                 int seen = 0;
                 for (int batch = 0; batch < _batchCount; batch++)
                 {
@@ -669,6 +778,7 @@ namespace Compiled.Training
                     if (_trackAccuracy)
                     {
                         correct += CountCorrect(n);
+                        counted += AccuracyUnits(n);
                     }
 
                     if (!float.IsFinite(loss))
@@ -709,7 +819,7 @@ namespace Compiled.Training
                             seen,
                             _sampleCount,
                             lossSum / seen,
-                            _trackAccuracy ? (double)correct / ((long)seen * _accuracyUnitsPerSample) : null,
+                            _trackAccuracy ? (double)correct / counted : null,
                             _lastLearningRate,
                             elapsed,
                             Rate(seen, elapsed),
@@ -740,7 +850,7 @@ namespace Compiled.Training
                 return new EpochResult(
                     epoch,
                     lossSum / _sampleCount,
-                    _trackAccuracy ? (double)correct / ((long)_sampleCount * _accuracyUnitsPerSample) : null,
+                    _trackAccuracy ? (double)correct / counted : null,
                     validationLoss,
                     validationAccuracy,
                     _lastLearningRate,
@@ -769,7 +879,7 @@ namespace Compiled.Training
                     switch (_supervision)
                     {
                         case Supervision.Labels:
-                            _labels[k] = labels![sample];
+                            labels.AsSpan(sample * _labelsPerSample, _labelsPerSample).CopyTo(_labels.AsSpan(k * _labelsPerSample));
                             break;
                         case Supervision.LabelsAsTargets:
                             _labels[k] = labels![sample];
@@ -796,15 +906,37 @@ namespace Compiled.Training
                     return LossFunctions.CountBinaryMatches(outputs, _targets.AsSpan(0, n * outputSize));
                 }
 
+                int rowSize = outputSize / _labelsPerSample; // a sample's outputs, or one step's classes
                 for (int k = 0; k < n; k++)
                 {
-                    if (LossFunctions.Predict(outputs.Slice(k * outputSize, outputSize), _binary) == _labels[k])
+                    int real = _lengths is not null && _labelsPerSample > 1 ? _lengths[k] : _labelsPerSample; // a label per step: the real steps only
+                    for (int r = k * _labelsPerSample; r < (k * _labelsPerSample) + real; r++)
                     {
-                        correct++;
+                        if (LossFunctions.Predict(outputs.Slice(r * rowSize, rowSize), _binary) == _labels[r])
+                        {
+                            correct++;
+                        }
                     }
                 }
 
                 return correct;
+            }
+
+            /// <summary>What the batch's accuracy counts: its samples, its outputs (binary targets), or its (real) steps (a label per step).</summary>
+            private long AccuracyUnits(int n)
+            {
+                if (_lengths is null || _labelsPerSample == 1)
+                {
+                    return (long)n * _accuracyUnitsPerSample;
+                }
+
+                long steps = 0;
+                for (int k = 0; k < n; k++)
+                {
+                    steps += _lengths[k];
+                }
+
+                return steps;
             }
 
             /// <summary>
@@ -840,12 +972,12 @@ namespace Compiled.Training
                     }
 
                     return _supervision == Supervision.Labels
-                        ? _network.BackwardBatch(inputs, (ReadOnlySpan<int>)_labels.AsSpan(0, n), n, lengths)
+                        ? _network.BackwardBatch(inputs, (ReadOnlySpan<int>)_labels.AsSpan(0, n * _labelsPerSample), n, lengths)
                         : _network.BackwardBatch(inputs, (ReadOnlySpan<float>)_targets.AsSpan(0, n * _outputSize), n, lengths);
                 }
 
                 return _supervision == Supervision.Labels
-                    ? _network.BackwardBatch(inputs, (ReadOnlySpan<int>)_labels.AsSpan(0, n), n, outputs)
+                    ? _network.BackwardBatch(inputs, (ReadOnlySpan<int>)_labels.AsSpan(0, n * _labelsPerSample), n, outputs)
                     : _network.BackwardBatch(inputs, (ReadOnlySpan<float>)_targets.AsSpan(0, n * _outputSize), n, outputs);
             }
 

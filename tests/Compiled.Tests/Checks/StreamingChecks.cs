@@ -84,6 +84,14 @@ namespace Compiled.Tests.Checks
                     (x, y, _) => { var s = default(StreamTokens.State); for (int t = 0; t < 20; t++) n.Step(x.AsSpan(t * StreamTokens.StepInputSize, StreamTokens.StepInputSize), y.AsSpan(t * StreamTokens.StepOutputSize, StreamTokens.StepOutputSize), ref s); },
                     (x, y, k) => { var s = default(StreamTokens.State); n.ForwardSequence(x.AsSpan(0, k * StreamTokens.StepInputSize), y.AsSpan(0, k * StreamTokens.StepOutputSize), k, ref s); n.ForwardSequence(x.AsSpan(k * StreamTokens.StepInputSize), y.AsSpan(k * StreamTokens.StepOutputSize), 20 - k, ref s); });
             },
+                        // Sequence labelling (a character-level language model): a softmax over each step's classes, step by step as over the whole sequence.
+            ["CharModel"] = () =>
+            {
+                var n = new CharModel();
+                return new Case(n, 12, CharModel.StepInputSize, CharModel.StepOutputSize, ChannelMajor: false, EveryStep: true,
+                    (x, y, _) => { var s = default(CharModel.State); for (int t = 0; t < 12; t++) n.Step(x.AsSpan(t * CharModel.StepInputSize, CharModel.StepInputSize), y.AsSpan(t * CharModel.StepOutputSize, CharModel.StepOutputSize), ref s); },
+                    (x, y, k) => { var s = default(CharModel.State); n.ForwardSequence(x.AsSpan(0, k * CharModel.StepInputSize), y.AsSpan(0, k * CharModel.StepOutputSize), k, ref s); n.ForwardSequence(x.AsSpan(k * CharModel.StepInputSize), y.AsSpan(k * CharModel.StepOutputSize), 12 - k, ref s); });
+            },
         };
 
         /// <summary>The networks checked.</summary>

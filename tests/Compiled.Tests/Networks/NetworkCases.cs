@@ -67,6 +67,8 @@ namespace Compiled.Tests.Networks
             ["GruWide16"] = () => new GruWide16(),
             ["LstmBidirectional16"] = () => new LstmBidirectional16(),
             ["RnnWide32"] = () => new RnnWide32(),
+            ["GruTagger"] = () => new GruTagger(),
+            ["CharModel"] = () => new CharModel(),
         };
 
         /// <summary>Networks whose training normalises with batch statistics: a sample's loss depends on the rest of its batch.</summary>
@@ -149,16 +151,20 @@ namespace Compiled.Tests.Networks
                 switch (network.Loss)
                 {
                     case Loss.CrossEntropy:
-                        double sum = 0;
-                        for (int j = 0; j < n; j++)
+                        int classes = n / network.LabelsPerSample; // a distribution per sample, or per step
+                        for (int row = 0; row < n; row += classes)
                         {
-                            t[j] = (float)random.NextDouble();
-                            sum += t[j];
-                        }
+                            double sum = 0;
+                            for (int j = row; j < row + classes; j++)
+                            {
+                                t[j] = (float)random.NextDouble();
+                                sum += t[j];
+                            }
 
-                        for (int j = 0; j < n; j++)
-                        {
-                            t[j] = (float)(t[j] / sum);
+                            for (int j = row; j < row + classes; j++)
+                            {
+                                t[j] = (float)(t[j] / sum);
+                            }
                         }
 
                         break;
@@ -182,10 +188,12 @@ namespace Compiled.Tests.Networks
             return targets;
         }
 
+        /// <summary>Labels for a cross-entropy network: one per sample, or one per step for a per-step classifier (<see cref="INetwork.LabelsPerSample"/>).</summary>
         public static int[] Labels(INetwork network, int batch, int seed)
         {
             var random = new Random(seed + 2000);
-            return Enumerable.Range(0, batch).Select(_ => random.Next(network.OutputSize)).ToArray();
+            int perSample = network.LabelsPerSample;
+            return Enumerable.Range(0, batch * perSample).Select(_ => random.Next(network.OutputSize / perSample)).ToArray();
         }
 
         public static float[] Normal(int count, int seed)

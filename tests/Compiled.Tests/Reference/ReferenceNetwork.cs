@@ -13,6 +13,9 @@ namespace Compiled.Tests.Reference
         private readonly List<IReferenceLayer> _layers = new();
         private readonly INetwork _network;
 
+        /// <summary>The loss rows of one sample: 1, or its steps for a per-step classifier (one label per step).</summary>
+        private readonly int _rows;
+
         /// <summary>
         /// The reference of <paramref name="network"/>'s architecture. Parameters are passed to each call; the buffers
         /// (running statistics, read at inference) are the network's own at the time of the call.
@@ -21,6 +24,7 @@ namespace Compiled.Tests.Reference
         {
             _network = network;
             Loss = network.Loss;
+            _rows = network.LabelsPerSample;
             InputSize = network.InputSize;
             int[] shape = network.InputShape.ToArray();
             int parameters = 0;
@@ -128,8 +132,8 @@ namespace Compiled.Tests.Reference
             for (int s = 0; s < batch; s++)
             {
                 sum += labels is null
-                    ? LossOf(y[s], z[s], targets.AsSpan(s * OutputSize, OutputSize))
-                    : LossOf(y[s], z[s], default, labels[s]);
+                    ? SampleLoss(y[s], z[s], targets.AsSpan(s * OutputSize, OutputSize), default)
+                    : SampleLoss(y[s], z[s], default, labels.AsSpan(s * _rows, _rows));
             }
 
             return sum / batch;
@@ -139,7 +143,28 @@ namespace Compiled.Tests.Reference
         public double Loss1(double[] parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target, int label = -1, TrainingContext? training = null)
         {
             double[] y = Forward(parameters, input, out double[] z, training);
-            return LossOf(y, z, target, label);
+            return SampleLoss(y, z, target, label >= 0 ? new[] { label } : default);
+        }
+
+        /// <summary>
+        /// One sample's loss: over its outputs, or for a per-step classifier (sequence labelling) the mean over its steps of
+        /// each step's cross-entropy against its label or target distribution.
+        /// </summary>
+        private double SampleLoss(double[] y, double[] z, ReadOnlySpan<float> target, ReadOnlySpan<int> labels)
+        {
+            if (_rows == 1)
+            {
+                return LossOf(y, z, target, labels.IsEmpty ? -1 : labels[0]);
+            }
+
+            int classes = y.Length / _rows;
+            double sum = 0;
+            for (int r = 0; r < _rows; r++)
+            {
+                sum += LossOf(y.AsSpan(r * classes, classes).ToArray(), z.AsSpan(r * classes, classes).ToArray(), target.IsEmpty ? default : target.Slice(r * classes, classes), labels.IsEmpty ? -1 : labels[r]);
+            }
+
+            return sum / _rows;
         }
 
         private double LossOf(double[] y, double[] z, ReadOnlySpan<float> target, int label = -1)

@@ -79,7 +79,7 @@ namespace Compiled.Generator.Emit.Layers
         {
             DenseSpec dense = Spec(layer);
             writer.Line($"{Kernels}.ForwardBatch({InferenceWeight(layer)}, {InferenceBias(layer)}, {PaddedOutputs(layer)}, {x}, {Inputs(layer)}, {y}, {dense.Units}, {Inputs(layer)}, {dense.Units}, {Rows(layer, count)}, {InferenceActivation(layer)});{DescribeInference(layer)}");
-            SoftmaxRows(writer, layer, y, count);
+            SoftmaxRows(writer, layer, y, Rows(layer, count));
         }
 
         public override void EmitTrainForward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count)
@@ -94,12 +94,12 @@ namespace Compiled.Generator.Emit.Layers
             if (!storesPre)
             {
                 writer.Line($"{Kernels}.ForwardBatch({common}, {refs.Output}, {sizes}, {ActivationStruct(dense)});{Describe(layer)}");
-                SoftmaxRows(writer, layer, refs.Output!, count);
+                SoftmaxRows(writer, layer, refs.Output!, Rows(layer, count));
             }
             else if (storesOutput)
             {
                 writer.Line($"{Kernels}.ForwardBatchTrain({common}, {refs.PreActivation}, {refs.Output}, {sizes}, {ActivationStruct(dense)});{Describe(layer)}");
-                SoftmaxRows(writer, layer, refs.Output!, count);
+                SoftmaxRows(writer, layer, refs.Output!, Rows(layer, count));
             }
             else
             {
@@ -114,7 +114,7 @@ namespace Compiled.Generator.Emit.Layers
             int inputs = Inputs(layer);
             if (!layer.FusedLoss)
             {
-                ActivationBackward(writer, dense, refs.Gradient, refs.Output!, refs.PreActivation, $"{count} * {layer.Plan.OutputSize}", count, outputs);
+                ActivationBackward(writer, dense, refs.Gradient, refs.Output!, refs.PreActivation, $"{count} * {layer.Plan.OutputSize}", Rows(layer, count), outputs);
             }
 
             string gradients = $"{At("g", layer.Plan.Tensors[0].Offset)}, {At("g", layer.Plan.Tensors[1].Offset)}, {refs.Input}, {refs.Gradient}, {outputs}";
@@ -269,12 +269,13 @@ namespace Compiled.Generator.Emit.Layers
             _ => $"default(global::Compiled.Kernels.{dense.Activation})",
         };
 
-        private static void SoftmaxRows(SourceWriter writer, LayerContext layer, string y, string count)
+        /// <summary>Softmax over each of <paramref name="rows"/> rows of the units (a sample, or one step of a sequence).</summary>
+        private static void SoftmaxRows(SourceWriter writer, LayerContext layer, string y, string rows)
         {
             int outputs = Units(layer);
             if (Spec(layer).Activation == Activation.Softmax)
             {
-                writer.Line($"for (int s = 0; s < {count}; s++) {Support}.Softmax(ref {Vec.Unsafe}.Add({y}, s * {outputs}), {outputs});");
+                writer.Line($"for (int s = 0; s < {rows}; s++) {Support}.Softmax(ref {Vec.Unsafe}.Add({y}, s * {outputs}), {outputs});");
             }
         }
 

@@ -18,7 +18,7 @@ namespace Compiled.Generator.Emit
         /// True when the first computing layer can have its units split between training threads (ISplitTraining); never for
         /// a network that trains whole batches (batch normalisation), whose chunks split training would cut.
         /// </summary>
-        private bool CanSplit => !_layout.WholeBatch && !_plan.VariableLength && _layout.Computing.Count >= 2 && _layout.Computing[0].Emitter is ISplitUnits split && split.CanSplitUnits(_layout.Computing[0].Context);
+        private bool CanSplit => !_layout.WholeBatch && !_plan.VariableLength && !StepClasses && _layout.Computing.Count >= 2 && _layout.Computing[0].Emitter is ISplitUnits split && split.CanSplitUnits(_layout.Computing[0].Context);
 
         /// <summary>The first unit of each part, then the unit count: two parts, split on a 16-unit (64-byte) boundary.</summary>
         private int[] SplitBoundaries

@@ -41,12 +41,14 @@ namespace Compiled.Generator.Emit
             _w.Line(TrainCall("TrainForward", "1", "0"));
             if (MaskedLoss)
             {
-                _w.Line($"int real = ({Vec.Unsafe}.IsNullRef(ref lengths) ? MaxSteps : lengths) * {OutputPerStep}; // the outputs of the real steps");
+                _w.Line($"int real = ({Vec.Unsafe}.IsNullRef(ref lengths) ? MaxSteps : lengths) * {MaskUnits}; // the {(StepClasses ? "real steps" : "outputs of the real steps")}");
                 _w.Line($"float loss = TargetLoss(ref {Marshal}.GetReference(target), 1, 1f / real, ref {Vec.Unsafe}.NullRef<float>(), ref lengths) / real;");
             }
             else
             {
-                _w.Line($"float loss = TargetLoss(ref {Marshal}.GetReference(target), 1, 1f, ref {Vec.Unsafe}.NullRef<float>());");
+                _w.Line(StepClasses
+                    ? $"float loss = TargetLoss(ref {Marshal}.GetReference(target), 1, 1f / {LabelsPerSample}, ref {Vec.Unsafe}.NullRef<float>()) / {LabelsPerSample}; // the mean over the steps"
+                    : $"float loss = TargetLoss(ref {Marshal}.GetReference(target), 1, 1f, ref {Vec.Unsafe}.NullRef<float>());");
             }
 
             _w.Line(TrainCall("TrainBackward", "1", "0"));
@@ -73,12 +75,12 @@ namespace Compiled.Generator.Emit
             WriteTrainingBatchChecks("batchSize", "nameof(batchSize)");
             if (MaskedLoss)
             {
-                _w.Line($"long real = {Support}.RealSteps(ref allLengths, batchSize, MaxSteps) * {OutputPerStep}; // the outputs of the real steps: the loss is their mean");
+                _w.Line($"long real = {Support}.RealSteps(ref allLengths, batchSize, MaxSteps) * {MaskUnits}; // the {(StepClasses ? "real steps" : "outputs of the real steps")}: the loss is their mean");
                 _w.Line("float scale = 1f / real;");
             }
             else
             {
-                _w.Line("float scale = 1f / batchSize;");
+                _w.Line($"float scale = 1f / {BatchRows};");
             }
 
             _w.Line("double total = 0;");
@@ -89,10 +91,14 @@ namespace Compiled.Generator.Emit
             _w.Line(TrainCall("TrainBackward", "count", "start"));
             _w.Close();
             AdvanceContext();
-            _w.Line(MaskedLoss ? "return (float)(total / real);" : "return (float)(total / batchSize);");
+            _w.Line(MaskedLoss ? "return (float)(total / real);" : $"return (float)(total / {BatchRows});");
             _w.Close();
 
-            if (labels)
+            if (labels && StepClasses)
+            {
+                WriteStepLabelsBackward();
+            }
+            else if (labels)
             {
                 _w.Line();
                 _w.Summary(
@@ -193,7 +199,9 @@ namespace Compiled.Generator.Emit
             }
             else if (lastActivation == Activation.Softmax)
             {
-                _w.Line($"for (int s = 0; s < count; s++) {Support}.SoftmaxOutputGradient(ref {Vec.Unsafe}.Add({WorkspaceRef(lastPre)}, s * {n}), ref {Vec.Unsafe}.Add(ref dy, s * {n}), ref {Vec.Unsafe}.Add({WorkspaceRef(_layout.GradientA)}, s * {n}), {n}); // dL/dz through the softmax the loss would have fused");
+                int row = LossRow;
+                string rows = StepClasses ? $"count * {LabelsPerSample}" : "count";
+                _w.Line($"for (int s = 0; s < {rows}; s++) {Support}.SoftmaxOutputGradient(ref {Vec.Unsafe}.Add({WorkspaceRef(lastPre)}, s * {row}), ref {Vec.Unsafe}.Add(ref dy, s * {row}), ref {Vec.Unsafe}.Add({WorkspaceRef(_layout.GradientA)}, s * {row}), {row}); // dL/dz through the softmax the loss would have fused{(StepClasses ? ", per step" : string.Empty)}");
             }
             else
             {
@@ -519,7 +527,8 @@ namespace Compiled.Generator.Emit
         private void WriteLossMethod(bool labels)
         {
             LayerContext last = _layout.Computing[_layout.Computing.Count - 1].Context;
-            int n = _plan.OutputSize;
+            int n = LossRow; // one row: a sample's outputs, or one step's classes
+            int rowsPerSample = LabelsPerSample;
             (int lastOutput, int lastPre) = _layout.Saved(last.Index);
             string source = WorkspaceRef(last.FusedLoss ? lastPre : lastOutput);
 
@@ -528,8 +537,17 @@ namespace Compiled.Generator.Emit
                 ? "The summed cross-entropy of one chunk given labels; writes (p - onehot) * scale, the gradient with respect to the logits, to gradients A, and the outputs unless that ref is null."
                 : $"The summed loss of one chunk given targets; writes scale times its gradient with respect to the {(last.FusedLoss ? "logits" : "outputs")} to gradients A, and the outputs unless that ref is null.");
             string targetParameter = labels ? "ref int labels" : "ref float targets";
-            bool masked = MaskedLoss && !labels;
-            if (masked)
+            bool masked = MaskedLoss;
+            if (StepClasses)
+            {
+                _w.Line("/// <remarks>");
+                _w.Line($"/// Sequence labelling: each sample is {rowsPerSample} rows (steps) of {n} classes, each row with its own {(labels ? "label" : "target distribution")};");
+                _w.Line(masked
+                    ? "/// only the real steps count (sample <c>s</c>'s first <c>lengths[s]</c>), the padding steps' logits and labels are not read and their gradient is zero."
+                    : "/// the sum is over every row.");
+                _w.Line("/// </remarks>");
+            }
+            else if (masked)
             {
                 _w.Line("/// <remarks>");
                 _w.Line("/// Variable length: only the real steps' outputs count (sample <c>s</c>'s first <c>lengths[s]</c> steps); returns the");
@@ -540,17 +558,35 @@ namespace Compiled.Generator.Emit
             _w.Line(Optimize);
             _w.Open($"private float {(labels ? "LabelLoss" : "TargetLoss")}({targetParameter}, int count, float scale, ref float outputs{(masked ? ", ref int lengths" : string.Empty)})");
             _w.Line("ref float ws = ref Workspace();");
-            _w.Line("float sum = 0f;");
-            _w.Open("for (int s = 0; s < count; s++)");
-            string at(string reference) => $"ref {Vec.Unsafe}.Add({reference}, s * {n})";
-            string gradient = at(WorkspaceRef(_layout.GradientA));
-            string output = at(source);
+            _w.Line(StepClasses ? "double sum = 0; // many rows (every step of the chunk): summed in double" : "float sum = 0f;");
+            string sumResult = StepClasses ? "return (float)sum;" : "return sum;";
+            string at(string reference, string row) => $"ref {Vec.Unsafe}.Add({reference}, {row} * {n})";
+            if (masked && StepClasses)
+            {
+                int steps = rowsPerSample;
+                _w.Open("for (int s = 0; s < count; s++)");
+                _w.Line($"int real = {Vec.Unsafe}.IsNullRef(ref lengths) ? MaxSteps : {Vec.Unsafe}.Add(ref lengths, s); // the real steps");
+                _w.Open("for (int t = 0; t < real; t++)");
+                _w.Line($"int r = (s * {steps}) + t; // the row of step t");
+                string supervision = labels ? $"{Vec.Unsafe}.Add(ref labels, r)" : at("ref targets", "r");
+                _w.Line($"sum += {Support}.SoftmaxCrossEntropy({at(source, "r")}, {n}, {supervision}, {at(WorkspaceRef(_layout.GradientA), "r")}, scale);");
+                _w.Close();
+                _w.Line($"{Marshal}.CreateSpan(ref {Vec.Unsafe}.Add({WorkspaceRef(_layout.GradientA)}, ((s * {steps}) + real) * {n}), ({steps} - real) * {n}).Clear(); // the padding steps add nothing");
+                _w.Close();
+                _w.Line(sumResult);
+                _w.Close();
+                return;
+            }
+
+            _w.Open(StepClasses ? $"for (int s = 0; s < count * {rowsPerSample}; s++) // s: a row, one step of a sample" : "for (int s = 0; s < count; s++)");
+            string gradient = at(WorkspaceRef(_layout.GradientA), "s");
+            string output = at(source, "s");
             if (masked)
             {
                 _w.Line($"int real = ({Vec.Unsafe}.IsNullRef(ref lengths) ? MaxSteps : {Vec.Unsafe}.Add(ref lengths, s)) * {OutputPerStep}; // the outputs of the real steps");
                 string maskedCall = _plan.Loss == Loss.BinaryCrossEntropy
-                    ? $"{Support}.SigmoidBinaryCrossEntropy({output}, real, {at("ref targets")}, {gradient}, scale * real)"
-                    : $"{Support}.MeanSquaredError({output}, real, {at("ref targets")}, {gradient}, scale * real)";
+                    ? $"{Support}.SigmoidBinaryCrossEntropy({output}, real, {at("ref targets", "s")}, {gradient}, scale * real)"
+                    : $"{Support}.MeanSquaredError({output}, real, {at("ref targets", "s")}, {gradient}, scale * real)";
                 _w.Line($"sum += {maskedCall} * real;");
                 _w.Line($"{Marshal}.CreateSpan(ref {Vec.Unsafe}.Add({gradient}, real), {n} - real).Clear(); // the padding steps add nothing");
                 _w.Close();
@@ -562,15 +598,72 @@ namespace Compiled.Generator.Emit
             string call = _plan.Loss switch
             {
                 Loss.CrossEntropy when labels => $"{Support}.SoftmaxCrossEntropy({output}, {n}, {Vec.Unsafe}.Add(ref labels, s), {gradient}, scale)",
-                Loss.CrossEntropy => $"{Support}.SoftmaxCrossEntropy({output}, {n}, {at("ref targets")}, {gradient}, scale)",
-                Loss.BinaryCrossEntropy => $"{Support}.SigmoidBinaryCrossEntropy({output}, {n}, {at("ref targets")}, {gradient}, scale)",
-                _ => $"{Support}.MeanSquaredError({output}, {n}, {at("ref targets")}, {gradient}, scale)",
+                Loss.CrossEntropy => $"{Support}.SoftmaxCrossEntropy({output}, {n}, {at("ref targets", "s")}, {gradient}, scale)",
+                Loss.BinaryCrossEntropy => $"{Support}.SigmoidBinaryCrossEntropy({output}, {n}, {at("ref targets", "s")}, {gradient}, scale)",
+                _ => $"{Support}.MeanSquaredError({output}, {n}, {at("ref targets", "s")}, {gradient}, scale)",
             };
             _w.Line($"sum += {call};");
             string copy = !last.FusedLoss ? "CopyOutputs" : _plan.Loss == Loss.CrossEntropy ? "CopySoftmax" : "CopySigmoid";
-            _w.Line($"if (!{Vec.Unsafe}.IsNullRef(ref outputs)) {Support}.{copy}({output}, {at("ref outputs")}, {n});");
+            _w.Line($"if (!{Vec.Unsafe}.IsNullRef(ref outputs)) {Support}.{copy}({output}, {at("ref outputs", "s")}, {n});");
             _w.Close();
-            _w.Line("return sum;");
+            _w.Line(sumResult);
+            _w.Close();
+        }
+
+        /// <summary>
+        /// The label passes of a per-step classifier (<see cref="StepClasses"/>): the single-label <c>Backward</c> throws (a
+        /// sample takes one label per step); <c>BackwardBatch</c> takes <c>batchSize</c> x <see cref="LabelsPerSample"/> labels,
+        /// checked first (real steps only with lengths), and returns the mean cross-entropy over the (real) steps.
+        /// </summary>
+        private void WriteStepLabelsBackward()
+        {
+            int steps = LabelsPerSample;
+            _w.Line();
+            _w.Summary($"Not for this network: each sample takes {steps} labels, one per step; use <c>BackwardBatch</c> with <see cref=\"LabelsPerSample\"/> labels per sample.");
+            _w.Line("/// <param name=\"input\">One sample.</param>");
+            _w.Line("/// <param name=\"label\">A single label.</param>");
+            _w.Line("/// <returns>Never returns.</returns>");
+            _w.Line("/// <exception cref=\"global::System.NotSupportedException\">Always.</exception>");
+            _w.Line($"public float Backward({ReadOnlySpan} input, int label) => {Support}.ThrowSingleLabel(nameof({Name}), LabelsPerSample);");
+
+            _w.Line();
+            _w.Summary(
+                $"Training step over <paramref name=\"batchSize\"/> labelled sequences, one label per step: returns the mean cross-entropy over\n" +
+                "the steps (PyTorch's <c>F.cross_entropy(logits.reshape(-1, C), labels.reshape(-1))</c>) and adds its gradient into\n" +
+                "<see cref=\"Gradients\"/>. Every label is checked before anything is computed. Allocates nothing after the first training call.");
+            _w.Line("/// <param name=\"inputs\"><paramref name=\"batchSize\"/> x <see cref=\"InputSize\"/> floats.</param>");
+            _w.Line($"/// <param name=\"labels\"><paramref name=\"batchSize\"/> x {steps} classes, sample after sample, each in [0, {LossRow}).</param>");
+            _w.Line("/// <param name=\"batchSize\">The number of samples; must be positive.</param>");
+            _w.Line("/// <returns>The mean loss over the steps.</returns>");
+            _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+            _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"batchSize\"/> is not positive or a label is out of range.</exception>");
+            OpenOutputsPass(targets: false);
+            _w.Line($"if (batchSize <= 0) {Support}.ThrowBatchSize(batchSize);");
+            _w.Line($"if (inputs.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);");
+            string lengthsRef = MaskedLoss ? "ref allLengths" : $"ref {Vec.Unsafe}.NullRef<int>()";
+            _w.Line($"{Support}.CheckStepLabels(labels, batchSize, LabelsPerSample, {LossRow}, {lengthsRef}, nameof(labels)); // {(MaskedLoss ? "the real steps' labels; padding steps' are never read" : "every step's label")}");
+            WriteOutputsCheck();
+            WriteInputChecks("inputs");
+            WriteTrainingBatchChecks("batchSize", "nameof(batchSize)");
+            if (MaskedLoss)
+            {
+                _w.Line($"long real = {Support}.RealSteps(ref allLengths, batchSize, MaxSteps); // the real steps: the loss is the mean over them");
+                _w.Line("float scale = 1f / real;");
+            }
+            else
+            {
+                _w.Line($"float scale = 1f / {BatchRows}; // the mean over every step of every sample");
+            }
+
+            _w.Line("double total = 0;");
+            OpenChunks();
+            _w.Line($"ref float x = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputs), (nint)start * InputSize);");
+            _w.Line(TrainCall("TrainForward", "count", "start"));
+            _w.Line($"total += LabelLoss(ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(labels), (nint)start * LabelsPerSample), count, scale, {OutputsAt}){(MaskedLoss ? ", ref lengths" : string.Empty)});");
+            _w.Line(TrainCall("TrainBackward", "count", "start"));
+            _w.Close();
+            AdvanceContext();
+            _w.Line(MaskedLoss ? "return (float)(total / real);" : $"return (float)(total / {BatchRows});");
             _w.Close();
         }
     }

@@ -48,7 +48,9 @@ namespace Compiled.Generator.Emit
                 "states is <c>BackwardBatch</c>. Allocates nothing after the first training call.");
             _w.Line("/// <param name=\"inputs\"><paramref name=\"batchSize\"/> x <see cref=\"InputSize\"/> floats: each stream's next window of steps.</param>");
             _w.Line(labels
-                ? "/// <param name=\"labels\"><paramref name=\"batchSize\"/> classes, each in [0, <see cref=\"OutputSize\"/>).</param>"
+                ? StepClasses
+                    ? $"/// <param name=\"labels\"><paramref name=\"batchSize\"/> x {LabelsPerSample} classes, one per step of each stream's window, each in [0, {LossRow}).</param>"
+                    : "/// <param name=\"labels\"><paramref name=\"batchSize\"/> classes, each in [0, <see cref=\"OutputSize\"/>).</param>"
                 : "/// <param name=\"targets\"><paramref name=\"batchSize\"/> x <see cref=\"OutputSize\"/> floats.</param>");
             _w.Line("/// <param name=\"batchSize\">The number of streams; must be positive.</param>");
             _w.Line("/// <param name=\"states\"><paramref name=\"batchSize\"/> states, one per stream: read, then replaced by the final states.</param>");
@@ -59,7 +61,11 @@ namespace Compiled.Generator.Emit
             _w.Open($"public float BackwardWindow({ReadOnlySpan} inputs, {expectedType} {expected}, int batchSize, global::System.Span<State> states)");
             _w.Line($"if (batchSize <= 0) {Support}.ThrowBatchSize(batchSize);");
             _w.Line($"if (inputs.Length != (long)batchSize * InputSize) {Support}.ThrowBatchLength(nameof(inputs), batchSize, InputSize, inputs.Length);");
-            if (labels)
+            if (labels && StepClasses)
+            {
+                _w.Line($"{Support}.CheckStepLabels(labels, batchSize, LabelsPerSample, {LossRow}, ref {Vec.Unsafe}.NullRef<int>(), nameof(labels));");
+            }
+            else if (labels)
             {
                 _w.Line($"if (labels.Length != batchSize) {Support}.ThrowLength(nameof(labels), batchSize, labels.Length);");
                 _w.Line($"for (int i = 0; i < labels.Length; i++) if ((uint)labels[i] >= OutputSize) {Support}.ThrowLabel(nameof(labels), i, labels[i], OutputSize);");
@@ -72,14 +78,14 @@ namespace Compiled.Generator.Emit
             _w.Line($"if (states.Length != batchSize) {Support}.ThrowLength(nameof(states), batchSize, states.Length);");
             WriteInputChecks("inputs");
             WriteTrainingBatchChecks("batchSize", "nameof(batchSize)");
-            _w.Line("float scale = 1f / batchSize;");
+            _w.Line($"float scale = 1f / {BatchRows};");
             _w.Line("double total = 0;");
             OpenChunks();
             _w.Line($"ref float x = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputs), (nint)start * InputSize);");
             _w.Line($"ref float st = ref {Vec.Unsafe}.As<State, float>(ref states[start]); // the chunk's states: StateSize floats each");
             _w.Line(TrainCall("TrainForward", "count", "start", "ref st"));
             _w.Line(labels
-                ? $"total += LabelLoss(ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(labels), start), count, scale, ref {Vec.Unsafe}.NullRef<float>());"
+                ? $"total += LabelLoss(ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(labels), (nint)start * {LabelsPerSample}), count, scale, ref {Vec.Unsafe}.NullRef<float>());"
                 : $"total += TargetLoss(ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(targets), (nint)start * OutputSize), count, scale, ref {Vec.Unsafe}.NullRef<float>());");
             _w.Line(TrainCall("TrainBackward", "count", "start", "ref st"));
             _w.Line("ref float ws = ref Workspace();");
@@ -93,7 +99,7 @@ namespace Compiled.Generator.Emit
 
             _w.Close();
             AdvanceContext();
-            _w.Line("return (float)(total / batchSize);");
+            _w.Line($"return (float)(total / {BatchRows});");
             _w.Close();
 
             _w.Line();

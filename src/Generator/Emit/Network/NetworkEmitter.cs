@@ -99,6 +99,7 @@ namespace Compiled.Generator.Emit
             WriteLayout();
             WriteConstantsAndFields();
             WriteVariableLengthMembers();
+            WriteLabelsPerSample();
             WriteConstructionAndBuffers();
             WriteForward();
             WriteForwardBatch();

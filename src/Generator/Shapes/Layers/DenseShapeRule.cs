@@ -29,9 +29,11 @@ namespace Compiled.Generator.Shapes.Layers
                 return null;
             }
 
-            if (input.IsSequence && dense.Activation == Activation.Softmax)
+            // Per-step classification (sequence labelling): Softmax over each step's classes, trained by the cross-entropy
+            // of one label per step, which fuses it. Other losses would differentiate through a per-step softmax Jacobian.
+            if (input.IsSequence && dense.Activation == Activation.Softmax && context.Loss != Loss.CrossEntropy)
             {
-                context.Report(DiagnosticDescriptors.SoftmaxOverSequence, "activation", context.LayerIndex, input.ToString());
+                context.Report(DiagnosticDescriptors.SoftmaxOverSequence, "activation", context.LayerIndex, input.ToString(), context.Loss.ToString());
                 return null;
             }
 
