@@ -58,6 +58,13 @@ namespace Compiled.Generator.Emit
             _w.Line();
             _w.Line($"/// <inheritdoc cref=\"{cref}\"/>");
             _w.Line("/// <remarks>For sequences of their own lengths: the padding steps beyond each length are ignored, as PyTorch's <c>pack_padded_sequence</c> does.</remarks>");
+            foreach ((string _, string parameter) in parameters)
+            {
+                // Each parameter's own tag (taken from the overload without lengths), so that documentation builds do not
+                // warn (CS1573) that only the length parameter is documented here.
+                _w.Line($"/// <param name=\"{parameter}\"><inheritdoc cref=\"{cref}\" path=\"/param[@name='{parameter}']/node()\"/></param>");
+            }
+
             if (batch)
             {
                 _w.Line($"/// <param name=\"lengths\"><c>batchSize</c> lengths, each in [1, <see cref=\"MaxSteps\"/>]: sample <c>s</c> has <c>lengths[s]</c> real steps.</param>");
