@@ -64,23 +64,8 @@ namespace Compiled.Generator.Emit.Layers
             return input.Rank == 1 ? Size(layer) : ChannelMajor(layer) ? input.Dimensions[0] : input.Dimensions[input.Rank - 1];
         }
 
-        public void EmitStep(SourceWriter writer, LayerContext layer, string x, string y, string state)
-        {
-            ActivationSpec spec = Spec(layer);
-            int size = StepOutputSize(layer);
-            if (IsIdentity(spec) || spec.Activation == Activation.Softmax)
-            {
-                writer.Line($"{Support}.PackCopy({x}, {y}, {size});{Describe(layer)}, one step{(IsIdentity(spec) ? ": a copy" : string.Empty)}");
-                if (spec.Activation == Activation.Softmax)
-                {
-                    writer.Line($"{Support}.Softmax({y}, {size});");
-                }
-
-                return;
-            }
-
-            writer.Line($"{Kernels}.Forward({x}, {y}, {size}, {Struct(spec)});{Describe(layer)}, one step");
-        }
+        public void EmitStep(SourceWriter writer, LayerContext layer, string x, string y, string state) =>
+            EmitApply(writer, layer, x, y, "1", StepOutputSize(layer), ", one step");
 
         /// <summary>Whether the input is a causal convolution's channel-major <c>[C, L]</c> (a step is a column), through element-wise layers.</summary>
         private static bool ChannelMajor(LayerContext layer)
@@ -106,22 +91,28 @@ namespace Compiled.Generator.Emit.Layers
         /// <summary>Whether the layer is PyTorch's identity (<c>nn.Identity</c>): inference copies, backward passes the gradient on.</summary>
         private static bool IsIdentity(ActivationSpec spec) => spec.Activation == Activation.Identity;
 
-        private static void EmitApply(SourceWriter writer, LayerContext layer, string x, string y, string count)
+        private static void EmitApply(SourceWriter writer, LayerContext layer, string x, string y, string count) =>
+            EmitApply(writer, layer, x, y, count, Size(layer), string.Empty);
+
+        /// <summary><paramref name="count"/> rows of <paramref name="size"/> floats (a sample, or one step of one).</summary>
+        private static void EmitApply(SourceWriter writer, LayerContext layer, string x, string y, string count, int size, string what)
         {
             ActivationSpec spec = Spec(layer);
-            int size = Size(layer);
+            string length = count == "1" ? size.ToString(CultureInfo.InvariantCulture) : $"{count} * {size}";
             if (IsIdentity(spec) || spec.Activation == Activation.Softmax)
             {
-                writer.Line($"{Support}.PackCopy({x}, {y}, {count} * {size});{Describe(layer)}{(IsIdentity(spec) ? ": a copy" : string.Empty)}");
+                writer.Line($"{Support}.PackCopy({x}, {y}, {length});{Describe(layer)}{what}{(IsIdentity(spec) ? ": a copy" : string.Empty)}");
                 if (spec.Activation == Activation.Softmax)
                 {
-                    writer.Line($"for (int s = 0; s < {count}; s++) {Support}.Softmax(ref {Vec.Unsafe}.Add({y}, s * {size}), {size});");
+                    writer.Line(count == "1"
+                        ? $"{Support}.Softmax({y}, {size});"
+                        : $"for (int s = 0; s < {count}; s++) {Support}.Softmax(ref {Vec.Unsafe}.Add({y}, s * {size}), {size});");
                 }
 
                 return;
             }
 
-            writer.Line($"{Kernels}.Forward({x}, {y}, {count} * {size}, {Struct(spec)});{Describe(layer)}");
+            writer.Line($"{Kernels}.Forward({x}, {y}, {length}, {Struct(spec)});{Describe(layer)}{what}");
         }
 
         /// <summary>dL/dx from dL/dy (in <see cref="TrainingRefs.Gradient"/>) into <see cref="TrainingRefs.InputGradient"/>; <paramref name="output"/> null: recomputed from the input.</summary>
