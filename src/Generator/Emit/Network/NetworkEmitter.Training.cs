@@ -73,26 +73,10 @@ namespace Compiled.Generator.Emit
             WriteOutputsCheck();
             WriteInputChecks("inputs");
             WriteTrainingBatchChecks("batchSize", "nameof(batchSize)");
-            if (MaskedLoss)
-            {
-                _w.Line($"long real = {Support}.RealSteps(ref allLengths, batchSize, MaxSteps) * {MaskUnits}; // the {(StepClasses ? "real steps" : "outputs of the real steps")}: the loss is their mean");
-                _w.Line("float scale = 1f / real;");
-            }
-            else
-            {
-                _w.Line($"float scale = 1f / {BatchRows};");
-            }
-
-            _w.Line("double total = 0;");
-            OpenChunks();
-            _w.Line($"ref float x = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputs), (nint)start * InputSize);");
-            _w.Line(TrainCall("TrainForward", "count", "start"));
-            _w.Line($"total += TargetLoss(ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(targets), (nint)start * OutputSize), count, scale, {OutputsAt}){(MaskedLoss ? ", ref lengths" : string.Empty)});");
-            _w.Line(TrainCall("TrainBackward", "count", "start"));
-            _w.Close();
-            AdvanceContext();
-            _w.Line(MaskedLoss ? "return (float)(total / real);" : $"return (float)(total / {BatchRows});");
-            _w.Close();
+            WriteMeanLossChunks(
+                () => $"long real = {Support}.RealSteps(ref allLengths, batchSize, MaxSteps) * {MaskUnits}; // the {(StepClasses ? "real steps" : "outputs of the real steps")}: the loss is their mean",
+                string.Empty,
+                $"TargetLoss(ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(targets), (nint)start * OutputSize), count, scale, {OutputsAt}){(MaskedLoss ? ", ref lengths" : string.Empty)})");
 
             if (labels && StepClasses)
             {
@@ -645,21 +629,34 @@ namespace Compiled.Generator.Emit
             WriteOutputsCheck();
             WriteInputChecks("inputs");
             WriteTrainingBatchChecks("batchSize", "nameof(batchSize)");
+            WriteMeanLossChunks(
+                () => $"long real = {Support}.RealSteps(ref allLengths, batchSize, MaxSteps); // the real steps: the loss is the mean over them",
+                " // the mean over every step of every sample",
+                $"LabelLoss(ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(labels), (nint)start * LabelsPerSample), count, scale, {OutputsAt}){(MaskedLoss ? ", ref lengths" : string.Empty)})");
+        }
+
+        /// <summary>
+        /// The rest of a batched pass whose loss is a mean: the scale (over the real steps, the line
+        /// <paramref name="realLine"/> makes, asked only for a masked loss, or over every row), then per chunk the training forward, <paramref name="lossCall"/> added to the total and the
+        /// backward, then the mean returned; closes the method.
+        /// </summary>
+        private void WriteMeanLossChunks(System.Func<string> realLine, string everyRowComment, string lossCall)
+        {
             if (MaskedLoss)
             {
-                _w.Line($"long real = {Support}.RealSteps(ref allLengths, batchSize, MaxSteps); // the real steps: the loss is the mean over them");
+                _w.Line(realLine());
                 _w.Line("float scale = 1f / real;");
             }
             else
             {
-                _w.Line($"float scale = 1f / {BatchRows}; // the mean over every step of every sample");
+                _w.Line($"float scale = 1f / {BatchRows};{everyRowComment}");
             }
 
             _w.Line("double total = 0;");
             OpenChunks();
             _w.Line($"ref float x = ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(inputs), (nint)start * InputSize);");
             _w.Line(TrainCall("TrainForward", "count", "start"));
-            _w.Line($"total += LabelLoss(ref {Vec.Unsafe}.Add(ref {Marshal}.GetReference(labels), (nint)start * LabelsPerSample), count, scale, {OutputsAt}){(MaskedLoss ? ", ref lengths" : string.Empty)});");
+            _w.Line($"total += {lossCall};");
             _w.Line(TrainCall("TrainBackward", "count", "start"));
             _w.Close();
             AdvanceContext();
