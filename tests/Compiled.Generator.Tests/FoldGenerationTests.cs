@@ -11,14 +11,15 @@ namespace Compiled.Generator.Tests
     public class FoldGenerationTests
     {
         [Theory]
-        [InlineData("[Input(12)] [Dense(16)] [BatchNorm] [Activation(Activation.ReLU)] [Dense(4)]", "ReLU")]
-        [InlineData("[Input(2, 6, 6)] [Conv2D(4, 3)] [BatchNorm] [Activation(Activation.LeakyReLU, NegativeSlope = 0.2f)] [Flatten] [Dense(4)]", "LeakyReLU(0.2f)")]
-        public void TheNormalizationAndActivationFoldIntoTheLayerAtInference(string layers, string activation)
+        [InlineData("[Input(12)] [Dense(16)] [BatchNorm] [Activation(Activation.ReLU)] [Dense(4)]", "ReLU", 1, 2)]
+        [InlineData("[Input(2, 6, 6)] [Conv2D(4, 3)] [BatchNorm] [Activation(Activation.LeakyReLU, NegativeSlope = 0.2f)] [Flatten] [Dense(4)]", "LeakyReLU(0.2f)", 1, 2)]
+        [InlineData("[Input(12)] [Dense(16)] [Dropout(0.2)] [BatchNorm] [Dropout(0.1)] [Activation(Activation.ReLU)] [Dense(4)]", "ReLU", 2, 4)] // dropouts are the identity at inference
+        public void TheNormalizationAndActivationFoldIntoTheLayerAtInference(string layers, string activation, int normalization, int fused)
         {
             string source = Generate(layers);
             Assert.Contains("BatchNormKernels.Fold(", source);
-            Assert.Contains("BatchNorm of layer 1 folded into the packed weights", source);
-            Assert.Contains("of layer 2 fused", source);
+            Assert.Contains($"BatchNorm of layer {normalization} folded into the packed weights", source);
+            Assert.Contains($"of layer {fused} fused", source);
             string forwardBatch = Method(source, "public void ForwardBatch(");
             Assert.DoesNotContain("BatchNormKernels.Inference", forwardBatch);
             Assert.DoesNotContain("ActivationKernels.Forward", forwardBatch);
@@ -30,7 +31,7 @@ namespace Compiled.Generator.Tests
 
         [Theory]
         [InlineData("[Input(12)] [Dense(16, Activation.ReLU)] [BatchNorm] [Dense(4)]")] // the Dense has an activation: BN(ReLU(z)) is not affine in z
-        [InlineData("[Input(12)] [Dense(16)] [Dropout(0.2)] [BatchNorm] [Dense(4)]")] // not directly after it
+        [InlineData("[Input(12)] [Dense(16)] [Activation(Activation.Identity)] [BatchNorm] [Dense(4)]")] // a layer that computes between
         [InlineData("[Input(3, 5, 5)] [Conv2D(4, 3)] [Flatten] [BatchNorm] [Dense(4)]")] // per feature, not per channel
         public void NothingFoldsWhereTheFoldWouldNotBeExact(string layers)
         {

@@ -10,13 +10,14 @@ namespace Compiled.Tests
     /// <summary>
     /// A batch normalisation directly after a Dense or convolution without activation is folded into that layer's packed
     /// weights at inference (and the activation layer after it fused): the folded networks give their unfolded twins'
-    /// outputs (a Dropout(0) in front of the normalisation stops the fold and changes nothing else) within float rounding,
+    /// outputs (an identity activation layer in front of the normalisation stops the fold and changes nothing else; a
+    /// dropout there does not) within float rounding,
     /// fresh, after training steps (optimizer steps and running statistics both change the fold), after an edit of the
     /// buffers and after loading a model file; training itself is unchanged (the same gradients, bit for bit).
     /// </summary>
     public class BatchNormFoldTests
     {
-        public static TheoryData<string> Pairs => new() { "DenseBnRelu", "ConvBnRelu", "GroupedConvBn", "DepthwiseBnSilu" };
+        public static TheoryData<string> Pairs => new() { "DenseBnRelu", "ConvBnRelu", "GroupedConvBn", "DepthwiseBnSilu", "DenseDropoutBn" };
 
         [Theory]
         [MemberData(nameof(Pairs))]
@@ -88,6 +89,7 @@ namespace Compiled.Tests
                 "DenseBnRelu" => NetworkCases.Create(name, seed: 5),
                 "ConvBnRelu" => new ConvBnRelu(),
                 "DepthwiseBnSilu" => new DepthwiseBnSilu(),
+                "DenseDropoutBn" => new DenseDropoutBn(),
                 _ => new GroupedConvBn(),
             };
             INetwork unfolded = name switch
@@ -95,6 +97,7 @@ namespace Compiled.Tests
                 "DenseBnRelu" => new DenseBnReluUnfolded(),
                 "ConvBnRelu" => new ConvBnReluUnfolded(),
                 "DepthwiseBnSilu" => new DepthwiseBnSiluUnfolded(),
+                "DenseDropoutBn" => new DenseDropoutBnUnfolded(),
                 _ => new GroupedConvBnUnfolded(),
             };
             if (name != "DenseBnRelu")

@@ -490,13 +490,13 @@ namespace Compiled.Tests.Networks
     [Activation(Activation.Softmax)]
     public partial class SoftmaxLayerMse { }
 
-    // DenseBnRelu and ConvBnRelu with a Dropout(0) before the normalisation: the same function in training and at inference
-    // (dropout of probability 0 keeps everything, scaled by 1), but the normalisation no longer directly follows the layer,
-    // so nothing is folded: the unfolded twins the fold tests compare against.
+    // DenseBnRelu and ConvBnRelu with an identity activation layer before the normalisation: the same function in training
+    // and at inference, but the normalisation no longer follows the layer (a dropout between would not stop the fold), so
+    // nothing is folded: the unfolded twins the fold tests compare against.
     [Network(Loss = Loss.CrossEntropy)]
     [Input(12)]
     [Dense(16)]
-    [Dropout(0)]
+    [Activation(Activation.Identity)]
     [BatchNorm]
     [Activation(Activation.ReLU)]
     [Dense(4)]
@@ -506,7 +506,7 @@ namespace Compiled.Tests.Networks
     [Network]
     [Input(2, 6, 6)]
     [Conv2D(4, 3)]
-    [Dropout(0)]
+    [Activation(Activation.Identity)]
     [BatchNorm]
     [Activation(Activation.ReLU)]
     [MaxPool2D(2)]
@@ -526,7 +526,7 @@ namespace Compiled.Tests.Networks
     [Network]
     [Input(4, 5, 5)]
     [Conv2D(6, 3, Groups = 2, Bias = false, Padding = 1)]
-    [Dropout(0)]
+    [Activation(Activation.Identity)]
     [BatchNorm(Affine = false)]
     [GlobalAvgPool]
     [Dense(2)]
@@ -565,10 +565,35 @@ namespace Compiled.Tests.Networks
     [Network]
     [Input(3, 6, 7)]
     [Conv2D(3, 3, Groups = 3, Padding = 1)]
-    [Dropout(0)]
+    [Activation(Activation.Identity)]
     [BatchNorm]
     [Activation(Activation.SiLU)]
     [GlobalAvgPool]
     [Dense(2)]
     public partial class DepthwiseBnSiluUnfolded { }
+
+    // Dropouts around the normalisation (the identity at inference): still folded, with the ReLU. Its twin moves the
+    // identity activation layer in front from between the Dense and the first dropout, which stops the fold and keeps every
+    // dropout at the same layer index (a mask is a function of it), so both draw the same masks and train identically.
+    [Network]
+    [Input(12)]
+    [Activation(Activation.Identity)]
+    [Dense(16)]
+    [Dropout(0.3)]
+    [BatchNorm]
+    [Dropout(0.2)]
+    [Activation(Activation.ReLU)]
+    [Dense(4)]
+    public partial class DenseDropoutBn { }
+
+    [Network]
+    [Input(12)]
+    [Dense(16)]
+    [Activation(Activation.Identity)]
+    [Dropout(0.3)]
+    [BatchNorm]
+    [Dropout(0.2)]
+    [Activation(Activation.ReLU)]
+    [Dense(4)]
+    public partial class DenseDropoutBnUnfolded { }
 }

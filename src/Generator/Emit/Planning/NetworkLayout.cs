@@ -242,23 +242,28 @@ namespace Compiled.Generator.Emit.Planning
         public IEnumerable<(ValueId Value, int Offset)> Values => _offsets.OrderBy(p => p.Value).Select(p => (p.Key, p.Value));
 
         /// <summary>
-        /// Finds the batch normalisations folded at inference: one directly after (no layer between, not even an alias) a
-        /// layer that can absorb it (<see cref="IFoldsNormalization"/>: a Dense or convolution without an activation),
-        /// with the element-wise activation layer directly after it, if any (not Softmax), fused too.
+        /// Finds the batch normalisations folded at inference: one after a layer that can absorb it
+        /// (<see cref="IFoldsNormalization"/>: a Dense or convolution without an activation) with nothing between but
+        /// dropouts (the identity at inference; an alias such as Flatten stops it), with the element-wise activation layer
+        /// after it (dropouts between again allowed), if any (not Softmax), fused too.
         /// </summary>
         private void PlanFolds()
         {
             for (int i = 0; i + 1 < Layers.Count; i++)
             {
                 (LayerContext target, LayerEmitter emitter) = Layers[i];
-                (LayerContext norm, LayerEmitter _) = Layers[i + 1];
-                if (emitter is not IFoldsNormalization folds || !folds.CanFoldNormalization(target) || norm.Plan.Spec is not Model.Layers.BatchNormSpec { TrackRunningStats: true })
+                int n = NextAtInference(i + 1);
+                if (n >= Layers.Count || emitter is not IFoldsNormalization folds || !folds.CanFoldNormalization(target) || Layers[n].Context.Plan.Spec is not Model.Layers.BatchNormSpec { TrackRunningStats: true })
                 {
                     continue;
                 }
 
-                LayerContext? activation = i + 2 < Layers.Count && Layers[i + 2].Context.Plan.Spec is Model.Layers.ActivationSpec { Activation: not Activation.Softmax }
-                    ? Layers[i + 2].Context
+                // A dropout between (the identity at inference) does not stop the fold: inference is the layer, the
+                // normalisation and the activation back to back.
+                LayerContext norm = Layers[n].Context;
+                int a = NextAtInference(n + 1);
+                LayerContext? activation = a < Layers.Count && Layers[a].Context.Plan.Spec is Model.Layers.ActivationSpec { Activation: not Activation.Softmax }
+                    ? Layers[a].Context
                     : null;
                 target.Fold = new InferenceFold(norm, activation);
                 norm.FoldedInto = target;
@@ -267,6 +272,17 @@ namespace Compiled.Generator.Emit.Planning
                     activation.FoldedInto = target;
                 }
             }
+        }
+
+        /// <summary>The first layer from <paramref name="index"/> on that does something at inference (skipping dropouts).</summary>
+        private int NextAtInference(int index)
+        {
+            while (index < Layers.Count && Layers[index].Emitter.IsIdentityAtInference && !Layers[index].Emitter.IsAlias)
+            {
+                index++;
+            }
+
+            return index;
         }
 
         private long AssignWorkspace(int chunk)
