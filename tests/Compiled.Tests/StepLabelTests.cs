@@ -155,17 +155,7 @@ namespace Compiled.Tests
             float loss = network.BackwardBatch(inputs, (ReadOnlySpan<int>)labels, Batch);
             Assert.Equal(Loss(p0), loss, 5);
             float[] gradients = network.Gradients.ToArray();
-            const double Step = 1e-6;
-            for (int i = 0; i < p0.Length; i++)
-            {
-                double[] p = (double[])p0.Clone();
-                p[i] = p0[i] + Step;
-                double up = Loss(p);
-                p[i] = p0[i] - Step;
-                double down = Loss(p);
-                double expected = (up - down) / (2 * Step);
-                Assert.True(Math.Abs(expected - gradients[i]) <= 2e-5 + (2e-3 * Math.Abs(expected)), $"gradient {i}: {gradients[i]:R}, finite differences {expected:R}");
-            }
+            Checks.CentralDifferences.AssertGradients(Loss, p0, gradients, i => $"gradient {i}");
         }
 
         /// <summary>
@@ -221,17 +211,7 @@ namespace Compiled.Tests
             float loss = network.BackwardBatch(inputs, (ReadOnlySpan<int>)labels, batch, lengths);
             Assert.Equal(Loss(p0), loss, 5);
             float[] gradients = network.Gradients.ToArray();
-            const double Step = 1e-6;
-            for (int i = 0; i < p0.Length; i++)
-            {
-                double[] p = (double[])p0.Clone();
-                p[i] = p0[i] + Step;
-                double up = Loss(p);
-                p[i] = p0[i] - Step;
-                double down = Loss(p);
-                double expected = (up - down) / (2 * Step);
-                Assert.True(Math.Abs(expected - gradients[i]) <= 2e-5 + (2e-3 * Math.Abs(expected)), $"gradient {i}: {gradients[i]:R}, finite differences {expected:R}");
-            }
+            Checks.CentralDifferences.AssertGradients(Loss, p0, gradients, i => $"gradient {i}");
         }
 
         /// <summary>One-hot target distributions per step give exactly what the labels give (the target overloads also average over steps).</summary>
