@@ -220,5 +220,27 @@ namespace Compiled.Tests
             Assert.Throws<ArgumentOutOfRangeException>(() => Dataset.FromTokens(new[] { 1, -2 }, 2, new[] { 0 }));
             Assert.Throws<ArgumentOutOfRangeException>(() => Dataset.FromTokens(new[] { 1, 1 << 24 }, 2, new float[] { 0 }, 1));
         }
+
+        [Fact]
+        public void TrainerLearnsToLabelEveryTokenOfASequence()
+        {
+            // Twelve tokens of eleven per sample, a label per step: the previous token (the first step's label is 0), which
+            // only the recurrent state can know. Dataset.FromTokenSequenceLabels keeps each sample's twelve labels together.
+            var random = new Random(5);
+            const int Samples = 400;
+            int[] tokens = Enumerable.Range(0, Samples * 12).Select(_ => random.Next(11)).ToArray();
+            int[] labels = Enumerable.Range(0, Samples * 12).Select(i => i % 12 == 0 ? 0 : tokens[i - 1]).ToArray();
+            Dataset data = Dataset.FromTokenSequenceLabels(tokens, 12, labels, 12);
+            Assert.Equal(Samples, data.Count);
+            Assert.Equal(12, data.LabelsPerSample);
+            Assert.Equal((float)tokens[12 * 7 + 3], data.Features[12 * 7 + 3]);
+            var network = new CharModel();
+            var trainer = new Trainer(new TrainerOptions { Epochs = 40, BatchSize = 32, Seed = 1 });
+            trainer.Fit(network, new Adam(0.02f), data);
+            Assert.True(Trainer.Evaluate(network, data).Accuracy > 0.95, $"per-step accuracy {Trainer.Evaluate(network, data).Accuracy}");
+
+            Assert.Throws<ArgumentOutOfRangeException>(() => Dataset.FromTokenSequenceLabels(new[] { 1, -2 }, 2, new[] { 0, 0 }, 2));
+            Assert.Throws<ArgumentException>(() => Dataset.FromTokenSequenceLabels(new[] { 1, 2 }, 2, new[] { 0, 0, 0 }, 2));
+        }
     }
 }

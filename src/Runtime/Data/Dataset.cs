@@ -199,6 +199,24 @@ namespace Compiled.Data
             return FromTargets(TokenFloats(tokens, tokensPerSample), tokensPerSample, targets, targetCount);
         }
 
+        /// <summary>
+        /// Creates a sequence-labelling data set of token-id sequences (a character-level language model, a tagger over
+        /// words), for networks that start with an embedding; see <see cref="FromSequenceLabels"/> and
+        /// <see cref="FromTokens(int[], int, int[])"/>.
+        /// </summary>
+        /// <param name="tokens">The ids, <c>count</c> × <paramref name="tokensPerSample"/>; each in [0, 2^24).</param>
+        /// <param name="tokensPerSample">The ids in one sample (the network's <c>InputSize</c>); must be positive.</param>
+        /// <param name="labels">The labels, <c>count</c> × <paramref name="labelsPerSample"/>, sample after sample, step after step.</param>
+        /// <param name="labelsPerSample">The labels of one sample: the network's steps; must be positive.</param>
+        /// <returns>The data set (the ids copied as floats).</returns>
+        /// <exception cref="ArgumentException">The lengths do not agree or the set is empty.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">An id is negative or not below 2^24, or <paramref name="labelsPerSample"/> is not positive.</exception>
+        public static Dataset FromTokenSequenceLabels(int[] tokens, int tokensPerSample, int[] labels, int labelsPerSample)
+        {
+            ArgumentNullException.ThrowIfNull(tokens);
+            return FromSequenceLabels(TokenFloats(tokens, tokensPerSample), tokensPerSample, labels, labelsPerSample);
+        }
+
         /// <summary>The ids as floats, each checked to be exactly representable.</summary>
         private static float[] TokenFloats(int[] tokens, int tokensPerSample)
         {
