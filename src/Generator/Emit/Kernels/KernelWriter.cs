@@ -19,6 +19,12 @@ namespace Compiled.Generator.Emit
         /// <summary><c>ref</c> to element <paramref name="offset"/> of the <c>ref float</c> local <paramref name="local"/>.</summary>
         public static string At(string local, long offset) => offset == 0 ? $"ref {local}" : $"ref {Vec.Unsafe}.Add(ref {local}, {offset})";
 
+        /// <summary>
+        /// A <c>ref float</c> expression <paramref name="offset"/> floats after <paramref name="reference"/> (itself a
+        /// <c>ref ...</c> expression). Every emitter writes such offsets with this, so the same place is the same text.
+        /// </summary>
+        public static string Offset(string reference, long offset) => offset == 0 ? reference : $"ref {Vec.Unsafe}.Add({reference}, {offset})";
+
         public const string Optimize = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
 
         /// <summary>

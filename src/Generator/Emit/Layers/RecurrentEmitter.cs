@@ -254,10 +254,6 @@ namespace Compiled.Generator.Emit.Layers
             return (long)(spec.NumLayers - 1) * spec.Hidden * (spec.Cell == RecurrentCellKind.Lstm ? 2 : 1);
         }
 
-        /// <summary>A <c>ref float</c> expression <paramref name="offset"/> floats after <paramref name="reference"/> (itself <c>ref ...</c>).</summary>
-        private static string Offset(string reference, long offset) =>
-            offset == 0 ? reference : $"ref {Vec.Unsafe}.Add({reference}, {offset})";
-
         private static RecurrentSpec Spec(LayerContext layer) => (RecurrentSpec)layer.Plan.Spec;
 
         private static int Steps(LayerContext layer) => layer.Plan.Input.Dimensions[0];

@@ -62,11 +62,10 @@ namespace Compiled.Generator.Emit
             // Each part's blocks (outputs, pre-activations, output gradient), 256 bytes apart.
             var blocks = new SplitBlocks[parts];
             int blocksLength = 0;
-            string BlockRef(int offset) => offset == 0 ? "ref blocks" : $"ref {Vec.Unsafe}.Add(ref blocks, {offset})";
             for (int part = 0; part < parts; part++)
             {
                 int size = ((_layout.TrainChunk * firstEmitter.SplitBlockWidth(first, boundaries[part], boundaries[part + 1])) + 15) / 16 * 16;
-                blocks[part] = new SplitBlocks(BlockRef(blocksLength), BlockRef(blocksLength + size + 64), BlockRef(blocksLength + (2 * (size + 64))));
+                blocks[part] = new SplitBlocks(At("blocks", blocksLength), At("blocks", blocksLength + size + 64), At("blocks", blocksLength + (2 * (size + 64))));
                 blocksLength += 3 * (size + 64);
             }
 

@@ -153,7 +153,7 @@ namespace Compiled.Generator.Emit
                 (LayerContext context, LayerEmitter emitter) = _layout.Inference[i];
                 string state = stateOffset == 0 ? "ref st" : $"ref {Vec.Unsafe}.Add(ref st, {stateOffset})";
                 string next = i == _layout.Inference.Count - 1 ? "ref y"
-                    : emitter is IStepOutputInState inState ? At(state, inState.StepOutputOffset(context)) // read where the step leaves it
+                    : emitter is IStepOutputInState inState ? Offset(state, inState.StepOutputOffset(context)) // read where the step leaves it
                     : $"ref h{i % 2}";
                 ((IStreamingLayer)emitter).EmitStep(_w, context, current, next, state);
                 stateOffset += emitter.StatePerSample(context);
@@ -161,8 +161,6 @@ namespace Compiled.Generator.Emit
             }
 
             _w.Close();
-
-            static string At(string reference, long offset) => offset == 0 ? reference : $"ref {Vec.Unsafe}.Add({reference}, {offset})";
 
             _w.Line();
             _w.Summary(
