@@ -22,7 +22,7 @@ namespace Compiled
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<float> Exp(Vector128<float> x)
         {
-            Vector128<float> n = ExpReduce(x, out Vector128<float> r);
+            Vector128<float> n = ExpReduce(x, out Vector128<float> r, out _);
             Vector128<float> y = ScaleB(ExpM1Poly(r) + Vector128<float>.One, n);
 
             // Infinite and far out-of-range arguments: +inf above, +0 below (NaN compares false and falls through).
@@ -81,7 +81,7 @@ namespace Compiled
         public static Vector128<float> Elu(Vector128<float> x, float alpha)
         {
             // alpha * expm1(x) = (alpha 2^n) expm1(r) + (alpha 2^n - alpha): exact r + r^2 Q(r) near 0, one rounding.
-            Vector128<float> n = ExpReduce(x, out Vector128<float> r);
+            Vector128<float> n = ExpReduce(x, out Vector128<float> r, out _);
             Vector128<float> a = Vector128.Create(alpha);
             Vector128<float> scaled = ScaleB(a, n);
             Vector128<float> neg = MultiplyAdd(scaled, ExpM1Poly(r), scaled - a);
@@ -171,12 +171,16 @@ namespace Compiled
             return Vector128.ConditionalSelect(finitePositive, value, special);
         }
 
-        /// <summary>n = round(x / ln 2) and r = x - n ln 2 (Cody-Waite, two FMAs).</summary>
+        /// <summary>
+        /// n = round(x / ln 2) and r = x - n ln 2 (Cody-Waite, two FMAs); <paramref name="shifted"/> is n + RoundMagic, whose
+        /// bits are RoundMagic's plus n.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector128<float> ExpReduce(Vector128<float> x, out Vector128<float> r)
+        private static Vector128<float> ExpReduce(Vector128<float> x, out Vector128<float> r, out Vector128<float> shifted)
         {
             Vector128<float> magic = Vector128.Create(RoundMagic);
-            Vector128<float> n = MultiplyAdd(x, Vector128.Create(Log2E), magic) - magic;
+            shifted = MultiplyAdd(x, Vector128.Create(Log2E), magic);
+            Vector128<float> n = shifted - magic;
             r = MultiplyAdd(n, Vector128.Create(-Ln2Hi), x);
             r = MultiplyAdd(n, Vector128.Create(-Ln2Lo), r);
             return n;
@@ -199,8 +203,8 @@ namespace Compiled
             // n <= 0, so 2^n is a float (+0 for n = -150 only, which loses 2^-149 results between -103.97 and -103.63):
             // 2^n + 2^n expm1(r) in one FMA is 3 cycles shorter than scaling 1 + expm1(r), and rounds once.
             Vector128<float> a = x | Vector128.Create(-0f);
-            Vector128<float> n = ExpReduce(a, out Vector128<float> r);
-            Vector128<float> scale = ScaleB(Vector128<float>.One, n);
+            Vector128<float> n = ExpReduce(a, out Vector128<float> r, out Vector128<float> shifted);
+            Vector128<float> scale = PowerOfTwo(n, shifted);
             Vector128<float> y = MultiplyAdd(scale, ExpM1Poly(r), scale);
             return Vector128.ConditionalSelect(Vector128.LessThan(a, Vector128.Create(ExpUnderflowGuard)), Vector128<float>.Zero, y);
         }

@@ -22,7 +22,7 @@ namespace Compiled
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> Exp(Vector256<float> x)
         {
-            Vector256<float> n = ExpReduce(x, out Vector256<float> r);
+            Vector256<float> n = ExpReduce(x, out Vector256<float> r, out _);
             Vector256<float> y = ScaleB(ExpM1Poly(r) + Vector256<float>.One, n);
 
             // Infinite and far out-of-range arguments: +inf above, +0 below (NaN compares false and falls through).
@@ -81,7 +81,7 @@ namespace Compiled
         public static Vector256<float> Elu(Vector256<float> x, float alpha)
         {
             // alpha * expm1(x) = (alpha 2^n) expm1(r) + (alpha 2^n - alpha): exact r + r^2 Q(r) near 0, one rounding.
-            Vector256<float> n = ExpReduce(x, out Vector256<float> r);
+            Vector256<float> n = ExpReduce(x, out Vector256<float> r, out _);
             Vector256<float> a = Vector256.Create(alpha);
             Vector256<float> scaled = ScaleB(a, n);
             Vector256<float> neg = MultiplyAdd(scaled, ExpM1Poly(r), scaled - a);
@@ -171,12 +171,16 @@ namespace Compiled
             return Vector256.ConditionalSelect(finitePositive, value, special);
         }
 
-        /// <summary>n = round(x / ln 2) and r = x - n ln 2 (Cody-Waite, two FMAs).</summary>
+        /// <summary>
+        /// n = round(x / ln 2) and r = x - n ln 2 (Cody-Waite, two FMAs); <paramref name="shifted"/> is n + RoundMagic, whose
+        /// bits are RoundMagic's plus n.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<float> ExpReduce(Vector256<float> x, out Vector256<float> r)
+        private static Vector256<float> ExpReduce(Vector256<float> x, out Vector256<float> r, out Vector256<float> shifted)
         {
             Vector256<float> magic = Vector256.Create(RoundMagic);
-            Vector256<float> n = MultiplyAdd(x, Vector256.Create(Log2E), magic) - magic;
+            shifted = MultiplyAdd(x, Vector256.Create(Log2E), magic);
+            Vector256<float> n = shifted - magic;
             r = MultiplyAdd(n, Vector256.Create(-Ln2Hi), x);
             r = MultiplyAdd(n, Vector256.Create(-Ln2Lo), r);
             return n;
@@ -199,8 +203,8 @@ namespace Compiled
             // n <= 0, so 2^n is a float (+0 for n = -150 only, which loses 2^-149 results between -103.97 and -103.63):
             // 2^n + 2^n expm1(r) in one FMA is 3 cycles shorter than scaling 1 + expm1(r), and rounds once.
             Vector256<float> a = x | Vector256.Create(-0f);
-            Vector256<float> n = ExpReduce(a, out Vector256<float> r);
-            Vector256<float> scale = ScaleB(Vector256<float>.One, n);
+            Vector256<float> n = ExpReduce(a, out Vector256<float> r, out Vector256<float> shifted);
+            Vector256<float> scale = PowerOfTwo(n, shifted);
             Vector256<float> y = MultiplyAdd(scale, ExpM1Poly(r), scale);
             return Vector256.ConditionalSelect(Vector256.LessThan(a, Vector256.Create(ExpUnderflowGuard)), Vector256<float>.Zero, y);
         }

@@ -22,7 +22,7 @@ namespace Compiled
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<float> Exp(Vector512<float> x)
         {
-            Vector512<float> n = ExpReduce(x, out Vector512<float> r);
+            Vector512<float> n = ExpReduce(x, out Vector512<float> r, out _);
             Vector512<float> y = ScaleB(ExpM1Poly(r) + Vector512<float>.One, n);
 
             // Infinite and far out-of-range arguments: +inf above, +0 below (NaN compares false and falls through).
@@ -81,7 +81,7 @@ namespace Compiled
         public static Vector512<float> Elu(Vector512<float> x, float alpha)
         {
             // alpha * expm1(x) = (alpha 2^n) expm1(r) + (alpha 2^n - alpha): exact r + r^2 Q(r) near 0, one rounding.
-            Vector512<float> n = ExpReduce(x, out Vector512<float> r);
+            Vector512<float> n = ExpReduce(x, out Vector512<float> r, out _);
             Vector512<float> a = Vector512.Create(alpha);
             Vector512<float> scaled = ScaleB(a, n);
             Vector512<float> neg = MultiplyAdd(scaled, ExpM1Poly(r), scaled - a);
@@ -171,12 +171,16 @@ namespace Compiled
             return Vector512.ConditionalSelect(finitePositive, value, special);
         }
 
-        /// <summary>n = round(x / ln 2) and r = x - n ln 2 (Cody-Waite, two FMAs).</summary>
+        /// <summary>
+        /// n = round(x / ln 2) and r = x - n ln 2 (Cody-Waite, two FMAs); <paramref name="shifted"/> is n + RoundMagic, whose
+        /// bits are RoundMagic's plus n.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<float> ExpReduce(Vector512<float> x, out Vector512<float> r)
+        private static Vector512<float> ExpReduce(Vector512<float> x, out Vector512<float> r, out Vector512<float> shifted)
         {
             Vector512<float> magic = Vector512.Create(RoundMagic);
-            Vector512<float> n = MultiplyAdd(x, Vector512.Create(Log2E), magic) - magic;
+            shifted = MultiplyAdd(x, Vector512.Create(Log2E), magic);
+            Vector512<float> n = shifted - magic;
             r = MultiplyAdd(n, Vector512.Create(-Ln2Hi), x);
             r = MultiplyAdd(n, Vector512.Create(-Ln2Lo), r);
             return n;
@@ -199,8 +203,8 @@ namespace Compiled
             // n <= 0, so 2^n is a float (+0 for n = -150 only, which loses 2^-149 results between -103.97 and -103.63):
             // 2^n + 2^n expm1(r) in one FMA is 3 cycles shorter than scaling 1 + expm1(r), and rounds once.
             Vector512<float> a = x | Vector512.Create(-0f);
-            Vector512<float> n = ExpReduce(a, out Vector512<float> r);
-            Vector512<float> scale = ScaleB(Vector512<float>.One, n);
+            Vector512<float> n = ExpReduce(a, out Vector512<float> r, out Vector512<float> shifted);
+            Vector512<float> scale = PowerOfTwo(n, shifted);
             Vector512<float> y = MultiplyAdd(scale, ExpM1Poly(r), scale);
             return Vector512.ConditionalSelect(Vector512.LessThan(a, Vector512.Create(ExpUnderflowGuard)), Vector512<float>.Zero, y);
         }
