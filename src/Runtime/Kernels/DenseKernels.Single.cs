@@ -19,6 +19,12 @@ namespace Compiled.Kernels
             int perBlock = Math.Min(vectors, 8);
             int groups = Math.Max(1, Math.Min(Math.Min(8, inputs), 8 / perBlock));
             groups = groups >= 8 ? 8 : groups >= 4 ? 4 : groups >= 2 ? 2 : 1;
+            if (vectors > perBlock && (long)inputs * (long)wStride > ChunkedWeightFloats && vectors * lanes <= ChunkedOutputs)
+            {
+                ForwardChunked<TV, TS, TAct>(ref wt, ref bt, wStride, ref x, ref y, inputs, outputs, vectors, act);
+                return;
+            }
+
             for (int first = 0; first < vectors; first += perBlock)
             {
                 int block = Math.Min(perBlock, vectors - first);
@@ -68,6 +74,137 @@ namespace Compiled.Kernels
 
                         break;
                 }
+            }
+        }
+
+        /// <summary>Weights (floats) beyond which a layer of several blocks runs <see cref="ForwardChunked"/>: more than L1 holds.</summary>
+        private const int ChunkedWeightFloats = 8192;
+
+        /// <summary>The most outputs (padded to whole vectors) <see cref="ForwardChunked"/> sums on the stack: 4 KB.</summary>
+        private const int ChunkedOutputs = 1024;
+
+        /// <summary>About how many weights (floats) one chunk of rows holds: 16 KB, which stays in L1 while every block reads it.</summary>
+        private const int ChunkFloats = 4096;
+
+        /// <summary>
+        /// The one-sample forward pass of a layer with more output vectors than one block of 8 and more weights than L1
+        /// holds. Block by block, each block would stream its columns of every row from L2, and the first block's pass
+        /// also drags in (or the prefetchers fetch) the lines the later blocks need, which are gone again when those run:
+        /// on 256- and 128-bit vectors (784 -> 128 is 2 and 4 blocks) the layer read its weights at about half the L2 rate.
+        /// Here the rows go by in chunks of about 16 KB, every block adds its columns of a chunk while it is in L1, and the
+        /// sums wait in a stack buffer between chunks: the weights stream from L2 once, in order. Each output is the bias
+        /// plus its products in input order, exactly as <see cref="ForwardGroups1"/> adds them (storing and reloading a
+        /// sum is exact), so the result is bit-identical to the block-by-block pass.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [SkipLocalsInit]
+        private static void ForwardChunked<TV, TS, TAct>(ref float wt, ref float bt, nuint wStride, ref float x, ref float y, int inputs, int outputs, int vectors, TAct act)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TAct : struct, IActivation
+        {
+            int lanes = TS.Lanes;
+            nuint l = (nuint)lanes;
+            Span<float> buffer = stackalloc float[ChunkedOutputs];
+            ref float sums = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+            for (nuint v = 0; v < (nuint)vectors; v++)
+            {
+                TS.Store(TS.Load(ref bt, v * l), ref sums, v * l);
+            }
+
+            int rows = Math.Max(8, ChunkFloats / (int)Math.Min(wStride, ChunkFloats));
+            for (int start = 0; start < inputs; start += rows)
+            {
+                nuint count = (nuint)Math.Min(rows, inputs - start);
+                ref float chunk = ref Unsafe.Add(ref wt, (nuint)start * wStride);
+                ref float xs = ref Unsafe.Add(ref x, start);
+                for (int first = 0; first < vectors; first += 8)
+                {
+                    ref float w = ref Unsafe.Add(ref chunk, (nuint)first * l);
+                    ref float s = ref Unsafe.Add(ref sums, (nuint)first * l);
+                    switch (Math.Min(8, vectors - first))
+                    {
+                        case 8: AddRows<TV, TS, N8>(ref w, wStride, ref xs, count, ref s); break;
+                        case 7: AddRows<TV, TS, N7>(ref w, wStride, ref xs, count, ref s); break;
+                        case 6: AddRows<TV, TS, N6>(ref w, wStride, ref xs, count, ref s); break;
+                        case 5: AddRows<TV, TS, N5>(ref w, wStride, ref xs, count, ref s); break;
+                        case 4: AddRows<TV, TS, N4>(ref w, wStride, ref xs, count, ref s); break;
+                        case 3: AddRows<TV, TS, N3>(ref w, wStride, ref xs, count, ref s); break;
+                        case 2: AddRows<TV, TS, N2>(ref w, wStride, ref xs, count, ref s); break;
+                        default: AddRows<TV, TS, N1>(ref w, wStride, ref xs, count, ref s); break;
+                    }
+                }
+            }
+
+            for (int v = 0; v < vectors; v++)
+            {
+                StoreLanes<TV, TS>(act.Forward<TV, TS>(TS.Load(ref sums, (nuint)v * l)), ref y, (nuint)v * l, v == vectors - 1 ? outputs - (v * lanes) : lanes);
+            }
+        }
+
+        /// <summary><c>s[k] += sum over the rows i of x[i] w[i, k]</c> for <typeparamref name="TC"/> (up to 8) vectors, the rows in order.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void AddRows<TV, TS, TC>(ref float w, nuint wStride, ref float x, nuint rows, ref float s)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TC : struct, ICount
+        {
+            nuint l = (nuint)TS.Lanes;
+            TV a0 = TS.Load(ref s, 0);
+            TV a1 = TC.Value > 1 ? TS.Load(ref s, l) : default;
+            TV a2 = TC.Value > 2 ? TS.Load(ref s, 2 * l) : default;
+            TV a3 = TC.Value > 3 ? TS.Load(ref s, 3 * l) : default;
+            TV a4 = TC.Value > 4 ? TS.Load(ref s, 4 * l) : default;
+            TV a5 = TC.Value > 5 ? TS.Load(ref s, 5 * l) : default;
+            TV a6 = TC.Value > 6 ? TS.Load(ref s, 6 * l) : default;
+            TV a7 = TC.Value > 7 ? TS.Load(ref s, 7 * l) : default;
+            ref float row = ref w;
+            for (nuint i = 0; i < rows; i++)
+            {
+                TV xi = TS.Broadcast(Unsafe.Add(ref x, i));
+                MultiplyAddRow<TV, TS, TC>(ref row, xi, 0, ref a0, ref a1, ref a2, ref a3);
+                if (TC.Value > 4)
+                {
+                    MultiplyAddRow<TV, TS, TC>(ref Unsafe.Add(ref row, 4 * l), xi, 4, ref a4, ref a5, ref a6, ref a7);
+                }
+
+                row = ref Unsafe.Add(ref row, wStride);
+            }
+
+            StoreBlock<TV, TS, TC>(a0, a1, a2, a3, ref s, 0);
+            if (TC.Value > 4)
+            {
+                StoreBlock<TV, TS, TC>(a4, a5, a6, a7, ref s, 4);
+            }
+        }
+
+        /// <summary>Stores the vectors <paramref name="first"/> + k of a block of <typeparamref name="TC"/> that exist, k vectors after <paramref name="s"/>'s vector <paramref name="first"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreBlock<TV, TS, TC>(TV a0, TV a1, TV a2, TV a3, ref float s, int first)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TC : struct, ICount
+        {
+            nuint l = (nuint)TS.Lanes;
+            nuint at = (nuint)first * l;
+            if (first < TC.Value)
+            {
+                TS.Store(a0, ref s, at);
+            }
+
+            if (first + 1 < TC.Value)
+            {
+                TS.Store(a1, ref s, at + l);
+            }
+
+            if (first + 2 < TC.Value)
+            {
+                TS.Store(a2, ref s, at + (2 * l));
+            }
+
+            if (first + 3 < TC.Value)
+            {
+                TS.Store(a3, ref s, at + (3 * l));
             }
         }
 

@@ -124,7 +124,8 @@ namespace Compiled.Kernels
         /// first group starts from the bias, the others from zero), the groups added pairwise, then the activation. This is
         /// bit-identical to today's kernel for such layers. Smaller layers are written inline by the generator with up to
         /// half the registers as accumulators (more groups), so their sums are grouped differently from this kernel's; a
-        /// group count that is not a power of two (only possible with fewer than 8 inputs) is rounded down here.
+        /// group count that is not a power of two (only possible with fewer than 8 inputs) is rounded down here. A layer of
+        /// several blocks whose weights do not fit in L1 runs its blocks over chunks of rows in turn, with the same sums.
         /// </remarks>
         /// <typeparam name="TAct">The activation.</typeparam>
         /// <param name="weight">The packed transposed weight: element (i, o) at <c>weight[i * weightStride + o]</c>, readable up to <paramref name="outputs"/> rounded up to 16 in each row.</param>

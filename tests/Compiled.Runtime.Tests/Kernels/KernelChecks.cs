@@ -86,7 +86,7 @@ namespace Compiled.Runtime.Tests.Kernels
 
         public static void ForwardOneSample()
         {
-            var shapes = new List<(int Inputs, int Outputs)> { (784, 128), (128, 10), (100, 50), (300, 20), (64, 70), (200, 9), (1500, 3), (3, 2000), (5000, 1), (257, 33), (33, 257) };
+            var shapes = new List<(int Inputs, int Outputs)> { (784, 128), (128, 10), (100, 50), (300, 20), (64, 70), (200, 9), (1500, 3), (3, 2000), (5000, 1), (257, 33), (33, 257), (1000, 200), (50, 1000), (600, 1030) };
             for (int inputs = 1; inputs <= 40; inputs += 3)
             {
                 for (int outputs = 1; outputs <= 40; outputs += 2)

@@ -22,7 +22,8 @@ namespace Compiled.Runtime.Tests.Kernels
         [Theory]
         [InlineData("DOTNET_EnableAVX512", "0", "256-bit")] // .NET 10's switch (DOTNET_EnableAVX512F is no longer read)
         [InlineData("DOTNET_PreferredVectorBitWidth", "256", "256-bit")]
-        [InlineData("DOTNET_EnableAVX2", "0", "128-bit")]
+        [InlineData("DOTNET_EnableAVX2", "0", "128-bit")] // also without FMA, which .NET groups with AVX2
+        [InlineData("DOTNET_PreferredVectorBitWidth", "128", "128-bit")] // with FMA, as on Arm NEON
         [InlineData("DOTNET_EnableHWIntrinsic", "0", "software")]
         public void KernelChecksPassOnNarrowerPaths(string variable, string value, string expectedPath)
         {
