@@ -243,6 +243,35 @@ namespace Compiled.Benchmarks
             return Sum<TV, TW>(TW.Add(TW.Add(TW.Add(s0, s1), TW.Add(s2, s3)), TW.Add(TW.Add(s4, s5), TW.Add(s6, s7))));
         }
 
+        /// <summary>
+        /// Reads <paramref name="values"/> once with the widest accelerated vectors and 8 accumulators, as the bandwidth
+        /// rows do (the last floats short of 8 vectors one by one), and returns their sum: the work of a batch-1 forward
+        /// pass reduced to reading its weights, which the <c>WeightRead</c> rows time exactly as the networks are timed.
+        /// </summary>
+        public static unsafe float ReadOnce(ReadOnlySpan<float> values)
+        {
+            int step = 8 * (Vector512.IsHardwareAccelerated ? 16 : Vector256.IsHardwareAccelerated ? 8 : 4);
+            int whole = values.Length / step * step;
+            float tail = 0;
+            for (int i = whole; i < values.Length; i++)
+            {
+                tail += values[i];
+            }
+
+            if (whole == 0)
+            {
+                return tail;
+            }
+
+            fixed (float* data = values)
+            {
+                float sum = Vector512.IsHardwareAccelerated ? ReadLoop<Vector512<float>, Simd512>(data, whole, 1)
+                    : Vector256.IsHardwareAccelerated ? ReadLoop<Vector256<float>, Simd256>(data, whole, 1)
+                    : ReadLoop<Vector128<float>, Simd128>(data, whole, 1);
+                return sum + tail;
+            }
+        }
+
         /// <summary>The sum of a vector's lanes (once per measurement, so a scalar loop is fine).</summary>
         private static float Sum<TV, TW>(TV v)
             where TV : struct

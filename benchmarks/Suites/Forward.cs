@@ -28,6 +28,20 @@ namespace Compiled.Benchmarks.Suites
             }
         }
 
+        /// <summary>
+        /// One read of the generated network's float32 parameters (<see cref="MachineBounds.ReadOnce"/>): the streaming bound
+        /// of a batch-1 forward pass whose weights live in L2, timed in the same run, by the same harness and statistic, and
+        /// from the same memory as <see cref="Generated"/>.
+        /// </summary>
+        [Benchmark]
+        public float WeightRead() => MachineBounds.ReadOnce(Network switch
+        {
+            NetworkName.Xor => XorNet.Parameters,
+            NetworkName.Game => GameNet.Parameters,
+            NetworkName.Mlp => MlpNet.Parameters,
+            _ => Mlp2Net.Parameters,
+        });
+
         protected override void AfterSetup()
         {
             _input = W.Input;

@@ -243,17 +243,8 @@ namespace Compiled.Benchmarks.Suites
     /// <param name="IsMet">Whether a median (ns) meets the bar.</param>
     public sealed record RecurrentWork(string Method, string Label, long Samples, long MultiplyAdds, bool Training, string Reference, Func<double, bool> IsMet)
     {
-        /// <summary>
-        /// RTNeural's compile-time API, GRU(8→16)+Dense(16→1), one step, measured on this kind of machine (AMD Zen 5,
-        /// AVX-512, best correct backend, one core): issue #13.
-        /// </summary>
-        public const double RtNeuralGruStepZen5Ns = 59.8;
-
-        /// <summary>RTNeural's compile-time LSTM(8→16)+Dense step on an AVX2 Zen 3 (no Zen 5 figure was given): issue #13.</summary>
-        public const double RtNeuralLstmStepZen3Ns = 156;
-
-        /// <summary>RTNeural's GRU(8→16)+Dense step on the AVX2 Zen 3 machine: issue #13.</summary>
-        public const double RtNeuralGruStepZen3Ns = 113;
+        /// <summary>RTNeural on this kind of CPU and vector width (<see cref="Reporting.MachineKind.RtNeural"/>), or null.</summary>
+        private static Reporting.RtNeuralReference? RtNeural => Reporting.MachineKind.Current.RtNeural;
 
         /// <summary>
         /// PyTorch 1.13 (Debian) with Debian's OpenBLAS 0.3.21, one thread, <c>benchmarks/pytorch/rnn.py --time</c>: training
@@ -272,9 +263,9 @@ namespace Compiled.Benchmarks.Suites
         public static readonly IReadOnlyList<RecurrentWork> All = new RecurrentWork[]
         {
             new(nameof(Suites.Recurrent.GruStep8x16), "Step GRU(8→16)+Dense(16→1)", 1, GruStep(8, 16) + 16, false,
-                $"< RTNeural {RtNeuralGruStepZen5Ns} ns (Zen 5 AVX-512; Zen 3 AVX2: {RtNeuralGruStepZen3Ns} ns)", ns => ns < RtNeuralGruStepZen5Ns),
+                RtNeural is { } gru ? $"< RTNeural {gru.GruStepNs} ns ({gru.Machine})" : "", ns => RtNeural is not { } r || ns < r.GruStepNs),
             new(nameof(Suites.Recurrent.LstmStep8x16), "Step LSTM(8→16)+Dense(16→1)", 1, LstmStep(8, 16) + 16, false,
-                $"< RTNeural {RtNeuralLstmStepZen3Ns} ns (Zen 3 AVX2; no Zen 5 figure)", ns => ns < RtNeuralLstmStepZen3Ns),
+                RtNeural is { } lstm ? $"< RTNeural {lstm.LstmStepNs} ns ({lstm.Machine})" : "", ns => RtNeural is not { } r || ns < r.LstmStepNs),
             new(nameof(Suites.Recurrent.GruStep64x128), "Step GRU(64→128)", 1, GruStep(64, 128), false, "", _ => true),
             new(nameof(Suites.Recurrent.LstmForwardBatch64), "ForwardBatch LSTM(28×28→128)+Dense(10), batch 64", Workload.BatchSize, Workload.BatchSize * ((28 * LstmStep(28, 128)) + (128 * 10)), false, "", _ => true),
             new(nameof(Suites.Recurrent.LstmTrainStep64), "Train step LSTM(28×28→128)+Dense(10), batch 64, Adam", Workload.BatchSize, Workload.BatchSize * ((28 * LstmStep(28, 128)) + (128 * 10)), true,
