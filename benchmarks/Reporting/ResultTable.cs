@@ -47,8 +47,8 @@ namespace Compiled.Benchmarks.Reporting
         /// <summary>
         /// The streaming bound the L2 bars compare with: one read of the weights timed like the row (median, same run), when
         /// that row was measured; else the L2 figure. The L2 figure is the best repetition of back-to-back passes over a
-        /// 512 KiB block, a ceiling no single pass measured by its median reaches on this kind of host (a bare read of
-        /// Mlp's 407 KB took 2.0-3.3 µs per pass in separate processes, the L2 figure says 1.76 µs).
+        /// 512 KiB block, a ceiling no single pass measured by its median reaches on this kind of host (on the Zen 5's
+        /// 512-bit path one read of Mlp's 398 KB took 2.44-2.61 µs by median, where the L2 figure gives 1.84 µs).
         /// </summary>
         public double StreamBoundNs => WeightReadNs ?? L2StreamNs;
 
