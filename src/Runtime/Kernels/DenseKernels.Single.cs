@@ -149,15 +149,41 @@ namespace Compiled.Kernels
             where TS : struct, ISimd<TV>
             where TC : struct, ICount
         {
+            LoadBlock<TV, TS, TC>(ref s, out TV a0, out TV a1, out TV a2, out TV a3, out TV a4, out TV a5, out TV a6, out TV a7);
+            MultiplyAddRows<TV, TS, TC>(ref w, wStride, ref x, rows, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            StoreBlock<TV, TS, TC>(a0, a1, a2, a3, ref s, 0);
+            if (TC.Value > 4)
+            {
+                StoreBlock<TV, TS, TC>(a4, a5, a6, a7, ref s, 4);
+            }
+        }
+
+        /// <summary>The <typeparamref name="TC"/> (up to 8) consecutive vectors at <paramref name="from"/> (the others zero).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void LoadBlock<TV, TS, TC>(ref float from, out TV a0, out TV a1, out TV a2, out TV a3, out TV a4, out TV a5, out TV a6, out TV a7)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TC : struct, ICount
+        {
             nuint l = (nuint)TS.Lanes;
-            TV a0 = TS.Load(ref s, 0);
-            TV a1 = TC.Value > 1 ? TS.Load(ref s, l) : default;
-            TV a2 = TC.Value > 2 ? TS.Load(ref s, 2 * l) : default;
-            TV a3 = TC.Value > 3 ? TS.Load(ref s, 3 * l) : default;
-            TV a4 = TC.Value > 4 ? TS.Load(ref s, 4 * l) : default;
-            TV a5 = TC.Value > 5 ? TS.Load(ref s, 5 * l) : default;
-            TV a6 = TC.Value > 6 ? TS.Load(ref s, 6 * l) : default;
-            TV a7 = TC.Value > 7 ? TS.Load(ref s, 7 * l) : default;
+            a0 = TS.Load(ref from, 0);
+            a1 = TC.Value > 1 ? TS.Load(ref from, l) : default;
+            a2 = TC.Value > 2 ? TS.Load(ref from, 2 * l) : default;
+            a3 = TC.Value > 3 ? TS.Load(ref from, 3 * l) : default;
+            a4 = TC.Value > 4 ? TS.Load(ref from, 4 * l) : default;
+            a5 = TC.Value > 5 ? TS.Load(ref from, 5 * l) : default;
+            a6 = TC.Value > 6 ? TS.Load(ref from, 6 * l) : default;
+            a7 = TC.Value > 7 ? TS.Load(ref from, 7 * l) : default;
+        }
+
+        /// <summary><c>a_k += x[i] w[i, k]</c> for the <typeparamref name="TC"/> (up to 8) vectors of a block, over <paramref name="rows"/> rows in order.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void MultiplyAddRows<TV, TS, TC>(ref float w, nuint wStride, ref float x, nuint rows, ref TV a0, ref TV a1, ref TV a2, ref TV a3, ref TV a4, ref TV a5, ref TV a6, ref TV a7)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TC : struct, ICount
+        {
+            nuint l = (nuint)TS.Lanes;
             ref float row = ref w;
             for (nuint i = 0; i < rows; i++)
             {
@@ -169,12 +195,6 @@ namespace Compiled.Kernels
                 }
 
                 row = ref Unsafe.Add(ref row, wStride);
-            }
-
-            StoreBlock<TV, TS, TC>(a0, a1, a2, a3, ref s, 0);
-            if (TC.Value > 4)
-            {
-                StoreBlock<TV, TS, TC>(a4, a5, a6, a7, ref s, 4);
             }
         }
 
@@ -217,27 +237,8 @@ namespace Compiled.Kernels
             where TC : struct, ICount
         {
             nuint l = (nuint)TS.Lanes;
-            TV a0 = TS.Load(ref b, 0);
-            TV a1 = TC.Value > 1 ? TS.Load(ref b, l) : default;
-            TV a2 = TC.Value > 2 ? TS.Load(ref b, 2 * l) : default;
-            TV a3 = TC.Value > 3 ? TS.Load(ref b, 3 * l) : default;
-            TV a4 = TC.Value > 4 ? TS.Load(ref b, 4 * l) : default;
-            TV a5 = TC.Value > 5 ? TS.Load(ref b, 5 * l) : default;
-            TV a6 = TC.Value > 6 ? TS.Load(ref b, 6 * l) : default;
-            TV a7 = TC.Value > 7 ? TS.Load(ref b, 7 * l) : default;
-            ref float row = ref w;
-            for (nuint i = 0; i < inputs; i++)
-            {
-                TV xi = TS.Broadcast(Unsafe.Add(ref x, i));
-                MultiplyAddRow<TV, TS, TC>(ref row, xi, 0, ref a0, ref a1, ref a2, ref a3);
-                if (TC.Value > 4)
-                {
-                    MultiplyAddRow<TV, TS, TC>(ref Unsafe.Add(ref row, 4 * l), xi, 4, ref a4, ref a5, ref a6, ref a7);
-                }
-
-                row = ref Unsafe.Add(ref row, wStride);
-            }
-
+            LoadBlock<TV, TS, TC>(ref b, out TV a0, out TV a1, out TV a2, out TV a3, out TV a4, out TV a5, out TV a6, out TV a7);
+            MultiplyAddRows<TV, TS, TC>(ref w, wStride, ref x, inputs, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
             StoreActivated<TV, TS, TAct, TC>(a0, a1, a2, a3, ref y, 0, 0, lastLanes, act);
             if (TC.Value > 4)
             {
