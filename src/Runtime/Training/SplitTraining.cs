@@ -339,6 +339,8 @@ namespace Compiled.Training
                 features.Slice(_order[_orderStart + k] * inputSize, inputSize).CopyTo(inputs.Slice(k * inputSize, inputSize));
             }
 
+            // The next batch of the order (if the epoch has one), while this one computes.
+            BatchPrefetch.Rows(features, inputSize, _order, _orderStart + _batch, Math.Min(_batch, _order.Length - _orderStart - _batch));
             if (_repack)
             {
                 _network.SplitPack(1);

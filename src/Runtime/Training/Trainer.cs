@@ -774,6 +774,7 @@ namespace Compiled.Training
                     int n = Math.Min(_batchSize, _sampleCount - seen);
                     _split?.Begin(_order, seen, n);
                     FillBatch(seen, n);
+                    BatchPrefetch.Rows(_train.Features, _inputSize, _order, seen + n, Math.Min(_batchSize, _sampleCount - seen - n));
                     float loss = ComputeGradients(n);
                     if (_trackAccuracy)
                     {
