@@ -33,7 +33,7 @@ namespace Compiled.Generator.Parsing
             "_compiledWorkspace", "_compiledWorkspaceOffset", "_compiledSplitPacked", "_compiledSplitPackedOffset",
             "_compiledSplitBlocks", "_compiledSplitBlocksOffset", "PackWeights", "Workspace", "TrainForward", "TrainBackward",
             "TargetLoss", "LabelLoss", "SplitPacked", "SplitForwardRest", "SplitBackwardRest", "BufferCount", "s_buffers",
-            "_compiledCapacity", "EnsureWorkspace", "IntWorkspaceLength", "_compiledIntWorkspace", "IntWorkspace",
+            "_compiledCapacity", "EnsureWorkspace", "IntWorkspaceLength", "_compiledIntWorkspace", "IntWorkspace", "PanelLength", "PackPanels",
         };
 
         /// <summary>The prefix of the per-layer pooling geometry fields (<c>s_compiledWindow1</c>, ...), followed by a layer index.</summary>

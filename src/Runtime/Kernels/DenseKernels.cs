@@ -145,12 +145,12 @@ namespace Compiled.Kernels
                 return;
             }
 
-            int lanes = NarrowedLanes(outputs);
-            if (Vector512.IsHardwareAccelerated && lanes == 16)
+            int lanes = ForwardLanes(outputs);
+            if (lanes == 16)
             {
                 ForwardBody<Vector512<float>, Simd512, TAct>(ref weight, ref bias, (nuint)weightStride, ref x, ref y, inputs, outputs, activation);
             }
-            else if ((Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated) && lanes >= 8)
+            else if (lanes == 8)
             {
                 ForwardBody<Vector256<float>, Simd256, TAct>(ref weight, ref bias, (nuint)weightStride, ref x, ref y, inputs, outputs, activation);
             }

@@ -35,8 +35,11 @@ namespace Compiled
         private readonly int _parameterLength;
         private readonly float[] _buffers;
         private readonly int _bufferLength;
+        private readonly float[] _panels;
+        private readonly int _panelsOffset;
         private long _version = 1;
         private long _packedVersion;
+        private long _panelledVersion = -1;
         private int _packing;
 
         /// <summary>Creates the storage.</summary>
@@ -44,15 +47,27 @@ namespace Compiled
         /// <param name="packedLength">The length of the packed buffer.</param>
         /// <param name="bufferLength">The number of non-trainable buffer floats (running statistics and the like).</param>
         public NetworkStorage(int parameterLength, int packedLength, int bufferLength = 0)
+            : this(parameterLength, packedLength, bufferLength, 0)
+        {
+        }
+
+        /// <summary>Creates the storage with a panelled copy for the one-sample forward pass.</summary>
+        /// <param name="parameterLength">The length of the parameter buffer, padding included.</param>
+        /// <param name="packedLength">The length of the packed buffer.</param>
+        /// <param name="bufferLength">The number of non-trainable buffer floats (running statistics and the like).</param>
+        /// <param name="panelLength">The length of the panelled copy (<see cref="PanelStart"/>); 0 for none.</param>
+        public NetworkStorage(int parameterLength, int packedLength, int bufferLength, int panelLength)
         {
             ArgumentOutOfRangeException.ThrowIfNegative(parameterLength);
             ArgumentOutOfRangeException.ThrowIfNegative(packedLength);
             ArgumentOutOfRangeException.ThrowIfNegative(bufferLength);
+            ArgumentOutOfRangeException.ThrowIfNegative(panelLength);
             _parameterLength = parameterLength;
             _bufferLength = bufferLength;
             _parameters = AllocateAligned(parameterLength, out _parametersOffset);
             _packed = AllocateAligned(packedLength, out _packedOffset);
             _buffers = bufferLength == 0 ? Array.Empty<float>() : new float[bufferLength];
+            _panels = panelLength == 0 ? Array.Empty<float>() : AllocateAligned(panelLength, out _panelsOffset);
         }
 
         /// <summary>
@@ -63,6 +78,23 @@ namespace Compiled
 
         /// <summary>The first float of the packed copy the forward kernels read.</summary>
         public ref float PackedStart => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_packed), _packedOffset);
+
+        /// <summary>
+        /// The first float of the panelled copy: the large layers' packed weights again, cut into column panels the
+        /// one-sample kernel streams one after another (<see cref="Kernels.DenseKernels.PackPanels"/>). Built from the
+        /// packed copy, lazily, by the one-sample forward pass only, so training never pays for it.
+        /// </summary>
+        public ref float PanelStart => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_panels), _panelsOffset);
+
+        /// <summary>True when the panelled copy may be older than the packed copy.</summary>
+        public bool ArePanelsStale => Volatile.Read(ref _panelledVersion) != Volatile.Read(ref _packedVersion);
+
+        /// <summary>The parameter version the packed copy reflects (read under the packing lock to build the panels from it).</summary>
+        public long PackedVersion => Volatile.Read(ref _packedVersion);
+
+        /// <summary>Records that the panelled copy now reflects the packed copy of <paramref name="packedVersion"/>.</summary>
+        /// <param name="packedVersion">The <see cref="PackedVersion"/> read, under the packing lock, before the panels were built.</param>
+        public void MarkPanelled(long packedVersion) => Volatile.Write(ref _panelledVersion, packedVersion);
 
         /// <summary>
         /// Takes the packing lock, spinning (never sleeping) while another thread packs: packing takes microseconds, and a

@@ -51,6 +51,7 @@ namespace Demo
         // The parameter and gradient arrays carry 16 floats of padding (vector loads of a tensor's end stay inside); the spans stop at ParameterCount.
         private const int PaddedLength = ParameterCount + 16;
         private const int PackedLength = 102544; // the forward kernels' copy of the weights, each transposed to [in, out]
+        private const int PanelLength = 100352; // the one-sample forward pass's copy of its large layers' weights, in column panels
         private const int TrainChunk = 64;
         private const int WorkspaceLength = 25216;
         private const int ForwardChunk = 64;
@@ -78,7 +79,7 @@ namespace Demo
         /// </summary>
         public FashionMlp()
         {
-            _compiledStorage = new global::Compiled.NetworkStorage(PaddedLength, PackedLength);
+            _compiledStorage = new global::Compiled.NetworkStorage(PaddedLength, PackedLength, 0, PanelLength);
             _compiledGradients = global::Compiled.NetworkStorage.AllocateAligned(PaddedLength, out _compiledGradientsOffset);
             InitializeParameters(DefaultSeed);
         }
@@ -167,6 +168,26 @@ namespace Demo
             }
         }
 
+        /// <summary>Rebuilds the one-sample forward pass's panelled copy from the packed copy, if stale (only that pass reads it: training never builds it).</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void PackPanels()
+        {
+            _compiledStorage.EnterPack();
+            try
+            {
+                if (!_compiledStorage.ArePanelsStale) return;
+                long version = _compiledStorage.PackedVersion;
+                ref float k = ref _compiledStorage.PackedStart;
+                ref float q = ref _compiledStorage.PanelStart;
+                global::Compiled.Kernels.DenseKernels.PackPanels(ref k, 128, ref q, 784, 128); // layer 0: Dense 784 -> 128, ReLU: its inference weight in column panels
+                _compiledStorage.MarkPanelled(version);
+            }
+            finally
+            {
+                _compiledStorage.ExitPack();
+            }
+        }
+
         /// <summary>The training workspace, allocated (64-byte aligned) on the first training call and kept.</summary>
         private ref float Workspace()
         {
@@ -184,14 +205,16 @@ namespace Demo
             if (input.Length != InputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(input), InputSize, input.Length);
             if (output.Length != OutputSize) global::Compiled.GeneratedCodeSupport.ThrowLength(nameof(output), OutputSize, output.Length);
             if (_compiledStorage.IsStale) PackWeights();
+            if (_compiledStorage.ArePanelsStale) PackPanels();
             ref float k = ref _compiledStorage.PackedStart;
+            ref float q = ref _compiledStorage.PanelStart;
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             ref float y = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
             ForwardScratch scratch = default; // hidden activations: 1 buffer(s) of 128
             ref float h0 = ref global::System.Runtime.CompilerServices.Unsafe.As<ForwardScratch, float>(ref scratch);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                global::Compiled.Kernels.DenseKernels.Forward(ref k, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100352), 128, ref x, ref h0, 784, 128, default(global::Compiled.Kernels.ReLU)); // layer 0: Dense 784 -> 128, ReLU
+                global::Compiled.Kernels.DenseKernels.ForwardPanels(ref k, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100352), 128, ref q, ref x, ref h0, 784, 128, default(global::Compiled.Kernels.ReLU)); // layer 0: Dense 784 -> 128, ReLU, over its panels
                 {
                     // layer 1: Dense 128 -> 10, Softmax, one sample, 512-bit: 1 output vector(s) in registers (1 per pass); each input broadcast into its row of the transposed weight, 8 interleaved input group(s) of accumulators, added, activated
                     ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480);
@@ -233,7 +256,7 @@ namespace Demo
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                global::Compiled.Kernels.DenseKernels.Forward(ref k, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100352), 128, ref x, ref h0, 784, 128, default(global::Compiled.Kernels.ReLU)); // layer 0: Dense 784 -> 128, ReLU
+                global::Compiled.Kernels.DenseKernels.ForwardPanels(ref k, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100352), 128, ref q, ref x, ref h0, 784, 128, default(global::Compiled.Kernels.ReLU)); // layer 0: Dense 784 -> 128, ReLU, over its panels
                 {
                     // layer 1: Dense 128 -> 10, Softmax, one sample, 256-bit: 2 output vector(s) in registers (2 per pass); each input broadcast into its row of the transposed weight, 4 interleaved input group(s) of accumulators, added, activated
                     ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480);
@@ -268,7 +291,7 @@ namespace Demo
             }
             else
             {
-                global::Compiled.Kernels.DenseKernels.Forward(ref k, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100352), 128, ref x, ref h0, 784, 128, default(global::Compiled.Kernels.ReLU)); // layer 0: Dense 784 -> 128, ReLU
+                global::Compiled.Kernels.DenseKernels.ForwardPanels(ref k, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100352), 128, ref q, ref x, ref h0, 784, 128, default(global::Compiled.Kernels.ReLU)); // layer 0: Dense 784 -> 128, ReLU, over its panels
                 {
                     // layer 1: Dense 128 -> 10, Softmax, one sample, 128-bit: 3 output vector(s) in registers (3 per pass); each input broadcast into its row of the transposed weight, 2 interleaved input group(s) of accumulators, added, activated
                     ref float wt = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480);

@@ -23,6 +23,7 @@ namespace Compiled.Runtime.Tests.Kernels
             ("ForwardBatch, 784x128 and 128x10", ForwardBatchMlpShapes),
             ("ForwardBatch, column ranges", ForwardBatchColumnRanges),
             ("Forward, one sample", ForwardOneSample),
+            ("Forward, one sample, over panels", ForwardOneSampleOverPanels),
             ("Backward, inputs and rows 1..40", BackwardSmallShapes),
             ("Backward, 784x128 and 128x10", BackwardMlpShapes),
             ("Backward, row ranges", BackwardRowRanges),
@@ -104,6 +105,21 @@ namespace Compiled.Runtime.Tests.Kernels
             foreach (KernelActivation activation in Activations)
             {
                 ForwardOneCase(784, 128, activation, seed: 500 + (int)activation);
+            }
+        }
+
+        /// <summary>
+        /// <see cref="DenseKernels.ForwardPanels"/> over <see cref="DenseKernels.PackPanels"/>'s copy: the same bits as the
+        /// generated order, for layers cut into panels on every path (wider than 32 floats, larger than L1) and for layers it
+        /// hands to <see cref="DenseKernels.Forward"/> (one panel wide or small).
+        /// </summary>
+        public static void ForwardOneSampleOverPanels()
+        {
+            var shapes = new (int Inputs, int Outputs)[] { (784, 128), (1000, 200), (50, 1000), (600, 1030), (33, 257), (300, 65), (129, 129), (2000, 40), (97, 300), (70, 150), (100, 90), (16, 2000), (257, 33), (40, 40) };
+            int k = 0;
+            foreach ((int inputs, int outputs) in shapes)
+            {
+                ForwardOneCase(inputs, outputs, Activations[k++ % Activations.Length], seed: 700 + k, panels: true);
             }
         }
 
@@ -323,7 +339,7 @@ namespace Compiled.Runtime.Tests.Kernels
             }
         }
 
-        public static void ForwardOneCase(int inputs, int outputs, KernelActivation activation, int seed)
+        public static void ForwardOneCase(int inputs, int outputs, KernelActivation activation, int seed, bool panels = false)
         {
             var random = new Random(seed);
             int padded = Padded(outputs);
@@ -332,7 +348,22 @@ namespace Compiled.Runtime.Tests.Kernels
             float[] x = RandomValues(random, inputs, 1);
             float[] packed = Pack(weight, bias, outputs, inputs);
             float[] y = Filled(outputs + 17);
-            Visit(activation, new ForwardCall(packed, inputs * padded, padded, x, y, inputs, outputs));
+            if (panels)
+            {
+                // The panelled copy, then a sentinel: PackPanels writes inputs * padded floats at most.
+                float[] cut = Filled((inputs * padded) + 16);
+                DenseKernels.PackPanels(ref packed[0], padded, ref cut[0], inputs, outputs);
+                for (int at = inputs * padded; at < cut.Length; at++)
+                {
+                    Same(Sentinel, cut[at], () => $"{PathName} PackPanels {inputs}x{outputs}: float {at} (past the panels)");
+                }
+
+                Visit(activation, new ForwardCall(packed, inputs * padded, padded, x, y, inputs, outputs, cut));
+            }
+            else
+            {
+                Visit(activation, new ForwardCall(packed, inputs * padded, padded, x, y, inputs, outputs));
+            }
 
             // The generator's ForwardShape for a layer that is not inlined, on this path's width.
             int lanes = OutputLanes(outputs);
@@ -344,7 +375,7 @@ namespace Compiled.Runtime.Tests.Kernels
             var sums = new float[groups];
             for (int o = 0; o < outputs + 17; o++)
             {
-                string Where() => $"{PathName} Forward<{activation}> {inputs}x{outputs}: output {o}";
+                string Where() => $"{PathName} {(panels ? "ForwardPanels" : "Forward")}<{activation}> {inputs}x{outputs}: output {o}";
                 if (o >= outputs)
                 {
                     Same(Sentinel, y[o], () => Where() + " (past the outputs)");
@@ -588,15 +619,25 @@ namespace Compiled.Runtime.Tests.Kernels
             private readonly float[] _y;
             private readonly int _inputs;
             private readonly int _outputs;
+            private readonly float[]? _panels;
 
-            public ForwardCall(float[] packed, int biasAt, int padded, float[] x, float[] y, int inputs, int outputs)
+            public ForwardCall(float[] packed, int biasAt, int padded, float[] x, float[] y, int inputs, int outputs, float[]? panels = null)
             {
-                (_packed, _biasAt, _padded, _x, _y, _inputs, _outputs) = (packed, biasAt, padded, x, y, inputs, outputs);
+                (_packed, _biasAt, _padded, _x, _y, _inputs, _outputs, _panels) = (packed, biasAt, padded, x, y, inputs, outputs, panels);
             }
 
             public void Visit<TAct>(TAct activation)
-                where TAct : struct, IActivation =>
-                DenseKernels.Forward(ref _packed[0], ref _packed[_biasAt], _padded, ref _x[0], ref _y[0], _inputs, _outputs, activation);
+                where TAct : struct, IActivation
+            {
+                if (_panels is null)
+                {
+                    DenseKernels.Forward(ref _packed[0], ref _packed[_biasAt], _padded, ref _x[0], ref _y[0], _inputs, _outputs, activation);
+                }
+                else
+                {
+                    DenseKernels.ForwardPanels(ref _packed[0], ref _packed[_biasAt], _padded, ref _panels[0], ref _x[0], ref _y[0], _inputs, _outputs, activation);
+                }
+            }
         }
 
         private sealed class ActivationBackwardCall : IActivationVisitor

@@ -69,13 +69,15 @@ namespace Compiled.Tests.Networks
             ["RnnWide32"] = () => new RnnWide32(),
             ["GruTagger"] = () => new GruTagger(),
             ["CharModel"] = () => new CharModel(),
+            ["PanelsWide"] = () => new PanelsWide(),
+            ["PanelsFolded"] = () => new PanelsFolded(),
         };
 
         /// <summary>Networks whose training normalises with batch statistics: a sample's loss depends on the rest of its batch.</summary>
-        private static readonly HashSet<string> s_batchCoupled = new() { "BatchNorms", "ChannelNorms", "SpatialNorm", "PoolNormMax", "DenseBnRelu", "ConvBnReluAvg" };
+        private static readonly HashSet<string> s_batchCoupled = new() { "BatchNorms", "ChannelNorms", "SpatialNorm", "PoolNormMax", "DenseBnRelu", "ConvBnReluAvg", "PanelsFolded" };
 
         /// <summary>Networks that cannot train on a single sample (a batch normalisation of one value per channel).</summary>
-        private static readonly HashSet<string> s_noSingleSample = new() { "BatchNorms", "ChannelNorms", "DenseBnRelu" };
+        private static readonly HashSet<string> s_noSingleSample = new() { "BatchNorms", "ChannelNorms", "DenseBnRelu", "PanelsFolded" };
 
         public static IEnumerable<object[]> All => s_factories.Keys.Select(name => new object[] { name });
 

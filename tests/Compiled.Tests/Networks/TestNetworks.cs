@@ -439,6 +439,24 @@ namespace Compiled.Tests.Networks
     [Activation(Activation.Softmax)]
     public partial class DenseBnRelu { }
 
+    // Layers large enough for the one-sample forward pass's panelled copy on every vector width (more than 8,192 packed
+    // weights, wider than 128 floats): 304 padded outputs are 3 panels with 512-bit vectors (128 + 128 + 48), 5 with 256-bit
+    // and 10 with 128-bit; the second with a batch normalisation and a ReLU folded into its inference weight, so its panels
+    // must be cut from the folded copy.
+    [Network]
+    [Input(40)]
+    [Dense(300, Activation.Tanh)]
+    [Dense(2)]
+    public partial class PanelsWide { }
+
+    [Network(Loss = Loss.CrossEntropy)]
+    [Input(45)]
+    [Dense(200)]
+    [BatchNorm]
+    [Activation(Activation.ReLU)]
+    [Dense(3, Activation.Softmax)]
+    public partial class PanelsFolded { }
+
     // Conv2d -> BatchNorm2d -> ReLU -> MaxPool2d -> Flatten -> Linear, MSE; at inference the normalisation and the ReLU fold
     // into the convolution. PyTorch parity (BatchNormParityTests); not among the finite-difference cases: in a batch of 70 two
     // values of a pooling window come within the step (1e-5) of each other, so the max switches (measured: with a step of

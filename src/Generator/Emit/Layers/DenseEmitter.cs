@@ -50,7 +50,9 @@ namespace Compiled.Generator.Emit.Layers
             {
                 DenseSpec dense = Spec(layer);
                 int padded = PaddedOutputs(layer);
-                writer.Line($"{Kernels}.Forward({InferenceWeight(layer)}, {InferenceBias(layer)}, {padded}, ref {input.Memory}, ref {output.Memory}, {Inputs(layer)}, {Units(layer)}, {InferenceActivation(layer)});{DescribeInference(layer)}");
+                writer.Line(PanelLength(layer) > 0
+                    ? $"{Kernels}.ForwardPanels({InferenceWeight(layer)}, {InferenceBias(layer)}, {padded}, {At("q", layer.PanelOffset)}, ref {input.Memory}, ref {output.Memory}, {Inputs(layer)}, {Units(layer)}, {InferenceActivation(layer)});{DescribeInference(layer)}, over its panels"
+                    : $"{Kernels}.Forward({InferenceWeight(layer)}, {InferenceBias(layer)}, {padded}, ref {input.Memory}, ref {output.Memory}, {Inputs(layer)}, {Units(layer)}, {InferenceActivation(layer)});{DescribeInference(layer)}");
                 if (dense.Activation == Activation.Softmax)
                 {
                     writer.Line($"{Support}.Softmax(ref {output.Memory}, {dense.Units});");
@@ -296,6 +298,26 @@ namespace Compiled.Generator.Emit.Layers
         // ------------------------------------------------------------------ packing
 
         /// <summary>The packed copy: the weight transposed to [in, outPadded], then the bias padded to outPadded.</summary>
+        /// <summary>
+        /// The runtime's one-sample kernel streams a layer's weight in column panels of 8 output vectors (32 to 128 floats,
+        /// by the machine's vector width) when the weight is larger than L1 (more than 8,192 floats, the runtime's
+        /// <c>DenseKernels.ChunkedWeightFloats</c>) and wider than the narrowest panel: such layers get a panelled copy.
+        /// </summary>
+        public override int PanelLength(LayerContext layer)
+        {
+            int padded = PaddedOutputs(layer);
+            long weights = (long)Inputs(layer) * padded;
+            return !layer.Plan.Input.IsSequence && !InlineForward(layer) && padded > 32 && weights > 8192 ? (int)weights : 0;
+        }
+
+        public override void EmitPanelPack(SourceWriter writer, LayerContext layer)
+        {
+            if (PanelLength(layer) > 0)
+            {
+                writer.Line($"{Kernels}.PackPanels({InferenceWeight(layer)}, {PaddedOutputs(layer)}, {At("q", layer.PanelOffset)}, {Inputs(layer)}, {Units(layer)});{DescribeInference(layer)}: its inference weight in column panels");
+            }
+        }
+
         public override int PackedLength(LayerContext layer) => NormalPackedLength(layer) * (layer.Fold is null ? 1 : 2);
 
         /// <summary>The training (and, without a fold, inference) packed copy; a fold adds a second of the same layout.</summary>

@@ -84,6 +84,18 @@ namespace Compiled.Generator.Emit
         public virtual int PackedLength(LayerContext layer) => 0;
 
         /// <summary>
+        /// How many floats of the panelled copy this layer uses (0 for none): a second copy of a large layer's packed weight,
+        /// cut into column panels, which only the one-sample forward pass reads (built lazily from the packed copy through
+        /// <c>ref float q</c>).
+        /// </summary>
+        public virtual int PanelLength(LayerContext layer) => 0;
+
+        /// <summary>Writes the statements that fill this layer's part of the panelled copy (<c>q</c>) from the packed copy (<c>k</c>).</summary>
+        public virtual void EmitPanelPack(SourceWriter writer, LayerContext layer)
+        {
+        }
+
+        /// <summary>
         /// Writes the statements that fill this layer's part of the packed copy (<c>k</c>) from the parameters (<c>p</c>) and,
         /// in networks that have any, the non-trainable buffers (<c>b</c>; an edit of either makes the packed copy stale).
         /// </summary>
@@ -321,6 +333,9 @@ namespace Compiled.Generator.Emit
 
         /// <summary>Where this layer's part of the packed weight copy starts.</summary>
         public int PackedOffset { get; set; }
+
+        /// <summary>Where this layer's part of the panelled copy starts (when it has one).</summary>
+        public int PanelOffset { get; set; }
 
         /// <summary>
         /// In a network whose training passes can start from a carried state (truncated backpropagation through time), where

@@ -38,6 +38,11 @@ namespace Compiled.Generator.Emit
             _w.Comment("The parameter and gradient arrays carry 16 floats of padding (vector loads of a tensor's end stay inside); the spans stop at ParameterCount.");
             _w.Line("private const int PaddedLength = ParameterCount + 16;");
             _w.Line($"private const int PackedLength = {_layout.PackedLength}; // the forward kernels' copy of the weights, each transposed to [in, out]");
+            if (_layout.PanelLength > 0)
+            {
+                _w.Line($"private const int PanelLength = {_layout.PanelLength}; // the one-sample forward pass's copy of its large layers' weights, in column panels");
+            }
+
             if (_layout.WholeBatch)
             {
                 _w.Line($"private const int WorkspaceLength = {_layout.WorkspaceLength}; // per sample: the training workspace holds each call's whole batch");
@@ -115,7 +120,9 @@ namespace Compiled.Generator.Emit
             _w.Line();
             _w.Summary($"Creates the network with its parameters initialised from <see cref=\"DefaultSeed\"/>; it is ready to train.\nOther constructors should chain to this one with <c>: this()</c>.");
             _w.Open($"public {Name}()");
-            _w.Line(_layout.BufferCount > 0
+            _w.Line(_layout.PanelLength > 0
+                ? $"_compiledStorage = new global::Compiled.NetworkStorage(PaddedLength, PackedLength, {(_layout.BufferCount > 0 ? "BufferCount" : "0")}, PanelLength);"
+                : _layout.BufferCount > 0
                 ? "_compiledStorage = new global::Compiled.NetworkStorage(PaddedLength, PackedLength, BufferCount);"
                 : "_compiledStorage = new global::Compiled.NetworkStorage(PaddedLength, PackedLength);");
             _w.Line("_compiledGradients = global::Compiled.NetworkStorage.AllocateAligned(PaddedLength, out _compiledGradientsOffset);");
@@ -243,6 +250,10 @@ namespace Compiled.Generator.Emit
             _w.Line("/// <returns>The worker.</returns>");
             _w.Line($"public {Name} CreateWorker() => new {Name}(_compiledStorage);");
             WritePacking();
+            if (_layout.PanelLength > 0)
+            {
+                WritePanelPacking();
+            }
             WriteWorkspace();
         }
 
@@ -318,6 +329,31 @@ namespace Compiled.Generator.Emit
             }
 
             _w.Line("_compiledStorage.MarkPacked(version);");
+            _w.Close();
+            _w.Open("finally");
+            _w.Line("_compiledStorage.ExitPack();");
+            _w.Close();
+            _w.Close();
+        }
+
+        private void WritePanelPacking()
+        {
+            _w.Line();
+            _w.Summary("Rebuilds the one-sample forward pass's panelled copy from the packed copy, if stale (only that pass reads it: training never builds it).");
+            _w.Line(Optimize);
+            _w.Open("private void PackPanels()");
+            _w.Line("_compiledStorage.EnterPack();");
+            _w.Open("try");
+            _w.Line("if (!_compiledStorage.ArePanelsStale) return;");
+            _w.Line("long version = _compiledStorage.PackedVersion;");
+            _w.Line("ref float k = ref _compiledStorage.PackedStart;");
+            _w.Line("ref float q = ref _compiledStorage.PanelStart;");
+            foreach ((LayerContext context, LayerEmitter emitter) in _layout.Inference)
+            {
+                emitter.EmitPanelPack(_w, context);
+            }
+
+            _w.Line("_compiledStorage.MarkPanelled(version);");
             _w.Close();
             _w.Open("finally");
             _w.Line("_compiledStorage.ExitPack();");

@@ -26,7 +26,16 @@ namespace Compiled.Generator.Emit
             _w.Line($"if (output.Length != OutputSize) {Support}.ThrowLength(nameof(output), OutputSize, output.Length);");
             WriteInputChecks("input");
             _w.Line("if (_compiledStorage.IsStale) PackWeights();");
+            if (_layout.PanelLength > 0)
+            {
+                _w.Line("if (_compiledStorage.ArePanelsStale) PackPanels();");
+            }
+
             _w.Line("ref float k = ref _compiledStorage.PackedStart;");
+            if (_layout.PanelLength > 0)
+            {
+                _w.Line("ref float q = ref _compiledStorage.PanelStart;");
+            }
             _w.Line($"ref float x = ref {Marshal}.GetReference(input);");
             _w.Line($"ref float y = ref {Marshal}.GetReference(output);");
             if (_layout.HiddenBuffers > 0 && ForwardNeedsScratch)

@@ -96,6 +96,8 @@ namespace Compiled.Generator.Emit.Planning
             {
                 context.PackedOffset = PackedLength;
                 PackedLength += emitter.PackedLength(context);
+                context.PanelOffset = PanelLength;
+                PanelLength += emitter.PanelLength(context);
             }
 
             // Truncated backpropagation through time (BackwardWindow): training from a streaming state carried between
@@ -167,6 +169,9 @@ namespace Compiled.Generator.Emit.Planning
 
         /// <summary>The floats of the packed weight copy (every layer's packed form, one after another).</summary>
         public int PackedLength { get; }
+
+        /// <summary>The floats of the panelled copy the one-sample forward pass reads (large layers only; often 0).</summary>
+        public int PanelLength { get; }
 
         /// <summary>The widest hidden activation, and how many hidden blocks inference alternates between (0, 1 or 2).</summary>
         public int MaxHidden { get; }
