@@ -125,7 +125,8 @@ namespace Compiled.Kernels
         /// bit-identical to today's kernel for such layers. Smaller layers are written inline by the generator with up to
         /// half the registers as accumulators (more groups), so their sums are grouped differently from this kernel's; a
         /// group count that is not a power of two (only possible with fewer than 8 inputs) is rounded down here. A layer of
-        /// several blocks whose weights do not fit in L1 runs its blocks over chunks of rows in turn, with the same sums.
+        /// several blocks whose weights do not fit in L1 runs its blocks over chunks of rows in turn, with the same sums
+        /// (generated networks call <see cref="ForwardPanels{TAct}"/> for such layers, which reads a panelled copy instead).
         /// </remarks>
         /// <typeparam name="TAct">The activation.</typeparam>
         /// <param name="weight">The packed transposed weight: element (i, o) at <c>weight[i * weightStride + o]</c>, readable up to <paramref name="outputs"/> rounded up to 16 in each row.</param>

@@ -297,11 +297,11 @@ namespace Compiled.Generator.Emit.Layers
 
         // ------------------------------------------------------------------ packing
 
-        /// <summary>The packed copy: the weight transposed to [in, outPadded], then the bias padded to outPadded.</summary>
         /// <summary>
-        /// The runtime's one-sample kernel streams a layer's weight in column panels of 8 output vectors (32 to 128 floats,
-        /// by the machine's vector width) when the weight is larger than L1 (more than 8,192 floats, the runtime's
-        /// <c>DenseKernels.ChunkedWeightFloats</c>) and wider than the narrowest panel: such layers get a panelled copy.
+        /// The runtime's one-sample kernel streams a layer's weight in column panels of 8 or 16 output vectors (32 to 256
+        /// floats, by the machine's vector width and register count, <c>DenseKernels.PanelWidth</c>) when the weight is
+        /// larger than L1 (more than 8,192 floats, the runtime's <c>DenseKernels.ChunkedWeightFloats</c>) and wider than the
+        /// narrowest panel: such layers get a panelled copy.
         /// </summary>
         public override int PanelLength(LayerContext layer)
         {
@@ -318,6 +318,7 @@ namespace Compiled.Generator.Emit.Layers
             }
         }
 
+        /// <summary>The packed copy: the weight transposed to [in, outPadded], then the bias padded to outPadded.</summary>
         public override int PackedLength(LayerContext layer) => NormalPackedLength(layer) * (layer.Fold is null ? 1 : 2);
 
         /// <summary>The training (and, without a fold, inference) packed copy; a fold adds a second of the same layout.</summary>

@@ -36,6 +36,7 @@ namespace Compiled.Generator.Emit
             {
                 _w.Line("ref float q = ref _compiledStorage.PanelStart;");
             }
+
             _w.Line($"ref float x = ref {Marshal}.GetReference(input);");
             _w.Line($"ref float y = ref {Marshal}.GetReference(output);");
             if (_layout.HiddenBuffers > 0 && ForwardNeedsScratch)
