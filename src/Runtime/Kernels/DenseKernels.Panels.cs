@@ -154,14 +154,7 @@ namespace Compiled.Kernels
                     case 11: ForwardBlock16<TV, TS, TAct, N3>(ref w, stride, ref b, ref x, ref o, (nuint)inputs, lastLanes, act); break;
                     case 10: ForwardBlock16<TV, TS, TAct, N2>(ref w, stride, ref b, ref x, ref o, (nuint)inputs, lastLanes, act); break;
                     case 9: ForwardBlock16<TV, TS, TAct, N1>(ref w, stride, ref b, ref x, ref o, (nuint)inputs, lastLanes, act); break;
-                    case 8: ForwardGroups1<TV, TS, TAct, N8>(ref w, stride, ref b, ref x, ref o, (nuint)inputs, lastLanes, act); break;
-                    case 7: ForwardGroups1<TV, TS, TAct, N7>(ref w, stride, ref b, ref x, ref o, (nuint)inputs, lastLanes, act); break;
-                    case 6: ForwardGroups1<TV, TS, TAct, N6>(ref w, stride, ref b, ref x, ref o, (nuint)inputs, lastLanes, act); break;
-                    case 5: ForwardGroups1<TV, TS, TAct, N5>(ref w, stride, ref b, ref x, ref o, (nuint)inputs, lastLanes, act); break;
-                    case 4: ForwardGroups1<TV, TS, TAct, N4>(ref w, stride, ref b, ref x, ref o, (nuint)inputs, lastLanes, act); break;
-                    case 3: ForwardGroups1<TV, TS, TAct, N3>(ref w, stride, ref b, ref x, ref o, (nuint)inputs, lastLanes, act); break;
-                    case 2: ForwardGroups1<TV, TS, TAct, N2>(ref w, stride, ref b, ref x, ref o, (nuint)inputs, lastLanes, act); break;
-                    default: ForwardGroups1<TV, TS, TAct, N1>(ref w, stride, ref b, ref x, ref o, (nuint)inputs, lastLanes, act); break;
+                    default: ForwardOneGroup<TV, TS, TAct>(block, ref w, stride, ref b, ref x, ref o, (nuint)inputs, lastLanes, act); break;
                 }
             }
         }

@@ -60,20 +60,29 @@ namespace Compiled.Kernels
 
                         break;
                     default:
-                        switch (block)
-                        {
-                            case 8: ForwardGroups1<TV, TS, TAct, N8>(ref w, wStride, ref b, ref x, ref o, (nuint)inputs, lastLanes, act); break;
-                            case 7: ForwardGroups1<TV, TS, TAct, N7>(ref w, wStride, ref b, ref x, ref o, (nuint)inputs, lastLanes, act); break;
-                            case 6: ForwardGroups1<TV, TS, TAct, N6>(ref w, wStride, ref b, ref x, ref o, (nuint)inputs, lastLanes, act); break;
-                            case 5: ForwardGroups1<TV, TS, TAct, N5>(ref w, wStride, ref b, ref x, ref o, (nuint)inputs, lastLanes, act); break;
-                            case 4: ForwardGroups1<TV, TS, TAct, N4>(ref w, wStride, ref b, ref x, ref o, (nuint)inputs, lastLanes, act); break;
-                            case 3: ForwardGroups1<TV, TS, TAct, N3>(ref w, wStride, ref b, ref x, ref o, (nuint)inputs, lastLanes, act); break;
-                            case 2: ForwardGroups1<TV, TS, TAct, N2>(ref w, wStride, ref b, ref x, ref o, (nuint)inputs, lastLanes, act); break;
-                            default: ForwardGroups1<TV, TS, TAct, N1>(ref w, wStride, ref b, ref x, ref o, (nuint)inputs, lastLanes, act); break;
-                        }
-
+                        ForwardOneGroup<TV, TS, TAct>(block, ref w, wStride, ref b, ref x, ref o, (nuint)inputs, lastLanes, act);
                         break;
                 }
+            }
+        }
+
+        /// <summary><see cref="ForwardGroups1"/> for a block of <paramref name="block"/> (1 to 8) output vectors.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void ForwardOneGroup<TV, TS, TAct>(int block, ref float w, nuint wStride, ref float b, ref float x, ref float o, nuint inputs, int lastLanes, TAct act)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TAct : struct, IActivation
+        {
+            switch (block)
+            {
+                case 8: ForwardGroups1<TV, TS, TAct, N8>(ref w, wStride, ref b, ref x, ref o, inputs, lastLanes, act); break;
+                case 7: ForwardGroups1<TV, TS, TAct, N7>(ref w, wStride, ref b, ref x, ref o, inputs, lastLanes, act); break;
+                case 6: ForwardGroups1<TV, TS, TAct, N6>(ref w, wStride, ref b, ref x, ref o, inputs, lastLanes, act); break;
+                case 5: ForwardGroups1<TV, TS, TAct, N5>(ref w, wStride, ref b, ref x, ref o, inputs, lastLanes, act); break;
+                case 4: ForwardGroups1<TV, TS, TAct, N4>(ref w, wStride, ref b, ref x, ref o, inputs, lastLanes, act); break;
+                case 3: ForwardGroups1<TV, TS, TAct, N3>(ref w, wStride, ref b, ref x, ref o, inputs, lastLanes, act); break;
+                case 2: ForwardGroups1<TV, TS, TAct, N2>(ref w, wStride, ref b, ref x, ref o, inputs, lastLanes, act); break;
+                default: ForwardGroups1<TV, TS, TAct, N1>(ref w, wStride, ref b, ref x, ref o, inputs, lastLanes, act); break;
             }
         }
 

@@ -306,54 +306,61 @@ namespace Compiled.Generator.Emit
             }
         }
 
-        private void WritePacking()
+        private void WritePacking() =>
+            WriteLockedPack(
+                "Rebuilds the forward kernels' packed copy of the weights from the parameters, if stale; concurrent callers wait on a spin lock.",
+                "PackWeights",
+                "IsStale",
+                "Version",
+                "MarkPacked",
+                () =>
+                {
+                    _w.Line($"ref float p = ref {Marshal}.GetReference(_compiledStorage.ReadParameters(ParameterCount));");
+                    _w.Line("ref float k = ref _compiledStorage.PackedStart;");
+                    if (_layout.BufferCount > 0)
+                    {
+                        _w.Line($"ref float b = ref {Marshal}.GetReference(_compiledStorage.ReadBuffers()); // the running statistics, folded in too");
+                    }
+
+                    foreach ((LayerContext context, LayerEmitter emitter) in _layout.Computing)
+                    {
+                        emitter.EmitPack(_w, context);
+                    }
+                });
+
+        private void WritePanelPacking() =>
+            WriteLockedPack(
+                "Rebuilds the one-sample forward pass's panelled copy from the packed copy, if stale (only that pass reads it: training never builds it).",
+                "PackPanels",
+                "ArePanelsStale",
+                "PackedVersion",
+                "MarkPanelled",
+                () =>
+                {
+                    _w.Line("ref float k = ref _compiledStorage.PackedStart;");
+                    _w.Line("ref float q = ref _compiledStorage.PanelStart;");
+                    foreach ((LayerContext context, LayerEmitter emitter) in _layout.Inference)
+                    {
+                        emitter.EmitPanelPack(_w, context);
+                    }
+                });
+
+        /// <summary>
+        /// A method that rebuilds a derived copy under the storage's packing lock: if <paramref name="stale"/>, it reads the
+        /// <paramref name="version"/> the copy will reflect, writes the copy (<paramref name="body"/>) and records it.
+        /// </summary>
+        private void WriteLockedPack(string summary, string name, string stale, string version, string mark, Action body)
         {
             _w.Line();
-            _w.Summary("Rebuilds the forward kernels' packed copy of the weights from the parameters, if stale; concurrent callers wait on a spin lock.");
+            _w.Summary(summary);
             _w.Line(Optimize);
-            _w.Open("private void PackWeights()");
+            _w.Open($"private void {name}()");
             _w.Line("_compiledStorage.EnterPack();");
             _w.Open("try");
-            _w.Line("if (!_compiledStorage.IsStale) return;");
-            _w.Line("long version = _compiledStorage.Version;");
-            _w.Line($"ref float p = ref {Marshal}.GetReference(_compiledStorage.ReadParameters(ParameterCount));");
-            _w.Line("ref float k = ref _compiledStorage.PackedStart;");
-            if (_layout.BufferCount > 0)
-            {
-                _w.Line($"ref float b = ref {Marshal}.GetReference(_compiledStorage.ReadBuffers()); // the running statistics, folded in too");
-            }
-
-            foreach ((LayerContext context, LayerEmitter emitter) in _layout.Computing)
-            {
-                emitter.EmitPack(_w, context);
-            }
-
-            _w.Line("_compiledStorage.MarkPacked(version);");
-            _w.Close();
-            _w.Open("finally");
-            _w.Line("_compiledStorage.ExitPack();");
-            _w.Close();
-            _w.Close();
-        }
-
-        private void WritePanelPacking()
-        {
-            _w.Line();
-            _w.Summary("Rebuilds the one-sample forward pass's panelled copy from the packed copy, if stale (only that pass reads it: training never builds it).");
-            _w.Line(Optimize);
-            _w.Open("private void PackPanels()");
-            _w.Line("_compiledStorage.EnterPack();");
-            _w.Open("try");
-            _w.Line("if (!_compiledStorage.ArePanelsStale) return;");
-            _w.Line("long version = _compiledStorage.PackedVersion;");
-            _w.Line("ref float k = ref _compiledStorage.PackedStart;");
-            _w.Line("ref float q = ref _compiledStorage.PanelStart;");
-            foreach ((LayerContext context, LayerEmitter emitter) in _layout.Inference)
-            {
-                emitter.EmitPanelPack(_w, context);
-            }
-
-            _w.Line("_compiledStorage.MarkPanelled(version);");
+            _w.Line($"if (!_compiledStorage.{stale}) return;");
+            _w.Line($"long version = _compiledStorage.{version};");
+            body();
+            _w.Line($"_compiledStorage.{mark}(version);");
             _w.Close();
             _w.Open("finally");
             _w.Line("_compiledStorage.ExitPack();");
