@@ -43,26 +43,36 @@ namespace Compiled.Tests
 
         [Theory]
         [MemberData(nameof(Splittable))]
-        public void TrainingOnTwoThreadsGivesTheSameParametersBitForBit(string name)
+        public void TrainingOnTwoThreadsGivesTheSameParametersBitForBit(string name) => AssertTwoThreadsTrainAsOne(name, samples: 150, batchSize: 70);
+
+        /// <summary>
+        /// Epochs of 19 batches: the trainer runs the first 6 split, the next 6 on one thread, and the rest in whichever
+        /// mode was faster (Training/SplitChoice), so the epoch switches modes at least once; the bits must not notice.
+        /// </summary>
+        [Theory]
+        [MemberData(nameof(Splittable))]
+        public void TrainingThatSwitchesBetweenTwoThreadsAndOneGivesTheSameParametersBitForBit(string name) => AssertTwoThreadsTrainAsOne(name, samples: 300, batchSize: 16);
+
+        private static void AssertTwoThreadsTrainAsOne(string name, int samples, int batchSize)
         {
             INetwork probe = NetworkCases.Create(name);
-            const int samples = 150;
             float[] features = NetworkCases.Inputs(probe, samples, seed: 11);
             Dataset data = probe.Loss == Loss.CrossEntropy
                 ? Dataset.FromLabels(features, probe.InputSize, Enumerable.Range(0, samples).Select(i => (i * 5 + (i / 3)) % probe.OutputSize).ToArray())
                 : Dataset.FromTargets(features, probe.InputSize, NetworkCases.Targets(probe, samples, seed: 11), probe.OutputSize);
 
-            (float[] Parameters, double[] Losses) Train(int threads)
+            (float[] Parameters, double[] Losses, double[] Accuracies) Train(int threads)
             {
                 INetwork network = NetworkCases.Create(name, seed: 2);
-                var trainer = new Trainer(new TrainerOptions { Epochs = 3, BatchSize = 70, Seed = 4, Threads = threads, TrackTrainingAccuracy = true });
+                var trainer = new Trainer(new TrainerOptions { Epochs = 3, BatchSize = batchSize, Seed = 4, Threads = threads, TrackTrainingAccuracy = true });
                 TrainingHistory history = trainer.Fit(network, new Adam(0.01f), data);
-                return (network.Parameters.ToArray(), history.Epochs.Select(e => e.TrainLoss).ToArray());
+                return (network.Parameters.ToArray(), history.Epochs.Select(e => e.TrainLoss).ToArray(), history.Epochs.Select(e => e.TrainAccuracy ?? -1).ToArray());
             }
 
-            (float[] oneParameters, double[] oneLosses) = Train(1);
-            (float[] twoParameters, double[] twoLosses) = Train(2);
+            (float[] oneParameters, double[] oneLosses, double[] oneAccuracies) = Train(1);
+            (float[] twoParameters, double[] twoLosses, double[] twoAccuracies) = Train(2);
             Assert.Equal(oneLosses, twoLosses);
+            Assert.Equal(oneAccuracies, twoAccuracies);
             Assert.Equal(oneParameters, twoParameters);
             Assert.NotEqual(NetworkCases.Create(name, seed: 2).Parameters.ToArray(), twoParameters);
         }

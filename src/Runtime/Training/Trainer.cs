@@ -585,6 +585,8 @@ namespace Compiled.Training
             private DeterministicRandom _random;
             private DataParallelGradients? _parallel;
             private SplitTraining? _split;
+            private readonly SplitChoice _splitChoice = new();
+            private bool _splitBatch; // whether the current batch runs split (the split trainer exists and the choice says so)
             private int _scheduleStep;
             private long _trainingStep; // the optimizer steps taken so far: TrainingContext.Step
             private float _lastLearningRate;
@@ -772,7 +774,13 @@ namespace Compiled.Training
                 {
                     _cancellationToken.ThrowIfCancellationRequested();
                     int n = Math.Min(_batchSize, _sampleCount - seen);
-                    _split?.Begin(_order, seen, n);
+                    long batchStart = Stopwatch.GetTimestamp();
+                    _splitBatch = _split is not null && _splitChoice.UseSplit(batch);
+                    if (_splitBatch)
+                    {
+                        _split!.Begin(_order, seen, n);
+                    }
+
                     FillBatch(seen, n);
                     BatchPrefetch.Rows(_train.Features, _inputSize, _order, seen + n, Math.Min(_batchSize, _sampleCount - seen - n));
                     float loss = ComputeGradients(n);
@@ -789,9 +797,9 @@ namespace Compiled.Training
 
                     ClipGradients();
                     _lastLearningRate = _optimizer.LearningRate;
-                    if (_split is not null)
+                    if (_splitBatch)
                     {
-                        _split.Step(_optimizer);
+                        _split!.Step(_optimizer);
                     }
                     else if (_parallel is not null)
                     {
@@ -800,6 +808,11 @@ namespace Compiled.Training
                     else
                     {
                         _optimizer.Step(_network);
+                    }
+
+                    if (_split is not null)
+                    {
+                        _splitChoice.Record(batch, Stopwatch.GetTimestamp() - batchStart);
                     }
                     lossSum += (double)loss * n;
                     seen += n;
@@ -950,9 +963,9 @@ namespace Compiled.Training
             {
                 var context = new TrainingContext(_options.Seed, _trainingStep++, 0);
                 _network.TrainingContext = context;
-                if (_split is not null)
+                if (_splitBatch)
                 {
-                    return _split.Compute(_inputs, _labels, _targets, _supervision == Supervision.Labels, _trackAccuracy ? _outputs : null);
+                    return _split!.Compute(_inputs, _labels, _targets, _supervision == Supervision.Labels, _trackAccuracy ? _outputs : null);
                 }
 
                 if (_parallel is not null)

@@ -92,7 +92,9 @@ namespace Compiled.Training
         /// is a <c>[Dense]</c> with at least 32 units and 16,384 weights, followed by more layers), the first layer's units
         /// are split between the two threads: each keeps its half of that layer's weights, gradients and optimizer state
         /// in its own core's cache, and only activations cross between the cores. The results are bit for bit those of
-        /// one thread.
+        /// one thread. So the trainer can also choose: every epoch runs its first 6 batches split, the next 6 on the
+        /// calling thread alone, and the rest in whichever way was faster (two cores do not always beat one: a busy or
+        /// slowed second core, a slower kind of core); the results are the same either way.
         /// </para>
         /// <para>
         /// Otherwise each batch is split into contiguous parts, one per thread, each computed by a worker network that
