@@ -35,7 +35,7 @@ namespace Compiled.Training
         private ExceptionDispatchInfo? _failure;
 
         // The current job, set by the main thread before it bumps the generation.
-        private float[] _inputs = Array.Empty<float>();
+        private ReadOnlyMemory<float> _inputs;
         private int[] _labels = Array.Empty<int>();
         private readonly int _labelsPerSample; // one label per sample, or per step (sequence labelling)
         private float[] _targets = Array.Empty<float>();
@@ -91,7 +91,7 @@ namespace Compiled.Training
         /// <param name="context">The batch's training context.</param>
         /// <param name="lengths">The samples' sequence lengths, or null (samples of one length).</param>
         /// <param name="outputs">Null, or receives the batch's training outputs (for the accuracy), each thread writing its part.</param>
-        public float Compute(float[] inputs, int[] labels, float[] targets, bool useLabels, int batch, TrainingContext context, int[]? lengths = null, float[]? outputs = null)
+        public float Compute(ReadOnlyMemory<float> inputs, int[] labels, float[] targets, bool useLabels, int batch, TrainingContext context, int[]? lengths = null, float[]? outputs = null)
         {
             _lengths = lengths;
             _context = context;
@@ -205,7 +205,7 @@ namespace Compiled.Training
                     int count = _counts[index];
                     network.ZeroGradients();
                     network.TrainingContext = _context.Skip(start);
-                    ReadOnlySpan<float> inputs = _inputs.AsSpan(start * _inputSize, count * _inputSize);
+                    ReadOnlySpan<float> inputs = _inputs.Span.Slice(start * _inputSize, count * _inputSize);
                     Span<float> outputs = _outputs is null ? Span<float>.Empty : _outputs.AsSpan(start * _outputSize, count * _outputSize);
                     if (_lengths is int[] lengths)
                     {

@@ -31,7 +31,7 @@ namespace Compiled.Training
         private readonly int _inputSize;
         private readonly int _outputSize;
         private readonly int _chunk;
-        private readonly float[] _workerInputs;
+        private readonly Memory<float> _workerInputs; // 64-byte aligned, like the trainer's batch buffer
         private readonly (int Start, int Length)[][] _ranges;
         private readonly Thread _worker;
         private readonly object _gate = new(); // guards _failure
@@ -67,7 +67,7 @@ namespace Compiled.Training
             _inputSize = network.InputSize;
             _outputSize = network.OutputSize;
             _chunk = network.SplitChunk;
-            _workerInputs = new float[(long)batchSize * _inputSize];
+            _workerInputs = Trainer.AllocateAlignedFloats((long)batchSize * _inputSize, nameof(batchSize));
             _ranges = OwnedRanges(network);
             network.SplitPrepare();
             // The generation is read here, not when the thread starts running: a batch may be posted before that.
@@ -132,7 +132,7 @@ namespace Compiled.Training
         /// <param name="useLabels">Whether the loss takes labels.</param>
         /// <param name="outputs">Null, or receives the batch's training outputs (for the accuracy).</param>
         /// <returns>The mean loss.</returns>
-        public float Compute(float[] inputs, int[] labels, float[] targets, bool useLabels, float[]? outputs = null)
+        public float Compute(ReadOnlyMemory<float> inputs, int[] labels, float[] targets, bool useLabels, float[]? outputs = null)
         {
             int batch = _batch;
 
@@ -158,7 +158,7 @@ namespace Compiled.Training
                 for (int c0 = 0; c0 < batch; c0 += _chunk, chunks++)
                 {
                     int count = Math.Min(_chunk, batch - c0);
-                    ReadOnlySpan<float> x = inputs.AsSpan(c0 * _inputSize, count * _inputSize);
+                    ReadOnlySpan<float> x = inputs.Span.Slice(c0 * _inputSize, count * _inputSize);
                     _network.SplitForward(0, x, count);
                     if (!WaitUntil(ref _forwardsDone, chunks + 1))
                     {
@@ -333,7 +333,7 @@ namespace Compiled.Training
             // Gather this thread's own copy of the batch from the data set, so that it never reads the main thread's.
             int inputSize = _inputSize;
             ReadOnlySpan<float> features = _features;
-            Span<float> inputs = _workerInputs;
+            Span<float> inputs = _workerInputs.Span;
             for (int k = 0; k < _batch; k++)
             {
                 features.Slice(_order[_orderStart + k] * inputSize, inputSize).CopyTo(inputs.Slice(k * inputSize, inputSize));

@@ -537,6 +537,28 @@ namespace Compiled.Training
             return new float[length];
         }
 
+        /// <summary>
+        /// A batch buffer that starts on a 64-byte boundary (a cache line, and the widest vector), so that the kernels'
+        /// vector loads of its rows never straddle two lines; pinned so that the garbage collector never moves it.
+        /// </summary>
+        internal static Memory<float> AllocateAlignedFloats(long length, string parameterName)
+        {
+            const int Slack = 64 / sizeof(float);
+            if (length > Array.MaxLength - Slack)
+            {
+                throw new ArgumentException($"A batch buffer would need {length} floats, more than an array can hold; use a smaller batch size.", parameterName);
+            }
+
+            float[] array = GC.AllocateArray<float>((int)length + Slack, pinned: true);
+            return array.AsMemory(AlignedStart(array), (int)length);
+        }
+
+        private static unsafe int AlignedStart(float[] array)
+        {
+            nint address = (nint)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array));
+            return (int)(((64 - (address & 63)) & 63) / sizeof(float));
+        }
+
         /// <summary>How a batch's expected outputs reach <c>BackwardBatch</c>.</summary>
         private enum Supervision
         {
@@ -574,7 +596,7 @@ namespace Compiled.Training
             private readonly int _batchCount;
             private readonly int _validationChunk;
             private readonly int[] _order;
-            private readonly float[] _inputs;
+            private readonly Memory<float> _inputs; // 64-byte aligned (AllocateAlignedFloats)
             private readonly int[] _labels;
             private readonly float[] _targets;
             private readonly int[]? _lengths; // the batch's sequence lengths, for a data set with lengths
@@ -630,7 +652,7 @@ namespace Compiled.Training
                     _order[i] = i;
                 }
 
-                _inputs = AllocateFloats((long)_batchSize * _inputSize, nameof(options));
+                _inputs = AllocateAlignedFloats((long)_batchSize * _inputSize, nameof(options));
                 _labels = train.Labels is null ? Array.Empty<int>() : new int[_batchSize * _labelsPerSample];
                 _targets = _supervision == Supervision.Labels ? Array.Empty<float>() : AllocateFloats((long)_batchSize * _outputSize, nameof(options));
                 int outputRows = Math.Max(_trackAccuracy ? _batchSize : 0, _validationChunk);
@@ -878,7 +900,7 @@ namespace Compiled.Training
                 int inputSize = _inputSize;
                 int outputSize = _outputSize;
                 ReadOnlySpan<float> features = _train.Features;
-                Span<float> inputs = _inputs;
+                Span<float> inputs = _inputs.Span;
                 int[]? labels = _train.Labels;
                 ReadOnlySpan<float> targets = _train.Targets;
                 for (int k = 0; k < n; k++)
@@ -974,7 +996,7 @@ namespace Compiled.Training
                 }
 
                 _network.ZeroGradients();
-                ReadOnlySpan<float> inputs = _inputs.AsSpan(0, n * _inputSize);
+                ReadOnlySpan<float> inputs = _inputs.Span.Slice(0, n * _inputSize);
                 Span<float> outputs = _trackAccuracy ? _outputs.AsSpan(0, n * _outputSize) : Span<float>.Empty;
                 if (_lengths is not null)
                 {
