@@ -9,7 +9,7 @@ namespace Compiled.Kernels
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BackwardBody<TV, TS>(
-            ref float w, ref float gw, ref float gb, ref float x, ref float dz, nuint dzStride, ref float dx, nuint inputs, nuint rows, nuint n, bool inputGradient)
+            ref float w, ref float gw, ref float gb, ref float x, ref float dz, nuint dzStride, ref float dx, nuint inputs, nuint rows, nuint n, bool inputGradient, bool rowsDescending)
             where TV : struct
             where TS : struct, ISimd<TV>
         {
@@ -31,25 +31,25 @@ namespace Compiled.Kernels
             {
                 if (k == 4)
                 {
-                    WeightGradientRows<TV, TS, N4, N0>(ref gw, ref x, c, ref dz, dzStride, inputs, rows, n, 0);
+                    WeightGradientRows<TV, TS, N4, N0>(ref gw, ref x, c, ref dz, dzStride, inputs, rows, n, 0, rowsDescending);
                 }
                 else
                 {
-                    WeightGradientRows<TV, TS, N2, N0>(ref gw, ref x, c, ref dz, dzStride, inputs, rows, n, 0);
+                    WeightGradientRows<TV, TS, N2, N0>(ref gw, ref x, c, ref dz, dzStride, inputs, rows, n, 0, rowsDescending);
                 }
             }
 
             switch (leftover)
             {
-                case 3: WeightGradientRows<TV, TS, N3, N0>(ref gw, ref x, afterTiles, ref dz, dzStride, inputs, rows, n, 0); break;
-                case 2: WeightGradientRows<TV, TS, N2, N0>(ref gw, ref x, afterTiles, ref dz, dzStride, inputs, rows, n, 0); break;
-                case 1: WeightGradientRows<TV, TS, N1, N0>(ref gw, ref x, afterTiles, ref dz, dzStride, inputs, rows, n, 0); break;
+                case 3: WeightGradientRows<TV, TS, N3, N0>(ref gw, ref x, afterTiles, ref dz, dzStride, inputs, rows, n, 0, rowsDescending); break;
+                case 2: WeightGradientRows<TV, TS, N2, N0>(ref gw, ref x, afterTiles, ref dz, dzStride, inputs, rows, n, 0, rowsDescending); break;
+                case 1: WeightGradientRows<TV, TS, N1, N0>(ref gw, ref x, afterTiles, ref dz, dzStride, inputs, rows, n, 0, rowsDescending); break;
                 default: break;
             }
 
             if (tail > 0)
             {
-                WeightGradientRows<TV, TS, N1, N1>(ref gw, ref x, inputs - l, ref dz, dzStride, inputs, rows, n, (int)tail);
+                WeightGradientRows<TV, TS, N1, N1>(ref gw, ref x, inputs - l, ref dz, dzStride, inputs, rows, n, (int)tail, rowsDescending);
             }
 
             if (inputGradient)
@@ -165,7 +165,7 @@ namespace Compiled.Kernels
         /// rows when there are registers for them (at most 2 vectors of columns, 32 vector registers), else of 4; then the rest.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void WeightGradientRows<TV, TS, TC, TMask>(ref float gw, ref float x, nuint c, ref float dz, nuint dzStride, nuint inputs, nuint rows, nuint n, int keep)
+        private static void WeightGradientRows<TV, TS, TC, TMask>(ref float gw, ref float x, nuint c, ref float dz, nuint dzStride, nuint inputs, nuint rows, nuint n, int keep, bool descending)
             where TV : struct
             where TS : struct, ISimd<TV>
             where TC : struct, ICount
@@ -174,6 +174,12 @@ namespace Compiled.Kernels
             // Each element is a chain of dependent multiply-adds over the samples: a tile of 4 rows x 1 vector (a layer with
             // few inputs) has only 4 chains in flight, fewer than the multiply-add units can overlap; 8 rows keep them busy.
             TV mask = TMask.Value != 0 ? TS.TailMask(keep) : default;
+            if (descending)
+            {
+                WeightGradientRowsDescending<TV, TS, TC, TMask>(ref gw, ref x, c, ref dz, dzStride, inputs, rows, n, mask);
+                return;
+            }
+
             nuint r = 0;
             if (TC.Value <= 2 && BatchAccumulators >= 16)
             {
@@ -194,6 +200,50 @@ namespace Compiled.Kernels
                 case 2: WeightGradientTile<TV, TS, N2, TC, TMask>(ref Unsafe.Add(ref gw, (r * inputs) + c), ref Unsafe.Add(ref x, c), ref Unsafe.Add(ref dz, r), dzStride, inputs, n, mask); break;
                 case 1: WeightGradientTile<TV, TS, N1, TC, TMask>(ref Unsafe.Add(ref gw, (r * inputs) + c), ref Unsafe.Add(ref x, c), ref Unsafe.Add(ref dz, r), dzStride, inputs, n, mask); break;
                 default: break;
+            }
+        }
+
+        /// <summary>
+        /// The tiles of <see cref="WeightGradientRows"/>, the same shapes at the same rows, walked from the last row to the
+        /// first: split training's lower part walks away from the part above it. Each tile's elements are computed alike
+        /// whatever the order, so the bits are the ascending walk's.
+        /// </summary>
+        /// <remarks>
+        /// Why it matters: a core writing rows with a fixed stride has its hardware prefetcher run on past the last row it
+        /// writes, up to ~100 KB here (AMD Zen 5 VM), so when another core owns the rows just above, the lines it is about to
+        /// write sit in the first core's cache and each costs a cross-core transfer: the upper part's backward pass took
+        /// 42-52 µs instead of 31-34 µs (784 x 64 rows, batch 64, measured with plain kernel calls). Walking the lower
+        /// part downwards sends its prefetches below its own rows instead.
+        /// </remarks>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void WeightGradientRowsDescending<TV, TS, TC, TMask>(ref float gw, ref float x, nuint c, ref float dz, nuint dzStride, nuint inputs, nuint rows, nuint n, TV mask)
+            where TV : struct
+            where TS : struct, ISimd<TV>
+            where TC : struct, ICount
+            where TMask : struct, ICount
+        {
+            // The ascending walk's tiles: 8-row tiles over [0, eights), 4-row tiles over [eights, fours), the rest above.
+            nuint eights = TC.Value <= 2 && BatchAccumulators >= 16 ? rows / 8 * 8 : 0;
+            nuint fours = eights + ((rows - eights) / 4 * 4);
+            nuint r = fours;
+            switch (rows - fours)
+            {
+                case 3: WeightGradientTile<TV, TS, N3, TC, TMask>(ref Unsafe.Add(ref gw, (r * inputs) + c), ref Unsafe.Add(ref x, c), ref Unsafe.Add(ref dz, r), dzStride, inputs, n, mask); break;
+                case 2: WeightGradientTile<TV, TS, N2, TC, TMask>(ref Unsafe.Add(ref gw, (r * inputs) + c), ref Unsafe.Add(ref x, c), ref Unsafe.Add(ref dz, r), dzStride, inputs, n, mask); break;
+                case 1: WeightGradientTile<TV, TS, N1, TC, TMask>(ref Unsafe.Add(ref gw, (r * inputs) + c), ref Unsafe.Add(ref x, c), ref Unsafe.Add(ref dz, r), dzStride, inputs, n, mask); break;
+                default: break;
+            }
+
+            while (r > eights)
+            {
+                r -= 4;
+                WeightGradientTile<TV, TS, N4, TC, TMask>(ref Unsafe.Add(ref gw, (r * inputs) + c), ref Unsafe.Add(ref x, c), ref Unsafe.Add(ref dz, r), dzStride, inputs, n, mask);
+            }
+
+            while (r > 0)
+            {
+                r -= 8;
+                WeightGradientTile<TV, TS, N8, TC, TMask>(ref Unsafe.Add(ref gw, (r * inputs) + c), ref Unsafe.Add(ref x, c), ref Unsafe.Add(ref dz, r), dzStride, inputs, n, mask);
             }
         }
 

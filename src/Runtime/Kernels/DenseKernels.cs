@@ -183,7 +183,24 @@ namespace Compiled.Kernels
         /// <param name="count">The number of samples.</param>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void Backward(ref float gradWeight, ref float gradBias, ref float x, ref float dz, int dzStride, int inputs, int rows, int count) =>
-            BackwardDispatch(ref Unsafe.NullRef<float>(), ref gradWeight, ref gradBias, ref x, ref dz, dzStride, ref Unsafe.NullRef<float>(), inputs, rows, count, inputGradient: false);
+            BackwardDispatch(ref Unsafe.NullRef<float>(), ref gradWeight, ref gradBias, ref x, ref dz, dzStride, ref Unsafe.NullRef<float>(), inputs, rows, count, inputGradient: false, rowsDescending: false);
+
+        /// <summary>
+        /// <see cref="Backward"/> with the weight gradient's rows walked from the last to the first: the same values, bit for
+        /// bit. Split training's lower part uses it so that the hardware prefetcher of its core runs away from the rows the
+        /// other core is writing, not into them.
+        /// </summary>
+        /// <param name="gradWeight">The weight gradient of the first unit's row, <c>[rows, inputs]</c>; added to.</param>
+        /// <param name="gradBias">The bias gradient of the first unit, <paramref name="rows"/> floats; added to.</param>
+        /// <param name="x">The layer's inputs, <c>[count, inputs]</c>.</param>
+        /// <param name="dz">The gradient with respect to the pre-activation at the first unit: (s, u) at <c>dz[s * dzStride + u]</c>.</param>
+        /// <param name="dzStride">The distance between samples of <paramref name="dz"/>.</param>
+        /// <param name="inputs">The inputs per sample.</param>
+        /// <param name="rows">The units (rows of the weight) differentiated.</param>
+        /// <param name="count">The number of samples.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void BackwardRowsDescending(ref float gradWeight, ref float gradBias, ref float x, ref float dz, int dzStride, int inputs, int rows, int count) =>
+            BackwardDispatch(ref Unsafe.NullRef<float>(), ref gradWeight, ref gradBias, ref x, ref dz, dzStride, ref Unsafe.NullRef<float>(), inputs, rows, count, inputGradient: false, rowsDescending: true);
 
         /// <summary>
         /// Backward pass over <paramref name="count"/> samples and <paramref name="rows"/> consecutive units, with the input
@@ -207,7 +224,7 @@ namespace Compiled.Kernels
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public static void BackwardWithInputGradient(
             ref float weight, ref float gradWeight, ref float gradBias, ref float x, ref float dz, int dzStride, ref float dx, int inputs, int rows, int count) =>
-            BackwardDispatch(ref weight, ref gradWeight, ref gradBias, ref x, ref dz, dzStride, ref dx, inputs, rows, count, inputGradient: true);
+            BackwardDispatch(ref weight, ref gradWeight, ref gradBias, ref x, ref dz, dzStride, ref dx, inputs, rows, count, inputGradient: true, rowsDescending: false);
 
         /// <summary>
         /// The backward pass of the activation, in place: <c>dy[i] = dL/dz = f'(z[i]) dy[i]</c> over <paramref name="length"/>
@@ -275,7 +292,7 @@ namespace Compiled.Kernels
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void BackwardDispatch(
-            ref float weight, ref float gradWeight, ref float gradBias, ref float x, ref float dz, int dzStride, ref float dx, int inputs, int rows, int count, bool inputGradient)
+            ref float weight, ref float gradWeight, ref float gradBias, ref float x, ref float dz, int dzStride, ref float dx, int inputs, int rows, int count, bool inputGradient, bool rowsDescending)
         {
             if (rows <= 0 || count <= 0)
             {
@@ -288,19 +305,19 @@ namespace Compiled.Kernels
             lanes = lanes < path ? lanes : path;
             if (Vector512.IsHardwareAccelerated && lanes == 16)
             {
-                BackwardBody<Vector512<float>, Simd512>(ref weight, ref gradWeight, ref gradBias, ref x, ref dz, (nuint)dzStride, ref dx, (nuint)inputs, (nuint)rows, (nuint)count, inputGradient);
+                BackwardBody<Vector512<float>, Simd512>(ref weight, ref gradWeight, ref gradBias, ref x, ref dz, (nuint)dzStride, ref dx, (nuint)inputs, (nuint)rows, (nuint)count, inputGradient, rowsDescending);
             }
             else if ((Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated) && lanes == 8)
             {
-                BackwardBody<Vector256<float>, Simd256>(ref weight, ref gradWeight, ref gradBias, ref x, ref dz, (nuint)dzStride, ref dx, (nuint)inputs, (nuint)rows, (nuint)count, inputGradient);
+                BackwardBody<Vector256<float>, Simd256>(ref weight, ref gradWeight, ref gradBias, ref x, ref dz, (nuint)dzStride, ref dx, (nuint)inputs, (nuint)rows, (nuint)count, inputGradient, rowsDescending);
             }
             else if (lanes >= 4)
             {
-                BackwardBody<Vector128<float>, Simd128>(ref weight, ref gradWeight, ref gradBias, ref x, ref dz, (nuint)dzStride, ref dx, (nuint)inputs, (nuint)rows, (nuint)count, inputGradient);
+                BackwardBody<Vector128<float>, Simd128>(ref weight, ref gradWeight, ref gradBias, ref x, ref dz, (nuint)dzStride, ref dx, (nuint)inputs, (nuint)rows, (nuint)count, inputGradient, rowsDescending);
             }
             else
             {
-                BackwardBody<float, SimdScalar>(ref weight, ref gradWeight, ref gradBias, ref x, ref dz, (nuint)dzStride, ref dx, (nuint)inputs, (nuint)rows, (nuint)count, inputGradient);
+                BackwardBody<float, SimdScalar>(ref weight, ref gradWeight, ref gradBias, ref x, ref dz, (nuint)dzStride, ref dx, (nuint)inputs, (nuint)rows, (nuint)count, inputGradient, rowsDescending);
             }
         }
     }

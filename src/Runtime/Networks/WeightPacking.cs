@@ -19,17 +19,36 @@ namespace Compiled
         /// <param name="destination">The first element of the transposed matrix.</param>
         /// <param name="stride">The distance between rows of the destination; at least <paramref name="rows"/>.</param>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static void PackTransposed(ref float source, int rows, int columns, ref float destination, int stride)
+        public static void PackTransposed(ref float source, int rows, int columns, ref float destination, int stride) =>
+            Transposed(ref source, rows, columns, ref destination, stride, rowsDescending: false);
+
+        /// <summary>
+        /// <see cref="PackTransposed"/> reading each block of columns from the last row to the first (the same result).
+        /// Split training's lower part packs its rows this way, so that its core's prefetcher runs away from the rows of
+        /// the part above (which the other core updates), not into them.
+        /// </summary>
+        /// <param name="source">The first element of the matrix.</param>
+        /// <param name="rows">Its number of rows.</param>
+        /// <param name="columns">Its number of columns.</param>
+        /// <param name="destination">The first element of the transposed matrix.</param>
+        /// <param name="stride">The distance between rows of the destination; at least <paramref name="rows"/>.</param>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void PackTransposedRowsDescending(ref float source, int rows, int columns, ref float destination, int stride) =>
+            Transposed(ref source, rows, columns, ref destination, stride, rowsDescending: true);
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Transposed(ref float source, int rows, int columns, ref float destination, int stride, bool rowsDescending)
         {
-            // Columns outer, rows inner: each destination row is written front to back, and each source line is read once.
+            // Columns outer, rows inner: each destination row is written in runs of 8, and each source line is read once.
             int c0 = 0;
             if (Avx.IsSupported)
             {
                 int fullRows = rows / 8 * 8;
                 for (; c0 + 16 <= columns; c0 += 16)
                 {
-                    for (int r0 = 0; r0 < fullRows; r0 += 8)
+                    for (int i = 0; i < fullRows; i += 8)
                     {
+                        int r0 = rowsDescending ? fullRows - 8 - i : i;
                         ref float block = ref Unsafe.Add(ref source, (nint)r0 * columns + c0);
                         ref float target = ref Unsafe.Add(ref destination, (nint)c0 * stride + r0);
                         Transpose8x8(ref block, columns, ref target, stride);
@@ -48,8 +67,9 @@ namespace Compiled
 
             for (; c0 < columns; c0++)
             {
-                for (int r = 0; r < rows; r++)
+                for (int i = 0; i < rows; i++)
                 {
+                    int r = rowsDescending ? rows - 1 - i : i;
                     Unsafe.Add(ref destination, (nint)c0 * stride + r) = Unsafe.Add(ref source, (nint)r * columns + c0);
                 }
             }

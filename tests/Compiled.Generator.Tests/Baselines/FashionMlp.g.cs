@@ -587,7 +587,7 @@ namespace Demo
             ref float k = ref SplitPacked();
             if (part == 0)
             {
-                global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 0), 64, 784, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 0), 64); // layer 0: Dense 784 -> 128, ReLU: rows 0 to 63 of the weight, as a block [784, 64]
+                global::Compiled.GeneratedCodeSupport.PackTransposedRowsDescending(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 0), 64, 784, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 0), 64); // layer 0: Dense 784 -> 128, ReLU: rows 0 to 63 of the weight, as a block [784, 64]
                 global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 100352), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100352), 64);
                 global::Compiled.GeneratedCodeSupport.PackTransposed(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 100480), 10, 128, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 100480), 16); // layer 1: Dense 128 -> 10, Softmax: weight as [128, 16]
                 global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 101760), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref k, 102528), 10);
@@ -659,7 +659,7 @@ namespace Demo
             {
                 for (int s = 0; s < count; s++) global::Compiled.GeneratedCodeSupport.PackCopy(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17024), s * 128 + 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 8320), s * 64), 64); // dL/dy, units 0 to 63, into the part's block
                 for (int s = 0; s < count; s++) global::Compiled.Kernels.DenseKernels.ActivationBackward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 8320), s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, s * 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, s * 64), 64, default(global::Compiled.Kernels.ReLU)); // dL/dz = dL/dy * ReLU'
-                global::Compiled.Kernels.DenseKernels.Backward(ref g, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 100352), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 8320), 64, 784, 64, count); // layer 0: Dense 784 -> 128, ReLU, part 0
+                global::Compiled.Kernels.DenseKernels.BackwardRowsDescending(ref g, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 100352), ref x, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref blocks, 8320), 64, 784, 64, count); // layer 0: Dense 784 -> 128, ReLU, part 0, rows from the last
             }
             else
             {

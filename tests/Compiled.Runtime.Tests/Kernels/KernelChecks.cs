@@ -28,6 +28,7 @@ namespace Compiled.Runtime.Tests.Kernels
             ("Backward, 784x128 and 128x10", BackwardMlpShapes),
             ("Backward, row ranges", BackwardRowRanges),
             ("ActivationBackward", ActivationBackwardAll),
+            ("PackTransposed, rows ascending and descending", PackTransposedBothWays),
             ("BatchNorm training, one position per channel (bit for bit)", BatchNormVectorInputs),
             ("BatchNorm training, positions per channel", BatchNormSpatialInputs),
             ("Max pooling, random 1-D to 3-D geometries", PoolingKernelChecks.MaxRandomGeometries),
@@ -405,6 +406,40 @@ namespace Compiled.Runtime.Tests.Kernels
         }
 
         /// <summary>
+        /// The packing transpose, both walks, against the definition: element (r, c) at c * stride + r, the lanes from rows to
+        /// stride of every destination row and everything after the last left alone; shapes around the 8x8 blocks.
+        /// </summary>
+        public static void PackTransposedBothWays()
+        {
+            foreach ((int rows, int columns) in new[] { (1, 1), (3, 5), (8, 16), (9, 17), (16, 15), (23, 40), (64, 784), (10, 128), (7, 33) })
+            {
+                foreach (bool descending in new[] { false, true })
+                {
+                    var random = new Random((rows * 1000) + columns);
+                    int stride = ((rows + 15) / 16 * 16) + (descending ? 16 : 0);
+                    float[] source = RandomValues(random, rows * columns, 1);
+                    float[] destination = Filled((columns * stride) + 16);
+                    if (descending)
+                    {
+                        GeneratedCodeSupport.PackTransposedRowsDescending(ref source[0], rows, columns, ref destination[0], stride);
+                    }
+                    else
+                    {
+                        GeneratedCodeSupport.PackTransposed(ref source[0], rows, columns, ref destination[0], stride);
+                    }
+
+                    for (int at = 0; at < destination.Length; at++)
+                    {
+                        int c = at / stride;
+                        int r = at % stride;
+                        float expected = c < columns && r < rows ? source[(r * columns) + c] : Sentinel;
+                        Same(expected, destination[at], () => $"{PathName} {(descending ? "PackTransposedRowsDescending" : "PackTransposed")} {rows}x{columns} stride {stride}: element {at} (column {c}, row {r})");
+                    }
+                }
+            }
+        }
+
+        /// <summary>
         /// Rows [begin, end) of a layer with <paramref name="outputs"/> units; dz is the rows' own block [count, dzStride]
         /// (column 0 is unit <paramref name="begin"/>).
         /// </summary>
@@ -431,6 +466,23 @@ namespace Compiled.Runtime.Tests.Kernels
             }
 
             string Where() => $"{PathName} {(inputGradient ? "BackwardWithInputGradient" : "Backward")} {inputs}x{outputs} rows [{begin}, {end}) count {count}";
+            if (!inputGradient)
+            {
+                // The rows walked from the last (split training's lower part): the same bits, the same rows left alone.
+                float[] gwDown = (float[])gw0.Clone();
+                float[] gbDown = (float[])gb0.Clone();
+                DenseKernels.BackwardRowsDescending(ref gwDown[begin * inputs], ref gbDown[begin], ref x[0], ref dz[0], dzStride, inputs, rows, count);
+                for (int at = 0; at < gw.Length; at++)
+                {
+                    Same(gw[at], gwDown[at], () => Where() + $": BackwardRowsDescending weight gradient element {at}");
+                }
+
+                for (int o = 0; o < outputs; o++)
+                {
+                    Same(gb[o], gbDown[o], () => Where() + $": BackwardRowsDescending bias gradient {o}");
+                }
+            }
+
             for (int o = 0; o < outputs; o++)
             {
                 bool owned = o >= begin && o < end;

@@ -142,7 +142,9 @@ namespace Compiled.Generator.Emit.Layers
             int inputs = Inputs(layer);
             int padded = PaddedOutputs(layer);
             int width = SplitWidth(layer, (begin, end));
-            writer.Line($"{Support}.PackTransposed(ref {Vec.Unsafe}.Add(ref p, {layer.Plan.Tensors[0].Offset + ((long)begin * inputs)}), {end - begin}, {inputs}, ref {Vec.Unsafe}.Add(ref k, {layer.PackedOffset + ((long)inputs * begin)}), {width});{Describe(layer)}: rows {begin} to {end - 1} of the weight, as a block [{inputs}, {width}]");
+            // The lowest part reads its rows from the last (the same result): see EmitSplitBackward.
+            string pack = begin == 0 && end < Units(layer) ? "PackTransposedRowsDescending" : "PackTransposed";
+            writer.Line($"{Support}.{pack}(ref {Vec.Unsafe}.Add(ref p, {layer.Plan.Tensors[0].Offset + ((long)begin * inputs)}), {end - begin}, {inputs}, ref {Vec.Unsafe}.Add(ref k, {layer.PackedOffset + ((long)inputs * begin)}), {width});{Describe(layer)}: rows {begin} to {end - 1} of the weight, as a block [{inputs}, {width}]");
             writer.Line($"{Support}.PackCopy(ref {Vec.Unsafe}.Add(ref p, {layer.Plan.Tensors[1].Offset + begin}), ref {Vec.Unsafe}.Add(ref k, {layer.PackedOffset + ((long)inputs * padded) + begin}), {end - begin});");
         }
 
@@ -177,7 +179,10 @@ namespace Compiled.Generator.Emit.Layers
                 writer.Line($"for (int s = 0; s < {count}; s++) {Kernels}.ActivationBackward({own(blocks.Gradient)}, {own(blocks.Output)}, {z}, {end - begin}, {ActivationStruct(dense)}); // dL/dz = dL/dy * {dense.Activation}'");
             }
 
-            writer.Line($"{Kernels}.Backward({At("g", layer.Plan.Tensors[0].Offset + ((long)begin * inputs))}, {At("g", layer.Plan.Tensors[1].Offset + begin)}, {refs.Input}, {blocks.Gradient}, {width}, {inputs}, {end - begin}, {count});{Describe(layer)}, part {part}");
+            // The lowest part walks its rows of the weight gradient downwards (BackwardRowsDescending, the same bits): its core's
+            // prefetcher then runs away from the rows the part above is writing on the other core, not into them.
+            string kernel = begin == 0 && end < outputs ? "BackwardRowsDescending" : "Backward";
+            writer.Line($"{Kernels}.{kernel}({At("g", layer.Plan.Tensors[0].Offset + ((long)begin * inputs))}, {At("g", layer.Plan.Tensors[1].Offset + begin)}, {refs.Input}, {blocks.Gradient}, {width}, {inputs}, {end - begin}, {count});{Describe(layer)}, part {part}{(begin == 0 && end < outputs ? ", rows from the last" : string.Empty)}");
         }
 
         public void EmitSplitJoin(SourceWriter writer, LayerContext layer, TrainingRefs refs, string count, int begin, int end, SplitBlocks blocks)
