@@ -804,7 +804,11 @@ namespace Compiled.Training
                     }
 
                     FillBatch(seen, n);
-                    BatchPrefetch.Rows(_train.Features, _inputSize, _order, seen + n, Math.Min(_batchSize, _sampleCount - seen - n));
+                    if (!_splitBatch)
+                    {
+                        // Split training prefetches each thread's copy of the next batch itself, where the thread would wait.
+                        BatchPrefetch.Rows(_train.Features, _inputSize, _order, seen + n, Math.Min(_batchSize, _sampleCount - seen - n));
+                    }
                     float loss = ComputeGradients(n);
                     if (_trackAccuracy)
                     {
