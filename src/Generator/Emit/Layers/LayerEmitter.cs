@@ -184,7 +184,9 @@ namespace Compiled.Generator.Emit
         /// <summary>
         /// Writes the backward pass of one part: from the gradient with respect to the layer's output (units
         /// <c>[begin, end)</c> of <see cref="TrainingRefs.Gradient"/>), adds the gradients of that part's parameters.
-        /// <paramref name="blocks"/> are the part's own blocks.
+        /// <paramref name="blocks"/> are the part's own blocks. The parts run on two cores at once over adjacent rows of
+        /// the parameters: a strided walk should move away from the neighbouring part (the lower part downwards), or the
+        /// core's prefetcher pulls the other part's rows into its cache (see <c>DenseKernels.BackwardRowsDescending</c>).
         /// </summary>
         void EmitSplitBackward(SourceWriter writer, LayerContext layer, Vec isa, TrainingRefs refs, string count, int part, int begin, int end, SplitBlocks blocks);
 
