@@ -155,7 +155,8 @@ namespace Compiled
 
         /// <summary>
         /// Allocates a float array with room to start <paramref name="length"/> floats on a 64-byte boundary;
-        /// <paramref name="offset"/> is where they start (aligned at allocation time).
+        /// <paramref name="offset"/> is where they start. The array is pinned (allocated on the pinned object heap), so
+        /// the garbage collector never moves it and the boundary holds for its whole life.
         /// </summary>
         /// <param name="length">The number of floats needed.</param>
         /// <param name="offset">Receives the index of the first aligned float.</param>
@@ -163,7 +164,7 @@ namespace Compiled
         public static float[] AllocateAligned(int length, out int offset)
         {
             ArgumentOutOfRangeException.ThrowIfNegative(length);
-            float[] array = new float[length + 16];
+            float[] array = GC.AllocateArray<float>(length + 16, pinned: true);
             nint address = AddressOf(array);
             offset = (int)(((64 - (address & 63)) & 63) / sizeof(float));
             return array;

@@ -539,24 +539,17 @@ namespace Compiled.Training
 
         /// <summary>
         /// A batch buffer that starts on a 64-byte boundary (a cache line, and the widest vector), so that the kernels'
-        /// vector loads of its rows never straddle two lines; pinned so that the garbage collector never moves it.
+        /// vector loads of its rows never straddle two lines (<see cref="NetworkStorage.AllocateAligned"/>: pinned).
         /// </summary>
         internal static Memory<float> AllocateAlignedFloats(long length, string parameterName)
         {
-            const int Slack = 64 / sizeof(float);
-            if (length > Array.MaxLength - Slack)
+            if (length > Array.MaxLength - 16)
             {
                 throw new ArgumentException($"A batch buffer would need {length} floats, more than an array can hold; use a smaller batch size.", parameterName);
             }
 
-            float[] array = GC.AllocateArray<float>((int)length + Slack, pinned: true);
-            return array.AsMemory(AlignedStart(array), (int)length);
-        }
-
-        private static unsafe int AlignedStart(float[] array)
-        {
-            nint address = (nint)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array));
-            return (int)(((64 - (address & 63)) & 63) / sizeof(float));
+            float[] array = NetworkStorage.AllocateAligned((int)length, out int offset);
+            return array.AsMemory(offset, (int)length);
         }
 
         /// <summary>How a batch's expected outputs reach <c>BackwardBatch</c>.</summary>
